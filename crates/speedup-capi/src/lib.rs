@@ -1,0 +1,1 @@
+//! The C ABI of speedup (work in progress).

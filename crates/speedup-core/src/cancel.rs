@@ -1,0 +1,66 @@
+//! Cooperative interruption (Ctrl-C) for long kernels.
+//!
+//! [`request_interrupt`] only bumps an atomic counter, so it is async-signal-safe: a C program
+//! may call `speedup_request_interrupt()` from its SIGINT handler, and the Python door does the
+//! same when it sees a pending signal. Every call of a long kernel takes a [`Token`] when it
+//! starts and checks it between blocks of work; a request made after the start stops it with
+//! [`Error::Interrupted`](crate::Error::Interrupted) and nothing written. A request never
+//! outlives the calls that were running: later calls start fresh.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+static EPOCH: AtomicU64 = AtomicU64::new(0);
+
+/// Asks every kernel call running now to stop as soon as it can.
+pub fn request_interrupt() {
+    EPOCH.fetch_add(1, Ordering::SeqCst);
+}
+
+/// Taken when a kernel call starts; reports whether an interrupt was requested since.
+#[derive(Debug, Clone, Copy)]
+pub struct Token {
+    epoch: u64,
+    kernel: &'static str,
+}
+
+impl Token {
+    /// A token for one call of `kernel`.
+    pub fn new(kernel: &'static str) -> Self {
+        Token {
+            epoch: EPOCH.load(Ordering::SeqCst),
+            kernel,
+        }
+    }
+
+    /// True when an interrupt was requested after this token was taken.
+    #[inline]
+    pub fn interrupted(&self) -> bool {
+        EPOCH.load(Ordering::Relaxed) != self.epoch
+    }
+
+    /// `Err(Interrupted)` when an interrupt was requested after this token was taken.
+    #[inline]
+    pub fn check(&self) -> crate::Result<()> {
+        if self.interrupted() {
+            Err(crate::Error::Interrupted {
+                kernel: self.kernel,
+            })
+        } else {
+            Ok(())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_request_stops_running_calls_only() {
+        let running = Token::new("k");
+        assert!(running.check().is_ok());
+        request_interrupt();
+        assert!(running.check().is_err());
+        assert!(Token::new("k").check().is_ok());
+    }
+}

@@ -1,0 +1,133 @@
+//! Comb filters along axis 0 of an `n x k` signal (each column filtered alone).
+//!
+//! forward:  `y[t] = x[t]` for `t < tau`, else `x[t] + alpha * x[t - tau]`;
+//! backward: `y[t] = x[t]` for `t < tau`, else `x[t] + alpha * y[t - tau]` (a recurrence).
+//! A 1-D signal is the `n x 1` case.
+
+use ndarray::{ArrayView2, ArrayViewMut2};
+use rayon::prelude::*;
+
+use crate::error::check_shape;
+use crate::{threads, Error, Result};
+
+/// Below this many elements the filters run on the calling thread (measured).
+pub const PARALLEL_CUTOFF: usize = 1 << 16;
+/// Rows per parallel task for the forward filter.
+const TASK_ROWS: usize = 1 << 13;
+
+fn check_tau(kernel: &'static str, tau: usize) -> Result<()> {
+    if tau < 1 {
+        return Err(Error::invalid(kernel, "tau", "must be at least 1, got 0"));
+    }
+    Ok(())
+}
+
+/// Gives `body` C-ordered slices of `x` and `out`, copying when either view is not contiguous.
+fn with_c_order(
+    x: ArrayView2<f64>,
+    mut out: ArrayViewMut2<f64>,
+    body: impl FnOnce(&[f64], &mut [f64]),
+) {
+    let x_owned;
+    let xs: &[f64] = match x.as_slice() {
+        Some(s) => s,
+        None => {
+            x_owned = x.as_standard_layout().into_owned();
+            x_owned.as_slice().expect("standard layout")
+        }
+    };
+    match out.as_slice_mut() {
+        Some(o) => body(xs, o),
+        None => {
+            let mut tmp = ndarray::Array2::<f64>::zeros(out.dim());
+            body(xs, tmp.as_slice_mut().expect("fresh array"));
+            out.assign(&tmp);
+        }
+    }
+}
+
+/// Forward comb filter; `out` has the shape of `x`.
+pub fn comb_forward(
+    x: ArrayView2<f64>,
+    tau: usize,
+    alpha: f64,
+    out: ArrayViewMut2<f64>,
+) -> Result<()> {
+    const K: &str = "comb_forward";
+    check_tau(K, tau)?;
+    check_shape(K, "out", x.dim(), out.dim())?;
+    let (n, k) = x.dim();
+    if n == 0 || k == 0 {
+        return Ok(());
+    }
+    with_c_order(x, out, |xs, ys| {
+        let lag = tau.saturating_mul(k);
+        let rows = |ys: &mut [f64], first: usize| {
+            let start = first * k;
+            for (off, y) in ys.iter_mut().enumerate() {
+                let idx = start + off;
+                *y = if idx < lag {
+                    xs[idx]
+                } else {
+                    xs[idx] + alpha * xs[idx - lag]
+                };
+            }
+        };
+        if threads::parallel_worthwhile(xs.len(), PARALLEL_CUTOFF) {
+            threads::run(|| {
+                ys.par_chunks_mut(TASK_ROWS * k)
+                    .enumerate()
+                    .for_each(|(t, c)| rows(c, t * TASK_ROWS));
+            });
+        } else {
+            rows(ys, 0);
+        }
+    });
+    Ok(())
+}
+
+/// The backward recurrence over a C-ordered `n x k` signal, all columns at once: row `t`
+/// depends on row `t - tau` only, so it proceeds in slabs of `tau` rows, each slab computed from
+/// the previous one element by element (disjoint slices, which the compiler vectorises).
+fn backward_serial(xs: &[f64], ys: &mut [f64], lag: usize, alpha: f64) {
+    let len = xs.len();
+    let lag = lag.min(len);
+    ys[..lag].copy_from_slice(&xs[..lag]);
+    let mut start = lag;
+    while start < len {
+        let end = (start + lag).min(len);
+        let (done, rest) = ys.split_at_mut(start);
+        let prev = &done[start - lag..end - lag];
+        for ((y, &x), &p) in rest[..end - start]
+            .iter_mut()
+            .zip(&xs[start..end])
+            .zip(prev)
+        {
+            *y = x + alpha * p;
+        }
+        start = end;
+    }
+}
+
+/// Backward comb filter (the recurrence); `out` has the shape of `x`.
+///
+/// The recurrence is serial along axis 0 by nature and memory-bound, so it runs on the calling
+/// thread; `tau * k` independent lanes are computed abreast.
+pub fn comb_backward(
+    x: ArrayView2<f64>,
+    tau: usize,
+    alpha: f64,
+    out: ArrayViewMut2<f64>,
+) -> Result<()> {
+    const K: &str = "comb_backward";
+    check_tau(K, tau)?;
+    check_shape(K, "out", x.dim(), out.dim())?;
+    let (n, k) = x.dim();
+    if n == 0 || k == 0 {
+        return Ok(());
+    }
+    with_c_order(x, out, |xs, ys| {
+        backward_serial(xs, ys, tau.saturating_mul(k), alpha)
+    });
+    Ok(())
+}

@@ -1,0 +1,77 @@
+//! # speedup-core
+//!
+//! The numerical kernels of speedup, written once in plain Rust over slices and `ndarray`
+//! views. Every front door (the C ABI in `speedup-capi`, the Fortran module over it, the Python
+//! extension) calls these functions and nothing else, so every language gets the same bits.
+//! The exact semantics of each kernel are in `shared/KERNELS.md`; the doc comment of each
+//! function repeats its formula.
+//!
+//! - Parallel work runs on speedup's own rayon pool, sized by [`threads`] (one knob).
+//! - Reductions are deterministic ([`reduce`]): the thread count never changes a result.
+//! - Random numbers come from the counter-based [`philox`] stream, addressed by index.
+//! - Bad input gives an [`Error`] naming the argument and the rule; nothing is written.
+//! - Long kernels can be interrupted through [`cancel`].
+
+pub mod cancel;
+pub mod closest;
+pub mod comb;
+mod error;
+pub mod mandelbrot;
+pub mod map;
+pub mod philox;
+pub mod primes;
+pub mod random;
+pub mod reduce;
+pub mod stats;
+pub mod stencil;
+pub mod threads;
+
+pub use closest::{closest_pair, ClosestPair};
+pub use comb::{comb_backward, comb_forward};
+pub use error::{Error, Result};
+pub use mandelbrot::mandelbrot;
+pub use map::map_f64;
+pub use num_complex::Complex64;
+pub use primes::{is_prime, is_prime_many, sum_primes_below, sum_primes_below_many};
+pub use random::{markov_chains, monte_carlo_pi};
+pub use stats::{mean, std, sum};
+pub use stencil::{laplacian, second_derivative};
+
+/// The version of speedup (the workspace version).
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Helpers for tests that touch the process-wide thread knob.
+#[doc(hidden)]
+pub mod test_support {
+    use std::sync::{Mutex, MutexGuard};
+
+    static KNOB: Mutex<()> = Mutex::new(());
+
+    /// Holds the knob at `n` threads until dropped, serialising tests that change it.
+    #[derive(Debug)]
+    pub struct KnobGuard(#[allow(dead_code)] MutexGuard<'static, ()>);
+
+    impl Drop for KnobGuard {
+        fn drop(&mut self) {
+            crate::threads::set_num_threads(0).expect("0 is always accepted");
+        }
+    }
+
+    /// Sets the knob to `n` for as long as the guard lives.
+    pub fn knob(n: usize) -> KnobGuard {
+        let guard = KNOB.lock().unwrap_or_else(|p| p.into_inner());
+        crate::threads::set_num_threads(n).expect("test thread count");
+        KnobGuard(guard)
+    }
+
+    /// Runs `f` at each thread count and returns the results.
+    pub fn at_thread_counts<R>(counts: &[usize], mut f: impl FnMut() -> R) -> Vec<R> {
+        counts
+            .iter()
+            .map(|&n| {
+                let _g = knob(n);
+                f()
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,36 @@
+//! `sum`, `mean`, `std`: deterministic reductions (see [`crate::reduce`]).
+
+use crate::reduce::sum_map;
+use crate::{Error, Result};
+
+/// The deterministic blocked sum of `x`; empty gives 0.0, NaN propagates.
+pub fn sum(x: &[f64]) -> f64 {
+    sum_map(x, |v| v)
+}
+
+/// `sum(x) / n`. Errors when `x` is empty.
+pub fn mean(x: &[f64]) -> Result<f64> {
+    if x.is_empty() {
+        return Err(Error::invalid("mean", "x", "must not be empty"));
+    }
+    Ok(sum(x) / x.len() as f64)
+}
+
+/// Two passes: `m = sum(x) / n`, then `ss = sum((x_i - m) * (x_i - m))`;
+/// `std = sqrt(ss / (n - ddof))`. Errors when `x` is empty or `ddof >= n`.
+pub fn std(x: &[f64], ddof: usize) -> Result<f64> {
+    let n = x.len();
+    if n == 0 {
+        return Err(Error::invalid("std", "x", "must not be empty"));
+    }
+    if ddof >= n {
+        return Err(Error::invalid(
+            "std",
+            "ddof",
+            format!("must be smaller than the number of elements ({n}), got {ddof}"),
+        ));
+    }
+    let m = sum(x) / n as f64;
+    let ss = sum_map(x, |v| (v - m) * (v - m));
+    Ok((ss / (n - ddof) as f64).sqrt())
+}
