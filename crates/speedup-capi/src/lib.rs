@@ -1,1 +1,479 @@
-//! The C ABI of speedup (work in progress).
+//! # speedup-capi
+//!
+//! The C ABI of speedup: `libspeedup.so` / `libspeedup.a` and the cbindgen-generated
+//! `include/speedup.h`. Each export is a thin door onto `speedup-core`:
+//!
+//! 1. it runs inside a panic boundary (a Rust panic never crosses into C: it becomes
+//!    `SPEEDUP_ERR_PANIC`);
+//! 2. it checks what only the C door can see, in this order: NULL pointers (an array may be NULL
+//!    only when empty), sizes that overflow, `out_len` / `counts_len`, misaligned pointers and
+//!    outputs that overlap inputs;
+//! 3. it calls the kernel, which checks the contract's own rules;
+//! 4. outputs are written only when everything succeeded; on failure this thread's last error
+//!    message (`speedup_last_error`) names the argument and the rule it broke.
+//!
+//! Arrays are C order and contiguous.
+
+#![allow(clippy::missing_safety_doc)] // the safety contract is the C header's documentation
+
+mod args;
+mod status;
+
+use std::ffi::{c_char, c_void};
+
+use ndarray::{ArrayView2, ArrayViewMut2};
+use speedup_core as core;
+
+use args::{expect_len, product, scalar_out, Raw};
+pub use status::*;
+
+/// Writes `value` through a pointer already checked by [`scalar_out`].
+fn put<T>(ptr: *mut T, value: T) {
+    // SAFETY: `ptr` passed `scalar_out` (non-NULL, aligned); validity is the caller's promise.
+    unsafe { ptr.write(value) }
+}
+
+fn view2<'a>(
+    kernel: &'static str,
+    s: &'a [f64],
+    rows: usize,
+    cols: usize,
+) -> Result<ArrayView2<'a, f64>, Failure> {
+    ArrayView2::from_shape((rows, cols), s).map_err(|e| Failure::Invalid {
+        kernel,
+        message: format!("bad array shape {rows}x{cols}: {e}"),
+    })
+}
+
+fn view2_mut<'a, T>(
+    kernel: &'static str,
+    s: &'a mut [T],
+    rows: usize,
+    cols: usize,
+) -> Result<ArrayViewMut2<'a, T>, Failure> {
+    ArrayViewMut2::from_shape((rows, cols), s).map_err(|e| Failure::Invalid {
+        kernel,
+        message: format!("bad array shape {rows}x{cols}: {e}"),
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reductions
+
+/// The deterministic blocked sum of `x[0..n]` into `*out` (0.0 when `n == 0`; NaN propagates).
+#[no_mangle]
+pub unsafe extern "C" fn speedup_sum(x: *const f64, n: usize, out: *mut f64) -> speedup_status {
+    const K: &str = "sum";
+    boundary(K, || {
+        let x = unsafe { Raw::new(K, "x", x, n).input()? };
+        let out = scalar_out(K, "out", out)?;
+        put(out, core::sum(x));
+        Ok(())
+    })
+}
+
+/// The mean `sum(x) / n` into `*out`. Errors when `n == 0`.
+#[no_mangle]
+pub unsafe extern "C" fn speedup_mean(x: *const f64, n: usize, out: *mut f64) -> speedup_status {
+    const K: &str = "mean";
+    boundary(K, || {
+        let x = unsafe { Raw::new(K, "x", x, n).input()? };
+        let out = scalar_out(K, "out", out)?;
+        put(out, core::mean(x)?);
+        Ok(())
+    })
+}
+
+/// The two-pass standard deviation `sqrt(sum((x_i - m)^2) / (n - ddof))` into `*out`.
+/// Errors when `n == 0` or `ddof >= n`.
+#[no_mangle]
+pub unsafe extern "C" fn speedup_std(
+    x: *const f64,
+    n: usize,
+    ddof: usize,
+    out: *mut f64,
+) -> speedup_status {
+    const K: &str = "std";
+    boundary(K, || {
+        let x = unsafe { Raw::new(K, "x", x, n).input()? };
+        let out = scalar_out(K, "out", out)?;
+        put(out, core::std(x, ddof)?);
+        Ok(())
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Stencils
+
+/// `out[i] = ((f[i] - 2 f[i+1]) + f[i+2]) * (1/(dx*dx))` for `i < n - 2`; `out_len == n - 2`.
+#[no_mangle]
+pub unsafe extern "C" fn speedup_second_derivative(
+    f: *const f64,
+    n: usize,
+    dx: f64,
+    out: *mut f64,
+    out_len: usize,
+) -> speedup_status {
+    const K: &str = "second_derivative";
+    boundary(K, || {
+        let f_raw = Raw::new(K, "f", f, n).checked()?;
+        let out_raw = Raw::new(K, "out", out.cast_const(), out_len);
+        if n >= 3 {
+            expect_len(K, "out_len", "n - 2", n - 2, out_len)?;
+        }
+        let f = unsafe { f_raw.input()? };
+        let out = unsafe { out_raw.output(&[f_raw.span()])? };
+        core::second_derivative(f, dx, out)?;
+        Ok(())
+    })
+}
+
+/// The 5-point Laplacian of the `rows x cols` grid `f` into `out`, `(rows-2) x (cols-2)`.
+#[no_mangle]
+pub unsafe extern "C" fn speedup_laplacian(
+    f: *const f64,
+    rows: usize,
+    cols: usize,
+    dx: f64,
+    dy: f64,
+    out: *mut f64,
+    out_len: usize,
+) -> speedup_status {
+    const K: &str = "laplacian";
+    boundary(K, || {
+        let n = product(K, "rows * cols", rows, cols)?;
+        let f_raw = Raw::new(K, "f", f, n).checked()?;
+        let out_raw = Raw::new(K, "out", out.cast_const(), out_len);
+        let (orows, ocols) = (rows.saturating_sub(2), cols.saturating_sub(2));
+        if rows >= 3 && cols >= 3 {
+            expect_len(
+                K,
+                "out_len",
+                "(rows - 2) * (cols - 2)",
+                orows * ocols,
+                out_len,
+            )?;
+        }
+        let f = view2(K, unsafe { f_raw.input()? }, rows, cols)?;
+        let out = unsafe { out_raw.output(&[f_raw.span()])? };
+        let out = if rows >= 3 && cols >= 3 {
+            view2_mut(K, out, orows, ocols)?
+        } else {
+            view2_mut(K, out, 0, 0)?
+        };
+        core::laplacian(f, dx, dy, out)?;
+        Ok(())
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Comb filters
+
+type CombKernel = fn(ArrayView2<f64>, usize, f64, ArrayViewMut2<f64>) -> core::Result<()>;
+
+unsafe fn comb(
+    kernel: &'static str,
+    run: CombKernel,
+    x: *const f64,
+    n: usize,
+    k: usize,
+    tau: usize,
+    alpha: f64,
+    out: *mut f64,
+    out_len: usize,
+) -> speedup_status {
+    boundary(kernel, || {
+        let len = product(kernel, "n * k", n, k)?;
+        let x_raw = Raw::new(kernel, "x", x, len).checked()?;
+        let out_raw = Raw::new(kernel, "out", out.cast_const(), out_len);
+        expect_len(kernel, "out_len", "n * k", len, out_len)?;
+        let x = view2(kernel, unsafe { x_raw.input()? }, n, k)?;
+        let out = view2_mut(kernel, unsafe { out_raw.output(&[x_raw.span()])? }, n, k)?;
+        run(x, tau, alpha, out)?;
+        Ok(())
+    })
+}
+
+/// Forward comb filter of the `n x k` signal `x` along axis 0: `y[t] = x[t] + alpha x[t-tau]`
+/// for `t >= tau`, else `x[t]`. `k = 1` for a 1-D signal; `out_len == n * k`.
+#[no_mangle]
+pub unsafe extern "C" fn speedup_comb_forward(
+    x: *const f64,
+    n: usize,
+    k: usize,
+    tau: usize,
+    alpha: f64,
+    out: *mut f64,
+    out_len: usize,
+) -> speedup_status {
+    unsafe {
+        comb(
+            "comb_forward",
+            core::comb_forward,
+            x,
+            n,
+            k,
+            tau,
+            alpha,
+            out,
+            out_len,
+        )
+    }
+}
+
+/// Backward comb filter (recurrence): `y[t] = x[t] + alpha y[t-tau]` for `t >= tau`, else
+/// `x[t]`. Same shapes as `speedup_comb_forward`.
+#[no_mangle]
+pub unsafe extern "C" fn speedup_comb_backward(
+    x: *const f64,
+    n: usize,
+    k: usize,
+    tau: usize,
+    alpha: f64,
+    out: *mut f64,
+    out_len: usize,
+) -> speedup_status {
+    unsafe {
+        comb(
+            "comb_backward",
+            core::comb_backward,
+            x,
+            n,
+            k,
+            tau,
+            alpha,
+            out,
+            out_len,
+        )
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Primes
+
+/// `*out = true` when `n` is prime (exact for every 64-bit value).
+#[no_mangle]
+pub unsafe extern "C" fn speedup_is_prime(n: u64, out: *mut bool) -> speedup_status {
+    const K: &str = "is_prime";
+    boundary(K, || {
+        let out = scalar_out(K, "out", out)?;
+        put(out, core::is_prime(n));
+        Ok(())
+    })
+}
+
+/// `out[i] = is_prime(n[i])` for `i < len`; `out_len == len`.
+#[no_mangle]
+pub unsafe extern "C" fn speedup_is_prime_many(
+    n: *const u64,
+    len: usize,
+    out: *mut bool,
+    out_len: usize,
+) -> speedup_status {
+    const K: &str = "is_prime_many";
+    boundary(K, || {
+        let n_raw = Raw::new(K, "n", n, len).checked()?;
+        let out_raw = Raw::new(K, "out", out.cast_const(), out_len);
+        expect_len(K, "out_len", "len", len, out_len)?;
+        let n = unsafe { n_raw.input()? };
+        let out = unsafe { out_raw.output(&[n_raw.span()])? };
+        core::is_prime_many(n, out)?;
+        Ok(())
+    })
+}
+
+/// `*out` = the sum of all primes `p < n`; `SPEEDUP_ERR_OVERFLOW` when it does not fit.
+#[no_mangle]
+pub unsafe extern "C" fn speedup_sum_primes_below(n: u64, out: *mut u64) -> speedup_status {
+    const K: &str = "sum_primes_below";
+    boundary(K, || {
+        let out = scalar_out(K, "out", out)?;
+        put(out, core::sum_primes_below(n)?);
+        Ok(())
+    })
+}
+
+/// `out[i]` = the sum of primes below `n[i]`, all answered from one sieve; `out_len == len`.
+#[no_mangle]
+pub unsafe extern "C" fn speedup_sum_primes_below_many(
+    n: *const u64,
+    len: usize,
+    out: *mut u64,
+    out_len: usize,
+) -> speedup_status {
+    const K: &str = "sum_primes_below_many";
+    boundary(K, || {
+        let n_raw = Raw::new(K, "n", n, len).checked()?;
+        let out_raw = Raw::new(K, "out", out.cast_const(), out_len);
+        expect_len(K, "out_len", "len", len, out_len)?;
+        let n = unsafe { n_raw.input()? };
+        let out = unsafe { out_raw.output(&[n_raw.span()])? };
+        core::sum_primes_below_many(n, out)?;
+        Ok(())
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Random
+
+/// Estimates pi from `n_points` points of the Philox stream with key `(seed, 0)`.
+#[no_mangle]
+pub unsafe extern "C" fn speedup_monte_carlo_pi(
+    n_points: u64,
+    seed: u64,
+    out: *mut f64,
+) -> speedup_status {
+    const K: &str = "monte_carlo_pi";
+    boundary(K, || {
+        let out = scalar_out(K, "out", out)?;
+        put(out, core::monte_carlo_pi(n_points, seed)?);
+        Ok(())
+    })
+}
+
+/// Visit counts of `n_chains` Markov chains over the `k x k` row-stochastic matrix `p`, each
+/// `n_steps` long from state `start`; chain `c` uses the Philox stream with key `(seed, c)`.
+/// `counts` is `n_chains x k`; `counts_len == n_chains * k`.
+#[no_mangle]
+pub unsafe extern "C" fn speedup_markov_chains(
+    p: *const f64,
+    k: usize,
+    start: usize,
+    n_steps: u64,
+    n_chains: usize,
+    seed: u64,
+    counts: *mut u64,
+    counts_len: usize,
+) -> speedup_status {
+    const K: &str = "markov_chains";
+    boundary(K, || {
+        let kk = product(K, "k * k", k, k)?;
+        let total = product(K, "n_chains * k", n_chains, k)?;
+        let p_raw = Raw::new(K, "p", p, kk).checked()?;
+        let counts_raw = Raw::new(K, "counts", counts.cast_const(), counts_len);
+        expect_len(K, "counts_len", "n_chains * k", total, counts_len)?;
+        let p = view2(K, unsafe { p_raw.input()? }, k, k)?;
+        let counts = view2_mut(
+            K,
+            unsafe { counts_raw.output(&[p_raw.span()])? },
+            n_chains,
+            k,
+        )?;
+        core::markov_chains(p, start, n_steps, seed, counts)?;
+        Ok(())
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Geometry and fractals
+
+/// The closest pair among `n` points (`points` is `n x 2`, rows `(x, y)`): indices `*i < *j`
+/// (0-based) and the distance `*dist`; ties go to the smallest `(i, j)`.
+#[no_mangle]
+pub unsafe extern "C" fn speedup_closest_pair(
+    points: *const f64,
+    n: usize,
+    i: *mut usize,
+    j: *mut usize,
+    dist: *mut f64,
+) -> speedup_status {
+    const K: &str = "closest_pair";
+    boundary(K, || {
+        let len = product(K, "n * 2", n, 2)?;
+        let pts = unsafe { Raw::new(K, "points", points, len).input()? };
+        let (i, j, dist) = (
+            scalar_out(K, "i", i)?,
+            scalar_out(K, "j", j)?,
+            scalar_out(K, "dist", dist)?,
+        );
+        let pair = core::closest_pair(view2(K, pts, n, 2)?)?;
+        put(i, pair.i);
+        put(j, pair.j);
+        put(dist, pair.dist);
+        Ok(())
+    })
+}
+
+/// Escape counts of the `n` complex points `c` (`2n` doubles, interleaved re, im, like C99
+/// `double complex`) into `out`, `-1` for points that did not escape in `max_iter` iterations.
+#[no_mangle]
+pub unsafe extern "C" fn speedup_mandelbrot(
+    c: *const f64,
+    n: usize,
+    max_iter: i32,
+    out: *mut i32,
+    out_len: usize,
+) -> speedup_status {
+    const K: &str = "mandelbrot";
+    boundary(K, || {
+        product(K, "2 * n", n, 2)?;
+        let c_raw = Raw::new(K, "c", c.cast::<core::Complex64>(), n).checked()?;
+        let out_raw = Raw::new(K, "out", out.cast_const(), out_len);
+        expect_len(K, "out_len", "n", n, out_len)?;
+        let c = unsafe { c_raw.input()? };
+        let out = unsafe { out_raw.output(&[c_raw.span()])? };
+        core::mandelbrot(c, max_iter, out)?;
+        Ok(())
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parallel map
+
+/// `out[i] = f(x[i], ctx)` on speedup's threads; `f` must be thread-safe. `out_len == n`.
+#[no_mangle]
+pub unsafe extern "C" fn speedup_map_f64(
+    f: Option<unsafe extern "C" fn(x: f64, ctx: *mut c_void) -> f64>,
+    ctx: *mut c_void,
+    x: *const f64,
+    n: usize,
+    out: *mut f64,
+    out_len: usize,
+) -> speedup_status {
+    const K: &str = "map_f64";
+    boundary(K, || {
+        let f = f.ok_or(Failure::Null {
+            kernel: K,
+            arg: "f",
+        })?;
+        let x_raw = Raw::new(K, "x", x, n).checked()?;
+        let out_raw = Raw::new(K, "out", out.cast_const(), out_len);
+        expect_len(K, "out_len", "n", n, out_len)?;
+        let x = unsafe { x_raw.input()? };
+        let out = unsafe { out_raw.output(&[x_raw.span()])? };
+        let ctx = ctx as usize; // the caller vouches that f may share ctx across threads
+                                // SAFETY: `f` is the caller's thread-safe function; ctx is passed through untouched.
+        core::map_f64(|v| unsafe { f(v, ctx as *mut c_void) }, x, out)?;
+        Ok(())
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Threads, interruption, version
+
+/// Sets the thread count of every later call (safe while other threads run kernels);
+/// `0` restores the default (`SPEEDUP_NUM_THREADS`, else `OMP_NUM_THREADS`, else the CPUs this
+/// process may use).
+#[no_mangle]
+pub extern "C" fn speedup_set_num_threads(n: usize) -> speedup_status {
+    boundary("set_num_threads", || Ok(core::threads::set_num_threads(n)?))
+}
+
+/// The thread count the next call will use.
+#[no_mangle]
+pub extern "C" fn speedup_get_num_threads() -> usize {
+    std::panic::catch_unwind(core::threads::get_num_threads).unwrap_or(1)
+}
+
+/// Asks every running speedup call to stop with `SPEEDUP_ERR_INTERRUPTED`, writing nothing.
+/// Async-signal-safe: call it from a SIGINT handler. Calls started later are not affected.
+#[no_mangle]
+pub extern "C" fn speedup_request_interrupt() {
+    core::cancel::request_interrupt();
+}
+
+/// The library version, e.g. `"0.1.0"` (static, NUL-terminated).
+#[no_mangle]
+pub extern "C" fn speedup_version() -> *const c_char {
+    concat!(env!("CARGO_PKG_VERSION"), "\0").as_ptr().cast()
+}
