@@ -16,7 +16,7 @@
 //! it (see `crate::reduce`).
 
 use std::cell::Cell;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 /// Largest thread count accepted by [`set_num_threads`] and the environment variables.
@@ -164,10 +164,19 @@ pub fn run<R: Send>(f: impl FnOnce() -> R + Send) -> R {
     }
 }
 
+/// Benchmarks only: when set, every kernel goes parallel whatever its size, so that the
+/// serial cut-offs can be measured (`cargo bench -p speedup-core --bench kernels -- sweep`).
+static IGNORE_CUTOFFS: AtomicBool = AtomicBool::new(false);
+
+#[doc(hidden)]
+pub fn set_ignore_cutoffs(on: bool) {
+    IGNORE_CUTOFFS.store(on, Ordering::Relaxed);
+}
+
 /// True when a kernel with `work` units (elements, points, ...) and serial cut-off `cutoff`
 /// should go parallel.
 pub fn parallel_worthwhile(work: usize, cutoff: usize) -> bool {
-    work >= cutoff && effective_threads() > 1
+    (work >= cutoff || IGNORE_CUTOFFS.load(Ordering::Relaxed)) && effective_threads() > 1
 }
 
 #[cfg(test)]

@@ -1,0 +1,291 @@
+//! Kernel-level benchmark of speedup-core, so a developer sees a regression without Python or C.
+//!
+//!     cargo bench -p speedup-core --bench kernels              # seed sizes, 1 thread vs all
+//!     cargo bench -p speedup-core --bench kernels -- --quick   # sizes / 10
+//!     cargo bench -p speedup-core --bench kernels -- sum laplacian   # only these
+//!     cargo bench -p speedup-core --bench kernels -- sweep     # serial vs parallel by size
+//!
+//! Each figure is the median of several runs after a warm-up; the two thread counts of a row
+//! are measured interleaved, so machine drift hits both alike. Ratios, not absolute times, are
+//! what to compare across machines.
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use ndarray::Array2;
+use speedup_core::{self as sp, threads, Complex64};
+
+fn lcg_vec(n: usize, seed: u64) -> Vec<f64> {
+    let mut s = seed;
+    (0..n)
+        .map(|_| {
+            s = s
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (s >> 11) as f64 / (1u64 << 53) as f64
+        })
+        .collect()
+}
+
+/// Median seconds of `f` at thread counts `a` and `b`, interleaved.
+fn time_pair(reps: usize, a: usize, b: usize, mut f: impl FnMut()) -> (f64, f64) {
+    let mut ta = Vec::new();
+    let mut tb = Vec::new();
+    for rep in 0..=reps {
+        for (n, out) in [(a, &mut ta), (b, &mut tb)] {
+            threads::set_num_threads(n).unwrap();
+            let t = Instant::now();
+            f();
+            let dt = t.elapsed();
+            if rep > 0 {
+                out.push(dt);
+            }
+        }
+    }
+    threads::set_num_threads(0).unwrap();
+    (median(&mut ta), median(&mut tb))
+}
+
+fn median(v: &mut [Duration]) -> f64 {
+    v.sort();
+    v[v.len() / 2].as_secs_f64()
+}
+
+fn fmt_s(s: f64) -> String {
+    if s >= 1.0 {
+        format!("{s:.3} s")
+    } else if s >= 1e-3 {
+        format!("{:.2} ms", s * 1e3)
+    } else {
+        format!("{:.1} us", s * 1e6)
+    }
+}
+
+struct Case {
+    name: &'static str,
+    size: String,
+    run: Box<dyn FnMut()>,
+}
+
+fn cases(scale: usize) -> Vec<Case> {
+    let n7 = 10_000_000 / scale;
+    let x = lcg_vec(n7, 1);
+    let side = 4000 / (scale as f64).sqrt() as usize;
+    let grid = Array2::from_shape_vec((side, side), lcg_vec(side * side, 2)).unwrap();
+    let pts =
+        Array2::from_shape_vec((1_000_000 / scale, 2), lcg_vec(2_000_000 / scale, 3)).unwrap();
+    let pts2k = Array2::from_shape_vec((2000, 2), lcg_vec(4000, 4)).unwrap();
+    let m = 1000 / (scale as f64).sqrt() as usize;
+    let c: Vec<Complex64> = (0..m * m)
+        .map(|k| {
+            Complex64::new(
+                -2.0 + 3.0 * (k % m) as f64 / m as f64,
+                -1.5 + 3.0 * (k / m) as f64 / m as f64,
+            )
+        })
+        .collect();
+    let queries: Vec<u64> = (0..10_000).collect();
+    let p = Array2::from_shape_vec(
+        (4, 4),
+        vec![
+            0.1, 0.2, 0.3, 0.4, 0.25, 0.25, 0.25, 0.25, 0.5, 0.0, 0.5, 0.0, 0.7, 0.1, 0.1, 0.1,
+        ],
+    )
+    .unwrap();
+    let odd: Vec<u64> = (0..1_000_000 / scale as u64)
+        .map(|i| 1_000_000_000_001 + 2 * i)
+        .collect();
+
+    let mut v = Vec::new();
+    let xs = x.clone();
+    v.push(Case {
+        name: "sum",
+        size: format!("{n7}"),
+        run: Box::new(move || {
+            black_box(sp::sum(&xs));
+        }),
+    });
+    let xs = x.clone();
+    v.push(Case {
+        name: "std",
+        size: format!("{n7}"),
+        run: Box::new(move || {
+            black_box(sp::std(&xs, 0).unwrap());
+        }),
+    });
+    let xs = x.clone();
+    let mut o = vec![0.0; n7 - 2];
+    v.push(Case {
+        name: "second_derivative",
+        size: format!("{n7}"),
+        run: Box::new(move || sp::second_derivative(&xs, 0.1, &mut o).unwrap()),
+    });
+    let g = grid.clone();
+    let mut lo = Array2::zeros((side - 2, side - 2));
+    v.push(Case {
+        name: "laplacian",
+        size: format!("{side}x{side}"),
+        run: Box::new(move || sp::laplacian(g.view(), 0.1, 0.1, lo.view_mut()).unwrap()),
+    });
+    let xs = Array2::from_shape_vec((n7, 1), x.clone()).unwrap();
+    let mut yo = Array2::zeros((n7, 1));
+    v.push(Case {
+        name: "comb_forward",
+        size: format!("{n7}, tau 4"),
+        run: Box::new(move || sp::comb_forward(xs.view(), 4, 0.5, yo.view_mut()).unwrap()),
+    });
+    let xs = Array2::from_shape_vec((n7, 1), x.clone()).unwrap();
+    let mut yo = Array2::zeros((n7, 1));
+    v.push(Case {
+        name: "comb_backward",
+        size: format!("{n7}, tau 4"),
+        run: Box::new(move || sp::comb_backward(xs.view(), 4, 0.5, yo.view_mut()).unwrap()),
+    });
+    let mut po = vec![false; odd.len()];
+    let nodd = odd.len();
+    v.push(Case {
+        name: "is_prime_many",
+        size: format!("{nodd} odd ~1e12"),
+        run: Box::new(move || sp::is_prime_many(&odd, &mut po).unwrap()),
+    });
+    let mut so = vec![0u64; queries.len()];
+    v.push(Case {
+        name: "sum_primes_below_many",
+        size: "every n < 10000".into(),
+        run: Box::new(move || sp::sum_primes_below_many(&queries, &mut so).unwrap()),
+    });
+    let big = 1_000_000_000 / scale as u64;
+    v.push(Case {
+        name: "sum_primes_below",
+        size: format!("{big}"),
+        run: Box::new(move || {
+            black_box(sp::sum_primes_below(big).unwrap());
+        }),
+    });
+    let npts = 100_000_000 / scale as u64;
+    v.push(Case {
+        name: "monte_carlo_pi",
+        size: format!("{npts}"),
+        run: Box::new(move || {
+            black_box(sp::monte_carlo_pi(npts, 7).unwrap());
+        }),
+    });
+    let steps = 1_000_000 / scale as u64;
+    let mut counts = Array2::zeros((16, 4));
+    v.push(Case {
+        name: "markov_chains",
+        size: format!("16 x {steps}"),
+        run: Box::new(move || sp::markov_chains(p.view(), 0, steps, 1, counts.view_mut()).unwrap()),
+    });
+    v.push(Case {
+        name: "closest_pair",
+        size: "2000".into(),
+        run: Box::new(move || {
+            black_box(sp::closest_pair(pts2k.view()).unwrap());
+        }),
+    });
+    let np = pts.nrows();
+    v.push(Case {
+        name: "closest_pair",
+        size: format!("{np}"),
+        run: Box::new(move || {
+            black_box(sp::closest_pair(pts.view()).unwrap());
+        }),
+    });
+    let mut mo = vec![0i32; c.len()];
+    v.push(Case {
+        name: "mandelbrot",
+        size: format!("{m}x{m}, 20 it"),
+        run: Box::new(move || sp::mandelbrot(&c, 20, &mut mo).unwrap()),
+    });
+    let mut xo = vec![0.0; n7];
+    v.push(Case {
+        name: "map_f64 (sqrt)",
+        size: format!("{n7}"),
+        run: Box::new(move || sp::map_f64(f64::sqrt, &x, &mut xo).unwrap()),
+    });
+    v
+}
+
+fn seed_sizes(quick: bool, only: &[String]) {
+    let all = threads::default_num_threads();
+    let reps = if quick { 3 } else { 5 };
+    println!("speedup-core kernels, median of {reps} runs; 1 thread vs {all} threads (default)");
+    println!(
+        "{:<24}{:>20}{:>14}{:>14}{:>10}",
+        "kernel",
+        "size",
+        "1 thread",
+        format!("{all} threads"),
+        "scaling"
+    );
+    for mut case in cases(if quick { 10 } else { 1 }) {
+        if !only.is_empty() && !only.iter().any(|o| o == case.name) {
+            continue;
+        }
+        let (t1, tn) = time_pair(reps, 1, all, &mut case.run);
+        println!(
+            "{:<24}{:>20}{:>14}{:>14}{:>9.2}x",
+            case.name,
+            case.size,
+            fmt_s(t1),
+            fmt_s(tn),
+            t1 / tn
+        );
+    }
+}
+
+/// Serial vs forced-parallel vs default, by size: where the cut-offs belong.
+fn sweep() {
+    let all = threads::default_num_threads().max(2);
+    println!(
+        "size sweep: serial (1 thread) vs parallel ({all} threads, cut-offs ignored) vs default"
+    );
+    println!(
+        "{:<12}{:>12}{:>14}{:>14}{:>14}",
+        "kernel", "elements", "serial", "parallel", "default"
+    );
+    for e in 8..=24 {
+        let n = 1usize << e;
+        let x = lcg_vec(n, 5);
+        let side = (n as f64).sqrt() as usize;
+        let g = Array2::from_shape_vec((side, side), lcg_vec(side * side, 6)).unwrap();
+        let mut lo = Array2::zeros((side - 2, side - 2));
+        let reps = (1 << 26) / n.max(1) + 5;
+        for kernel in ["sum", "laplacian"] {
+            let mut run = |_: ()| match kernel {
+                "sum" => {
+                    black_box(sp::sum(&x));
+                }
+                _ => sp::laplacian(g.view(), 0.1, 0.1, lo.view_mut()).unwrap(),
+            };
+            threads::set_ignore_cutoffs(true);
+            let (serial, parallel) = time_pair(reps.min(200), 1, all, || run(()));
+            threads::set_ignore_cutoffs(false);
+            let (_, default) = time_pair(reps.min(200), 1, all, || run(()));
+            let size = if kernel == "sum" { n } else { side * side };
+            println!(
+                "{:<12}{:>12}{:>14}{:>14}{:>14}",
+                kernel,
+                size,
+                fmt_s(serial),
+                fmt_s(parallel),
+                fmt_s(default)
+            );
+        }
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
+    if args.iter().any(|a| a == "sweep") {
+        sweep();
+        return;
+    }
+    let quick = args.iter().any(|a| a == "--quick");
+    let only: Vec<String> = args.into_iter().filter(|a| !a.starts_with("--")).collect();
+    seed_sizes(quick, &only);
+}
