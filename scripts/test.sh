@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# README command 2: every test of speedup (Rust, C; later Fortran, Python, cross-language).
+# Installs what it needs; safe to run twice. CI runs exactly this (.ci/run).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/setup.sh
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "format and lints"
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets --quiet -- -D warnings
+
+step "Rust tests (kernels against contract references, thread-count identity, header drift)"
+cargo test --workspace --quiet 2>&1 | tee target/rust-tests.log | grep -E '^(test result|running|error|failures|---- )|panicked' || true
+if grep -qE '^test result: FAILED|error(\[E[0-9]+\])?:' target/rust-tests.log || ! grep -q '^test result: ok' target/rust-tests.log; then
+    echo "Rust tests failed; see target/rust-tests.log" >&2
+    exit 1
+fi
+
+step "release library and exported symbols"
+cargo build --release -p speedup-capi --quiet
+tests/check_symbols.sh
+
+step "C door test program"
+tests/c/run.sh | tee target/c-tests.log
+
+step "summary"
+rust_passed=$(grep -Eo '^test result: ok\. [0-9]+ passed' target/rust-tests.log | awk '{s+=$4} END {print s+0}')
+c_passed=$(grep -Eo '^[0-9]+ passed, 0 failed' target/c-tests.log | tail -1 | awk '{print $1}')
+echo "Rust: ${rust_passed} tests; C: ${c_passed:-0} checks"
+echo "summary: $((rust_passed + ${c_passed:-0})) passed, 0 failed"
