@@ -122,13 +122,14 @@ impl Philox4x64 {
             out = &mut out[take..];
             b = b.wrapping_add(1);
         }
-        let mut chunks = out.chunks_exact_mut(16);
+        // Two blocks side by side: measured fastest on x86-64 (more spill registers).
+        let mut chunks = out.chunks_exact_mut(8);
         for c in &mut chunks {
-            let bs = self.blocks::<4>(b);
+            let bs = self.blocks::<2>(b);
             for (dst, src) in c.chunks_exact_mut(4).zip(bs.iter()) {
                 dst.copy_from_slice(src);
             }
-            b = b.wrapping_add(4);
+            b = b.wrapping_add(2);
         }
         for dst in chunks.into_remainder().chunks_mut(4) {
             let w = self.block(b);
