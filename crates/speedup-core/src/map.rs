@@ -7,7 +7,7 @@ use crate::error::check_len;
 use crate::{threads, Result};
 
 /// Below this many elements the map runs on the calling thread. The function's cost is unknown,
-/// so the cut-off is low: one task per [`TASK`] elements.
+/// so the cut-off is low, with one parallel task per 1024 elements.
 pub const PARALLEL_CUTOFF: usize = 1 << 12;
 const TASK: usize = 1 << 10;
 
