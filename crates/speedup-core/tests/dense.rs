@@ -314,6 +314,38 @@ fn mandelbrot_matches_the_iteration() {
         });
         assert!(got.iter().all(|g| *g == want));
     }
+    // Special values inside full lane blocks and in the tail.
+    let special: Vec<Complex64> = [
+        (0.0, 0.0),
+        (4.0, 0.0),
+        (f64::NAN, 0.0),
+        (f64::INFINITY, 0.0),
+        (0.0, f64::NEG_INFINITY),
+        (-2.0, 0.0),
+        (0.25, 0.0),
+        (-0.75, 0.1),
+        (1e300, 1e300),
+        (-1e-300, 0.0),
+        (0.3, 0.5),
+        (f64::NAN, f64::NAN),
+        (2.0, 2.0),
+        (-0.1, 0.65),
+        (0.0, 1.0),
+        (-1.0, 0.0),
+        (0.26, 0.0),
+    ]
+    .iter()
+    .map(|&(re, im)| Complex64::new(re, im))
+    .collect();
+    for max_iter in [0, 1, 5, 1000] {
+        let mut out = vec![i32::MIN; special.len()];
+        sp::mandelbrot(&special, max_iter, &mut out).unwrap();
+        let want: Vec<i32> = special
+            .iter()
+            .map(|&z| escape_reference(z, max_iter))
+            .collect();
+        assert_eq!(out, want, "max_iter {max_iter}");
+    }
     let mut out = [5];
     sp::mandelbrot(&[Complex64::new(0.0, 0.0)], 20, &mut out).unwrap();
     assert_eq!(out, [-1]);
