@@ -1147,6 +1147,11 @@ static speedup_status run_spb_many(void *ctx, void *out)
     return speedup_sum_primes_below_many(c->n, c->len, out, c->len);
 }
 
+static speedup_status run_spb(void *ctx, void *out)
+{
+    return speedup_sum_primes_below(*(const uint64_t *)ctx, out);
+}
+
 static void test_sum_primes_below(void)
 {
     const size_t N = 2000001;
@@ -1211,6 +1216,8 @@ static void test_sum_primes_below(void)
         tq[i] = rng_next() % 20000000u;
     u64_ctx c = {tq, T};
     check_threads("sum_primes_below_many 1e5 queries < 2e7", run_spb_many, &c, T * sizeof(uint64_t));
+    uint64_t below = 30000001;
+    check_threads("sum_primes_below(30000001)", run_spb, &below, sizeof(uint64_t));
     free(sieve);
     free(prefix);
     free(q);
