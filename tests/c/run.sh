@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Builds libspeedup (release) and the C test of the C door, then runs it.
+# Usage: tests/c/run.sh [--list] [section ...]    (arguments go to the test program)
+# Environment: CC (default gcc), SPEEDUP_VECTORS_DIR (numpy vectors of the random kernels),
+#              VALGRIND=1 to run the test under valgrind.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root=$PWD
+
+cargo build --release -p speedup-capi
+lib=$root/target/release
+[ -f "$lib/libspeedup.so" ] || { echo "run.sh: $lib/libspeedup.so was not built" >&2; exit 1; }
+
+# The version the library must report: [workspace.package] version in Cargo.toml.
+version=$(sed -n '/^\[workspace\.package\]/,/^\[/ s/^version *= *"\([^"]*\)".*/\1/p' Cargo.toml | head -n 1)
+[ -n "$version" ] || { echo "run.sh: no [workspace.package] version in Cargo.toml" >&2; exit 1; }
+
+bin=$lib/c-tests
+mkdir -p "$bin"
+"${CC:-gcc}" -std=c11 -O2 -Wall -Wextra -Werror -Wpedantic -ffp-contract=off -I include \
+    -DEXPECTED_VERSION="\"$version\"" tests/c/test_capi.c -o "$bin/test_capi" \
+    -L "$lib" -lspeedup -lm -Wl,-rpath,"$lib"
+
+if [ "${VALGRIND:-0}" = 1 ]; then
+    # speedup keeps its worker pool for the life of the process (there is no shutdown call), so
+    # at exit each live worker's TLS block shows as "possibly lost". Suppress exactly that.
+    cat > "$bin/valgrind.supp" <<'SUPP'
+{
+   speedup-pool-workers-alive-at-exit
+   Memcheck:Leak
+   match-leak-kinds: possible
+   fun:calloc
+   ...
+   fun:_dl_allocate_tls
+   ...
+   fun:pthread_create*
+   ...
+   fun:*speedup_core*threads*pool*
+}
+SUPP
+    exec valgrind --error-exitcode=1 --leak-check=full --suppressions="$bin/valgrind.supp" \
+        "$bin/test_capi" "$@"
+fi
+exec "$bin/test_capi" "$@"
