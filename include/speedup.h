@@ -19,113 +19,173 @@
 #include <stddef.h>
 #include <stdint.h>
 
-// The result of every speedup call: `SPEEDUP_OK` (0) or one code per class of failure.
-// `speedup_status_message(code)` names the class; `speedup_last_error(buf, len)` gives this
-// thread's detailed message of its last failure. A plain integer type, so that any value a
-// caller passes back in is safe.
+/*
+ The result of every speedup call: `SPEEDUP_OK` (0) or one code per class of failure.
+ `speedup_status_message(code)` names the class; `speedup_last_error(buf, len)` gives this
+ thread's detailed message of its last failure. A plain integer type, so that any value a
+ caller passes back in is safe.
+ */
 typedef int32_t speedup_status;
 
-// Success; the outputs were written.
+/*
+ Success; the outputs were written.
+ */
 #define SPEEDUP_OK 0
 
-// A required pointer was NULL (an array pointer may be NULL only when its length is 0).
+/*
+ A required pointer was NULL (an array pointer may be NULL only when its length is 0).
+ */
 #define SPEEDUP_ERR_NULL_POINTER 1
 
-// An array length did not match what the call needs (e.g. `out_len`).
+/*
+ An array length did not match what the call needs (e.g. `out_len`).
+ */
 #define SPEEDUP_ERR_LENGTH 2
 
-// An argument broke a rule of the contract (e.g. `dx == 0`, `tau < 1`, a NaN coordinate).
+/*
+ An argument broke a rule of the contract (e.g. `dx == 0`, `tau < 1`, a NaN coordinate).
+ */
 #define SPEEDUP_ERR_INVALID_ARGUMENT 3
 
-// The exact result does not fit in its type.
+/*
+ The exact result does not fit in its type.
+ */
 #define SPEEDUP_ERR_OVERFLOW 4
 
-// The call was interrupted by `speedup_request_interrupt()` (e.g. from a SIGINT handler).
+/*
+ The call was interrupted by `speedup_request_interrupt()` (e.g. from a SIGINT handler).
+ */
 #define SPEEDUP_ERR_INTERRUPTED 5
 
-// speedup hit an internal error (a Rust panic, caught at the boundary); the process is fine.
+/*
+ speedup hit an internal error (a Rust panic, caught at the boundary); the process is fine.
+ */
 #define SPEEDUP_ERR_PANIC 6
 
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
 
-// The deterministic blocked sum of `x[0..n]` into `*out` (0.0 when `n == 0`; NaN propagates).
+/*
+ The deterministic blocked sum of `x[0..n]` into `*out` (0.0 when `n == 0`; NaN propagates).
+ */
 speedup_status speedup_sum(const double *x, size_t n, double *out);
 
-// The mean `sum(x) / n` into `*out`. Errors when `n == 0`.
+/*
+ The mean `sum(x) / n` into `*out`. Errors when `n == 0`.
+ */
 speedup_status speedup_mean(const double *x, size_t n, double *out);
 
-// The two-pass standard deviation `sqrt(sum((x_i - m)^2) / (n - ddof))` into `*out`.
-// Errors when `n == 0` or `ddof >= n`.
+/*
+ The two-pass standard deviation `sqrt(sum((x_i - m)^2) / (n - ddof))` into `*out`.
+ Errors when `n == 0` or `ddof >= n`.
+ */
 speedup_status speedup_std(const double *x, size_t n, size_t ddof, double *out);
 
-// `out[i] = ((f[i] - 2 f[i+1]) + f[i+2]) * (1/(dx*dx))` for `i < n - 2`; `out_len == n - 2`.
+/*
+ `out[i] = ((f[i] - 2 f[i+1]) + f[i+2]) * (1/(dx*dx))` for `i < n - 2`; `out_len == n - 2`.
+ */
 speedup_status speedup_second_derivative(const double *f, size_t n, double dx, double *out, size_t out_len);
 
-// The 5-point Laplacian of the `rows x cols` grid `f` into `out`, `(rows-2) x (cols-2)`.
+/*
+ The 5-point Laplacian of the `rows x cols` grid `f` into `out`, `(rows-2) x (cols-2)`.
+ */
 speedup_status speedup_laplacian(const double *f, size_t rows, size_t cols, double dx, double dy, double *out, size_t out_len);
 
-// Forward comb filter of the `n x k` signal `x` along axis 0: `y[t] = x[t] + alpha x[t-tau]`
-// for `t >= tau`, else `x[t]`. `k = 1` for a 1-D signal; `out_len == n * k`.
+/*
+ Forward comb filter of the `n x k` signal `x` along axis 0: `y[t] = x[t] + alpha x[t-tau]`
+ for `t >= tau`, else `x[t]`. `k = 1` for a 1-D signal; `out_len == n * k`.
+ */
 speedup_status speedup_comb_forward(const double *x, size_t n, size_t k, size_t tau, double alpha, double *out, size_t out_len);
 
-// Backward comb filter (recurrence): `y[t] = x[t] + alpha y[t-tau]` for `t >= tau`, else
-// `x[t]`. Same shapes as `speedup_comb_forward`.
+/*
+ Backward comb filter (recurrence): `y[t] = x[t] + alpha y[t-tau]` for `t >= tau`, else
+ `x[t]`. Same shapes as `speedup_comb_forward`.
+ */
 speedup_status speedup_comb_backward(const double *x, size_t n, size_t k, size_t tau, double alpha, double *out, size_t out_len);
 
-// `*out = true` when `n` is prime (exact for every 64-bit value).
+/*
+ `*out = true` when `n` is prime (exact for every 64-bit value).
+ */
 speedup_status speedup_is_prime(uint64_t n, bool *out);
 
-// `out[i] = is_prime(n[i])` for `i < len`; `out_len == len`.
+/*
+ `out[i] = is_prime(n[i])` for `i < len`; `out_len == len`.
+ */
 speedup_status speedup_is_prime_many(const uint64_t *n, size_t len, bool *out, size_t out_len);
 
-// `*out` = the sum of all primes `p < n`; `SPEEDUP_ERR_OVERFLOW` when it does not fit.
+/*
+ `*out` = the sum of all primes `p < n`; `SPEEDUP_ERR_OVERFLOW` when it does not fit.
+ */
 speedup_status speedup_sum_primes_below(uint64_t n, uint64_t *out);
 
-// `out[i]` = the sum of primes below `n[i]`, all answered from one sieve; `out_len == len`.
+/*
+ `out[i]` = the sum of primes below `n[i]`, all answered from one sieve; `out_len == len`.
+ */
 speedup_status speedup_sum_primes_below_many(const uint64_t *n, size_t len, uint64_t *out, size_t out_len);
 
-// Estimates pi from `n_points` points of the Philox stream with key `(seed, 0)`.
+/*
+ Estimates pi from `n_points` points of the Philox stream with key `(seed, 0)`.
+ */
 speedup_status speedup_monte_carlo_pi(uint64_t n_points, uint64_t seed, double *out);
 
-// Visit counts of `n_chains` Markov chains over the `k x k` row-stochastic matrix `p`, each
-// `n_steps` long from state `start`; chain `c` uses the Philox stream with key `(seed, c)`.
-// `counts` is `n_chains x k`; `counts_len == n_chains * k`.
+/*
+ Visit counts of `n_chains` Markov chains over the `k x k` row-stochastic matrix `p`, each
+ `n_steps` long from state `start`; chain `c` uses the Philox stream with key `(seed, c)`.
+ `counts` is `n_chains x k`; `counts_len == n_chains * k`.
+ */
 speedup_status speedup_markov_chains(const double *p, size_t k, size_t start, uint64_t n_steps, size_t n_chains, uint64_t seed, uint64_t *counts, size_t counts_len);
 
-// The closest pair among `n` points (`points` is `n x 2`, rows `(x, y)`): indices `*i < *j`
-// (0-based) and the distance `*dist`; ties go to the smallest `(i, j)`.
+/*
+ The closest pair among `n` points (`points` is `n x 2`, rows `(x, y)`): indices `*i < *j`
+ (0-based) and the distance `*dist`; ties go to the smallest `(i, j)`.
+ */
 speedup_status speedup_closest_pair(const double *points, size_t n, size_t *i, size_t *j, double *dist);
 
-// Escape counts of the `n` complex points `c` (`2n` doubles, interleaved re, im, like C99
-// `double complex`) into `out`, `-1` for points that did not escape in `max_iter` iterations.
+/*
+ Escape counts of the `n` complex points `c` (`2n` doubles, interleaved re, im, like C99
+ `double complex`) into `out`, `-1` for points that did not escape in `max_iter` iterations.
+ */
 speedup_status speedup_mandelbrot(const double *c, size_t n, int32_t max_iter, int32_t *out, size_t out_len);
 
-// `out[i] = f(x[i], ctx)` on speedup's threads; `f` must be thread-safe. `out_len == n`.
+/*
+ `out[i] = f(x[i], ctx)` on speedup's threads; `f` must be thread-safe. `out_len == n`.
+ */
 speedup_status speedup_map_f64(double (*f)(double x, void *ctx), void *ctx, const double *x, size_t n, double *out, size_t out_len);
 
-// Sets the thread count of every later call (safe while other threads run kernels);
-// `0` restores the default (`SPEEDUP_NUM_THREADS`, else `OMP_NUM_THREADS`, else the CPUs this
-// process may use).
+/*
+ Sets the thread count of every later call (safe while other threads run kernels);
+ `0` restores the default (`SPEEDUP_NUM_THREADS`, else `OMP_NUM_THREADS`, else the CPUs this
+ process may use).
+ */
 speedup_status speedup_set_num_threads(size_t n);
 
-// The thread count the next call will use.
+/*
+ The thread count the next call will use.
+ */
 size_t speedup_get_num_threads(void);
 
-// Asks every running speedup call to stop with `SPEEDUP_ERR_INTERRUPTED`, writing nothing.
-// Async-signal-safe: call it from a SIGINT handler. Calls started later are not affected.
+/*
+ Asks every running speedup call to stop with `SPEEDUP_ERR_INTERRUPTED`, writing nothing.
+ Async-signal-safe: call it from a SIGINT handler. Calls started later are not affected.
+ */
 void speedup_request_interrupt(void);
 
-// The library version, e.g. `"0.1.0"` (static, NUL-terminated).
+/*
+ The library version, e.g. `"0.1.0"` (static, NUL-terminated).
+ */
 const char *speedup_version(void);
 
-// Copies this thread's last error message into `buf` (NUL-terminated, truncated to `len - 1`
-// bytes) and returns the message's full length in bytes, like `snprintf`. `buf` may be NULL
-// when `len` is 0, to ask for the length. An empty message means no call on this thread failed.
+/*
+ Copies this thread's last error message into `buf` (NUL-terminated, truncated to `len - 1`
+ bytes) and returns the message's full length in bytes, like `snprintf`. `buf` may be NULL
+ when `len` is 0, to ask for the length. An empty message means no call on this thread failed.
+ */
 size_t speedup_last_error(char *buf, size_t len);
 
-// A static, NUL-terminated description of a status code (any value is accepted).
+/*
+ A static, NUL-terminated description of a status code (any value is accepted).
+ */
 const char *speedup_status_message(speedup_status s);
 
 #ifdef __cplusplus

@@ -123,7 +123,8 @@ pub(crate) fn scalar_out<T>(
     Ok(ptr)
 }
 
-/// `a * b`, or a Length failure naming what overflowed.
+/// `a * b`, or an InvalidArgument failure naming the size that overflowed (the contract lists
+/// "rows*cols overflows" among the bad arguments).
 pub(crate) fn product(
     kernel: &'static str,
     what: &str,
