@@ -65,7 +65,7 @@ fn lucy_sum_le(x: u64) -> u128 {
         .map(|v| if v == 0 { 0 } else { tri(v) })
         .collect();
     let mut large: Vec<u128> = (0..=r as u64)
-        .map(|i| if i == 0 { 0 } else { tri(x / i) })
+        .map(|i| x.checked_div(i).map_or(0, tri))
         .collect();
     for p in 2..=r {
         if small[p] == small[p - 1] {
