@@ -271,37 +271,84 @@ pub const SIEVE_PARALLEL_CUTOFF: u64 = 1 << 22;
 pub const SEG_WORDS: usize = 1 << 12;
 /// Odd numbers per segment.
 const SEG_BITS: u64 = SEG_WORDS as u64 * 64;
-/// Small odd primes whose multiples come from a precomputed pattern.
-const PATTERN_PRIMES: [u64; 5] = [3, 5, 7, 11, 13];
-/// Period of the pattern in words: 3*5*7*11*13 (the pattern in bits has period 15015, so in
-/// words 15015 * 64 bits is a whole number of periods).
-const PATTERN_WORDS: usize = 15015;
-/// First prime sieved one multiple at a time.
-const FIRST_BASE_PRIME: u64 = 17;
+/// Odd primes whose multiples come from precomputed bit patterns, in groups whose products are
+/// the pattern periods in words (a pattern for period `P` bits, `P` odd, repeats every `P`
+/// words: `64 P` bits is a whole number of periods).
+const PATTERN_GROUPS: [&[u64]; 7] = [
+    &[3, 5, 7, 11, 13],
+    &[17, 19],
+    &[23, 29],
+    &[31, 37],
+    &[41, 43],
+    &[47, 53],
+    &[59, 61],
+];
+/// First prime sieved one multiple at a time (the prime after 61).
+const FIRST_BASE_PRIME: u64 = 67;
 
-/// Bit `g` set means `2g + 1` is a multiple of 3, 5, 7, 11 or 13 (one period).
-fn pattern() -> &'static [u64] {
-    static PATTERN: OnceLock<Box<[u64]>> = OnceLock::new();
-    PATTERN.get_or_init(|| {
-        let mut pat = vec![0u64; PATTERN_WORDS];
-        for p in PATTERN_PRIMES {
-            let p = p as usize;
-            // p words hold 64 periods of p bits; odd multiples of p sit at g = (p-1)/2 + k p.
-            let mut one = vec![0u64; p];
-            let mut g = (p - 1) / 2;
-            while g < 64 * p {
-                one[g / 64] |= 1 << (g % 64);
-                g += p;
-            }
-            for (w, x) in pat.iter_mut().enumerate() {
-                *x |= one[w % p];
-            }
-        }
-        pat.into_boxed_slice()
+/// One pattern per group: bit `g` set when `2g + 1` is a multiple of a prime of the group.
+fn patterns() -> &'static [Box<[u64]>] {
+    static PATTERNS: OnceLock<Vec<Box<[u64]>>> = OnceLock::new();
+    PATTERNS.get_or_init(|| {
+        PATTERN_GROUPS
+            .iter()
+            .map(|group| {
+                let words = group.iter().product::<u64>() as usize;
+                let mut pat = vec![0u64; words];
+                for &p in group.iter() {
+                    let p = p as usize;
+                    // p words hold 64 periods; odd multiples of p sit at g = (p-1)/2 + k p.
+                    let mut one = vec![0u64; p];
+                    let mut g = (p - 1) / 2;
+                    while g < 64 * p {
+                        one[g / 64] |= 1 << (g % 64);
+                        g += p;
+                    }
+                    for (w, x) in pat.iter_mut().enumerate() {
+                        *x |= one[w % p];
+                    }
+                }
+                pat.into_boxed_slice()
+            })
+            .collect()
     })
 }
 
-/// The odd primes `17 <= p` with `p * p < limit` (a small sieve of Eratosthenes).
+/// The residues modulo 30 coprime to 30 (the mod-30 wheel), and the gap in bits, in units of
+/// `p`, from the multiple `p * m` with `m` at residue `i` to the next (`(next m - m) / 2`).
+const WHEEL_RES: [u64; 8] = [1, 7, 11, 13, 17, 19, 23, 29];
+const WHEEL_STEP: [usize; 8] = [3, 2, 1, 2, 1, 2, 3, 1];
+
+/// Where a base prime `p` crosses off next: bit `off` from the start of the current segment,
+/// for the multiple `p * m` with `m mod 30 = WHEEL_RES[idx]`. Multiples `p * m` with `m`
+/// divisible by 3 or 5 are skipped: the pattern already has them.
+#[derive(Clone, Copy)]
+struct Cursor {
+    off: u32,
+    idx: u32,
+}
+
+impl Cursor {
+    /// The first multiple `p * m >= max(p^2, 2 g0 + 1)` with `m` coprime to 30, relative to
+    /// bit `g0`. Only called once `p^2` lies before the end of the segment that starts at `g0`,
+    /// so the offset is below one segment plus `3p` and fits in u32.
+    fn new(p: u64, g0: u64) -> Cursor {
+        let first = 2 * g0 + 1;
+        let mut m = p.max(first.div_ceil(p)) | 1;
+        loop {
+            if let Some(idx) = WHEEL_RES.iter().position(|&r| r == m % 30) {
+                let off = (p * m - 1) / 2 - g0;
+                return Cursor {
+                    off: u32::try_from(off).expect("cursor within reach"),
+                    idx: idx as u32,
+                };
+            }
+            m += 2;
+        }
+    }
+}
+
+/// The primes `FIRST_BASE_PRIME <= p` with `p * p < limit` (a small sieve of Eratosthenes).
 fn base_primes(limit: u64) -> Vec<u32> {
     if limit <= FIRST_BASE_PRIME * FIRST_BASE_PRIME {
         return Vec::new();
@@ -387,61 +434,66 @@ impl Sieve {
         (self.bits - s * SEG_BITS).min(SEG_BITS) as usize
     }
 
-    /// For each base prime, the offset of its first odd multiple `>= p^2` from bit `g0`.
-    fn offsets_from(&self, g0: u64) -> Vec<u64> {
-        self.base
-            .iter()
-            .map(|&p| {
-                let p = p as u64;
-                let start = (p * p - 1) / 2; // bit of p^2; odd multiples step by p bits
-                if start >= g0 {
-                    start - g0
-                } else {
-                    let r = (g0 - start) % p;
-                    if r == 0 {
-                        0
-                    } else {
-                        p - r
-                    }
-                }
-            })
-            .collect()
-    }
-
     /// Sieves segment `s` into `seg` (bit set = not prime, also past the end of the segment),
-    /// moving `next` (offsets from this segment's start) on to the next segment.
-    fn fill_segment(&self, s: u64, seg: &mut [u64], next: &mut [u64]) -> usize {
+    /// moving the cursors of the active base primes (the first `cursors.len()`) on to the next
+    /// segment. Returns the number of words used.
+    fn fill_segment(&self, s: u64, seg: &mut [u64], cursors: &mut [Cursor]) -> usize {
         let nbits = self.seg_len(s);
         let nwords = nbits.div_ceil(64);
         let seg = &mut seg[..nwords];
-        let pat = pattern();
-        let mut off =
-            ((s % PATTERN_WORDS as u64) * SEG_WORDS as u64 % PATTERN_WORDS as u64) as usize;
-        let mut w = 0;
-        while w < nwords {
-            let take = (nwords - w).min(PATTERN_WORDS - off);
-            seg[w..w + take].copy_from_slice(&pat[off..off + take]);
-            w += take;
-            off = 0;
+        let first_word = s * SEG_WORDS as u64;
+        for (k, pat) in patterns().iter().enumerate() {
+            let mut off = (first_word % pat.len() as u64) as usize;
+            let mut w = 0;
+            while w < nwords {
+                let take = (nwords - w).min(pat.len() - off);
+                let (dst, src) = (&mut seg[w..w + take], &pat[off..off + take]);
+                if k == 0 {
+                    dst.copy_from_slice(src);
+                } else {
+                    for (d, &x) in dst.iter_mut().zip(src) {
+                        *d |= x;
+                    }
+                }
+                w += take;
+                off = 0;
+            }
         }
         if s == 0 {
-            seg[0] |= 1; // 1 is not prime
-            for p in PATTERN_PRIMES {
-                seg[0] &= !(1 << ((p - 1) / 2)); // the pattern primes themselves are
+            seg[0] |= 1; // 1 is not prime; the pattern primes themselves are
+            for group in PATTERN_GROUPS {
+                for &p in group {
+                    seg[0] &= !(1 << ((p - 1) / 2));
+                }
             }
         }
-        for (&p, nx) in self.base.iter().zip(next.iter_mut()) {
+        for (&p, c) in self.base.iter().zip(cursors.iter_mut()) {
             let p = p as usize;
-            if *nx < nbits as u64 {
-                let mut j = *nx as usize;
+            let mut j = c.off as usize;
+            let mut i = c.idx as usize;
+            // Up to the start of a wheel turn, then whole turns (15p bits, 8 multiples), then
+            // the rest one multiple at a time.
+            while i != 0 && j < nbits {
+                seg[j >> 6] |= 1 << (j & 63);
+                j += WHEEL_STEP[i] * p;
+                i = (i + 1) & 7;
+            }
+            if i == 0 {
+                while j + 14 * p < nbits {
+                    for d in [0, 3, 5, 6, 8, 9, 11, 14] {
+                        let b = j + d * p;
+                        seg[b >> 6] |= 1 << (b & 63);
+                    }
+                    j += 15 * p;
+                }
                 while j < nbits {
                     seg[j >> 6] |= 1 << (j & 63);
-                    j += p;
+                    j += WHEEL_STEP[i] * p;
+                    i = (i + 1) & 7;
                 }
-                *nx = (j - nbits) as u64;
-            } else {
-                *nx -= nbits as u64;
             }
+            c.off = (j - nbits) as u32;
+            c.idx = i as u32;
         }
         if nbits % 64 != 0 {
             seg[nwords - 1] |= !0u64 << (nbits % 64);
@@ -462,12 +514,21 @@ impl Sieve {
         token: &Token,
     ) -> Result<Vec<u64>> {
         let mut seg = vec![0u64; SEG_WORDS];
-        let mut next = self.offsets_from(s0 * SEG_BITS);
+        let mut cursors: Vec<Cursor> = Vec::with_capacity(self.base.len());
         let mut prefix = Vec::new();
         let mut totals = Vec::with_capacity((s1 - s0) as usize);
         for s in s0..s1 {
             token.check()?;
-            let nwords = self.fill_segment(s, &mut seg, &mut next);
+            // Activate the base primes whose square falls before this segment's end.
+            let (g0, g1) = (s * SEG_BITS, s * SEG_BITS + self.seg_len(s) as u64);
+            while let Some(&p) = self.base.get(cursors.len()) {
+                let p = p as u64;
+                if (p * p - 1) / 2 >= g1 {
+                    break;
+                }
+                cursors.push(Cursor::new(p, g0));
+            }
+            let nwords = self.fill_segment(s, &mut seg, &mut cursors);
             let first = 2 * (s * SEG_BITS) + 1; // the number at bit 0
             let i = (s - s0) as usize;
             let (q0, q1) = (starts[i], starts[i + 1]);
@@ -678,22 +739,44 @@ mod tests {
     }
 
     #[test]
-    fn pattern_marks_exactly_the_small_multiples() {
-        let pat = pattern();
-        for g in 0..(PATTERN_WORDS * 64) as u64 {
-            let x = 2 * g + 1;
-            let want = PATTERN_PRIMES.iter().any(|&p| x % p == 0);
-            let got = (pat[(g / 64) as usize] >> (g % 64)) & 1 == 1;
-            assert_eq!(got, want, "g={g}");
+    fn patterns_mark_exactly_the_small_multiples() {
+        for (pat, group) in patterns().iter().zip(PATTERN_GROUPS) {
+            assert_eq!(pat.len() as u64, group.iter().product::<u64>());
+            for g in 0..(pat.len() * 64) as u64 {
+                let x = 2 * g + 1;
+                let want = group.iter().any(|&p| x % p == 0);
+                let got = (pat[(g / 64) as usize] >> (g % 64)) & 1 == 1;
+                assert_eq!(got, want, "g={g}");
+            }
+        }
+    }
+
+    #[test]
+    fn cursors_start_at_the_first_wheel_multiple() {
+        // p = 67 from bit 0: p^2 = 4489 = 67 * 67, 67 mod 30 = 7 (index 1).
+        let c = Cursor::new(67, 0);
+        assert_eq!((c.off, c.idx), ((67 * 67 - 1) / 2, 1));
+        // from a later segment: the first multiple >= 2 g0 + 1 whose cofactor is coprime to 30
+        for (p, g0) in [(67u64, 1_000_000u64), (71, 262_144), (1009, 5_000_000)] {
+            let c = Cursor::new(p, g0);
+            let x = 2 * (g0 + c.off as u64) + 1;
+            assert_eq!(x % p, 0);
+            let m = x / p;
+            assert_eq!(m % 30, WHEEL_RES[c.idx as usize]);
+            let mut m0 = (2 * g0 + 1).div_ceil(p).max(p);
+            while m0 % 2 == 0 || m0 % 3 == 0 || m0 % 5 == 0 {
+                m0 += 1;
+            }
+            assert_eq!(m, m0, "p={p} g0={g0}");
         }
     }
 
     #[test]
     fn base_primes_cover_the_square_root() {
-        assert!(base_primes(289).is_empty());
-        assert_eq!(base_primes(290), vec![17]);
-        assert_eq!(base_primes(361), vec![17]);
-        assert_eq!(base_primes(362), vec![17, 19]);
+        assert!(base_primes(4489).is_empty());
+        assert_eq!(base_primes(4490), vec![67]);
+        assert_eq!(base_primes(5041), vec![67]);
+        assert_eq!(base_primes(5042), vec![67, 71]);
     }
 
     /// The rigorous bound quoted on `SUM_PRIMES_BELOW_MAX_N`, evaluated with a wide margin.
@@ -727,7 +810,7 @@ mod tests {
             let e = 2 * s * SEG_BITS;
             qs.extend([e - 2, e - 1, e, e + 1, e + 2, e + 3]);
         }
-        qs.extend([limit - 1, 17, 289, 290, 291, 3, 3]);
+        qs.extend([limit - 1, 17, 289, 290, 291, 3, 3, 61, 62, 4489, 4490, 4491]);
         let got = sums_below("t", &qs).unwrap();
         for (&q, &v) in qs.iter().zip(&got) {
             assert_eq!(v, prefix[q as usize], "q={q}");
