@@ -4,7 +4,9 @@
 //!
 //! Debug builds (plain `cargo test`) run reduced sizes; `cargo test --release` runs more.
 
-use speedup_core::primes::{SUM_AT_MAX_N, SUM_PRIMES_BELOW_MAX_N};
+use speedup_core::primes::{
+    SEG_WORDS, SIEVE_PARALLEL_CUTOFF, SUM_AT_MAX_N, SUM_PRIMES_BELOW_MAX_N,
+};
 use speedup_core::test_support::at_thread_counts;
 use speedup_core::{is_prime, is_prime_many, sum_primes_below, sum_primes_below_many, Error};
 
@@ -388,7 +390,8 @@ fn seed_workload_every_n_below_10000() {
 
 #[test]
 fn many_equals_single_for_unsorted_duplicate_queries() {
-    let limit = if RELEASE { 20_000_000 } else { 3_000_000 };
+    // above SIEVE_PARALLEL_CUTOFF, so the parallel sweep runs at 2, 3 and 8 threads
+    let limit = if RELEASE { 20_000_000 } else { 9_000_000 };
     let table = sieve_prefix(limit);
     let mut rng = Rng(5);
     let mut q: Vec<u64> = (0..3000).map(|_| rng.below(limit as u64 + 1)).collect();
@@ -405,16 +408,13 @@ fn many_equals_single_for_unsorted_duplicate_queries() {
         1_048_576,
         1_048_577,
     ]);
-    // around segment edges (a segment holds 2^18 odd numbers, 2^19 integers)
-    for k in 1..limit as u64 / 524_288 {
-        q.extend([
-            524_288 * k - 1,
-            524_288 * k,
-            524_288 * k + 1,
-            524_288 * k + 2,
-        ]);
+    // around segment edges (a segment holds 64 * SEG_WORDS odd numbers)
+    let span = 128 * SEG_WORDS as u64;
+    for k in 1..=limit as u64 / span {
+        q.extend([span * k - 1, span * k, span * k + 1, span * k + 2]);
     }
     q.reverse();
+    assert!(limit as u64 >= SIEVE_PARALLEL_CUTOFF);
     let want: Vec<u64> = q.iter().map(|&n| table[n as usize]).collect();
     let runs = at_thread_counts(&[1, 2, 3, 8], || {
         let mut out = vec![0u64; q.len()];
