@@ -540,6 +540,24 @@ impl Sieve {
                     total += word_sum(c, first + 128 * w as u64);
                 }
                 totals.push(total);
+            } else if q1 - q0 > 2 * nwords {
+                // Dense queries (e.g. every n below some bound): prefix[k] = sum of the primes
+                // among the first k bits, so each query is one lookup.
+                prefix.clear();
+                prefix.push(0u64);
+                let mut total = 0u64;
+                for (w, &c) in seg[..nwords].iter().enumerate() {
+                    let base = first + 128 * w as u64;
+                    for b in 0..64 {
+                        let prime = ((!c >> b) & 1).wrapping_neg(); // all ones when prime
+                        total += (base + 2 * b) & prime;
+                        prefix.push(total);
+                    }
+                }
+                for (&k, out) in ks[q0..q1].iter().zip(&mut partial[q0..q1]) {
+                    *out = prefix[k as usize];
+                }
+                totals.push(total);
             } else {
                 // prefix[w] = sum of the primes in words 0..w of the segment.
                 prefix.clear();
