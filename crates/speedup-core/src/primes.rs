@@ -19,8 +19,9 @@
 //! odd primes up to 61 are not crossed off one by one: a segment starts as the OR of seven
 //! precomputed bit patterns (3·5·7·11·13, 17·19, 23·29, ..., 59·61). The base primes
 //! 67 <= p <= sqrt(n) are then crossed off from `p^2` on a mod-30 wheel (only multiples `p m`
-//! with `m` coprime to 30; the others are multiples of 3 or 5, already in the pattern). Memory is O(sqrt n) for the base
-//! primes plus one segment per worker (and one u64 per segment for the running sums).
+//! with `m` coprime to 30; the others are multiples of 3 or 5, already in the pattern).
+//! Memory is O(sqrt n) for the base primes plus one segment per worker (and one u64 per
+//! segment for the running sums).
 //!
 //! Segments are grouped into blocks (their size depends on `n` only, never on the thread count);
 //! large sieves hand blocks to speedup's pool. Every block reports integer sums, which are
@@ -31,9 +32,11 @@
 //!
 //! # Overflow
 //! `S(n) = sum_{p < n} p` is nondecreasing in `n`, so there is one threshold: `S(n)` fits in u64
-//! exactly when `n <= `[`SUM_PRIMES_BELOW_MAX_N`]. Calls above it are refused at once (no sieving);
-//! calls below it are sieved with every partial sum checked, so a wrapped value can never come
-//! out even if the constant were wrong. See the constant's documentation for how it is known.
+//! exactly when `n <= `[`SUM_PRIMES_BELOW_MAX_N`]. Calls above it are refused at once (no
+//! sieving). Below it, segment sums are u64 (at most 2^19 primes below 3e10 each: < 2^55), the
+//! running total is u128 and every answer is converted to u64 with a check, so a wrapped value
+//! can never come out even if the constant were wrong. See the constant's documentation for how
+//! it is known.
 
 use std::sync::OnceLock;
 
