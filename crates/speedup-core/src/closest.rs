@@ -36,7 +36,6 @@
 //! The recursion tree depends only on the input, never on the thread count, and the answer is
 //! the unique lexicographic minimum anyway, so every thread count gives the same result.
 
-use std::cmp::Ordering;
 use std::collections::BTreeSet;
 use std::ops::Bound;
 
@@ -52,7 +51,7 @@ pub const PARALLEL_CUTOFF: usize = 1 << 14;
 /// Subproblems at least this large split into two rayon tasks.
 const JOIN_CUTOFF: usize = 1 << 13;
 /// Subproblems at most this large are solved by brute force.
-const BASE: usize = 8;
+const BASE: usize = 16;
 
 /// The closest pair: `i < j`, `dist = sqrt(d2)`.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -127,12 +126,17 @@ fn beyond(lower: f64, best: f64) -> bool {
     lower > best || (lower == best && (best == 0.0 || best == f64::INFINITY))
 }
 
-fn cmp_xyi(a: &Pt, b: &Pt) -> Ordering {
-    // Coordinates are finite, so partial_cmp never fails; -0.0 and 0.0 compare equal.
-    a.x.partial_cmp(&b.x)
-        .unwrap_or(Ordering::Equal)
-        .then(a.y.partial_cmp(&b.y).unwrap_or(Ordering::Equal))
-        .then(a.i.cmp(&b.i))
+/// Order key of a finite coordinate: numeric order, with `-0.0` and `0.0` the same
+/// (`-0.0 + 0.0 == +0.0`).
+#[inline(always)]
+fn okey(v: f64) -> u64 {
+    ykey(v + 0.0)
+}
+
+/// The sort key `(x, y, index)`; a total order on finite points with distinct indices.
+#[inline(always)]
+fn xyi_key(p: &Pt) -> (u64, u64, usize) {
+    (okey(p.x), okey(p.y), p.i)
 }
 
 /// Brute force on a small slice, which is left sorted by y.
@@ -156,61 +160,73 @@ fn solve_base(pts: &mut [Pt]) -> Best {
     best
 }
 
-/// Divide and conquer over `pts` sorted by `(x, y, i)`, all distinct; leaves `pts` sorted by y.
-/// `buf` is scratch of the same length.
-fn solve(pts: &mut [Pt], buf: &mut [Pt], par: bool) -> Best {
-    let n = pts.len();
+/// Merges the y-sorted runs `src[..mid]` and `src[mid..]` into `dst` (branch-free body).
+fn merge_by_y(src: &[Pt], mid: usize, dst: &mut [Pt]) {
+    let (l, r) = src.split_at(mid);
+    let (mut a, mut b) = (0, 0);
+    for k in 0..dst.len() {
+        if a < l.len() && b < r.len() {
+            let (pl, pr) = (l[a], r[b]);
+            let take_r = pr.y < pl.y;
+            dst[k] = if take_r { pr } else { pl };
+            b += take_r as usize;
+            a += !take_r as usize;
+        } else if a < l.len() {
+            dst[k..].copy_from_slice(&l[a..]);
+            return;
+        } else {
+            dst[k..].copy_from_slice(&r[b..]);
+            return;
+        }
+    }
+}
+
+/// Divide and conquer over `a`, sorted by `(x, y, i)`, all points distinct. Leaves the points
+/// sorted by y in `b` when `to_b`, else in `a`; the other slice (same length) is scratch.
+fn solve(a: &mut [Pt], b: &mut [Pt], to_b: bool, par: bool) -> Best {
+    let n = a.len();
     if n <= BASE {
-        return solve_base(pts);
+        let best = solve_base(a);
+        if to_b {
+            b.copy_from_slice(a);
+        }
+        return best;
     }
     let mid = n / 2;
-    let xmid = pts[mid].x;
+    let xmid = a[mid].x;
     let mut best = {
-        let (l, r) = pts.split_at_mut(mid);
-        let (bl, br) = buf.split_at_mut(mid);
-        let (a, b) = if par && n >= JOIN_CUTOFF {
-            rayon::join(|| solve(l, bl, par), || solve(r, br, par))
+        let (al, ar) = a.split_at_mut(mid);
+        let (bl, br) = b.split_at_mut(mid);
+        let (l, r) = if par && n >= JOIN_CUTOFF {
+            rayon::join(|| solve(al, bl, !to_b, par), || solve(ar, br, !to_b, par))
         } else {
-            (solve(l, bl, false), solve(r, br, false))
+            (solve(al, bl, !to_b, false), solve(ar, br, !to_b, false))
         };
-        a.min(b)
+        l.min(r)
     };
-
-    // Merge the two y-sorted halves into buf, then back.
-    {
-        let (l, r) = pts.split_at(mid);
-        let (mut a, mut b, mut k) = (0, 0, 0);
-        while a < l.len() && b < r.len() {
-            if r[b].y < l[a].y {
-                buf[k] = r[b];
-                b += 1;
-            } else {
-                buf[k] = l[a];
-                a += 1;
-            }
-            k += 1;
-        }
-        buf[k..k + l.len() - a].copy_from_slice(&l[a..]);
-        k += l.len() - a;
-        buf[k..].copy_from_slice(&r[b..]);
-        pts.copy_from_slice(buf);
-    }
+    // The halves are sorted by y in the other slice; merge them into this one.
+    let (sorted, scratch) = if to_b {
+        merge_by_y(a, mid, b);
+        (&*b, a)
+    } else {
+        merge_by_y(b, mid, a);
+        (&*a, b)
+    };
 
     // The strip: every point of the left half has x <= xmid, every point of the right half
     // x >= xmid, so for a pair across the split |fl(dx)| >= |fl(x - xmid)| for both points.
     let bound = best.d2;
     let mut m = 0;
-    for p in pts.iter() {
+    for p in sorted {
         let dx = p.x - xmid;
         if !beyond(dx * dx, bound) {
-            buf[m] = *p;
+            scratch[m] = *p;
             m += 1;
         }
     }
-    let strip = &buf[..m];
-    for a in 0..m {
-        let pa = &strip[a];
-        for pb in &strip[a + 1..] {
+    let strip = &scratch[..m];
+    for (k, pa) in strip.iter().enumerate() {
+        for pb in &strip[k + 1..] {
             let dy = pb.y - pa.y;
             if beyond(dy * dy, best.d2) {
                 break;
@@ -342,9 +358,9 @@ pub fn closest_pair(points: ArrayView2<f64>) -> Result<ClosestPair> {
 fn solve_all(points: &ArrayView2<f64>, mut pts: Vec<Pt>, par: bool) -> (usize, usize) {
     if par {
         use rayon::slice::ParallelSliceMut;
-        pts.par_sort_unstable_by(cmp_xyi);
+        pts.par_sort_unstable_by_key(xyi_key);
     } else {
-        pts.sort_unstable_by(cmp_xyi);
+        pts.sort_unstable_by_key(xyi_key);
     }
 
     // Collapse runs of equal points to their smallest index (the first of the run).
@@ -374,7 +390,7 @@ fn solve_all(points: &ArrayView2<f64>, mut pts: Vec<Pt>, par: bool) -> (usize, u
         }
         None => {
             let mut buf = pts.clone();
-            let best = solve(&mut pts, &mut buf, par);
+            let best = solve(&mut pts, &mut buf, false, par);
             if best.d2 == f64::INFINITY {
                 return (0, 1);
             }
@@ -383,7 +399,7 @@ fn solve_all(points: &ArrayView2<f64>, mut pts: Vec<Pt>, par: bool) -> (usize, u
             }
             // Distinct points at d2 == 0 (differences below ~1e-162): the recursion left the
             // points sorted by y; sort them back for the sweep.
-            pts.sort_unstable_by(cmp_xyi);
+            pts.sort_unstable_by_key(xyi_key);
             first_with_zero_partner(&pts)
         }
     };
