@@ -532,6 +532,41 @@ mod tests {
     }
 
     #[test]
+    fn zero_partner_sweep_matches_brute_force() {
+        let mut g = Lcg(11);
+        let mut wide_seen = 0;
+        for round in 0..200 {
+            let n = 2 + (g.next() % 60) as usize;
+            let step = if round % 2 == 0 { 1e-163 } else { 1.0 };
+            let mut reps: Vec<Pt> = (0..n)
+                .map(|i| Pt {
+                    x: (g.next() % 30) as f64 * step,
+                    y: (g.next() % 30) as f64 * step,
+                    i: (i * 7919) % 1009,
+                })
+                .collect();
+            reps.sort_unstable_by_key(xyi_key);
+            reps.dedup_by(|a, b| a.x == b.x && a.y == b.y);
+            if reps
+                .windows(2)
+                .any(|w| w[0].x != w[1].x && zero_gap(w[1].x, w[0].x))
+            {
+                wide_seen += 1;
+            }
+            let want = reps
+                .iter()
+                .filter(|p| {
+                    reps.iter()
+                        .any(|q| q.i != p.i && zero_gap(p.x, q.x) && zero_gap(p.y, q.y))
+                })
+                .map(|p| p.i)
+                .min();
+            assert_eq!(first_with_zero_partner(&reps), want);
+        }
+        assert!(wide_seen > 50);
+    }
+
+    #[test]
     fn overflowing_pairs_all_tie() {
         let p = arr2(&[[1e300, 0.0], [-1e300, 0.0], [0.0, 1e300], [0.0, -1e300]]);
         let got = closest_pair(p.view()).unwrap();
