@@ -814,8 +814,7 @@ mod tests {
 
     #[test]
     fn an_interrupt_stops_the_sieve_between_segments() {
-        let token = Token::new("sum_primes_below");
-        crate::cancel::request_interrupt();
+        let token = Token::interrupted_for_tests("sum_primes_below");
         let sieve = Sieve::new(10_000_000);
         let starts = vec![0usize; sieve.nsegs as usize + 1];
         let err = sieve

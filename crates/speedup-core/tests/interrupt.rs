@@ -33,6 +33,16 @@ fn interrupted<R: Send>(call: impl FnOnce() -> R + Send) -> R {
 }
 
 #[test]
+fn a_request_stops_running_calls_only() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    let running = speedup_core::cancel::Token::new("k");
+    assert!(running.check().is_ok());
+    request_interrupt();
+    assert!(running.check().is_err());
+    assert!(speedup_core::cancel::Token::new("k").check().is_ok());
+}
+
+#[test]
 fn monte_carlo_pi_stops_when_interrupted() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
     for threads in [1, 2] {

@@ -9,7 +9,7 @@ use speedup_core::threads;
 #[test]
 fn changing_the_knob_while_kernels_run_is_safe() {
     let x: Arc<Vec<f64>> = Arc::new(
-        (0..1_000_000)
+        (0..1_000_000u64)
             .map(|i| ((i * 7919) % 1000) as f64 * 0.5)
             .collect(),
     );
