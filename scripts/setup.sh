@@ -5,7 +5,7 @@
 set -euo pipefail
 
 need_apt=()
-for tool in gcc make pkg-config valgrind; do
+for tool in gcc make pkg-config valgrind gfortran cmake; do
     command -v "$tool" >/dev/null 2>&1 || need_apt+=("$tool")
 done
 if ((${#need_apt[@]})); then
