@@ -24,39 +24,11 @@
 #include <time.h>
 
 #include "speedup.h"
+#include "../../tests/c/inputs.h"
 
 static bool quick;
 static int reps = 5;
 
-static void *xmalloc(size_t bytes)
-{
-    void *p = malloc(bytes ? bytes : 1);
-    if (!p) {
-        fprintf(stderr, "demo: out of memory (%zu bytes)\n", bytes);
-        exit(2);
-    }
-    return p;
-}
-
-static uint64_t rng_state = 0x9E3779B97F4A7C15u;
-static uint64_t rng_next(void)
-{
-    uint64_t z = (rng_state += 0x9E3779B97F4A7C15u);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
-    return z ^ (z >> 31);
-}
-static double rng_uniform(double lo, double hi)
-{
-    return lo + (hi - lo) * ((double)(rng_next() >> 11) * 0x1p-53);
-}
-static double *random_array(size_t n, double lo, double hi)
-{
-    double *x = xmalloc(n * sizeof *x);
-    for (size_t i = 0; i < n; i++)
-        x[i] = rng_uniform(lo, hi);
-    return x;
-}
 
 static double now(void)
 {

@@ -33,6 +33,7 @@
 #include <string.h>
 
 #include "speedup.h"
+#include "inputs.h"
 #include "check.h"
 
 /* ------------------------------------------------------------------------------------------ */
@@ -42,36 +43,6 @@ static const size_t THREAD_COUNTS[] = {1, 2, 3, 8};
 #define N_THREAD_COUNTS (sizeof THREAD_COUNTS / sizeof THREAD_COUNTS[0])
 #define SENTINEL_BYTE 0xA5
 
-static void *xmalloc(size_t bytes)
-{
-    void *p = malloc(bytes ? bytes : 1);
-    if (!p) {
-        fprintf(stderr, "out of memory (%zu bytes)\n", bytes);
-        exit(2);
-    }
-    return p;
-}
-
-/* splitmix64: the test's own input generator (not the kernels' random stream). */
-static uint64_t rng_state = 0x243F6A8885A308D3u;
-static uint64_t rng_next(void)
-{
-    uint64_t z = (rng_state += 0x9E3779B97F4A7C15u);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
-    return z ^ (z >> 31);
-}
-static double rng_uniform(double lo, double hi)
-{
-    return lo + (hi - lo) * ((double)(rng_next() >> 11) * 0x1p-53);
-}
-static double *random_array(size_t n, double lo, double hi)
-{
-    double *x = xmalloc(n * sizeof *x);
-    for (size_t i = 0; i < n; i++)
-        x[i] = rng_uniform(lo, hi);
-    return x;
-}
 
 static bool all_bytes(const void *p, size_t bytes, unsigned char value)
 {
