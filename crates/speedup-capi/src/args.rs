@@ -59,6 +59,11 @@ impl<T> Raw<T> {
         (start, start + self.len * size_of::<T>())
     }
 
+    /// The number of elements.
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+
     /// Checks the array (see [`Raw::check`]) without making a slice yet.
     pub(crate) fn checked(self) -> Result<Self, Failure> {
         self.check()?;

@@ -57,6 +57,24 @@ fn view2_mut<'a, T>(
     })
 }
 
+/// The shape shared by the element-wise calls: `input[len]` in, `out[out_len]` out, with
+/// `out_len == len` (checked after the NULL checks, before anything runs).
+unsafe fn elementwise<T, U>(
+    kernel: &'static str,
+    input: Raw<T>,
+    len_name: &str,
+    out: *mut U,
+    out_len: usize,
+    run: impl FnOnce(&[T], &mut [U]) -> core::Result<()>,
+) -> CResult {
+    let input = input.checked()?;
+    let out_raw = Raw::new(kernel, "out", out.cast_const(), out_len);
+    expect_len(kernel, "out_len", len_name, input.len(), out_len)?;
+    let out = unsafe { out_raw.output(&[input.span()])? };
+    run(unsafe { input.input()? }, out)?;
+    Ok(())
+}
+
 // ---------------------------------------------------------------------------------------------
 // Reductions
 
@@ -271,14 +289,15 @@ pub unsafe extern "C" fn speedup_is_prime_many(
     out_len: usize,
 ) -> speedup_status {
     const K: &str = "is_prime_many";
-    boundary(K, || {
-        let n_raw = Raw::new(K, "n", n, len).checked()?;
-        let out_raw = Raw::new(K, "out", out.cast_const(), out_len);
-        expect_len(K, "out_len", "len", len, out_len)?;
-        let n = unsafe { n_raw.input()? };
-        let out = unsafe { out_raw.output(&[n_raw.span()])? };
-        core::is_prime_many(n, out)?;
-        Ok(())
+    boundary(K, || unsafe {
+        elementwise(
+            K,
+            Raw::new(K, "n", n, len),
+            "len",
+            out,
+            out_len,
+            core::is_prime_many,
+        )
     })
 }
 
@@ -302,14 +321,15 @@ pub unsafe extern "C" fn speedup_sum_primes_below_many(
     out_len: usize,
 ) -> speedup_status {
     const K: &str = "sum_primes_below_many";
-    boundary(K, || {
-        let n_raw = Raw::new(K, "n", n, len).checked()?;
-        let out_raw = Raw::new(K, "out", out.cast_const(), out_len);
-        expect_len(K, "out_len", "len", len, out_len)?;
-        let n = unsafe { n_raw.input()? };
-        let out = unsafe { out_raw.output(&[n_raw.span()])? };
-        core::sum_primes_below_many(n, out)?;
-        Ok(())
+    boundary(K, || unsafe {
+        elementwise(
+            K,
+            Raw::new(K, "n", n, len),
+            "len",
+            out,
+            out_len,
+            core::sum_primes_below_many,
+        )
     })
 }
 
@@ -407,13 +427,12 @@ pub unsafe extern "C" fn speedup_mandelbrot(
     const K: &str = "mandelbrot";
     boundary(K, || {
         product(K, "2 * n", n, 2)?;
-        let c_raw = Raw::new(K, "c", c.cast::<core::Complex64>(), n).checked()?;
-        let out_raw = Raw::new(K, "out", out.cast_const(), out_len);
-        expect_len(K, "out_len", "n", n, out_len)?;
-        let c = unsafe { c_raw.input()? };
-        let out = unsafe { out_raw.output(&[c_raw.span()])? };
-        core::mandelbrot(c, max_iter, out)?;
-        Ok(())
+        let c = Raw::new(K, "c", c.cast::<core::Complex64>(), n);
+        unsafe {
+            elementwise(K, c, "n", out, out_len, |c, out| {
+                core::mandelbrot(c, max_iter, out)
+            })
+        }
     })
 }
 
@@ -436,15 +455,14 @@ pub unsafe extern "C" fn speedup_map_f64(
             kernel: K,
             arg: "f",
         })?;
-        let x_raw = Raw::new(K, "x", x, n).checked()?;
-        let out_raw = Raw::new(K, "out", out.cast_const(), out_len);
-        expect_len(K, "out_len", "n", n, out_len)?;
-        let x = unsafe { x_raw.input()? };
-        let out = unsafe { out_raw.output(&[x_raw.span()])? };
-        let ctx = ctx as usize; // the caller vouches that f may share ctx across threads
-                                // SAFETY: `f` is the caller's thread-safe function; ctx is passed through untouched.
-        core::map_f64(|v| unsafe { f(v, ctx as *mut c_void) }, x, out)?;
-        Ok(())
+        // The caller vouches that `f` may share `ctx` across threads; it is passed through untouched.
+        let ctx = ctx as usize;
+        let apply = |v| unsafe { f(v, ctx as *mut c_void) };
+        unsafe {
+            elementwise(K, Raw::new(K, "x", x, n), "n", out, out_len, |x, out| {
+                core::map_f64(apply, x, out)
+            })
+        }
     })
 }
 
