@@ -11,7 +11,7 @@ use crate::error::check_shape;
 use crate::{threads, Error, Result};
 
 /// Below this many elements the filters run on the calling thread (measured).
-pub const PARALLEL_CUTOFF: usize = 1 << 16;
+pub const PARALLEL_CUTOFF: usize = 1 << 18;
 /// Rows per parallel task for the forward filter.
 const TASK_ROWS: usize = 1 << 13;
 

@@ -10,7 +10,7 @@ use crate::error::check_len;
 use crate::{threads, Error, Result};
 
 /// Below this many points x iterations the kernel runs on the calling thread (measured).
-pub const PARALLEL_CUTOFF: usize = 1 << 15;
+pub const PARALLEL_CUTOFF: usize = 1 << 17;
 /// Points per parallel task.
 const TASK: usize = 1 << 11;
 

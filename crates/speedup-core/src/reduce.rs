@@ -21,7 +21,7 @@ pub const LEAF: usize = 1024;
 const GRAIN: usize = 1 << 16;
 /// Below this many elements a reduction never goes parallel (measured with
 /// `cargo bench -p speedup-core --bench kernels -- sweep`).
-pub const PARALLEL_CUTOFF: usize = 1 << 17;
+pub const PARALLEL_CUTOFF: usize = 1 << 18;
 
 /// A sum and the accumulated rounding error of the additions that made it.
 #[derive(Clone, Copy, Debug, Default)]

@@ -9,7 +9,7 @@ use crate::error::{check_len, check_shape};
 use crate::{threads, Error, Result};
 
 /// Below this many output elements the stencils run on the calling thread (measured).
-pub const PARALLEL_CUTOFF: usize = 1 << 16;
+pub const PARALLEL_CUTOFF: usize = 1 << 18;
 /// Output elements per parallel task.
 const TASK: usize = 1 << 14;
 

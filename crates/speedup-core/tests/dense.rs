@@ -226,9 +226,9 @@ fn comb_filters_match_the_recurrences_bitwise() {
         (1, 1, 1),
         (5, 1, 4),
         (10, 1, 20),
-        (100_000, 1, 4),
+        (300_000, 1, 4),
         (3000, 7, 3),
-        (70_000, 3, 1),
+        (100_000, 3, 1),
     ] {
         let x = Array2::from_shape_vec((n, k), r.vec(n * k, -1.0, 1.0)).unwrap();
         for backward in [false, true] {
@@ -383,7 +383,7 @@ fn map_applies_the_function_everywhere() {
 fn reductions_are_bitwise_identical_at_every_thread_count() {
     let mut r = Rng(77);
     for n in [
-        0usize, 1, 1023, 1025, 131_071, 131_072, 1_000_003, 3_000_000,
+        0usize, 1, 1023, 1025, 262_143, 262_144, 1_000_003, 3_000_000,
     ] {
         let x = ill_conditioned(r.next_u64(), n);
         let got = at_thread_counts(&COUNTS, || {
