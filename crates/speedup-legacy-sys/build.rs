@@ -66,7 +66,10 @@ fn main() {
     let fc = env::var("FC").unwrap_or_else(|_| "gfortran".to_owned());
     let mut f = cc::Build::new();
     f.compiler(&fc).opt_level(3).warnings(false);
-    for flag in ["-fopenmp", "-std=f2018"].into_iter().chain(FP_FLAGS.iter().copied()) {
+    for flag in ["-fopenmp", "-std=f2018"]
+        .into_iter()
+        .chain(FP_FLAGS.iter().copied())
+    {
         f.flag(flag);
     }
     f.flag(format!("-J{}", out_dir.display()));

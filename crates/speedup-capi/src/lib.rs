@@ -13,10 +13,14 @@
 //!    message (`speedup_last_error`) names the argument and the rule it broke.
 //!
 //! Arrays are C order and contiguous.
+//!
+//! The legacy C and Fortran routines are exported beside the kernels as
+//! `speedup_legacy_<kernel>` (module `legacy`), with the same signatures, checks and messages.
 
 #![allow(clippy::missing_safety_doc)] // the safety contract is the C header's documentation
 
 mod args;
+mod legacy;
 mod status;
 
 use std::ffi::{c_char, c_void};
