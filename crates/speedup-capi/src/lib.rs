@@ -29,6 +29,7 @@ use ndarray::{ArrayView2, ArrayViewMut2};
 use speedup_core as core;
 
 use args::{expect_len, product, scalar_out, Raw};
+pub use legacy::*;
 pub use status::*;
 
 /// Writes `value` through a pointer already checked by [`scalar_out`].
