@@ -270,7 +270,7 @@ pub fn is_prime_many(n: &[u64], out: &mut [bool]) -> Result<()> {
 fn overflow(kernel: &'static str, n: u64) -> Error {
     Error::Overflow {
         kernel,
-        what: format!("the sum of the primes below {n} does not fit in 64 bits"),
+        what: format!("the sum of primes below {n} does not fit in u64"),
     }
 }
 
@@ -338,15 +338,19 @@ pub fn closest_pair(points: ArrayView2<f64>) -> Result<ClosestPair> {
         return Err(Error::invalid(
             K,
             "points",
-            format!("must hold at least 2 points, got {n}"),
+            format!("must have at least 2 rows, got {n}"),
         ));
     }
-    if let Some(((r, col), v)) = points.indexed_iter().find(|(_, v)| !v.is_finite()) {
-        return Err(Error::invalid(
-            K,
-            "points",
-            format!("must be finite, got {v} at [{r}, {col}]"),
-        ));
+    for (i, row) in points.outer_iter().enumerate() {
+        for (name, v) in [("x", row[0]), ("y", row[1])] {
+            if !v.is_finite() {
+                return Err(Error::invalid(
+                    K,
+                    "points",
+                    format!("must be finite; point {i} has {name} = {v}"),
+                ));
+            }
+        }
     }
     let pts = points.as_standard_layout();
     let (mut i, mut j, mut d2) = (0usize, 0usize, 0.0f64);

@@ -88,7 +88,7 @@ fn closest_pair_bad_input() {
     let e = legacy::closest_pair(nan.view()).unwrap_err();
     assert_eq!(
         e.to_string(),
-        "closest_pair: points must be finite, got NaN at [1, 0]"
+        "closest_pair: points must be finite; point 1 has x = NaN"
     );
     let three = Array2::<f64>::zeros((4, 3));
     assert!(matches!(
