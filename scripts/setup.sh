@@ -8,6 +8,8 @@ need_apt=()
 for tool in gcc make pkg-config valgrind gfortran cmake; do
     command -v "$tool" >/dev/null 2>&1 || need_apt+=("$tool")
 done
+# libclang for the bindgen drift test of crates/speedup-legacy-sys (tests only, not builds)
+compgen -G '/usr/lib/llvm-*/lib/libclang.so*' >/dev/null || need_apt+=(libclang-dev)
 if ((${#need_apt[@]})); then
     echo "setup: installing ${need_apt[*]} with apt-get"
     if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi

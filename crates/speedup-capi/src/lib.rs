@@ -13,10 +13,14 @@
 //!    message (`speedup_last_error`) names the argument and the rule it broke.
 //!
 //! Arrays are C order and contiguous.
+//!
+//! The legacy C and Fortran routines are exported beside the kernels as
+//! `speedup_legacy_<kernel>` (module `legacy`), with the same signatures, checks and messages.
 
 #![allow(clippy::missing_safety_doc)] // the safety contract is the C header's documentation
 
 mod args;
+mod legacy;
 mod status;
 
 use std::ffi::{c_char, c_void};
@@ -25,6 +29,7 @@ use ndarray::{ArrayView2, ArrayViewMut2};
 use speedup_core as core;
 
 use args::{expect_len, product, scalar_out, Raw};
+pub use legacy::*;
 pub use status::*;
 
 /// Writes `value` through a pointer already checked by [`scalar_out`].

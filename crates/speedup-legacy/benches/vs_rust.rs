@@ -1,0 +1,208 @@
+//! Each legacy routine beside its Rust kernel at the seed sizes, at 1 and 2 threads.
+//!
+//!     cargo bench -p speedup-legacy --bench vs_rust              # seed sizes
+//!     cargo bench -p speedup-legacy --bench vs_rust -- --quick   # sizes / 10
+//!     cargo bench -p speedup-legacy --bench vs_rust -- laplacian mandelbrot   # only these
+//!
+//! Median of a few runs after a warm-up, the four (kernel, threads) cells of a row measured
+//! interleaved, each after a 30 ms pause (libgomp's idle workers spin for a few ms after a
+//! region and would steal cores from a rayon kernel started right after). A Rust kernel that panics (e.g. a stub not yet written) shows as "n/a".
+
+use std::hint::black_box;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::time::{Duration, Instant};
+
+use ndarray::Array2;
+use speedup_core::{self as core, threads, Complex64};
+use speedup_legacy as legacy;
+
+fn lcg_vec(n: usize, seed: u64) -> Vec<f64> {
+    let mut s = seed;
+    (0..n)
+        .map(|_| {
+            s = s
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (s >> 11) as f64 / (1u64 << 53) as f64
+        })
+        .collect()
+}
+
+fn fmt_s(s: Option<f64>) -> String {
+    match s {
+        None => "n/a".to_owned(),
+        Some(s) if s >= 1.0 => format!("{s:.3} s"),
+        Some(s) if s >= 1e-3 => format!("{:.2} ms", s * 1e3),
+        Some(s) => format!("{:.1} us", s * 1e6),
+    }
+}
+
+type Job<'a> = Box<dyn FnMut() + 'a>;
+
+/// Median seconds of each job at 1 and 2 threads: [rust 1, rust 2, legacy 1, legacy 2].
+fn measure<'a>(mut rust: Job<'a>, mut leg: Job<'a>) -> [Option<f64>; 4] {
+    let mut times: [Vec<f64>; 4] = Default::default();
+    let mut broken = [false; 4];
+    let mut reps = 3;
+    let mut rep = 0;
+    while rep <= reps {
+        for (cell, threads_n) in [(0, 1), (1, 2), (2, 1), (3, 2)] {
+            if broken[cell] {
+                continue;
+            }
+            threads::set_num_threads(threads_n).unwrap();
+            // Let idle OpenMP workers stop spinning (libgomp spins a few ms after a region
+            // before it sleeps) so they do not steal cores from the next cell.
+            std::thread::sleep(Duration::from_millis(30));
+            let f: &mut Job = if cell < 2 { &mut rust } else { &mut leg };
+            let t = Instant::now();
+            let ok = catch_unwind(AssertUnwindSafe(f)).is_ok();
+            let dt = t.elapsed().as_secs_f64();
+            if !ok {
+                broken[cell] = true;
+            } else if rep > 0 {
+                times[cell].push(dt);
+            } else if dt > 2.0 {
+                reps = 1; // slow rows: one timed run after the warm-up
+            }
+        }
+        rep += 1;
+    }
+    threads::set_num_threads(0).unwrap();
+    let mut out = [None; 4];
+    for c in 0..4 {
+        if !broken[c] && !times[c].is_empty() {
+            times[c].sort_by(f64::total_cmp);
+            out[c] = Some(times[c][times[c].len() / 2]);
+        }
+    }
+    out
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
+    let quick = args.iter().any(|a| a == "--quick");
+    let only: Vec<&str> = args
+        .iter()
+        .filter(|a| !a.starts_with("--"))
+        .map(String::as_str)
+        .collect();
+    let want = |name: &str| only.is_empty() || only.contains(&name);
+    let scale = |n: usize| if quick { (n / 10).max(1) } else { n };
+    // Quiet the panic message of a stub kernel: it is reported as "n/a".
+    std::panic::set_hook(Box::new(|_| {}));
+
+    println!(
+        "{:<18} {:<24} {:>11} {:>11} {:>11} {:>11}",
+        "kernel", "input", "rust 1t", "rust 2t", "legacy 1t", "legacy 2t"
+    );
+    let row = |name: &str, input: String, t: [Option<f64>; 4]| {
+        println!(
+            "{:<18} {:<24} {:>11} {:>11} {:>11} {:>11}",
+            name,
+            input,
+            fmt_s(t[0]),
+            fmt_s(t[1]),
+            fmt_s(t[2]),
+            fmt_s(t[3])
+        );
+    };
+
+    if want("laplacian") {
+        let n = if quick { 1264 } else { 4000 };
+        let f = Array2::from_shape_vec((n, n), lcg_vec(n * n, 1)).unwrap();
+        let mut a = Array2::zeros((n - 2, n - 2));
+        let mut b = Array2::zeros((n - 2, n - 2));
+        let t = measure(
+            Box::new(|| core::laplacian(f.view(), 0.1, 0.1, a.view_mut()).unwrap()),
+            Box::new(|| legacy::laplacian(f.view(), 0.1, 0.1, b.view_mut()).unwrap()),
+        );
+        row("laplacian", format!("{n}x{n}"), t);
+    }
+    if want("comb_backward") {
+        let n = scale(10_000_000);
+        let x = Array2::from_shape_vec((n, 1), lcg_vec(n, 2)).unwrap();
+        let mut a = Array2::zeros((n, 1));
+        let mut b = Array2::zeros((n, 1));
+        let t = measure(
+            Box::new(|| core::comb_backward(x.view(), 4, 0.5, a.view_mut()).unwrap()),
+            Box::new(|| legacy::comb_backward(x.view(), 4, 0.5, b.view_mut()).unwrap()),
+        );
+        row("comb_backward", format!("n={n} tau=4"), t);
+    }
+    let n = scale(10_000_000);
+    let x = lcg_vec(n, 3);
+    if want("sum") {
+        let t = measure(
+            Box::new(|| {
+                black_box(core::sum(&x));
+            }),
+            Box::new(|| {
+                black_box(legacy::sum(&x));
+            }),
+        );
+        row("sum", format!("n={n}"), t);
+    }
+    if want("std") {
+        let t = measure(
+            Box::new(|| {
+                black_box(core::std(&x, 0).unwrap());
+            }),
+            Box::new(|| {
+                black_box(legacy::std(&x, 0).unwrap());
+            }),
+        );
+        row("std", format!("n={n}"), t);
+    }
+    if want("mandelbrot") {
+        let side = if quick { 316 } else { 1000 };
+        let c: Vec<Complex64> = (0..side * side)
+            .map(|p| {
+                let (i, j) = (p / side, p % side);
+                Complex64::new(
+                    -2.0 + 2.5 * j as f64 / side as f64,
+                    -1.25 + 2.5 * i as f64 / side as f64,
+                )
+            })
+            .collect();
+        let mut a = vec![0; c.len()];
+        let mut b = vec![0; c.len()];
+        let t = measure(
+            Box::new(|| core::mandelbrot(&c, 20, &mut a).unwrap()),
+            Box::new(|| legacy::mandelbrot(&c, 20, &mut b).unwrap()),
+        );
+        row("mandelbrot", format!("{side}x{side}, 20 it"), t);
+    }
+    if want("sum_primes_below") {
+        let top = scale(10_000) as u64;
+        let queries: Vec<u64> = (0..top).collect();
+        let mut a = vec![0; queries.len()];
+        let mut b = vec![0; queries.len()];
+        // Rust: one sieve for all queries; legacy: a loop of calls, as the seed did.
+        let t = measure(
+            Box::new(|| core::sum_primes_below_many(&queries, &mut a).unwrap()),
+            Box::new(|| {
+                for (o, &q) in b.iter_mut().zip(&queries) {
+                    *o = legacy::sum_primes_below(q).unwrap();
+                }
+            }),
+        );
+        row("sum_primes_below", format!("every n < {top}"), t);
+    }
+    if want("closest_pair") {
+        let n = scale(2000);
+        let p = Array2::from_shape_vec((n, 2), lcg_vec(2 * n, 4)).unwrap();
+        let t = measure(
+            Box::new(|| {
+                black_box(core::closest_pair(p.view()).unwrap());
+            }),
+            Box::new(|| {
+                black_box(legacy::closest_pair(p.view()).unwrap());
+            }),
+        );
+        row("closest_pair", format!("n={n}"), t);
+    }
+}
