@@ -87,6 +87,11 @@ def as_u64_queries(n: Any, kernel: str) -> np.ndarray:
         return n
     a = np.asarray(n)
     kind = a.dtype.kind
+    if a.size == 0:
+        return np.empty(a.shape, U64)
+    if kind not in "ui" and not isinstance(n, _ndarray):
+        a = np.asarray(n, dtype=object)  # a list of Python ints beyond int64, or floats
+        kind = "O"
     if kind == "u":
         return np.require(a, U64, ["C", "A"])
     if kind == "i":
@@ -214,7 +219,7 @@ def _comb(impl: Any, K: str, x: Any, tau: Any, alpha: Any, out: Optional[np.ndar
     t = as_int(tau, K, "tau", 1, USIZE_MAX, "must be at least 1")
     al = as_float(alpha, K, "alpha")
     o = check_out(out, a.shape, F64, K, (a,))
-    a2 = a.reshape(a.shape[0], -1) if a.ndim == 1 else a
+    a2 = a.reshape(a.shape[0], 1) if a.ndim == 1 else a
     o2 = o.reshape(a2.shape) if o.ndim == 1 else o
     getattr(impl, K)(a2, t, al, o2)
     return o
@@ -276,6 +281,8 @@ def markov_chains(
     p = as_array(P, F64, K, "p")
     if p.ndim != 2:
         raise ValueError(f"{K}: p must be a square k x k matrix, got {p.ndim}-D")
+    if p.shape[0] != p.shape[1]:  # the C door cannot see this (it takes k only)
+        raise ValueError(f"{K}: p must be a square k x k matrix, got {p.shape[0]}x{p.shape[1]}")
     steps = as_int(n_steps, K, "n_steps", 0, U64_MAX, "must be >= 0")
     chains = as_int(n_chains, K, "n_chains", 0, USIZE_MAX, "must be >= 0")
     st = as_int(start, K, "start", 0, USIZE_MAX, f"must be a state in 0..{p.shape[0]}")
