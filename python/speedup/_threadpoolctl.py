@@ -9,48 +9,52 @@ threadpoolctl finds the loaded library by file name (``_speedup*`` for the PyO3 
 
 from __future__ import annotations
 
-from typing import Any
+import ctypes
+from typing import Any, Optional
 
+try:
+    import threadpoolctl  # type: ignore[import-untyped,unused-ignore]
+except ImportError:  # pragma: no cover - optional dependency
+    threadpoolctl = None
 
-def register() -> bool:
-    """Registers the controller; False when threadpoolctl is missing or too old."""
-    try:
-        import threadpoolctl
-    except ImportError:
-        return False
-    if not hasattr(threadpoolctl, "register") or not hasattr(threadpoolctl, "LibController"):
-        return False
-    if getattr(threadpoolctl, "_speedup_registered", False):
-        return True
+_SUPPORTED = threadpoolctl is not None and hasattr(threadpoolctl, "register") and hasattr(
+    threadpoolctl, "LibController"
+)
 
-    class SpeedupController(threadpoolctl.LibController):  # type: ignore[misc,name-defined]
+if _SUPPORTED:
+
+    class SpeedupController(threadpoolctl.LibController):  # type: ignore[misc,name-defined,union-attr]
+        """speedup's thread knob, seen through the C ABI of the matched library file."""
+
         user_api = "speedup"
         internal_api = "speedup"
         filename_prefixes = ("_speedup", "libspeedup")
 
-        def get_num_threads(self) -> Any:
-            fn = getattr(self.dynlib, "speedup_get_num_threads", None)
-            if fn is None:
-                return None
-            fn.restype = __import__("ctypes").c_size_t
-            return int(fn())
+        def _fn(self, name: str, restype: Any, argtypes: Any) -> Optional[Any]:
+            fn = getattr(self.dynlib, name, None)
+            if fn is not None:
+                fn.restype = restype
+                fn.argtypes = argtypes
+            return fn
 
-        def set_num_threads(self, num_threads: int) -> Any:
-            fn = getattr(self.dynlib, "speedup_set_num_threads", None)
-            if fn is None:
-                return None
-            ctypes = __import__("ctypes")
-            fn.argtypes = [ctypes.c_size_t]
-            fn.restype = ctypes.c_int32
-            return fn(num_threads)
+        def get_num_threads(self) -> Optional[int]:
+            fn = self._fn("speedup_get_num_threads", ctypes.c_size_t, [])
+            return None if fn is None else int(fn())
 
-        def get_version(self) -> Any:
-            fn = getattr(self.dynlib, "speedup_version", None)
-            if fn is None:
-                return None
-            fn.restype = __import__("ctypes").c_char_p
-            return fn().decode()
+        def set_num_threads(self, num_threads: int) -> Optional[int]:
+            fn = self._fn("speedup_set_num_threads", ctypes.c_int32, [ctypes.c_size_t])
+            return None if fn is None else int(fn(num_threads))
 
-    threadpoolctl.register(SpeedupController)
-    threadpoolctl._speedup_registered = True  # type: ignore[attr-defined]
+        def get_version(self) -> Optional[str]:
+            fn = self._fn("speedup_version", ctypes.c_char_p, [])
+            return None if fn is None else str(fn().decode())
+
+
+def register() -> bool:
+    """Registers the controller once; False when threadpoolctl is missing or too old."""
+    if not _SUPPORTED:
+        return False
+    if not getattr(threadpoolctl, "_speedup_registered", False):
+        threadpoolctl.register(SpeedupController)  # type: ignore[union-attr]
+        threadpoolctl._speedup_registered = True  # type: ignore[union-attr]
     return True
