@@ -12,8 +12,8 @@ the PyO3 backend, with the message of ``speedup_last_error`` (read on the callin
 
 ctypes releases the GIL for the duration of every call (``ctypes.CDLL``).
 
-The library is looked for, in order, at ``$SPEEDUP_LIBRARY``; ``libspeedup.so`` inside this
-package; the PyO3 extension module of this package (it links the C door in and exports every
+The library is looked for, in order, at ``$SPEEDUP_LIBRARY``; ``_lib/libspeedup.so`` inside this
+package (a folder that is not a package, so the file never looks like a Python module); the PyO3 extension module of this package (it links the C door in and exports every
 ``speedup_*`` symbol); ``target/release/libspeedup.so`` of the source tree this package sits in.
 """
 
@@ -46,7 +46,7 @@ def library_candidates() -> List[Tuple[str, Path]]:
     env = os.environ.get("SPEEDUP_LIBRARY")
     if env:
         out.append(("$SPEEDUP_LIBRARY", Path(env)))
-    out.append(("inside the package", here / "libspeedup.so"))
+    out.append(("inside the package", here / "_lib" / "libspeedup.so"))
     for ext in sorted(here.glob("_speedup*.so")) + sorted(here.glob("_speedup*.pyd")):
         out.append(("the PyO3 extension (exports the C ABI)", ext))
     out.append(("the source tree's release build", here.parent.parent / "target" / "release" / "libspeedup.so"))

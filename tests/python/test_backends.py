@@ -157,7 +157,7 @@ def test_ctypes_library_from_env(child_env: dict) -> None:
 def test_ctypes_prefers_shipped_libspeedup() -> None:
     from speedup import _ctypes_backend
 
-    shipped = Path(_ctypes_backend.__file__).with_name("libspeedup.so")
+    shipped = Path(_ctypes_backend.__file__).parent / "_lib" / "libspeedup.so"
     if not shipped.exists():
         pytest.skip("no libspeedup.so inside the package (scripts/python-setup.sh puts it there)")
     if os.environ.get("SPEEDUP_LIBRARY"):
