@@ -17,9 +17,7 @@
 
 use std::ffi::c_void;
 
-use numpy::{
-    Complex64, PyReadonlyArray1, PyReadonlyArray2, PyReadwriteArray1, PyReadwriteArray2,
-};
+use numpy::{Complex64, PyReadonlyArray1, PyReadonlyArray2, PyReadwriteArray1, PyReadwriteArray2};
 use pyo3::exceptions::{PyKeyboardInterrupt, PyOverflowError, PyValueError};
 use pyo3::prelude::*;
 use speedup_core as core;
@@ -163,7 +161,10 @@ fn markov_chains(
 }
 
 #[pyfunction]
-fn closest_pair(py: Python<'_>, points: PyReadonlyArray2<'_, f64>) -> PyResult<(usize, usize, f64)> {
+fn closest_pair(
+    py: Python<'_>,
+    points: PyReadonlyArray2<'_, f64>,
+) -> PyResult<(usize, usize, f64)> {
     let points = points.as_array();
     let pair = ok(py.detach(|| core::closest_pair(points)))?;
     Ok((pair.i, pair.j, pair.dist))
