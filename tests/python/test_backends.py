@@ -112,9 +112,20 @@ def test_same_exceptions_and_messages(backend: str, i: int) -> None:
     assert outcome(BAD_CALLS[i]) == mine
 
 
-def test_backend_attribute(backend: str) -> None:
+def test_backend_attribute_and_version(backend: str) -> None:
+    """One version, from the Cargo workspace: the extension, the C library and the wheel agree."""
+    import importlib.metadata
+    import re
+
+    from speedup import _ctypes_backend
+
     assert speedup.backend == backend
-    assert speedup.__version__ == "0.1.0"
+    assert speedup.__version__ == speedup._impl.__version__ == _ctypes_backend.backend().__version__
+    assert importlib.metadata.version("speedup") == speedup.__version__
+    cargo = Path(__file__).resolve().parents[2] / "Cargo.toml"
+    if cargo.exists():
+        m = re.search(r'^version = "([^"]+)"', cargo.read_text(), re.M)
+        assert m and m.group(1) == speedup.__version__
 
 
 def run_child(code: str, env: dict) -> subprocess.CompletedProcess:
