@@ -1,0 +1,249 @@
+//! # speedup-py
+//!
+//! The Python extension `speedup._speedup`: one `#[pyfunction]` per kernel of `speedup-core`,
+//! and nothing else. Each function only converts its arguments (C-contiguous NumPy arrays of the
+//! right dtype, already normalised and validated by the pure-Python package `speedup`), releases
+//! the GIL, calls the kernel and maps [`speedup_core::Error`] to a Python exception with the
+//! kernel's message unchanged:
+//!
+//! | `speedup_core::Error` | Python |
+//! |---|---|
+//! | `InvalidArgument`, `Length` | `ValueError` |
+//! | `Overflow` | `OverflowError` |
+//! | `Interrupted` | `KeyboardInterrupt` |
+//!
+//! The ctypes backend (`speedup/_ctypes_backend.py`, over `libspeedup.so`) exposes the same
+//! function set with the same exceptions; the public API lives in `speedup/__init__.py`.
+
+use std::ffi::c_void;
+
+use numpy::{Complex64, PyReadonlyArray1, PyReadonlyArray2, PyReadwriteArray1, PyReadwriteArray2};
+use pyo3::exceptions::{PyKeyboardInterrupt, PyOverflowError, PyValueError};
+use pyo3::prelude::*;
+use speedup_core as core;
+// Keep the C ABI in the extension (see Cargo.toml).
+use speedup as _;
+
+/// The one mapping from a kernel error to a Python exception (message unchanged).
+fn to_py(e: core::Error) -> PyErr {
+    let msg = e.to_string();
+    match e {
+        core::Error::InvalidArgument { .. } | core::Error::Length { .. } => {
+            PyValueError::new_err(msg)
+        }
+        core::Error::Overflow { .. } => PyOverflowError::new_err(msg),
+        core::Error::Interrupted { .. } => PyKeyboardInterrupt::new_err(msg),
+    }
+}
+
+fn ok<T>(r: core::Result<T>) -> PyResult<T> {
+    r.map_err(to_py)
+}
+
+#[pyfunction(name = "sum")]
+fn sum_(py: Python<'_>, x: PyReadonlyArray1<'_, f64>) -> PyResult<f64> {
+    let x = x.as_slice()?;
+    Ok(py.detach(|| core::sum(x)))
+}
+
+#[pyfunction]
+fn mean(py: Python<'_>, x: PyReadonlyArray1<'_, f64>) -> PyResult<f64> {
+    let x = x.as_slice()?;
+    ok(py.detach(|| core::mean(x)))
+}
+
+#[pyfunction(name = "std")]
+fn std_(py: Python<'_>, x: PyReadonlyArray1<'_, f64>, ddof: usize) -> PyResult<f64> {
+    let x = x.as_slice()?;
+    ok(py.detach(|| core::std(x, ddof)))
+}
+
+#[pyfunction]
+fn second_derivative(
+    py: Python<'_>,
+    f: PyReadonlyArray1<'_, f64>,
+    dx: f64,
+    mut out: PyReadwriteArray1<'_, f64>,
+) -> PyResult<()> {
+    let f = f.as_slice()?;
+    let out = out.as_slice_mut()?;
+    ok(py.detach(|| core::second_derivative(f, dx, out)))
+}
+
+#[pyfunction]
+fn laplacian(
+    py: Python<'_>,
+    f: PyReadonlyArray2<'_, f64>,
+    dx: f64,
+    dy: f64,
+    mut out: PyReadwriteArray2<'_, f64>,
+) -> PyResult<()> {
+    let f = f.as_array();
+    let out = out.as_array_mut();
+    ok(py.detach(|| core::laplacian(f, dx, dy, out)))
+}
+
+#[pyfunction]
+fn comb_forward(
+    py: Python<'_>,
+    x: PyReadonlyArray2<'_, f64>,
+    tau: usize,
+    alpha: f64,
+    mut out: PyReadwriteArray2<'_, f64>,
+) -> PyResult<()> {
+    let x = x.as_array();
+    let out = out.as_array_mut();
+    ok(py.detach(|| core::comb_forward(x, tau, alpha, out)))
+}
+
+#[pyfunction]
+fn comb_backward(
+    py: Python<'_>,
+    x: PyReadonlyArray2<'_, f64>,
+    tau: usize,
+    alpha: f64,
+    mut out: PyReadwriteArray2<'_, f64>,
+) -> PyResult<()> {
+    let x = x.as_array();
+    let out = out.as_array_mut();
+    ok(py.detach(|| core::comb_backward(x, tau, alpha, out)))
+}
+
+#[pyfunction]
+fn is_prime(py: Python<'_>, n: u64) -> bool {
+    py.detach(|| core::is_prime(n))
+}
+
+#[pyfunction]
+fn is_prime_many(
+    py: Python<'_>,
+    n: PyReadonlyArray1<'_, u64>,
+    mut out: PyReadwriteArray1<'_, bool>,
+) -> PyResult<()> {
+    let n = n.as_slice()?;
+    let out = out.as_slice_mut()?;
+    ok(py.detach(|| core::is_prime_many(n, out)))
+}
+
+#[pyfunction]
+fn sum_primes_below(py: Python<'_>, n: u64) -> PyResult<u64> {
+    ok(py.detach(|| core::sum_primes_below(n)))
+}
+
+#[pyfunction]
+fn sum_primes_below_many(
+    py: Python<'_>,
+    n: PyReadonlyArray1<'_, u64>,
+    mut out: PyReadwriteArray1<'_, u64>,
+) -> PyResult<()> {
+    let n = n.as_slice()?;
+    let out = out.as_slice_mut()?;
+    ok(py.detach(|| core::sum_primes_below_many(n, out)))
+}
+
+#[pyfunction]
+fn monte_carlo_pi(py: Python<'_>, n_points: u64, seed: u64) -> PyResult<f64> {
+    ok(py.detach(|| core::monte_carlo_pi(n_points, seed)))
+}
+
+#[pyfunction]
+fn markov_chains(
+    py: Python<'_>,
+    p: PyReadonlyArray2<'_, f64>,
+    start: usize,
+    n_steps: u64,
+    seed: u64,
+    mut counts: PyReadwriteArray2<'_, u64>,
+) -> PyResult<()> {
+    let p = p.as_array();
+    let counts = counts.as_array_mut();
+    ok(py.detach(|| core::markov_chains(p, start, n_steps, seed, counts)))
+}
+
+#[pyfunction]
+fn closest_pair(
+    py: Python<'_>,
+    points: PyReadonlyArray2<'_, f64>,
+) -> PyResult<(usize, usize, f64)> {
+    let points = points.as_array();
+    let pair = ok(py.detach(|| core::closest_pair(points)))?;
+    Ok((pair.i, pair.j, pair.dist))
+}
+
+#[pyfunction]
+fn mandelbrot(
+    py: Python<'_>,
+    c: PyReadonlyArray1<'_, Complex64>,
+    max_iter: i32,
+    mut out: PyReadwriteArray1<'_, i32>,
+) -> PyResult<()> {
+    let c = c.as_slice()?;
+    let out = out.as_slice_mut()?;
+    ok(py.detach(|| core::mandelbrot(c, max_iter, out)))
+}
+
+/// The C signature `double f(double x, void *ctx)` of `speedup_map_f64`.
+type MapFn = unsafe extern "C" fn(f64, *mut c_void) -> f64;
+
+/// `out[i] = func(x[i], ctx)` on speedup's threads. `func` is the address of a thread-safe
+/// C function (checked non-zero by the Python layer); `ctx` is passed through untouched.
+#[pyfunction]
+fn map_f64(
+    py: Python<'_>,
+    func: usize,
+    ctx: usize,
+    x: PyReadonlyArray1<'_, f64>,
+    mut out: PyReadwriteArray1<'_, f64>,
+) -> PyResult<()> {
+    if func == 0 {
+        return Err(PyValueError::new_err("map_f64: f must not be NULL"));
+    }
+    // SAFETY: the caller (speedup.parallel_map) vouches that `func` is the address of a
+    // function with the C signature `double (double, void *)`, safe to call from any thread.
+    let f: MapFn = unsafe { std::mem::transmute::<usize, MapFn>(func) };
+    let x = x.as_slice()?;
+    let out = out.as_slice_mut()?;
+    // SAFETY: as above; `ctx` goes to `f` untouched.
+    ok(py.detach(|| core::map_f64(|v| unsafe { f(v, ctx as *mut c_void) }, x, out)))
+}
+
+#[pyfunction]
+fn set_num_threads(n: usize) -> PyResult<()> {
+    ok(core::threads::set_num_threads(n))
+}
+
+#[pyfunction]
+fn get_num_threads() -> usize {
+    core::threads::get_num_threads()
+}
+
+/// Asks every running speedup call to stop (they raise `KeyboardInterrupt`, writing nothing).
+#[pyfunction]
+fn request_interrupt() {
+    core::cancel::request_interrupt();
+}
+
+#[pymodule]
+fn _speedup(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", core::VERSION)?;
+    m.add_function(wrap_pyfunction!(sum_, m)?)?;
+    m.add_function(wrap_pyfunction!(mean, m)?)?;
+    m.add_function(wrap_pyfunction!(std_, m)?)?;
+    m.add_function(wrap_pyfunction!(second_derivative, m)?)?;
+    m.add_function(wrap_pyfunction!(laplacian, m)?)?;
+    m.add_function(wrap_pyfunction!(comb_forward, m)?)?;
+    m.add_function(wrap_pyfunction!(comb_backward, m)?)?;
+    m.add_function(wrap_pyfunction!(is_prime, m)?)?;
+    m.add_function(wrap_pyfunction!(is_prime_many, m)?)?;
+    m.add_function(wrap_pyfunction!(sum_primes_below, m)?)?;
+    m.add_function(wrap_pyfunction!(sum_primes_below_many, m)?)?;
+    m.add_function(wrap_pyfunction!(monte_carlo_pi, m)?)?;
+    m.add_function(wrap_pyfunction!(markov_chains, m)?)?;
+    m.add_function(wrap_pyfunction!(closest_pair, m)?)?;
+    m.add_function(wrap_pyfunction!(mandelbrot, m)?)?;
+    m.add_function(wrap_pyfunction!(map_f64, m)?)?;
+    m.add_function(wrap_pyfunction!(set_num_threads, m)?)?;
+    m.add_function(wrap_pyfunction!(get_num_threads, m)?)?;
+    m.add_function(wrap_pyfunction!(request_interrupt, m)?)?;
+    Ok(())
+}

@@ -1,0 +1,253 @@
+"""The ctypes backend: the same internal function set as the PyO3 extension ``speedup._speedup``,
+over the C ABI of ``libspeedup.so`` (``include/speedup.h``).
+
+Every function takes C-contiguous, aligned NumPy arrays of the right dtype (the public layer in
+``speedup/__init__.py`` normalises and validates them once) and raises the same exceptions as
+the PyO3 backend, with the message of ``speedup_last_error`` (read on the calling thread):
+
+    SPEEDUP_ERR_NULL_POINTER, _LENGTH, _INVALID_ARGUMENT -> ValueError
+    SPEEDUP_ERR_OVERFLOW -> OverflowError
+    SPEEDUP_ERR_INTERRUPTED -> KeyboardInterrupt
+    SPEEDUP_ERR_PANIC (or an unknown code) -> RuntimeError
+
+ctypes releases the GIL for the duration of every call (``ctypes.CDLL``).
+
+The library is looked for, in order, at ``$SPEEDUP_LIBRARY``; ``_lib/libspeedup.so`` inside this
+package (a folder that is not a package, so the file never looks like a Python module); the PyO3 extension module of this package (it links the C door in and exports every
+``speedup_*`` symbol); ``target/release/libspeedup.so`` of the source tree this package sits in.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import sys
+from ctypes import POINTER, c_bool, c_char_p, c_double, c_int32, c_size_t, c_uint64, c_void_p
+from pathlib import Path
+from typing import Any, List, Optional, Tuple
+
+import numpy as np
+
+__all__ = ["load_library", "library_candidates", "CBackend"]
+
+_STATUS_EXC = {
+    1: ValueError,  # SPEEDUP_ERR_NULL_POINTER
+    2: ValueError,  # SPEEDUP_ERR_LENGTH
+    3: ValueError,  # SPEEDUP_ERR_INVALID_ARGUMENT
+    4: OverflowError,  # SPEEDUP_ERR_OVERFLOW
+    5: KeyboardInterrupt,  # SPEEDUP_ERR_INTERRUPTED
+}
+
+
+def library_candidates() -> List[Tuple[str, Path]]:
+    """Where the ctypes backend looks for the C library, in order: (why, path)."""
+    here = Path(__file__).resolve().parent
+    out: List[Tuple[str, Path]] = []
+    env = os.environ.get("SPEEDUP_LIBRARY")
+    if env:
+        out.append(("$SPEEDUP_LIBRARY", Path(env)))
+    out.append(("inside the package", here / "_lib" / "libspeedup.so"))
+    for ext in sorted(here.glob("_speedup*.so")) + sorted(here.glob("_speedup*.pyd")):
+        out.append(("the PyO3 extension (exports the C ABI)", ext))
+    out.append(("the source tree's release build", here.parent.parent / "target" / "release" / "libspeedup.so"))
+    return out
+
+
+def load_library() -> Tuple[ctypes.CDLL, str]:
+    """Loads the first candidate that exists and exports the C ABI; ImportError naming every
+    place looked at otherwise. ``$SPEEDUP_LIBRARY``, when set, is the only candidate tried."""
+    tried: List[str] = []
+    cands = library_candidates()
+    if os.environ.get("SPEEDUP_LIBRARY"):
+        cands = cands[:1]
+    for why, path in cands:
+        if not path.exists():
+            tried.append(f"  {path} ({why}): not found")
+            continue
+        try:
+            lib = ctypes.CDLL(str(path))
+            lib.speedup_sum  # noqa: B018 - does it export the C ABI?
+        except (OSError, AttributeError) as e:
+            tried.append(f"  {path} ({why}): {e}")
+            continue
+        return lib, str(path)
+    raise ImportError(
+        "speedup: the ctypes backend could not find libspeedup.so; looked at:\n"
+        + "\n".join(tried)
+        + "\nBuild it with `cargo build --release -p speedup-capi` and set SPEEDUP_LIBRARY to its "
+        "path (or run scripts/python-setup.sh)."
+    )
+
+
+_p = c_void_p  # arrays travel as raw addresses (validated by the public layer)
+
+
+def _addr(a: np.ndarray) -> int:
+    return a.ctypes.data  # type: ignore[no-any-return]
+
+
+class CBackend:
+    """The internal function set over one C library; ``prefix`` selects ``speedup_`` (the
+    kernels) or ``speedup_legacy_`` (the legacy routines, where the library has them)."""
+
+    def __init__(self, lib: ctypes.CDLL, path: str, prefix: str = "speedup_") -> None:
+        self.lib = lib
+        self.path = path
+        self.prefix = prefix
+        L = lib
+        L.speedup_last_error.argtypes = [c_char_p, c_size_t]
+        L.speedup_last_error.restype = c_size_t
+        L.speedup_get_num_threads.argtypes = []
+        L.speedup_get_num_threads.restype = c_size_t
+        L.speedup_set_num_threads.argtypes = [c_size_t]
+        L.speedup_set_num_threads.restype = c_int32
+        L.speedup_request_interrupt.argtypes = []
+        L.speedup_request_interrupt.restype = None
+        L.speedup_version.argtypes = []
+        L.speedup_version.restype = c_char_p
+        self.__version__ = L.speedup_version().decode()
+        sig = {
+            "sum": [_p, c_size_t, _p],
+            "mean": [_p, c_size_t, _p],
+            "std": [_p, c_size_t, c_size_t, _p],
+            "second_derivative": [_p, c_size_t, c_double, _p, c_size_t],
+            "laplacian": [_p, c_size_t, c_size_t, c_double, c_double, _p, c_size_t],
+            "comb_forward": [_p, c_size_t, c_size_t, c_size_t, c_double, _p, c_size_t],
+            "comb_backward": [_p, c_size_t, c_size_t, c_size_t, c_double, _p, c_size_t],
+            "is_prime": [c_uint64, POINTER(c_bool)],
+            "is_prime_many": [_p, c_size_t, _p, c_size_t],
+            "sum_primes_below": [c_uint64, POINTER(c_uint64)],
+            "sum_primes_below_many": [_p, c_size_t, _p, c_size_t],
+            "monte_carlo_pi": [c_uint64, c_uint64, POINTER(c_double)],
+            "markov_chains": [_p, c_size_t, c_size_t, c_uint64, c_size_t, c_uint64, _p, c_size_t],
+            "closest_pair": [_p, c_size_t, POINTER(c_size_t), POINTER(c_size_t), POINTER(c_double)],
+            "mandelbrot": [_p, c_size_t, c_int32, _p, c_size_t],
+            "map_f64": [_p, _p, _p, c_size_t, _p, c_size_t],
+        }
+        self.available: List[str] = []
+        self._f: dict = {}
+        for name, argtypes in sig.items():
+            fn = getattr(L, prefix + name, None)
+            if fn is None:
+                continue
+            fn.argtypes = argtypes
+            fn.restype = c_int32
+            self._f[name] = fn
+            self.available.append(name)
+        self._errbuf = None
+
+    # -- errors ---------------------------------------------------------------------------
+    def _raise(self, status: int) -> None:
+        n = self.lib.speedup_last_error(None, 0)
+        buf = ctypes.create_string_buffer(n + 1)
+        self.lib.speedup_last_error(buf, n + 1)
+        msg = buf.value.decode("utf-8", "replace")
+        raise _STATUS_EXC.get(status, RuntimeError)(msg)
+
+    def _call(self, name: str, *args: Any) -> None:
+        st = self._f[name](*args)
+        if st:
+            self._raise(st)
+
+    # -- kernels --------------------------------------------------------------------------
+    def sum(self, x: np.ndarray) -> float:
+        r = c_double()
+        self._call("sum", _addr(x), x.size, ctypes.byref(r))
+        return r.value
+
+    def mean(self, x: np.ndarray) -> float:
+        r = c_double()
+        self._call("mean", _addr(x), x.size, ctypes.byref(r))
+        return r.value
+
+    def std(self, x: np.ndarray, ddof: int) -> float:
+        r = c_double()
+        self._call("std", _addr(x), x.size, ddof, ctypes.byref(r))
+        return r.value
+
+    def second_derivative(self, f: np.ndarray, dx: float, out: np.ndarray) -> None:
+        self._call("second_derivative", _addr(f), f.size, dx, _addr(out), out.size)
+
+    def laplacian(self, f: np.ndarray, dx: float, dy: float, out: np.ndarray) -> None:
+        rows, cols = f.shape
+        self._call("laplacian", _addr(f), rows, cols, dx, dy, _addr(out), out.size)
+
+    def comb_forward(self, x: np.ndarray, tau: int, alpha: float, out: np.ndarray) -> None:
+        n, k = x.shape
+        self._call("comb_forward", _addr(x), n, k, tau, alpha, _addr(out), out.size)
+
+    def comb_backward(self, x: np.ndarray, tau: int, alpha: float, out: np.ndarray) -> None:
+        n, k = x.shape
+        self._call("comb_backward", _addr(x), n, k, tau, alpha, _addr(out), out.size)
+
+    def is_prime(self, n: int) -> bool:
+        r = c_bool()
+        self._call("is_prime", n, ctypes.byref(r))
+        return bool(r.value)
+
+    def is_prime_many(self, n: np.ndarray, out: np.ndarray) -> None:
+        self._call("is_prime_many", _addr(n), n.size, _addr(out), out.size)
+
+    def sum_primes_below(self, n: int) -> int:
+        r = c_uint64()
+        self._call("sum_primes_below", n, ctypes.byref(r))
+        return int(r.value)
+
+    def sum_primes_below_many(self, n: np.ndarray, out: np.ndarray) -> None:
+        self._call("sum_primes_below_many", _addr(n), n.size, _addr(out), out.size)
+
+    def monte_carlo_pi(self, n_points: int, seed: int) -> float:
+        r = c_double()
+        self._call("monte_carlo_pi", n_points, seed, ctypes.byref(r))
+        return r.value
+
+    def markov_chains(
+        self, p: np.ndarray, start: int, n_steps: int, seed: int, counts: np.ndarray
+    ) -> None:
+        k = p.shape[0]
+        n_chains = counts.shape[0]
+        self._call(
+            "markov_chains", _addr(p), k, start, n_steps, n_chains, seed, _addr(counts), counts.size
+        )
+
+    def closest_pair(self, points: np.ndarray) -> Tuple[int, int, float]:
+        i, j, d = c_size_t(), c_size_t(), c_double()
+        self._call(
+            "closest_pair", _addr(points), points.shape[0], ctypes.byref(i), ctypes.byref(j),
+            ctypes.byref(d),
+        )
+        return int(i.value), int(j.value), d.value
+
+    def mandelbrot(self, c: np.ndarray, max_iter: int, out: np.ndarray) -> None:
+        self._call("mandelbrot", _addr(c), c.size, max_iter, _addr(out), out.size)
+
+    def map_f64(self, func: int, ctx: int, x: np.ndarray, out: np.ndarray) -> None:
+        self._call("map_f64", func, ctx, _addr(x), x.size, _addr(out), out.size)
+
+    # -- threads, interruption ------------------------------------------------------------
+    def set_num_threads(self, n: int) -> None:
+        st = self.lib.speedup_set_num_threads(n)
+        if st:
+            self._raise(st)
+
+    def get_num_threads(self) -> int:
+        return int(self.lib.speedup_get_num_threads())
+
+    def request_interrupt(self) -> None:
+        self.lib.speedup_request_interrupt()
+
+
+_backend: Optional[CBackend] = None
+
+
+def backend() -> CBackend:
+    """The process-wide ctypes backend over the library :func:`load_library` finds."""
+    global _backend
+    if _backend is None:
+        lib, path = load_library()
+        _backend = CBackend(lib, path)
+    return _backend
+
+
+if __name__ == "__main__":  # pragma: no cover - a debugging aid
+    print(backend().path, file=sys.stdout)

@@ -1,0 +1,15 @@
+"""The examples in the docstrings run and print what they say (both backends)."""
+
+from __future__ import annotations
+
+import doctest
+
+import numpy as np
+
+import speedup
+
+
+def test_docstring_examples() -> None:
+    result = doctest.testmod(speedup, extraglobs={"speedup": speedup, "np": np}, verbose=False)
+    assert result.attempted >= 15
+    assert result.failed == 0

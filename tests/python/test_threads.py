@@ -1,0 +1,184 @@
+"""Thread knob, threadpoolctl, 8 Python threads at once, fork, Ctrl-C."""
+
+from __future__ import annotations
+
+import multiprocessing
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+
+import numpy as np
+import pytest
+
+import references as ref
+import speedup
+from references import same_bits
+
+
+def test_knob_and_context_manager() -> None:
+    before = speedup.get_num_threads()
+    with speedup.threads(3):
+        assert speedup.get_num_threads() == 3
+        with speedup.threads(1):
+            assert speedup.get_num_threads() == 1
+        assert speedup.get_num_threads() == 3
+    assert speedup.get_num_threads() == before
+    with pytest.raises(RuntimeError):
+        with speedup.threads(2):
+            raise RuntimeError("boom")
+    assert speedup.get_num_threads() == before
+    speedup.set_num_threads(0)
+    assert speedup.get_num_threads() >= 1
+    with pytest.raises(ValueError, match="^set_num_threads: n must be between 0 and 1024"):
+        speedup.set_num_threads(1025)
+    with pytest.raises(TypeError):
+        speedup.set_num_threads(2.0)
+
+
+def test_env_default(child_env: dict) -> None:
+    child_env["SPEEDUP_NUM_THREADS"] = "3"
+    child_env["OMP_NUM_THREADS"] = "5,2"
+    r = subprocess.run([sys.executable, "-c", "import speedup; print(speedup.get_num_threads())"],
+                       env=child_env, capture_output=True, text=True, timeout=60)
+    assert r.stdout.strip() == "3", r.stderr
+    del child_env["SPEEDUP_NUM_THREADS"]
+    r = subprocess.run([sys.executable, "-c", "import speedup; print(speedup.get_num_threads())"],
+                       env=child_env, capture_output=True, text=True, timeout=60)
+    assert r.stdout.strip() == "5", r.stderr
+
+
+def test_threadpoolctl(backend: str) -> None:
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    info = [i for i in threadpoolctl.threadpool_info() if i["internal_api"] == "speedup"]
+    assert info, threadpoolctl.threadpool_info()
+    assert all(i["user_api"] == "speedup" and i["version"] == speedup.__version__ for i in info)
+    speedup.set_num_threads(4)
+    with threadpoolctl.threadpool_limits(limits=1):
+        assert speedup.get_num_threads() == 1
+        assert same_bits(speedup.monte_carlo_pi(10_000, 1), ref.monte_carlo_pi(10_000, 1))
+    assert speedup.get_num_threads() == 4
+    with threadpoolctl.threadpool_limits(limits=2, user_api="speedup"):
+        assert speedup.get_num_threads() == 2
+    assert speedup.get_num_threads() == 4
+
+
+def test_eight_python_threads_at_once() -> None:
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal(200_000)
+    f = rng.standard_normal((200, 300))
+    c = rng.standard_normal(20_000) + 1j * rng.standard_normal(20_000)
+    P = np.array([[0.5, 0.5], [0.1, 0.9]])
+    jobs = [
+        lambda: speedup.sum(x),
+        lambda: speedup.laplacian(f, 0.1, 0.1),
+        lambda: speedup.comb_backward(x, 3, 0.5),
+        lambda: speedup.monte_carlo_pi(300_000, 5),
+        lambda: speedup.sum_primes_below(1_000_000),
+        lambda: speedup.markov_chains(P, 5_000, n_chains=8, seed=2),
+        lambda: speedup.mandelbrot(c, 50),
+        lambda: speedup.closest_pair(f.reshape(-1, 2)),
+    ]
+    expected = [job() for job in jobs]
+    errors: list = []
+    barrier = threading.Barrier(8)
+
+    def worker(k: int) -> None:
+        try:
+            barrier.wait()
+            for r in range(4):
+                i = (k + r) % len(jobs)
+                got = jobs[i]()
+                if isinstance(got, tuple):
+                    assert got == expected[i]
+                else:
+                    assert same_bits(got, expected[i])
+        except BaseException as e:  # noqa: BLE001
+            errors.append(e)
+
+    ts = [threading.Thread(target=worker, args=(k,)) for k in range(8)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join(120)
+    assert not errors, errors
+
+
+def test_gil_is_released() -> None:
+    """The main thread keeps running Python code while another thread is inside a long kernel
+    (called directly: the helper-thread path of long interruptible calls is not involved)."""
+    c = np.zeros(100_000, complex)  # never escapes: max_iter iterations per point
+    finished = threading.Event()
+
+    def kernel() -> None:
+        with speedup.threads(1):
+            speedup.mandelbrot(c, 3000)
+        finished.set()
+
+    t = threading.Thread(target=kernel)
+    t.start()
+    ticks = 0
+    while not finished.is_set():
+        ticks += 1
+        time.sleep(0.001)
+    t.join()
+    assert ticks >= 5
+
+
+def _child_job(seed: int) -> float:
+    return speedup.monte_carlo_pi(500_000, seed) + speedup.sum(np.arange(1e6))
+
+
+def test_fork_child_after_parent_used_the_pool(backend: str) -> None:
+    with speedup.threads(2):
+        parent = _child_job(9)  # the parent's pool has been started
+        ctx = multiprocessing.get_context("fork")
+        with ctx.Pool(1) as pool:
+            child = pool.apply_async(_child_job, (9,)).get(timeout=60)
+    assert child == parent
+
+
+INTERRUPT_CHILD = textwrap.dedent(
+    """
+    import sys, time
+    import numpy as np
+    import speedup
+    speedup.set_num_threads(2)
+    out = np.full(4, 7.0)
+    for call in (lambda: speedup.monte_carlo_pi(10**11),
+                 lambda: speedup.sum_primes_below([5, 29_000_000_000]),
+                 lambda: speedup.markov_chains([[0.5, 0.5], [0.5, 0.5]], 10**12, n_chains=2)):
+        print("ready", flush=True)
+        try:
+            call()
+            print("finished", flush=True)
+        except KeyboardInterrupt:
+            print("interrupted", time.monotonic(), flush=True)
+    assert (out == 7.0).all()
+    print("next", speedup.monte_carlo_pi(1000, 3), speedup.comb_forward([1.0, 2.0, 3.0], 1, 1.0, out=out[:3]).tolist(), flush=True)
+    """
+)
+
+
+def test_ctrl_c_interrupts_a_long_call(child_env: dict) -> None:
+    p = subprocess.Popen([sys.executable, "-c", INTERRUPT_CHILD], env=child_env,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        for _ in range(3):
+            assert p.stdout.readline().strip() == "ready"
+            time.sleep(0.3)
+            sent = time.monotonic()
+            p.send_signal(signal.SIGINT)
+            line = p.stdout.readline().split()
+            assert line and line[0] == "interrupted", (line, p.stderr.read() if p.poll() is not None else "")
+            assert float(line[1]) - sent < 1.0
+        last = p.stdout.readline().strip().split(maxsplit=2)
+        assert last[0] == "next"
+        assert float(last[1]) == ref.monte_carlo_pi(1000, 3)
+        assert last[2] == "[1.0, 3.0, 5.0]"
+        assert p.wait(30) == 0, p.stderr.read()
+    finally:
+        if p.poll() is None:
+            p.kill()
