@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# README command 2: every test of speedup (Rust, C, Fortran, CMake package; later Python and
-# cross-language).
+# README command 2: every test of speedup (Rust, C, Fortran, CMake package, Python; later the
+# cross-language identity suite).
 # Installs what it needs; safe to run twice. CI runs exactly this (.ci/run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,9 +29,13 @@ tests/c/run.sh | tee target/c-tests.log
 step "CMake package: C and Fortran doors under ctest, install, find_package and pkg-config consumers"
 tests/cmake/run.sh | tee target/cmake-tests.log
 
+step "Python door: pytest on both backends (pyo3, ctypes), stubtest"
+tests/python/run.sh
+
 step "summary"
 rust_passed=$(grep -Eo '^test result: ok\. [0-9]+ passed' target/rust-tests.log | awk '{s+=$4} END {print s+0}')
 c_passed=$(grep -Eo '^[0-9]+ passed, 0 failed' target/c-tests.log | tail -1 | awk '{print $1}' || true)
 f_passed=$(grep -Eo 'tests passed, 0 tests failed out of [0-9]+' target/cmake-tests.log | tail -1 | awk '{print $NF}' || true)
-echo "Rust: ${rust_passed} tests; C: ${c_passed:-0} checks; CMake/ctest: ${f_passed:-0} tests"
-echo "summary: $((rust_passed + ${c_passed:-0} + ${f_passed:-0})) passed, 0 failed"
+py_passed=$(grep -Eo '[0-9]+ passed' target/python-tests.log | tail -1 | awk '{print $1}' || true)
+echo "Rust: ${rust_passed} tests; C: ${c_passed:-0} checks; CMake/ctest: ${f_passed:-0} tests; Python: ${py_passed:-0} tests"
+echo "summary: $((rust_passed + ${c_passed:-0} + ${f_passed:-0} + ${py_passed:-0})) passed, 0 failed"
