@@ -1,0 +1,236 @@
+"""Times each kernel from Python: speedup on both backends beside NumPy and plain Python.
+
+    .venv/bin/python tools/python_timings.py            # seed sizes
+    .venv/bin/python tools/python_timings.py --quick    # sizes / 10
+
+Plain Python runs the seed material's loops at a reduced size and is scaled linearly to the
+seed size (labelled "~"); it is far too slow to run whole. Each figure is the best of a few runs
+after a warm-up. This is a quick table for the Python door; the full benchmark showcase with
+Numba, plots and ratios is `speedup bench` (a later issue).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import math
+import os
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+
+def best(f, reps=3):
+    f()
+    t = math.inf
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        f()
+        t = min(t, time.perf_counter() - t0)
+    return t
+
+
+# Plain Python, written as the seed tutorials write it.
+def py_sum(x):
+    s = 0.0
+    for v in x:
+        s += v
+    return s
+
+
+def py_std(x):
+    m = py_sum(x) / len(x)
+    return math.sqrt(py_sum([(v - m) * (v - m) for v in x]) / len(x))
+
+
+def py_laplacian(f, dx, dy):
+    r, c = len(f), len(f[0])
+    out = [[0.0] * (c - 2) for _ in range(r - 2)]
+    for i in range(1, r - 1):
+        for j in range(1, c - 1):
+            out[i - 1][j - 1] = (f[i - 1][j] - 2 * f[i][j] + f[i + 1][j]) / dx**2 + (
+                f[i][j - 1] - 2 * f[i][j] + f[i][j + 1]
+            ) / dy**2
+    return out
+
+
+def py_comb_backward(x, tau, alpha):
+    y = list(x)
+    for t in range(tau, len(x)):
+        y[t] = x[t] + alpha * y[t - tau]
+    return y
+
+
+def py_isprime(n):
+    if n < 2:
+        return False
+    i = 2
+    while i * i <= n:
+        if n % i == 0:
+            return False
+        i += 1
+    return True
+
+
+def py_sum_primes_all(limit):
+    return [sum(p for p in range(2, n) if py_isprime(p)) for n in range(limit)]
+
+
+def py_pi(n):
+    import random
+
+    inside = 0
+    for _ in range(n):
+        x, y = random.random(), random.random()
+        inside += x * x + y * y < 1.0
+    return 4.0 * inside / n
+
+
+def py_closest(pts):
+    best_d, bi, bj = math.inf, 0, 1
+    for i in range(len(pts)):
+        for j in range(i + 1, len(pts)):
+            dx = pts[i][0] - pts[j][0]
+            dy = pts[i][1] - pts[j][1]
+            d = dx * dx + dy * dy
+            if d < best_d:
+                best_d, bi, bj = d, i, j
+    return bi, bj, math.sqrt(best_d)
+
+
+def py_mandel(cs, max_iter):
+    out = []
+    for c in cs:
+        z = c
+        for it in range(max_iter):
+            if abs(z) >= 4:
+                out.append(it)
+                break
+            z = z * z + c
+        else:
+            out.append(-1)
+    return out
+
+
+def np_laplacian(f, dx, dy):
+    return (f[:-2, 1:-1] - 2 * f[1:-1, 1:-1] + f[2:, 1:-1]) / dx**2 + (
+        f[1:-1, :-2] - 2 * f[1:-1, 1:-1] + f[1:-1, 2:]
+    ) / dy**2
+
+
+def np_sum_primes_all(limit):
+    sieve = np.ones(limit, dtype=bool)
+    sieve[:2] = False
+    for p in range(2, int(limit**0.5) + 1):
+        if sieve[p]:
+            sieve[p * p :: p] = False
+    vals = np.where(sieve, np.arange(limit, dtype=np.uint64), 0)
+    return np.concatenate([[0], np.cumsum(vals)[:-1]])
+
+
+def np_pi(n, chunk=10_000_000):
+    g = np.random.Generator(np.random.Philox(1))
+    inside = 0
+    for start in range(0, n, chunk):
+        u = g.random((2, min(chunk, n - start)))
+        inside += np.count_nonzero(u[0] * u[0] + u[1] * u[1] < 1.0)
+    return 4.0 * inside / n
+
+
+def np_mandel(c, max_iter):
+    z = c.copy()
+    out = np.full(c.shape, -1, dtype=np.int32)
+    for it in range(max_iter):
+        esc = (np.abs(z) >= 4) & (out < 0)
+        out[esc] = it
+        z = np.where(out < 0, z * z + c, z)
+    return out
+
+
+def workloads(scale):
+    rng = np.random.default_rng(0)
+    n7 = 10_000_000 // scale
+    x = rng.random(n7)
+    side = int(4000 / math.sqrt(scale))
+    grid = rng.random((side, side))
+    m = int(1000 / math.sqrt(scale))
+    re, im = np.meshgrid(np.linspace(-2, 1, m), np.linspace(-1.5, 1.5, m))
+    c = re + 1j * im
+    pts2k = rng.random((2000, 2))
+    P = np.full((16, 16), 1 / 16)
+    npts = 100_000_000 // scale
+    steps = 1_000_000 // scale
+    xs, gl, cl, pl = x[:20000].tolist(), grid[:100, :100].tolist(), c.ravel()[:20000].tolist(), pts2k[:300].tolist()
+    # (name, size, speedup call, numpy call, plain python call, plain-python scale factor)
+    return [
+        ("sum", f"{n7:.0e}", lambda s: s.sum(x), lambda: np.sum(x), lambda: py_sum(xs), n7 / 20000),
+        ("std", f"{n7:.0e}", lambda s: s.std(x), lambda: np.std(x), lambda: py_std(xs), n7 / 20000),
+        ("laplacian", f"{side}x{side}", lambda s: s.laplacian(grid, 0.1, 0.1),
+         lambda: np_laplacian(grid, 0.1, 0.1), lambda: py_laplacian(gl, 0.1, 0.1), side * side / 10000),
+        ("comb_backward", f"{n7:.0e}, tau 4", lambda s: s.comb_backward(x, 4, 0.5), None,
+         lambda: py_comb_backward(xs, 4, 0.5), n7 / 20000),
+        ("sum_primes_below", "every n < 10000", lambda s: s.sum_primes_below(np.arange(10000, dtype=np.uint64)),
+         lambda: np_sum_primes_all(10000), lambda: py_sum_primes_all(1000), None),
+        ("monte_carlo_pi", f"{npts:.0e}", lambda s: s.monte_carlo_pi(npts, 1),
+         lambda: np_pi(npts), lambda: py_pi(20000), npts / 20000),
+        ("closest_pair", "2000", lambda s: s.closest_pair(pts2k), None, lambda: py_closest(pl),
+         (2000 * 1999) / (300 * 299)),
+        ("mandelbrot", f"{m}x{m}, 20 it", lambda s: s.mandelbrot(c, 20), lambda: np_mandel(c, 20),
+         lambda: py_mandel(cl, 20), m * m / 20000),
+        ("markov_chains", f"16 x {steps:.0e}", lambda s: s.markov_chains(P, steps, n_chains=16), None, None, None),
+    ]
+
+
+def load_backend(name):
+    os.environ["SPEEDUP_BACKEND"] = name
+    for mod in [m for m in sys.modules if m == "speedup" or m.startswith("speedup.")]:
+        del sys.modules[mod]
+    s = importlib.import_module("speedup")
+    assert s.backend == name
+    return s
+
+
+def fmt(t):
+    if t is None:
+        return "-"
+    if t >= 1:
+        return f"{t:.2f} s"
+    if t >= 1e-3:
+        return f"{t * 1e3:.2f} ms"
+    return f"{t * 1e6:.1f} us"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true")
+    args = ap.parse_args()
+    scale = 10 if args.quick else 1
+    backends = {b: load_backend(b) for b in ("pyo3", "ctypes")}
+    cpu = subprocess.run(["sh", "-c", "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"],
+                         capture_output=True, text=True).stdout.strip()
+    print(f"speedup {backends['pyo3'].__version__ if hasattr(backends['pyo3'], '__version__') else ''}"
+          f" on {cpu}, {os.cpu_count()} CPUs, numpy {np.__version__}, {backends['pyo3'].get_num_threads()} threads")
+    for b, s in backends.items():
+        e = np.empty(0)
+        t = best(lambda: [s.sum(e) for _ in range(10000)], reps=5) / 10000
+        print(f"per-call overhead, sum(empty), {b}: {t * 1e6:.2f} us")
+    print(f"{'kernel':<18}{'size':>18}{'pyo3':>11}{'ctypes':>11}{'pyo3 1 thr':>12}{'numpy':>11}{'plain Python':>18}")
+    for name, size, sp_call, np_call, py_call, factor in workloads(scale):
+        t_pyo3 = best(lambda: sp_call(backends["pyo3"]))
+        t_ct = best(lambda: sp_call(backends["ctypes"]))
+        with backends["pyo3"].threads(1):
+            t_1 = best(lambda: sp_call(backends["pyo3"]))
+        t_np = best(np_call) if np_call else None
+        if py_call is None:
+            py = "-"
+        elif factor is None:
+            py = f"{fmt(best(py_call, reps=1))} n<1000"
+        else:
+            py = "~" + fmt(best(py_call, reps=1) * factor)
+        print(f"{name:<18}{size:>18}{fmt(t_pyo3):>11}{fmt(t_ct):>11}{fmt(t_1):>12}{fmt(t_np):>11}{py:>18}")
+
+
+if __name__ == "__main__":
+    main()
