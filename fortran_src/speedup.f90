@@ -8,9 +8,15 @@
 !>    `errmsg` last. With `stat` present, it is set (0 or the speedup_status code) and `errmsg`
 !>    gets the detailed message; without it, an error does `error stop` with the message.
 !>
+!> The legacy routines (`speedup_legacy_<kernel>` in C) have both layers too, with the same
+!> signatures as their Rust twins: `c_speedup_legacy_<kernel>` and `speedup_legacy_<kernel>`.
+!> A Rust kernel and its legacy twin share one C signature and one Fortran implementation
+!> (`<kernel>_via`), which takes the C function as a procedure argument.
+!>
 !> A Fortran array f(m, n) is the same mathematical grid as the C array f[m][n]: f(i, j) is
 !> f[i-1][j-1]. This module does the layout work; indices are 1-based on this side.
-!> Semantics of every kernel: KERNELS.md.
+!> Semantics of every kernel: KERNELS.md. tests/fortran/check_bindings.sh keeps the bind(C)
+!> names here and the functions of include/speedup.h in step.
 module speedup
     use, intrinsic :: iso_c_binding, only: c_bool, c_char, c_double, c_double_complex, &
         c_f_pointer, c_funloc, c_funptr, c_int32_t, c_int64_t, c_loc, c_ptr, &
@@ -35,6 +41,13 @@ module speedup
         c_speedup_closest_pair, c_speedup_mandelbrot, c_speedup_map_f64, &
         c_speedup_set_num_threads, c_speedup_get_num_threads, c_speedup_request_interrupt, &
         c_speedup_version, c_speedup_last_error, c_speedup_status_message
+    public :: c_speedup_legacy_sum, c_speedup_legacy_mean, c_speedup_legacy_std, &
+        c_speedup_legacy_second_derivative, c_speedup_legacy_laplacian, &
+        c_speedup_legacy_comb_forward, c_speedup_legacy_comb_backward, &
+        c_speedup_legacy_is_prime, c_speedup_legacy_is_prime_many, &
+        c_speedup_legacy_sum_primes_below, c_speedup_legacy_sum_primes_below_many, &
+        c_speedup_legacy_closest_pair, c_speedup_legacy_mandelbrot, &
+        c_speedup_legacy_omp_team_size
     ! The Fortran door.
     public :: speedup_sum, speedup_mean, speedup_std, speedup_second_derivative, &
         speedup_laplacian, speedup_comb_forward, speedup_comb_backward, &
@@ -43,6 +56,13 @@ module speedup
         speedup_closest_pair, speedup_mandelbrot, speedup_map_f64, &
         speedup_set_num_threads, speedup_get_num_threads, speedup_request_interrupt, &
         speedup_version, speedup_last_error, speedup_status_message
+    public :: speedup_legacy_sum, speedup_legacy_mean, speedup_legacy_std, &
+        speedup_legacy_second_derivative, speedup_legacy_laplacian, &
+        speedup_legacy_comb_forward, speedup_legacy_comb_backward, &
+        speedup_legacy_is_prime, speedup_legacy_is_prime_many, &
+        speedup_legacy_sum_primes_below, speedup_legacy_sum_primes_below_many, &
+        speedup_legacy_closest_pair, speedup_legacy_mandelbrot, &
+        speedup_legacy_omp_team_size
     public :: speedup_map_fn
 
     !> The callback of speedup_map_f64: `real(c_double) function f(x, ctx) bind(C)`, both
@@ -56,6 +76,9 @@ module speedup
         end function speedup_map_fn
     end interface
 
+    ! The Rust kernels and their legacy twins, one C signature per pair. (Interface bodies:
+    ! `procedure(iface), bind(C, name=...)` declarations would be shorter, but gfortran 12
+    ! then passes some VALUE arguments of a caller's literal constants by reference.)
     interface
         integer(c_int32_t) function c_speedup_sum(x, n, out) bind(C, name='speedup_sum')
             import :: c_double, c_size_t, c_int32_t
@@ -64,6 +87,14 @@ module speedup
             real(c_double), intent(out) :: out
         end function c_speedup_sum
 
+        integer(c_int32_t) function c_speedup_legacy_sum(x, n, out) &
+            bind(C, name='speedup_legacy_sum')
+            import :: c_double, c_size_t, c_int32_t
+            real(c_double), intent(in) :: x(*)
+            integer(c_size_t), value, intent(in) :: n
+            real(c_double), intent(out) :: out
+        end function c_speedup_legacy_sum
+
         integer(c_int32_t) function c_speedup_mean(x, n, out) bind(C, name='speedup_mean')
             import :: c_double, c_size_t, c_int32_t
             real(c_double), intent(in) :: x(*)
@@ -71,12 +102,28 @@ module speedup
             real(c_double), intent(out) :: out
         end function c_speedup_mean
 
+        integer(c_int32_t) function c_speedup_legacy_mean(x, n, out) &
+            bind(C, name='speedup_legacy_mean')
+            import :: c_double, c_size_t, c_int32_t
+            real(c_double), intent(in) :: x(*)
+            integer(c_size_t), value, intent(in) :: n
+            real(c_double), intent(out) :: out
+        end function c_speedup_legacy_mean
+
         integer(c_int32_t) function c_speedup_std(x, n, ddof, out) bind(C, name='speedup_std')
             import :: c_double, c_size_t, c_int32_t
             real(c_double), intent(in) :: x(*)
             integer(c_size_t), value, intent(in) :: n, ddof
             real(c_double), intent(out) :: out
         end function c_speedup_std
+
+        integer(c_int32_t) function c_speedup_legacy_std(x, n, ddof, out) &
+            bind(C, name='speedup_legacy_std')
+            import :: c_double, c_size_t, c_int32_t
+            real(c_double), intent(in) :: x(*)
+            integer(c_size_t), value, intent(in) :: n, ddof
+            real(c_double), intent(out) :: out
+        end function c_speedup_legacy_std
 
         integer(c_int32_t) function c_speedup_second_derivative(f, n, dx, out, out_len) &
             bind(C, name='speedup_second_derivative')
@@ -88,6 +135,16 @@ module speedup
             integer(c_size_t), value, intent(in) :: out_len
         end function c_speedup_second_derivative
 
+        integer(c_int32_t) function c_speedup_legacy_second_derivative(f, n, dx, out, out_len) &
+            bind(C, name='speedup_legacy_second_derivative')
+            import :: c_double, c_size_t, c_int32_t
+            real(c_double), intent(in) :: f(*)
+            integer(c_size_t), value, intent(in) :: n
+            real(c_double), value, intent(in) :: dx
+            real(c_double), intent(inout) :: out(*)
+            integer(c_size_t), value, intent(in) :: out_len
+        end function c_speedup_legacy_second_derivative
+
         integer(c_int32_t) function c_speedup_laplacian(f, rows, cols, dx, dy, out, out_len) &
             bind(C, name='speedup_laplacian')
             import :: c_double, c_size_t, c_int32_t
@@ -97,6 +154,17 @@ module speedup
             real(c_double), intent(inout) :: out(*)
             integer(c_size_t), value, intent(in) :: out_len
         end function c_speedup_laplacian
+
+        integer(c_int32_t) function c_speedup_legacy_laplacian(f, rows, cols, &
+            dx, dy, out, out_len) &
+            bind(C, name='speedup_legacy_laplacian')
+            import :: c_double, c_size_t, c_int32_t
+            real(c_double), intent(in) :: f(*)
+            integer(c_size_t), value, intent(in) :: rows, cols
+            real(c_double), value, intent(in) :: dx, dy
+            real(c_double), intent(inout) :: out(*)
+            integer(c_size_t), value, intent(in) :: out_len
+        end function c_speedup_legacy_laplacian
 
         integer(c_int32_t) function c_speedup_comb_forward(x, n, k, tau, alpha, out, out_len) &
             bind(C, name='speedup_comb_forward')
@@ -108,6 +176,17 @@ module speedup
             integer(c_size_t), value, intent(in) :: out_len
         end function c_speedup_comb_forward
 
+        integer(c_int32_t) function c_speedup_legacy_comb_forward(x, n, k, &
+            tau, alpha, out, out_len) &
+            bind(C, name='speedup_legacy_comb_forward')
+            import :: c_double, c_size_t, c_int32_t
+            real(c_double), intent(in) :: x(*)
+            integer(c_size_t), value, intent(in) :: n, k, tau
+            real(c_double), value, intent(in) :: alpha
+            real(c_double), intent(inout) :: out(*)
+            integer(c_size_t), value, intent(in) :: out_len
+        end function c_speedup_legacy_comb_forward
+
         integer(c_int32_t) function c_speedup_comb_backward(x, n, k, tau, alpha, out, out_len) &
             bind(C, name='speedup_comb_backward')
             import :: c_double, c_size_t, c_int32_t
@@ -118,12 +197,30 @@ module speedup
             integer(c_size_t), value, intent(in) :: out_len
         end function c_speedup_comb_backward
 
+        integer(c_int32_t) function c_speedup_legacy_comb_backward(x, n, k, &
+            tau, alpha, out, out_len) &
+            bind(C, name='speedup_legacy_comb_backward')
+            import :: c_double, c_size_t, c_int32_t
+            real(c_double), intent(in) :: x(*)
+            integer(c_size_t), value, intent(in) :: n, k, tau
+            real(c_double), value, intent(in) :: alpha
+            real(c_double), intent(inout) :: out(*)
+            integer(c_size_t), value, intent(in) :: out_len
+        end function c_speedup_legacy_comb_backward
+
         !> n is a uint64_t in C: integer(c_int64_t) carries the same bits.
         integer(c_int32_t) function c_speedup_is_prime(n, out) bind(C, name='speedup_is_prime')
             import :: c_int64_t, c_bool, c_int32_t
             integer(c_int64_t), value, intent(in) :: n
             logical(c_bool), intent(out) :: out
         end function c_speedup_is_prime
+
+        integer(c_int32_t) function c_speedup_legacy_is_prime(n, out) &
+            bind(C, name='speedup_legacy_is_prime')
+            import :: c_int64_t, c_bool, c_int32_t
+            integer(c_int64_t), value, intent(in) :: n
+            logical(c_bool), intent(out) :: out
+        end function c_speedup_legacy_is_prime
 
         integer(c_int32_t) function c_speedup_is_prime_many(n, len, out, out_len) &
             bind(C, name='speedup_is_prime_many')
@@ -134,12 +231,28 @@ module speedup
             integer(c_size_t), value, intent(in) :: out_len
         end function c_speedup_is_prime_many
 
+        integer(c_int32_t) function c_speedup_legacy_is_prime_many(n, len, out, out_len) &
+            bind(C, name='speedup_legacy_is_prime_many')
+            import :: c_int64_t, c_bool, c_size_t, c_int32_t
+            integer(c_int64_t), intent(in) :: n(*)
+            integer(c_size_t), value, intent(in) :: len
+            logical(c_bool), intent(inout) :: out(*)
+            integer(c_size_t), value, intent(in) :: out_len
+        end function c_speedup_legacy_is_prime_many
+
         integer(c_int32_t) function c_speedup_sum_primes_below(n, out) &
             bind(C, name='speedup_sum_primes_below')
             import :: c_int64_t, c_int32_t
             integer(c_int64_t), value, intent(in) :: n
             integer(c_int64_t), intent(out) :: out
         end function c_speedup_sum_primes_below
+
+        integer(c_int32_t) function c_speedup_legacy_sum_primes_below(n, out) &
+            bind(C, name='speedup_legacy_sum_primes_below')
+            import :: c_int64_t, c_int32_t
+            integer(c_int64_t), value, intent(in) :: n
+            integer(c_int64_t), intent(out) :: out
+        end function c_speedup_legacy_sum_primes_below
 
         integer(c_int32_t) function c_speedup_sum_primes_below_many(n, len, out, out_len) &
             bind(C, name='speedup_sum_primes_below_many')
@@ -150,6 +263,55 @@ module speedup
             integer(c_size_t), value, intent(in) :: out_len
         end function c_speedup_sum_primes_below_many
 
+        integer(c_int32_t) function c_speedup_legacy_sum_primes_below_many(n, len, out, out_len) &
+            bind(C, name='speedup_legacy_sum_primes_below_many')
+            import :: c_int64_t, c_size_t, c_int32_t
+            integer(c_int64_t), intent(in) :: n(*)
+            integer(c_size_t), value, intent(in) :: len
+            integer(c_int64_t), intent(inout) :: out(*)
+            integer(c_size_t), value, intent(in) :: out_len
+        end function c_speedup_legacy_sum_primes_below_many
+
+        integer(c_int32_t) function c_speedup_closest_pair(points, n, i, j, dist) &
+            bind(C, name='speedup_closest_pair')
+            import :: c_double, c_size_t, c_int32_t
+            real(c_double), intent(in) :: points(*)
+            integer(c_size_t), value, intent(in) :: n
+            integer(c_size_t), intent(inout) :: i, j
+            real(c_double), intent(inout) :: dist
+        end function c_speedup_closest_pair
+
+        integer(c_int32_t) function c_speedup_legacy_closest_pair(points, n, i, j, dist) &
+            bind(C, name='speedup_legacy_closest_pair')
+            import :: c_double, c_size_t, c_int32_t
+            real(c_double), intent(in) :: points(*)
+            integer(c_size_t), value, intent(in) :: n
+            integer(c_size_t), intent(inout) :: i, j
+            real(c_double), intent(inout) :: dist
+        end function c_speedup_legacy_closest_pair
+
+        !> c holds n complex values (2n doubles, interleaved), like complex(c_double_complex).
+        integer(c_int32_t) function c_speedup_mandelbrot(c, n, max_iter, out, out_len) &
+            bind(C, name='speedup_mandelbrot')
+            import :: c_double_complex, c_size_t, c_int32_t
+            complex(c_double_complex), intent(in) :: c(*)
+            integer(c_size_t), value, intent(in) :: n
+            integer(c_int32_t), value, intent(in) :: max_iter
+            integer(c_int32_t), intent(inout) :: out(*)
+            integer(c_size_t), value, intent(in) :: out_len
+        end function c_speedup_mandelbrot
+
+        integer(c_int32_t) function c_speedup_legacy_mandelbrot(c, n, max_iter, out, out_len) &
+            bind(C, name='speedup_legacy_mandelbrot')
+            import :: c_double_complex, c_size_t, c_int32_t
+            complex(c_double_complex), intent(in) :: c(*)
+            integer(c_size_t), value, intent(in) :: n
+            integer(c_int32_t), value, intent(in) :: max_iter
+            integer(c_int32_t), intent(inout) :: out(*)
+            integer(c_size_t), value, intent(in) :: out_len
+        end function c_speedup_legacy_mandelbrot
+
+        ! The functions without a twin.
         integer(c_int32_t) function c_speedup_monte_carlo_pi(n_points, seed, out) &
             bind(C, name='speedup_monte_carlo_pi')
             import :: c_int64_t, c_double, c_int32_t
@@ -169,26 +331,6 @@ module speedup
             integer(c_size_t), value, intent(in) :: counts_len
         end function c_speedup_markov_chains
 
-        integer(c_int32_t) function c_speedup_closest_pair(points, n, i, j, dist) &
-            bind(C, name='speedup_closest_pair')
-            import :: c_double, c_size_t, c_int32_t
-            real(c_double), intent(in) :: points(*)
-            integer(c_size_t), value, intent(in) :: n
-            integer(c_size_t), intent(inout) :: i, j
-            real(c_double), intent(inout) :: dist
-        end function c_speedup_closest_pair
-
-        !> c holds n complex values (2n doubles, interleaved), like complex(c_double_complex).
-        integer(c_int32_t) function c_speedup_mandelbrot(c, n, max_iter, out, out_len) &
-            bind(C, name='speedup_mandelbrot')
-            import :: c_double_complex, c_size_t, c_int32_t
-            complex(c_double_complex), intent(in) :: c(*)
-            integer(c_size_t), value, intent(in) :: n
-            integer(c_int32_t), value, intent(in) :: max_iter
-            integer(c_int32_t), intent(inout) :: out(*)
-            integer(c_size_t), value, intent(in) :: out_len
-        end function c_speedup_mandelbrot
-
         integer(c_int32_t) function c_speedup_map_f64(f, ctx, x, n, out, out_len) &
             bind(C, name='speedup_map_f64')
             import :: c_funptr, c_ptr, c_double, c_size_t, c_int32_t
@@ -199,6 +341,14 @@ module speedup
             real(c_double), intent(inout) :: out(*)
             integer(c_size_t), value, intent(in) :: out_len
         end function c_speedup_map_f64
+
+        !> The team size of one legacy OpenMP region on the calling thread, and how many
+        !> distinct OpenMP threads ran in it.
+        integer(c_int32_t) function c_speedup_legacy_omp_team_size(team, distinct) &
+            bind(C, name='speedup_legacy_omp_team_size')
+            import :: c_size_t, c_int32_t
+            integer(c_size_t), intent(inout) :: team, distinct
+        end function c_speedup_legacy_omp_team_size
 
         integer(c_int32_t) function c_speedup_set_num_threads(n) &
             bind(C, name='speedup_set_num_threads')
@@ -242,10 +392,18 @@ module speedup
         module procedure is_prime_scalar, is_prime_array
     end interface speedup_is_prime
 
+    interface speedup_legacy_is_prime
+        module procedure legacy_is_prime_scalar, legacy_is_prime_array
+    end interface speedup_legacy_is_prime
+
     !> sum_primes_below of one integer(c_int64_t) or of a rank-1 array of queries.
     interface speedup_sum_primes_below
         module procedure sum_primes_below_scalar, sum_primes_below_array
     end interface speedup_sum_primes_below
+
+    interface speedup_legacy_sum_primes_below
+        module procedure legacy_sum_primes_below_scalar, legacy_sum_primes_below_array
+    end interface speedup_legacy_sum_primes_below
 
     !> Comb filters of x(n) or x(n, k), along dim 1 (each column alone).
     interface speedup_comb_forward
@@ -255,6 +413,14 @@ module speedup
     interface speedup_comb_backward
         module procedure comb_backward_1d, comb_backward_2d
     end interface speedup_comb_backward
+
+    interface speedup_legacy_comb_forward
+        module procedure legacy_comb_forward_1d, legacy_comb_forward_2d
+    end interface speedup_legacy_comb_forward
+
+    interface speedup_legacy_comb_backward
+        module procedure legacy_comb_backward_1d, legacy_comb_backward_2d
+    end interface speedup_legacy_comb_backward
 
 contains
 
@@ -398,26 +564,44 @@ contains
         call c_speedup_request_interrupt()
     end subroutine speedup_request_interrupt
 
+    !> The team size of one legacy OpenMP region opened on the calling thread (as every legacy
+    !> routine opens them), and the number of distinct OpenMP threads that ran in it: both
+    !> equal speedup_get_num_threads() when the thread knob reaches OpenMP.
+    subroutine speedup_legacy_omp_team_size(team, distinct, stat, errmsg)
+        integer, intent(out) :: team
+        integer, intent(out), optional :: distinct
+        integer, intent(out), optional :: stat
+        character(len=*), intent(out), optional :: errmsg
+        integer(c_size_t) :: t, d
+        integer :: st
+        t = 0
+        d = 0
+        st = int(c_speedup_legacy_omp_team_size(t, d))
+        team = int(t)
+        if (present(distinct)) distinct = int(d)
+        call report(st, stat, errmsg)
+    end subroutine speedup_legacy_omp_team_size
+
+    ! ------------------------------------------------------------------------------------------
+    ! The kernels. Each `<kernel>_via(c_fun, ...)` is the one Fortran implementation of a
+    ! kernel, over the C function c_fun: c_speedup_<kernel> (Rust) or c_speedup_legacy_<kernel>
+    ! (the legacy routine), declared with the interface of the former. The public procedures
+    ! below only choose c_fun.
+
     ! ------------------------------------------------------------------------------------------
     ! Reductions
 
-    subroutine speedup_sum(x, s, stat, errmsg)
+    subroutine reduce_via(c_fun, x, s, stat, errmsg)
+        procedure(c_speedup_sum) :: c_fun
         real(c_double), intent(in) :: x(:)
         real(c_double), intent(out) :: s
         integer, intent(out), optional :: stat
         character(len=*), intent(out), optional :: errmsg
-        call report(int(c_speedup_sum(x, sz(size(x)), s)), stat, errmsg)
-    end subroutine speedup_sum
+        call report(int(c_fun(x, sz(size(x)), s)), stat, errmsg)
+    end subroutine reduce_via
 
-    subroutine speedup_mean(x, s, stat, errmsg)
-        real(c_double), intent(in) :: x(:)
-        real(c_double), intent(out) :: s
-        integer, intent(out), optional :: stat
-        character(len=*), intent(out), optional :: errmsg
-        call report(int(c_speedup_mean(x, sz(size(x)), s)), stat, errmsg)
-    end subroutine speedup_mean
-
-    subroutine speedup_std(x, ddof, s, stat, errmsg)
+    subroutine std_via(c_fun, x, ddof, s, stat, errmsg)
+        procedure(c_speedup_std) :: c_fun
         real(c_double), intent(in) :: x(:)
         integer, intent(in) :: ddof
         real(c_double), intent(out) :: s
@@ -428,14 +612,68 @@ contains
                 negative('std', 'ddof', int(ddof, c_int64_t)))
             return
         end if
-        call report(int(c_speedup_std(x, sz(size(x)), sz(ddof), s)), stat, errmsg)
+        call report(int(c_fun(x, sz(size(x)), sz(ddof), s)), stat, errmsg)
+    end subroutine std_via
+
+    subroutine speedup_sum(x, s, stat, errmsg)
+        real(c_double), intent(in) :: x(:)
+        real(c_double), intent(out) :: s
+        integer, intent(out), optional :: stat
+        character(len=*), intent(out), optional :: errmsg
+        call reduce_via(c_speedup_sum, x, s, stat, errmsg)
+    end subroutine speedup_sum
+
+    !> The lab's plain left-to-right sum: within KERNELS.md's accuracy rule of speedup_sum.
+    subroutine speedup_legacy_sum(x, s, stat, errmsg)
+        real(c_double), intent(in) :: x(:)
+        real(c_double), intent(out) :: s
+        integer, intent(out), optional :: stat
+        character(len=*), intent(out), optional :: errmsg
+        call reduce_via(c_speedup_legacy_sum, x, s, stat, errmsg)
+    end subroutine speedup_legacy_sum
+
+    subroutine speedup_mean(x, s, stat, errmsg)
+        real(c_double), intent(in) :: x(:)
+        real(c_double), intent(out) :: s
+        integer, intent(out), optional :: stat
+        character(len=*), intent(out), optional :: errmsg
+        call reduce_via(c_speedup_mean, x, s, stat, errmsg)
+    end subroutine speedup_mean
+
+    !> OpenMP reduction: the last bits may depend on the thread count.
+    subroutine speedup_legacy_mean(x, s, stat, errmsg)
+        real(c_double), intent(in) :: x(:)
+        real(c_double), intent(out) :: s
+        integer, intent(out), optional :: stat
+        character(len=*), intent(out), optional :: errmsg
+        call reduce_via(c_speedup_legacy_mean, x, s, stat, errmsg)
+    end subroutine speedup_legacy_mean
+
+    subroutine speedup_std(x, ddof, s, stat, errmsg)
+        real(c_double), intent(in) :: x(:)
+        integer, intent(in) :: ddof
+        real(c_double), intent(out) :: s
+        integer, intent(out), optional :: stat
+        character(len=*), intent(out), optional :: errmsg
+        call std_via(c_speedup_std, x, ddof, s, stat, errmsg)
     end subroutine speedup_std
+
+    !> OpenMP reductions: the last bits may depend on the thread count.
+    subroutine speedup_legacy_std(x, ddof, s, stat, errmsg)
+        real(c_double), intent(in) :: x(:)
+        integer, intent(in) :: ddof
+        real(c_double), intent(out) :: s
+        integer, intent(out), optional :: stat
+        character(len=*), intent(out), optional :: errmsg
+        call std_via(c_speedup_legacy_std, x, ddof, s, stat, errmsg)
+    end subroutine speedup_legacy_std
 
     ! ------------------------------------------------------------------------------------------
     ! Stencils
 
     !> out(i) = ((f(i) - 2 f(i+1)) + f(i+2)) * (1/(dx*dx)), size(out) = size(f) - 2.
-    subroutine speedup_second_derivative(f, dx, out, stat, errmsg)
+    subroutine second_derivative_via(c_fun, f, dx, out, stat, errmsg)
+        procedure(c_speedup_second_derivative) :: c_fun
         real(c_double), intent(in) :: f(:)
         real(c_double), intent(in) :: dx
         real(c_double), intent(inout) :: out(:)
@@ -446,15 +684,15 @@ contains
                 shape_msg('second_derivative', 'out', [size(f) - 2], shape(out)))
             return
         end if
-        call report(int(c_speedup_second_derivative(f, sz(size(f)), dx, out, sz(size(out)))), &
-            stat, errmsg)
-    end subroutine speedup_second_derivative
+        call report(int(c_fun(f, sz(size(f)), dx, out, sz(size(out)))), stat, errmsg)
+    end subroutine second_derivative_via
 
     !> The 5-point Laplacian of the grid f(m, n) into out(m-2, n-2); f(i, j) is C's
     !> f[i-1][j-1], dx goes with the first index, dy with the second, as in C.
     !> Layout: f is copied to C order (a transpose into a contiguous temporary) and the result
     !> transposed back, so every element is computed by exactly the C call on the C-order data.
-    subroutine speedup_laplacian(f, dx, dy, out, stat, errmsg)
+    subroutine laplacian_via(c_fun, f, dx, dy, out, stat, errmsg)
+        procedure(c_speedup_laplacian) :: c_fun
         real(c_double), intent(in) :: f(:, :)
         real(c_double), intent(in) :: dx, dy
         real(c_double), intent(inout) :: out(:, :)
@@ -473,57 +711,82 @@ contains
         end if
         allocate (fc, source=transpose(f))  ! fc(j, i) = f(i, j): C order
         allocate (oc(max(n - 2, 0), max(m - 2, 0)))
-        st = int(c_speedup_laplacian(fc, sz(m), sz(n), dx, dy, oc, sz(size(oc))))
+        st = int(c_fun(fc, sz(m), sz(n), dx, dy, oc, sz(size(oc))))
         if (st == SPEEDUP_OK) out = transpose(oc)
         call report(st, stat, errmsg)
+    end subroutine laplacian_via
+
+    subroutine speedup_second_derivative(f, dx, out, stat, errmsg)
+        real(c_double), intent(in) :: f(:)
+        real(c_double), intent(in) :: dx
+        real(c_double), intent(inout) :: out(:)
+        integer, intent(out), optional :: stat
+        character(len=*), intent(out), optional :: errmsg
+        call second_derivative_via(c_speedup_second_derivative, f, dx, out, stat, errmsg)
+    end subroutine speedup_second_derivative
+
+    subroutine speedup_legacy_second_derivative(f, dx, out, stat, errmsg)
+        real(c_double), intent(in) :: f(:)
+        real(c_double), intent(in) :: dx
+        real(c_double), intent(inout) :: out(:)
+        integer, intent(out), optional :: stat
+        character(len=*), intent(out), optional :: errmsg
+        call second_derivative_via(c_speedup_legacy_second_derivative, f, dx, out, stat, errmsg)
+    end subroutine speedup_legacy_second_derivative
+
+    subroutine speedup_laplacian(f, dx, dy, out, stat, errmsg)
+        real(c_double), intent(in) :: f(:, :)
+        real(c_double), intent(in) :: dx, dy
+        real(c_double), intent(inout) :: out(:, :)
+        integer, intent(out), optional :: stat
+        character(len=*), intent(out), optional :: errmsg
+        call laplacian_via(c_speedup_laplacian, f, dx, dy, out, stat, errmsg)
     end subroutine speedup_laplacian
+
+    subroutine speedup_legacy_laplacian(f, dx, dy, out, stat, errmsg)
+        real(c_double), intent(in) :: f(:, :)
+        real(c_double), intent(in) :: dx, dy
+        real(c_double), intent(inout) :: out(:, :)
+        integer, intent(out), optional :: stat
+        character(len=*), intent(out), optional :: errmsg
+        call laplacian_via(c_speedup_legacy_laplacian, f, dx, dy, out, stat, errmsg)
+    end subroutine speedup_legacy_laplacian
 
     ! ------------------------------------------------------------------------------------------
     ! Comb filters. A column x(:, c) of a Fortran array is contiguous, like one C signal of
     ! k = 1; an n x k Fortran array is handed to C in C order (transposed copy) in one call so
-    ! that the kernel may spread columns over threads.
+    ! that the kernel may spread columns over threads. `kernel` names the filter in messages.
 
-    subroutine comb_1d(forward, x, tau, alpha, y, stat, errmsg)
-        logical, intent(in) :: forward
+    subroutine comb_1d_via(c_fun, kernel, x, tau, alpha, y, stat, errmsg)
+        procedure(c_speedup_comb_forward) :: c_fun
+        character(len=*), intent(in) :: kernel
         real(c_double), intent(in) :: x(:)
         integer, intent(in) :: tau
         real(c_double), intent(in) :: alpha
         real(c_double), intent(inout) :: y(:)
         integer, intent(out), optional :: stat
         character(len=*), intent(out), optional :: errmsg
-        character(len=:), allocatable :: kernel
-        integer :: st
-        kernel = merge('comb_forward ', 'comb_backward', forward)
-        kernel = trim(kernel)
         if (size(y) /= size(x)) then
             call report(SPEEDUP_ERR_LENGTH, stat, errmsg, &
                 shape_msg(kernel, 'y', shape(x), shape(y)))
             return
         end if
         ! tau < 1 is the kernel's error; a negative tau reaches it as 0, for the same message.
-        if (forward) then
-            st = int(c_speedup_comb_forward(x, sz(size(x)), 1_c_size_t, sz(max(tau, 0)), &
-                alpha, y, sz(size(y))))
-        else
-            st = int(c_speedup_comb_backward(x, sz(size(x)), 1_c_size_t, sz(max(tau, 0)), &
-                alpha, y, sz(size(y))))
-        end if
-        call report(st, stat, errmsg)
-    end subroutine comb_1d
+        call report(int(c_fun(x, sz(size(x)), 1_c_size_t, sz(max(tau, 0)), alpha, y, &
+            sz(size(y)))), stat, errmsg)
+    end subroutine comb_1d_via
 
-    subroutine comb_2d(forward, x, tau, alpha, y, stat, errmsg)
-        logical, intent(in) :: forward
+    subroutine comb_2d_via(c_fun, kernel, x, tau, alpha, y, stat, errmsg)
+        procedure(c_speedup_comb_forward) :: c_fun
+        character(len=*), intent(in) :: kernel
         real(c_double), intent(in) :: x(:, :)
         integer, intent(in) :: tau
         real(c_double), intent(in) :: alpha
         real(c_double), intent(inout) :: y(:, :)
         integer, intent(out), optional :: stat
         character(len=*), intent(out), optional :: errmsg
-        character(len=:), allocatable :: kernel
         real(c_double), allocatable :: xc(:, :), yc(:, :)
         integer :: st
-        kernel = merge('comb_forward ', 'comb_backward', forward)
-        kernel = trim(kernel)
         if (any(shape(y) /= shape(x))) then
             call report(SPEEDUP_ERR_LENGTH, stat, errmsg, &
                 shape_msg(kernel, 'y', shape(x), shape(y)))
@@ -531,21 +794,16 @@ contains
         end if
         if (size(x, 2) == 1) then
             ! One column: contiguous already (or packed by the compiler), no transpose.
-            call comb_1d(forward, x(:, 1), tau, alpha, y(:, 1), stat, errmsg)
+            call comb_1d_via(c_fun, kernel, x(:, 1), tau, alpha, y(:, 1), stat, errmsg)
             return
         end if
         allocate (xc, source=transpose(x))  ! xc(c, t) = x(t, c): C's x[t][c]
         allocate (yc(size(x, 2), size(x, 1)))
-        if (forward) then
-            st = int(c_speedup_comb_forward(xc, sz(size(x, 1)), sz(size(x, 2)), &
-                sz(max(tau, 0)), alpha, yc, sz(size(yc))))
-        else
-            st = int(c_speedup_comb_backward(xc, sz(size(x, 1)), sz(size(x, 2)), &
-                sz(max(tau, 0)), alpha, yc, sz(size(yc))))
-        end if
+        st = int(c_fun(xc, sz(size(x, 1)), sz(size(x, 2)), sz(max(tau, 0)), alpha, yc, &
+            sz(size(yc))))
         if (st == SPEEDUP_OK) y = transpose(yc)
         call report(st, stat, errmsg)
-    end subroutine comb_2d
+    end subroutine comb_2d_via
 
     subroutine comb_forward_1d(x, tau, alpha, y, stat, errmsg)
         real(c_double), intent(in) :: x(:)
@@ -554,7 +812,7 @@ contains
         real(c_double), intent(inout) :: y(:)
         integer, intent(out), optional :: stat
         character(len=*), intent(out), optional :: errmsg
-        call comb_1d(.true., x, tau, alpha, y, stat, errmsg)
+        call comb_1d_via(c_speedup_comb_forward, 'comb_forward', x, tau, alpha, y, stat, errmsg)
     end subroutine comb_forward_1d
 
     subroutine comb_forward_2d(x, tau, alpha, y, stat, errmsg)
@@ -564,7 +822,7 @@ contains
         real(c_double), intent(inout) :: y(:, :)
         integer, intent(out), optional :: stat
         character(len=*), intent(out), optional :: errmsg
-        call comb_2d(.true., x, tau, alpha, y, stat, errmsg)
+        call comb_2d_via(c_speedup_comb_forward, 'comb_forward', x, tau, alpha, y, stat, errmsg)
     end subroutine comb_forward_2d
 
     subroutine comb_backward_1d(x, tau, alpha, y, stat, errmsg)
@@ -574,7 +832,8 @@ contains
         real(c_double), intent(inout) :: y(:)
         integer, intent(out), optional :: stat
         character(len=*), intent(out), optional :: errmsg
-        call comb_1d(.false., x, tau, alpha, y, stat, errmsg)
+        call comb_1d_via(c_speedup_comb_backward, 'comb_backward', x, tau, alpha, y, stat, &
+            errmsg)
     end subroutine comb_backward_1d
 
     subroutine comb_backward_2d(x, tau, alpha, y, stat, errmsg)
@@ -584,14 +843,60 @@ contains
         real(c_double), intent(inout) :: y(:, :)
         integer, intent(out), optional :: stat
         character(len=*), intent(out), optional :: errmsg
-        call comb_2d(.false., x, tau, alpha, y, stat, errmsg)
+        call comb_2d_via(c_speedup_comb_backward, 'comb_backward', x, tau, alpha, y, stat, &
+            errmsg)
     end subroutine comb_backward_2d
+
+    subroutine legacy_comb_forward_1d(x, tau, alpha, y, stat, errmsg)
+        real(c_double), intent(in) :: x(:)
+        integer, intent(in) :: tau
+        real(c_double), intent(in) :: alpha
+        real(c_double), intent(inout) :: y(:)
+        integer, intent(out), optional :: stat
+        character(len=*), intent(out), optional :: errmsg
+        call comb_1d_via(c_speedup_legacy_comb_forward, 'comb_forward', x, tau, alpha, y, &
+            stat, errmsg)
+    end subroutine legacy_comb_forward_1d
+
+    subroutine legacy_comb_forward_2d(x, tau, alpha, y, stat, errmsg)
+        real(c_double), intent(in) :: x(:, :)
+        integer, intent(in) :: tau
+        real(c_double), intent(in) :: alpha
+        real(c_double), intent(inout) :: y(:, :)
+        integer, intent(out), optional :: stat
+        character(len=*), intent(out), optional :: errmsg
+        call comb_2d_via(c_speedup_legacy_comb_forward, 'comb_forward', x, tau, alpha, y, &
+            stat, errmsg)
+    end subroutine legacy_comb_forward_2d
+
+    subroutine legacy_comb_backward_1d(x, tau, alpha, y, stat, errmsg)
+        real(c_double), intent(in) :: x(:)
+        integer, intent(in) :: tau
+        real(c_double), intent(in) :: alpha
+        real(c_double), intent(inout) :: y(:)
+        integer, intent(out), optional :: stat
+        character(len=*), intent(out), optional :: errmsg
+        call comb_1d_via(c_speedup_legacy_comb_backward, 'comb_backward', x, tau, alpha, y, &
+            stat, errmsg)
+    end subroutine legacy_comb_backward_1d
+
+    subroutine legacy_comb_backward_2d(x, tau, alpha, y, stat, errmsg)
+        real(c_double), intent(in) :: x(:, :)
+        integer, intent(in) :: tau
+        real(c_double), intent(in) :: alpha
+        real(c_double), intent(inout) :: y(:, :)
+        integer, intent(out), optional :: stat
+        character(len=*), intent(out), optional :: errmsg
+        call comb_2d_via(c_speedup_legacy_comb_backward, 'comb_backward', x, tau, alpha, y, &
+            stat, errmsg)
+    end subroutine legacy_comb_backward_2d
 
     ! ------------------------------------------------------------------------------------------
     ! Primes. Arguments are integer(c_int64_t) >= 0 (C takes uint64_t); sums come back as
     ! integer(c_int64_t), so a sum >= 2**63 is an overflow here.
 
-    subroutine is_prime_scalar(n, out, stat, errmsg)
+    subroutine is_prime_via(c_fun, n, out, stat, errmsg)
+        procedure(c_speedup_is_prime) :: c_fun
         integer(c_int64_t), intent(in) :: n
         logical(c_bool), intent(out) :: out
         integer, intent(out), optional :: stat
@@ -603,20 +908,13 @@ contains
             call report(SPEEDUP_ERR_INVALID_ARGUMENT, stat, errmsg, negative('is_prime', 'n', n))
             return
         end if
-        st = int(c_speedup_is_prime(n, r))
+        st = int(c_fun(n, r))
         if (st == SPEEDUP_OK) out = r
         call report(st, stat, errmsg)
-    end subroutine is_prime_scalar
+    end subroutine is_prime_via
 
-    subroutine is_prime_array(n, out, stat, errmsg)
-        integer(c_int64_t), intent(in) :: n(:)
-        logical(c_bool), intent(inout) :: out(:)
-        integer, intent(out), optional :: stat
-        character(len=*), intent(out), optional :: errmsg
-        call speedup_is_prime_many(n, out, stat, errmsg)
-    end subroutine is_prime_array
-
-    subroutine speedup_is_prime_many(n, out, stat, errmsg)
+    subroutine is_prime_many_via(c_fun, n, out, stat, errmsg)
+        procedure(c_speedup_is_prime_many) :: c_fun
         integer(c_int64_t), intent(in) :: n(:)
         logical(c_bool), intent(inout) :: out(:)
         integer, intent(out), optional :: stat
@@ -631,9 +929,8 @@ contains
                 negative('is_prime_many', 'n', minval(n)))
             return
         end if
-        call report(int(c_speedup_is_prime_many(n, sz(size(n)), out, sz(size(out)))), &
-            stat, errmsg)
-    end subroutine speedup_is_prime_many
+        call report(int(c_fun(n, sz(size(n)), out, sz(size(out)))), stat, errmsg)
+    end subroutine is_prime_many_via
 
     function too_big(kernel) result(s)
         character(len=*), intent(in) :: kernel
@@ -641,7 +938,8 @@ contains
         s = kernel//': the sum of primes does not fit in integer(c_int64_t) (>= 2**63)'
     end function too_big
 
-    subroutine sum_primes_below_scalar(n, s, stat, errmsg)
+    subroutine sum_primes_below_via(c_fun, n, s, stat, errmsg)
+        procedure(c_speedup_sum_primes_below) :: c_fun
         integer(c_int64_t), intent(in) :: n
         integer(c_int64_t), intent(out) :: s
         integer, intent(out), optional :: stat
@@ -654,24 +952,17 @@ contains
                 negative('sum_primes_below', 'n', n))
             return
         end if
-        st = int(c_speedup_sum_primes_below(n, r))
+        st = int(c_fun(n, r))
         if (st == SPEEDUP_OK .and. r < 0) then
             call report(SPEEDUP_ERR_OVERFLOW, stat, errmsg, too_big('sum_primes_below'))
             return
         end if
         if (st == SPEEDUP_OK) s = r
         call report(st, stat, errmsg)
-    end subroutine sum_primes_below_scalar
+    end subroutine sum_primes_below_via
 
-    subroutine sum_primes_below_array(n, s, stat, errmsg)
-        integer(c_int64_t), intent(in) :: n(:)
-        integer(c_int64_t), intent(inout) :: s(:)
-        integer, intent(out), optional :: stat
-        character(len=*), intent(out), optional :: errmsg
-        call speedup_sum_primes_below_many(n, s, stat, errmsg)
-    end subroutine sum_primes_below_array
-
-    subroutine speedup_sum_primes_below_many(n, out, stat, errmsg)
+    subroutine sum_primes_below_many_via(c_fun, n, out, stat, errmsg)
+        procedure(c_speedup_sum_primes_below_many) :: c_fun
         integer(c_int64_t), intent(in) :: n(:)
         integer(c_int64_t), intent(inout) :: out(:)
         integer, intent(out), optional :: stat
@@ -689,7 +980,7 @@ contains
             return
         end if
         allocate (r(size(n)))
-        st = int(c_speedup_sum_primes_below_many(n, sz(size(n)), r, sz(size(r))))
+        st = int(c_fun(n, sz(size(n)), r, sz(size(r))))
         if (st == SPEEDUP_OK) then
             if (any(r < 0)) then
                 call report(SPEEDUP_ERR_OVERFLOW, stat, errmsg, too_big('sum_primes_below_many'))
@@ -698,7 +989,107 @@ contains
             out = r
         end if
         call report(st, stat, errmsg)
+    end subroutine sum_primes_below_many_via
+
+    subroutine is_prime_scalar(n, out, stat, errmsg)
+        integer(c_int64_t), intent(in) :: n
+        logical(c_bool), intent(out) :: out
+        integer, intent(out), optional :: stat
+        character(len=*), intent(out), optional :: errmsg
+        call is_prime_via(c_speedup_is_prime, n, out, stat, errmsg)
+    end subroutine is_prime_scalar
+
+    subroutine is_prime_array(n, out, stat, errmsg)
+        integer(c_int64_t), intent(in) :: n(:)
+        logical(c_bool), intent(inout) :: out(:)
+        integer, intent(out), optional :: stat
+        character(len=*), intent(out), optional :: errmsg
+        call is_prime_many_via(c_speedup_is_prime_many, n, out, stat, errmsg)
+    end subroutine is_prime_array
+
+    subroutine speedup_is_prime_many(n, out, stat, errmsg)
+        integer(c_int64_t), intent(in) :: n(:)
+        logical(c_bool), intent(inout) :: out(:)
+        integer, intent(out), optional :: stat
+        character(len=*), intent(out), optional :: errmsg
+        call is_prime_many_via(c_speedup_is_prime_many, n, out, stat, errmsg)
+    end subroutine speedup_is_prime_many
+
+    !> Trial division: exact, but slow for large primes.
+    subroutine legacy_is_prime_scalar(n, out, stat, errmsg)
+        integer(c_int64_t), intent(in) :: n
+        logical(c_bool), intent(out) :: out
+        integer, intent(out), optional :: stat
+        character(len=*), intent(out), optional :: errmsg
+        call is_prime_via(c_speedup_legacy_is_prime, n, out, stat, errmsg)
+    end subroutine legacy_is_prime_scalar
+
+    subroutine legacy_is_prime_array(n, out, stat, errmsg)
+        integer(c_int64_t), intent(in) :: n(:)
+        logical(c_bool), intent(inout) :: out(:)
+        integer, intent(out), optional :: stat
+        character(len=*), intent(out), optional :: errmsg
+        call is_prime_many_via(c_speedup_legacy_is_prime_many, n, out, stat, errmsg)
+    end subroutine legacy_is_prime_array
+
+    subroutine speedup_legacy_is_prime_many(n, out, stat, errmsg)
+        integer(c_int64_t), intent(in) :: n(:)
+        logical(c_bool), intent(inout) :: out(:)
+        integer, intent(out), optional :: stat
+        character(len=*), intent(out), optional :: errmsg
+        call is_prime_many_via(c_speedup_legacy_is_prime_many, n, out, stat, errmsg)
+    end subroutine speedup_legacy_is_prime_many
+
+    subroutine sum_primes_below_scalar(n, s, stat, errmsg)
+        integer(c_int64_t), intent(in) :: n
+        integer(c_int64_t), intent(out) :: s
+        integer, intent(out), optional :: stat
+        character(len=*), intent(out), optional :: errmsg
+        call sum_primes_below_via(c_speedup_sum_primes_below, n, s, stat, errmsg)
+    end subroutine sum_primes_below_scalar
+
+    subroutine sum_primes_below_array(n, s, stat, errmsg)
+        integer(c_int64_t), intent(in) :: n(:)
+        integer(c_int64_t), intent(inout) :: s(:)
+        integer, intent(out), optional :: stat
+        character(len=*), intent(out), optional :: errmsg
+        call sum_primes_below_many_via(c_speedup_sum_primes_below_many, n, s, stat, errmsg)
+    end subroutine sum_primes_below_array
+
+    subroutine speedup_sum_primes_below_many(n, out, stat, errmsg)
+        integer(c_int64_t), intent(in) :: n(:)
+        integer(c_int64_t), intent(inout) :: out(:)
+        integer, intent(out), optional :: stat
+        character(len=*), intent(out), optional :: errmsg
+        call sum_primes_below_many_via(c_speedup_sum_primes_below_many, n, out, stat, errmsg)
     end subroutine speedup_sum_primes_below_many
+
+    !> Trial division per candidate: exact, but slow for large n.
+    subroutine legacy_sum_primes_below_scalar(n, s, stat, errmsg)
+        integer(c_int64_t), intent(in) :: n
+        integer(c_int64_t), intent(out) :: s
+        integer, intent(out), optional :: stat
+        character(len=*), intent(out), optional :: errmsg
+        call sum_primes_below_via(c_speedup_legacy_sum_primes_below, n, s, stat, errmsg)
+    end subroutine legacy_sum_primes_below_scalar
+
+    subroutine legacy_sum_primes_below_array(n, s, stat, errmsg)
+        integer(c_int64_t), intent(in) :: n(:)
+        integer(c_int64_t), intent(inout) :: s(:)
+        integer, intent(out), optional :: stat
+        character(len=*), intent(out), optional :: errmsg
+        call sum_primes_below_many_via(c_speedup_legacy_sum_primes_below_many, n, s, stat, &
+            errmsg)
+    end subroutine legacy_sum_primes_below_array
+
+    subroutine speedup_legacy_sum_primes_below_many(n, out, stat, errmsg)
+        integer(c_int64_t), intent(in) :: n(:)
+        integer(c_int64_t), intent(inout) :: out(:)
+        integer, intent(out), optional :: stat
+        character(len=*), intent(out), optional :: errmsg
+        call sum_primes_below_many_via(c_speedup_legacy_sum_primes_below_many, n, out, stat, &
+            errmsg)
+    end subroutine speedup_legacy_sum_primes_below_many
 
     ! ------------------------------------------------------------------------------------------
     ! Random: the seed is passed bit for bit (a negative seed is the uint64 seed + 2**64).
@@ -767,7 +1158,8 @@ contains
 
     !> The closest pair of the points(n, 2) (points(p, 1) = x, points(p, 2) = y): i < j,
     !> 1-based, and their distance.
-    subroutine speedup_closest_pair(points, i, j, dist, stat, errmsg)
+    subroutine closest_pair_via(c_fun, points, i, j, dist, stat, errmsg)
+        procedure(c_speedup_closest_pair) :: c_fun
         real(c_double), intent(in) :: points(:, :)
         integer, intent(out) :: i, j
         real(c_double), intent(out) :: dist
@@ -787,19 +1179,39 @@ contains
         allocate (pc, source=transpose(points))  ! pc(:, p) = (x_p, y_p): C's points[p]
         ci = 0
         cj = 0
-        st = int(c_speedup_closest_pair(pc, sz(size(points, 1)), ci, cj, dist))
+        st = int(c_fun(pc, sz(size(points, 1)), ci, cj, dist))
         if (st == SPEEDUP_OK) then
             i = int(ci) + 1
             j = int(cj) + 1
         end if
         call report(st, stat, errmsg)
+    end subroutine closest_pair_via
+
+    subroutine speedup_closest_pair(points, i, j, dist, stat, errmsg)
+        real(c_double), intent(in) :: points(:, :)
+        integer, intent(out) :: i, j
+        real(c_double), intent(out) :: dist
+        integer, intent(out), optional :: stat
+        character(len=*), intent(out), optional :: errmsg
+        call closest_pair_via(c_speedup_closest_pair, points, i, j, dist, stat, errmsg)
     end subroutine speedup_closest_pair
+
+    !> Brute force, O(n**2): the same answer as speedup_closest_pair.
+    subroutine speedup_legacy_closest_pair(points, i, j, dist, stat, errmsg)
+        real(c_double), intent(in) :: points(:, :)
+        integer, intent(out) :: i, j
+        real(c_double), intent(out) :: dist
+        integer, intent(out), optional :: stat
+        character(len=*), intent(out), optional :: errmsg
+        call closest_pair_via(c_speedup_legacy_closest_pair, points, i, j, dist, stat, errmsg)
+    end subroutine speedup_legacy_closest_pair
 
     !> Escape counts of the complex points c (any rank, scalars included) into counts of the
     !> same shape, -1 where a point did not escape in max_iter iterations. Elementwise, so the
     !> layout does not matter: both arrays are taken contiguous (packed by the compiler when
     !> they are not) and handed to C as flat arrays of the same element order.
-    subroutine speedup_mandelbrot(c, max_iter, counts, stat, errmsg)
+    subroutine mandelbrot_via(c_fun, c, max_iter, counts, stat, errmsg)
+        procedure(c_speedup_mandelbrot) :: c_fun
         complex(c_double_complex), intent(in), contiguous, target :: c(..)
         integer(c_int32_t), intent(in) :: max_iter
         integer(c_int32_t), intent(inout), contiguous, target :: counts(..)
@@ -827,9 +1239,26 @@ contains
             call c_f_pointer(c_loc(c), cf, [size(c)])
             call c_f_pointer(c_loc(counts), of, [size(counts)])
         end if
-        call report(int(c_speedup_mandelbrot(cf, sz(size(cf)), max_iter, of, sz(size(of)))), &
-            stat, errmsg)
+        call report(int(c_fun(cf, sz(size(cf)), max_iter, of, sz(size(of)))), stat, errmsg)
+    end subroutine mandelbrot_via
+
+    subroutine speedup_mandelbrot(c, max_iter, counts, stat, errmsg)
+        complex(c_double_complex), intent(in), contiguous, target :: c(..)
+        integer(c_int32_t), intent(in) :: max_iter
+        integer(c_int32_t), intent(inout), contiguous, target :: counts(..)
+        integer, intent(out), optional :: stat
+        character(len=*), intent(out), optional :: errmsg
+        call mandelbrot_via(c_speedup_mandelbrot, c, max_iter, counts, stat, errmsg)
     end subroutine speedup_mandelbrot
+
+    subroutine speedup_legacy_mandelbrot(c, max_iter, counts, stat, errmsg)
+        complex(c_double_complex), intent(in), contiguous, target :: c(..)
+        integer(c_int32_t), intent(in) :: max_iter
+        integer(c_int32_t), intent(inout), contiguous, target :: counts(..)
+        integer, intent(out), optional :: stat
+        character(len=*), intent(out), optional :: errmsg
+        call mandelbrot_via(c_speedup_legacy_mandelbrot, c, max_iter, counts, stat, errmsg)
+    end subroutine speedup_legacy_mandelbrot
 
     ! ------------------------------------------------------------------------------------------
     ! Parallel map
