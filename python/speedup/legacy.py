@@ -9,7 +9,7 @@ they replace, or to time one beside the other::
 
     >>> import numpy as np, speedup, speedup.legacy
     >>> f = np.arange(16.0).reshape(4, 4) ** 2
-    >>> (speedup.legacy.laplacian(f, 1.0, 1.0) == speedup.laplacian(f, 1.0, 1.0)).all()
+    >>> np.array_equal(speedup.legacy.laplacian(f, 1.0, 1.0), speedup.laplacian(f, 1.0, 1.0))
     True
 
 What agrees with what (``KERNELS.md``): the comb filters, ``second_derivative``, ``laplacian``,
