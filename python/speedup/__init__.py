@@ -20,7 +20,13 @@ raises ``KeyboardInterrupt`` and writes nothing.
 
 Backends: ``speedup.backend`` is ``"pyo3"`` (the extension ``speedup._speedup``) or ``"ctypes"``
 (``libspeedup.so`` through ctypes). ``SPEEDUP_BACKEND=pyo3|ctypes`` forces one; otherwise pyo3,
-falling back to ctypes only when the extension is missing.
+falling back to ctypes only when the extension is missing. A process has one speedup runtime
+(one thread pool, one thread knob) whatever is imported: the ctypes backend and
+``speedup.legacy`` load the extension file itself through ctypes whenever it is importable, and
+the shipped ``_lib/libspeedup.so`` only when it is not (``SPEEDUP_LIBRARY`` overrides both).
+
+Legacy routines: ``speedup.legacy.<kernel>`` runs the lab's old C/Fortran OpenMP routine of the
+same name, with the same Python API, for comparison (see ``help(speedup.legacy)``).
 """
 
 from __future__ import annotations

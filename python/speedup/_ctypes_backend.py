@@ -12,14 +12,24 @@ the PyO3 backend, with the message of ``speedup_last_error`` (read on the callin
 
 ctypes releases the GIL for the duration of every call (``ctypes.CDLL``).
 
-The library is looked for, in order, at ``$SPEEDUP_LIBRARY``; ``_lib/libspeedup.so`` inside this
-package (a folder that is not a package, so the file never looks like a Python module); the PyO3 extension module of this package (it links the C door in and exports every
-``speedup_*`` symbol); ``target/release/libspeedup.so`` of the source tree this package sits in.
+One speedup runtime per process: the PyO3 extension ``speedup._speedup`` links the C door in and
+exports every ``speedup_*`` symbol, so whenever it is importable this backend (and
+``speedup.legacy``) loads *that very file* through ctypes (the dynamic loader hands back the
+module Python already loaded): the extension, the ctypes backend and the legacy routines then
+share one thread pool and one thread knob, and threadpoolctl sees speedup once. A second copy of
+the Rust core (``_lib/libspeedup.so``) is loaded only when the extension is not importable.
+
+The library is looked for, in order, at ``$SPEEDUP_LIBRARY`` (an explicit override, the only
+place tried when set; it may load a second runtime beside the extension); the PyO3 extension
+module of this package, when importable; ``_lib/libspeedup.so`` inside this package (a folder
+that is not a package, so the file never looks like a Python module);
+``target/release/libspeedup.so`` of the source tree this package sits in.
 """
 
 from __future__ import annotations
 
 import ctypes
+import importlib
 import os
 import sys
 from ctypes import POINTER, c_bool, c_char_p, c_double, c_int32, c_size_t, c_uint64, c_void_p
@@ -39,16 +49,35 @@ _STATUS_EXC = {
 }
 
 
+_PACKAGE = __name__.rpartition(".")[0] or "speedup"
+
+
+def extension_file() -> Tuple[Optional[Path], str]:
+    """The file of the PyO3 extension ``speedup._speedup`` when it is importable (it is imported
+    if it was not yet: loading it through ctypes must find the module Python uses), else
+    ``(None, why not)``."""
+    try:
+        mod = importlib.import_module(_PACKAGE + "._speedup")
+    except ImportError as e:
+        return None, f"not importable ({e})"
+    f = getattr(mod, "__file__", None)
+    if not f:
+        return None, "importable, but has no __file__"
+    return Path(f), ""
+
+
 def library_candidates() -> List[Tuple[str, Path]]:
-    """Where the ctypes backend looks for the C library, in order: (why, path)."""
+    """Where the ctypes backend looks for the C library, in order: (why, path). Only
+    ``$SPEEDUP_LIBRARY`` when it is set."""
     here = Path(__file__).resolve().parent
-    out: List[Tuple[str, Path]] = []
     env = os.environ.get("SPEEDUP_LIBRARY")
     if env:
-        out.append(("$SPEEDUP_LIBRARY", Path(env)))
+        return [("$SPEEDUP_LIBRARY", Path(env))]
+    out: List[Tuple[str, Path]] = []
+    ext, _ = extension_file()
+    if ext is not None:
+        out.append(("the PyO3 extension, which exports the C ABI (one runtime per process)", ext))
     out.append(("inside the package", here / "_lib" / "libspeedup.so"))
-    for ext in sorted(here.glob("_speedup*.so")) + sorted(here.glob("_speedup*.pyd")):
-        out.append(("the PyO3 extension (exports the C ABI)", ext))
     out.append(("the source tree's release build", here.parent.parent / "target" / "release" / "libspeedup.so"))
     return out
 
@@ -57,10 +86,11 @@ def load_library() -> Tuple[ctypes.CDLL, str]:
     """Loads the first candidate that exists and exports the C ABI; ImportError naming every
     place looked at otherwise. ``$SPEEDUP_LIBRARY``, when set, is the only candidate tried."""
     tried: List[str] = []
-    cands = library_candidates()
-    if os.environ.get("SPEEDUP_LIBRARY"):
-        cands = cands[:1]
-    for why, path in cands:
+    if not os.environ.get("SPEEDUP_LIBRARY"):
+        ext, why_not = extension_file()
+        if ext is None:
+            tried.append(f"  {_PACKAGE}._speedup (the PyO3 extension): {why_not}")
+    for why, path in library_candidates():
         if not path.exists():
             tried.append(f"  {path} ({why}): not found")
             continue

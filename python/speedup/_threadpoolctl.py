@@ -4,7 +4,9 @@ speedup (user_api and internal_api ``"speedup"``) and ``threadpool_limits(limits
 
 threadpoolctl finds the loaded library by file name (``_speedup*`` for the PyO3 extension,
 ``libspeedup*`` for the C library of the ctypes backend) and drives it through the C ABI
-(``speedup_get_num_threads`` / ``speedup_set_num_threads``), which both files export.
+(``speedup_get_num_threads`` / ``speedup_set_num_threads``), which both files export. Only one
+of them is loaded in a process unless ``SPEEDUP_LIBRARY`` forces a second (the ctypes backend
+loads the extension itself when it is importable), so speedup is listed once.
 """
 
 from __future__ import annotations

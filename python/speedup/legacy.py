@@ -1,36 +1,75 @@
-"""``speedup.legacy.<kernel>``: the legacy C/Fortran routines behind the C door
-(``speedup_legacy_<kernel>``, same signatures as ``speedup_<kernel>``), with the same Python API
-as ``speedup.<kernel>`` (same argument handling, same exceptions).
+"""``speedup.legacy.<kernel>``: the lab's legacy routines, for comparison and migration.
 
-Only the routines the loaded C library exports are present: ``speedup.legacy.available`` lists
-them. When the library has none yet, the namespace is empty and every attribute access says
-so (AttributeError with the reason).
+The legacy routines are the old C and Fortran codes (``c_src/``, ``fortran_src/legacy_*.f90``,
+OpenMP) that speedup's Rust kernels replace. They are linked into the C library and exported as
+``speedup_legacy_<kernel>`` (same signatures as ``speedup_<kernel>``); this module calls them
+through ctypes with exactly the Python API of ``speedup.<kernel>`` (same argument conversion,
+same ``out=`` checks, same exception types). Use them to check the Rust kernels against the code
+they replace, or to time one beside the other::
+
+    >>> import numpy as np, speedup, speedup.legacy
+    >>> f = np.arange(16.0).reshape(4, 4) ** 2
+    >>> np.array_equal(speedup.legacy.laplacian(f, 1.0, 1.0), speedup.laplacian(f, 1.0, 1.0))
+    True
+
+What agrees with what (``KERNELS.md``): the comb filters, ``second_derivative``, ``laplacian``,
+``mandelbrot``, ``is_prime``, ``sum_primes_below`` and ``closest_pair`` give the same bits as
+the Rust kernels. ``sum`` is a plain left-to-right loop and ``mean`` / ``std`` use OpenMP
+reductions: they agree with the Rust kernels within rounding (not bitwise), and ``mean`` /
+``std`` may change in the last bits with the thread count. The legacy algorithms are the old
+ones: ``is_prime`` is trial division, ``sum_primes_below`` tests every candidate (no sieve),
+``closest_pair`` is brute force O(n^2); fine at the seed sizes, slow beyond. Legacy routines
+cannot be interrupted by Ctrl-C. There is no legacy ``monte_carlo_pi`` or ``markov_chains``.
+
+Threads: the legacy routines use speedup's one thread knob (``speedup.set_num_threads``,
+``speedup.threads``): every call sets OpenMP's thread count from it. ``omp_team_size()`` shows
+what an OpenMP region really gets.
+
+The routines come from the library the ctypes backend loads, which is the PyO3 extension itself
+whenever it is importable (one speedup runtime, one thread knob per process). Only the routines
+that library exports are present: ``available`` lists them; any other name raises
+``AttributeError`` saying why.
 """
 
 from __future__ import annotations
 
-import functools
-from typing import Any, Callable, Dict, Tuple
+import ctypes
+from typing import Any, Optional, Tuple, Union
+
+import numpy as np
 
 from . import _api
 
-__all__ = ["available", "library"]
+__all__ = [
+    "available",
+    "library",
+    "omp_team_size",
+    "sum",
+    "mean",
+    "std",
+    "second_derivative",
+    "laplacian",
+    "comb_forward",
+    "comb_backward",
+    "is_prime",
+    "sum_primes_below",
+    "closest_pair",
+    "mandelbrot",
+]
 
-# The public kernels that take the same arguments as their speedup_legacy_<name> C routine.
-_KERNELS: Dict[str, Tuple[Callable[..., Any], Tuple[str, ...]]] = {
-    "sum": (_api.sum, ("sum",)),
-    "mean": (_api.mean, ("mean",)),
-    "std": (_api.std, ("std",)),
-    "second_derivative": (_api.second_derivative, ("second_derivative",)),
-    "laplacian": (_api.laplacian, ("laplacian",)),
-    "comb_forward": (_api.comb_forward, ("comb_forward",)),
-    "comb_backward": (_api.comb_backward, ("comb_backward",)),
-    "is_prime": (_api.is_prime, ("is_prime", "is_prime_many")),
-    "sum_primes_below": (_api.sum_primes_below, ("sum_primes_below", "sum_primes_below_many")),
-    "monte_carlo_pi": (_api.monte_carlo_pi, ("monte_carlo_pi",)),
-    "markov_chains": (_api.markov_chains, ("markov_chains",)),
-    "closest_pair": (_api.closest_pair, ("closest_pair",)),
-    "mandelbrot": (_api.mandelbrot, ("mandelbrot",)),
+# Python name -> the C routines (suffixes of speedup_legacy_) it needs.
+_SYMBOLS = {
+    "sum": ("sum",),
+    "mean": ("mean",),
+    "std": ("std",),
+    "second_derivative": ("second_derivative",),
+    "laplacian": ("laplacian",),
+    "comb_forward": ("comb_forward",),
+    "comb_backward": ("comb_backward",),
+    "is_prime": ("is_prime", "is_prime_many"),
+    "sum_primes_below": ("sum_primes_below", "sum_primes_below_many"),
+    "closest_pair": ("closest_pair",),
+    "mandelbrot": ("mandelbrot",),
 }
 
 
@@ -38,34 +77,129 @@ def _load() -> Tuple[Any, str, str]:
     try:
         from . import _ctypes_backend
 
-        lib, path = _ctypes_backend.load_library()
+        shared = _ctypes_backend.backend()  # the process's one C library (see the module doc)
     except ImportError as e:
         return None, "", f"no C library could be loaded ({e})"
-    backend = _ctypes_backend.CBackend(lib, path, prefix="speedup_legacy_")
+    backend = _ctypes_backend.CBackend(shared.lib, shared.path, prefix="speedup_legacy_")
     if not backend.available:
-        return backend, path, f"{path} exports no speedup_legacy_* routines yet"
-    return backend, path, ""
+        return backend, shared.path, f"{shared.path} exports no speedup_legacy_* routines"
+    return backend, shared.path, ""
 
 
 _backend, library, _why = _load()
-available: Tuple[str, ...] = ()
+available: Tuple[str, ...] = tuple(
+    name
+    for name, symbols in _SYMBOLS.items()
+    if _backend is not None and all(s in _backend.available for s in symbols)
+)
 
-if _backend is not None and _backend.available:
-    _names = []
-    for _name, (_fn, _symbols) in _KERNELS.items():
-        if all(s in _backend.available for s in _symbols):
-            _f = functools.partial(_fn, _backend)
-            functools.update_wrapper(_f, _fn)
-            _f.__doc__ = f"The legacy routine speedup_legacy_{_name}, with the API of speedup.{_name}."
-            globals()[_name] = _f
-            _names.append(_name)
-    available = tuple(_names)
+
+# ---------------------------------------------------------------------------------------------
+# The routines (each with the API of speedup.<name>)
+
+
+def sum(x: Any) -> float:
+    """Legacy ``sum`` (Fortran): a plain left-to-right loop over ``x`` (flattened, as float64).
+    Within rounding of ``speedup.sum``, not bitwise: its error is bounded by
+    ``(n-1)*eps*sum(|x|)`` where speedup's blocked sum does much better. ``0.0`` when empty."""
+    return _api.sum(_backend, x)
+
+
+def mean(x: Any) -> float:
+    """Legacy ``mean`` (Fortran, OpenMP reduction): ``sum(x)/n``. Within rounding of
+    ``speedup.mean``; the last bits may change with the thread count. ``ValueError`` when ``x``
+    is empty."""
+    return _api.mean(_backend, x)
+
+
+def std(x: Any, ddof: int = 0) -> float:
+    """Legacy two-pass ``std`` (Fortran, OpenMP reductions): ``sqrt(sum((x_i - m)**2) / (n -
+    ddof))``. Within rounding of ``speedup.std``; the last bits may change with the thread
+    count. ``ValueError`` when ``x`` is empty or ``ddof >= n``."""
+    return _api.std(_backend, x, ddof)
+
+
+def second_derivative(f: Any, dx: float, *, out: Optional[np.ndarray] = None) -> np.ndarray:
+    """Legacy ``second_derivative`` (Fortran): the same bits as ``speedup.second_derivative``
+    (``((f[i] - 2.0*f[i+1]) + f[i+2]) * (1.0/(dx*dx))``), same shapes, ``out=`` and errors."""
+    return _api.second_derivative(_backend, f, dx, out)
+
+
+def laplacian(f: Any, dx: float, dy: float, *, out: Optional[np.ndarray] = None) -> np.ndarray:
+    """Legacy 5-point ``laplacian`` (Fortran, column-major over the C grid): the same bits as
+    ``speedup.laplacian``, same shapes, ``out=`` and errors."""
+    return _api.laplacian(_backend, f, dx, dy, out)
+
+
+def comb_forward(x: Any, tau: int, alpha: float, *, out: Optional[np.ndarray] = None) -> np.ndarray:
+    """Legacy forward comb filter (C, OpenMP over rows) along axis 0: the same bits as
+    ``speedup.comb_forward``, same shapes, ``out=`` and errors."""
+    return _api.comb_forward(_backend, x, tau, alpha, out)
+
+
+def comb_backward(x: Any, tau: int, alpha: float, *, out: Optional[np.ndarray] = None) -> np.ndarray:
+    """Legacy backward (recursive) comb filter (C, OpenMP over columns) along axis 0: the same
+    bits as ``speedup.comb_backward``, same shapes, ``out=`` and errors."""
+    return _api.comb_backward(_backend, x, tau, alpha, out)
+
+
+def is_prime(n: Any) -> Union[bool, np.ndarray]:
+    """Legacy trial-division ``is_prime`` (C): the same answers as ``speedup.is_prime`` (scalar
+    or array), but up to 2**32 divisions for the largest 64-bit primes."""
+    return _api.is_prime(_backend, n)
+
+
+def sum_primes_below(n: Any) -> Union[int, np.ndarray]:
+    """Legacy ``sum_primes_below`` (C, OpenMP reduction): trial division of every candidate, one
+    call per query (no shared sieve). The same answers as ``speedup.sum_primes_below``;
+    ``OverflowError`` when a sum does not fit in uint64. Slow beyond the seed sizes."""
+    return _api.sum_primes_below(_backend, n)
+
+
+def closest_pair(points: Any) -> Tuple[int, int, float]:
+    """Legacy brute-force O(n^2) ``closest_pair`` (C): the same ``(i, j, d)`` as
+    ``speedup.closest_pair`` (same tie rule), same errors."""
+    return _api.closest_pair(_backend, points)
+
+
+def mandelbrot(c: Any, max_iter: int = 20) -> np.ndarray:
+    """Legacy ``mandelbrot`` escape counts (C, OpenMP ``schedule(dynamic)``): the same bits as
+    ``speedup.mandelbrot``, same shapes and errors."""
+    return _api.mandelbrot(_backend, c, max_iter)
+
+
+def omp_team_size() -> Tuple[int, int]:
+    """``(team, distinct)``: opens one legacy OpenMP parallel region on the calling thread, as
+    every legacy routine does, and returns its team size and the number of distinct OpenMP
+    threads that ran in it. Both equal ``speedup.get_num_threads()`` (the knob reaches OpenMP)."""
+    if _backend is None:
+        raise AttributeError(f"speedup.legacy.omp_team_size is not available: {_why}")
+    fn = getattr(_backend.lib, "speedup_legacy_omp_team_size", None)
+    if fn is None:
+        raise AttributeError(f"speedup.legacy.omp_team_size is not available: {library} lacks it")
+    fn.argtypes = [ctypes.POINTER(ctypes.c_size_t), ctypes.POINTER(ctypes.c_size_t)]
+    fn.restype = ctypes.c_int32
+    team, distinct = ctypes.c_size_t(), ctypes.c_size_t()
+    status = fn(ctypes.byref(team), ctypes.byref(distinct))
+    if status:
+        _backend._raise(status)
+    return int(team.value), int(distinct.value)
+
+
+# A routine the loaded library does not export is removed, so that __getattr__ says why.
+for _name in _SYMBOLS:
+    if _name not in available:
+        del globals()[_name]
+__all__ = ["available", "library", "omp_team_size", *available]
 
 
 def __getattr__(name: str) -> Any:
     if name.startswith("__"):
         raise AttributeError(name)
-    reason = _why or f"{library} has no speedup_legacy_{name}"
+    if name in ("monte_carlo_pi", "markov_chains"):
+        reason = "there is no legacy routine for it"
+    else:
+        reason = _why or f"{library} has no speedup_legacy_{name}"
     raise AttributeError(
         f"speedup.legacy.{name} is not available: {reason} "
         f"(available: {', '.join(available) or 'none'})"

@@ -154,10 +154,17 @@ def test_ctypes_library_lookup_message(child_env: dict, tmp_path: Path) -> None:
     assert str(tmp_path / "nope" / "libspeedup.so") + " ($SPEEDUP_LIBRARY): not found" in r.stderr
 
 
-def test_ctypes_library_from_env(child_env: dict) -> None:
+def shipped_library() -> Path:
     from speedup import _ctypes_backend
 
-    path = _ctypes_backend.backend().path
+    return Path(_ctypes_backend.__file__).parent / "_lib" / "libspeedup.so"
+
+
+def test_ctypes_library_from_env(child_env: dict) -> None:
+    """SPEEDUP_LIBRARY is an explicit override (here: the shipped libspeedup.so)."""
+    from speedup import _ctypes_backend
+
+    path = str(shipped_library()) if shipped_library().exists() else _ctypes_backend.backend().path
     child_env["SPEEDUP_BACKEND"] = "ctypes"
     child_env["SPEEDUP_LIBRARY"] = path
     r = run_child("import speedup; print(speedup._impl.path); print(speedup.std([1.0, 2.0, 3.0, 4.0], 1))", child_env)
@@ -165,15 +172,59 @@ def test_ctypes_library_from_env(child_env: dict) -> None:
     assert r.stdout.split() == [path, "1.2909944487358056"]
 
 
-def test_ctypes_prefers_shipped_libspeedup() -> None:
-    from speedup import _ctypes_backend
+def test_ctypes_loads_the_extension_itself() -> None:
+    """One runtime per process: with the extension importable, the ctypes backend and
+    speedup.legacy drive the very file Python loaded as speedup._speedup."""
+    from speedup import _ctypes_backend, _speedup
 
-    shipped = Path(_ctypes_backend.__file__).parent / "_lib" / "libspeedup.so"
-    if not shipped.exists():
-        pytest.skip("no libspeedup.so inside the package (scripts/python-setup.sh puts it there)")
     if os.environ.get("SPEEDUP_LIBRARY"):
         pytest.skip("SPEEDUP_LIBRARY set")
-    assert Path(_ctypes_backend.backend().path) == shipped
+    assert Path(_ctypes_backend.backend().path) == Path(_speedup.__file__)
+    assert Path(speedup.legacy.library) == Path(_speedup.__file__)
+
+
+NO_EXTENSION = """
+import sys
+sys.modules["speedup._speedup"] = None  # the extension is not importable
+import speedup, speedup.legacy
+print(speedup.backend, speedup._impl.path, speedup.legacy.library)
+speedup.set_num_threads(2)
+print(speedup.sum([1.0, 2.0]), speedup.legacy.sum([1.0, 2.0]), speedup.legacy.omp_team_size())
+"""
+
+
+def test_ctypes_without_the_extension(child_env: dict) -> None:
+    """Without the extension, the ctypes backend (and speedup.legacy) use the shipped
+    libspeedup.so."""
+    shipped = shipped_library()
+    if not shipped.exists():
+        pytest.skip("no libspeedup.so inside the package (scripts/python-setup.sh puts it there)")
+    child_env.pop("SPEEDUP_BACKEND", None)
+    child_env.pop("SPEEDUP_LIBRARY", None)
+    r = run_child(NO_EXTENSION, child_env)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split("\n")[0].split() == ["ctypes", str(shipped), str(shipped)]
+    assert r.stdout.split("\n")[1] == "3.0 3.0 (2, 2)"
+    child_env["SPEEDUP_BACKEND"] = "pyo3"
+    r = run_child(NO_EXTENSION, child_env)
+    assert r.returncode != 0 and "speedup._speedup" in r.stderr  # forced pyo3 cannot fall back
+
+
+def test_ctypes_lookup_message_names_the_extension(child_env: dict, tmp_path: Path) -> None:
+    """Nothing to load: the message says where it looked, the extension included."""
+    code = (
+        "import sys; sys.modules['speedup._speedup'] = None\n"
+        "from pathlib import Path\n"
+        "Path.exists = lambda self: False\n"  # no library file anywhere
+        "import speedup\n"
+    )
+    child_env.pop("SPEEDUP_BACKEND", None)
+    child_env.pop("SPEEDUP_LIBRARY", None)
+    r = run_child(code, child_env)
+    assert r.returncode != 0
+    assert "could not find libspeedup.so; looked at:" in r.stderr
+    assert "speedup._speedup (the PyO3 extension): not importable" in r.stderr
+    assert "_lib/libspeedup.so (inside the package): not found" in r.stderr
 
 
 def test_legacy_namespace() -> None:

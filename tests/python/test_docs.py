@@ -13,3 +13,11 @@ def test_docstring_examples() -> None:
     result = doctest.testmod(speedup, extraglobs={"speedup": speedup, "np": np}, verbose=False)
     assert result.attempted >= 15
     assert result.failed == 0
+
+
+def test_legacy_docstring_examples() -> None:
+    import speedup.legacy
+
+    result = doctest.testmod(speedup.legacy, extraglobs={"speedup": speedup, "np": np}, verbose=False)
+    assert result.attempted >= 1
+    assert result.failed == 0

@@ -182,3 +182,44 @@ def test_ctrl_c_interrupts_a_long_call(child_env: dict) -> None:
     finally:
         if p.poll() is None:
             p.kill()
+
+
+def test_one_runtime_per_process(backend: str) -> None:
+    """Whatever is imported, a process has one speedup runtime: the knob set through the public
+    API is what both backends and the legacy OpenMP regions see, and threadpoolctl lists speedup
+    once."""
+    from speedup import _ctypes_backend, _speedup
+
+    for n in (1, 3, 2):
+        speedup.set_num_threads(n)
+        assert speedup.get_num_threads() == n
+        assert _speedup.get_num_threads() == n
+        assert _ctypes_backend.backend().get_num_threads() == n
+        assert speedup.legacy.omp_team_size() == (n, n)
+    _speedup.set_num_threads(1)
+    assert _ctypes_backend.backend().get_num_threads() == 1 == speedup.get_num_threads()
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    info = [i for i in threadpoolctl.threadpool_info() if i["internal_api"] == "speedup"]
+    assert len(info) == 1, info
+    assert info[0]["num_threads"] == 1
+
+
+ONE_RUNTIME_CHILD = """
+import speedup, speedup.legacy, threadpoolctl
+from speedup import _ctypes_backend, _speedup
+speedup.set_num_threads(3)
+info = [i for i in threadpoolctl.threadpool_info() if i["internal_api"] == "speedup"]
+print(len(info), speedup.backend, _speedup.get_num_threads(), _ctypes_backend.backend().get_num_threads(),
+      *speedup.legacy.omp_team_size())
+"""
+
+
+def test_one_runtime_in_a_fresh_process(child_env: dict, backend: str) -> None:
+    """The same from a fresh process whichever backend SPEEDUP_BACKEND picks (the ctypes backend
+    loaded first, then the extension imported, is the case that used to load two copies)."""
+    pytest.importorskip("threadpoolctl")
+    child_env.pop("SPEEDUP_LIBRARY", None)
+    r = subprocess.run([sys.executable, "-c", ONE_RUNTIME_CHILD], env=child_env,
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split() == ["1", backend, "3", "3", "3", "3"]
