@@ -26,6 +26,7 @@ missing=()
 "$VPY" -c 'import hypothesis' 2>/dev/null || missing+=(hypothesis)
 "$VPY" -c 'import threadpoolctl' 2>/dev/null || missing+=(threadpoolctl)
 "$VPY" -c 'import mypy' 2>/dev/null || missing+=(mypy)
+"$VPY" -c 'import dask.array, distributed' 2>/dev/null || missing+=("dask[array]" distributed)
 [ -x "$VENV/bin/maturin" ] || missing+=("maturin>=1.9,<2")
 if ((${#missing[@]})); then
     echo "python-setup: pip install ${missing[*]}"

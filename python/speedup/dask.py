@@ -1,0 +1,489 @@
+"""speedup.dask: the speedup kernels on Dask arrays, from a laptop to a cluster.
+
+Every function builds a lazy Dask graph whose tasks call the ordinary ``speedup`` kernels on
+NumPy blocks; compute it with any scheduler (threads, a ``distributed.LocalCluster``, a real
+cluster: only the scheduler address changes). Needs the ``dask`` extra
+(``pip install './python[dask]'``: ``dask[array]`` and ``distributed``).
+
+What equals the single-machine call, bit for bit (``local`` = the same ``speedup`` function on the
+whole NumPy array):
+
+- ``laplacian``, ``second_derivative`` (``map_overlap``, depth 1): bitwise, any chunking. With
+  ``boundary="none"`` (the default) the result is the contract's interior, shape
+  ``(rows-2, cols-2)`` / ``(n-2,)``, equal to ``local(f)``; with ``"periodic"``, ``"nearest"``,
+  ``"reflect"`` or a number the grid is first padded by one cell (as ``numpy.pad`` with ``wrap``,
+  ``edge``, ``symmetric``, ``constant``) and the result has the input's shape, equal to
+  ``local(numpy.pad(f, 1, mode))``.
+- ``mandelbrot``, ``sum_primes_below`` (per block of queries), ``comb_forward`` and
+  ``comb_backward`` (per column block; axis 0 is made one chunk): bitwise, any chunking.
+- ``monte_carlo_pi``, ``markov_chains``: bitwise whatever ``chunks`` says. They split into one
+  task per slice of the Philox stream *only when the core exposes a slice kernel*
+  (``monte_carlo_pi_inside`` / ``markov_chains_from``, see ``capabilities()``); the current core
+  does not, so today each runs as ONE task (a ``RuntimeWarning`` says so when more were asked
+  for). Nothing is emulated outside speedup.
+- ``sum``, ``mean``, ``std``: ``dask.array.reduction`` with ``speedup.sum`` per chunk and one
+  fixed aggregate, ``math.fsum`` of the chunk sums (correctly rounded, so the result does not
+  depend on the order or grouping Dask uses). Bitwise equal to the local call when the array is
+  one chunk. With several chunks it is NOT bitwise in general: the core's tree carries a
+  (sum, error) pair per subtree and returns ``sum + error``, and only the rounded value leaves a
+  chunk. The error is then at most ``sum_j err(chunk_j) + 0.5 ulp(result)``, which stays within
+  the contract's accuracy rule (never worse than ``numpy.sum``, measured against ``math.fsum``).
+  ``std`` is the contract's two-pass formula with the global mean; each pass as above.
+
+Threads: a Dask worker runs ``threads_per_worker`` tasks at once; each speedup call inside a
+task uses speedup's own thread count, which at import honours ``SPEEDUP_NUM_THREADS`` then
+``OMP_NUM_THREADS``. Dask's nanny sets ``OMP_NUM_THREADS=1`` in every worker it spawns
+(``distributed.nanny.pre-spawn-environ``), so by default one task = one core, no
+oversubscription. ``configure(client, threads_per_worker=n)`` sets it explicitly on every current
+and future (restarted) worker.
+"""
+
+from __future__ import annotations
+
+import builtins
+import math
+import numbers
+import warnings
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
+
+import numpy as np
+
+import dask
+import dask.array as da
+
+import speedup as _sp
+
+__all__ = [
+    "laplacian",
+    "second_derivative",
+    "sum",
+    "mean",
+    "std",
+    "monte_carlo_pi",
+    "markov_chains",
+    "sum_primes_below",
+    "mandelbrot",
+    "comb_forward",
+    "comb_backward",
+    "configure",
+    "worker_threads",
+    "capabilities",
+]
+
+F64 = np.dtype(np.float64)
+
+# numpy.pad mode equivalent to each Dask boundary, for the documentation and the tests.
+PAD_MODES = {"periodic": "wrap", "nearest": "edge", "reflect": "symmetric"}
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers
+
+
+def _kernel(name: str) -> Any:
+    """The backend function ``name`` of the loaded speedup backend, or None when it lacks it
+    (the probe for the slice kernels that the current core does not have)."""
+    impl = getattr(_sp, "_impl", None)
+    return getattr(impl, name, None)
+
+
+def _as_dask(x: Any, dtype: Optional[np.dtype] = None) -> da.Array:
+    a = x if isinstance(x, da.Array) else da.asarray(x)
+    if dtype is not None and a.dtype != dtype:
+        a = a.astype(dtype)
+    return a
+
+
+def _fix_edge_chunks(chunks: Tuple[int, ...]) -> Tuple[int, ...]:
+    """Chunks of one axis such that, with depth 1 and no outer padding, every block gives at
+    least one output: the first and last chunks hold >= 2 cells (interior ones >= 1)."""
+    c = [int(v) for v in chunks if v > 0]
+    while len(c) > 1 and c[0] < 2:
+        first = c.pop(0)
+        c[0] += first
+    while len(c) > 1 and c[-1] < 2:
+        last = c.pop()
+        c[-1] += last
+    return tuple(c)
+
+
+def _stencil_out_chunks(chunks: Tuple[int, ...]) -> Tuple[int, ...]:
+    if len(chunks) == 1:
+        return (chunks[0] - 2,)
+    return (chunks[0] - 1,) + tuple(chunks[1:-1]) + (chunks[-1] - 1,)
+
+
+def _check_boundary(boundary: Any) -> Any:
+    if boundary is None or boundary == "none":
+        return "none"
+    if isinstance(boundary, str):
+        if boundary not in PAD_MODES:
+            raise ValueError(
+                "speedup.dask: boundary must be 'none', 'periodic', 'nearest', 'reflect' or a "
+                f"number, got {boundary!r}"
+            )
+        return boundary
+    if isinstance(boundary, numbers.Real):
+        return float(boundary)
+    raise ValueError(f"speedup.dask: boundary must be a string or a number, got {boundary!r}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Stencils (map_overlap, depth 1)
+
+
+def _laplacian_block(block: np.ndarray, dx: float, dy: float) -> np.ndarray:
+    return _sp.laplacian(block, dx, dy)
+
+
+def _second_derivative_block(block: np.ndarray, dx: float) -> np.ndarray:
+    return _sp.second_derivative(block, dx)
+
+
+def laplacian(f: Any, dx: float, dy: float, boundary: Any = "none") -> da.Array:
+    """``speedup.laplacian`` of a 2-D Dask (or array-like) grid, through ``map_overlap`` with
+    depth 1. ``boundary="none"``: shape ``(rows-2, cols-2)``, bitwise ``speedup.laplacian(f)``.
+    Other boundaries pad one cell first (see the module docstring); shape ``(rows, cols)``."""
+    a = _as_dask(f, F64)
+    if a.ndim != 2:
+        raise ValueError(f"laplacian: f must be 2-D, got {a.ndim}-D")
+    _sp.laplacian(np.zeros((3, 3)), dx, dy)  # the local kernel validates dx, dy
+    b = _check_boundary(boundary)
+    meta = np.empty((0, 0), dtype=F64)
+    if b == "none":
+        rows, cols = a.shape
+        if rows < 3 or cols < 3:
+            raise ValueError(f"laplacian: f must be at least 3x3, got {rows}x{cols}")
+        a = a.rechunk(tuple(_fix_edge_chunks(c) for c in a.chunks))
+        out_chunks = tuple(_stencil_out_chunks(c) for c in a.chunks)
+        return da.map_overlap(
+            _laplacian_block, a, depth=1, boundary="none", trim=False,
+            chunks=out_chunks, dtype=F64, meta=meta, dx=dx, dy=dy,
+        )
+    return da.map_overlap(
+        _laplacian_block, a, depth=1, boundary=b, trim=False,
+        chunks=a.chunks, dtype=F64, meta=meta, dx=dx, dy=dy,
+    )
+
+
+def second_derivative(f: Any, dx: float, boundary: Any = "none") -> da.Array:
+    """``speedup.second_derivative`` of a 1-D Dask (or array-like) signal through
+    ``map_overlap`` with depth 1; shapes and boundaries as for ``laplacian``."""
+    a = _as_dask(f, F64)
+    if a.ndim != 1:
+        raise ValueError(f"second_derivative: f must be 1-D, got {a.ndim}-D")
+    _sp.second_derivative(np.zeros(3), dx)
+    b = _check_boundary(boundary)
+    meta = np.empty((0,), dtype=F64)
+    if b == "none":
+        if a.shape[0] < 3:
+            raise ValueError(f"second_derivative: f must have at least 3 elements, got {a.shape[0]}")
+        a = a.rechunk((_fix_edge_chunks(a.chunks[0]),))
+        return da.map_overlap(
+            _second_derivative_block, a, depth=1, boundary="none", trim=False,
+            chunks=(_stencil_out_chunks(a.chunks[0]),), dtype=F64, meta=meta, dx=dx,
+        )
+    return da.map_overlap(
+        _second_derivative_block, a, depth=1, boundary=b, trim=False,
+        chunks=a.chunks, dtype=F64, meta=meta, dx=dx,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Reductions: speedup.sum per chunk, math.fsum of the chunk sums in one aggregate
+
+
+def _sum_chunk(x: np.ndarray, axis: Any = None, keepdims: bool = True) -> np.ndarray:
+    return np.full((1,) * x.ndim, _sp.sum(x), dtype=F64)
+
+
+def _leaves(x: Any) -> List[float]:
+    """The chunk sums handed to the aggregate (nested lists of blocks, concatenate=False)."""
+    if isinstance(x, list):
+        return [v for item in x for v in _leaves(item)]
+    return [float(v) for v in np.asarray(x).ravel()]
+
+
+def _fsum_aggregate(x: Any, axis: Any = None, keepdims: bool = False) -> np.ndarray:
+    vals = _leaves(x)
+    if all(math.isfinite(v) for v in vals):
+        r = math.fsum(vals)  # correctly rounded: independent of order and grouping
+    else:  # inf/NaN propagate as in the core (fsum would raise on inf - inf)
+        r = 0.0
+        for v in vals:
+            r += v
+    return np.array(r, dtype=F64)
+
+
+def _total(a: da.Array) -> da.Array:
+    every = {i: max(1, a.numblocks[i]) for i in range(a.ndim)}  # one aggregate: a fixed tree
+    return da.reduction(
+        a, chunk=_sum_chunk, aggregate=_fsum_aggregate, axis=None, keepdims=False,
+        dtype=F64, split_every=every, concatenate=False, meta=np.empty((), dtype=F64),
+    )
+
+
+def sum(x: Any) -> da.Array:
+    """Sum of all elements (0-d Dask array). Bitwise ``speedup.sum`` for one chunk; otherwise
+    ``fsum`` of the per-chunk ``speedup.sum`` values, within the accuracy rule."""
+    a = _as_dask(x, F64)
+    if a.size == 0:
+        return da.from_array(np.array(0.0))
+    return _total(a)
+
+
+def mean(x: Any) -> da.Array:
+    """``sum(x) / n`` (0-d Dask array); ``ValueError`` when empty."""
+    a = _as_dask(x, F64)
+    if a.size == 0:
+        raise ValueError("mean: x must not be empty")
+    return _total(a) / a.size
+
+
+def std(x: Any, ddof: int = 0) -> da.Array:
+    """The contract's two-pass std: ``m = sum(x)/n``, ``ss = sum((x-m)*(x-m))``,
+    ``sqrt(ss/(n-ddof))`` (0-d Dask array), each sum as in ``sum``."""
+    a = _as_dask(x, F64)
+    n = a.size
+    if isinstance(ddof, bool) or not isinstance(ddof, numbers.Integral) or ddof < 0:
+        raise ValueError(f"std: ddof must be an integer >= 0, got {ddof!r}")
+    if n == 0:
+        raise ValueError("std: x must not be empty")
+    if ddof >= n:
+        raise ValueError(f"std: ddof must be smaller than the number of elements ({n}), got {ddof}")
+    m = _total(a) / n
+    d = a - m
+    ss = _total(d * d)  # (v - m) * (v - m): the same IEEE operations as the core's pass
+    return da.sqrt(ss / (n - int(ddof)))
+
+
+# ---------------------------------------------------------------------------------------------
+# Monte Carlo on the Philox stream
+
+
+def _split(total: int, chunks: Any) -> List[int]:
+    if chunks is None:
+        return [total]
+    if isinstance(chunks, numbers.Integral):
+        size = int(chunks)
+        if size < 1:
+            raise ValueError(f"chunks must be >= 1, got {chunks}")
+        return [min(size, total - s) for s in range(0, total, size)]
+    sizes = [int(c) for c in chunks]
+    if builtins.sum(sizes) != total or any(c < 1 for c in sizes):
+        raise ValueError(f"chunks must be positive and add up to {total}, got {sizes}")
+    return sizes
+
+
+def _pi_inside(first: int, n: int, seed: int) -> int:
+    return int(_kernel("monte_carlo_pi_inside")(first, n, seed))
+
+
+def _pi_from_inside(counts: Sequence[int], n_points: int) -> float:
+    inside = builtins.sum(int(c) for c in counts)  # integers: exact in any order
+    return (4.0 * inside) / n_points  # the core's final formula, same IEEE operations
+
+
+def _pi_whole(n_points: int, seed: int) -> float:
+    return _sp.monte_carlo_pi(n_points, seed)
+
+
+def _one_task_warning(name: str, missing: str, tasks: int) -> None:
+    warnings.warn(
+        f"speedup.dask.{name}: {tasks} tasks were asked for, but this speedup core has no "
+        f"slice kernel ({missing}); the whole computation runs as ONE task (same bits, no "
+        "scale-out). See speedup.dask.capabilities().",
+        RuntimeWarning,
+        stacklevel=3,
+    )
+
+
+def monte_carlo_pi(n_points: int, seed: int = 0, chunks: Any = None) -> da.Array:
+    """``speedup.monte_carlo_pi(n_points, seed)`` as a 0-d Dask array. ``chunks`` (an int: points
+    per task, or a sequence of sizes) splits the points into tasks, each counting the points of
+    its slice of the one Philox stream; the inside counts are integers, so the result is bitwise
+    the local call for any split. Needs the core's ``monte_carlo_pi_inside(first, n, seed)``;
+    without it, one task computes everything (bitwise too; RuntimeWarning when chunks > 1)."""
+    _sp.monte_carlo_pi(1, seed)  # validates seed as the local call does
+    if isinstance(n_points, bool) or not isinstance(n_points, numbers.Integral) or n_points < 1:
+        _sp.monte_carlo_pi(n_points, seed)  # raises the local call's error
+        raise ValueError(f"monte_carlo_pi: n_points must be >= 1, got {n_points!r}")
+    n_points, seed = int(n_points), int(seed)
+    sizes = _split(n_points, chunks)
+    meta = np.empty((), dtype=F64)
+    if _kernel("monte_carlo_pi_inside") is None or len(sizes) == 1:
+        if len(sizes) > 1:
+            _one_task_warning("monte_carlo_pi", "monte_carlo_pi_inside", len(sizes))
+        d = dask.delayed(_pi_whole, pure=True)(n_points, seed)
+        return da.from_delayed(d, shape=(), dtype=F64, meta=meta)
+    firsts = np.concatenate([[0], np.cumsum(sizes[:-1])]).astype(int).tolist()
+    counts = [dask.delayed(_pi_inside, pure=True)(f, n, seed) for f, n in zip(firsts, sizes)]
+    d = dask.delayed(_pi_from_inside, pure=True)(counts, n_points)
+    return da.from_delayed(d, shape=(), dtype=F64, meta=meta)
+
+
+def _chains_block(P: np.ndarray, n_steps: int, first: int, n: int, start: int, seed: int) -> np.ndarray:
+    fn = _kernel("markov_chains_from")
+    counts = np.zeros((n, P.shape[0]), dtype=np.uint64)
+    fn(np.ascontiguousarray(P, dtype=F64), start, n_steps, seed, first, counts)
+    return counts
+
+
+def _chains_whole(P: np.ndarray, n_steps: int, n_chains: int, start: int, seed: int) -> np.ndarray:
+    return _sp.markov_chains(P, n_steps, n_chains=n_chains, start=start, seed=seed)
+
+
+def markov_chains(
+    P: Any, n_steps: int, *, n_chains: int = 1, start: int = 0, seed: int = 0, chunks: Any = None
+) -> da.Array:
+    """``speedup.markov_chains(...)`` as a ``(n_chains, k)`` uint64 Dask array, chunked along the
+    chains by ``chunks`` (chains per task, or a sequence). Chain ``c`` always uses key
+    ``(seed, c)``, so any split is bitwise the local call. Needs the core's
+    ``markov_chains_from`` (a first-chain offset); without it, one task computes every chain."""
+    Pa = np.asarray(P, dtype=F64)
+    _sp.markov_chains(Pa, 1, n_chains=1, start=start, seed=seed)  # validates P, start, seed
+    k = Pa.shape[0]
+    n_chains = int(n_chains)
+    if n_chains < 0:
+        raise ValueError(f"markov_chains: n_chains must be >= 0, got {n_chains}")
+    meta = np.empty((0, 0), dtype=np.uint64)
+    if n_chains == 0:
+        return da.zeros((0, k), dtype=np.uint64)
+    sizes = _split(n_chains, chunks)
+    if _kernel("markov_chains_from") is None or len(sizes) == 1:
+        if len(sizes) > 1:
+            _one_task_warning("markov_chains", "markov_chains_from", len(sizes))
+        d = dask.delayed(_chains_whole, pure=True)(Pa, int(n_steps), n_chains, int(start), int(seed))
+        return da.from_delayed(d, shape=(n_chains, k), dtype=np.uint64, meta=meta)
+    blocks = []
+    first = 0
+    for n in sizes:
+        d = dask.delayed(_chains_block, pure=True)(Pa, int(n_steps), first, n, int(start), int(seed))
+        blocks.append(da.from_delayed(d, shape=(n, k), dtype=np.uint64, meta=meta))
+        first += n
+    return da.concatenate(blocks, axis=0)
+
+
+# ---------------------------------------------------------------------------------------------
+# Elementwise and per-column kernels (map_blocks)
+
+
+def _primes_block(q: np.ndarray) -> np.ndarray:
+    return np.asarray(_sp.sum_primes_below(q), dtype=np.uint64).reshape(q.shape)
+
+
+def sum_primes_below(n: Any) -> da.Array:
+    """``speedup.sum_primes_below`` over a Dask (or array-like) array of queries, block by block
+    (each block sieves up to its own maximum: chunk sorted queries so small ones stay cheap).
+    Exact integers: bitwise the local call."""
+    q = _as_dask(n)
+    return q.map_blocks(_primes_block, dtype=np.uint64, meta=np.empty((0,) * q.ndim, dtype=np.uint64))
+
+
+def _mandelbrot_block(c: np.ndarray, max_iter: int) -> np.ndarray:
+    return _sp.mandelbrot(c, max_iter)
+
+
+def mandelbrot(c: Any, max_iter: int = 20) -> da.Array:
+    """``speedup.mandelbrot`` over a chunked complex grid (int32, same shape and chunks)."""
+    a = _as_dask(c, np.dtype(np.complex128))
+    _sp.mandelbrot(np.zeros(1, dtype=np.complex128), max_iter)  # validates max_iter
+    return a.map_blocks(
+        _mandelbrot_block, max_iter, dtype=np.int32, meta=np.empty((0,) * a.ndim, dtype=np.int32)
+    )
+
+
+def _comb_block(x: np.ndarray, kernel: str, tau: int, alpha: float) -> np.ndarray:
+    return getattr(_sp, kernel)(x, tau, alpha)
+
+
+def _comb(kernel: str, x: Any, tau: int, alpha: float) -> da.Array:
+    a = _as_dask(x, F64)
+    if a.ndim not in (1, 2):
+        raise ValueError(f"{kernel}: x must be 1-D or 2-D (n, k), got {a.ndim}-D")
+    getattr(_sp, kernel)(np.zeros(1), tau, alpha)  # validates tau, alpha
+    a = a.rechunk({0: -1})  # the filter runs along axis 0: only columns may be split
+    return a.map_blocks(
+        _comb_block, kernel, tau, alpha, dtype=F64, meta=np.empty((0,) * a.ndim, dtype=F64)
+    )
+
+
+def comb_forward(x: Any, tau: int, alpha: float) -> da.Array:
+    """``speedup.comb_forward`` per column block (axis 0 is one chunk); bitwise."""
+    return _comb("comb_forward", x, tau, alpha)
+
+
+def comb_backward(x: Any, tau: int, alpha: float) -> da.Array:
+    """``speedup.comb_backward`` per column block (axis 0 is one chunk: the recurrence runs
+    along it); bitwise."""
+    return _comb("comb_backward", x, tau, alpha)
+
+
+# ---------------------------------------------------------------------------------------------
+# Threads in workers
+
+
+try:
+    from distributed import WorkerPlugin as _WorkerPlugin
+except ImportError:  # pragma: no cover - distributed is part of the dask extra
+    _WorkerPlugin = object  # type: ignore[misc,assignment]
+
+
+class SpeedupThreads(_WorkerPlugin):  # type: ignore[misc,valid-type]
+    """A distributed WorkerPlugin: sets speedup's thread count in each worker when it starts
+    (also workers restarted by their nanny). ``n = 0`` restores speedup's default
+    (``SPEEDUP_NUM_THREADS``, else ``OMP_NUM_THREADS`` from the nanny, else the CPUs)."""
+
+    name = "speedup-threads"
+
+    def __init__(self, n: int) -> None:
+        self.n = int(n)
+
+    def setup(self, worker: Any) -> None:
+        import speedup
+
+        speedup.set_num_threads(self.n)
+
+    def teardown(self, worker: Any) -> None:
+        pass
+
+
+def _set_threads(n: int) -> int:
+    import speedup
+
+    speedup.set_num_threads(n)
+    return speedup.get_num_threads()
+
+
+def _get_threads() -> int:
+    import speedup
+
+    return speedup.get_num_threads()
+
+
+def configure(client: Any, threads_per_worker: Optional[int] = None) -> Dict[str, int]:
+    """Makes the speedup thread count in every worker of ``client`` explicit:
+    ``threads_per_worker=n`` sets ``n`` speedup threads per call (choose
+    ``cores_per_worker // dask_threads_per_worker`` so the worker neither oversubscribes nor
+    idles); ``None`` keeps speedup's default, i.e. the ``OMP_NUM_THREADS`` the nanny set (1 by
+    default). Registered as a worker plugin, so restarted workers get it too. Returns
+    ``{worker address: speedup thread count}``."""
+    n = 0 if threads_per_worker is None else int(threads_per_worker)
+    if n < 0:
+        raise ValueError(f"threads_per_worker must be >= 1 (or None), got {threads_per_worker}")
+    client.register_plugin(SpeedupThreads(n), name=SpeedupThreads.name)
+    return dict(client.run(_get_threads))
+
+
+def worker_threads(client: Any) -> Dict[str, int]:
+    """``{worker address: speedup.get_num_threads()}`` in every worker of ``client``."""
+    return dict(client.run(_get_threads))
+
+
+def capabilities() -> Dict[str, bool]:
+    """Which functions scale out to several tasks with this speedup core: ``True`` where the
+    slice kernel they need is present (the stencils, reductions and per-block kernels always do)."""
+    return {
+        "monte_carlo_pi": _kernel("monte_carlo_pi_inside") is not None,
+        "markov_chains": _kernel("markov_chains_from") is not None,
+    }

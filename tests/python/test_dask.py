@@ -1,0 +1,255 @@
+"""speedup.dask: the kernels on Dask arrays equal the local calls (bitwise where the module says
+so, within the accuracy rule for multi-chunk sums), on the synchronous scheduler and on a real
+distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True) whose workers run
+the backend under test (SPEEDUP_BACKEND in the nanny's environment)."""
+
+from __future__ import annotations
+
+import math
+import os
+import signal
+import time
+from typing import Any, Dict, Iterator
+
+import numpy as np
+import pytest
+
+dask = pytest.importorskip("dask")
+da = pytest.importorskip("dask.array")
+distributed = pytest.importorskip("distributed")
+
+import speedup  # noqa: E402
+import speedup.dask as sd  # noqa: E402
+
+EPS = 2.0**-52
+P = [[0.5, 0.25, 0.25], [0.1, 0.8, 0.1], [0.3, 0.3, 0.4]]
+
+
+@pytest.fixture
+def sync() -> Iterator[None]:
+    with dask.config.set(scheduler="sync"):
+        yield
+
+
+def grid(rows: int = 61, cols: int = 47, seed: int = 1) -> np.ndarray:
+    return np.random.default_rng(seed).standard_normal((rows, cols))
+
+
+# ---------------------------------------------------------------------------------------------
+# Synchronous scheduler: the graph logic
+
+
+@pytest.mark.parametrize("chunks", [(7, 5), (1, 1), (2, 3), (61, 47), ((1, 30, 30), (2, 44, 1))])
+def test_laplacian_bitwise_any_chunking(sync: None, chunks: Any) -> None:
+    f = grid(9, 8) if chunks == (1, 1) else grid()  # one block per cell: keep the graph small
+    r = sd.laplacian(da.from_array(f, chunks=chunks), 0.1, 0.3)
+    assert r.shape == (f.shape[0] - 2, f.shape[1] - 2)
+    assert np.array_equal(r.compute(), speedup.laplacian(f, 0.1, 0.3))
+
+
+@pytest.mark.parametrize("boundary", ["periodic", "nearest", "reflect", 2.5])
+def test_laplacian_padded_boundaries(sync: None, boundary: Any) -> None:
+    f = grid()
+    if isinstance(boundary, str):
+        padded = np.pad(f, 1, mode=sd.PAD_MODES[boundary])
+    else:
+        padded = np.pad(f, 1, constant_values=boundary)
+    r = sd.laplacian(da.from_array(f, chunks=(9, 8)), 0.1, 0.3, boundary=boundary).compute()
+    assert np.array_equal(r, speedup.laplacian(padded, 0.1, 0.3))
+
+
+def test_second_derivative_bitwise(sync: None) -> None:
+    g = np.random.default_rng(2).standard_normal(1001)
+    for chunks in (100, 3, 2, 1001):
+        r = sd.second_derivative(da.from_array(g, chunks=chunks), 0.3).compute()
+        assert np.array_equal(r, speedup.second_derivative(g, 0.3))
+
+
+def test_bad_input_raises_like_local(sync: None) -> None:
+    with pytest.raises(ValueError):
+        sd.laplacian(da.zeros((5, 5)), 0.0, 1.0)
+    with pytest.raises(ValueError):
+        sd.laplacian(da.zeros((2, 5)), 1.0, 1.0)
+    with pytest.raises(ValueError):
+        sd.comb_backward(da.zeros(5), 0, 0.5)
+    with pytest.raises(ValueError):
+        sd.std(da.zeros(3), ddof=3)
+    with pytest.raises(ValueError):
+        sd.monte_carlo_pi(0)
+
+
+def test_reductions_one_chunk_bitwise(sync: None) -> None:
+    x = np.random.default_rng(3).standard_normal(100_003) * 1e3
+    d = da.from_array(x, chunks=-1)
+    assert float(sd.sum(d).compute()) == speedup.sum(x)
+    assert float(sd.mean(d).compute()) == speedup.mean(x)
+    for ddof in (0, 1):
+        assert float(sd.std(d, ddof=ddof).compute()) == speedup.std(x, ddof)
+
+
+@pytest.mark.parametrize("chunks", [1024 * 7, 1000, 333])
+def test_reductions_many_chunks_within_accuracy_rule(sync: None, chunks: int) -> None:
+    rng = np.random.default_rng(4)
+    # ill-conditioned: large cancelling terms plus small ones
+    x = np.concatenate([rng.standard_normal(50_000) * 1e12, -rng.standard_normal(50_000) * 1e12, rng.random(20_000)])
+    rng.shuffle(x)
+    d = da.from_array(x, chunks=chunks)
+    exact = math.fsum(x)
+    got = float(sd.sum(d).compute())
+    bound = 2 * EPS * math.fsum(np.abs(x)) + math.ulp(exact)
+    assert abs(got - exact) <= bound
+    assert abs(got - exact) <= max(abs(float(np.sum(x)) - exact), math.ulp(exact))  # never worse than numpy
+    m = exact / x.size
+    assert math.isclose(float(sd.mean(d).compute()), m, rel_tol=0, abs_tol=bound / x.size + math.ulp(m))
+    expect = math.sqrt(math.fsum((x - m) * (x - m)) / (x.size - 1))
+    assert math.isclose(float(sd.std(d, ddof=1).compute()), expect, rel_tol=1e-13)
+
+
+def test_sum_nonfinite_and_empty(sync: None) -> None:
+    assert math.isnan(float(sd.sum(da.from_array(np.array([1.0, np.nan, 2.0]), chunks=1)).compute()))
+    assert float(sd.sum(da.from_array(np.array([1.0, np.inf]), chunks=1)).compute()) == math.inf
+    assert float(sd.sum(da.zeros(0)).compute()) == 0.0
+
+
+def test_monte_carlo_and_markov_bitwise(sync: None) -> None:
+    assert float(sd.monte_carlo_pi(300_001, seed=7).compute()) == speedup.monte_carlo_pi(300_001, 7)
+    with pytest.warns(RuntimeWarning, match="ONE task"):
+        r = sd.monte_carlo_pi(300_001, seed=7, chunks=50_000)
+    assert float(r.compute()) == speedup.monte_carlo_pi(300_001, 7)
+    m = sd.markov_chains(P, 500, n_chains=6, start=1, seed=3).compute()
+    assert np.array_equal(m, speedup.markov_chains(P, 500, n_chains=6, start=1, seed=3))
+
+
+def test_slice_plan_with_the_proposed_slice_kernels(sync: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The task split that speedup.dask uses once the core has the slice kernels. The stand-ins
+    are references (numpy's Philox, as KERNELS.md defines the stream; speedup.markov_chains on a
+    prefix), used here only to check the plan: offsets, sizes, the integer combine."""
+
+    def pi_inside(first: int, n: int, seed: int) -> int:
+        u = np.random.Generator(np.random.Philox(key=seed)).random(2 * (first + n))[2 * first :]
+        x, y = u[0::2], u[1::2]
+        return int(np.count_nonzero(x * x + y * y < 1.0))
+
+    def chains_from(p: np.ndarray, start: int, n_steps: int, seed: int, first: int, counts: np.ndarray) -> None:
+        n = counts.shape[0]
+        counts[...] = speedup.markov_chains(p, n_steps, n_chains=first + n, start=start, seed=seed)[first:]
+
+    fake = {"monte_carlo_pi_inside": pi_inside, "markov_chains_from": chains_from}
+    monkeypatch.setattr(sd, "_kernel", lambda name: fake.get(name))
+    assert sd.capabilities() == {"monte_carlo_pi": True, "markov_chains": True}
+    for chunks in (2_000, 6_999, [3, 19_000, 998]):
+        r = sd.monte_carlo_pi(20_001, seed=11, chunks=chunks)
+        assert float(r.compute()) == speedup.monte_carlo_pi(20_001, 11), chunks
+    r = sd.markov_chains(P, 300, n_chains=7, start=2, seed=5, chunks=3)
+    assert r.chunks == ((3, 3, 1), (3,))
+    assert np.array_equal(r.compute(), speedup.markov_chains(P, 300, n_chains=7, start=2, seed=5))
+
+
+def test_blockwise_kernels_bitwise(sync: None) -> None:
+    q = np.arange(0, 20_000, 13, dtype=np.uint64)
+    assert np.array_equal(sd.sum_primes_below(da.from_array(q, chunks=97)).compute(), speedup.sum_primes_below(q))
+    c = np.linspace(-2, 1, 90)[None, :] + 1j * np.linspace(-1.5, 1.5, 70)[:, None]
+    assert np.array_equal(sd.mandelbrot(da.from_array(c, chunks=(8, 11)), 60).compute(), speedup.mandelbrot(c, 60))
+    X = np.random.default_rng(5).standard_normal((300, 11))
+    for k in ("comb_forward", "comb_backward"):
+        r = getattr(sd, k)(da.from_array(X, chunks=(40, 3)), 4, 0.7)
+        assert r.chunks[0] == (300,)
+        assert np.array_equal(r.compute(), getattr(speedup, k)(X, 4, 0.7))
+        x1 = X[:, 0]
+        assert np.array_equal(getattr(sd, k)(da.from_array(x1, chunks=50), 4, 0.7).compute(), getattr(speedup, k)(x1, 4, 0.7))
+
+
+# ---------------------------------------------------------------------------------------------
+# A real cluster: two worker processes per backend
+
+_clusters: Dict[str, Any] = {}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _close_clusters() -> Iterator[None]:
+    yield
+    for client, cluster in _clusters.values():
+        client.close()
+        cluster.close()
+    _clusters.clear()
+
+
+@pytest.fixture
+def client(backend: str) -> Any:
+    if backend not in _clusters:
+        cluster = distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
+            env={"SPEEDUP_BACKEND": backend},
+        )
+        _clusters[backend] = (distributed.Client(cluster, set_as_default=False), cluster)
+    c = _clusters[backend][0]
+    c.wait_for_workers(2)
+    return c
+
+
+def worker_pids(client: Any) -> Dict[str, int]:
+    return dict(client.run(os.getpid))
+
+
+def test_cluster_results_equal_local_in_two_worker_processes(client: Any, backend: str) -> None:
+    pids = worker_pids(client)
+    assert len(set(pids.values())) == 2 and os.getpid() not in pids.values()
+    assert set(client.run(lambda: __import__("speedup").backend).values()) == {backend}
+    f = grid(400, 300)
+    x = np.random.default_rng(6).standard_normal(200_000)
+    with distributed.get_task_stream(client) as ts:
+        lap, s1, s, sdv, pi, mk = client.compute(
+            [
+                sd.laplacian(da.from_array(f, chunks=(50, 60)), 0.5, 0.25),
+                sd.sum(da.from_array(x, chunks=-1)),
+                sd.sum(da.from_array(x, chunks=8192)),
+                sd.std(da.from_array(x, chunks=-1), ddof=1),
+                sd.monte_carlo_pi(500_000, seed=9),
+                sd.markov_chains(P, 1000, n_chains=4, seed=2),
+            ],
+            sync=True,
+        )
+    assert np.array_equal(lap, speedup.laplacian(f, 0.5, 0.25))
+    assert float(s1) == speedup.sum(x)
+    assert abs(float(s) - math.fsum(x)) <= 2 * EPS * math.fsum(np.abs(x))
+    assert float(sdv) == speedup.std(x, 1)
+    assert float(pi) == speedup.monte_carlo_pi(500_000, 9)
+    assert np.array_equal(mk, speedup.markov_chains(P, 1000, n_chains=4, seed=2))
+    # the stencil tasks ran on both workers, i.e. in two distinct processes, not here
+    stencil_workers = {t["worker"] for t in ts.data if "laplacian_block" in str(t["key"])}
+    assert {pids[w] for w in stencil_workers} == set(pids.values())
+
+
+def test_threads_in_workers(client: Any) -> None:
+    # The nanny sets OMP_NUM_THREADS=1 (distributed.nanny.pre-spawn-environ); speedup honours it.
+    assert set(client.run(lambda: os.environ.get("OMP_NUM_THREADS")).values()) == {"1"}
+    assert set(sd.worker_threads(client).values()) == {1}
+    assert set(sd.configure(client, threads_per_worker=2).values()) == {2}
+    assert set(sd.configure(client).values()) == {1}  # back to the nanny's OMP_NUM_THREADS
+
+
+def test_killed_worker_is_retried_and_result_right(client: Any, backend: str) -> None:
+    if backend != "pyo3":
+        pytest.skip("one kill is enough (the retry is Dask's, not the backend's)")
+    f = grid(240, 200, seed=8)
+
+    def slow(b: np.ndarray) -> np.ndarray:  # defined here: cloudpickle ships it by value
+        time.sleep(0.15)
+        return b
+
+    arr = da.from_array(f, chunks=(30, 50)).map_blocks(slow, dtype=float, meta=np.empty((0, 0)))
+    fut = client.compute(sd.laplacian(arr, 1.0, 2.0))
+    victim = None
+    deadline = time.time() + 20
+    while victim is None and time.time() < deadline:
+        busy = [w for w, tasks in client.processing().items() if tasks]
+        if busy:
+            victim = busy[0]
+        time.sleep(0.05)
+    assert victim is not None
+    time.sleep(0.3)  # mid-computation: some blocks done, others in flight
+    assert not fut.done()
+    os.kill(worker_pids(client)[victim], signal.SIGKILL)
+    result = fut.result(timeout=60)
+    assert np.array_equal(result, speedup.laplacian(f, 1.0, 2.0))
+    client.wait_for_workers(2, timeout=30)  # the nanny restarted it

@@ -1,0 +1,89 @@
+"""Local speedup vs speedup.dask on a 2-worker LocalCluster (threads_per_worker=1, processes).
+
+    .venv/bin/python tools/dask_bench.py [--n 4000] [--points 100000000] [--repeat 3]
+
+Prints the best of --repeat wall times (seconds) for:
+  laplacian  local          speedup.laplacian on the NumPy grid (speedup's default threads)
+             cluster e2e    from_array on the client -> workers -> result gathered back
+             cluster resident  grid already persisted on the workers, result kept there
+  monte_carlo_pi local / cluster (one task today: the core has no slice kernel)
+and checks that every cluster result equals the local one bitwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from typing import Any, Callable
+
+import numpy as np
+
+
+def best(fn: Callable[[], Any], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--n", type=int, default=4000)
+    ap.add_argument("--points", type=int, default=100_000_000)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--chunks", type=int, default=1000)
+    a = ap.parse_args()
+
+    import dask.array as da
+    import distributed
+
+    import speedup
+    import speedup.dask as sd
+
+    f = np.random.default_rng(0).standard_normal((a.n, a.n))
+    print(f"speedup {speedup.__version__} backend {speedup.backend}; {os.cpu_count()} CPUs; "
+          f"local threads {speedup.get_num_threads()}")
+    ref = speedup.laplacian(f, 0.5, 0.25)
+    t_local = best(lambda: speedup.laplacian(f, 0.5, 0.25), a.repeat)
+    pi_ref = speedup.monte_carlo_pi(a.points, 1)
+    t_pi_local = best(lambda: speedup.monte_carlo_pi(a.points, 1), a.repeat)
+
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=":0") as cluster, distributed.Client(cluster) as client:
+        print("worker speedup threads:", sd.worker_threads(client))
+        d = da.from_array(f, chunks=(a.chunks, a.chunks))
+        out = sd.laplacian(d, 0.5, 0.25).compute()
+        assert np.array_equal(out, ref)
+        t_e2e = best(lambda: sd.laplacian(da.from_array(f, chunks=(a.chunks, a.chunks)), 0.5, 0.25).compute(), a.repeat)
+
+        resident = client.persist(d)
+        distributed.wait(resident)
+
+        k = [0]
+
+        def run_resident() -> None:  # a new dy each run: new keys, no result reused from the last run
+            k[0] += 1
+            r = client.persist(sd.laplacian(resident, 0.5, 0.25 + k[0] * 1e-9))
+            distributed.wait(r)
+            del r
+
+        t_res = best(run_resident, a.repeat)
+        assert float(sd.monte_carlo_pi(a.points, 1).compute()) == pi_ref
+        seeds = iter(range(100, 100 + a.repeat))  # new keys each run (no cached result)
+        t_pi = best(lambda: sd.monte_carlo_pi(a.points, next(seeds)).compute(), a.repeat)
+
+    mb = f.nbytes / 2**20
+    print(f"laplacian {a.n}x{a.n} ({mb:.0f} MiB), chunks {a.chunks}x{a.chunks}: bitwise equal")
+    print(f"  local             {t_local:8.3f} s")
+    print(f"  cluster e2e       {t_e2e:8.3f} s  ({t_e2e / t_local:5.1f}x local)")
+    print(f"  cluster resident  {t_res:8.3f} s  ({t_res / t_local:5.1f}x local)")
+    print(f"monte_carlo_pi {a.points} points: bitwise equal (one task: no slice kernel in the core)")
+    print(f"  local             {t_pi_local:8.3f} s")
+    print(f"  cluster           {t_pi:8.3f} s  ({t_pi / t_pi_local:5.1f}x local)")
+
+
+if __name__ == "__main__":
+    main()
