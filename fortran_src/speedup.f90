@@ -38,6 +38,7 @@ module speedup
         c_speedup_laplacian, c_speedup_comb_forward, c_speedup_comb_backward, &
         c_speedup_is_prime, c_speedup_is_prime_many, c_speedup_sum_primes_below, &
         c_speedup_sum_primes_below_many, c_speedup_monte_carlo_pi, c_speedup_markov_chains, &
+        c_speedup_monte_carlo_pi_inside, c_speedup_markov_chains_from, &
         c_speedup_closest_pair, c_speedup_mandelbrot, c_speedup_map_f64, &
         c_speedup_set_num_threads, c_speedup_get_num_threads, c_speedup_request_interrupt, &
         c_speedup_version, c_speedup_last_error, c_speedup_status_message
@@ -319,6 +320,15 @@ module speedup
             real(c_double), intent(out) :: out
         end function c_speedup_monte_carlo_pi
 
+        ! The slice behind speedup.dask: points first .. first + n_points - 1 (0-based) of the
+        ! monte_carlo_pi stream; counts of slices add up to the whole run's.
+        integer(c_int32_t) function c_speedup_monte_carlo_pi_inside(first, n_points, seed, inside) &
+            bind(C, name='speedup_monte_carlo_pi_inside')
+            import :: c_int64_t, c_int32_t
+            integer(c_int64_t), value, intent(in) :: first, n_points, seed
+            integer(c_int64_t), intent(out) :: inside
+        end function c_speedup_monte_carlo_pi_inside
+
         integer(c_int32_t) function c_speedup_markov_chains(p, k, start, n_steps, n_chains, &
             seed, counts, counts_len) bind(C, name='speedup_markov_chains')
             import :: c_double, c_size_t, c_int64_t, c_int32_t
@@ -330,6 +340,19 @@ module speedup
             integer(c_int64_t), intent(inout) :: counts(*)
             integer(c_size_t), value, intent(in) :: counts_len
         end function c_speedup_markov_chains
+
+        ! Chains first_chain .. first_chain + n_chains - 1 of markov_chains (C row order).
+        integer(c_int32_t) function c_speedup_markov_chains_from(p, k, start, n_steps, &
+            first_chain, n_chains, seed, counts, counts_len) bind(C, name='speedup_markov_chains_from')
+            import :: c_double, c_size_t, c_int64_t, c_int32_t
+            real(c_double), intent(in) :: p(*)
+            integer(c_size_t), value, intent(in) :: k, start
+            integer(c_int64_t), value, intent(in) :: n_steps, first_chain
+            integer(c_size_t), value, intent(in) :: n_chains
+            integer(c_int64_t), value, intent(in) :: seed
+            integer(c_int64_t), intent(inout) :: counts(*)
+            integer(c_size_t), value, intent(in) :: counts_len
+        end function c_speedup_markov_chains_from
 
         integer(c_int32_t) function c_speedup_map_f64(f, ctx, x, n, out, out_len) &
             bind(C, name='speedup_map_f64')

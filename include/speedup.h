@@ -130,11 +130,25 @@ speedup_status speedup_sum_primes_below_many(const uint64_t *n, size_t len, uint
 speedup_status speedup_monte_carlo_pi(uint64_t n_points, uint64_t seed, double *out);
 
 /*
+ How many of the points `first .. first + n_points` of `speedup_monte_carlo_pi`'s stream (key
+ `(seed, 0)`) fall inside the circle, into `*inside`. Counts of slices add up exactly to the
+ whole run's, whose estimate is `(4.0 * inside) / n_points`.
+ */
+speedup_status speedup_monte_carlo_pi_inside(uint64_t first, uint64_t n_points, uint64_t seed, uint64_t *inside);
+
+/*
  Visit counts of `n_chains` Markov chains over the `k x k` row-stochastic matrix `p`, each
  `n_steps` long from state `start`; chain `c` uses the Philox stream with key `(seed, c)`.
  `counts` is `n_chains x k`; `counts_len == n_chains * k`.
  */
 speedup_status speedup_markov_chains(const double *p, size_t k, size_t start, uint64_t n_steps, size_t n_chains, uint64_t seed, uint64_t *counts, size_t counts_len);
+
+/*
+ Chains `first_chain .. first_chain + n_chains` of `speedup_markov_chains` (row `r` of
+ `counts` is chain `first_chain + r`, on the stream with key `(seed, first_chain + r)`):
+ splitting one run's chains into such slices gives its rows bit for bit.
+ */
+speedup_status speedup_markov_chains_from(const double *p, size_t k, size_t start, uint64_t n_steps, uint64_t first_chain, size_t n_chains, uint64_t seed, uint64_t *counts, size_t counts_len);
 
 /*
  The closest pair among `n` points (`points` is `n x 2`, rows `(x, y)`): indices `*i < *j`

@@ -150,6 +150,10 @@ class CBackend:
             "sum_primes_below_many": [_p, c_size_t, _p, c_size_t],
             "monte_carlo_pi": [c_uint64, c_uint64, POINTER(c_double)],
             "markov_chains": [_p, c_size_t, c_size_t, c_uint64, c_size_t, c_uint64, _p, c_size_t],
+            "monte_carlo_pi_inside": [c_uint64, c_uint64, c_uint64, POINTER(c_uint64)],
+            "markov_chains_from": [
+                _p, c_size_t, c_size_t, c_uint64, c_uint64, c_size_t, c_uint64, _p, c_size_t
+            ],
             "closest_pair": [_p, c_size_t, POINTER(c_size_t), POINTER(c_size_t), POINTER(c_double)],
             "mandelbrot": [_p, c_size_t, c_int32, _p, c_size_t],
             "map_f64": [_p, _p, _p, c_size_t, _p, c_size_t],
@@ -230,6 +234,26 @@ class CBackend:
         r = c_double()
         self._call("monte_carlo_pi", n_points, seed, ctypes.byref(r))
         return r.value
+
+    def monte_carlo_pi_inside(self, first: int, n_points: int, seed: int) -> int:
+        r = c_uint64()
+        self._call("monte_carlo_pi_inside", first, n_points, seed, ctypes.byref(r))
+        return r.value
+
+    def markov_chains_from(
+        self,
+        p: np.ndarray,
+        start: int,
+        n_steps: int,
+        seed: int,
+        first_chain: int,
+        counts: np.ndarray,
+    ) -> None:
+        k = p.shape[0]
+        self._call(
+            "markov_chains_from", _addr(p), k, start, n_steps, first_chain, counts.shape[0], seed,
+            _addr(counts), counts.size,
+        )
 
     def markov_chains(
         self, p: np.ndarray, start: int, n_steps: int, seed: int, counts: np.ndarray

@@ -8,7 +8,7 @@ __version__: str
 __all__ = [
     "__version__", "sum", "mean", "std", "second_derivative", "laplacian", "comb_forward", "comb_backward",
     "is_prime", "is_prime_many", "sum_primes_below", "sum_primes_below_many", "monte_carlo_pi",
-    "markov_chains", "closest_pair", "mandelbrot", "map_f64", "set_num_threads", "get_num_threads",
+    "monte_carlo_pi_inside", "markov_chains", "markov_chains_from", "closest_pair", "mandelbrot", "map_f64", "set_num_threads", "get_num_threads",
     "request_interrupt",
 ]
 
@@ -26,6 +26,15 @@ def sum_primes_below_many(n: npt.NDArray[np.uint64], out: npt.NDArray[np.uint64]
 def monte_carlo_pi(n_points: int, seed: int) -> float: ...
 def markov_chains(
     p: npt.NDArray[np.float64], start: int, n_steps: int, seed: int, counts: npt.NDArray[np.uint64]
+) -> None: ...
+def monte_carlo_pi_inside(first: int, n_points: int, seed: int) -> int: ...
+def markov_chains_from(
+    p: npt.NDArray[np.float64],
+    start: int,
+    n_steps: int,
+    seed: int,
+    first_chain: int,
+    counts: npt.NDArray[np.uint64],
 ) -> None: ...
 def closest_pair(points: npt.NDArray[np.float64]) -> tuple[int, int, float]: ...
 def mandelbrot(c: npt.NDArray[np.complex128], max_iter: int, out: npt.NDArray[np.int32]) -> None: ...

@@ -30,7 +30,10 @@ if _SUPPORTED:
 
         user_api = "speedup"
         internal_api = "speedup"
-        filename_prefixes = ("_speedup", "libspeedup")
+        # threadpoolctl matches file names by prefix: "_speedup." (the extension,
+        # _speedup.cpython-311-...so) and "libspeedup." -- with the dot, so that e.g. markupsafe's
+        # _speedups.*.so (loaded by dask's dependencies) is not taken for speedup.
+        filename_prefixes = ("_speedup.", "libspeedup.")
 
         def _fn(self, name: str, restype: Any, argtypes: Any) -> Optional[Any]:
             fn = getattr(self.dynlib, name, None)

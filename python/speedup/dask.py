@@ -16,11 +16,13 @@ whole NumPy array):
   ``local(numpy.pad(f, 1, mode))``.
 - ``mandelbrot``, ``sum_primes_below`` (per block of queries), ``comb_forward`` and
   ``comb_backward`` (per column block; axis 0 is made one chunk): bitwise, any chunking.
-- ``monte_carlo_pi``, ``markov_chains``: bitwise whatever ``chunks`` says. They split into one
-  task per slice of the Philox stream *only when the core exposes a slice kernel*
-  (``monte_carlo_pi_inside`` / ``markov_chains_from``, see ``capabilities()``); the current core
-  does not, so today each runs as ONE task (a ``RuntimeWarning`` says so when more were asked
-  for). Nothing is emulated outside speedup.
+- ``monte_carlo_pi``, ``markov_chains``: bitwise whatever ``chunks`` says: one task per slice of
+  the Philox stream, computed by the core's slice kernels (``monte_carlo_pi_inside(first, n,
+  seed)`` counts the points inside among points ``first .. first+n``; ``markov_chains_from``
+  runs chains ``first_chain ..``), combined exactly (integer counts, the core's final formula).
+  With a library that lacks them (an old ``SPEEDUP_LIBRARY``), each runs as ONE task instead
+  (``capabilities()`` says so; a ``RuntimeWarning`` when more were asked for). Nothing is
+  emulated outside speedup.
 - ``sum``, ``mean``, ``std``: ``dask.array.reduction`` with ``speedup.sum`` per chunk and one
   fixed aggregate, ``math.fsum`` of the chunk sums (correctly rounded, so the result does not
   depend on the order or grouping Dask uses). Bitwise equal to the local call when the array is
@@ -82,7 +84,7 @@ PAD_MODES = {"periodic": "wrap", "nearest": "edge", "reflect": "symmetric"}
 
 def _kernel(name: str) -> Any:
     """The backend function ``name`` of the loaded speedup backend, or None when it lacks it
-    (the probe for the slice kernels that the current core does not have)."""
+    (the probe for the slice kernels, which a library older than them lacks)."""
     impl = getattr(_sp, "_impl", None)
     return getattr(impl, name, None)
 

@@ -111,38 +111,31 @@ def test_sum_nonfinite_and_empty(sync: None) -> None:
     assert float(sd.sum(da.zeros(0)).compute()) == 0.0
 
 
-def test_monte_carlo_and_markov_bitwise(sync: None) -> None:
-    assert float(sd.monte_carlo_pi(300_001, seed=7).compute()) == speedup.monte_carlo_pi(300_001, 7)
-    with pytest.warns(RuntimeWarning, match="ONE task"):
-        r = sd.monte_carlo_pi(300_001, seed=7, chunks=50_000)
-    assert float(r.compute()) == speedup.monte_carlo_pi(300_001, 7)
-    m = sd.markov_chains(P, 500, n_chains=6, start=1, seed=3).compute()
-    assert np.array_equal(m, speedup.markov_chains(P, 500, n_chains=6, start=1, seed=3))
+def test_monte_carlo_and_markov_bitwise_for_every_split(sync: None) -> None:
+    """Each task computes its slice of the one Philox stream (speedup's slice kernels), so any
+    split gives the local answer bit for bit."""
+    assert sd.capabilities() == {"monte_carlo_pi": True, "markov_chains": True}
+    whole = speedup.monte_carlo_pi(300_001, 7)
+    for chunks in (None, 50_000, 6_999, [3, 290_000, 9_998]):
+        r = sd.monte_carlo_pi(300_001, seed=7) if chunks is None else sd.monte_carlo_pi(300_001, seed=7, chunks=chunks)
+        assert float(r.compute()) == whole, chunks
+    local = speedup.markov_chains(P, 500, n_chains=7, start=1, seed=3)
+    for chunks in (None, 3, 1):
+        r = sd.markov_chains(P, 500, n_chains=7, start=1, seed=3, **({} if chunks is None else {"chunks": chunks}))
+        assert np.array_equal(r.compute(), local), chunks
 
 
-def test_slice_plan_with_the_proposed_slice_kernels(sync: None, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The task split that speedup.dask uses once the core has the slice kernels. The stand-ins
-    are references (numpy's Philox, as KERNELS.md defines the stream; speedup.markov_chains on a
-    prefix), used here only to check the plan: offsets, sizes, the integer combine."""
+def test_slice_kernels_match_the_numpy_philox_reference() -> None:
+    """The slice kernel itself, against KERNELS.md's stream definition through numpy."""
+    from speedup import _impl
 
-    def pi_inside(first: int, n: int, seed: int) -> int:
+    for first, n, seed in [(0, 1, 0), (5, 1000, 3), (123_457, 4_321, 2**64 - 1)]:
         u = np.random.Generator(np.random.Philox(key=seed)).random(2 * (first + n))[2 * first :]
         x, y = u[0::2], u[1::2]
-        return int(np.count_nonzero(x * x + y * y < 1.0))
-
-    def chains_from(p: np.ndarray, start: int, n_steps: int, seed: int, first: int, counts: np.ndarray) -> None:
-        n = counts.shape[0]
-        counts[...] = speedup.markov_chains(p, n_steps, n_chains=first + n, start=start, seed=seed)[first:]
-
-    fake = {"monte_carlo_pi_inside": pi_inside, "markov_chains_from": chains_from}
-    monkeypatch.setattr(sd, "_kernel", lambda name: fake.get(name))
-    assert sd.capabilities() == {"monte_carlo_pi": True, "markov_chains": True}
-    for chunks in (2_000, 6_999, [3, 19_000, 998]):
-        r = sd.monte_carlo_pi(20_001, seed=11, chunks=chunks)
-        assert float(r.compute()) == speedup.monte_carlo_pi(20_001, 11), chunks
-    r = sd.markov_chains(P, 300, n_chains=7, start=2, seed=5, chunks=3)
-    assert r.chunks == ((3, 3, 1), (3,))
-    assert np.array_equal(r.compute(), speedup.markov_chains(P, 300, n_chains=7, start=2, seed=5))
+        assert _impl.monte_carlo_pi_inside(first, n, seed) == int(np.count_nonzero(x * x + y * y < 1.0))
+    counts = np.zeros((2, 3), dtype=np.uint64)
+    _impl.markov_chains_from(np.ascontiguousarray(P), 1, 400, 9, 5, counts)
+    assert np.array_equal(counts, speedup.markov_chains(P, 400, n_chains=7, start=1, seed=9)[5:])
 
 
 def test_blockwise_kernels_bitwise(sync: None) -> None:

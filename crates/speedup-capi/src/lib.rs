@@ -356,6 +356,24 @@ pub unsafe extern "C" fn speedup_monte_carlo_pi(
     })
 }
 
+/// How many of the points `first .. first + n_points` of `speedup_monte_carlo_pi`'s stream (key
+/// `(seed, 0)`) fall inside the circle, into `*inside`. Counts of slices add up exactly to the
+/// whole run's, whose estimate is `(4.0 * inside) / n_points`.
+#[no_mangle]
+pub unsafe extern "C" fn speedup_monte_carlo_pi_inside(
+    first: u64,
+    n_points: u64,
+    seed: u64,
+    inside: *mut u64,
+) -> speedup_status {
+    const K: &str = "monte_carlo_pi_inside";
+    boundary(K, || {
+        let inside = scalar_out(K, "inside", inside)?;
+        put(inside, core::monte_carlo_pi_inside(first, n_points, seed)?);
+        Ok(())
+    })
+}
+
 /// Visit counts of `n_chains` Markov chains over the `k x k` row-stochastic matrix `p`, each
 /// `n_steps` long from state `start`; chain `c` uses the Philox stream with key `(seed, c)`.
 /// `counts` is `n_chains x k`; `counts_len == n_chains * k`.
@@ -365,6 +383,50 @@ pub unsafe extern "C" fn speedup_markov_chains(
     k: usize,
     start: usize,
     n_steps: u64,
+    n_chains: usize,
+    seed: u64,
+    counts: *mut u64,
+    counts_len: usize,
+) -> speedup_status {
+    unsafe { markov(p, k, start, n_steps, 0, n_chains, seed, counts, counts_len) }
+}
+
+/// Chains `first_chain .. first_chain + n_chains` of `speedup_markov_chains` (row `r` of
+/// `counts` is chain `first_chain + r`, on the stream with key `(seed, first_chain + r)`):
+/// splitting one run's chains into such slices gives its rows bit for bit.
+#[no_mangle]
+pub unsafe extern "C" fn speedup_markov_chains_from(
+    p: *const f64,
+    k: usize,
+    start: usize,
+    n_steps: u64,
+    first_chain: u64,
+    n_chains: usize,
+    seed: u64,
+    counts: *mut u64,
+    counts_len: usize,
+) -> speedup_status {
+    unsafe {
+        markov(
+            p,
+            k,
+            start,
+            n_steps,
+            first_chain,
+            n_chains,
+            seed,
+            counts,
+            counts_len,
+        )
+    }
+}
+
+unsafe fn markov(
+    p: *const f64,
+    k: usize,
+    start: usize,
+    n_steps: u64,
+    first_chain: u64,
     n_chains: usize,
     seed: u64,
     counts: *mut u64,
@@ -384,7 +446,7 @@ pub unsafe extern "C" fn speedup_markov_chains(
             n_chains,
             k,
         )?;
-        core::markov_chains(p, start, n_steps, seed, counts)?;
+        core::markov_chains_from(p, start, n_steps, seed, first_chain, counts)?;
         Ok(())
     })
 }

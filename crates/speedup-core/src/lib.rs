@@ -33,7 +33,9 @@ pub use mandelbrot::mandelbrot;
 pub use map::map_f64;
 pub use num_complex::Complex64;
 pub use primes::{is_prime, is_prime_many, sum_primes_below, sum_primes_below_many};
-pub use random::{markov_chains, markov_path, monte_carlo_pi};
+pub use random::{
+    markov_chains, markov_chains_from, markov_path, monte_carlo_pi, monte_carlo_pi_inside,
+};
 pub use stats::{mean, std, sum};
 pub use stencil::{laplacian, second_derivative};
 

@@ -81,35 +81,67 @@ pub fn monte_carlo_pi(n_points: u64, seed: u64) -> Result<f64> {
     if n_points == 0 {
         return Err(Error::invalid(K, "n_points", "must be >= 1, got 0"));
     }
-    let token = Token::new(K);
+    let inside = count_inside_slice(K, 0, n_points, seed)?;
+    Ok((4.0 * inside as f64) / n_points as f64)
+}
+
+/// Largest point index + 1 the stream can address (point `i` takes word `2i + 1`).
+pub const PI_MAX_POINTS: u64 = 1 << 63;
+
+/// How many of the points `first .. first + n_points` of [`monte_carlo_pi`]'s stream (key
+/// `(seed, 0)`) fall inside the circle. Slices of any size add up exactly (integers) to the
+/// count of the whole run, so a distributed caller (e.g. `speedup.dask`) splits one run into
+/// tasks and gets the local answer bit for bit: `(4.0 * sum of counts) / n_points`.
+/// Errors when `first + n_points` exceeds [`PI_MAX_POINTS`]; an empty slice counts 0.
+pub fn monte_carlo_pi_inside(first: u64, n_points: u64, seed: u64) -> Result<u64> {
+    count_inside_slice("monte_carlo_pi_inside", first, n_points, seed)
+}
+
+fn count_inside_slice(kernel: &'static str, first: u64, n_points: u64, seed: u64) -> Result<u64> {
+    match first.checked_add(n_points) {
+        Some(end) if end <= PI_MAX_POINTS => {}
+        _ => {
+            return Err(Error::invalid(
+                kernel,
+                "first",
+                format!("+ n_points must be at most 2^63 (the stream's length in points), got {first} + {n_points}"),
+            ))
+        }
+    }
+    let token = Token::new(kernel);
     let g = Philox4x64::new(seed, 0);
     let work = usize::try_from(n_points).unwrap_or(usize::MAX);
     let inside = if n_points >= PI_PARALLEL_CUTOFF
         && threads::parallel_worthwhile(work, PI_PARALLEL_CUTOFF as usize)
     {
+        // Tasks cover fixed point ranges of the whole stream, so they start on block boundaries.
         let tasks = n_points.div_ceil(PI_TASK);
         threads::run(|| {
             (0..tasks)
                 .into_par_iter()
                 .map(|t| {
                     token.check()?;
-                    let first = t * PI_TASK;
-                    Ok(count_inside(&g, first, PI_TASK.min(n_points - first)))
+                    let start = t * PI_TASK;
+                    Ok(count_inside(
+                        &g,
+                        first + start,
+                        PI_TASK.min(n_points - start),
+                    ))
                 })
                 .try_reduce(|| 0u64, |a, b| Ok(a + b))
         })?
     } else {
         let mut inside = 0u64;
-        let mut first = 0u64;
-        while first < n_points {
+        let mut done = 0u64;
+        while done < n_points {
             token.check()?;
-            let n = PI_CHECK.min(n_points - first);
-            inside += count_inside(&g, first, n);
-            first += n;
+            let n = PI_CHECK.min(n_points - done);
+            inside += count_inside(&g, first + done, n);
+            done += n;
         }
         inside
     };
-    Ok((4.0 * inside as f64) / n_points as f64)
+    Ok(inside)
 }
 
 /// The validated transition matrix as a table of cumulative row sums.
@@ -253,6 +285,22 @@ pub fn markov_chains(
     start: usize,
     n_steps: u64,
     seed: u64,
+    counts: ArrayViewMut2<u64>,
+) -> Result<()> {
+    markov_chains_from(p, start, n_steps, seed, 0, counts)
+}
+
+/// Chains `first_chain .. first_chain + n_chains` of [`markov_chains`] (chain `c` on the stream
+/// with key `(seed, c)`), row `r` of `counts` holding chain `first_chain + r`. Splitting the
+/// chains of one run into such slices gives the rows of the whole run bit for bit (what
+/// `speedup.dask` does). Same validation as `markov_chains`, plus: the chain numbers must fit
+/// in u64.
+pub fn markov_chains_from(
+    p: ArrayView2<f64>,
+    start: usize,
+    n_steps: u64,
+    seed: u64,
+    first_chain: u64,
     mut counts: ArrayViewMut2<u64>,
 ) -> Result<()> {
     const K: &str = "markov_chains";
@@ -260,13 +308,20 @@ pub fn markov_chains(
     let k = table.k;
     let n_chains = counts.nrows();
     check_shape(K, "counts", (n_chains, k), counts.dim())?;
+    if first_chain.checked_add(n_chains as u64).is_none() {
+        return Err(Error::invalid(
+            K,
+            "first_chain",
+            format!("+ n_chains must fit in u64, got {first_chain} + {n_chains}"),
+        ));
+    }
     if n_chains == 0 {
         return Ok(());
     }
     let token = Token::new(K);
     let mut local = vec![0u64; n_chains * k];
     let chain = |c: usize, row: &mut [u64]| -> Result<()> {
-        let g = Philox4x64::new(seed, c as u64);
+        let g = Philox4x64::new(seed, first_chain + c as u64);
         table.run_chain(&g, start, n_steps, &token, |_, s| row[s] += 1)
     };
     let work = (n_chains as u64).saturating_mul(n_steps);

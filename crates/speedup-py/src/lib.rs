@@ -147,6 +147,26 @@ fn monte_carlo_pi(py: Python<'_>, n_points: u64, seed: u64) -> PyResult<f64> {
 }
 
 #[pyfunction]
+fn monte_carlo_pi_inside(py: Python<'_>, first: u64, n_points: u64, seed: u64) -> PyResult<u64> {
+    ok(py.detach(|| core::monte_carlo_pi_inside(first, n_points, seed)))
+}
+
+#[pyfunction]
+fn markov_chains_from(
+    py: Python<'_>,
+    p: PyReadonlyArray2<'_, f64>,
+    start: usize,
+    n_steps: u64,
+    seed: u64,
+    first_chain: u64,
+    mut counts: PyReadwriteArray2<'_, u64>,
+) -> PyResult<()> {
+    let p = p.as_array();
+    let counts = counts.as_array_mut();
+    ok(py.detach(|| core::markov_chains_from(p, start, n_steps, seed, first_chain, counts)))
+}
+
+#[pyfunction]
 fn markov_chains(
     py: Python<'_>,
     p: PyReadonlyArray2<'_, f64>,
@@ -239,6 +259,8 @@ fn _speedup(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(sum_primes_below_many, m)?)?;
     m.add_function(wrap_pyfunction!(monte_carlo_pi, m)?)?;
     m.add_function(wrap_pyfunction!(markov_chains, m)?)?;
+    m.add_function(wrap_pyfunction!(monte_carlo_pi_inside, m)?)?;
+    m.add_function(wrap_pyfunction!(markov_chains_from, m)?)?;
     m.add_function(wrap_pyfunction!(closest_pair, m)?)?;
     m.add_function(wrap_pyfunction!(mandelbrot, m)?)?;
     m.add_function(wrap_pyfunction!(map_f64, m)?)?;

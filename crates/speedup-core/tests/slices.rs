@@ -1,0 +1,51 @@
+//! The slice kernels that let one run be split into tasks (speedup.dask): any split gives the
+//! whole run's answer bit for bit.
+
+use ndarray::{s, Array2};
+use speedup_core::test_support::at_thread_counts;
+use speedup_core::{markov_chains, markov_chains_from, monte_carlo_pi, monte_carlo_pi_inside};
+
+#[test]
+fn pi_slices_add_up_to_the_whole_run() {
+    let n = 1_000_003u64;
+    let whole = monte_carlo_pi(n, 17).unwrap();
+    for cuts in [
+        vec![0, n],
+        vec![0, 1, n],
+        vec![0, 3, 262_144, 500_001, 999_999, n],
+    ] {
+        let got = at_thread_counts(&[1, 2, 3], || {
+            let inside: u64 = cuts
+                .windows(2)
+                .map(|w| monte_carlo_pi_inside(w[0], w[1] - w[0], 17).unwrap())
+                .sum();
+            (4.0 * inside as f64) / n as f64
+        });
+        assert!(
+            got.iter().all(|g| g.to_bits() == whole.to_bits()),
+            "{cuts:?}: {got:?} vs {whole}"
+        );
+    }
+    assert_eq!(monte_carlo_pi_inside(5, 0, 1).unwrap(), 0);
+    let e = monte_carlo_pi_inside(1 << 63, 1, 0).unwrap_err();
+    assert!(e.to_string().contains("first"), "{e}");
+    assert!(monte_carlo_pi_inside(u64::MAX, 2, 0).is_err());
+    assert!(monte_carlo_pi_inside((1 << 63) - 1, 1, 0).is_ok());
+}
+
+#[test]
+fn markov_chain_slices_are_the_rows_of_the_whole_run() {
+    let p =
+        Array2::from_shape_vec((3, 3), vec![0.5, 0.5, 0.0, 0.1, 0.0, 0.9, 0.3, 0.3, 0.4]).unwrap();
+    let mut whole = Array2::zeros((10, 3));
+    markov_chains(p.view(), 1, 5000, 99, whole.view_mut()).unwrap();
+    for (a, b) in [(0, 10), (0, 4), (4, 10), (7, 8), (3, 3)] {
+        let mut part = Array2::zeros((b - a, 3));
+        markov_chains_from(p.view(), 1, 5000, 99, a as u64, part.view_mut()).unwrap();
+        assert_eq!(part, whole.slice(s![a..b, ..]));
+    }
+    let mut one = Array2::zeros((2, 3));
+    let e = markov_chains_from(p.view(), 1, 10, 99, u64::MAX, one.view_mut()).unwrap_err();
+    assert!(e.to_string().contains("first_chain"), "{e}");
+    assert_eq!(one, Array2::<u64>::zeros((2, 3)));
+}
