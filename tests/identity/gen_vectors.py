@@ -27,7 +27,8 @@ Outputs (written by every runner as OUT/<door>/t<threads>/<id>.bin, same convent
     closest_pair u64 i, u64 j (0-based), f64 d; mandelbrot i32[n, m].
     A kernel that reports an error writes <id>.err instead (its contents are not compared).
 Legacy doors have no monte_carlo_pi / markov_chains and skip the cases whose id ends in "_big"
-(their closest pair is the O(n^2) brute force, their is_prime trial division).
+(their closest pair is the O(n^2) brute force, their is_prime trial division); the Fortran
+doors skip is_prime / sum_primes_below cases holding a value >= 2**63 (integer(c_int64_t)).
 """
 
 from __future__ import annotations
@@ -129,6 +130,10 @@ def main(out: Path) -> None:
     case("isprime_random", "is_prime", v.astype("<u8"), n=v.size, m=1)
     v = rng.integers(0, 2**63, 20_000, dtype=np.uint64) * 2 + 1
     case("isprime_random_big", "is_prime", v.astype("<u8"), n=v.size, m=1)
+    # below 2**63: the Fortran door's integer(c_int64_t) domain (it skips cases beyond it)
+    v = np.concatenate([[v for v in special if v < 2**63],
+                        rng.integers(0, 2**62, 5_000, dtype=np.uint64) * 2 + 1]).astype("<u8")
+    case("isprime_u63_big", "is_prime", v, n=v.size, m=1)
     v = np.arange(0, 100_000, dtype="<u8")
     case("isprime_small", "is_prime", v, n=v.size, m=1)
     case("spb_empty", "sum_primes_below", np.zeros(0, "<u8"), n=0, m=1)
