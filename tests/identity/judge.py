@@ -60,22 +60,22 @@ def shape_of(kernel: str, n: int, m: int, b: int):
 
 def first_diff(kernel: str, ref: bytes, got: bytes, shape) -> str:
     if kernel == "closest_pair":
-        r = (*np.frombuffer(ref[:16], "<u8"), np.frombuffer(ref[16:], "<f8")[0])
-        g = (*np.frombuffer(got[:16], "<u8"), np.frombuffer(got[16:], "<f8")[0])
-        for name, a, b in zip(("i", "j", "d"), r, g):
-            if np.asarray(a).tobytes() != np.asarray(b).tobytes():
-                return f"{name}: expected {a!r}, got {b!r}" + (
-                    f" ({np.asarray(a).view('<u8')!r:} vs {np.asarray(b).view('<u8')!r})" if name == "d" else "")
+        for name, lo in (("i", 0), ("j", 8), ("d", 16)):
+            ra, ga = ref[lo:lo + 8], got[lo:lo + 8]
+            if ra != ga:
+                dt = "<f8" if name == "d" else "<u8"
+                rv, gv = np.frombuffer(ra, dt)[0].item(), np.frombuffer(ga, dt)[0].item()
+                return f"{name}: expected {rv!r} (0x{ra[::-1].hex()}), got {gv!r} (0x{ga[::-1].hex()})"
     dt = DTYPE.get(kernel, "<f8")
     a, b = np.frombuffer(ref, dt), np.frombuffer(got, dt)
     if a.size != b.size:
         return f"length: expected {a.size} elements, got {b.size}"
     k = int(np.flatnonzero(a.view(f"u{a.itemsize}") != b.view(f"u{b.itemsize}"))[0])
-    where = f"[{k}]" if shape is None else str(list(np.unravel_index(k, shape)))
+    where = f"[{k}]" if shape is None else str([int(i) for i in np.unravel_index(k, shape)])
     if dt == "<f8":
-        return (f"element {where}: expected {a[k]!r} (0x{int(a.view('<u8')[k]):016x}), "
-                f"got {b[k]!r} (0x{int(b.view('<u8')[k]):016x})")
-    return f"element {where}: expected {a[k]!r}, got {b[k]!r}"
+        return (f"element {where}: expected {float(a[k])!r} (0x{int(a.view('<u8')[k]):016x}), "
+                f"got {float(b[k])!r} (0x{int(b.view('<u8')[k]):016x})")
+    return f"element {where}: expected {int(a[k])}, got {int(b[k])}"
 
 
 def within_bound(kernel: str, x: np.ndarray, ref: float, got: float) -> tuple[bool, str]:
