@@ -7,7 +7,7 @@
 #   3. runs every runner into target/identity/out/<door>/t<threads>/;
 #   4. judge.py prints the matrix and ends with `identity: N passed, 0 failed`.
 # Incremental: cargo rebuilds only what changed; the Python doors use .venv (scripts/python-setup.sh
-# is run when .venv lacks the package). IDENTITY_PYTHON picks the interpreter (default .venv's).
+# is run when .venv lacks the package or its extension is older than the crates). IDENTITY_PYTHON picks the interpreter (default .venv's).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
@@ -17,7 +17,9 @@ out=$work/out
 step() { printf '\n--> %s\n' "$*"; }
 
 py=${IDENTITY_PYTHON:-$root/.venv/bin/python}
-if ! "$py" -c 'import speedup, speedup._speedup, speedup.legacy' 2>/dev/null; then
+# The PyO3 door runs the installed extension: reinstall when it is missing or older than the crates.
+ext=$("$py" -c 'import speedup._speedup as m; print(m.__file__)' 2>/dev/null || true)
+if [ -z "$ext" ] || [ -n "$(find crates -newer "$ext" -name '*.rs' -print -quit)" ]; then
     step "Python environment (scripts/python-setup.sh)"
     scripts/python-setup.sh
 fi
