@@ -1,0 +1,203 @@
+#!/usr/bin/env python3
+"""Shared input vectors of the cross-language identity suite (tests/identity/README.md).
+
+Deterministic (fixed seeds, numpy only): running it twice writes the same bytes. Usage:
+    gen_vectors.py OUTDIR
+writes OUTDIR/manifest.txt and OUTDIR/<id>.bin.
+
+Format, chosen so that C and Fortran read it with a few lines (no .npy header parsing):
+  manifest.txt  one case per line, 8 blank-separated fields, all but the first two integers:
+                    id kernel n m a b r1 r2
+                r1, r2 are the bits of a float64 (or a uint64 seed) as a signed 64-bit decimal,
+                so every runner gets exactly the same double (no decimal parsing involved).
+  <id>.bin      the raw input array, little-endian, C order, no header:
+    sum, mean, std          f64[n]                  a = ddof (std)
+    second_derivative       f64[n]                  r1 = dx
+    laplacian               f64[n, m]               r1 = dx, r2 = dy
+    comb_forward/_backward  f64[n, m] (m columns)   a = tau, r1 = alpha
+    is_prime                u64[n]
+    sum_primes_below        u64[n] (queries)
+    monte_carlo_pi          (empty)                 n = n_points, r1 = seed
+    markov_chains           f64[m, m] (P)           n = n_steps, a = start, b = n_chains, r1 = seed
+    closest_pair            f64[n, 2]
+    mandelbrot              complex128[n, m]        a = max_iter
+Outputs (written by every runner as OUT/<door>/t<threads>/<id>.bin, same conventions):
+    sum/mean/std/monte_carlo_pi f64[1]; stencils and combs f64 of the result shape (C order);
+    is_prime u8[n] (0/1); sum_primes_below u64[n]; markov_chains u64[b, m];
+    closest_pair u64 i, u64 j (0-based), f64 d; mandelbrot i32[n, m].
+    A kernel that reports an error writes <id>.err instead (its contents are not compared).
+Legacy doors have no monte_carlo_pi / markov_chains and skip the cases whose id ends in "_big"
+(their closest pair is the O(n^2) brute force, their is_prime trial division); the Fortran
+doors skip is_prime / sum_primes_below cases holding a value >= 2**63 (integer(c_int64_t)).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+
+CASES: list = []
+
+
+def bits(v) -> int:
+    """The 64 bits of a float (or an unsigned seed) as a signed decimal integer."""
+    if isinstance(v, (float, np.floating)):
+        return int(np.array([v], "<f8").view("<i8")[0])
+    return int(np.array([int(v)], "<u8").view("<i8")[0])
+
+
+def case(cid, kernel, data, n=0, m=0, a=0, b=0, r1=0, r2=0):
+    CASES.append((cid, kernel, data, n, m, a, b, r1, r2))
+
+
+def f64(x):
+    return np.ascontiguousarray(np.asarray(x, dtype="<f8"))
+
+
+def main(out: Path) -> None:
+    rng = np.random.default_rng(20240611)
+    nan, inf = float("nan"), float("inf")
+
+    # --- reductions ------------------------------------------------------------------------
+    red = {
+        "n0": f64([]),
+        "n1": f64([3.25]),
+        "n2": f64([1.0, -0.1]),
+        "n3": f64([0.1, 0.2, 0.3]),
+        "normal1000": f64(rng.standard_normal(1000)),
+        "normal1e6": f64(rng.standard_normal(1_000_003) * 1e3 + 7.0),
+        # ill-conditioned: huge cancelling terms around small ones
+        "illcond": f64(np.concatenate([rng.standard_normal(100_000) * 1e16,
+                                       rng.standard_normal(100_000)])[rng.permutation(200_000)]),
+        "cancel": f64(np.tile([1e16, 1.0, -1e16, 1e-3], 50_001)),
+        "offset": f64(1e8 + rng.standard_normal(300_007)),
+        "magnitudes": f64(np.sign(rng.standard_normal(65_537)) * 10.0 ** rng.uniform(-300, 300, 65_537)),
+    }
+    for name, x in red.items():
+        case(f"sum_{name}", "sum", x, n=x.size, m=1)
+        case(f"mean_{name}", "mean", x, n=x.size, m=1)
+        case(f"std0_{name}", "std", x, n=x.size, m=1, a=0)
+        case(f"std1_{name}", "std", x, n=x.size, m=1, a=1)
+    x = f64(rng.standard_normal(200_000)); x[123_456] = nan
+    case("sum_nan", "sum", x, n=x.size, m=1)
+    x = f64(rng.standard_normal(200_000)); x[7] = inf
+    case("sum_inf", "sum", x, n=x.size, m=1)
+    x = f64(rng.standard_normal(200_000)); x[7] = inf; x[150_000] = -inf
+    case("sum_infminusinf", "sum", x, n=x.size, m=1)
+
+    # --- 1-D stencil -------------------------------------------------------------------------
+    for n in (0, 1, 2, 3, 4, 1000, 300_001):
+        f = f64(np.sin(np.linspace(0.0, 10.0, n)) + 0.01 * rng.standard_normal(n))
+        case(f"d2_n{n}", "second_derivative", f, n=n, m=1, r1=bits(1.0 / 3.0))
+    f = f64(rng.standard_normal(5000)); f[[10, 2000, 2001]] = [nan, inf, -inf]
+    case("d2_naninf", "second_derivative", f, n=f.size, m=1, r1=bits(0.001))
+    case("d2_dx0", "second_derivative", f64(np.ones(10)), n=10, m=1, r1=bits(0.0))
+
+    # --- 2-D stencil -------------------------------------------------------------------------
+    for r, c in ((0, 0), (2, 5), (5, 2), (3, 3), (3, 1000), (1000, 3), (4, 4), (701, 503)):
+        f = f64(rng.standard_normal((r, c)))
+        case(f"lap_{r}x{c}", "laplacian", f, n=r, m=c, r1=bits(0.1), r2=bits(1.0 / 7.0))
+    f = f64(rng.standard_normal((50, 60))); f[3, 4] = nan; f[20, 20] = inf; f[40, 41] = -inf
+    case("lap_naninf", "laplacian", f, n=50, m=60, r1=bits(0.25), r2=bits(3e-3))
+
+    # --- comb filters ------------------------------------------------------------------------
+    combs = [("n0", (0, 1), 1, 0.5), ("n1", (1, 1), 1, 0.5), ("n2", (2, 1), 1, -0.5),
+             ("n3", (3, 1), 2, 0.9), ("taubig", (5, 1), 9, 0.5), ("1d", (200_003, 1), 7, -0.9),
+             ("1d_tau1", (100_000, 1), 1, 0.999999), ("3x1000", (3, 1000), 1, 0.5),
+             ("1000x3", (1000, 3), 2, -0.75), ("wide", (20_000, 5), 3, 1.0000001),
+             ("tau0", (10, 1), 0, 0.5)]
+    for name, shape, tau, alpha in combs:
+        x = f64(rng.standard_normal(shape))
+        for k in ("comb_forward", "comb_backward"):
+            case(f"{k}_{name}", k, x, n=shape[0], m=shape[1], a=tau, r1=bits(alpha))
+    x = f64(rng.standard_normal((1000, 2))); x[5, 0] = nan; x[100, 1] = inf; x[101, 1] = -inf
+    for k in ("comb_forward", "comb_backward"):
+        case(f"{k}_naninf", k, x, n=1000, m=2, a=4, r1=bits(0.5))
+
+    # --- primes ------------------------------------------------------------------------------
+    u64max = 2**64 - 1
+    special = [0, 1, 2, 3, 4, 5, 9, 25, 561, 1105, 1729, 2047, 3215031751, 341550071728321,
+               3825123056546413051, 318665857834031151167461 % 2**64, 2**31 - 1, 2**61 - 1,
+               (2**32 - 5) ** 2, 4294967291 * 4294967279, 2**64 - 59, u64max, u64max - 1, 2**63,
+               18446744073709551557, 1000000007 * 1000000009]
+    case("isprime_empty", "is_prime", np.zeros(0, "<u8"), n=0, m=1)
+    small = [v for v in special if v < 2**40]
+    case("isprime_special", "is_prime", np.array(small, "<u8"), n=len(small), m=1)
+    case("isprime_special_big", "is_prime", np.array(special, "<u8"), n=len(special), m=1)
+    v = rng.integers(0, 2**39, 5_000, dtype=np.uint64) * 2 + 1
+    case("isprime_random", "is_prime", v.astype("<u8"), n=v.size, m=1)
+    v = rng.integers(0, 2**63, 20_000, dtype=np.uint64) * 2 + 1
+    case("isprime_random_big", "is_prime", v.astype("<u8"), n=v.size, m=1)
+    # below 2**63: the Fortran door's integer(c_int64_t) domain (it skips cases beyond it)
+    v = np.concatenate([[v for v in special if v < 2**63],
+                        rng.integers(0, 2**62, 5_000, dtype=np.uint64) * 2 + 1]).astype("<u8")
+    case("isprime_u63_big", "is_prime", v, n=v.size, m=1)
+    v = np.arange(0, 100_000, dtype="<u8")
+    case("isprime_small", "is_prime", v, n=v.size, m=1)
+    case("spb_empty", "sum_primes_below", np.zeros(0, "<u8"), n=0, m=1)
+    q = np.array([0, 1, 2, 3, 4, 5, 10, 100, 1000, 1_000_003, 3], "<u8")
+    case("spb_special", "sum_primes_below", q, n=q.size, m=1)
+    q = rng.integers(0, 300_000, 20).astype("<u8")
+    case("spb_random", "sum_primes_below", q, n=q.size, m=1)
+    q = rng.integers(0, 3_000_000, 5000).astype("<u8")
+    case("spb_random_big", "sum_primes_below", q, n=q.size, m=1)
+
+    # --- Monte Carlo -------------------------------------------------------------------------
+    for name, n, seed in (("n0", 0, 1), ("n1", 1, 0), ("n2", 2, 1), ("n3", 3, u64max),
+                          ("1e6", 1_000_000, 42), ("odd", 1_000_003, 2**63 + 7)):
+        case(f"mcpi_{name}", "monte_carlo_pi", np.zeros(0, "<f8"), n=n, r1=bits(seed))
+
+    # --- Markov chains -----------------------------------------------------------------------
+    p3 = [[0.5, 0.5, 0.0], [0.0, 0.0, 1.0], [0.25, 0.0, 0.75]]
+    p5 = rng.random((5, 5)); p5[rng.random((5, 5)) < 0.4] = 0.0; p5[:, 0] += 1e-3
+    p5 /= p5.sum(axis=1, keepdims=True)
+    absorbing = [[1.0, 0.0, 0.0, 0.0], [0.1, 0.0, 0.9, 0.0], [0.0, 0.0, 0.0, 1.0], [0.0, 0.0, 0.0, 1.0]]
+    markov = [("p3", p3, 1, 1000, 7, 5), ("p1", [[1.0]], 0, 10, 3, 1), ("steps0", p3, 2, 0, 4, 9),
+              ("chains0", p3, 0, 10, 0, 9), ("p5", p5, 4, 5000, 64, 2**64 - 2),
+              ("absorbing", absorbing, 0, 300, 16, 123), ("bad_start", p3, 3, 10, 2, 0),
+              ("bad_negative", [[1.5, -0.5], [0.5, 0.5]], 0, 10, 2, 0)]
+    for name, p, start, steps, chains, seed in markov:
+        p = f64(p)
+        case(f"markov_{name}", "markov_chains", p, n=steps, m=p.shape[0], a=start, b=chains,
+             r1=bits(seed))
+
+    # --- closest pair ------------------------------------------------------------------------
+    cp = {
+        "n0": np.zeros((0, 2)), "n1": [[0.5, 0.5]], "n2": [[0.0, 0.0], [3.0, 4.0]],
+        "n3": [[0.0, 0.0], [1.0, 0.0], [2.0, 0.0]],
+        "dups": np.repeat(rng.random((500, 2)), 3, axis=0)[rng.permutation(1500)],
+        "grid": np.stack(np.meshgrid(np.arange(40.0), np.arange(50.0)), -1).reshape(-1, 2)[::-1].copy(),
+        "random": rng.random((5000, 2)),
+        "random_big": rng.random((100_000, 2)),   # legacy doors skip it (brute force, O(n^2))
+        "samex": np.column_stack([np.zeros(2000), rng.permutation(2000).astype(float) * 0.5]),
+        "nan": [[0.0, 0.0], [nan, 1.0], [2.0, 2.0]],
+    }
+    for name, pts in cp.items():
+        pts = f64(pts).reshape(-1, 2)
+        case(f"closest_{name}", "closest_pair", pts, n=pts.shape[0], m=2)
+
+    # --- Mandelbrot --------------------------------------------------------------------------
+    def grid(r, c):
+        return (np.linspace(-2.2, 1.0, c)[None, :] + 1j * np.linspace(-1.3, 1.3, r)[:, None])
+    mb = [("3x1000", grid(3, 1000), 100), ("1000x3", grid(1000, 3), 100), ("300x400", grid(300, 400), 200),
+          ("n0", np.zeros((0, 1)), 10), ("iter0", grid(4, 5), 0),
+          ("special", np.array([[0, -2, 2, complex(nan, 0), complex(0, inf), complex(-inf, nan),
+                                  0.25, -0.75 + 0.1j, 4, 1e308 + 1e308j]]), 50),
+          ("negiter", grid(2, 2), -1)]
+    for name, c, it in mb:
+        c = np.ascontiguousarray(np.asarray(c, dtype="<c16"))
+        case(f"mandel_{name}", "mandelbrot", c, n=c.shape[0], m=c.shape[1], a=it)
+
+    out.mkdir(parents=True, exist_ok=True)
+    lines = []
+    for cid, kernel, data, n, m, a, b, r1, r2 in CASES:
+        (out / f"{cid}.bin").write_bytes(np.ascontiguousarray(data).tobytes())
+        lines.append(f"{cid} {kernel} {n} {m} {a} {b} {r1} {r2}\n")
+    (out / "manifest.txt").write_text("".join(lines))
+    print(f"gen_vectors: {len(CASES)} cases in {out}")
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]))

@@ -1,0 +1,163 @@
+#!/usr/bin/env python3
+"""The judge of the identity suite: compares the outputs of every door at every thread count
+with the reference (the Rust kernels called directly, 1 thread), prints a matrix kernel x door x
+thread count, and fails on any mismatch naming the case, door, thread count and first differing
+element.
+
+Rules (KERNELS.md): every output of every door of the Rust kernels (rust, c, fortran, py-pyo3,
+py-ctypes) must equal the reference bit for bit, errors included (an error must be an error
+everywhere). The legacy twins (legacy-c, legacy-fortran, legacy-py) must be bitwise too, except
+sum/mean/std, which are plain or OpenMP-reduced sums held to the accuracy rule instead:
+|legacy - ref| <= n*eps*sum|x| (sum), n*eps*sum|x|/n + eps*|ref| (mean), n*eps*ref (std, relative);
+NaN must match NaN and an infinity the same infinity.
+
+usage: judge.py VECDIR OUTDIR     (OUTDIR/<door>/t<threads>/<id>.{bin,err})
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from pathlib import Path
+
+import numpy as np
+
+DOORS = ["rust", "c", "fortran", "py-pyo3", "py-ctypes", "legacy-c", "legacy-fortran", "legacy-py"]
+THREADS = [1, 2, 3, 8]
+REF = ("rust", 1)
+EPS = np.finfo(np.float64).eps
+DTYPE = {"is_prime": "u1", "sum_primes_below": "<u8", "markov_chains": "<u8", "mandelbrot": "<i4"}
+REDUCTIONS = ("sum", "mean", "std")
+
+
+def applies(door: str, cid: str, kernel: str, vec: Path) -> bool:
+    if door.startswith("legacy") and (kernel in ("monte_carlo_pi", "markov_chains") or cid.endswith("_big")):
+        return False
+    if door.endswith("fortran") and kernel in ("is_prime", "sum_primes_below"):
+        # integer(c_int64_t) arguments: the Fortran doors cannot pass values >= 2**63
+        return not np.any(np.frombuffer((vec / f"{cid}.bin").read_bytes(), "<u8") >= 2**63)
+    return True
+
+
+def load(out: Path, door: str, t: int, cid: str):
+    d = out / door / f"t{t}"
+    if (d / f"{cid}.bin").exists():
+        return (d / f"{cid}.bin").read_bytes()
+    if (d / f"{cid}.err").exists():
+        return "error"
+    return None
+
+
+def shape_of(kernel: str, n: int, m: int, b: int):
+    if kernel == "laplacian":
+        return (max(n - 2, 0), max(m - 2, 0))
+    if kernel in ("comb_forward", "comb_backward", "mandelbrot"):
+        return (n, m)
+    if kernel == "markov_chains":
+        return (b, m)
+    return None
+
+
+def first_diff(kernel: str, ref: bytes, got: bytes, shape) -> str:
+    if kernel == "closest_pair":
+        for name, lo in (("i", 0), ("j", 8), ("d", 16)):
+            ra, ga = ref[lo:lo + 8], got[lo:lo + 8]
+            if ra != ga:
+                dt = "<f8" if name == "d" else "<u8"
+                rv, gv = np.frombuffer(ra, dt)[0].item(), np.frombuffer(ga, dt)[0].item()
+                return f"{name}: expected {rv!r} (0x{ra[::-1].hex()}), got {gv!r} (0x{ga[::-1].hex()})"
+    dt = DTYPE.get(kernel, "<f8")
+    a, b = np.frombuffer(ref, dt), np.frombuffer(got, dt)
+    if a.size != b.size:
+        return f"length: expected {a.size} elements, got {b.size}"
+    k = int(np.flatnonzero(a.view(f"u{a.itemsize}") != b.view(f"u{b.itemsize}"))[0])
+    where = f"[{k}]" if shape is None else str([int(i) for i in np.unravel_index(k, shape)])
+    if dt == "<f8":
+        return (f"element {where}: expected {float(a[k])!r} (0x{int(a.view('<u8')[k]):016x}), "
+                f"got {float(b[k])!r} (0x{int(b.view('<u8')[k]):016x})")
+    return f"element {where}: expected {int(a[k])}, got {int(b[k])}"
+
+
+def within_bound(kernel: str, x: np.ndarray, ref: float, got: float) -> tuple[bool, str]:
+    if math.isnan(ref) or math.isnan(got) or math.isinf(ref) or math.isinf(got):
+        ok = (math.isnan(ref) and math.isnan(got)) or ref == got
+        return ok, f"expected {ref!r}, got {got!r}"
+    n = x.size
+    with np.errstate(over="ignore"):
+        s = float(np.sum(np.abs(x)))
+    bound = {"sum": n * EPS * s, "mean": n * EPS * s / max(n, 1) + EPS * abs(ref), "std": n * EPS * ref}[kernel]
+    return abs(got - ref) <= bound, f"expected {ref!r} +- {bound:.3g}, got {got!r} (off by {abs(got - ref):.3g})"
+
+
+def main() -> int:
+    vec, out = Path(sys.argv[1]), Path(sys.argv[2])
+    cases = [line.split() for line in (vec / "manifest.txt").read_text().splitlines() if line.strip()]
+    doors = [d for d in DOORS if (out / d).is_dir()]
+    missing_doors = [d for d in DOORS if d not in doors]
+    # matrix[kernel][door][t] = [passed, failed, bounded]
+    kernels = list(dict.fromkeys(c[1] for c in cases))
+    matrix = {k: {d: {t: [0, 0, 0] for t in THREADS} for d in doors} for k in kernels}
+    failures: list[str] = []
+    passed = 0
+    for cid, kernel, *ints in cases:
+        n, m, a, b, r1, r2 = map(int, ints)
+        ref = load(out, *REF, cid)
+        if ref is None:
+            failures.append(f"{cid}: the reference ({REF[0]}, {REF[1]} thread) wrote nothing")
+            continue
+        for door in doors:
+            if not applies(door, cid, kernel, vec):
+                continue
+            for t in THREADS:
+                if (door, t) == REF:
+                    continue
+                got = load(out, door, t, cid)
+                cell = matrix[kernel][door][t]
+                why = None
+                bounded = door.startswith("legacy") and kernel in REDUCTIONS
+                if got is None:
+                    why = "no output"
+                elif ref == "error" or got == "error":
+                    if ref != got:
+                        why = f"expected {'an error' if ref == 'error' else 'a result'}, got {'an error' if got == 'error' else 'a result'}"
+                elif bounded:
+                    x = np.frombuffer((vec / f"{cid}.bin").read_bytes(), "<f8")
+                    rv, gv = np.frombuffer(ref, "<f8")[0], np.frombuffer(got, "<f8")[0]
+                    ok, msg = within_bound(kernel, x, float(rv), float(gv))
+                    if not ok:
+                        why = msg
+                elif ref != got:
+                    why = first_diff(kernel, ref, got, shape_of(kernel, n, m, b))
+                if why:
+                    cell[1] += 1
+                    failures.append(f"MISMATCH {kernel} case {cid}, door {door}, {t} thread(s): {why}")
+                else:
+                    cell[0 if not bounded or got == "error" else 2] += 1
+                    passed += 1
+
+    col = 14
+    print("identity matrix: per door the thread counts 1 2 3 8; '=' bitwise equal to the reference "
+          f"({REF[0]}, {REF[1]} thread) on every case, '~' within the accuracy bound, 'X' a mismatch, '-' not applicable")
+    print(f"{'kernel':<18}" + "".join(f"{d:>{col + 1}}" for d in doors) + f"{'comparisons':>13}")
+    for k in kernels:
+        row, total = f"{k:<18}", 0
+        for d in doors:
+            s = ""
+            for t in THREADS:
+                p, f, bd = matrix[k][d][t]
+                total += p + f
+                s += "X" if f else "~" if bd else "=" if p else ("=" if (d, t) == REF else "-")
+            row += f"{' '.join(s):>{col + 1}}"
+        print(row + f"{total:>13}")
+    if missing_doors:
+        print(f"judge: doors without outputs (not run): {', '.join(missing_doors)}")
+    for line in failures[:20]:
+        print(line)
+    if len(failures) > 20:
+        print(f"... and {len(failures) - 20} more mismatches")
+    print(f"identity: {passed} passed, {len(failures)} failed")
+    return 1 if failures or missing_doors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

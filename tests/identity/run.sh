@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# The cross-language identity suite (docs/identity.md): the same inputs through every door
+# (Rust, C, Fortran, Python over PyO3 and over ctypes, and the legacy routines through C,
+# Fortran and Python) at 1, 2, 3 and 8 threads, judged bit for bit.
+#   1. gen_vectors.py writes the shared inputs into target/identity/vectors (deterministic);
+#   2. builds the C and Fortran runners against target/release/libspeedup.so (-ffp-contract=off);
+#   3. runs every runner into target/identity/out/<door>/t<threads>/;
+#   4. judge.py prints the matrix and ends with `identity: N passed, 0 failed`.
+# Incremental: cargo rebuilds only what changed; the Python doors use .venv (scripts/python-setup.sh
+# is run when .venv lacks the package or its extension is older than the crates). IDENTITY_PYTHON picks the interpreter (default .venv's).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root=$PWD
+work=$root/target/identity
+vec=$work/vectors
+out=$work/out
+step() { printf '\n--> %s\n' "$*"; }
+
+py=${IDENTITY_PYTHON:-$root/.venv/bin/python}
+# The PyO3 door runs the installed extension: reinstall when it is missing or older than the crates.
+ext=$("$py" -c 'import speedup._speedup as m; print(m.__file__)' 2>/dev/null || true)
+if [ -z "$ext" ] || [ -n "$(find crates -newer "$ext" -name '*.rs' -print -quit)" ]; then
+    step "Python environment (scripts/python-setup.sh)"
+    scripts/python-setup.sh
+fi
+
+step "shared vectors"
+rm -rf "$vec" "$out"
+"$py" tests/identity/gen_vectors.py "$vec"
+
+step "build: libspeedup.so, the C and Fortran runners"
+cargo build --release -p speedup-capi --quiet
+mkdir -p "$work/bin" "$work/mod" "$out"
+cflags=(-O2 -ffp-contract=off -fno-fast-math)
+gcc -std=c11 -Wall -Wextra -Werror "${cflags[@]}" -Iinclude tests/identity/run_c.c \
+    -Ltarget/release -lspeedup -Wl,-rpath,"$root/target/release" -o "$work/bin/run_c"
+gfortran -std=f2018 -Wall "${cflags[@]}" -J "$work/mod" fortran_src/speedup.f90 tests/identity/run_fortran.f90 \
+    -Ltarget/release -lspeedup -Wl,-rpath,"$root/target/release" -o "$work/bin/run_fortran"
+
+step "runners"
+SPEEDUP_IDENTITY_VECTORS=$vec SPEEDUP_IDENTITY_OUT=$out/rust \
+    cargo test -p speedup-core --test identity_runner --quiet -- --nocapture 2>&1 | grep -E 'run_rust|FAILED|panicked' 
+"$work/bin/run_c" "$vec" "$out/c"
+"$work/bin/run_c" "$vec" "$out/legacy-c" legacy
+"$work/bin/run_fortran" "$vec" "$out/fortran"
+"$work/bin/run_fortran" "$vec" "$out/legacy-fortran" legacy
+# The Python doors load the library built above, whatever the installed wheel ships.
+SPEEDUP_BACKEND=pyo3 "$py" tests/identity/run_python.py "$vec" "$out/py-pyo3"
+SPEEDUP_BACKEND=ctypes SPEEDUP_LIBRARY=$root/target/release/libspeedup.so "$py" tests/identity/run_python.py "$vec" "$out/py-ctypes"
+SPEEDUP_BACKEND=ctypes SPEEDUP_LIBRARY=$root/target/release/libspeedup.so "$py" tests/identity/run_python.py "$vec" "$out/legacy-py" legacy
+
+step "judge"
+"$py" tests/identity/judge.py "$vec" "$out"

@@ -1,0 +1,220 @@
+!> Identity runner, Fortran door: every case of VECDIR/manifest.txt through `use speedup` at 1,
+!> 2, 3 and 8 threads; outputs in OUTDIR/t<threads>/<id>.bin (format: gen_vectors.py).
+!> The files hold C-order arrays: an n x m C array is read as buf(m, n) and the grid the caller
+!> means is f = transpose(buf), f(n, m) (f(i, j) is C's f[i-1][j-1]); results go back the same
+!> way (written as transpose(out)), so the files compare byte for byte with the C door's.
+!> usage: run_fortran VECDIR OUTDIR [legacy]
+program run_fortran
+    use, intrinsic :: iso_c_binding
+    use speedup
+    implicit none
+    character(len=4096) :: vec, outroot, mode, outdir
+    character(len=256) :: id, kernel
+    integer(c_int64_t) :: n8, m8, a8, b8, r1, r2
+    integer :: ti, u, ios, ran, n, m, a, b
+    integer, parameter :: threads(4) = [1, 2, 3, 8]
+    logical :: legacy
+
+    call get_command_argument(1, vec)
+    call get_command_argument(2, outroot)
+    call get_command_argument(3, mode)
+    legacy = trim(mode) == 'legacy'
+    ran = 0
+    do ti = 1, 4
+        call speedup_set_num_threads(threads(ti))
+        if (speedup_get_num_threads() /= threads(ti)) error stop 'run_fortran: cannot set threads'
+        write (outdir, '(a, "/t", i0)') trim(outroot), threads(ti)
+        call execute_command_line('mkdir -p '//trim(outdir))
+        open (newunit=u, file=trim(vec)//'/manifest.txt', status='old', action='read')
+        do
+            read (u, *, iostat=ios) id, kernel, n8, m8, a8, b8, r1, r2
+            if (ios /= 0) exit
+            n = int(n8); m = int(m8); a = int(a8); b = int(b8)
+            if (legacy) then
+                if (kernel == 'monte_carlo_pi' .or. kernel == 'markov_chains') cycle
+                if (len_trim(id) > 4) then
+                    if (id(len_trim(id) - 3:len_trim(id)) == '_big') cycle
+                end if
+            end if
+            if (run_case()) ran = ran + 1
+        end do
+        close (u)
+    end do
+    if (legacy) then
+        print '(a, i0, a)', 'run_fortran (legacy): ', ran, ' kernel calls'
+    else
+        print '(a, i0, a)', 'run_fortran: ', ran, ' kernel calls'
+    end if
+
+contains
+
+    function path(ext) result(p)
+        character(len=*), intent(in) :: ext
+        character(len=:), allocatable :: p
+        p = trim(outdir)//'/'//trim(id)//ext
+    end function path
+
+    subroutine read_f64(x)
+        real(c_double), intent(out) :: x(*)
+        integer :: v, sz
+        open (newunit=v, file=trim(vec)//'/'//trim(id)//'.bin', access='stream', form='unformatted', &
+            status='old', action='read')
+        inquire (unit=v, size=sz)
+        if (sz > 0) read (v) x(1:sz/8)
+        close (v)
+    end subroutine read_f64
+
+    subroutine read_i64(x)
+        integer(c_int64_t), intent(out) :: x(*)
+        integer :: v, sz
+        open (newunit=v, file=trim(vec)//'/'//trim(id)//'.bin', access='stream', form='unformatted', &
+            status='old', action='read')
+        inquire (unit=v, size=sz)
+        if (sz > 0) read (v) x(1:sz/8)
+        close (v)
+    end subroutine read_i64
+
+    subroutine read_c128(x)
+        complex(c_double_complex), intent(out) :: x(*)
+        integer :: v, sz
+        open (newunit=v, file=trim(vec)//'/'//trim(id)//'.bin', access='stream', form='unformatted', &
+            status='old', action='read')
+        inquire (unit=v, size=sz)
+        if (sz > 0) read (v) x(1:sz/16)
+        close (v)
+    end subroutine read_c128
+
+    !> Opens the output file: <id>.bin on success, <id>.err (with the message) otherwise.
+    logical function open_out(v, stat, msg)
+        integer, intent(out) :: v
+        integer, intent(in) :: stat
+        character(len=*), intent(in) :: msg
+        if (stat == 0) then
+            open (newunit=v, file=path('.bin'), access='stream', form='unformatted', status='replace')
+            open_out = .true.
+        else
+            open (newunit=v, file=path('.err'), status='replace')
+            write (v, '(i0, 1x, a)') stat, trim(msg)
+            close (v)
+            open_out = .false.
+        end if
+    end function open_out
+
+    logical function run_case() result(ran_it)
+        real(c_double), allocatable :: x(:), buf(:, :), f(:, :), o1(:), o2(:, :)
+        integer(c_int64_t), allocatable :: q(:), s(:), counts(:, :)
+        logical(c_bool), allocatable :: pr(:)
+        complex(c_double_complex), allocatable :: cb(:, :)
+        integer(c_int32_t), allocatable :: it(:, :)
+        real(c_double) :: d, dx, dy
+        integer :: stat, v, i, j
+        character(len=512) :: msg
+        ran_it = .true.
+        stat = 0
+        msg = ''
+        dx = transfer(r1, dx)
+        dy = transfer(r2, dy)
+        select case (trim(kernel))
+        case ('sum', 'mean', 'std')
+            allocate (x(n))
+            call read_f64(x)
+            if (trim(kernel) == 'sum') then
+                if (legacy) then; call speedup_legacy_sum(x, d, stat, msg)
+                else; call speedup_sum(x, d, stat, msg); end if
+            else if (trim(kernel) == 'mean') then
+                if (legacy) then; call speedup_legacy_mean(x, d, stat, msg)
+                else; call speedup_mean(x, d, stat, msg); end if
+            else
+                if (legacy) then; call speedup_legacy_std(x, a, d, stat, msg)
+                else; call speedup_std(x, a, d, stat, msg); end if
+            end if
+            if (open_out(v, stat, msg)) then; write (v) d; close (v); end if
+        case ('second_derivative')
+            allocate (x(n), o1(max(n - 2, 0)))
+            call read_f64(x)
+            if (legacy) then; call speedup_legacy_second_derivative(x, dx, o1, stat, msg)
+            else; call speedup_second_derivative(x, dx, o1, stat, msg); end if
+            if (open_out(v, stat, msg)) then; write (v) o1; close (v); end if
+        case ('laplacian')
+            allocate (buf(m, n), o2(max(n - 2, 0), max(m - 2, 0)))
+            call read_f64(buf)
+            f = transpose(buf)
+            if (legacy) then; call speedup_legacy_laplacian(f, dx, dy, o2, stat, msg)
+            else; call speedup_laplacian(f, dx, dy, o2, stat, msg); end if
+            if (open_out(v, stat, msg)) then; write (v) transpose(o2); close (v); end if
+        case ('comb_forward', 'comb_backward')
+            allocate (buf(m, n), o2(n, m))
+            call read_f64(buf)
+            f = transpose(buf)
+            if (m == 1) then   ! a 1-D signal x(n), the way a Fortran caller holds one
+                x = f(:, 1)
+                allocate (o1(n))
+                if (trim(kernel) == 'comb_forward') then
+                    if (legacy) then; call speedup_legacy_comb_forward(x, a, transfer(r1, d), o1, stat, msg)
+                    else; call speedup_comb_forward(x, a, transfer(r1, d), o1, stat, msg); end if
+                else
+                    if (legacy) then; call speedup_legacy_comb_backward(x, a, transfer(r1, d), o1, stat, msg)
+                    else; call speedup_comb_backward(x, a, transfer(r1, d), o1, stat, msg); end if
+                end if
+                o2(:, 1) = o1
+            else
+                if (trim(kernel) == 'comb_forward') then
+                    if (legacy) then; call speedup_legacy_comb_forward(f, a, transfer(r1, d), o2, stat, msg)
+                    else; call speedup_comb_forward(f, a, transfer(r1, d), o2, stat, msg); end if
+                else
+                    if (legacy) then; call speedup_legacy_comb_backward(f, a, transfer(r1, d), o2, stat, msg)
+                    else; call speedup_comb_backward(f, a, transfer(r1, d), o2, stat, msg); end if
+                end if
+            end if
+            if (open_out(v, stat, msg)) then; write (v) transpose(o2); close (v); end if
+        case ('is_prime', 'sum_primes_below')
+            allocate (q(n))
+            call read_i64(q)
+            if (any(q < 0)) then   ! >= 2**63: outside integer(c_int64_t), not for this door
+                ran_it = .false.
+                return
+            end if
+            if (trim(kernel) == 'is_prime') then
+                allocate (pr(n))
+                if (legacy) then; call speedup_legacy_is_prime(q, pr, stat, msg)
+                else; call speedup_is_prime(q, pr, stat, msg); end if
+                if (open_out(v, stat, msg)) then
+                    write (v) (int(merge(1, 0, logical(pr(i))), c_int8_t), i = 1, n)
+                    close (v)
+                end if
+            else
+                allocate (s(n))
+                if (legacy) then; call speedup_legacy_sum_primes_below(q, s, stat, msg)
+                else; call speedup_sum_primes_below(q, s, stat, msg); end if
+                if (open_out(v, stat, msg)) then; write (v) s; close (v); end if
+            end if
+        case ('monte_carlo_pi')
+            call speedup_monte_carlo_pi(n8, r1, d, stat, msg)
+            if (open_out(v, stat, msg)) then; write (v) d; close (v); end if
+        case ('markov_chains')
+            allocate (buf(m, m), counts(b, m))
+            call read_f64(buf)
+            f = transpose(buf)
+            call speedup_markov_chains(f, a + 1, n8, r1, counts, stat, msg)
+            if (open_out(v, stat, msg)) then; write (v) transpose(counts); close (v); end if
+        case ('closest_pair')
+            allocate (buf(2, n))
+            call read_f64(buf)
+            f = transpose(buf)   ! points(n, 2)
+            if (legacy) then; call speedup_legacy_closest_pair(f, i, j, d, stat, msg)
+            else; call speedup_closest_pair(f, i, j, d, stat, msg); end if
+            if (open_out(v, stat, msg)) then
+                write (v) int(i - 1, c_int64_t), int(j - 1, c_int64_t), d
+                close (v)
+            end if
+        case ('mandelbrot')
+            allocate (cb(m, n), it(n, m))
+            call read_c128(cb)
+            if (legacy) then; call speedup_legacy_mandelbrot(transpose(cb), int(a, c_int32_t), it, stat, msg)
+            else; call speedup_mandelbrot(transpose(cb), int(a, c_int32_t), it, stat, msg); end if
+            if (open_out(v, stat, msg)) then; write (v) transpose(it); close (v); end if
+        case default
+            error stop 'run_fortran: unknown kernel'
+        end select
+    end function run_case
+end program run_fortran
