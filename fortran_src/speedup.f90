@@ -38,7 +38,7 @@ module speedup
         c_speedup_laplacian, c_speedup_comb_forward, c_speedup_comb_backward, &
         c_speedup_is_prime, c_speedup_is_prime_many, c_speedup_sum_primes_below, &
         c_speedup_sum_primes_below_many, c_speedup_monte_carlo_pi, c_speedup_markov_chains, &
-        c_speedup_monte_carlo_pi_inside, c_speedup_markov_chains_from, &
+        c_speedup_monte_carlo_pi_inside, c_speedup_markov_chains_from, c_speedup_sum_nodes, &
         c_speedup_closest_pair, c_speedup_mandelbrot, c_speedup_map_f64, &
         c_speedup_set_num_threads, c_speedup_get_num_threads, c_speedup_request_interrupt, &
         c_speedup_version, c_speedup_last_error, c_speedup_status_message
@@ -319,6 +319,17 @@ module speedup
             integer(c_int64_t), value, intent(in) :: n_points, seed
             real(c_double), intent(out) :: out
         end function c_speedup_monte_carlo_pi
+
+        ! The pieces of speedup_sum for a part of a larger input (see speedup.h).
+        integer(c_int32_t) function c_speedup_sum_nodes(x, len, offset, n_total, bounds, acc, &
+            cap, count) bind(C, name='speedup_sum_nodes')
+            import :: c_double, c_size_t, c_int32_t
+            real(c_double), intent(in) :: x(*)
+            integer(c_size_t), value, intent(in) :: len, offset, n_total, cap
+            integer(c_size_t), intent(out) :: bounds(*)
+            real(c_double), intent(out) :: acc(*)
+            integer(c_size_t), intent(out) :: count
+        end function c_speedup_sum_nodes
 
         ! The slice behind speedup.dask: points first .. first + n_points - 1 (0-based) of the
         ! monte_carlo_pi stream; counts of slices add up to the whole run's.

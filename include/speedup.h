@@ -72,6 +72,18 @@ extern "C" {
 speedup_status speedup_sum(const double *x, size_t n, double *out);
 
 /*
+ The pieces of `speedup_sum` for a part of a larger input (for distributed callers): the
+ nodes of the summation tree of an input of `n_total` elements that lie inside the part
+ `x[0..len]` = elements `offset .. offset + len` and whose parent does not. Node `i` covers
+ elements `bounds[2i] .. bounds[2i+1]` and has the pair `(acc[2i], acc[2i+1])` = (sum,
+ carried error); `*count` nodes are written. `cap` is the room in `bounds` and `acc` in nodes
+ (128 always suffices). The part must start and end on a multiple of 1024 or the input's end.
+ How to join the pieces of all parts into the whole `speedup_sum`, bit for bit: see
+ `speedup_core::reduce::sum_nodes`.
+ */
+speedup_status speedup_sum_nodes(const double *x, size_t len, size_t offset, size_t n_total, size_t *bounds, double *acc, size_t cap, size_t *count);
+
+/*
  The mean `sum(x) / n` into `*out`. Errors when `n == 0`.
  */
 speedup_status speedup_mean(const double *x, size_t n, double *out);

@@ -138,6 +138,7 @@ class CBackend:
         self.__version__ = L.speedup_version().decode()
         sig = {
             "sum": [_p, c_size_t, _p],
+            "sum_nodes": [_p, c_size_t, c_size_t, c_size_t, _p, _p, c_size_t, POINTER(c_size_t)],
             "mean": [_p, c_size_t, _p],
             "std": [_p, c_size_t, c_size_t, _p],
             "second_derivative": [_p, c_size_t, c_double, _p, c_size_t],
@@ -188,6 +189,20 @@ class CBackend:
         r = c_double()
         self._call("sum", _addr(x), x.size, ctypes.byref(r))
         return r.value
+
+    def sum_nodes(self, x: np.ndarray, offset: int, n_total: int) -> List[Tuple[int, int, float, float]]:
+        cap = 128  # two nodes per tree level: always enough
+        bounds = np.zeros(2 * cap, dtype=np.uintp)
+        acc = np.zeros(2 * cap, dtype=np.float64)
+        count = c_size_t()
+        self._call(
+            "sum_nodes", _addr(x), x.size, offset, n_total, _addr(bounds), _addr(acc), cap,
+            ctypes.byref(count),
+        )
+        return [
+            (int(bounds[2 * i]), int(bounds[2 * i + 1]), float(acc[2 * i]), float(acc[2 * i + 1]))
+            for i in range(count.value)
+        ]
 
     def mean(self, x: np.ndarray) -> float:
         r = c_double()

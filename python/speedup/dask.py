@@ -23,13 +23,15 @@ whole NumPy array):
   With a library that lacks them (an old ``SPEEDUP_LIBRARY``), each runs as ONE task instead
   (``capabilities()`` says so; a ``RuntimeWarning`` when more were asked for). Nothing is
   emulated outside speedup.
-- ``sum``, ``mean``, ``std``: ``dask.array.reduction`` with ``speedup.sum`` per chunk and one
-  fixed aggregate, ``math.fsum`` of the chunk sums (correctly rounded, so the result does not
-  depend on the order or grouping Dask uses). Bitwise equal to the local call when the array is
-  one chunk. With several chunks it is NOT bitwise in general: the core's tree carries a
-  (sum, error) pair per subtree and returns ``sum + error``, and only the rounded value leaves a
-  chunk. The error is then at most ``sum_j err(chunk_j) + 0.5 ulp(result)``, which stays within
-  the contract's accuracy rule (never worse than ``numpy.sum``, measured against ``math.fsum``).
+- ``sum``, ``mean``, ``std``: bitwise equal to the local call when the array is one chunk, or
+  1-D with every chunk boundary on a multiple of 1024 (the core's leaf size): each chunk then
+  returns the nodes of the core's summation tree that it holds (``sum_nodes``: a sum and its
+  carried error each), and one task joins them along the same tree with the same TwoSum
+  operations. Otherwise (N-D chunking, unaligned chunks) it is ``dask.array.reduction`` with
+  ``speedup.sum`` per chunk and one fixed aggregate, ``math.fsum`` of the chunk sums (correctly
+  rounded, so the result does not depend on the order or grouping Dask uses) -- NOT bitwise,
+  because only each chunk's rounded ``sum + error`` leaves it. The error is then at most
+  ``sum_j err(chunk_j) + 0.5 ulp(result)``, which stays within the contract's accuracy rule (never worse than ``numpy.sum``, measured against ``math.fsum``).
   ``std`` is the contract's two-pass formula with the global mean; each pass as above.
 
 Threads: a Dask worker runs ``threads_per_worker`` tasks at once; each speedup call inside a
@@ -217,7 +219,54 @@ def _fsum_aggregate(x: Any, axis: Any = None, keepdims: bool = False) -> np.ndar
     return np.array(r, dtype=F64)
 
 
+# speedup_core::reduce::LEAF: the leaf size of the core's summation tree. A range of b leaves
+# splits after its first b // 2 leaves (tests/python/test_dask.py checks this against the core).
+_LEAF = 1024
+
+
+def _tree_aligned(a: da.Array) -> bool:
+    """True when the core can hand out the pieces of its summation tree per chunk: a 1-D array
+    whose chunk boundaries all fall on multiples of the leaf size."""
+    if a.ndim != 1 or a.numblocks[0] < 2 or _kernel("sum_nodes") is None:
+        return False
+    return all(int(b) % _LEAF == 0 for b in np.cumsum(a.chunks[0])[:-1])
+
+
+def _chunk_nodes(block: np.ndarray, offset: int, n_total: int) -> List[Any]:
+    # Blocks unpickled on a worker may sit at any byte offset: ask for an aligned C copy if so.
+    x = np.require(block, dtype=F64, requirements=["C_CONTIGUOUS", "ALIGNED"]).ravel()
+    return list(_kernel("sum_nodes")(x, offset, n_total))
+
+
+def _join(a: Tuple[float, float], b: Tuple[float, float]) -> Tuple[float, float]:
+    """The core's TwoSum join of two (sum, carried error) pairs, the same IEEE operations."""
+    t = a[0] + b[0]
+    z = t - a[0]
+    return (t, (a[1] + b[1]) + ((a[0] - (t - z)) + (b[0] - z)))
+
+
+def _rebuild(parts: Sequence[Sequence[Any]], n_total: int) -> np.ndarray:
+    """The whole sum from the tree nodes of every chunk, joined along the core's tree."""
+    nodes = {(lo, hi): (s, e) for part in parts for (lo, hi, s, e) in part}
+
+    def tree(lo: int, hi: int) -> Tuple[float, float]:
+        if (lo, hi) in nodes:
+            return nodes[(lo, hi)]
+        mid = lo + (-(-(hi - lo) // _LEAF) // 2) * _LEAF
+        return _join(tree(lo, mid), tree(mid, hi))
+
+    s, e = tree(0, n_total)
+    return np.array(s + e if math.isfinite(s) else s, dtype=F64)
+
+
 def _total(a: da.Array) -> da.Array:
+    if _tree_aligned(a):  # bitwise the local speedup.sum
+        n = int(a.shape[0])
+        offsets = np.concatenate([[0], np.cumsum(a.chunks[0])[:-1]]).astype(int).tolist()
+        blocks = a.to_delayed().ravel().tolist()
+        parts = [dask.delayed(_chunk_nodes, pure=True)(b, off, n) for b, off in zip(blocks, offsets)]
+        d = dask.delayed(_rebuild, pure=True)(parts, n)
+        return da.from_delayed(d, shape=(), dtype=F64, meta=np.empty((), dtype=F64))
     every = {i: max(1, a.numblocks[i]) for i in range(a.ndim)}  # one aggregate: a fixed tree
     return da.reduction(
         a, chunk=_sum_chunk, aggregate=_fsum_aggregate, axis=None, keepdims=False,
@@ -226,8 +275,9 @@ def _total(a: da.Array) -> da.Array:
 
 
 def sum(x: Any) -> da.Array:
-    """Sum of all elements (0-d Dask array). Bitwise ``speedup.sum`` for one chunk; otherwise
-    ``fsum`` of the per-chunk ``speedup.sum`` values, within the accuracy rule."""
+    """Sum of all elements (0-d Dask array). Bitwise ``speedup.sum`` for one chunk or a 1-D array
+    chunked on multiples of 1024; otherwise ``fsum`` of the per-chunk ``speedup.sum`` values,
+    within the accuracy rule."""
     a = _as_dask(x, F64)
     if a.size == 0:
         return da.from_array(np.array(0.0))

@@ -95,6 +95,55 @@ pub unsafe extern "C" fn speedup_sum(x: *const f64, n: usize, out: *mut f64) -> 
     })
 }
 
+/// The pieces of `speedup_sum` for a part of a larger input (for distributed callers): the
+/// nodes of the summation tree of an input of `n_total` elements that lie inside the part
+/// `x[0..len]` = elements `offset .. offset + len` and whose parent does not. Node `i` covers
+/// elements `bounds[2i] .. bounds[2i+1]` and has the pair `(acc[2i], acc[2i+1])` = (sum,
+/// carried error); `*count` nodes are written. `cap` is the room in `bounds` and `acc` in nodes
+/// (128 always suffices). The part must start and end on a multiple of 1024 or the input's end.
+/// How to join the pieces of all parts into the whole `speedup_sum`, bit for bit: see
+/// `speedup_core::reduce::sum_nodes`.
+#[no_mangle]
+pub unsafe extern "C" fn speedup_sum_nodes(
+    x: *const f64,
+    len: usize,
+    offset: usize,
+    n_total: usize,
+    bounds: *mut usize,
+    acc: *mut f64,
+    cap: usize,
+    count: *mut usize,
+) -> speedup_status {
+    const K: &str = "sum_nodes";
+    boundary(K, || {
+        let x_raw = Raw::new(K, "x", x, len).checked()?;
+        let room = product(K, "2 * cap", cap, 2)?;
+        let bounds_raw = Raw::new(K, "bounds", bounds.cast_const(), room).checked()?;
+        let acc_raw = Raw::new(K, "acc", acc.cast_const(), room).checked()?;
+        let count = scalar_out(K, "count", count)?;
+        let nodes = core::reduce::sum_nodes(unsafe { x_raw.input()? }, offset, n_total)?;
+        if nodes.len() > cap {
+            return Err(Failure::Length {
+                kernel: K,
+                message: format!(
+                    "cap must be at least {} (nodes of this part), got {cap}",
+                    nodes.len()
+                ),
+            });
+        }
+        let bounds = unsafe { bounds_raw.output(&[x_raw.span()])? };
+        let acc = unsafe { acc_raw.output(&[x_raw.span(), bounds_raw.span()])? };
+        for (i, nd) in nodes.iter().enumerate() {
+            bounds[2 * i] = nd.lo;
+            bounds[2 * i + 1] = nd.hi;
+            acc[2 * i] = nd.sum;
+            acc[2 * i + 1] = nd.err;
+        }
+        put(count, nodes.len());
+        Ok(())
+    })
+}
+
 /// The mean `sum(x) / n` into `*out`. Errors when `n == 0`.
 #[no_mangle]
 pub unsafe extern "C" fn speedup_mean(x: *const f64, n: usize, out: *mut f64) -> speedup_status {

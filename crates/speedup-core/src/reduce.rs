@@ -114,6 +114,87 @@ pub fn sum_map(x: &[f64], f: impl Fn(f64) -> f64 + Sync) -> f64 {
     }
 }
 
+/// One node of the fixed summation tree: elements `lo..hi` of the whole input and the node's
+/// running sum and carried rounding error (see the module doc).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TreeNode {
+    /// First element of the node (index into the whole input).
+    pub lo: usize,
+    /// One past its last element.
+    pub hi: usize,
+    /// The node's sum, before its error is added.
+    pub sum: f64,
+    /// The carried rounding error of the additions that made `sum`.
+    pub err: f64,
+}
+
+/// The most nodes [`sum_nodes`] can return (two per level of a tree over at most 2^64 elements).
+pub const MAX_SUM_NODES: usize = 128;
+
+/// The nodes of the summation tree of an input of `n_total` elements that lie inside the part
+/// `x = input[offset .. offset + x.len()]` and whose parent does not: the pieces a distributed
+/// caller (speedup.dask) needs to rebuild the whole sum bit for bit. It joins the pieces of all
+/// parts along the same tree (a range of `b` leaves splits after its first `b / 2` leaves):
+/// `join((s1, e1), (s2, e2)) = (t, (e1 + e2) + ((s1 - (t - z)) + (s2 - z)))` with `t = s1 + s2`,
+/// `z = t - s1`, and the result is `s + e` (or `s` when `s` is not finite).
+///
+/// The part must start and end on a leaf boundary (a multiple of [`LEAF`], or the input's end).
+pub fn sum_nodes(x: &[f64], offset: usize, n_total: usize) -> crate::Result<Vec<TreeNode>> {
+    const K: &str = "sum_nodes";
+    let end = offset
+        .checked_add(x.len())
+        .filter(|&e| e <= n_total)
+        .ok_or_else(|| {
+            crate::Error::invalid(
+                K,
+                "offset",
+                format!(
+                    "+ len(x) must be at most n_total ({n_total}), got {offset} + {}",
+                    x.len()
+                ),
+            )
+        })?;
+    for (arg, at) in [("offset", offset), ("offset + len(x)", end)] {
+        if at % LEAF != 0 && at != n_total {
+            return Err(crate::Error::invalid(
+                K,
+                if arg == "offset" { "offset" } else { "x" },
+                format!("part must start and end on a multiple of {LEAF} (or the input's end); {arg} = {at}"),
+            ));
+        }
+    }
+    let mut nodes = Vec::new();
+    if x.is_empty() {
+        return Ok(nodes);
+    }
+    fn walk(lo: usize, hi: usize, part: (usize, usize), x: &[f64], out: &mut Vec<TreeNode>) {
+        let (a, b) = part;
+        if hi <= a || b <= lo {
+            return;
+        }
+        if a <= lo && hi <= b {
+            let acc = if crate::threads::parallel_worthwhile(hi - lo, PARALLEL_CUTOFF) {
+                crate::threads::run(|| tree_parallel(&x[lo - a..hi - a], &|v| v))
+            } else {
+                tree_serial(&x[lo - a..hi - a], &|v| v)
+            };
+            out.push(TreeNode {
+                lo,
+                hi,
+                sum: acc.s,
+                err: acc.c,
+            });
+            return;
+        }
+        // The part's ends are leaf boundaries, so a straddled node is larger than a leaf.
+        let mid = lo + split_point(hi - lo);
+        walk(lo, mid, part, x, out);
+        walk(mid, hi, part, x, out);
+    }
+    walk(0, n_total, (offset, end), x, &mut nodes);
+    Ok(nodes)
+}
+
 /// The same sum, always on the calling thread (for callers that are already parallel).
 pub fn sum_map_serial(x: &[f64], f: impl Fn(f64) -> f64) -> f64 {
     tree_serial(x, &f).value()

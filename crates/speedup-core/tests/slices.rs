@@ -49,3 +49,66 @@ fn markov_chain_slices_are_the_rows_of_the_whole_run() {
     assert!(e.to_string().contains("first_chain"), "{e}");
     assert_eq!(one, Array2::<u64>::zeros((2, 3)));
 }
+
+/// Rebuilds the whole sum from the nodes of its parts, as the doc of `sum_nodes` says.
+fn rebuild(n: usize, nodes: &[speedup_core::reduce::TreeNode]) -> f64 {
+    fn join(a: (f64, f64), b: (f64, f64)) -> (f64, f64) {
+        let t = a.0 + b.0;
+        let z = t - a.0;
+        (t, (a.1 + b.1) + ((a.0 - (t - z)) + (b.0 - z)))
+    }
+    fn tree(lo: usize, hi: usize, nodes: &[speedup_core::reduce::TreeNode]) -> (f64, f64) {
+        if let Some(nd) = nodes.iter().find(|nd| nd.lo == lo && nd.hi == hi) {
+            return (nd.sum, nd.err);
+        }
+        let leaf = speedup_core::reduce::LEAF;
+        assert!(hi - lo > leaf, "no node covers {lo}..{hi}");
+        let mid = lo + (hi - lo).div_ceil(leaf) / 2 * leaf;
+        join(tree(lo, mid, nodes), tree(mid, hi, nodes))
+    }
+    let (s, e) = tree(0, n, nodes);
+    if s.is_finite() {
+        s + e
+    } else {
+        s
+    }
+}
+
+#[test]
+fn sum_nodes_of_aligned_parts_rebuild_the_sum_bit_for_bit() {
+    use speedup_core::reduce::{sum_nodes, LEAF, MAX_SUM_NODES};
+    let n = 1_000_003usize;
+    let x: Vec<f64> = (0..n)
+        .map(|i| {
+            ((i * 7919) % 1013) as f64 * 1e-3 - 0.5
+                + (i % 3) as f64 * 1e12 * if i % 2 == 0 { 1.0 } else { -1.0 }
+        })
+        .collect();
+    let whole = speedup_core::sum(&x);
+    for cuts in [
+        vec![0, n],
+        vec![0, LEAF, n],
+        vec![0, 300 * LEAF, 301 * LEAF, 900 * LEAF, n],
+        vec![0, 976 * LEAF, n],
+    ] {
+        let got = at_thread_counts(&[1, 2, 3], || {
+            let mut nodes = Vec::new();
+            for w in cuts.windows(2) {
+                let part = sum_nodes(&x[w[0]..w[1]], w[0], n).unwrap();
+                assert!(part.len() <= MAX_SUM_NODES);
+                nodes.extend(part);
+            }
+            rebuild(n, &nodes)
+        });
+        assert!(
+            got.iter().all(|g| g.to_bits() == whole.to_bits()),
+            "{cuts:?}: {got:?} vs {whole}"
+        );
+    }
+    // Misaligned parts are refused, naming the rule.
+    let e = sum_nodes(&x[10..LEAF], 10, n).unwrap_err();
+    assert!(e.to_string().contains("multiple of 1024"), "{e}");
+    assert!(sum_nodes(&x[..5], 0, n).is_err());
+    assert!(sum_nodes(&x[..5], n, n).is_err());
+    assert_eq!(sum_nodes(&[], 0, 0).unwrap(), vec![]);
+}

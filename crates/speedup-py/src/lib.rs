@@ -125,6 +125,22 @@ fn is_prime_many(
     ok(py.detach(|| core::is_prime_many(n, out)))
 }
 
+/// `[(lo, hi, sum, err), ...]`: the summation-tree nodes of a part of a larger input.
+#[pyfunction]
+fn sum_nodes(
+    py: Python<'_>,
+    x: PyReadonlyArray1<'_, f64>,
+    offset: usize,
+    n_total: usize,
+) -> PyResult<Vec<(usize, usize, f64, f64)>> {
+    let x = x.as_slice()?;
+    let nodes = ok(py.detach(|| core::reduce::sum_nodes(x, offset, n_total)))?;
+    Ok(nodes
+        .iter()
+        .map(|nd| (nd.lo, nd.hi, nd.sum, nd.err))
+        .collect())
+}
+
 #[pyfunction]
 fn sum_primes_below(py: Python<'_>, n: u64) -> PyResult<u64> {
     ok(py.detach(|| core::sum_primes_below(n)))
@@ -260,6 +276,7 @@ fn _speedup(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(monte_carlo_pi, m)?)?;
     m.add_function(wrap_pyfunction!(markov_chains, m)?)?;
     m.add_function(wrap_pyfunction!(monte_carlo_pi_inside, m)?)?;
+    m.add_function(wrap_pyfunction!(sum_nodes, m)?)?;
     m.add_function(wrap_pyfunction!(markov_chains_from, m)?)?;
     m.add_function(wrap_pyfunction!(closest_pair, m)?)?;
     m.add_function(wrap_pyfunction!(mandelbrot, m)?)?;
