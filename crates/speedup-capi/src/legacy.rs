@@ -3,12 +3,14 @@
 //! signature shape, the same checks, status codes and messages. The thread knob
 //! (`speedup_set_num_threads`) sets their OpenMP thread count on whichever thread calls.
 
-use speedup_core as core;
 use speedup_legacy as legacy;
 
-use crate::args::{expect_len, product, scalar_out, Raw};
+use crate::args::scalar_out;
 use crate::status::{boundary, speedup_status};
-use crate::{comb, put, view2, view2_mut};
+use crate::{
+    closest_pair_door, comb, laplacian_door, mandelbrot_door, many, put, reduction, scalar,
+    second_derivative_door,
+};
 
 /// Legacy plain left-to-right sum (Fortran) of `x[0..n]` into `*out`.
 #[no_mangle]
@@ -17,13 +19,7 @@ pub unsafe extern "C" fn speedup_legacy_sum(
     n: usize,
     out: *mut f64,
 ) -> speedup_status {
-    const K: &str = "sum";
-    boundary(K, || {
-        let x = unsafe { Raw::new(K, "x", x, n).input()? };
-        let out = scalar_out(K, "out", out)?;
-        put(out, legacy::sum(x));
-        Ok(())
-    })
+    unsafe { reduction("sum", x, n, out, |x| Ok(legacy::sum(x))) }
 }
 
 /// Legacy mean (Fortran, OpenMP reduction) into `*out`. Errors when `n == 0`.
@@ -33,13 +29,7 @@ pub unsafe extern "C" fn speedup_legacy_mean(
     n: usize,
     out: *mut f64,
 ) -> speedup_status {
-    const K: &str = "mean";
-    boundary(K, || {
-        let x = unsafe { Raw::new(K, "x", x, n).input()? };
-        let out = scalar_out(K, "out", out)?;
-        put(out, legacy::mean(x)?);
-        Ok(())
-    })
+    unsafe { reduction("mean", x, n, out, legacy::mean) }
 }
 
 /// Legacy two-pass standard deviation (Fortran, OpenMP reductions) into `*out`.
@@ -51,13 +41,7 @@ pub unsafe extern "C" fn speedup_legacy_std(
     ddof: usize,
     out: *mut f64,
 ) -> speedup_status {
-    const K: &str = "std";
-    boundary(K, || {
-        let x = unsafe { Raw::new(K, "x", x, n).input()? };
-        let out = scalar_out(K, "out", out)?;
-        put(out, legacy::std(x, ddof)?);
-        Ok(())
-    })
+    unsafe { reduction("std", x, n, out, |x| legacy::std(x, ddof)) }
 }
 
 /// Legacy second derivative (Fortran); same shapes and rules as `speedup_second_derivative`.
@@ -69,18 +53,7 @@ pub unsafe extern "C" fn speedup_legacy_second_derivative(
     out: *mut f64,
     out_len: usize,
 ) -> speedup_status {
-    const K: &str = "second_derivative";
-    boundary(K, || {
-        let f_raw = Raw::new(K, "f", f, n).checked()?;
-        let out_raw = Raw::new(K, "out", out.cast_const(), out_len);
-        if n >= 3 {
-            expect_len(K, "out_len", "n - 2", n - 2, out_len)?;
-        }
-        let f = unsafe { f_raw.input()? };
-        let out = unsafe { out_raw.output(&[f_raw.span()])? };
-        legacy::second_derivative(f, dx, out)?;
-        Ok(())
-    })
+    unsafe { second_derivative_door(legacy::second_derivative, f, n, dx, out, out_len) }
 }
 
 /// Legacy 5-point Laplacian (Fortran, column-major over the C grid); same shapes and rules as
@@ -95,31 +68,7 @@ pub unsafe extern "C" fn speedup_legacy_laplacian(
     out: *mut f64,
     out_len: usize,
 ) -> speedup_status {
-    const K: &str = "laplacian";
-    boundary(K, || {
-        let n = product(K, "rows * cols", rows, cols)?;
-        let f_raw = Raw::new(K, "f", f, n).checked()?;
-        let out_raw = Raw::new(K, "out", out.cast_const(), out_len);
-        let (orows, ocols) = (rows.saturating_sub(2), cols.saturating_sub(2));
-        if rows >= 3 && cols >= 3 {
-            expect_len(
-                K,
-                "out_len",
-                "(rows - 2) * (cols - 2)",
-                orows * ocols,
-                out_len,
-            )?;
-        }
-        let f = view2(K, unsafe { f_raw.input()? }, rows, cols)?;
-        let out = unsafe { out_raw.output(&[f_raw.span()])? };
-        let out = if rows >= 3 && cols >= 3 {
-            view2_mut(K, out, orows, ocols)?
-        } else {
-            view2_mut(K, out, 0, 0)?
-        };
-        legacy::laplacian(f, dx, dy, out)?;
-        Ok(())
-    })
+    unsafe { laplacian_door(legacy::laplacian, f, rows, cols, dx, dy, out, out_len) }
 }
 
 /// Legacy forward comb filter (C, OpenMP over rows); same shapes as `speedup_comb_forward`.
@@ -178,12 +127,7 @@ pub unsafe extern "C" fn speedup_legacy_comb_backward(
 /// Legacy trial-division primality test (C) into `*out`.
 #[no_mangle]
 pub unsafe extern "C" fn speedup_legacy_is_prime(n: u64, out: *mut bool) -> speedup_status {
-    const K: &str = "is_prime";
-    boundary(K, || {
-        let out = scalar_out(K, "out", out)?;
-        put(out, legacy::is_prime(n));
-        Ok(())
-    })
+    scalar("is_prime", "out", out, || Ok(legacy::is_prime(n)))
 }
 
 /// Legacy `is_prime` of each `n[i]` (a loop of calls); `out_len == len`.
@@ -194,27 +138,15 @@ pub unsafe extern "C" fn speedup_legacy_is_prime_many(
     out: *mut bool,
     out_len: usize,
 ) -> speedup_status {
-    const K: &str = "is_prime_many";
-    boundary(K, || {
-        let n_raw = Raw::new(K, "n", n, len).checked()?;
-        let out_raw = Raw::new(K, "out", out.cast_const(), out_len);
-        expect_len(K, "out_len", "len", len, out_len)?;
-        let n = unsafe { n_raw.input()? };
-        let out = unsafe { out_raw.output(&[n_raw.span()])? };
-        legacy::is_prime_many(n, out)?;
-        Ok(())
-    })
+    unsafe { many("is_prime_many", legacy::is_prime_many, n, len, out, out_len) }
 }
 
 /// Legacy sum of the primes below `n` (C, trial division per candidate, OpenMP reduction);
 /// `SPEEDUP_ERR_OVERFLOW` when it does not fit.
 #[no_mangle]
 pub unsafe extern "C" fn speedup_legacy_sum_primes_below(n: u64, out: *mut u64) -> speedup_status {
-    const K: &str = "sum_primes_below";
-    boundary(K, || {
-        let out = scalar_out(K, "out", out)?;
-        put(out, legacy::sum_primes_below(n)?);
-        Ok(())
+    scalar("sum_primes_below", "out", out, || {
+        legacy::sum_primes_below(n)
     })
 }
 
@@ -226,16 +158,16 @@ pub unsafe extern "C" fn speedup_legacy_sum_primes_below_many(
     out: *mut u64,
     out_len: usize,
 ) -> speedup_status {
-    const K: &str = "sum_primes_below_many";
-    boundary(K, || {
-        let n_raw = Raw::new(K, "n", n, len).checked()?;
-        let out_raw = Raw::new(K, "out", out.cast_const(), out_len);
-        expect_len(K, "out_len", "len", len, out_len)?;
-        let n = unsafe { n_raw.input()? };
-        let out = unsafe { out_raw.output(&[n_raw.span()])? };
-        legacy::sum_primes_below_many(n, out)?;
-        Ok(())
-    })
+    unsafe {
+        many(
+            "sum_primes_below_many",
+            legacy::sum_primes_below_many,
+            n,
+            len,
+            out,
+            out_len,
+        )
+    }
 }
 
 /// Legacy brute-force O(n^2) closest pair (C); same arguments and rules as
@@ -248,21 +180,7 @@ pub unsafe extern "C" fn speedup_legacy_closest_pair(
     j: *mut usize,
     dist: *mut f64,
 ) -> speedup_status {
-    const K: &str = "closest_pair";
-    boundary(K, || {
-        let len = product(K, "n * 2", n, 2)?;
-        let pts = unsafe { Raw::new(K, "points", points, len).input()? };
-        let (i, j, dist) = (
-            scalar_out(K, "i", i)?,
-            scalar_out(K, "j", j)?,
-            scalar_out(K, "dist", dist)?,
-        );
-        let pair = legacy::closest_pair(view2(K, pts, n, 2)?)?;
-        put(i, pair.i);
-        put(j, pair.j);
-        put(dist, pair.dist);
-        Ok(())
-    })
+    unsafe { closest_pair_door(legacy::closest_pair, points, n, i, j, dist) }
 }
 
 /// Legacy Mandelbrot escape counts (C, OpenMP schedule(dynamic)); same arguments and rules as
@@ -275,17 +193,7 @@ pub unsafe extern "C" fn speedup_legacy_mandelbrot(
     out: *mut i32,
     out_len: usize,
 ) -> speedup_status {
-    const K: &str = "mandelbrot";
-    boundary(K, || {
-        product(K, "2 * n", n, 2)?;
-        let c_raw = Raw::new(K, "c", c.cast::<core::Complex64>(), n).checked()?;
-        let out_raw = Raw::new(K, "out", out.cast_const(), out_len);
-        expect_len(K, "out_len", "n", n, out_len)?;
-        let c = unsafe { c_raw.input()? };
-        let out = unsafe { out_raw.output(&[c_raw.span()])? };
-        legacy::mandelbrot(c, max_iter, out)?;
-        Ok(())
-    })
+    unsafe { mandelbrot_door(legacy::mandelbrot, c, n, max_iter, out, out_len) }
 }
 
 /// Diagnostic: opens one legacy OpenMP parallel region on the calling thread, as every legacy

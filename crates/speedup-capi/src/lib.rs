@@ -81,18 +81,167 @@ unsafe fn elementwise<T, U>(
 }
 
 // ---------------------------------------------------------------------------------------------
+// Door bodies, shared by the Rust kernels' exports and their legacy twins (`legacy.rs`): the
+// same checks in the same order, the same messages; only the kernel differs.
+
+/// `*out = kernel(x[0..n])`: the reductions.
+pub(crate) unsafe fn reduction(
+    kernel: &'static str,
+    x: *const f64,
+    n: usize,
+    out: *mut f64,
+    run: impl FnOnce(&[f64]) -> core::Result<f64>,
+) -> speedup_status {
+    boundary(kernel, || {
+        let x = unsafe { Raw::new(kernel, "x", x, n).input()? };
+        let out = scalar_out(kernel, "out", out)?;
+        put(out, run(x)?);
+        Ok(())
+    })
+}
+
+/// `*out = value()`: the kernels of scalar arguments.
+pub(crate) fn scalar<T>(
+    kernel: &'static str,
+    out_name: &'static str,
+    out: *mut T,
+    value: impl FnOnce() -> core::Result<T>,
+) -> speedup_status {
+    boundary(kernel, || {
+        let out = scalar_out(kernel, out_name, out)?;
+        put(out, value()?);
+        Ok(())
+    })
+}
+
+pub(crate) type D2Kernel = fn(&[f64], f64, &mut [f64]) -> core::Result<()>;
+
+pub(crate) unsafe fn second_derivative_door(
+    run: D2Kernel,
+    f: *const f64,
+    n: usize,
+    dx: f64,
+    out: *mut f64,
+    out_len: usize,
+) -> speedup_status {
+    const K: &str = "second_derivative";
+    boundary(K, || {
+        let f_raw = Raw::new(K, "f", f, n).checked()?;
+        let out_raw = Raw::new(K, "out", out.cast_const(), out_len);
+        if n >= 3 {
+            expect_len(K, "out_len", "n - 2", n - 2, out_len)?;
+        }
+        let f = unsafe { f_raw.input()? };
+        let out = unsafe { out_raw.output(&[f_raw.span()])? };
+        run(f, dx, out)?;
+        Ok(())
+    })
+}
+
+pub(crate) type LapKernel = fn(ArrayView2<f64>, f64, f64, ArrayViewMut2<f64>) -> core::Result<()>;
+
+pub(crate) unsafe fn laplacian_door(
+    run: LapKernel,
+    f: *const f64,
+    rows: usize,
+    cols: usize,
+    dx: f64,
+    dy: f64,
+    out: *mut f64,
+    out_len: usize,
+) -> speedup_status {
+    const K: &str = "laplacian";
+    boundary(K, || {
+        let n = product(K, "rows * cols", rows, cols)?;
+        let f_raw = Raw::new(K, "f", f, n).checked()?;
+        let out_raw = Raw::new(K, "out", out.cast_const(), out_len);
+        let valid = rows >= 3 && cols >= 3;
+        let (orows, ocols) = if valid { (rows - 2, cols - 2) } else { (0, 0) };
+        if valid {
+            expect_len(
+                K,
+                "out_len",
+                "(rows - 2) * (cols - 2)",
+                orows * ocols,
+                out_len,
+            )?;
+        }
+        let f = view2(K, unsafe { f_raw.input()? }, rows, cols)?;
+        let out = view2_mut(K, unsafe { out_raw.output(&[f_raw.span()])? }, orows, ocols)?;
+        run(f, dx, dy, out)?;
+        Ok(())
+    })
+}
+
+/// Element-wise kernels over `u64` queries: `out[i]` from `n[i]`, `out_len == len`.
+pub(crate) unsafe fn many<U>(
+    kernel: &'static str,
+    run: fn(&[u64], &mut [U]) -> core::Result<()>,
+    n: *const u64,
+    len: usize,
+    out: *mut U,
+    out_len: usize,
+) -> speedup_status {
+    boundary(kernel, || unsafe {
+        elementwise(
+            kernel,
+            Raw::new(kernel, "n", n, len),
+            "len",
+            out,
+            out_len,
+            run,
+        )
+    })
+}
+
+pub(crate) unsafe fn closest_pair_door(
+    run: fn(ArrayView2<f64>) -> core::Result<core::ClosestPair>,
+    points: *const f64,
+    n: usize,
+    i: *mut usize,
+    j: *mut usize,
+    dist: *mut f64,
+) -> speedup_status {
+    const K: &str = "closest_pair";
+    boundary(K, || {
+        let len = product(K, "n * 2", n, 2)?;
+        let pts = unsafe { Raw::new(K, "points", points, len).input()? };
+        let (i, j, dist) = (
+            scalar_out(K, "i", i)?,
+            scalar_out(K, "j", j)?,
+            scalar_out(K, "dist", dist)?,
+        );
+        let pair = run(view2(K, pts, n, 2)?)?;
+        put(i, pair.i);
+        put(j, pair.j);
+        put(dist, pair.dist);
+        Ok(())
+    })
+}
+
+pub(crate) unsafe fn mandelbrot_door(
+    run: fn(&[core::Complex64], i32, &mut [i32]) -> core::Result<()>,
+    c: *const f64,
+    n: usize,
+    max_iter: i32,
+    out: *mut i32,
+    out_len: usize,
+) -> speedup_status {
+    const K: &str = "mandelbrot";
+    boundary(K, || {
+        product(K, "2 * n", n, 2)?;
+        let c = Raw::new(K, "c", c.cast::<core::Complex64>(), n);
+        unsafe { elementwise(K, c, "n", out, out_len, |c, out| run(c, max_iter, out)) }
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
 // Reductions
 
 /// The deterministic blocked sum of `x[0..n]` into `*out` (0.0 when `n == 0`; NaN propagates).
 #[no_mangle]
 pub unsafe extern "C" fn speedup_sum(x: *const f64, n: usize, out: *mut f64) -> speedup_status {
-    const K: &str = "sum";
-    boundary(K, || {
-        let x = unsafe { Raw::new(K, "x", x, n).input()? };
-        let out = scalar_out(K, "out", out)?;
-        put(out, core::sum(x));
-        Ok(())
-    })
+    unsafe { reduction("sum", x, n, out, |x| Ok(core::sum(x))) }
 }
 
 /// The pieces of `speedup_sum` for a part of a larger input (for distributed callers): the
@@ -147,13 +296,7 @@ pub unsafe extern "C" fn speedup_sum_nodes(
 /// The mean `sum(x) / n` into `*out`. Errors when `n == 0`.
 #[no_mangle]
 pub unsafe extern "C" fn speedup_mean(x: *const f64, n: usize, out: *mut f64) -> speedup_status {
-    const K: &str = "mean";
-    boundary(K, || {
-        let x = unsafe { Raw::new(K, "x", x, n).input()? };
-        let out = scalar_out(K, "out", out)?;
-        put(out, core::mean(x)?);
-        Ok(())
-    })
+    unsafe { reduction("mean", x, n, out, core::mean) }
 }
 
 /// The two-pass standard deviation `sqrt(sum((x_i - m)^2) / (n - ddof))` into `*out`.
@@ -165,13 +308,7 @@ pub unsafe extern "C" fn speedup_std(
     ddof: usize,
     out: *mut f64,
 ) -> speedup_status {
-    const K: &str = "std";
-    boundary(K, || {
-        let x = unsafe { Raw::new(K, "x", x, n).input()? };
-        let out = scalar_out(K, "out", out)?;
-        put(out, core::std(x, ddof)?);
-        Ok(())
-    })
+    unsafe { reduction("std", x, n, out, |x| core::std(x, ddof)) }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -186,18 +323,7 @@ pub unsafe extern "C" fn speedup_second_derivative(
     out: *mut f64,
     out_len: usize,
 ) -> speedup_status {
-    const K: &str = "second_derivative";
-    boundary(K, || {
-        let f_raw = Raw::new(K, "f", f, n).checked()?;
-        let out_raw = Raw::new(K, "out", out.cast_const(), out_len);
-        if n >= 3 {
-            expect_len(K, "out_len", "n - 2", n - 2, out_len)?;
-        }
-        let f = unsafe { f_raw.input()? };
-        let out = unsafe { out_raw.output(&[f_raw.span()])? };
-        core::second_derivative(f, dx, out)?;
-        Ok(())
-    })
+    unsafe { second_derivative_door(core::second_derivative, f, n, dx, out, out_len) }
 }
 
 /// The 5-point Laplacian of the `rows x cols` grid `f` into `out`, `(rows-2) x (cols-2)`.
@@ -211,31 +337,7 @@ pub unsafe extern "C" fn speedup_laplacian(
     out: *mut f64,
     out_len: usize,
 ) -> speedup_status {
-    const K: &str = "laplacian";
-    boundary(K, || {
-        let n = product(K, "rows * cols", rows, cols)?;
-        let f_raw = Raw::new(K, "f", f, n).checked()?;
-        let out_raw = Raw::new(K, "out", out.cast_const(), out_len);
-        let (orows, ocols) = (rows.saturating_sub(2), cols.saturating_sub(2));
-        if rows >= 3 && cols >= 3 {
-            expect_len(
-                K,
-                "out_len",
-                "(rows - 2) * (cols - 2)",
-                orows * ocols,
-                out_len,
-            )?;
-        }
-        let f = view2(K, unsafe { f_raw.input()? }, rows, cols)?;
-        let out = unsafe { out_raw.output(&[f_raw.span()])? };
-        let out = if rows >= 3 && cols >= 3 {
-            view2_mut(K, out, orows, ocols)?
-        } else {
-            view2_mut(K, out, 0, 0)?
-        };
-        core::laplacian(f, dx, dy, out)?;
-        Ok(())
-    })
+    unsafe { laplacian_door(core::laplacian, f, rows, cols, dx, dy, out, out_len) }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -326,12 +428,7 @@ pub unsafe extern "C" fn speedup_comb_backward(
 /// `*out = true` when `n` is prime (exact for every 64-bit value).
 #[no_mangle]
 pub unsafe extern "C" fn speedup_is_prime(n: u64, out: *mut bool) -> speedup_status {
-    const K: &str = "is_prime";
-    boundary(K, || {
-        let out = scalar_out(K, "out", out)?;
-        put(out, core::is_prime(n));
-        Ok(())
-    })
+    scalar("is_prime", "out", out, || Ok(core::is_prime(n)))
 }
 
 /// `out[i] = is_prime(n[i])` for `i < len`; `out_len == len`.
@@ -342,28 +439,13 @@ pub unsafe extern "C" fn speedup_is_prime_many(
     out: *mut bool,
     out_len: usize,
 ) -> speedup_status {
-    const K: &str = "is_prime_many";
-    boundary(K, || unsafe {
-        elementwise(
-            K,
-            Raw::new(K, "n", n, len),
-            "len",
-            out,
-            out_len,
-            core::is_prime_many,
-        )
-    })
+    unsafe { many("is_prime_many", core::is_prime_many, n, len, out, out_len) }
 }
 
 /// `*out` = the sum of all primes `p < n`; `SPEEDUP_ERR_OVERFLOW` when it does not fit.
 #[no_mangle]
 pub unsafe extern "C" fn speedup_sum_primes_below(n: u64, out: *mut u64) -> speedup_status {
-    const K: &str = "sum_primes_below";
-    boundary(K, || {
-        let out = scalar_out(K, "out", out)?;
-        put(out, core::sum_primes_below(n)?);
-        Ok(())
-    })
+    scalar("sum_primes_below", "out", out, || core::sum_primes_below(n))
 }
 
 /// `out[i]` = the sum of primes below `n[i]`, all answered from one sieve; `out_len == len`.
@@ -374,17 +456,16 @@ pub unsafe extern "C" fn speedup_sum_primes_below_many(
     out: *mut u64,
     out_len: usize,
 ) -> speedup_status {
-    const K: &str = "sum_primes_below_many";
-    boundary(K, || unsafe {
-        elementwise(
-            K,
-            Raw::new(K, "n", n, len),
-            "len",
+    unsafe {
+        many(
+            "sum_primes_below_many",
+            core::sum_primes_below_many,
+            n,
+            len,
             out,
             out_len,
-            core::sum_primes_below_many,
         )
-    })
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -397,11 +478,8 @@ pub unsafe extern "C" fn speedup_monte_carlo_pi(
     seed: u64,
     out: *mut f64,
 ) -> speedup_status {
-    const K: &str = "monte_carlo_pi";
-    boundary(K, || {
-        let out = scalar_out(K, "out", out)?;
-        put(out, core::monte_carlo_pi(n_points, seed)?);
-        Ok(())
+    scalar("monte_carlo_pi", "out", out, || {
+        core::monte_carlo_pi(n_points, seed)
     })
 }
 
@@ -415,11 +493,8 @@ pub unsafe extern "C" fn speedup_monte_carlo_pi_inside(
     seed: u64,
     inside: *mut u64,
 ) -> speedup_status {
-    const K: &str = "monte_carlo_pi_inside";
-    boundary(K, || {
-        let inside = scalar_out(K, "inside", inside)?;
-        put(inside, core::monte_carlo_pi_inside(first, n_points, seed)?);
-        Ok(())
+    scalar("monte_carlo_pi_inside", "inside", inside, || {
+        core::monte_carlo_pi_inside(first, n_points, seed)
     })
 }
 
@@ -513,21 +588,7 @@ pub unsafe extern "C" fn speedup_closest_pair(
     j: *mut usize,
     dist: *mut f64,
 ) -> speedup_status {
-    const K: &str = "closest_pair";
-    boundary(K, || {
-        let len = product(K, "n * 2", n, 2)?;
-        let pts = unsafe { Raw::new(K, "points", points, len).input()? };
-        let (i, j, dist) = (
-            scalar_out(K, "i", i)?,
-            scalar_out(K, "j", j)?,
-            scalar_out(K, "dist", dist)?,
-        );
-        let pair = core::closest_pair(view2(K, pts, n, 2)?)?;
-        put(i, pair.i);
-        put(j, pair.j);
-        put(dist, pair.dist);
-        Ok(())
-    })
+    unsafe { closest_pair_door(core::closest_pair, points, n, i, j, dist) }
 }
 
 /// Escape counts of the `n` complex points `c` (`2n` doubles, interleaved re, im, like C99
@@ -540,16 +601,7 @@ pub unsafe extern "C" fn speedup_mandelbrot(
     out: *mut i32,
     out_len: usize,
 ) -> speedup_status {
-    const K: &str = "mandelbrot";
-    boundary(K, || {
-        product(K, "2 * n", n, 2)?;
-        let c = Raw::new(K, "c", c.cast::<core::Complex64>(), n);
-        unsafe {
-            elementwise(K, c, "n", out, out_len, |c, out| {
-                core::mandelbrot(c, max_iter, out)
-            })
-        }
-    })
+    unsafe { mandelbrot_door(core::mandelbrot, c, n, max_iter, out, out_len) }
 }
 
 // ---------------------------------------------------------------------------------------------

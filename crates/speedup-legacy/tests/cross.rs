@@ -3,6 +3,7 @@
 //! Primes and closest pair are checked against independent references here, and against the
 //! Rust kernels in `tests/vs_rust_kernels.rs`.
 
+#[path = "../../speedup-core/tests/common/mod.rs"]
 mod common;
 
 use common::{closest_reference, fsum, sieve, Rng};

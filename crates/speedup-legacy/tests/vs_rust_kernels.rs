@@ -2,6 +2,7 @@
 //! at 1 and 2 threads. These need `speedup_core::{is_prime, sum_primes_below, closest_pair}`
 //! (the other cross-checks are in `tests/cross.rs`).
 
+#[path = "../../speedup-core/tests/common/mod.rs"]
 mod common;
 
 use common::Rng;

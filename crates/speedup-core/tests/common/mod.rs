@@ -1,5 +1,5 @@
-//! Shared test helpers: a small deterministic generator for inputs (not the Philox stream under
-//! test) and exact references.
+//! Shared test helpers (also of crates/speedup-legacy's tests): a small deterministic generator
+//! for inputs (not the Philox stream under test) and references written from KERNELS.md.
 #![allow(dead_code)]
 
 /// SplitMix64: a tiny, well-known generator for test inputs.
@@ -113,4 +113,41 @@ pub fn assert_bits_eq(a: &[f64], b: &[f64], what: &str) {
     if let Some(i) = (0..a.len()).find(|&i| a[i].to_bits() != b[i].to_bits()) {
         panic!("{what}: first difference at {i}: {:e} vs {:e}", a[i], b[i]);
     }
+}
+
+/// Sieve of Eratosthenes: element `i` says whether `i` is prime, `i < n`.
+pub fn sieve(n: usize) -> Vec<bool> {
+    let mut p = vec![true; n.max(2)];
+    p[0] = false;
+    p[1] = false;
+    let mut i = 2;
+    while i * i < n {
+        if p[i] {
+            let mut j = i * i;
+            while j < n {
+                p[j] = false;
+                j += i;
+            }
+        }
+        i += 1;
+    }
+    p.truncate(n);
+    p
+}
+
+/// Serial brute force over every pair i < j in order: the first strict minimum of d2 is the
+/// smallest (i, j) among ties. Returns (i, j, d2).
+pub fn closest_reference(pts: &[[f64; 2]]) -> (usize, usize, f64) {
+    let mut best = (0, 0, f64::INFINITY);
+    for i in 0..pts.len() {
+        for j in i + 1..pts.len() {
+            let dx = pts[i][0] - pts[j][0];
+            let dy = pts[i][1] - pts[j][1];
+            let d2 = dx * dx + dy * dy;
+            if d2 < best.2 {
+                best = (i, j, d2);
+            }
+        }
+    }
+    best
 }
