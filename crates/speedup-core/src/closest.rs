@@ -344,10 +344,9 @@ fn result(points: &ArrayView2<f64>, i: usize, j: usize) -> ClosestPair {
     }
 }
 
-/// The pair with minimal `d2 = dx*dx + dy*dy`, ties broken by the smallest `(i, j)`.
-/// `points` has shape `(n, 2)`, in any memory layout. Errors when the second dimension is not
-/// 2, when `n < 2` or when a coordinate is not finite.
-pub fn closest_pair(points: ArrayView2<f64>) -> Result<ClosestPair> {
+/// The bad-input rules of `closest_pair` (shared with the legacy twin): shape `(n, 2)`,
+/// `n >= 2`, every coordinate finite.
+pub fn check_closest_pair(points: &ArrayView2<f64>) -> Result<()> {
     let (n, cols) = points.dim();
     check_shape(K, "points", (n, 2), (n, cols))?;
     if n < 2 {
@@ -357,10 +356,8 @@ pub fn closest_pair(points: ArrayView2<f64>) -> Result<ClosestPair> {
             format!("must have at least 2 rows, got {n}"),
         ));
     }
-    let mut pts = Vec::with_capacity(n);
     for (i, row) in points.outer_iter().enumerate() {
-        let (x, y) = (row[0], row[1]);
-        for (name, v) in [("x", x), ("y", y)] {
+        for (name, v) in [("x", row[0]), ("y", row[1])] {
             if !v.is_finite() {
                 return Err(Error::invalid(
                     K,
@@ -369,8 +366,25 @@ pub fn closest_pair(points: ArrayView2<f64>) -> Result<ClosestPair> {
                 ));
             }
         }
-        pts.push(Pt { x, y, i });
     }
+    Ok(())
+}
+
+/// The pair with minimal `d2 = dx*dx + dy*dy`, ties broken by the smallest `(i, j)`.
+/// `points` has shape `(n, 2)`, in any memory layout. Errors when the second dimension is not
+/// 2, when `n < 2` or when a coordinate is not finite.
+pub fn closest_pair(points: ArrayView2<f64>) -> Result<ClosestPair> {
+    check_closest_pair(&points)?;
+    let n = points.nrows();
+    let pts: Vec<Pt> = points
+        .outer_iter()
+        .enumerate()
+        .map(|(i, row)| Pt {
+            x: row[0],
+            y: row[1],
+            i,
+        })
+        .collect();
     let par = threads::parallel_worthwhile(n, PARALLEL_CUTOFF);
     let (i, j) = if par {
         threads::run(|| solve_all(&points, pts, true))

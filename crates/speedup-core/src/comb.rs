@@ -15,11 +15,18 @@ pub const PARALLEL_CUTOFF: usize = 1 << 18;
 /// Rows per parallel task for the forward filter.
 const TASK_ROWS: usize = 1 << 13;
 
-fn check_tau(kernel: &'static str, tau: usize) -> Result<()> {
+/// The bad-input rules of the comb filters (shared with the legacy twins): `tau >= 1`, `out`
+/// of the shape of `x`. `kernel` is `"comb_forward"` or `"comb_backward"`.
+pub fn check_comb(
+    kernel: &'static str,
+    tau: usize,
+    x_dim: (usize, usize),
+    out_dim: (usize, usize),
+) -> Result<()> {
     if tau < 1 {
         return Err(Error::invalid(kernel, "tau", "must be at least 1, got 0"));
     }
-    Ok(())
+    check_shape(kernel, "out", x_dim, out_dim)
 }
 
 /// Gives `body` C-ordered slices of `x` and `out`, copying when either view is not contiguous.
@@ -54,8 +61,7 @@ pub fn comb_forward(
     out: ArrayViewMut2<f64>,
 ) -> Result<()> {
     const K: &str = "comb_forward";
-    check_tau(K, tau)?;
-    check_shape(K, "out", x.dim(), out.dim())?;
+    check_comb(K, tau, x.dim(), out.dim())?;
     let (n, k) = x.dim();
     if n == 0 || k == 0 {
         return Ok(());
@@ -120,8 +126,7 @@ pub fn comb_backward(
     out: ArrayViewMut2<f64>,
 ) -> Result<()> {
     const K: &str = "comb_backward";
-    check_tau(K, tau)?;
-    check_shape(K, "out", x.dim(), out.dim())?;
+    check_comb(K, tau, x.dim(), out.dim())?;
     let (n, k) = x.dim();
     if n == 0 || k == 0 {
         return Ok(());

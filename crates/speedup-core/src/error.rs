@@ -85,7 +85,7 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {}
 
 /// `Err(Length)` unless `got == expected`.
-pub(crate) fn check_len(
+pub fn check_len(
     kernel: &'static str,
     arg: &'static str,
     expected: usize,
@@ -104,7 +104,7 @@ pub(crate) fn check_len(
 }
 
 /// `Err(Length)` unless the 2-D shape matches.
-pub(crate) fn check_shape(
+pub fn check_shape(
     kernel: &'static str,
     arg: &'static str,
     expected: (usize, usize),

@@ -28,7 +28,7 @@ pub mod threads;
 
 pub use closest::{closest_pair, ClosestPair};
 pub use comb::{comb_backward, comb_forward};
-pub use error::{Error, Result};
+pub use error::{check_len, check_shape, Error, Result};
 pub use mandelbrot::mandelbrot;
 pub use map::map_f64;
 pub use num_complex::Complex64;

@@ -78,8 +78,8 @@ fn fill(c: &[Complex64], max_iter: i32, out: &mut [i32]) {
     }
 }
 
-/// Escape counts for every point of `c` into `out` (same length).
-pub fn mandelbrot(c: &[Complex64], max_iter: i32, out: &mut [i32]) -> Result<()> {
+/// The bad-input rules of `mandelbrot` (shared with the legacy twin).
+pub fn check_mandelbrot(max_iter: i32, c_len: usize, out_len: usize) -> Result<()> {
     const K: &str = "mandelbrot";
     if max_iter < 0 {
         return Err(Error::invalid(
@@ -88,7 +88,12 @@ pub fn mandelbrot(c: &[Complex64], max_iter: i32, out: &mut [i32]) -> Result<()>
             format!("must be >= 0, got {max_iter}"),
         ));
     }
-    check_len(K, "out", c.len(), out.len())?;
+    check_len(K, "out", c_len, out_len)
+}
+
+/// Escape counts for every point of `c` into `out` (same length).
+pub fn mandelbrot(c: &[Complex64], max_iter: i32, out: &mut [i32]) -> Result<()> {
+    check_mandelbrot(max_iter, c.len(), out.len())?;
     let work = c.len().saturating_mul((max_iter as usize).max(1));
     if threads::parallel_worthwhile(work, PARALLEL_CUTOFF) && c.len() > 1 {
         threads::run(|| {

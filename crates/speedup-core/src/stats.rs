@@ -8,17 +8,16 @@ pub fn sum(x: &[f64]) -> f64 {
     sum_map(x, |v| v)
 }
 
-/// `sum(x) / n`. Errors when `x` is empty.
-pub fn mean(x: &[f64]) -> Result<f64> {
+/// The bad-input rules of `mean` (shared with the legacy twin): `x` must not be empty.
+pub fn check_mean(x: &[f64]) -> Result<()> {
     if x.is_empty() {
         return Err(Error::invalid("mean", "x", "must not be empty"));
     }
-    Ok(sum(x) / x.len() as f64)
+    Ok(())
 }
 
-/// Two passes: `m = sum(x) / n`, then `ss = sum((x_i - m) * (x_i - m))`;
-/// `std = sqrt(ss / (n - ddof))`. Errors when `x` is empty or `ddof >= n`.
-pub fn std(x: &[f64], ddof: usize) -> Result<f64> {
+/// The bad-input rules of `std` (shared with the legacy twin): `x` not empty, `ddof < n`.
+pub fn check_std(x: &[f64], ddof: usize) -> Result<()> {
     let n = x.len();
     if n == 0 {
         return Err(Error::invalid("std", "x", "must not be empty"));
@@ -30,6 +29,20 @@ pub fn std(x: &[f64], ddof: usize) -> Result<f64> {
             format!("must be smaller than the number of elements ({n}), got {ddof}"),
         ));
     }
+    Ok(())
+}
+
+/// `sum(x) / n`. Errors when `x` is empty.
+pub fn mean(x: &[f64]) -> Result<f64> {
+    check_mean(x)?;
+    Ok(sum(x) / x.len() as f64)
+}
+
+/// Two passes: `m = sum(x) / n`, then `ss = sum((x_i - m) * (x_i - m))`;
+/// `std = sqrt(ss / (n - ddof))`. Errors when `x` is empty or `ddof >= n`.
+pub fn std(x: &[f64], ddof: usize) -> Result<f64> {
+    check_std(x, ddof)?;
+    let n = x.len();
     let m = sum(x) / n as f64;
     let ss = sum_map(x, |v| (v - m) * (v - m));
     Ok((ss / (n - ddof) as f64).sqrt())

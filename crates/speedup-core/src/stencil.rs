@@ -31,18 +31,44 @@ fn d2_row(f: &[f64], scale: f64, out: &mut [f64]) {
     }
 }
 
-/// `out[i] = ((f[i] - 2*f[i+1]) + f[i+2]) * (1/(dx*dx))`, `out.len() == f.len() - 2`.
-pub fn second_derivative(f: &[f64], dx: f64, out: &mut [f64]) -> Result<()> {
+/// The bad-input rules of `second_derivative` (shared with the legacy twin).
+pub fn check_second_derivative(n: usize, dx: f64, out_len: usize) -> Result<()> {
     const K: &str = "second_derivative";
-    if f.len() < 3 {
+    if n < 3 {
         return Err(Error::invalid(
             K,
             "f",
-            format!("must have at least 3 elements, got {}", f.len()),
+            format!("must have at least 3 elements, got {n}"),
         ));
     }
     check_step(K, "dx", dx)?;
-    check_len(K, "out", f.len() - 2, out.len())?;
+    check_len(K, "out", n - 2, out_len)
+}
+
+/// The bad-input rules of `laplacian` (shared with the legacy twin), for a grid of shape `dim`.
+pub fn check_laplacian(
+    dim: (usize, usize),
+    dx: f64,
+    dy: f64,
+    out_dim: (usize, usize),
+) -> Result<()> {
+    const K: &str = "laplacian";
+    let (rows, cols) = dim;
+    if rows < 3 || cols < 3 {
+        return Err(Error::invalid(
+            K,
+            "f",
+            format!("must be at least 3x3, got {rows}x{cols}"),
+        ));
+    }
+    check_step(K, "dx", dx)?;
+    check_step(K, "dy", dy)?;
+    check_shape(K, "out", (rows - 2, cols - 2), out_dim)
+}
+
+/// `out[i] = ((f[i] - 2*f[i+1]) + f[i+2]) * (1/(dx*dx))`, `out.len() == f.len() - 2`.
+pub fn second_derivative(f: &[f64], dx: f64, out: &mut [f64]) -> Result<()> {
+    check_second_derivative(f.len(), dx, out.len())?;
     let scale = 1.0 / (dx * dx);
     if threads::parallel_worthwhile(out.len(), PARALLEL_CUTOFF) {
         threads::run(|| {
@@ -73,18 +99,8 @@ fn lap_row(up: &[f64], mid: &[f64], down: &[f64], ax: f64, ay: f64, c: f64, out:
 /// Any memory layout is accepted; C-contiguous inputs take the fast path, others are copied
 /// to C order first (same values, same bits).
 pub fn laplacian(f: ArrayView2<f64>, dx: f64, dy: f64, mut out: ArrayViewMut2<f64>) -> Result<()> {
-    const K: &str = "laplacian";
+    check_laplacian(f.dim(), dx, dy, out.dim())?;
     let (rows, cols) = f.dim();
-    if rows < 3 || cols < 3 {
-        return Err(Error::invalid(
-            K,
-            "f",
-            format!("must be at least 3x3, got {rows}x{cols}"),
-        ));
-    }
-    check_step(K, "dx", dx)?;
-    check_step(K, "dy", dy)?;
-    check_shape(K, "out", (rows - 2, cols - 2), out.dim())?;
     let ax = 1.0 / (dx * dx);
     let ay = 1.0 / (dy * dy);
     let c = 2.0 * ax + 2.0 * ay;

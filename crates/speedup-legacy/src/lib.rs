@@ -29,7 +29,7 @@
 //! Legacy routines cannot be interrupted.
 
 use ndarray::{Array2, ArrayView2, ArrayViewMut2};
-use speedup_core::{threads, ClosestPair, Complex64, Error, Result};
+use speedup_core::{check_len, threads, ClosestPair, Complex64, Error, Result};
 use speedup_legacy_sys as sys;
 
 /// Sets OpenMP's thread count for regions opened by the calling thread to the knob (1 inside a
@@ -48,48 +48,6 @@ pub fn omp_team_size() -> (usize, usize) {
     // SAFETY: `distinct` is a valid int the routine writes once.
     let team = unsafe { sys::legacy_omp_team_size(&mut distinct) };
     (team.max(0) as usize, distinct.max(0) as usize)
-}
-
-fn check_len(kernel: &'static str, arg: &'static str, expected: usize, got: usize) -> Result<()> {
-    if expected == got {
-        Ok(())
-    } else {
-        Err(Error::length(
-            kernel,
-            arg,
-            format_args!("length {expected}"),
-            format_args!("length {got}"),
-        ))
-    }
-}
-
-fn check_shape(
-    kernel: &'static str,
-    arg: &'static str,
-    expected: (usize, usize),
-    got: (usize, usize),
-) -> Result<()> {
-    if expected == got {
-        Ok(())
-    } else {
-        Err(Error::length(
-            kernel,
-            arg,
-            format_args!("shape {}x{}", expected.0, expected.1),
-            format_args!("shape {}x{}", got.0, got.1),
-        ))
-    }
-}
-
-fn check_step(kernel: &'static str, arg: &'static str, h: f64) -> Result<()> {
-    if h == 0.0 || !h.is_finite() {
-        return Err(Error::invalid(
-            kernel,
-            arg,
-            format!("must be finite and nonzero, got {h}"),
-        ));
-    }
-    Ok(())
 }
 
 /// Runs `body` on C-ordered contiguous slices of `x` and `out`, copying when a view is not.
@@ -122,9 +80,7 @@ pub fn sum(x: &[f64]) -> f64 {
 
 /// `sum(x) / n` with an OpenMP reduction (Fortran `legacy_mean`). Errors when `x` is empty.
 pub fn mean(x: &[f64]) -> Result<f64> {
-    if x.is_empty() {
-        return Err(Error::invalid("mean", "x", "must not be empty"));
-    }
+    speedup_core::stats::check_mean(x)?;
     sync_omp_threads();
     // SAFETY: x.len() >= 1 readable doubles.
     Ok(unsafe { sys::legacy_mean(x.as_ptr(), x.len()) })
@@ -133,17 +89,8 @@ pub fn mean(x: &[f64]) -> Result<f64> {
 /// Two-pass standard deviation (Fortran `legacy_std`). Errors when `x` is empty or
 /// `ddof >= n`.
 pub fn std(x: &[f64], ddof: usize) -> Result<f64> {
+    speedup_core::stats::check_std(x, ddof)?;
     let n = x.len();
-    if n == 0 {
-        return Err(Error::invalid("std", "x", "must not be empty"));
-    }
-    if ddof >= n {
-        return Err(Error::invalid(
-            "std",
-            "ddof",
-            format!("must be smaller than the number of elements ({n}), got {ddof}"),
-        ));
-    }
     sync_omp_threads();
     // SAFETY: n >= 1 readable doubles, ddof < n.
     Ok(unsafe { sys::legacy_std(x.as_ptr(), n, ddof) })
@@ -154,16 +101,7 @@ pub fn std(x: &[f64], ddof: usize) -> Result<f64> {
 
 /// `out[i] = ((f[i] - 2 f[i+1]) + f[i+2]) * (1/(dx*dx))` (Fortran `legacy_second_derivative`).
 pub fn second_derivative(f: &[f64], dx: f64, out: &mut [f64]) -> Result<()> {
-    const K: &str = "second_derivative";
-    if f.len() < 3 {
-        return Err(Error::invalid(
-            K,
-            "f",
-            format!("must have at least 3 elements, got {}", f.len()),
-        ));
-    }
-    check_step(K, "dx", dx)?;
-    check_len(K, "out", f.len() - 2, out.len())?;
+    speedup_core::stencil::check_second_derivative(f.len(), dx, out.len())?;
     sync_omp_threads();
     // SAFETY: f has n >= 3 elements, out has n - 2.
     unsafe { sys::legacy_second_derivative(f.as_ptr(), f.len(), dx, out.as_mut_ptr()) };
@@ -173,18 +111,8 @@ pub fn second_derivative(f: &[f64], dx: f64, out: &mut [f64]) -> Result<()> {
 /// The 5-point Laplacian (Fortran `legacy_laplacian`, column-major over the C grid);
 /// `out` has shape `(rows - 2, cols - 2)`. Any layout is accepted (copied to C order).
 pub fn laplacian(f: ArrayView2<f64>, dx: f64, dy: f64, out: ArrayViewMut2<f64>) -> Result<()> {
-    const K: &str = "laplacian";
+    speedup_core::stencil::check_laplacian(f.dim(), dx, dy, out.dim())?;
     let (rows, cols) = f.dim();
-    if rows < 3 || cols < 3 {
-        return Err(Error::invalid(
-            K,
-            "f",
-            format!("must be at least 3x3, got {rows}x{cols}"),
-        ));
-    }
-    check_step(K, "dx", dx)?;
-    check_step(K, "dy", dy)?;
-    check_shape(K, "out", (rows - 2, cols - 2), out.dim())?;
     sync_omp_threads();
     with_c_order(f, out, |fs, o| {
         // SAFETY: fs is rows x cols, o is (rows-2) x (cols-2), both C order.
@@ -206,10 +134,7 @@ fn comb(
     alpha: f64,
     out: ArrayViewMut2<f64>,
 ) -> Result<()> {
-    if tau < 1 {
-        return Err(Error::invalid(kernel, "tau", "must be at least 1, got 0"));
-    }
-    check_shape(kernel, "out", x.dim(), out.dim())?;
+    speedup_core::comb::check_comb(kernel, tau, x.dim(), out.dim())?;
     let (n, k) = x.dim();
     if n == 0 || k == 0 {
         return Ok(());
@@ -304,15 +229,7 @@ pub fn sum_primes_below_many(n: &[u64], out: &mut [u64]) -> Result<()> {
 
 /// Escape counts of the points `c` (C `legacy_mandelbrot`, OpenMP schedule(dynamic)).
 pub fn mandelbrot(c: &[Complex64], max_iter: i32, out: &mut [i32]) -> Result<()> {
-    const K: &str = "mandelbrot";
-    if max_iter < 0 {
-        return Err(Error::invalid(
-            K,
-            "max_iter",
-            format!("must be >= 0, got {max_iter}"),
-        ));
-    }
-    check_len(K, "out", c.len(), out.len())?;
+    speedup_core::mandelbrot::check_mandelbrot(max_iter, c.len(), out.len())?;
     sync_omp_threads();
     // SAFETY: Complex64 is repr(C) {re, im}: c is 2 * len interleaved doubles; out has len ints.
     unsafe {
@@ -324,34 +241,8 @@ pub fn mandelbrot(c: &[Complex64], max_iter: i32, out: &mut [i32]) -> Result<()>
 /// Brute-force O(n^2) closest pair (C `legacy_closest_pair`); `points` has shape `(n, 2)`.
 /// Errors when `n < 2` or a coordinate is not finite.
 pub fn closest_pair(points: ArrayView2<f64>) -> Result<ClosestPair> {
-    const K: &str = "closest_pair";
-    let (n, d) = points.dim();
-    if d != 2 {
-        return Err(Error::length(
-            K,
-            "points",
-            format_args!("shape {n}x2"),
-            format_args!("shape {n}x{d}"),
-        ));
-    }
-    if n < 2 {
-        return Err(Error::invalid(
-            K,
-            "points",
-            format!("must have at least 2 rows, got {n}"),
-        ));
-    }
-    for (i, row) in points.outer_iter().enumerate() {
-        for (name, v) in [("x", row[0]), ("y", row[1])] {
-            if !v.is_finite() {
-                return Err(Error::invalid(
-                    K,
-                    "points",
-                    format!("must be finite; point {i} has {name} = {v}"),
-                ));
-            }
-        }
-    }
+    speedup_core::closest::check_closest_pair(&points)?;
+    let n = points.nrows();
     let pts = points.as_standard_layout();
     let (mut i, mut j, mut d2) = (0usize, 0usize, 0.0f64);
     sync_omp_threads();
