@@ -133,8 +133,39 @@ fn main() {
         );
         row("comb_backward", format!("n={n} tau=4"), t);
     }
+    if want("comb_forward") {
+        let n = scale(10_000_000);
+        let x = Array2::from_shape_vec((n, 1), lcg_vec(n, 2)).unwrap();
+        let mut a = Array2::zeros((n, 1));
+        let mut b = Array2::zeros((n, 1));
+        let t = measure(
+            Box::new(|| core::comb_forward(x.view(), 4, 0.5, a.view_mut()).unwrap()),
+            Box::new(|| legacy::comb_forward(x.view(), 4, 0.5, b.view_mut()).unwrap()),
+        );
+        row("comb_forward", format!("n={n} tau=4"), t);
+    }
     let n = scale(10_000_000);
     let x = lcg_vec(n, 3);
+    if want("second_derivative") {
+        let mut a = vec![0.0; n - 2];
+        let mut b = vec![0.0; n - 2];
+        let t = measure(
+            Box::new(|| core::second_derivative(&x, 0.1, &mut a).unwrap()),
+            Box::new(|| legacy::second_derivative(&x, 0.1, &mut b).unwrap()),
+        );
+        row("second_derivative", format!("n={n}"), t);
+    }
+    if want("mean") {
+        let t = measure(
+            Box::new(|| {
+                black_box(core::mean(&x).unwrap());
+            }),
+            Box::new(|| {
+                black_box(legacy::mean(&x).unwrap());
+            }),
+        );
+        row("mean", format!("n={n}"), t);
+    }
     if want("sum") {
         let t = measure(
             Box::new(|| {
@@ -191,6 +222,18 @@ fn main() {
             }),
         );
         row("sum_primes_below", format!("every n < {top}"), t);
+    }
+    if want("is_prime") {
+        // Odd numbers near 1e9: trial division needs ~sqrt(n)/2 steps a prime.
+        let top = scale(100_000) as u64;
+        let q: Vec<u64> = (0..top).map(|i| 1_000_000_001 + 2 * i).collect();
+        let mut a = vec![false; q.len()];
+        let mut b = vec![false; q.len()];
+        let t = measure(
+            Box::new(|| core::is_prime_many(&q, &mut a).unwrap()),
+            Box::new(|| legacy::is_prime_many(&q, &mut b).unwrap()),
+        );
+        row("is_prime", format!("{top} odd ~1e9"), t);
     }
     if want("closest_pair") {
         let n = scale(2000);
