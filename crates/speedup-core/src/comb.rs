@@ -8,6 +8,7 @@ use ndarray::{ArrayView2, ArrayViewMut2};
 use rayon::prelude::*;
 
 use crate::error::check_shape;
+use crate::layout::with_c_order;
 use crate::{threads, Error, Result};
 
 /// Below this many elements the filters run on the calling thread (measured).
@@ -27,30 +28,6 @@ pub fn check_comb(
         return Err(Error::invalid(kernel, "tau", "must be at least 1, got 0"));
     }
     check_shape(kernel, "out", x_dim, out_dim)
-}
-
-/// Gives `body` C-ordered slices of `x` and `out`, copying when either view is not contiguous.
-fn with_c_order(
-    x: ArrayView2<f64>,
-    mut out: ArrayViewMut2<f64>,
-    body: impl FnOnce(&[f64], &mut [f64]),
-) {
-    let x_owned;
-    let xs: &[f64] = match x.as_slice() {
-        Some(s) => s,
-        None => {
-            x_owned = x.as_standard_layout().into_owned();
-            x_owned.as_slice().expect("standard layout")
-        }
-    };
-    match out.as_slice_mut() {
-        Some(o) => body(xs, o),
-        None => {
-            let mut tmp = ndarray::Array2::<f64>::zeros(out.dim());
-            body(xs, tmp.as_slice_mut().expect("fresh array"));
-            out.assign(&tmp);
-        }
-    }
 }
 
 /// Forward comb filter; `out` has the shape of `x`.

@@ -16,6 +16,7 @@ pub mod cancel;
 pub mod closest;
 pub mod comb;
 mod error;
+pub mod layout;
 pub mod mandelbrot;
 pub mod map;
 pub mod philox;

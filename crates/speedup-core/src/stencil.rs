@@ -6,6 +6,7 @@ use ndarray::{ArrayView2, ArrayViewMut2};
 use rayon::prelude::*;
 
 use crate::error::{check_len, check_shape};
+use crate::layout::with_c_order;
 use crate::{threads, Error, Result};
 
 /// Below this many output elements the stencils run on the calling thread (measured).
@@ -98,30 +99,21 @@ fn lap_row(up: &[f64], mid: &[f64], down: &[f64], ax: f64, ay: f64, c: f64, out:
 ///
 /// Any memory layout is accepted; C-contiguous inputs take the fast path, others are copied
 /// to C order first (same values, same bits).
-pub fn laplacian(f: ArrayView2<f64>, dx: f64, dy: f64, mut out: ArrayViewMut2<f64>) -> Result<()> {
+pub fn laplacian(f: ArrayView2<f64>, dx: f64, dy: f64, out: ArrayViewMut2<f64>) -> Result<()> {
     check_laplacian(f.dim(), dx, dy, out.dim())?;
-    let (rows, cols) = f.dim();
+    let cols = f.ncols();
     let ax = 1.0 / (dx * dx);
     let ay = 1.0 / (dy * dy);
     let c = 2.0 * ax + 2.0 * ay;
-
-    let f_owned;
-    let fs: &[f64] = match f.as_slice() {
-        Some(s) => s,
-        None => {
-            f_owned = f.as_standard_layout().into_owned();
-            f_owned.as_slice().expect("standard layout")
-        }
-    };
     let oc = cols - 2;
-    let compute = |o: &mut [f64], first_row: usize| {
-        for (r, orow) in o.chunks_exact_mut(oc).enumerate() {
-            let i = first_row + r + 1;
-            let row = |k: usize| &fs[k * cols..(k + 1) * cols];
-            lap_row(row(i - 1), row(i), row(i + 1), ax, ay, c, orow);
-        }
-    };
-    let run_on = |o: &mut [f64]| {
+    with_c_order(f, out, |fs, o| {
+        let compute = |o: &mut [f64], first_row: usize| {
+            for (r, orow) in o.chunks_exact_mut(oc).enumerate() {
+                let i = first_row + r + 1;
+                let row = |k: usize| &fs[k * cols..(k + 1) * cols];
+                lap_row(row(i - 1), row(i), row(i + 1), ax, ay, c, orow);
+            }
+        };
         if threads::parallel_worthwhile(o.len(), PARALLEL_CUTOFF) {
             let rows_per_task = (TASK / oc).max(1);
             threads::run(|| {
@@ -132,14 +124,6 @@ pub fn laplacian(f: ArrayView2<f64>, dx: f64, dy: f64, mut out: ArrayViewMut2<f6
         } else {
             compute(o, 0);
         }
-    };
-    match out.as_slice_mut() {
-        Some(o) => run_on(o),
-        None => {
-            let mut tmp = ndarray::Array2::<f64>::zeros((rows - 2, oc));
-            run_on(tmp.as_slice_mut().expect("fresh array"));
-            out.assign(&tmp);
-        }
-    }
+    });
     Ok(())
 }

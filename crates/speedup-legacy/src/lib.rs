@@ -28,7 +28,8 @@
 //! `sum_primes_below` calls it for every candidate: fine for the seed sizes, slow beyond.
 //! Legacy routines cannot be interrupted.
 
-use ndarray::{Array2, ArrayView2, ArrayViewMut2};
+use ndarray::{ArrayView2, ArrayViewMut2};
+use speedup_core::layout::with_c_order;
 use speedup_core::{check_len, threads, ClosestPair, Complex64, Error, Result};
 use speedup_legacy_sys as sys;
 
@@ -48,24 +49,6 @@ pub fn omp_team_size() -> (usize, usize) {
     // SAFETY: `distinct` is a valid int the routine writes once.
     let team = unsafe { sys::legacy_omp_team_size(&mut distinct) };
     (team.max(0) as usize, distinct.max(0) as usize)
-}
-
-/// Runs `body` on C-ordered contiguous slices of `x` and `out`, copying when a view is not.
-fn with_c_order<T: Copy + Default>(
-    x: ArrayView2<f64>,
-    mut out: ArrayViewMut2<T>,
-    body: impl FnOnce(&[f64], &mut [T]),
-) {
-    let x = x.as_standard_layout();
-    let xs = x.as_slice().expect("standard layout");
-    match out.as_slice_mut() {
-        Some(o) => body(xs, o),
-        None => {
-            let mut tmp = Array2::<T>::default(out.dim());
-            body(xs, tmp.as_slice_mut().expect("fresh array"));
-            out.assign(&tmp);
-        }
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
