@@ -126,3 +126,12 @@ def mandelbrot(c: np.ndarray, max_iter: int) -> np.ndarray:
 def same_bits(a, b) -> bool:
     a, b = np.asarray(a), np.asarray(b)
     return a.shape == b.shape and a.dtype == b.dtype and a.tobytes() == b.tobytes()
+
+
+def outcome(call) -> tuple:
+    """(exception type, message) that ``call()`` raises, or (None, None)."""
+    try:
+        call()
+    except BaseException as e:  # noqa: BLE001
+        return type(e), str(e)
+    return None, None

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import speedup
-from references import same_bits
+from references import outcome, same_bits
 
 RNG = np.random.default_rng(7)
 P = np.array([[0.9, 0.1, 0.0], [0.2, 0.5, 0.3], [0.25, 0.25, 0.5]])
@@ -89,14 +89,6 @@ BAD_CALLS = [
     lambda: speedup.parallel_map(0, [1.0]),
     lambda: speedup.parallel_map(lambda v: v, [1.0]),
 ]
-
-
-def outcome(call) -> tuple:
-    try:
-        call()
-    except BaseException as e:  # noqa: BLE001
-        return type(e), str(e)
-    return None, None
 
 
 @pytest.mark.parametrize("i", range(len(BAD_CALLS)))
