@@ -54,12 +54,18 @@ contains
         p = trim(outdir)//'/'//trim(id)//ext
     end function path
 
-    subroutine read_f64(x)
-        real(c_double), intent(out) :: x(*)
-        integer :: v, sz
+    !> Opens this case's input <id>.bin for a stream read; sz is its size in bytes.
+    integer function open_input(sz) result(v)
+        integer, intent(out) :: sz
         open (newunit=v, file=trim(vec)//'/'//trim(id)//'.bin', access='stream', form='unformatted', &
             status='old', action='read')
         inquire (unit=v, size=sz)
+    end function open_input
+
+    subroutine read_f64(x)
+        real(c_double), intent(out) :: x(*)
+        integer :: v, sz
+        v = open_input(sz)
         if (sz > 0) read (v) x(1:sz/8)
         close (v)
     end subroutine read_f64
@@ -67,9 +73,7 @@ contains
     subroutine read_i64(x)
         integer(c_int64_t), intent(out) :: x(*)
         integer :: v, sz
-        open (newunit=v, file=trim(vec)//'/'//trim(id)//'.bin', access='stream', form='unformatted', &
-            status='old', action='read')
-        inquire (unit=v, size=sz)
+        v = open_input(sz)
         if (sz > 0) read (v) x(1:sz/8)
         close (v)
     end subroutine read_i64
@@ -77,9 +81,7 @@ contains
     subroutine read_c128(x)
         complex(c_double_complex), intent(out) :: x(*)
         integer :: v, sz
-        open (newunit=v, file=trim(vec)//'/'//trim(id)//'.bin', access='stream', form='unformatted', &
-            status='old', action='read')
-        inquire (unit=v, size=sz)
+        v = open_input(sz)
         if (sz > 0) read (v) x(1:sz/16)
         close (v)
     end subroutine read_c128
