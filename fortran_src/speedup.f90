@@ -32,6 +32,7 @@ module speedup
     integer, parameter, public :: SPEEDUP_ERR_OVERFLOW = 4
     integer, parameter, public :: SPEEDUP_ERR_INTERRUPTED = 5
     integer, parameter, public :: SPEEDUP_ERR_PANIC = 6
+    integer, parameter, public :: SPEEDUP_ERR_ALLOCATION = 7
 
     ! The raw C door.
     public :: c_speedup_sum, c_speedup_mean, c_speedup_std, c_speedup_second_derivative, &

@@ -59,8 +59,16 @@ typedef int32_t speedup_status;
 
 /*
  speedup hit an internal error (a Rust panic, caught at the boundary); the process is fine.
+ `speedup_last_error` has the panic's message. Scalar outputs were not written; output arrays
+ may hold partial results.
  */
 #define SPEEDUP_ERR_PANIC 6
+
+/*
+ A scratch buffer the call needs could not be allocated (out of memory); nothing was written
+ and the process is fine.
+ */
+#define SPEEDUP_ERR_ALLOCATION 7
 
 #ifdef __cplusplus
 extern "C" {

@@ -16,7 +16,9 @@ Array-likes are converted as NumPy would (lists, ints, float32, strided and Fort
 arrays, read-only arrays); functions with ``out=`` check it (shape, dtype, writable,
 C-contiguous, no overlap with an input) and return it. Bad input raises ``ValueError``
 (``TypeError`` for a wrong type, ``OverflowError`` for overflow); a long call stopped by Ctrl-C
-raises ``KeyboardInterrupt`` and writes nothing.
+raises ``KeyboardInterrupt`` and writes nothing. ``MemoryError`` means an array or scratch
+buffer could not be allocated; ``RuntimeError`` an internal error of speedup (a caught Rust
+panic); after either, the process and speedup keep working.
 
 Backends: ``speedup.backend`` is ``"pyo3"`` (the extension ``speedup._speedup``) or ``"ctypes"``
 (``libspeedup.so`` through ctypes). ``SPEEDUP_BACKEND=pyo3|ctypes`` forces one; otherwise pyo3,

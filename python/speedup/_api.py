@@ -9,6 +9,7 @@ small function set over C-contiguous, aligned arrays of the right dtype.
 from __future__ import annotations
 
 import ctypes
+import math
 import operator
 import threading
 from typing import Any, Callable, Optional, Sequence, Tuple, Union
@@ -104,13 +105,26 @@ def as_u64_queries(n: Any, kernel: str) -> np.ndarray:
     raise TypeError(f"{kernel}: n must be integers, got dtype {a.dtype}")
 
 
+def new_array(shape: Tuple[int, ...], dtype: np.dtype, kernel: str, what: str) -> np.ndarray:
+    """``numpy.empty(shape, dtype)`` for a result; when it cannot be allocated (numpy raises
+    MemoryError, or ValueError for a size past what an array can hold) a MemoryError in the
+    core's words, naming the kernel, the size and the buffer. The process keeps working."""
+    try:
+        return np.empty(shape, dtype)
+    except (MemoryError, ValueError):
+        nbytes = math.prod(shape) * dtype.itemsize
+        raise MemoryError(
+            f"{kernel}: out of memory: could not allocate {nbytes} bytes for {what}"
+        ) from None
+
+
 def check_out(
     out: Any, shape: Tuple[int, ...], dtype: np.dtype, kernel: str, inputs: Sequence[np.ndarray]
 ) -> np.ndarray:
     """A fresh output, or the caller's ``out`` after checking shape, dtype, writability,
     layout and overlap with every input."""
     if out is None:
-        return np.empty(shape, dtype)
+        return new_array(shape, dtype, kernel, "the result")
     if not isinstance(out, _ndarray):
         raise TypeError(f"{kernel}: out must be a numpy.ndarray, got {type(out).__name__}")
     if out.dtype != dtype:
@@ -247,7 +261,7 @@ def is_prime(impl: Any, n: Any) -> Union[bool, np.ndarray]:
             raise TypeError(f"{K}: n must be an integer, got float")
         return impl.is_prime(as_int(v, K, "n", 0, U64_MAX, "must be between 0 and 2**64-1"))  # type: ignore[no-any-return]
     a = as_u64_queries(n, K)
-    out = np.empty(a.shape, BOOL)
+    out = new_array(a.shape, BOOL, K, "the result")
     impl.is_prime_many(a.reshape(-1), out.reshape(-1))
     return out
 
@@ -261,7 +275,7 @@ def sum_primes_below(impl: Any, n: Any) -> Union[int, np.ndarray]:
         q = as_int(v, K, "n", 0, U64_MAX, "must be between 0 and 2**64-1")
         return interruptible(impl, q // 8, impl.sum_primes_below, q)  # type: ignore[no-any-return]
     a = as_u64_queries(n, K)
-    out = np.empty(a.shape, U64)
+    out = new_array(a.shape, U64, K, "the result")
     work = int(a.max()) // 8 if a.size else 0
     interruptible(impl, work, impl.sum_primes_below_many, a.reshape(-1), out.reshape(-1))
     return out
@@ -287,7 +301,7 @@ def markov_chains(
     chains = as_int(n_chains, K, "n_chains", 0, USIZE_MAX, "must be >= 0")
     st = as_int(start, K, "start", 0, USIZE_MAX, f"must be a state in 0..{p.shape[0]}")
     s = as_int(seed, K, "seed", 0, U64_MAX, "must be between 0 and 2**64-1")
-    counts = np.empty((chains, p.shape[1]), U64)
+    counts = new_array((chains, p.shape[1]), U64, K, "the visit counts")
     interruptible(impl, steps * chains, impl.markov_chains, p, st, steps, s, counts)
     return counts
 
@@ -304,7 +318,7 @@ def mandelbrot(impl: Any, c: Any, max_iter: Any = 20) -> np.ndarray:
     K = "mandelbrot"
     m = as_int(max_iter, K, "max_iter", I32_MIN, I32_MAX, f"must be between 0 and {I32_MAX}")
     a = as_array(c, C128, K, "c")
-    out = np.empty(a.shape, I32)
+    out = new_array(a.shape, I32, K, "the result")
     impl.mandelbrot(a.reshape(-1), m, out.reshape(-1))
     return out  # always an array of c's shape (0-d for a scalar c)
 

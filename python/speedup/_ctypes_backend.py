@@ -8,7 +8,8 @@ the PyO3 backend, with the message of ``speedup_last_error`` (read on the callin
     SPEEDUP_ERR_NULL_POINTER, _LENGTH, _INVALID_ARGUMENT -> ValueError
     SPEEDUP_ERR_OVERFLOW -> OverflowError
     SPEEDUP_ERR_INTERRUPTED -> KeyboardInterrupt
-    SPEEDUP_ERR_PANIC (or an unknown code) -> RuntimeError
+    SPEEDUP_ERR_PANIC (a caught Rust panic; or an unknown code) -> RuntimeError
+    SPEEDUP_ERR_ALLOCATION -> MemoryError
 
 ctypes releases the GIL for the duration of every call (``ctypes.CDLL``).
 
@@ -46,6 +47,8 @@ _STATUS_EXC = {
     3: ValueError,  # SPEEDUP_ERR_INVALID_ARGUMENT
     4: OverflowError,  # SPEEDUP_ERR_OVERFLOW
     5: KeyboardInterrupt,  # SPEEDUP_ERR_INTERRUPTED
+    6: RuntimeError,  # SPEEDUP_ERR_PANIC
+    7: MemoryError,  # SPEEDUP_ERR_ALLOCATION
 }
 
 

@@ -378,7 +378,8 @@ static void test_status_message(void)
                                     SPEEDUP_ERR_INVALID_ARGUMENT,
                                     SPEEDUP_ERR_OVERFLOW,
                                     SPEEDUP_ERR_INTERRUPTED,
-                                    SPEEDUP_ERR_PANIC};
+                                    SPEEDUP_ERR_PANIC,
+                                    SPEEDUP_ERR_ALLOCATION};
     const size_t n = sizeof codes / sizeof codes[0];
     for (size_t i = 0; i < n; i++) {
         const char *m = speedup_status_message(codes[i]);
@@ -389,7 +390,7 @@ static void test_status_message(void)
                   codes[j], m);
         }
     }
-    const speedup_status unknown[] = {7, 100, -1, INT32_MIN, INT32_MAX};
+    const speedup_status unknown[] = {8, 100, -1, INT32_MIN, INT32_MAX};
     for (size_t i = 0; i < sizeof unknown / sizeof unknown[0]; i++) {
         const char *m = speedup_status_message(unknown[i]);
         CHECK(m && m[0], "status_message(%d) of an unknown code is NULL or empty", unknown[i]);

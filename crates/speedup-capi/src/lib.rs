@@ -20,6 +20,9 @@
 #![allow(clippy::missing_safety_doc)] // the safety contract is the C header's documentation
 
 mod args;
+/// cbindgen:ignore
+#[cfg(feature = "fault-injection")]
+mod fault;
 mod legacy;
 mod status;
 
@@ -29,6 +32,8 @@ use ndarray::{ArrayView2, ArrayViewMut2};
 use speedup_core as core;
 
 use args::{expect_len, product, scalar_out, Raw};
+#[cfg(feature = "fault-injection")]
+pub use fault::speedup_test_inject_fault;
 pub use legacy::*;
 pub use status::*;
 

@@ -1,9 +1,8 @@
 //! `speedup_status`, the thread-local last error, and the panic boundary every export sits in.
 
-use std::any::Any;
 use std::cell::RefCell;
 use std::ffi::c_char;
-use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::panic::catch_unwind;
 
 /// The result of every speedup call: `SPEEDUP_OK` (0) or one code per class of failure.
 /// `speedup_status_message(code)` names the class; `speedup_last_error(buf, len)` gives this
@@ -27,7 +26,12 @@ pub const SPEEDUP_ERR_OVERFLOW: speedup_status = speedup_status(4);
 /// The call was interrupted by `speedup_request_interrupt()` (e.g. from a SIGINT handler).
 pub const SPEEDUP_ERR_INTERRUPTED: speedup_status = speedup_status(5);
 /// speedup hit an internal error (a Rust panic, caught at the boundary); the process is fine.
+/// `speedup_last_error` has the panic's message. Scalar outputs were not written; output arrays
+/// may hold partial results.
 pub const SPEEDUP_ERR_PANIC: speedup_status = speedup_status(6);
+/// A scratch buffer the call needs could not be allocated (out of memory); nothing was written
+/// and the process is fine.
+pub const SPEEDUP_ERR_ALLOCATION: speedup_status = speedup_status(7);
 
 thread_local! {
     static LAST_ERROR: RefCell<String> = const { RefCell::new(String::new()) };
@@ -71,6 +75,8 @@ impl Failure {
             Failure::Core(E::Length { .. }) | Failure::Length { .. } => SPEEDUP_ERR_LENGTH,
             Failure::Core(E::Overflow { .. }) => SPEEDUP_ERR_OVERFLOW,
             Failure::Core(E::Interrupted { .. }) => SPEEDUP_ERR_INTERRUPTED,
+            Failure::Core(E::Allocation { .. }) => SPEEDUP_ERR_ALLOCATION,
+            Failure::Core(E::Panic { .. }) => SPEEDUP_ERR_PANIC,
             Failure::Null { .. } => SPEEDUP_ERR_NULL_POINTER,
         }
     }
@@ -90,33 +96,18 @@ fn set_last_error(message: String) {
     LAST_ERROR.with(|m| *m.borrow_mut() = message);
 }
 
-fn panic_text(payload: &(dyn Any + Send)) -> &str {
-    if let Some(s) = payload.downcast_ref::<&str>() {
-        s
-    } else if let Some(s) = payload.downcast_ref::<String>() {
-        s
-    } else {
-        "unknown panic"
-    }
-}
-
-/// Runs one export's body: a panic becomes `SPEEDUP_ERR_PANIC`, a failure its status, and
-/// either one this thread's last error message.
+/// Runs one export's body inside [`speedup_core::catch_panic`]: a panic becomes
+/// `SPEEDUP_ERR_PANIC`, a failure its status, and either one this thread's last error message.
+/// Rust's panic hook is left as the host has it (by default it also prints the panic to
+/// stderr, which helps a bug report).
 pub(crate) fn boundary(kernel: &'static str, body: impl FnOnce() -> CResult) -> speedup_status {
-    match catch_unwind(AssertUnwindSafe(body)) {
-        Ok(Ok(())) => SPEEDUP_OK,
-        Ok(Err(failure)) => {
-            set_last_error(failure.message());
-            failure.status()
-        }
-        Err(payload) => {
-            set_last_error(format!(
-                "{kernel}: internal error (panic): {}",
-                panic_text(&*payload)
-            ));
-            SPEEDUP_ERR_PANIC
-        }
-    }
+    let failure = match speedup_core::catch_panic(kernel, body) {
+        Ok(Ok(())) => return SPEEDUP_OK,
+        Ok(Err(failure)) => failure,
+        Err(panic) => Failure::Core(panic),
+    };
+    set_last_error(failure.message());
+    failure.status()
 }
 
 /// Copies this thread's last error message into `buf` (NUL-terminated, truncated to `len - 1`
@@ -152,6 +143,7 @@ pub extern "C" fn speedup_status_message(s: speedup_status) -> *const c_char {
         SPEEDUP_ERR_OVERFLOW => b"the result does not fit in its type\0",
         SPEEDUP_ERR_INTERRUPTED => b"the call was interrupted\0",
         SPEEDUP_ERR_PANIC => b"internal error in speedup (caught panic)\0",
+        SPEEDUP_ERR_ALLOCATION => b"out of memory (an allocation failed)\0",
         _ => b"unknown speedup_status code\0",
     };
     text.as_ptr().cast()

@@ -376,15 +376,13 @@ pub fn check_closest_pair(points: &ArrayView2<f64>) -> Result<()> {
 pub fn closest_pair(points: ArrayView2<f64>) -> Result<ClosestPair> {
     check_closest_pair(&points)?;
     let n = points.nrows();
-    let pts: Vec<Pt> = points
-        .outer_iter()
-        .enumerate()
-        .map(|(i, row)| Pt {
-            x: row[0],
-            y: row[1],
-            i,
-        })
-        .collect();
+    let mut pts: Vec<Pt> = Vec::new();
+    crate::alloc::try_reserve(K, "the sorted copy of the points", &mut pts, n)?;
+    pts.extend(points.outer_iter().enumerate().map(|(i, row)| Pt {
+        x: row[0],
+        y: row[1],
+        i,
+    }));
     let par = threads::parallel_worthwhile(n, PARALLEL_CUTOFF);
     let (i, j) = if par {
         threads::run(|| solve_all(&points, pts, true))

@@ -1,7 +1,9 @@
 //! The one error type of the kernels. Every front door maps it to its own idiom
 //! (C status code + message, Fortran `stat`, Python exception) without rewording it.
 
+use std::any::Any;
 use std::fmt;
+use std::panic::{catch_unwind, AssertUnwindSafe};
 
 /// Why a kernel refused to run (or stopped). Nothing was written to any output.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,6 +25,16 @@ pub enum Error {
     Overflow { kernel: &'static str, what: String },
     /// The caller asked to stop (e.g. Ctrl-C) while the kernel ran.
     Interrupted { kernel: &'static str },
+    /// A scratch buffer the kernel needs could not be allocated (`what` says which and how
+    /// big). Nothing was written; the process is fine.
+    Allocation { kernel: &'static str, what: String },
+    /// speedup hit an internal error: a Rust panic, caught by [`catch_panic`] before it could
+    /// reach the caller. `message` is the panic's own text. Scalar outputs were not written;
+    /// output arrays may hold partial results.
+    Panic {
+        kernel: &'static str,
+        message: String,
+    },
 }
 
 /// Shorthand used by every kernel.
@@ -59,7 +71,9 @@ impl Error {
             Error::InvalidArgument { kernel, .. }
             | Error::Length { kernel, .. }
             | Error::Overflow { kernel, .. }
-            | Error::Interrupted { kernel } => kernel,
+            | Error::Interrupted { kernel }
+            | Error::Allocation { kernel, .. }
+            | Error::Panic { kernel, .. } => kernel,
         }
     }
 }
@@ -78,6 +92,12 @@ impl fmt::Display for Error {
             }
             Error::Overflow { kernel, what } => write!(f, "{kernel}: {what}"),
             Error::Interrupted { kernel } => write!(f, "{kernel}: interrupted"),
+            Error::Allocation { kernel, what } => {
+                write!(f, "{kernel}: out of memory: could not allocate {what}")
+            }
+            Error::Panic { kernel, message } => {
+                write!(f, "{kernel}: internal error (panic): {message}")
+            }
         }
     }
 }
@@ -120,4 +140,34 @@ pub fn check_shape(
             format_args!("shape {}x{}", got.0, got.1),
         ))
     }
+}
+
+/// The text of a panic payload (`panic!("...")` gives a `&str` or a `String`).
+fn panic_text(payload: &(dyn Any + Send)) -> &str {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        s
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s
+    } else {
+        "unknown panic payload"
+    }
+}
+
+/// Runs `f`, turning a panic into [`Error::Panic`] naming `kernel` and carrying the panic's
+/// message. Every front door runs its kernel calls inside this (the C door's panic boundary,
+/// the Python extension), so a panic never unwinds into a caller's C, Fortran or Python frames.
+///
+/// The panic hook is left alone: Rust's default hook still prints the panic (with its
+/// location) to stderr, which helps a bug report; the same message is in the returned error.
+/// speedup never installs a process-wide hook (that belongs to the host program).
+pub fn catch_panic<R>(kernel: &'static str, f: impl FnOnce() -> R) -> Result<R> {
+    catch_unwind(AssertUnwindSafe(|| {
+        #[cfg(feature = "fault-injection")]
+        crate::fault::at_entry(kernel);
+        f()
+    }))
+    .map_err(|payload| Error::Panic {
+        kernel,
+        message: panic_text(&*payload).to_owned(),
+    })
 }

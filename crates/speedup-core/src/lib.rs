@@ -11,11 +11,18 @@
 //! - Random numbers come from the counter-based [`philox`] stream, addressed by index.
 //! - Bad input gives an [`Error`] naming the argument and the rule; nothing is written.
 //! - Long kernels can be interrupted through [`cancel`].
+//! - Scratch buffers whose size the caller controls are allocated fallibly ([`alloc`]): too
+//!   big a request gives [`Error::Allocation`], not an abort; [`catch_panic`] turns a panic into
+//!   [`Error::Panic`] for the front doors.
 
+pub mod alloc;
 pub mod cancel;
 pub mod closest;
 pub mod comb;
 mod error;
+#[cfg(feature = "fault-injection")]
+#[doc(hidden)]
+pub mod fault;
 pub mod layout;
 pub mod mandelbrot;
 pub mod map;
@@ -29,7 +36,7 @@ pub mod threads;
 
 pub use closest::{closest_pair, ClosestPair};
 pub use comb::{comb_backward, comb_forward};
-pub use error::{check_len, check_shape, Error, Result};
+pub use error::{catch_panic, check_len, check_shape, Error, Result};
 pub use mandelbrot::mandelbrot;
 pub use map::map_f64;
 pub use num_complex::Complex64;

@@ -42,6 +42,7 @@ use std::sync::OnceLock;
 
 use rayon::prelude::*;
 
+use crate::alloc::try_vec;
 use crate::cancel::Token;
 use crate::error::check_len;
 use crate::{threads, Error, Result};
@@ -609,8 +610,9 @@ fn sums_below(kernel: &'static str, queries: &[u64]) -> Result<Vec<u64>> {
         starts[s + 1] += starts[s];
     }
     let mut fill = starts.clone();
-    let mut ks = vec![0u32; starts[nsegs]];
-    let mut slot = vec![usize::MAX; queries.len()]; // where query i's partial sum lands
+    let mut ks = try_vec(kernel, "the query table", starts[nsegs], 0u32)?;
+    // Where query i's partial sum lands.
+    let mut slot = try_vec(kernel, "the query table", queries.len(), usize::MAX)?;
     for (i, &q) in queries.iter().enumerate() {
         let g = q / 2;
         if g > 0 {
@@ -621,7 +623,7 @@ fn sums_below(kernel: &'static str, queries: &[u64]) -> Result<Vec<u64>> {
         }
     }
     drop(fill);
-    let mut partial = vec![0u64; ks.len()];
+    let mut partial = try_vec(kernel, "the partial sums", ks.len(), 0u64)?;
 
     // Sieve: one pass on this thread, or blocks on the pool (same sums either way).
     let work = usize::try_from(limit).unwrap_or(usize::MAX);
@@ -662,19 +664,16 @@ fn sums_below(kernel: &'static str, queries: &[u64]) -> Result<Vec<u64>> {
         before.push(running);
         running += t as u128;
     }
-    queries
-        .iter()
-        .zip(&slot)
-        .map(|(&q, &j)| {
-            if j == usize::MAX {
-                return Ok(0);
-            }
+    let mut answers = try_vec(kernel, "the answers", queries.len(), 0u64)?;
+    for ((&q, &j), a) in queries.iter().zip(&slot).zip(&mut answers) {
+        if j != usize::MAX {
             let s = ((q / 2 - 1) / SEG_BITS) as usize;
             let two = if q > 2 { 2u128 } else { 0 };
             let v = two + before[s] + partial[j] as u128;
-            u64::try_from(v).map_err(|_| overflow(kernel, q))
-        })
-        .collect()
+            *a = u64::try_from(v).map_err(|_| overflow(kernel, q))?;
+        }
+    }
+    Ok(answers)
 }
 
 fn overflow(kernel: &'static str, q: u64) -> Error {

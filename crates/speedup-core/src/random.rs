@@ -171,7 +171,8 @@ impl CumTable {
                 "must have at least one state (k >= 1), got 0x0",
             ));
         }
-        let mut cum = Vec::with_capacity(k * k);
+        let mut cum = Vec::new();
+        crate::alloc::try_reserve(kernel, "the cumulative transition table", &mut cum, k * k)?;
         for (i, row) in p.rows().into_iter().enumerate() {
             let mut s = 0.0f64;
             for (j, &v) in row.iter().enumerate() {
@@ -319,7 +320,7 @@ pub fn markov_chains_from(
         return Ok(());
     }
     let token = Token::new(K);
-    let mut local = vec![0u64; n_chains * k];
+    let mut local = crate::alloc::try_vec(K, "the visit counts", n_chains * k, 0u64)?;
     let chain = |c: usize, row: &mut [u64]| -> Result<()> {
         let g = Philox4x64::new(seed, first_chain + c as u64);
         table.run_chain(&g, start, n_steps, &token, |_, s| row[s] += 1)
@@ -380,7 +381,7 @@ pub fn markov_path(
     }
     let token = Token::new(K);
     let g = Philox4x64::new(seed, chain);
-    let mut local = vec![0i32; path.len()];
+    let mut local = crate::alloc::try_vec(K, "the path", path.len(), 0i32)?;
     table.run_chain(&g, start, n_steps, &token, |t, s| {
         local[t as usize] = s as i32
     })?;

@@ -10,7 +10,8 @@
 //! - a call made from inside one of speedup's own workers runs serially (no nested
 //!   oversubscription);
 //! - after `fork()` the child notices that the pool's threads did not come along and builds a
-//!   new pool instead of waiting forever on the dead one.
+//!   new pool instead of waiting forever on the dead one ([`fork_generation`]; the handler is
+//!   registered when the library is loaded).
 //!
 //! The thread count never changes a result: kernels split work into blocks that do not depend on
 //! it (see `crate::reduce`).
@@ -108,6 +109,26 @@ extern "C" fn after_fork_in_child() {
     FORK_GENERATION.fetch_add(1, Ordering::Relaxed);
 }
 
+/// How many `fork()`s lie between this process and the one that loaded speedup: 0 in that
+/// process, 1 in its forked child, 2 in a grandchild... Thread pools (speedup's own, and
+/// OpenMP's) do not survive `fork()`; this is how speedup tells.
+pub fn fork_generation() -> u64 {
+    register_fork_handler();
+    FORK_GENERATION.load(Ordering::Relaxed)
+}
+
+/// Registers the fork handler as the library is loaded (an ELF constructor), so that a child
+/// forked before speedup's first call still knows it is one.
+#[cfg(target_os = "linux")]
+#[used]
+#[link_section = ".init_array"]
+static REGISTER_FORK_HANDLER_AT_LOAD: extern "C" fn() = {
+    extern "C" fn at_load() {
+        register_fork_handler();
+    }
+    at_load
+};
+
 fn register_fork_handler() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
@@ -160,7 +181,11 @@ pub fn run<R: Send>(f: impl FnOnce() -> R + Send) -> R {
     if threads <= 1 || in_worker() {
         f()
     } else {
-        pool(threads).install(f)
+        pool(threads).install(|| {
+            #[cfg(feature = "fault-injection")]
+            crate::fault::in_pool();
+            f()
+        })
     }
 }
 

@@ -14,6 +14,15 @@
 //! calling thread right before the routine: the knob (`speedup_core::threads`), or 1 inside one of
 //! speedup's own worker threads (no nested oversubscription).
 //!
+//! ## Fork
+//! libgomp's thread pool does not survive `fork()`: in a forked child, a parallel region of
+//! more than one thread waits forever for the parent's pool threads (GCC bug 60035), while a
+//! region of one thread runs normally. So in a forked child (speedup counts forks:
+//! `speedup_core::threads::fork_generation`, whose handler is registered when the library is
+//! loaded) every wrapper runs its routine with one OpenMP thread: correct results, never a
+//! hang, serial speed. The Rust kernels build a fresh pool in the child and stay parallel.
+//! `tests/fork.rs` proves both.
+//!
 //! ## Layout
 //! A separate crate, not a module of `speedup-core`: core stays pure Rust with no C toolchain,
 //! gfortran or OpenMP runtime in its build, and only the doors that offer legacy routines
@@ -33,10 +42,20 @@ use speedup_core::layout::with_c_order;
 use speedup_core::{check_len, threads, ClosestPair, Complex64, Error, Result};
 use speedup_legacy_sys as sys;
 
-/// Sets OpenMP's thread count for regions opened by the calling thread to the knob (1 inside a
-/// speedup worker). Called by every wrapper right before its routine.
+/// The OpenMP team size the legacy routines use here and now: the knob, 1 inside a speedup
+/// worker, and 1 in a forked child (see "Fork" above).
+pub fn omp_threads() -> usize {
+    if threads::fork_generation() > 0 {
+        1
+    } else {
+        threads::effective_threads().max(1)
+    }
+}
+
+/// Sets OpenMP's thread count for regions opened by the calling thread to [`omp_threads`].
+/// Called by every wrapper right before its routine.
 pub fn sync_omp_threads() {
-    let n = threads::effective_threads().clamp(1, i32::MAX as usize) as i32;
+    let n = omp_threads().min(i32::MAX as usize) as i32;
     // SAFETY: a plain setter of the calling thread's OpenMP ICV.
     unsafe { sys::omp::omp_set_num_threads(n) }
 }

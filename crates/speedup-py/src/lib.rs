@@ -11,6 +11,8 @@
 //! | `InvalidArgument`, `Length` | `ValueError` |
 //! | `Overflow` | `OverflowError` |
 //! | `Interrupted` | `KeyboardInterrupt` |
+//! | `Allocation` | `MemoryError` |
+//! | `Panic` (a caught Rust panic) | `RuntimeError` |
 //!
 //! The ctypes backend (`speedup/_ctypes_backend.py`, over `libspeedup.so`) exposes the same
 //! function set with the same exceptions; the public API lives in `speedup/__init__.py`.
@@ -18,7 +20,9 @@
 use std::ffi::c_void;
 
 use numpy::{Complex64, PyReadonlyArray1, PyReadonlyArray2, PyReadwriteArray1, PyReadwriteArray2};
-use pyo3::exceptions::{PyKeyboardInterrupt, PyOverflowError, PyValueError};
+use pyo3::exceptions::{
+    PyKeyboardInterrupt, PyMemoryError, PyOverflowError, PyRuntimeError, PyValueError,
+};
 use pyo3::prelude::*;
 use speedup_core as core;
 // Keep the C ABI in the extension (see Cargo.toml).
@@ -33,7 +37,16 @@ fn to_py(e: core::Error) -> PyErr {
         }
         core::Error::Overflow { .. } => PyOverflowError::new_err(msg),
         core::Error::Interrupted { .. } => PyKeyboardInterrupt::new_err(msg),
+        core::Error::Allocation { .. } => PyMemoryError::new_err(msg),
+        core::Error::Panic { .. } => PyRuntimeError::new_err(msg),
     }
+}
+
+/// Runs a kernel call inside [`core::catch_panic`]: a panic becomes `RuntimeError` with the
+/// same message as the C door's `SPEEDUP_ERR_PANIC` (and the ctypes backend's exception),
+/// instead of PyO3's `PanicException`.
+fn guarded<T>(kernel: &'static str, f: impl FnOnce() -> core::Result<T>) -> core::Result<T> {
+    core::catch_panic(kernel, f).and_then(|r| r)
 }
 
 fn ok<T>(r: core::Result<T>) -> PyResult<T> {
@@ -43,19 +56,19 @@ fn ok<T>(r: core::Result<T>) -> PyResult<T> {
 #[pyfunction(name = "sum")]
 fn sum_(py: Python<'_>, x: PyReadonlyArray1<'_, f64>) -> PyResult<f64> {
     let x = x.as_slice()?;
-    Ok(py.detach(|| core::sum(x)))
+    ok(py.detach(|| guarded("sum", || Ok(core::sum(x)))))
 }
 
 #[pyfunction]
 fn mean(py: Python<'_>, x: PyReadonlyArray1<'_, f64>) -> PyResult<f64> {
     let x = x.as_slice()?;
-    ok(py.detach(|| core::mean(x)))
+    ok(py.detach(|| guarded("mean", || core::mean(x))))
 }
 
 #[pyfunction(name = "std")]
 fn std_(py: Python<'_>, x: PyReadonlyArray1<'_, f64>, ddof: usize) -> PyResult<f64> {
     let x = x.as_slice()?;
-    ok(py.detach(|| core::std(x, ddof)))
+    ok(py.detach(|| guarded("std", || core::std(x, ddof))))
 }
 
 #[pyfunction]
@@ -67,7 +80,7 @@ fn second_derivative(
 ) -> PyResult<()> {
     let f = f.as_slice()?;
     let out = out.as_slice_mut()?;
-    ok(py.detach(|| core::second_derivative(f, dx, out)))
+    ok(py.detach(|| guarded("second_derivative", || core::second_derivative(f, dx, out))))
 }
 
 #[pyfunction]
@@ -80,7 +93,7 @@ fn laplacian(
 ) -> PyResult<()> {
     let f = f.as_array();
     let out = out.as_array_mut();
-    ok(py.detach(|| core::laplacian(f, dx, dy, out)))
+    ok(py.detach(|| guarded("laplacian", || core::laplacian(f, dx, dy, out))))
 }
 
 #[pyfunction]
@@ -93,7 +106,7 @@ fn comb_forward(
 ) -> PyResult<()> {
     let x = x.as_array();
     let out = out.as_array_mut();
-    ok(py.detach(|| core::comb_forward(x, tau, alpha, out)))
+    ok(py.detach(|| guarded("comb_forward", || core::comb_forward(x, tau, alpha, out))))
 }
 
 #[pyfunction]
@@ -106,12 +119,12 @@ fn comb_backward(
 ) -> PyResult<()> {
     let x = x.as_array();
     let out = out.as_array_mut();
-    ok(py.detach(|| core::comb_backward(x, tau, alpha, out)))
+    ok(py.detach(|| guarded("comb_backward", || core::comb_backward(x, tau, alpha, out))))
 }
 
 #[pyfunction]
-fn is_prime(py: Python<'_>, n: u64) -> bool {
-    py.detach(|| core::is_prime(n))
+fn is_prime(py: Python<'_>, n: u64) -> PyResult<bool> {
+    ok(py.detach(|| guarded("is_prime", || Ok(core::is_prime(n)))))
 }
 
 #[pyfunction]
@@ -122,7 +135,7 @@ fn is_prime_many(
 ) -> PyResult<()> {
     let n = n.as_slice()?;
     let out = out.as_slice_mut()?;
-    ok(py.detach(|| core::is_prime_many(n, out)))
+    ok(py.detach(|| guarded("is_prime_many", || core::is_prime_many(n, out))))
 }
 
 /// `[(lo, hi, sum, err), ...]`: the summation-tree nodes of a part of a larger input.
@@ -134,7 +147,8 @@ fn sum_nodes(
     n_total: usize,
 ) -> PyResult<Vec<(usize, usize, f64, f64)>> {
     let x = x.as_slice()?;
-    let nodes = ok(py.detach(|| core::reduce::sum_nodes(x, offset, n_total)))?;
+    let nodes =
+        ok(py.detach(|| guarded("sum_nodes", || core::reduce::sum_nodes(x, offset, n_total))))?;
     Ok(nodes
         .iter()
         .map(|nd| (nd.lo, nd.hi, nd.sum, nd.err))
@@ -143,7 +157,7 @@ fn sum_nodes(
 
 #[pyfunction]
 fn sum_primes_below(py: Python<'_>, n: u64) -> PyResult<u64> {
-    ok(py.detach(|| core::sum_primes_below(n)))
+    ok(py.detach(|| guarded("sum_primes_below", || core::sum_primes_below(n))))
 }
 
 #[pyfunction]
@@ -154,17 +168,25 @@ fn sum_primes_below_many(
 ) -> PyResult<()> {
     let n = n.as_slice()?;
     let out = out.as_slice_mut()?;
-    ok(py.detach(|| core::sum_primes_below_many(n, out)))
+    ok(py.detach(|| {
+        guarded("sum_primes_below_many", || {
+            core::sum_primes_below_many(n, out)
+        })
+    }))
 }
 
 #[pyfunction]
 fn monte_carlo_pi(py: Python<'_>, n_points: u64, seed: u64) -> PyResult<f64> {
-    ok(py.detach(|| core::monte_carlo_pi(n_points, seed)))
+    ok(py.detach(|| guarded("monte_carlo_pi", || core::monte_carlo_pi(n_points, seed))))
 }
 
 #[pyfunction]
 fn monte_carlo_pi_inside(py: Python<'_>, first: u64, n_points: u64, seed: u64) -> PyResult<u64> {
-    ok(py.detach(|| core::monte_carlo_pi_inside(first, n_points, seed)))
+    ok(py.detach(|| {
+        guarded("monte_carlo_pi_inside", || {
+            core::monte_carlo_pi_inside(first, n_points, seed)
+        })
+    }))
 }
 
 #[pyfunction]
@@ -179,7 +201,11 @@ fn markov_chains_from(
 ) -> PyResult<()> {
     let p = p.as_array();
     let counts = counts.as_array_mut();
-    ok(py.detach(|| core::markov_chains_from(p, start, n_steps, seed, first_chain, counts)))
+    ok(py.detach(|| {
+        guarded("markov_chains", || {
+            core::markov_chains_from(p, start, n_steps, seed, first_chain, counts)
+        })
+    }))
 }
 
 #[pyfunction]
@@ -193,7 +219,11 @@ fn markov_chains(
 ) -> PyResult<()> {
     let p = p.as_array();
     let counts = counts.as_array_mut();
-    ok(py.detach(|| core::markov_chains(p, start, n_steps, seed, counts)))
+    ok(py.detach(|| {
+        guarded("markov_chains", || {
+            core::markov_chains(p, start, n_steps, seed, counts)
+        })
+    }))
 }
 
 #[pyfunction]
@@ -202,7 +232,7 @@ fn closest_pair(
     points: PyReadonlyArray2<'_, f64>,
 ) -> PyResult<(usize, usize, f64)> {
     let points = points.as_array();
-    let pair = ok(py.detach(|| core::closest_pair(points)))?;
+    let pair = ok(py.detach(|| guarded("closest_pair", || core::closest_pair(points))))?;
     Ok((pair.i, pair.j, pair.dist))
 }
 
@@ -215,7 +245,7 @@ fn mandelbrot(
 ) -> PyResult<()> {
     let c = c.as_slice()?;
     let out = out.as_slice_mut()?;
-    ok(py.detach(|| core::mandelbrot(c, max_iter, out)))
+    ok(py.detach(|| guarded("mandelbrot", || core::mandelbrot(c, max_iter, out))))
 }
 
 /// The C signature `double f(double x, void *ctx)` of `speedup_map_f64`.
@@ -240,7 +270,11 @@ fn map_f64(
     let x = x.as_slice()?;
     let out = out.as_slice_mut()?;
     // SAFETY: as above; `ctx` goes to `f` untouched.
-    ok(py.detach(|| core::map_f64(|v| unsafe { f(v, ctx as *mut c_void) }, x, out)))
+    ok(py.detach(|| {
+        guarded("map_f64", || {
+            core::map_f64(|v| unsafe { f(v, ctx as *mut c_void) }, x, out)
+        })
+    }))
 }
 
 #[pyfunction]
@@ -257,6 +291,13 @@ fn get_num_threads() -> usize {
 #[pyfunction]
 fn request_interrupt() {
     core::cancel::request_interrupt();
+}
+
+/// Test-only (feature `fault-injection`, never in the wheel): sets `speedup_core::fault`.
+#[cfg(feature = "fault-injection")]
+#[pyfunction]
+fn _inject_fault(spec: &str) -> PyResult<()> {
+    core::fault::inject(spec).map_err(PyValueError::new_err)
 }
 
 #[pymodule]
@@ -284,5 +325,7 @@ fn _speedup(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(set_num_threads, m)?)?;
     m.add_function(wrap_pyfunction!(get_num_threads, m)?)?;
     m.add_function(wrap_pyfunction!(request_interrupt, m)?)?;
+    #[cfg(feature = "fault-injection")]
+    m.add_function(wrap_pyfunction!(_inject_fault, m)?)?;
     Ok(())
 }
