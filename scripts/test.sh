@@ -35,11 +35,15 @@ tests/python/run.sh
 step "cross-language identity: every door, every kernel, 1/2/3/8 threads, bit for bit"
 tests/identity/run.sh | tee target/identity-tests.log
 
+step "faults and concurrency: injected panics and allocation failures, 16 threads x 1000 calls, nesting, fork"
+tests/faults/run.sh
+
 step "summary"
 rust_passed=$(grep -Eo '^test result: ok\. [0-9]+ passed' target/rust-tests.log | awk '{s+=$4} END {print s+0}')
 c_passed=$(grep -Eo '^[0-9]+ passed, 0 failed' target/c-tests.log | tail -1 | awk '{print $1}' || true)
 f_passed=$(grep -Eo 'tests passed, 0 tests failed out of [0-9]+' target/cmake-tests.log | tail -1 | awk '{print $NF}' || true)
 py_passed=$(grep -Eo '[0-9]+ passed' target/python-tests.log | tail -1 | awk '{print $1}' || true)
 id_passed=$(grep -Eo '^identity: [0-9]+ passed' target/identity-tests.log | awk '{print $2}' || true)
-echo "Rust: ${rust_passed} tests; C: ${c_passed:-0} checks; CMake/ctest: ${f_passed:-0} tests; Python: ${py_passed:-0} tests; identity: ${id_passed:-0} comparisons"
-echo "summary: $((rust_passed + ${c_passed:-0} + ${f_passed:-0} + ${py_passed:-0} + ${id_passed:-0})) passed, 0 failed"
+fault_passed=$(grep -Eo '^faults: [0-9]+ passed' target/faults-tests.log | awk '{print $2}' || true)
+echo "Rust: ${rust_passed} tests; C: ${c_passed:-0} checks; CMake/ctest: ${f_passed:-0} tests; Python: ${py_passed:-0} tests; identity: ${id_passed:-0} comparisons; faults/stress: ${fault_passed:-0} checks"
+echo "summary: $((rust_passed + ${c_passed:-0} + ${f_passed:-0} + ${py_passed:-0} + ${id_passed:-0} + ${fault_passed:-0})) passed, 0 failed"
