@@ -13,6 +13,9 @@
  *            kernels and legacy routines (OpenMP with one thread there) and gets the parent's
  *            bits; a child that hangs is killed by alarm() and fails.
  *
+ *  host-openmp-fork (run alone, before any speedup call): the host's own OpenMP team ran,
+ *            then it forked; the child's legacy routines use one OpenMP thread.
+ *
  * Prints "N passed, M failed" last (check.h). Usage: stress [section ...]
  */
 #define _GNU_SOURCE
@@ -473,6 +476,47 @@ static void test_fork(void)
 
 /* ------------------------------------------------------------------------------------------ */
 
+/* Run alone (`stress host-openmp-fork`), before any speedup call: the host program's own OpenMP
+ * team ran, then it forks. speedup's fork handler was registered when the library was loaded,
+ * so the child knows it is one and runs the legacy OpenMP routines with one thread instead of
+ * waiting for the parent's OpenMP threads. */
+static void test_host_openmp_fork(void)
+{
+    check_begin_section("host-openmp-fork");
+    int team = 0;
+#pragma omp parallel num_threads(3)
+    {
+#pragma omp single
+        team = omp_get_num_threads();
+    }
+    CHECK(team == 3, "the host's own OpenMP team: %d", team);
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        alarm(60);
+        speedup_set_num_threads(3);
+        size_t t = 0, distinct = 0;
+        speedup_legacy_omp_team_size(&t, &distinct);
+        double f[4 * 5], out[2 * 3], want[2 * 3];
+        for (int i = 0; i < 20; i++)
+            f[i] = (double)(i * i % 7);
+        speedup_legacy_laplacian(f, 4, 5, 0.5, 0.25, out, 6);
+        speedup_laplacian(f, 4, 5, 0.5, 0.25, want, 6);
+        _exit(t != 1 ? 1 : memcmp(out, want, sizeof out) != 0 ? 2 : 0);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+          "forked child of an OpenMP host: %s %d (1: OpenMP team not 1; 2: wrong result; "
+          "SIGALRM: hung)",
+          WIFEXITED(status) ? "exit code" : "killed by signal",
+          WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+    printf("host-openmp-fork: after the host's own OpenMP team ran, a forked child ran the "
+           "legacy routines with one thread\n");
+}
+
+/* ------------------------------------------------------------------------------------------ */
+
 static const struct {
     const char *name;
     void (*fn)(void);
@@ -485,6 +529,10 @@ static const struct {
 
 int main(int argc, char **argv)
 {
+    if (argc == 2 && strcmp(argv[1], "host-openmp-fork") == 0) {
+        test_host_openmp_fork();
+        return check_report();
+    }
     make_inputs();
     for (size_t i = 0; i < sizeof SECTIONS / sizeof SECTIONS[0]; i++) {
         int wanted = argc < 2;
