@@ -41,7 +41,8 @@ stress=$(grep -Eo '^[0-9]+ passed, 0 failed' "$out/stress.log" | awk '{s+=$1} EN
 [ -n "$stress" ] && [ "$stress" != 0 ] || { echo "faults: the stress program failed" >&2; exit 1; }
 
 echo "==> Python with injected faults (both backends)"
-PYO3_PYTHON=$VPY cargo build -p speedup-py --features fault-injection --quiet
+# The test profile, so that the dependencies built by `cargo test --workspace` are reused.
+PYO3_PYTHON=$VPY cargo build --profile test -p speedup-py --features fault-injection --quiet
 pkg=$out/pkg/speedup
 rm -rf "$out/pkg"
 mkdir -p "$pkg"

@@ -170,3 +170,20 @@ def test_an_output_too_big_raises_memory_error(n_chains: int) -> None:
         "counts"
     )
     assert speedup.markov_chains(P, 10, n_chains=2).sum() == 20
+
+
+def test_the_shipped_package_has_no_fault_hook() -> None:
+    """Fault injection is a test-only build (tests/faults/): neither the extension nor any
+    library of the installed package exports it."""
+    from pathlib import Path
+
+    from speedup import _ctypes_backend, _speedup
+
+    assert not hasattr(_speedup, "_inject_fault")
+    assert not hasattr(_ctypes_backend.backend().lib, "speedup_test_inject_fault")
+    shipped = Path(speedup.__file__).parent / "_lib" / "libspeedup.so"
+    if shipped.exists():  # in a child: loading it here would add a second runtime
+        probe = "import ctypes, sys; print(hasattr(ctypes.CDLL(sys.argv[1]), 'speedup_test_inject_fault'))"
+        r = subprocess.run([sys.executable, "-c", probe, str(shipped)], capture_output=True,
+                           text=True, timeout=60)
+        assert r.stdout.strip() == "False", r.stderr
