@@ -253,6 +253,13 @@ fn get_num_threads() -> usize {
     core::threads::get_num_threads()
 }
 
+/// Benchmarks only (`speedup bench`'s size sweep): when on, every kernel goes parallel whatever
+/// its size, so that the serial cut-offs can be measured. Never changes a result.
+#[pyfunction]
+fn bench_ignore_cutoffs(on: bool) {
+    core::threads::set_ignore_cutoffs(on);
+}
+
 /// Asks every running speedup call to stop (they raise `KeyboardInterrupt`, writing nothing).
 #[pyfunction]
 fn request_interrupt() {
@@ -284,5 +291,6 @@ fn _speedup(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(set_num_threads, m)?)?;
     m.add_function(wrap_pyfunction!(get_num_threads, m)?)?;
     m.add_function(wrap_pyfunction!(request_interrupt, m)?)?;
+    m.add_function(wrap_pyfunction!(bench_ignore_cutoffs, m)?)?;
     Ok(())
 }
