@@ -49,6 +49,8 @@ def parser() -> argparse.ArgumentParser:
         "tables, checks every answer against speedup's, evaluates the targets of issue 6, and "
         "writes results.json, results.md and PNG plots to --out.",
     )
+    p.add_argument("kernels", nargs="*", type=_only, metavar="KERNEL",
+                   help="run only these workloads (the same as --only)")
     p.add_argument("--quick", action="store_true", help="about a tenth of the default sizes (~30 s)")
     p.add_argument("--only", type=_only, action="append", metavar="KERNEL",
                    help="run only these workloads (comma-separated or repeated): " + ", ".join(workloads.WORKLOADS))
@@ -107,7 +109,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
     preset = args.sizes or ("quick" if args.quick else "default")
     threads = args.threads or sorted({1, runner.usable_cpus()})
-    only = [n for group in (args.only or [list(workloads.WORKLOADS)]) for n in group]
+    groups = (args.only or []) + (args.kernels or [])
+    only = [n for group in (groups or [list(workloads.WORKLOADS)]) for n in group]
     only = list(dict.fromkeys(only))
     os.makedirs(args.out, exist_ok=True)
     t0 = time.perf_counter()

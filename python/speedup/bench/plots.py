@@ -36,9 +36,9 @@ def bar_chart(w: Workload, path: str) -> None:
     cs = [c for c in w.contestants if c.samples and c.kind != "read"]
     fig, ax = plt.subplots(figsize=(8, 0.45 * len(cs) + 1.4))
     ys = range(len(cs))
-    times = [c.time for c in cs]
-    err_lo = [c.time - c.spread[0] for c in cs]
-    err_hi = [c.spread[1] - c.time for c in cs]
+    times = [c.t for c in cs]
+    err_lo = [c.t - c.lo for c in cs]
+    err_hi = [c.hi - c.t for c in cs]
     ax.barh(list(ys), times, xerr=[err_lo, err_hi], color=[COLOURS.get(c.kind, "#333333") for c in cs])
     labels = []
     for c in cs:
@@ -48,7 +48,7 @@ def bar_chart(w: Workload, path: str) -> None:
     ax.set_yticklabels(labels, fontsize=8)
     ax.invert_yaxis()
     ax.set_xscale("log")
-    ax.set_xlabel("seconds (median, min-max bars; log scale; ~ = plain Python scaled from a smaller size)")
+    ax.set_xlabel("seconds, log scale (median; bars: min-max; ~ = scaled from a smaller size)", fontsize=8)
     ax.set_title(f"{w.name}: {w.size}")
     for y, t in zip(ys, times):
         ax.text(t, y, f" {_short(t)}", va="center", fontsize=7)
@@ -70,8 +70,8 @@ def scaling(res: Results, path: str) -> bool:
     plt = _plt()
     fig, (ax_t, ax_s) = plt.subplots(1, 2, figsize=(12, 5))
     for w in res.workloads:
-        pts = [(t, w.find(f"speedup@{t}")) for t in threads]
-        pts = [(t, c.time) for t, c in pts if c is not None]
+        found = [(t, w.find(f"speedup@{t}")) for t in threads]
+        pts = [(t, c.t) for t, c in found if c is not None]
         if len(pts) < 2:
             continue
         ts, times = zip(*pts)
@@ -79,8 +79,8 @@ def scaling(res: Results, path: str) -> bool:
         base = dict(pts).get(threads[0])
         if base:
             ax_s.plot(ts, [base / t for t in times], "o-", color=line.get_color(), label=w.name)
-        legacy = [(t, w.find(f"legacy@{t}")) for t in threads]
-        legacy = [(t, c.time) for t, c in legacy if c is not None]
+        found = [(t, w.find(f"legacy@{t}")) for t in threads]
+        legacy = [(t, c.t) for t, c in found if c is not None]
         if len(legacy) >= 2 and legacy[0][0] == threads[0]:
             lt, ltimes = zip(*legacy)
             ax_s.plot(lt, [ltimes[0] / t for t in ltimes], "x:", color=line.get_color(), alpha=0.6)
@@ -117,8 +117,8 @@ def sweep(res: Results, path: str) -> bool:
     }
     for ax, (name, ws) in zip(axes[0], res.sweep.items()):
         for key, (label, style, colour) in styles.items():
-            pts = [(w.extra["n"], w.find(key)) for w in ws]
-            pts = [(n, c.time / n * 1e9) for n, c in pts if c is not None]
+            found = [(w.extra["n"], w.find(key)) for w in ws]
+            pts = [(n, c.t / n * 1e9) for n, c in found if c is not None]
             if pts:
                 ns, ys = zip(*pts)
                 ax.plot(ns, ys, style, color=colour, label=label, markersize=4)
@@ -146,7 +146,7 @@ def _crossover(ws: List[Workload]) -> Any:
         s, p = w.find("serial"), w.find("parallel")
         if s is None or p is None:
             return None
-        if p.time < s.time:
+        if p.t < s.t:
             return w.extra["n"] if prev_n is None else (prev_n * w.extra["n"]) ** 0.5
         prev_n = w.extra["n"]
     return None

@@ -1,9 +1,10 @@
 """The race itself: contestants, result checks, and interleaved timing.
 
 A :class:`Workload` holds its :class:`Contestant` list and speedup's reference answers. The
-runner (:func:`run_workload`) warms every contestant up (one untimed call, which also gives the
-answer that is checked and an estimate of its time), picks a repetition count per contestant
-from that estimate, then runs the repetitions *interleaved*: round after round, each contestant
+runner (:func:`run_workload`) warms every contestant up (one call, which also gives the answer
+that is checked and an estimate of its time; Numba compiles before it, in ``prepare``), picks a
+repetition count per contestant from that estimate (a warm-up call longer than twice the time
+budget counts as the first sample: nothing is left to warm up in a call that long), then runs the repetitions *interleaved*: round after round, each contestant
 that still needs samples runs once, in an order rotated every round, so that a drift of the
 machine (another process, the clock, the heat) hits every contestant alike. Each contestant
 reports the median and the spread (min and max) of its samples.
@@ -169,6 +170,21 @@ class Contestant:
         return statistics.median(self.samples) * self.scale
 
     @property
+    def t(self) -> float:
+        """Median time, scaled to the full size (only for a contestant that ran)."""
+        if not self.samples:
+            raise ValueError(f"{self.key} has no samples")
+        return statistics.median(self.samples) * self.scale
+
+    @property
+    def lo(self) -> float:
+        return min(self.samples) * self.scale
+
+    @property
+    def hi(self) -> float:
+        return max(self.samples) * self.scale
+
+    @property
     def spread(self) -> Optional[Tuple[float, float]]:
         if not self.samples:
             return None
@@ -271,6 +287,10 @@ def run_workload(
             knobs.restore()
         live.append(c)
         reps[c.key] = max(min_reps, min(max_reps, int(budget_s / max(t, 1e-9))))
+        if t > 2 * budget_s and (c.prepare is not None or c.kind not in ("numba", "numba_par")):
+            # a call this long is its own warm-up (Numba compiled in prepare(); caches and page
+            # faults are noise beside it)
+            c.samples.append(t)
     rounds = max(reps.values(), default=0)
     for r in range(rounds):
         order = live[r % len(live) :] + live[: r % len(live)] if live else []
@@ -279,8 +299,9 @@ def run_workload(
                 continue
             tick(f"{w.name}: {c.label}")
             knobs.apply(c)
+            assert c.run is not None
             try:
-                t, _ = _timed(c.run)  # type: ignore[misc]
+                t, _ = _timed(c.run)
             finally:
                 knobs.restore()
             c.samples.append(t)

@@ -43,6 +43,14 @@ def best_speedup(w: Workload) -> Any:
     return max(cs, key=lambda c: c.threads or 0) if cs else None
 
 
+def _div(slow: Any, fast: Any, r: float) -> str:
+    return f"{fmt_time(slow.time)} / {fmt_time(fast.time)} = {fmt_ratio(r)}"
+
+
+def _ft(c: Any) -> str:
+    return "-" if c is None else fmt_time(c.time)
+
+
 def ratio(slow: Any, fast: Any) -> Optional[float]:
     if slow is None or fast is None or slow.time is None or fast.time is None or fast.time <= 0:
         return None
@@ -67,7 +75,7 @@ def _vs(res: Results, wname: str, key: str, need: float, name: str, who: str) ->
     if r is None:
         why = next((c.skipped or c.error for c in w.contestants if c.key == key), "") or "not measured"
         return [_target(name, goal, None, None, f"not evaluated: {who} {why}")]
-    return [_target(name, goal, r, r >= need, f"{fmt_time(other.time)} / {fmt_time(sp.time)} = {fmt_ratio(r)}")]
+    return [_target(name, goal, r, r >= need, _div(other, sp, r))]
 
 
 def evaluate_targets(res: Results) -> List[Dict[str, Any]]:
@@ -78,12 +86,12 @@ def evaluate_targets(res: Results) -> List[Dict[str, Any]]:
         r = ratio(npy, sp)
         if r is not None:
             out.append(_target("sum: no slower than numpy.sum", ">= 1.00x numpy.sum", r, r >= 1.0,
-                               f"{fmt_time(npy.time)} / {fmt_time(sp.time)} = {fmt_ratio(r)}"))
+                               _div(npy, sp, r)))
         reads = [c for c in w.contestants if c.kind == "read" and c.samples]
         if sp is not None and reads:
             nbytes = w.extra["bytes"]
-            read = min(reads, key=lambda c: c.time)
-            bw_read, bw_sum = nbytes / read.time, nbytes / sp.time
+            read = min(reads, key=lambda c: c.t)
+            bw_read, bw_sum = nbytes / read.t, nbytes / sp.t
             frac = bw_sum / bw_read
             w.extra.update({"read_GBps": bw_read / 1e9, "sum_GBps": bw_sum / 1e9, "read_by": read.label})
             out.append(_target("sum: memory bandwidth", ">= 80% of a streaming read", frac, frac >= 0.8,
@@ -123,7 +131,7 @@ def evaluate_targets(res: Results) -> List[Dict[str, Any]]:
             r = ratio(c, sp)
             if r is not None:
                 out.append(_target(f"{w.name}: vs legacy, {c.threads} thread(s)", ">= 1.00x legacy", r, r >= 1.0,
-                                   f"{fmt_time(c.time)} / {fmt_time(sp.time)} = {fmt_ratio(r)}"))
+                                   _div(c, sp, r)))
     # compute-bound kernels scale >= 1.9x from 1 to 2 threads
     threads = res.config["threads"]
     for name in COMPUTE_BOUND:
@@ -138,7 +146,7 @@ def evaluate_targets(res: Results) -> List[Dict[str, Any]]:
                                + ",".join(map(str, threads)) + ")"))
         else:
             out.append(_target(f"{name}: scaling 1 -> 2 threads", ">= 1.90x", r, r >= 1.9,
-                               f"{fmt_time(one.time)} / {fmt_time(two.time)} = {fmt_ratio(r)}"))
+                               _div(one, two, r)))
     # Python call overhead
     for door, limit in (("pyo3", 1e-6), ("ctypes", 5e-6)):
         t = res.overhead.get(door)
@@ -154,7 +162,7 @@ def evaluate_targets(res: Results) -> List[Dict[str, Any]]:
             if d is None or s is None or p is None:
                 continue
             evaluated += 1
-            over = d.time / min(s.time, p.time) - 1
+            over = d.t / min(s.t, p.t) - 1
             if over > worst or not worst_at:
                 worst, worst_at = over, w.size
         if evaluated:
@@ -208,6 +216,8 @@ def header_lines(res: Results) -> List[str]:
         f"Python {m['python']}, NumPy {m['numpy']}, Numba {m['numba'] or 'not installed'}"
         + (f" (threading layer {m.get('numba_threading_layer')})" if m.get("numba_threading_layer") else "")
         + f", {m['platform']}, OMP_WAIT_POLICY={m['OMP_WAIT_POLICY'] or 'unset'}",
+        f"load average (1/5/15 min) before the run {_load(m.get('load_average_at_start'))} "
+        f"(the demand of other processes on these CPUs), after it {_load(m.get('load_average_at_end'))}",
         "each figure: median of several runs after a warm-up, contestants interleaved; "
         "'~' = plain Python run at a reduced size and scaled linearly; ratios: how many times faster "
         "than NumPy / than parallel Numba",
@@ -219,6 +229,10 @@ def header_lines(res: Results) -> List[str]:
                      + f" (numpy.sum: {fmt_time(o.get('numpy'))})")
     lines += [f"note: {n}" for n in res.notes]
     return lines
+
+
+def _load(v: Any) -> str:
+    return "unknown" if not v else "/".join(f"{x:.1f}" for x in v)
 
 
 def plain_table(head: List[str], rows: List[List[str]]) -> str:
@@ -247,9 +261,9 @@ def sweep_rows(res: Results, name: str) -> Tuple[List[str], List[List[str]]]:
     head = ["size"] + [labels[k] for k in present] + ["default vs best"]
     rows = []
     for w in ws:
-        r = [w.size] + [fmt_time(w.find(k).time) if w.find(k) else "-" for k in present]
+        r = [w.size] + [_ft(w.find(k)) for k in present]
         d, s, p = w.find("default"), w.find("serial"), w.find("parallel")
-        r.append(f"{(d.time / min(s.time, p.time) - 1) * 100:+.0f}%" if d and s and p else "-")
+        r.append(f"{(d.t / min(s.t, p.t) - 1) * 100:+.0f}%" if d and s and p else "-")
         rows.append(r)
     return head, rows
 

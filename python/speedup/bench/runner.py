@@ -3,6 +3,7 @@ sweep of serial against parallel; returns everything as one :class:`Results`."""
 
 from __future__ import annotations
 
+import functools
 import os
 import platform
 import sys
@@ -67,11 +68,19 @@ def machine_info(numba_mod: Any) -> Dict[str, Any]:
         "speedup_default_threads": speedup.get_num_threads(),
         "numba": getattr(numba_mod, "__version__", None),
         "OMP_WAIT_POLICY": os.environ.get("OMP_WAIT_POLICY"),
+        "load_average_at_start": _loadavg(),
     }
     for mod in ("matplotlib", "rich", "llvmlite"):
         m = sys.modules.get(mod)
         info[mod] = getattr(m, "__version__", None)
     return info
+
+
+def _loadavg() -> Optional[List[float]]:
+    try:
+        return [round(v, 2) for v in os.getloadavg()]
+    except (AttributeError, OSError):  # pragma: no cover
+        return None
 
 
 def load_numba() -> Any:
@@ -161,19 +170,23 @@ def sweep_workloads(sz: workloads.Sizes, ctx: workloads.Context, numba_ok: bool)
                                  run=lambda: nb_call("_par"), threads=ctx.tmax))
         return Workload(name, size, cs)
 
+    def nb_on(kernel: str, *args: Any) -> Optional[Callable[[str], Any]]:
+        if nb is None:
+            return None
+        return lambda suffix: nb[kernel + suffix](*args)
+
     lines = []
     for n in sz.sweep_n:
         x = rng.standard_normal(n)
-        nbc = (lambda suf, x=x: nb["sum" + suf](x)) if nb else None  # type: ignore[index]
-        w = line("sum", str(n), lambda x=x: _api.sum(ctx.pyo3, x), nbc)
+        w = line("sum", str(n), functools.partial(_api.sum, ctx.pyo3, x), nb_on("sum", x))
         w.extra["n"] = n
         lines.append(w)
     out["sum"] = lines
     lines = []
     for side in sz.sweep_side:
         f = rng.random((side, side))
-        nbc = (lambda suf, f=f: nb["laplacian" + suf](f, 0.1, 0.1)) if nb else None  # type: ignore[index]
-        w = line("laplacian", f"{side}x{side}", lambda f=f: _api.laplacian(ctx.pyo3, f, 0.1, 0.1), nbc)
+        w = line("laplacian", f"{side}x{side}", functools.partial(_api.laplacian, ctx.pyo3, f, 0.1, 0.1),
+                 nb_on("laplacian", f, 0.1, 0.1))
         w.extra["n"] = side * side
         lines.append(w)
     out["laplacian"] = lines
@@ -188,7 +201,7 @@ def run(
     sweep: bool = True,
     extra_contestants: Optional[Dict[str, List[Contestant]]] = None,
     progress: Any = None,
-    budget_s: float = 0.6,
+    budget_s: float = 0.5,
 ) -> Results:
     """The bench, start to end. ``extra_contestants`` adds contestants to named workloads (the
     tests use it to check that a wrong answer is flagged)."""
@@ -198,8 +211,8 @@ def run(
     legacy, legacy_why = load_legacy()
     ctx = workloads.Context(
         threads=list(threads),
-        pyo3=speedup._load_pyo3() if _has_pyo3() else speedup._load_ctypes(),
-        ctypes=speedup._load_ctypes(),
+        pyo3=_pyo3() or _ctypes(),
+        ctypes=_ctypes(),
         legacy=legacy,
         legacy_why=legacy_why,
         numba=nb,
@@ -209,7 +222,7 @@ def run(
         machine=machine_info(numba_mod),
         config={"sizes": preset, "threads": list(threads), "only": list(only), "sweep": sweep},
     )
-    if not _has_pyo3():
+    if _pyo3() is None:
         res.notes.append("the PyO3 extension is not importable: 'PyO3' rows run through ctypes")
     if nb is None:
         res.notes.append(f"Numba: {nb_why}")
@@ -226,6 +239,14 @@ def run(
         built.extend(workloads.BUILDERS[name](sz, ctx))
     for w in built:
         for c in (extra_contestants or {}).get(w.name, []):
+            # judged like the workload's NumPy contestant (or speedup's, where NumPy has none)
+            model = next((k for k in w.contestants if k.key == "numpy" and k.compare), None) or next(
+                k for k in w.contestants if k.kind == "speedup"
+            )
+            if c.reference is None:
+                c.reference = model.reference
+            if c.compare is None:
+                c.compare = model.compare
             w.contestants.append(c)
     sweep_ws = sweep_workloads(sz, ctx, nb is not None) if sweep else {}
     n_ticks = sum(1 for w in built for c in w.contestants if not c.skipped) * 6 + 1
@@ -252,13 +273,21 @@ def run(
             res.machine["numba_threading_layer"] = numba_mod.threading_layer()
         except ValueError:
             res.machine["numba_threading_layer"] = None
+    res.machine["load_average_at_end"] = _loadavg()
     res.wall_s = time.perf_counter() - t_start
     return res
 
 
-def _has_pyo3() -> bool:
+def _pyo3() -> Any:
+    """The PyO3 extension, or None when it is not importable."""
     try:
-        speedup._load_pyo3()
-        return True
+        from .. import _speedup
     except ImportError:
-        return False
+        return None
+    return _speedup
+
+
+def _ctypes() -> Any:
+    from .. import _ctypes_backend
+
+    return _ctypes_backend.backend()

@@ -25,7 +25,7 @@ import numpy as np
 try:  # the Numba versions below name prange; without numba they are never compiled
     from numba import prange
 except ImportError:  # pragma: no cover - depends on the environment
-    prange = range
+    prange = range  # type: ignore[misc,assignment]
 
 # ---------------------------------------------------------------------------------------------
 # Plain Python (seed code; run at a reduced size by the bench and scaled)

@@ -9,6 +9,7 @@ missing one becomes a skipped contestant that says why).
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, List, Optional, Sequence
@@ -174,8 +175,8 @@ def _contestants(
             out.append(
                 Contestant(
                     key, label, key,
-                    run=(lambda f=f: numba_call(f)),
-                    prepare=(lambda f=f: numba_prepare(f)) if numba_prepare else None,
+                    run=functools.partial(numba_call, f),
+                    prepare=functools.partial(numba_prepare, f) if numba_prepare else None,
                     reference=ref, compare=numba_cmp or cmp,
                     threads=ctx.tmax if par else None,
                 )
