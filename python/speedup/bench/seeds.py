@@ -394,7 +394,7 @@ def _nb_markov_par(P, n_steps, n_chains, start):
             counts[c, s] += 1
     return counts
 
-def _nb_mandel(x):  # seed 001 compute_mandelbrot_cpu / _parallel
+def _nb_mandel(x):  # seed 001 compute_mandelbrot_cpu
     C = x
     for i in range(20):
         if abs(x) >= 4:
@@ -402,6 +402,35 @@ def _nb_mandel(x):  # seed 001 compute_mandelbrot_cpu / _parallel
         x = x**2 + C
     return -1
 
+
+
+# Numba's cache keys a compiled function by its Python function and signature, not by the
+# decorator's options: each decorated variant below therefore has a function of its own, or
+# @njit(parallel=True) could load the serial build from the cache.
+
+
+def _nb_laplacian_par(f, dx, dy):  # seed 003 laplacian_numba_parallel (the NumPy code)
+    return (
+        (f[:-2, 1:-1] + f[2:, 1:-1]) * (1.0 / dx**2)
+        + (f[1:-1, :-2] + f[1:-1, 2:]) * (1.0 / dy**2)
+        - f[1:-1, 1:-1] * (2.0 / dx**2 + 2.0 / dy**2)
+    )
+
+
+def _nb_mandel_par(x):  # seed 001 compute_mandelbrot_parallel
+    C = x
+    for i in range(20):
+        if abs(x) >= 4:
+            return i
+        x = x**2 + C
+    return -1
+
+
+def _nb_stream_read(A):  # the bandwidth probe: a parallel read, reassociated freely (fastmath)
+    s = 0.0
+    for i in prange(A.shape[0]):
+        s += A[i]
+    return s
 
 
 _nb_isprime: Any = _nb_isprime_py  # replaced by its compiled form in numba_contestants()
@@ -430,7 +459,7 @@ def numba_contestants() -> Dict[str, Callable[..., Any]]:
         "std": ser(py_std),
         "std_par": par(_nb_std_par),
         "laplacian": ser(np_laplacian),
-        "laplacian_par": par(np_laplacian),
+        "laplacian_par": par(_nb_laplacian_par),
         "comb_backward": ser(py_comb_backward),
         "comb_backward_par": par(_nb_comb_par),
         "sum_primes_below": ser(_nb_primes),
@@ -442,7 +471,7 @@ def numba_contestants() -> Dict[str, Callable[..., Any]]:
         "markov_chains": ser(_nb_markov),
         "markov_chains_par": par(_nb_markov_par),
         "mandelbrot": numba.vectorize(sig, target="cpu", cache=True)(_nb_mandel),
-        "mandelbrot_par": numba.vectorize(sig, target="parallel", cache=True)(_nb_mandel),
-        "stream_read": njit(parallel=True, fastmath=True, cache=True)(_nb_sum_par),
+        "mandelbrot_par": numba.vectorize(sig, target="parallel", cache=True)(_nb_mandel_par),
+        "stream_read": njit(parallel=True, fastmath=True, cache=True)(_nb_stream_read),
     })
     return _compiled
