@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
-# README command 1: builds everything and runs the main job on built-in default sizes.
-# Until the full benchmark showcase (`speedup bench`, Python) lands, the main job is the C-door
-# demo: every kernel at the seed sizes through libspeedup.so, 1 thread vs all threads, beside a
-# naive C loop, with a check that the answers are the same bits. Extra arguments go to the demo
-# (`--quick`, or kernel names).
+# README command 1: builds everything and runs the main job, `speedup bench`, on the built-in
+# default sizes (the seed sizes of issue 6): every workload of KERNELS.md raced by plain Python,
+# NumPy, Numba, the legacy C/Fortran OpenMP routines and speedup (PyO3 and ctypes), answers
+# checked, targets evaluated; tables on the terminal, results.json, results.md and PNG plots in
+# bench-out/. Extra arguments go to `speedup bench` (`--quick`, kernel names, `--threads 1,2,4`,
+# `--out DIR`; see `--help`). The C-door demo that used to be this command:
+# examples/c/run-demo.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
 cargo build --release --workspace --quiet
-exec examples/c/run-demo.sh "$@"
+scripts/python-setup.sh          # .venv: the package (both backends) and the bench extra
+# idle OpenMP threads (legacy routines, Numba's layer) must not spin on a core the next
+# contestant needs; libgomp reads this at load time
+export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-passive}
+exec .venv/bin/speedup bench --out bench-out "$@"

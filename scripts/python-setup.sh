@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Creates or updates the Python environment of speedup at .venv (repository root) and installs
 # the package from python/ into it, with both backends:
-#   1. .venv with maturin, numpy, pytest, hypothesis, threadpoolctl, mypy (installed only when
-#      missing);
+#   1. .venv with maturin, numpy, pytest, hypothesis, threadpoolctl, mypy, dask, and the bench
+#      extra (numba, matplotlib, rich) (installed only when missing);
 #   2. libspeedup.so (cargo build --release -p speedup-capi), copied into python/speedup/_lib/ so the
 #      wheel ships it for the ctypes backend;
 #   3. `pip install ./python` (maturin builds the PyO3 extension speedup._speedup; no build
@@ -27,6 +27,8 @@ missing=()
 "$VPY" -c 'import threadpoolctl' 2>/dev/null || missing+=(threadpoolctl)
 "$VPY" -c 'import mypy' 2>/dev/null || missing+=(mypy)
 "$VPY" -c 'import dask.array, distributed' 2>/dev/null || missing+=("dask[array]" distributed)
+# the bench extra (speedup bench): Numba contestants, plots, progress bar
+"$VPY" -c 'import numba, matplotlib, rich' 2>/dev/null || missing+=("numba>=0.60" "matplotlib>=3.7" "rich>=13")
 [ -x "$VENV/bin/maturin" ] || missing+=("maturin>=1.9,<2")
 if ((${#missing[@]})); then
     echo "python-setup: pip install ${missing[*]}"

@@ -5,8 +5,9 @@
 
 Plain Python runs the seed material's loops at a reduced size and is scaled linearly to the
 seed size (labelled "~"); it is far too slow to run whole. Each figure is the best of a few runs
-after a warm-up. This is a quick table for the Python door; the full benchmark showcase with
-Numba, plots and ratios is `speedup bench` (a later issue).
+after a warm-up. This is a quick table for the Python door alone; the full race (Numba, the
+legacy routines, result checks, medians of interleaved runs, targets, plots) is `speedup bench`
+(python/speedup/bench/, README command 1).
 """
 
 from __future__ import annotations

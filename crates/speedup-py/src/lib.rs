@@ -1,8 +1,9 @@
 //! # speedup-py
 //!
 //! The Python extension `speedup._speedup`: one `#[pyfunction]` per kernel of `speedup-core`,
-//! and nothing else. Each function only converts its arguments (C-contiguous NumPy arrays of the
-//! right dtype, already normalised and validated by the pure-Python package `speedup`), releases
+//! the thread knob, the interrupt request, and one benchmark-only switch
+//! (`bench_ignore_cutoffs`, for `speedup bench`'s size sweep), and nothing else. Each function
+//! only converts its arguments (C-contiguous NumPy arrays of the right dtype, already normalised and validated by the pure-Python package `speedup`), releases
 //! the GIL, calls the kernel and maps [`speedup_core::Error`] to a Python exception with the
 //! kernel's message unchanged:
 //!
@@ -287,6 +288,13 @@ fn get_num_threads() -> usize {
     core::threads::get_num_threads()
 }
 
+/// Benchmarks only (`speedup bench`'s size sweep): when on, every kernel goes parallel whatever
+/// its size, so that the serial cut-offs can be measured. Never changes a result.
+#[pyfunction]
+fn bench_ignore_cutoffs(on: bool) {
+    core::threads::set_ignore_cutoffs(on);
+}
+
 /// Asks every running speedup call to stop (they raise `KeyboardInterrupt`, writing nothing).
 #[pyfunction]
 fn request_interrupt() {
@@ -327,5 +335,6 @@ fn _speedup(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(request_interrupt, m)?)?;
     #[cfg(feature = "fault-injection")]
     m.add_function(wrap_pyfunction!(_inject_fault, m)?)?;
+    m.add_function(wrap_pyfunction!(bench_ignore_cutoffs, m)?)?;
     Ok(())
 }

@@ -1,0 +1,240 @@
+"""`speedup bench` (speedup.bench): the whole race at tiny sizes writes a valid results.json,
+results.md and the plots; the result check flags wrong answers; the command line refuses bad
+values with clear messages; the package and the bench work without the optional extras.
+
+The bench times both backends itself, so these tests run once (on the pyo3 run of the autouse
+`backend` fixture; the ctypes run is skipped, saying so). They check results, never timings.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import math
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any, Dict
+
+import numpy as np
+import pytest
+
+from speedup.bench import cli, race, runner, workloads
+
+HAS_NUMBA = importlib.util.find_spec("numba") is not None
+HAS_MPL = importlib.util.find_spec("matplotlib") is not None
+CHECK_STATUSES = {race.SAME, race.WITHIN, race.STAT, race.DIFFERS}
+
+
+@pytest.fixture(autouse=True)
+def once(backend: str) -> None:
+    if backend != "pyo3":
+        pytest.skip("the bench runs both backends itself: tested once")
+
+
+@pytest.fixture(scope="module")
+def tiny_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("bench-out")
+    assert cli.main(["--sizes", "tiny", "--threads", "1,2", "--out", str(out)]) == 0
+    return out
+
+
+def _load(out: Path) -> Dict[str, Any]:
+    with open(out / "results.json") as f:
+        return json.load(f)  # type: ignore[no-any-return]
+
+
+def test_results_json_schema(tiny_run: Path) -> None:
+    r = _load(tiny_run)
+    assert r["schema"] == "speedup-bench/1"
+    assert {"machine", "config", "notes", "overhead_s", "workloads", "sweep", "targets", "plots", "wall_s"} <= set(r)
+    m = r["machine"]
+    for k in ("cpu", "logical_cpus", "usable_cpus", "python", "numpy", "speedup", "numba"):
+        assert k in m
+    assert r["config"] == {"sizes": "tiny", "threads": [1, 2], "only": list(workloads.WORKLOADS), "sweep": True}
+    names = [w["name"] for w in r["workloads"]]
+    assert names == [*workloads.WORKLOADS[:7], "closest_pair_big", *workloads.WORKLOADS[7:]]
+    for w in r["workloads"]:
+        assert w["size"] and isinstance(w["contestants"], list)
+        keys = [c["key"] for c in w["contestants"]]
+        assert len(keys) == len(set(keys)), keys
+        for k in ("speedup@1", "speedup@2", "ctypes@2"):
+            assert k in keys
+        for c in w["contestants"]:
+            assert set(c) == {"key", "label", "kind", "threads", "time_s", "min_s", "max_s", "samples_s", "scale",
+                              "scaled_from", "check", "skipped", "error"}
+            assert c["error"] is None, c
+            if c["skipped"]:
+                assert c["time_s"] is None and c["samples_s"] == []
+                continue
+            assert len(c["samples_s"]) >= 3
+            assert all(t > 0 for t in c["samples_s"])
+            assert c["min_s"] <= c["time_s"] <= c["max_s"]
+            if c["kind"] == "read":
+                assert c["check"] is None
+                continue
+            assert c["check"]["status"] in CHECK_STATUSES
+            assert c["check"]["status"] != race.DIFFERS, (w["name"], c)
+            if c["kind"] in ("speedup", "ctypes"):
+                assert c["check"]["status"] == race.SAME  # the thread count and the door never change a bit
+            if c["kind"] == "python":
+                assert c["scale"] > 1 and c["scaled_from"]
+    overhead = r["overhead_s"]
+    assert overhead["pyo3"] > 0 and overhead["ctypes"] > 0
+    for name in ("sum", "laplacian"):
+        sizes = r["sweep"][name]
+        assert len(sizes) == len(workloads.SIZES["tiny"].sweep_n if name == "sum" else workloads.SIZES["tiny"].sweep_side)
+        for w in sizes:
+            assert {c["key"] for c in w["contestants"] if c["samples_s"]} >= {"serial", "parallel", "default"}
+    assert r["targets"]
+    for t in r["targets"]:
+        assert set(t) == {"target", "goal", "value", "met", "detail"}
+        assert t["met"] in (True, False, None)
+        assert t["detail"]
+    goals = " ".join(t["target"] for t in r["targets"])
+    for name in ("sum: memory bandwidth", "laplacian: vs parallel Numba", "monte_carlo_pi: reproducible",
+                 "call overhead, empty array, pyo3", "sum: default call in the size sweep"):
+        assert name in goals
+    repro = next(t for t in r["targets"] if t["target"] == "monte_carlo_pi: reproducible")
+    assert repro["met"] is True
+
+
+def test_numba_contestants(tiny_run: Path) -> None:
+    r = _load(tiny_run)
+    for w in r["workloads"]:
+        for c in w["contestants"]:
+            if c["kind"] not in ("numba", "numba_par"):
+                continue
+            if not HAS_NUMBA:
+                assert c["skipped"] == "not installed: pip install 'speedup[bench]'"
+            elif not c["skipped"]:
+                expect = {race.STAT} if w["name"] in ("monte_carlo_pi", "markov_chains") else {race.SAME, race.WITHIN}
+                assert c["check"]["status"] in expect, (w["name"], c)
+
+
+def test_markdown_and_plots(tiny_run: Path) -> None:
+    md = (tiny_run / "results.md").read_text()
+    assert md.startswith("# speedup bench")
+    for name in workloads.WORKLOADS:
+        assert f"## {name}: " in md
+    assert "## targets" in md and "## size sweep: sum" in md
+    plots = _load(tiny_run)["plots"]
+    if not HAS_MPL:
+        assert plots == []
+        return
+    expected = {f"bars_{w}.png" for w in workloads.WORKLOADS} | {"bars_closest_pair_big.png", "scaling.png", "sweep.png"}
+    assert set(plots) == expected
+    for p in plots:
+        data = (tiny_run / p).read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 5000
+
+
+def _wrong(key: str, fn: Any) -> race.Contestant:
+    return race.Contestant(key, f"deliberately wrong ({key})", "numpy", run=fn)
+
+
+def test_wrong_answers_are_flagged() -> None:
+    sz = workloads.SIZES["tiny"]
+    rng = np.random.default_rng(2024)  # workloads._rng(): the same inputs as the workloads
+    x = rng.standard_normal(sz.n)
+    f = np.random.default_rng(2024).random((sz.side, sz.side))
+    d = 1.0 / (sz.side - 1)
+
+    def bad_laplacian() -> np.ndarray:
+        out = workloads.seeds.np_laplacian(f, d, d)
+        out[3, 5] = np.nextafter(out[3, 5], np.inf) + abs(out[3, 5]) * 1e-9
+        return out
+
+    def bad_primes() -> np.ndarray:
+        out = workloads.seeds.np_sum_primes_many(np.arange(sz.primes, dtype=np.uint64))
+        out[-1] += np.uint64(2)
+        return out
+
+    extra = {
+        "sum": [_wrong("bad_sum", lambda: float(np.sum(x)) * (1 + 1e-6)), _wrong("good_sum", lambda: float(np.sum(x)))],
+        "laplacian": [_wrong("bad_laplacian", bad_laplacian)],
+        "sum_primes_below": [_wrong("bad_primes", bad_primes)],
+    }
+    res = runner.run("tiny", [1], ["sum", "laplacian", "sum_primes_below"], sweep=False, extra_contestants=extra)
+    got = {c.key: c.check for w in res.workloads for c in w.contestants if c.key.startswith(("bad_", "good_"))}
+    assert got["good_sum"] is not None and got["good_sum"].status in (race.SAME, race.WITHIN)
+    for key in ("bad_sum", "bad_laplacian", "bad_primes"):
+        check = got[key]
+        assert check is not None and check.status == race.DIFFERS, (key, check)
+    assert "1 of 3844 beyond 8 u x term size" == got["bad_laplacian"].detail  # type: ignore[union-attr]
+    assert got["bad_primes"].detail == f"1 of {sz.primes} values differ"  # type: ignore[union-attr]
+
+
+def test_comparators() -> None:
+    assert race.exact((1, 2, 0.5), (1, 2, 0.5)).status == race.SAME
+    assert race.exact((1, 3, 0.5), (1, 2, 0.5)).status == race.DIFFERS
+    assert race.exact(np.zeros(3), np.zeros(4)).detail == "shape (3,), expected (4,)"
+    assert race.exact(-0.0, 0.0).status == race.DIFFERS  # bits, not values
+    within = race.float_within(lambda r: 1e-12)
+    assert within(1.0 + 2**-52, 1.0).status == race.WITHIN
+    assert within(1.0 + 1e-9, 1.0).status == race.DIFFERS
+    pi = race.pi_statistical(10**6)
+    assert pi(math.pi, math.pi + 1e-4).status == race.STAT
+    assert pi(3.0, math.pi).status == race.DIFFERS
+    mk = race.markov_statistical(10**6)
+    ref = np.array([[600_000, 400_000]])
+    assert mk(np.array([[600_500, 399_500]]), ref).status == race.STAT
+    assert mk(np.array([[500_000, 500_000]]), ref).status == race.DIFFERS
+
+
+def test_command_line_parsing() -> None:
+    a = cli.parser().parse_args(["--only", "sum,std", "--only", "laplacian", "--threads", "2,1,2", "--quick"])
+    assert a.only == [["sum", "std"], ["laplacian"]] and a.threads == [1, 2] and a.quick
+    a = cli.parser().parse_args([])
+    assert a.only is None and a.threads is None and a.out == "bench-out" and not a.quick
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--only", "nope"], "argument --only: unknown kernel 'nope' (choose from sum, std, laplacian, comb_backward,"),
+        (["--only", ","], "argument --only: expected a kernel name, e.g. --only laplacian"),
+        (["--threads", "0"], "argument --threads: thread count 0 must be between 1 and 1024"),
+        (["--threads", "1,x"], "argument --threads: 'x' is not a thread count: expected a comma-separated list"),
+        (["--sizes", "huge"], "argument --sizes: invalid choice: 'huge'"),
+    ],
+)
+def test_bad_arguments_say_why(argv: list, message: str, capsys: pytest.CaptureFixture) -> None:
+    with pytest.raises(SystemExit) as e:
+        cli.main(argv)
+    assert e.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_entry_points(tmp_path: Path) -> None:
+    py = sys.executable
+    r = subprocess.run([py, "-m", "speedup", "bench", "--help"], capture_output=True, text=True)
+    assert r.returncode == 0 and "--threads LIST" in r.stdout and "--quick" in r.stdout
+    r = subprocess.run([py, "-m", "speedup", "frobnicate"], capture_output=True, text=True)
+    assert r.returncode == 2 and "unknown command 'frobnicate'" in r.stderr
+    script = Path(py).parent / "speedup"
+    if script.exists():  # the console script of pyproject's [project.scripts]
+        r = subprocess.run([str(script), "bench", "--help"], capture_output=True, text=True)
+        assert r.returncode == 0 and "usage: speedup bench" in r.stdout
+
+
+def test_without_the_extras(tmp_path: Path) -> None:
+    """No numba, matplotlib or rich: the package imports, the bench runs and says what it skips."""
+    code = (
+        "import sys\n"
+        "for m in ('numba', 'matplotlib', 'rich'): sys.modules[m] = None\n"
+        "import speedup\n"
+        "from speedup.bench import cli\n"
+        f"sys.exit(cli.main(['--sizes', 'tiny', '--only', 'comb_backward', '--threads', '1', '--out', {str(tmp_path)!r}]))\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=dict(os.environ))
+    assert r.returncode == 0, r.stderr
+    res = _load(tmp_path)
+    assert res["plots"] == [] and not list(tmp_path.glob("*.png"))
+    assert any("matplotlib is not installed" in n for n in res["notes"])
+    assert any(n == "Numba: not installed: pip install 'speedup[bench]'" for n in res["notes"])
+    cs = {c["key"]: c for c in res["workloads"][0]["contestants"]}
+    assert cs["numba"]["skipped"] == cs["numba_par"]["skipped"] == "not installed: pip install 'speedup[bench]'"
+    assert cs["speedup@1"]["check"]["status"] == race.SAME
+    assert "Numba" in r.stdout and "not installed" in r.stdout  # the plain-text table says so too
