@@ -4,8 +4,8 @@
 //! the thread knob, the interrupt request, and one benchmark-only switch
 //! (`bench_ignore_cutoffs`, for `speedup bench`'s size sweep), and nothing else. Each function
 //! only converts its arguments (C-contiguous NumPy arrays of the right dtype, already normalised
-//! and validated by the pure-Python package `speedup`), releases the GIL, calls the kernel and maps [`speedup_core::Error`] to a Python exception with the
-//! kernel's message unchanged:
+//! and validated by the pure-Python package `speedup`), releases the GIL, calls the kernel and
+//! maps [`speedup_core::Error`] to a Python exception with the kernel's message unchanged:
 //!
 //! | `speedup_core::Error` | Python |
 //! |---|---|
