@@ -142,23 +142,6 @@ fn second_derivative_serial_vs_parallel_vs_pieces() {
     });
 }
 
-/// Grid shapes: the smallest, odd small ones, wide and tall ones, and ones with enough output
-/// rows for several parallel tasks.
-fn grid_shape() -> impl Strategy<Value = (usize, usize)> {
-    prop_oneof![
-        4 => (3usize..12, 3usize..12),
-        1 => (3usize..5, 100usize..3000),
-        1 => (100usize..3000, 3usize..5),
-        1 => (120usize..200, 100usize..160),
-    ]
-}
-
-fn grid(
-    shape: impl Strategy<Value = (usize, usize)>,
-) -> impl Strategy<Value = (usize, usize, Recipe)> {
-    shape.prop_flat_map(|(r, c)| (Just(r), Just(c), recipe(Just(r * c))))
-}
-
 #[test]
 fn laplacian_serial_vs_parallel_layouts_and_pieces() {
     let tally = Tally::new("laplacian_serial_vs_parallel_layouts_and_pieces");
@@ -198,16 +181,6 @@ fn laplacian_serial_vs_parallel_layouts_and_pieces() {
 
 type Comb =
     fn(ndarray::ArrayView2<f64>, usize, f64, ndarray::ArrayViewMut2<f64>) -> core::Result<()>;
-
-/// Signals `n x k`: empty, tiny, long (several parallel tasks); `tau` from 1 to beyond `n`.
-fn signal() -> impl Strategy<Value = (usize, usize, usize, Recipe)> {
-    let shape = prop_oneof![
-        3 => (0usize..6, 1usize..4),
-        3 => (6usize..300, 1usize..5),
-        1 => (8000usize..20_000, 1usize..3),
-    ];
-    shape.prop_flat_map(|(n, k)| (Just(n), Just(k), 1usize..n + 4, recipe(Just(n * k))))
-}
 
 #[test]
 fn comb_filters_serial_vs_parallel_layouts_and_columns() {
@@ -485,47 +458,6 @@ fn markov_chains_serial_vs_parallel_vs_slices_vs_paths() {
 // ------------------------------------------------------------------------------------------
 // Closest pair
 
-/// Point sets that stress ties: a small integer grid (many duplicates and equal distances),
-/// collinear points, tiny coordinates (squares underflow to 0), huge ones (squares overflow
-/// to inf), signed zeros, and plain random points; sizes from 2 to past the parallel cut-off.
-fn point_set() -> impl Strategy<Value = Vec<[f64; 2]>> {
-    let n = prop_oneof![6 => 2usize..64, 2 => 64usize..1500, 1 => 16_000usize..20_000];
-    let kind = 0u8..7;
-    (
-        n,
-        kind,
-        any::<u64>(),
-        prop::collection::vec((any::<usize>(), finite_f64(), finite_f64()), 0..4),
-    )
-        .prop_map(|(n, kind, seed, patches)| {
-            let mut g = Mix(seed);
-            let mut pts: Vec<[f64; 2]> = (0..n)
-                .map(|_| {
-                    let (a, b) = (g.unit(), g.unit());
-                    match kind {
-                        0 => [a, b],
-                        1 => [(g.next_u64() % 5) as f64, (g.next_u64() % 5) as f64],
-                        2 => {
-                            let t = (g.next_u64() % 50) as f64;
-                            [1.0 + 0.5 * t, -2.0 + 0.25 * t]
-                        }
-                        3 => [a * 1e-160, b * 1e-160],
-                        4 => [(a - 0.5) * 1.5e308, (b - 0.5) * 1.5e308],
-                        5 => [
-                            if a < 0.5 { 0.0 } else { -0.0 },
-                            if b < 0.5 { 0.0 } else { -0.0 },
-                        ],
-                        _ => [(a * 1e3).round() * 1e-3, (b * 1e3).round() * 1e-3],
-                    }
-                })
-                .collect();
-            for (i, x, y) in patches {
-                pts[i % n] = [x, y];
-            }
-            pts
-        })
-}
-
 /// The contract, literally: every pair in order, a strict `<` keeps the first minimum.
 fn closest_reference(pts: &[[f64; 2]]) -> (usize, usize, u64) {
     let mut best = (0, 1, f64::INFINITY, false);
@@ -545,7 +477,7 @@ fn closest_reference(pts: &[[f64; 2]]) -> (usize, usize, u64) {
 #[test]
 fn closest_pair_serial_vs_parallel_vs_reference() {
     let tally = Tally::new("closest_pair_serial_vs_parallel_vs_reference");
-    proptest!(cases(256), |(pts in point_set(), lay in layout())| {
+    proptest!(cases(256), |(pts in point_set(20_000), lay in layout())| {
         tally.hit();
         let n = pts.len();
         let a = Array2::from_shape_fn((n, 2), |(i, c)| pts[i][c]);
@@ -574,16 +506,6 @@ fn escape_reference(c: Complex64, max_iter: i32) -> i32 {
         re = new_re;
     }
     -1
-}
-
-/// Points near the set (long orbits), anywhere (special values included), in batches from
-/// empty to several parallel tasks.
-fn complex_points() -> impl Strategy<Value = Vec<Complex64>> {
-    let near = (-2.2..1.0f64, -1.3..1.3f64).prop_map(|(re, im)| Complex64::new(re, im));
-    let any_point = (any_f64(), any_f64()).prop_map(|(re, im)| Complex64::new(re, im));
-    let point = prop_oneof![3 => near, 1 => any_point];
-    let n = prop_oneof![4 => 0usize..40, 1 => 2000usize..5000];
-    n.prop_flat_map(move |n| prop::collection::vec(point.clone(), n))
 }
 
 #[test]
