@@ -248,7 +248,7 @@ pub enum Family {
     Integers,
     /// Values of every binary exponent, subnormal to huge, either sign (sums may overflow).
     Wide,
-    /// Large values that cancel (+-1e16) mixed with small ones: ill-conditioned sums.
+    /// Large values that cancel exactly, between small ones: ill-conditioned sums.
     Cancelling,
     /// The same value everywhere.
     Constant,
@@ -267,6 +267,7 @@ pub struct Recipe {
 impl Recipe {
     pub fn build(&self) -> Vec<f64> {
         let mut g = Mix(self.seed);
+        let (mut i, mut big) = (0usize, 0.0f64);
         let mut v: Vec<f64> = (0..self.len)
             .map(|_| match self.family {
                 Family::Uniform => 2.0 * g.unit() - 1.0,
@@ -277,11 +278,16 @@ impl Recipe {
                     f64::from_bits(bits)
                 }
                 Family::Cancelling => {
-                    let w = g.next_u64();
-                    match w % 4 {
-                        0 => 1e16,
-                        1 => -1e16,
-                        _ => 2.0 * g.unit() - 1.0,
+                    // Triples (b, small, -b) with |b| up to 1e16: the exact sum is the sum of
+                    // the small values, far below the terms.
+                    i += 1;
+                    match i % 3 {
+                        1 => {
+                            big = (2.0 * g.unit() - 1.0) * 1e16;
+                            big
+                        }
+                        2 => 2.0 * g.unit() - 1.0,
+                        _ => -big,
                     }
                 }
                 Family::Constant => 0.1,
@@ -347,8 +353,8 @@ pub fn reduction_len() -> impl Strategy<Value = usize> {
         2 => (LEAF - 3)..(LEAF + 4),
         1 => (2 * LEAF - 2)..(2 * LEAF + 3),
         2 => (3 * LEAF)..(40 * LEAF),
-        1 => ((1 << 16) - 2)..((1 << 16) + LEAF + 2),
-        1 => (PARALLEL_CUTOFF - 2)..(PARALLEL_CUTOFF + 3),
+        2 => ((1 << 16) - 2)..((1 << 16) + 3 * LEAF),
+        2 => (PARALLEL_CUTOFF - 3 * LEAF)..(PARALLEL_CUTOFF + 3 * LEAF),
     ]
 }
 
