@@ -186,8 +186,8 @@ fn sum_mean_std_within_the_accuracy_rule() {
         let u = f64::EPSILON / 2.0;
         let rs = rust(|| core::sum(&x));
         let has_nan = x.iter().any(|v| v.is_nan());
-        let pos_inf = x.iter().any(|&v| v == f64::INFINITY);
-        let neg_inf = x.iter().any(|&v| v == f64::NEG_INFINITY);
+        let pos_inf = x.contains(&f64::INFINITY);
+        let neg_inf = x.contains(&f64::NEG_INFINITY);
         let finite: Vec<f64> = x.iter().copied().filter(|v| v.is_finite()).collect();
         let finite_abs: f64 = finite.iter().map(|v| v.abs()).fold(0.0, |a, b| a + b);
         for (t, ls) in legacy_at(|| legacy::sum(&x)) {
