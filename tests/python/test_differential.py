@@ -145,9 +145,10 @@ def vectors(draw: Any, sizes: st.SearchStrategy[int], values: st.SearchStrategy[
     return x
 
 
-# Lengths: 0-3, short, around the 1024-element leaf, several leaves (ragged end).
+# Lengths: 0-3, short, around the 1024-element leaf, several leaves (ragged end), and around the
+# reductions' serial cut-off (2^18), where 3 threads really run in parallel.
 reduction_sizes = st.one_of(st.integers(0, 3), st.integers(4, 100), st.integers(1020, 1028),
-                            st.integers(3 * 1024, 12 * 1024))
+                            st.integers(3 * 1024, 12 * 1024), st.integers(2**18 - 3 * 1024, 2**18 + 3 * 1024))
 
 
 @st.composite
@@ -314,9 +315,13 @@ def test_closest_pair(backend: str, data: Any, pts: np.ndarray) -> None:
     assert same(want, result(lambda: speedup.closest_pair(held)))
 
 
+# Exact binary values: orbits that land exactly on the escape test's |z|^2 == 16 (c = 4i, -2, ...).
+LATTICE = st.sampled_from([-4.0, -2.0, -1.0, -0.5, -0.0, 0.0, 0.25, 0.5, 1.0, 2.0, 4.0])
+
+
 @FUZZ
-@given(re=st.lists(st.one_of(st.floats(-2.2, 1.0), any_float), max_size=60),
-       im=st.lists(st.one_of(st.floats(-1.3, 1.3), any_float), max_size=60),
+@given(re=st.lists(st.one_of(st.floats(-2.2, 1.0), LATTICE, any_float), max_size=60),
+       im=st.lists(st.one_of(st.floats(-1.3, 1.3), LATTICE, any_float), max_size=60),
        max_iter=st.one_of(st.integers(0, 2), st.integers(3, 150)), square=st.booleans())
 def test_mandelbrot(backend: str, re: list, im: list, max_iter: int, square: bool) -> None:
     tally("mandelbrot", backend)

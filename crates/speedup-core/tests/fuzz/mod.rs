@@ -482,12 +482,17 @@ pub fn point_set(max_n: usize) -> impl Strategy<Value = Vec<[f64; 2]>> {
         })
 }
 
-/// Points near the set (long orbits), anywhere (special values included), in batches from
-/// empty to several parallel tasks.
+/// Points near the set (long orbits), on a lattice of exact binary values (orbits that land
+/// exactly on the escape test's `|z|^2 == 16`, e.g. `c = 4` or `c = -2`), anywhere (special
+/// values included), in batches from empty to several parallel tasks.
 pub fn complex_points() -> impl Strategy<Value = Vec<Complex64>> {
     let near = (-2.2..1.0f64, -1.3..1.3f64).prop_map(|(re, im)| Complex64::new(re, im));
     let any_point = (any_f64(), any_f64()).prop_map(|(re, im)| Complex64::new(re, im));
-    let point = prop_oneof![3 => near, 1 => any_point];
+    let exact = prop::sample::select(vec![
+        -4.0, -2.0, -1.0, -0.5, -0.0, 0.0, 0.25, 0.5, 1.0, 2.0, 4.0,
+    ]);
+    let lattice = (exact.clone(), exact).prop_map(|(re, im)| Complex64::new(re, im));
+    let point = prop_oneof![3 => near, 1 => lattice, 1 => any_point];
     let n = prop_oneof![4 => 0usize..40, 1 => 2000usize..5000];
     n.prop_flat_map(move |n| prop::collection::vec(point.clone(), n))
 }
