@@ -1,7 +1,7 @@
 //! Shared pieces of the differential fuzz properties (`tests/differential.rs` here and in
 //! crates/speedup-legacy): input strategies that reach the edge sizes and special values,
-//! the thread setups every result is compared across, NaN-aware bitwise comparison, and the
-//! tally that reports how many cases ran.
+//! the thread setups every result is compared across, bitwise comparison (strict, or up to NaN
+//! payloads against code another compiler built), and the tally that reports how many cases ran.
 //!
 //! Inputs are *recipes* (a length, a value family, a seed and a few patched-in special
 //! values), built into vectors only inside the property: a failure prints the short recipe,
@@ -136,16 +136,28 @@ impl<T: std::fmt::Debug> std::fmt::Debug for Short<'_, T> {
 // ------------------------------------------------------------------------------------------
 // Bitwise comparison
 
-/// Bitwise equality, except that any NaN equals any NaN (the contract says NaN propagates; it
-/// does not fix the payload).
+/// Bitwise equality, NaN payloads included: what one compiled kernel must give on every path
+/// (serial, parallel, any thread count, any piece).
 pub fn same_f64(a: f64, b: f64) -> bool {
+    a.to_bits() == b.to_bits()
+}
+
+/// Bitwise equality, except that any NaN equals any NaN: for comparisons with code another
+/// compiler (or the test itself) built. When two NaNs meet in `a + b`, which one comes out is
+/// the compiler's choice (gcc, gfortran and LLVM all commute the operands); the contract says
+/// NaN propagates, not which.
+pub fn same_nan(a: f64, b: f64) -> bool {
     a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan())
 }
 
-/// [`same_f64`] elementwise; `Err` names the first difference.
-pub fn same_slices(what: &str, a: &[f64], b: &[f64]) -> Result<(), TestCaseError> {
+fn first_difference(
+    what: &str,
+    a: &[f64],
+    b: &[f64],
+    eq: fn(f64, f64) -> bool,
+) -> Result<(), TestCaseError> {
     prop_assert_eq!(a.len(), b.len(), "{}: lengths differ", what);
-    if let Some(i) = (0..a.len()).find(|&i| !same_f64(a[i], b[i])) {
+    if let Some(i) = (0..a.len()).find(|&i| !eq(a[i], b[i])) {
         return Err(TestCaseError::fail(format!(
             "{what}: first difference at {i} of {}: {:e} ({:#018x}) vs {:e} ({:#018x})",
             a.len(),
@@ -156,6 +168,16 @@ pub fn same_slices(what: &str, a: &[f64], b: &[f64]) -> Result<(), TestCaseError
         )));
     }
     Ok(())
+}
+
+/// [`same_f64`] elementwise; `Err` names the first difference.
+pub fn same_slices(what: &str, a: &[f64], b: &[f64]) -> Result<(), TestCaseError> {
+    first_difference(what, a, b, same_f64)
+}
+
+/// [`same_nan`] elementwise; `Err` names the first difference.
+pub fn same_slices_nan(what: &str, a: &[f64], b: &[f64]) -> Result<(), TestCaseError> {
+    first_difference(what, a, b, same_nan)
 }
 
 /// `Ok` results compared with [`same_f64`], errors by their message.
