@@ -45,5 +45,9 @@ f_passed=$(grep -Eo 'tests passed, 0 tests failed out of [0-9]+' target/cmake-te
 py_passed=$(grep -Eo '[0-9]+ passed' target/python-tests.log | tail -1 | awk '{print $1}' || true)
 id_passed=$(grep -Eo '^identity: [0-9]+ passed' target/identity-tests.log | awk '{print $2}' || true)
 fault_passed=$(grep -Eo '^faults: [0-9]+ passed' target/faults-tests.log | awk '{print $2}' || true)
+# Differential fuzzing: the cases the Rust properties (`fuzz: <name>: N cases`) and the Python
+# properties (`fuzz: N cases`) report.
+fuzz_cases=$(cat target/rust-tests.log target/python-tests.log | grep -Eo 'fuzz: ([a-z_]+: )?[0-9]+ cases' | awk '{s+=$(NF-1)} END {print s+0}')
+echo "fuzz: ${fuzz_cases} cases (differential properties, Rust and Python; counted in the tests above)"
 echo "Rust: ${rust_passed} tests; C: ${c_passed:-0} checks; CMake/ctest: ${f_passed:-0} tests; Python: ${py_passed:-0} tests; identity: ${id_passed:-0} comparisons; faults/stress: ${fault_passed:-0} checks"
 echo "summary: $((rust_passed + ${c_passed:-0} + ${f_passed:-0} + ${py_passed:-0} + ${id_passed:-0} + ${fault_passed:-0})) passed, 0 failed"
