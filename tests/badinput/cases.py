@@ -13,8 +13,8 @@ read it with strtoll / list-directed input):
     NA <id> <reason...>
 
 kinds: I (integer scalar, int64), U (unsigned scalar above 2**63-1, decimal u64), F (float64
-scalar, its bits as int64), A (float64 array, bits), Q (integer array, int64), Z (complex array:
-re, im bits), NULL (a NULL pointer whose length is d1), ALIAS (the output at the address of the
+scalar, its bits as int64), A (float64 array, bits), MIS (the same, at a misaligned address),
+Q (integer array, int64), Z (complex array: re, im bits), NULL (a NULL pointer whose length is d1), ALIAS (the output at the address of the
 input named by the last token).
 
 The Python runner imports this module and uses `load()` directly.
@@ -96,7 +96,7 @@ def parse_value(v: str) -> Value:
         return Value("null", shape=(int(rest),))
     if head == "alias":
         return Value("alias", target=rest)
-    if head in ("a", "v", "u", "z", *PY_ONLY_KINDS):
+    if head in ("a", "v", "u", "z", "mis", *PY_ONLY_KINDS):
         shape_s, _, vals = rest.partition(":")
         mods = shape_s.split("@")
         shape = parse_shape(mods[0])
@@ -118,7 +118,7 @@ def parse_value(v: str) -> Value:
         if len(data) != size:
             raise ValueError(f"{v}: {len(data)} values for shape {shape}")
         kind = "array" if head in ("a", "v") else head
-        return Value(kind, shape, data)
+        return Value(kind, shape, data)  # mis: float64 values at a misaligned address
     raise ValueError(f"unknown value {v!r}")
 
 
@@ -206,6 +206,9 @@ def resolved(case: Case, door: str) -> str:
         elif v.kind == "array" and v.dtype == "z":
             vals = " ".join(f"{bits(z.real)} {bits(z.imag)}" for z in v.data)
             out.append(f"P {name} Z {nd} {shape[0]} {shape[1]} {2 * len(v.data)} {vals}".rstrip())
+        elif v.kind == "mis":
+            vals = " ".join(str(bits(x)) for x in v.data)
+            out.append(f"P {name} MIS {nd} {shape[0]} {shape[1]} {len(v.data)} {vals}".rstrip())
         else:  # a Python-only value at a door that is not na: the runner reports the gap
             out.append(f"P {name} PYONLY 0 0 0 0 {v.kind}")
     out.append("END")

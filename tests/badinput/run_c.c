@@ -84,6 +84,7 @@ typedef struct {
     size_t bytes; /* compared bytes (outputs: including the guard) */
     size_t len;  /* elements */
     int out;
+    size_t elem;
     const char *name;
 } buffer;
 
@@ -151,18 +152,19 @@ static buffer *input(test_case *c, call_args *a, const char *name, size_t elem)
         b->len = (size_t)p->d1;
         return b;
     }
-    if (strcmp(p->kind, "A") && strcmp(p->kind, "Q") && strcmp(p->kind, "Z")) {
+    bool mis = strcmp(p->kind, "MIS") == 0;
+    if (strcmp(p->kind, "A") && strcmp(p->kind, "Q") && strcmp(p->kind, "Z") && !mis) {
         cannot(a, "not an array", name);
         return b;
     }
     size_t words = p->count, per = elem / 8;
     b->len = words / (per ? per : 1);
-    b->bytes = words * 8;
+    b->bytes = words * 8 + mis;
     b->mem = malloc(b->bytes ? b->bytes : 8);
-    memcpy(b->mem, p->vals, b->bytes);
+    memcpy((char *)b->mem + mis, p->vals, words * 8);
     b->copy = malloc(b->bytes ? b->bytes : 8);
     memcpy(b->copy, b->mem, b->bytes);
-    b->ptr = b->mem;
+    b->ptr = (char *)b->mem + mis;
     return b;
 }
 
@@ -174,6 +176,7 @@ static buffer *output(test_case *c, call_args *a, const char *name, size_t elem,
     buffer *b = &a->b[a->n++];
     memset(b, 0, sizeof *b);
     b->out = 1;
+    b->elem = elem;
     param *p = find(c, name);
     size_t len = natural;
     if (p && strcmp(p->kind, "NULL") == 0) {
@@ -191,18 +194,19 @@ static buffer *output(test_case *c, call_args *a, const char *name, size_t elem,
         cannot(a, "alias target not found", p->target);
         return b;
     }
+    bool mis = p && strcmp(p->kind, "MIS") == 0;
     if (p) {
-        if (strcmp(p->kind, "A") && strcmp(p->kind, "Q")) {
+        if (strcmp(p->kind, "A") && strcmp(p->kind, "Q") && !mis) {
             cannot(a, "not an output array", name);
             return b;
         }
         len = p->count;
     }
     b->len = len;
-    b->bytes = (len + GUARD) * elem;
+    b->bytes = (len + GUARD) * elem + mis;
     b->mem = malloc(b->bytes);
     memset(b->mem, fill_byte(elem), b->bytes);
-    b->ptr = b->mem;
+    b->ptr = (char *)b->mem + mis; /* MIS: one byte past an aligned address */
     return b;
 }
 
@@ -222,7 +226,7 @@ static const char *untouched(call_args *a, test_case *c)
             continue;
         if (b->out) {
             const unsigned char *m = b->mem;
-            unsigned char want = fill_byte(b->bytes / (b->len + GUARD));
+            unsigned char want = fill_byte(b->elem);
             for (size_t k = 0; k < b->bytes; k++)
                 if (m[k] != want)
                     return "an output was written";

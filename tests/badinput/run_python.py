@@ -86,7 +86,7 @@ def build(case: table.Case) -> Dict[str, Any]:
             a[name] = np.ones(v.shape, dtype=np.complex128)
         elif v.kind == "fn":
             a[name] = "not a function" if v.target == "str" else _wrong_sig
-        elif v.kind in ("ro", "f32", "nc", "list", "alias"):
+        elif v.kind in ("ro", "f32", "nc", "list", "alias", "mis"):
             outs.append((name, v))
         elif v.kind == "null" and name == "fn":
             a[name] = 0  # a NULL function address
@@ -105,6 +105,11 @@ def build(case: table.Case) -> Dict[str, Any]:
             o = big[::2]
         elif v.kind == "list":
             o = [SENTINEL[np.dtype(np.float64)]] * v.shape[0]
+        elif v.kind == "mis":  # float64 elements one byte past an aligned address
+            size = int(np.prod(v.shape))
+            raw = np.zeros(8 * size + 1, dtype=np.uint8)
+            o = raw[1:].view(np.float64).reshape(v.shape)
+            o[...] = SENTINEL[np.dtype(np.float64)]
         else:  # alias: a view of the input's own buffer, of the shape the output needs
             src = a[v.target]
             shape = natural_out_shape(case.kernel, a)
