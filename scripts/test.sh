@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # README command 2: every test of speedup (Rust, C, Fortran, CMake package, Python, Dask, and the
-# cross-language identity suite).
+# cross-language identity suite, the bad-input matrix, valgrind memcheck).
 # Installs what it needs; safe to run twice. CI runs exactly this (.ci/run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,11 +35,19 @@ tests/python/run.sh
 step "cross-language identity: every door, every kernel, 1/2/3/8 threads, bit for bit"
 tests/identity/run.sh | tee target/identity-tests.log
 
+step "bad-input matrix: every bad input of every kernel through every door, outputs untouched"
+tests/badinput/run.sh | tee target/badinput-tests.log
+
+step "memcheck: the C and Fortran door programs and bad-input runners under valgrind"
+tests/memcheck.sh | tee target/memcheck-tests.log
+
 step "summary"
 rust_passed=$(grep -Eo '^test result: ok\. [0-9]+ passed' target/rust-tests.log | awk '{s+=$4} END {print s+0}')
 c_passed=$(grep -Eo '^[0-9]+ passed, 0 failed' target/c-tests.log | tail -1 | awk '{print $1}' || true)
 f_passed=$(grep -Eo 'tests passed, 0 tests failed out of [0-9]+' target/cmake-tests.log | tail -1 | awk '{print $NF}' || true)
 py_passed=$(grep -Eo '[0-9]+ passed' target/python-tests.log | tail -1 | awk '{print $1}' || true)
 id_passed=$(grep -Eo '^identity: [0-9]+ passed' target/identity-tests.log | awk '{print $2}' || true)
-echo "Rust: ${rust_passed} tests; C: ${c_passed:-0} checks; CMake/ctest: ${f_passed:-0} tests; Python: ${py_passed:-0} tests; identity: ${id_passed:-0} comparisons"
-echo "summary: $((rust_passed + ${c_passed:-0} + ${f_passed:-0} + ${py_passed:-0} + ${id_passed:-0})) passed, 0 failed"
+bad_passed=$(grep -Eo '^badinput: [0-9]+ passed, 0 failed' target/badinput-tests.log | awk '{print $2}' || true)
+mem_passed=$(grep -Eo '^memcheck: [0-9]+ passed, 0 failed' target/memcheck-tests.log | awk '{print $2}' || true)
+echo "Rust: ${rust_passed} tests; C: ${c_passed:-0} checks; CMake/ctest: ${f_passed:-0} tests; Python: ${py_passed:-0} tests; identity: ${id_passed:-0} comparisons; bad input: ${bad_passed:-0} checks; memcheck: ${mem_passed:-0} programs"
+echo "summary: $((rust_passed + ${c_passed:-0} + ${f_passed:-0} + ${py_passed:-0} + ${id_passed:-0} + ${bad_passed:-0} + ${mem_passed:-0})) passed, 0 failed"
