@@ -212,6 +212,8 @@ def resolved(case: Case, door: str) -> str:
         else:  # a Python-only value at a door that is not na: the runner reports the gap
             out.append(f"P {name} PYONLY 0 0 0 0 {v.kind}")
     out.append("END")
+    if max(len(line) for line in out) >= 1 << 18:  # the C and Fortran runners' line buffers
+        raise ValueError(f"{case.id}: an array too large for the resolved format")
     return "\n".join(out) + "\n"
 
 

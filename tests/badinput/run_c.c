@@ -518,10 +518,14 @@ int main(int argc, char **argv)
     if (!logf_)
         logf_ = stdout;
     setvbuf(logf_, NULL, _IOLBF, 0);
-    static char line[1 << 16];
+    static char line[1 << 18];
     test_case c;
     memset(&c, 0, sizeof c);
     while (fgets(line, sizeof line, in)) {
+        if (!strchr(line, '\n') && !feof(in)) {
+            fprintf(stderr, "run_c: a line of %s is longer than %zu bytes\n", argv[1], sizeof line - 1);
+            return 2;
+        }
         line[strcspn(line, "\n")] = 0;
         if (!strncmp(line, "NA ", 3)) {
             char id[64];

@@ -195,7 +195,7 @@ program run_fortran
     use speedup
     use badinput_support
     implicit none
-    character(len=65536) :: line
+    character(len=262144) :: line
     character(len=32) :: tag, kname, status, arg_t
     character(len=64) :: cid, kernel
     character(len=512) :: path, logpath
@@ -227,6 +227,7 @@ program run_fortran
     do
         read (u, '(a)', iostat=ios) line
         if (ios /= 0) exit
+        if (len_trim(line) == len(line)) error stop 'run_fortran: a line of the cases file is too long'
         read (line, *, iostat=ios) tag
         if (ios /= 0) cycle
         select case (trim(tag))
