@@ -72,9 +72,8 @@ pub mod test_support {
     /// is built with as a dependency of the integration tests), so that an arithmetic overflow
     /// in a kernel panics in the tests instead of wrapping silently.
     pub fn build_checks() -> (bool, bool) {
-        let wrapped = std::panic::catch_unwind(|| {
-            std::hint::black_box(u8::MAX) + std::hint::black_box(1u8)
-        });
+        let wrapped =
+            std::panic::catch_unwind(|| std::hint::black_box(u8::MAX) + std::hint::black_box(1u8));
         (cfg!(debug_assertions), wrapped.is_err())
     }
 

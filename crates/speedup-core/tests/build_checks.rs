@@ -5,8 +5,17 @@
 
 #[test]
 fn debug_assertions_and_overflow_checks_are_on() {
-    assert!(cfg!(debug_assertions), "the test crate is built without debug assertions");
+    assert!(
+        cfg!(debug_assertions),
+        "the test crate is built without debug assertions"
+    );
     let (debug_assertions, overflow_checks) = speedup_core::test_support::build_checks();
-    assert!(debug_assertions, "speedup-core is built without debug assertions under cargo test");
-    assert!(overflow_checks, "speedup-core is built without overflow checks under cargo test");
+    assert!(
+        debug_assertions,
+        "speedup-core is built without debug assertions under cargo test"
+    );
+    assert!(
+        overflow_checks,
+        "speedup-core is built without overflow checks under cargo test"
+    );
 }
