@@ -237,7 +237,7 @@ def main() -> int:
                 ok, text = False, f"gap: this runner cannot express the case ({e})"
             record(door, case.id, ok, text)
             covered[door].add(PY_NAME.get(case.kernel, case.kernel))
-            messages.setdefault(case.id, {})[backend] = text.rpartition(": ")[0] if ok else text
+            messages.setdefault(case.id, {})[backend] = text
     speedup._use_backend("pyo3")
     legacy_impl = speedup.legacy._backend
     for case in cases:
