@@ -160,7 +160,7 @@ static buffer *input(test_case *c, call_args *a, const char *name, size_t elem)
     size_t words = p->count, per = elem / 8;
     b->len = words / (per ? per : 1);
     b->bytes = words * 8 + mis;
-    b->mem = malloc(b->bytes ? b->bytes : 8);
+    b->mem = calloc(b->bytes ? b->bytes : 8, 1); /* the byte before a MIS array is defined */
     memcpy((char *)b->mem + mis, p->vals, words * 8);
     b->copy = malloc(b->bytes ? b->bytes : 8);
     memcpy(b->copy, b->mem, b->bytes);
