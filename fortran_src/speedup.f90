@@ -8,6 +8,11 @@
 !>    `errmsg` last. With `stat` present, it is set (0 or the speedup_status code) and `errmsg`
 !>    gets the detailed message; without it, an error does `error stop` with the message.
 !>
+!> Outputs are written only on success, in both layers: every output argument, scalars
+!> included, is `intent(inout)`, so an output keeps its value when a call fails (with
+!> `intent(out)` its value is undefined on entry, and gfortran 12 at -O1 and above really
+!> discards the caller's value before the call).
+!>
 !> The legacy routines (`speedup_legacy_<kernel>` in C) have both layers too, with the same
 !> signatures as their Rust twins: `c_speedup_legacy_<kernel>` and `speedup_legacy_<kernel>`.
 !> A Rust kernel and its legacy twin share one C signature and one Fortran implementation
@@ -86,7 +91,7 @@ module speedup
             import :: c_double, c_size_t, c_int32_t
             real(c_double), intent(in) :: x(*)
             integer(c_size_t), value, intent(in) :: n
-            real(c_double), intent(out) :: out
+            real(c_double), intent(inout) :: out
         end function c_speedup_sum
 
         integer(c_int32_t) function c_speedup_legacy_sum(x, n, out) &
@@ -94,14 +99,14 @@ module speedup
             import :: c_double, c_size_t, c_int32_t
             real(c_double), intent(in) :: x(*)
             integer(c_size_t), value, intent(in) :: n
-            real(c_double), intent(out) :: out
+            real(c_double), intent(inout) :: out
         end function c_speedup_legacy_sum
 
         integer(c_int32_t) function c_speedup_mean(x, n, out) bind(C, name='speedup_mean')
             import :: c_double, c_size_t, c_int32_t
             real(c_double), intent(in) :: x(*)
             integer(c_size_t), value, intent(in) :: n
-            real(c_double), intent(out) :: out
+            real(c_double), intent(inout) :: out
         end function c_speedup_mean
 
         integer(c_int32_t) function c_speedup_legacy_mean(x, n, out) &
@@ -109,14 +114,14 @@ module speedup
             import :: c_double, c_size_t, c_int32_t
             real(c_double), intent(in) :: x(*)
             integer(c_size_t), value, intent(in) :: n
-            real(c_double), intent(out) :: out
+            real(c_double), intent(inout) :: out
         end function c_speedup_legacy_mean
 
         integer(c_int32_t) function c_speedup_std(x, n, ddof, out) bind(C, name='speedup_std')
             import :: c_double, c_size_t, c_int32_t
             real(c_double), intent(in) :: x(*)
             integer(c_size_t), value, intent(in) :: n, ddof
-            real(c_double), intent(out) :: out
+            real(c_double), intent(inout) :: out
         end function c_speedup_std
 
         integer(c_int32_t) function c_speedup_legacy_std(x, n, ddof, out) &
@@ -124,7 +129,7 @@ module speedup
             import :: c_double, c_size_t, c_int32_t
             real(c_double), intent(in) :: x(*)
             integer(c_size_t), value, intent(in) :: n, ddof
-            real(c_double), intent(out) :: out
+            real(c_double), intent(inout) :: out
         end function c_speedup_legacy_std
 
         integer(c_int32_t) function c_speedup_second_derivative(f, n, dx, out, out_len) &
@@ -214,14 +219,14 @@ module speedup
         integer(c_int32_t) function c_speedup_is_prime(n, out) bind(C, name='speedup_is_prime')
             import :: c_int64_t, c_bool, c_int32_t
             integer(c_int64_t), value, intent(in) :: n
-            logical(c_bool), intent(out) :: out
+            logical(c_bool), intent(inout) :: out
         end function c_speedup_is_prime
 
         integer(c_int32_t) function c_speedup_legacy_is_prime(n, out) &
             bind(C, name='speedup_legacy_is_prime')
             import :: c_int64_t, c_bool, c_int32_t
             integer(c_int64_t), value, intent(in) :: n
-            logical(c_bool), intent(out) :: out
+            logical(c_bool), intent(inout) :: out
         end function c_speedup_legacy_is_prime
 
         integer(c_int32_t) function c_speedup_is_prime_many(n, len, out, out_len) &
@@ -246,14 +251,14 @@ module speedup
             bind(C, name='speedup_sum_primes_below')
             import :: c_int64_t, c_int32_t
             integer(c_int64_t), value, intent(in) :: n
-            integer(c_int64_t), intent(out) :: out
+            integer(c_int64_t), intent(inout) :: out
         end function c_speedup_sum_primes_below
 
         integer(c_int32_t) function c_speedup_legacy_sum_primes_below(n, out) &
             bind(C, name='speedup_legacy_sum_primes_below')
             import :: c_int64_t, c_int32_t
             integer(c_int64_t), value, intent(in) :: n
-            integer(c_int64_t), intent(out) :: out
+            integer(c_int64_t), intent(inout) :: out
         end function c_speedup_legacy_sum_primes_below
 
         integer(c_int32_t) function c_speedup_sum_primes_below_many(n, len, out, out_len) &
@@ -318,7 +323,7 @@ module speedup
             bind(C, name='speedup_monte_carlo_pi')
             import :: c_int64_t, c_double, c_int32_t
             integer(c_int64_t), value, intent(in) :: n_points, seed
-            real(c_double), intent(out) :: out
+            real(c_double), intent(inout) :: out
         end function c_speedup_monte_carlo_pi
 
         ! The pieces of speedup_sum for a part of a larger input (see speedup.h).
@@ -327,9 +332,9 @@ module speedup
             import :: c_double, c_size_t, c_int32_t
             real(c_double), intent(in) :: x(*)
             integer(c_size_t), value, intent(in) :: len, offset, n_total, cap
-            integer(c_size_t), intent(out) :: bounds(*)
-            real(c_double), intent(out) :: acc(*)
-            integer(c_size_t), intent(out) :: count
+            integer(c_size_t), intent(inout) :: bounds(*)
+            real(c_double), intent(inout) :: acc(*)
+            integer(c_size_t), intent(inout) :: count
         end function c_speedup_sum_nodes
 
         ! The slice behind speedup.dask: points first .. first + n_points - 1 (0-based) of the
@@ -338,7 +343,7 @@ module speedup
             bind(C, name='speedup_monte_carlo_pi_inside')
             import :: c_int64_t, c_int32_t
             integer(c_int64_t), value, intent(in) :: first, n_points, seed
-            integer(c_int64_t), intent(out) :: inside
+            integer(c_int64_t), intent(inout) :: inside
         end function c_speedup_monte_carlo_pi_inside
 
         integer(c_int32_t) function c_speedup_markov_chains(p, k, start, n_steps, n_chains, &
@@ -581,9 +586,12 @@ contains
         integer, intent(in) :: n
         integer, intent(out), optional :: stat
         character(len=*), intent(out), optional :: errmsg
+        character(len=24) :: buf
         if (n < 0) then
-            call report(SPEEDUP_ERR_INVALID_ARGUMENT, stat, errmsg, &
-                negative('set_num_threads', 'n', int(n, c_int64_t)))
+            ! C never sees a negative n (size_t): state the C door's rule (MAX_THREADS = 1024).
+            write (buf, '(i0)') n
+            call report(SPEEDUP_ERR_INVALID_ARGUMENT, stat, errmsg, 'set_num_threads: n must '// &
+                'be between 0 and 1024 (0 restores the default), got '//trim(buf))
             return
         end if
         call report(int(c_speedup_set_num_threads(sz(n))), stat, errmsg)
@@ -629,7 +637,7 @@ contains
     subroutine reduce_via(c_fun, x, s, stat, errmsg)
         procedure(c_speedup_sum) :: c_fun
         real(c_double), intent(in) :: x(:)
-        real(c_double), intent(out) :: s
+        real(c_double), intent(inout) :: s
         integer, intent(out), optional :: stat
         character(len=*), intent(out), optional :: errmsg
         call report(int(c_fun(x, sz(size(x)), s)), stat, errmsg)
@@ -639,7 +647,7 @@ contains
         procedure(c_speedup_std) :: c_fun
         real(c_double), intent(in) :: x(:)
         integer, intent(in) :: ddof
-        real(c_double), intent(out) :: s
+        real(c_double), intent(inout) :: s
         integer, intent(out), optional :: stat
         character(len=*), intent(out), optional :: errmsg
         if (ddof < 0) then
@@ -652,7 +660,7 @@ contains
 
     subroutine speedup_sum(x, s, stat, errmsg)
         real(c_double), intent(in) :: x(:)
-        real(c_double), intent(out) :: s
+        real(c_double), intent(inout) :: s
         integer, intent(out), optional :: stat
         character(len=*), intent(out), optional :: errmsg
         call reduce_via(c_speedup_sum, x, s, stat, errmsg)
@@ -661,7 +669,7 @@ contains
     !> The lab's plain left-to-right sum: within KERNELS.md's accuracy rule of speedup_sum.
     subroutine speedup_legacy_sum(x, s, stat, errmsg)
         real(c_double), intent(in) :: x(:)
-        real(c_double), intent(out) :: s
+        real(c_double), intent(inout) :: s
         integer, intent(out), optional :: stat
         character(len=*), intent(out), optional :: errmsg
         call reduce_via(c_speedup_legacy_sum, x, s, stat, errmsg)
@@ -669,7 +677,7 @@ contains
 
     subroutine speedup_mean(x, s, stat, errmsg)
         real(c_double), intent(in) :: x(:)
-        real(c_double), intent(out) :: s
+        real(c_double), intent(inout) :: s
         integer, intent(out), optional :: stat
         character(len=*), intent(out), optional :: errmsg
         call reduce_via(c_speedup_mean, x, s, stat, errmsg)
@@ -678,7 +686,7 @@ contains
     !> OpenMP reduction: the last bits may depend on the thread count.
     subroutine speedup_legacy_mean(x, s, stat, errmsg)
         real(c_double), intent(in) :: x(:)
-        real(c_double), intent(out) :: s
+        real(c_double), intent(inout) :: s
         integer, intent(out), optional :: stat
         character(len=*), intent(out), optional :: errmsg
         call reduce_via(c_speedup_legacy_mean, x, s, stat, errmsg)
@@ -687,7 +695,7 @@ contains
     subroutine speedup_std(x, ddof, s, stat, errmsg)
         real(c_double), intent(in) :: x(:)
         integer, intent(in) :: ddof
-        real(c_double), intent(out) :: s
+        real(c_double), intent(inout) :: s
         integer, intent(out), optional :: stat
         character(len=*), intent(out), optional :: errmsg
         call std_via(c_speedup_std, x, ddof, s, stat, errmsg)
@@ -697,7 +705,7 @@ contains
     subroutine speedup_legacy_std(x, ddof, s, stat, errmsg)
         real(c_double), intent(in) :: x(:)
         integer, intent(in) :: ddof
-        real(c_double), intent(out) :: s
+        real(c_double), intent(inout) :: s
         integer, intent(out), optional :: stat
         character(len=*), intent(out), optional :: errmsg
         call std_via(c_speedup_legacy_std, x, ddof, s, stat, errmsg)
@@ -801,12 +809,15 @@ contains
         real(c_double), intent(inout) :: y(:)
         integer, intent(out), optional :: stat
         character(len=*), intent(out), optional :: errmsg
+        if (tau < 1) then
+            call report(SPEEDUP_ERR_INVALID_ARGUMENT, stat, errmsg, bad_tau(kernel, tau))
+            return
+        end if
         if (size(y) /= size(x)) then
             call report(SPEEDUP_ERR_LENGTH, stat, errmsg, &
                 shape_msg(kernel, 'y', shape(x), shape(y)))
             return
         end if
-        ! tau < 1 is the kernel's error; a negative tau reaches it as 0, for the same message.
         call report(int(c_fun(x, sz(size(x)), 1_c_size_t, sz(max(tau, 0)), alpha, y, &
             sz(size(y)))), stat, errmsg)
     end subroutine comb_1d_via
@@ -822,6 +833,10 @@ contains
         character(len=*), intent(out), optional :: errmsg
         real(c_double), allocatable :: xc(:, :), yc(:, :)
         integer :: st
+        if (tau < 1) then
+            call report(SPEEDUP_ERR_INVALID_ARGUMENT, stat, errmsg, bad_tau(kernel, tau))
+            return
+        end if
         if (any(shape(y) /= shape(x))) then
             call report(SPEEDUP_ERR_LENGTH, stat, errmsg, &
                 shape_msg(kernel, 'y', shape(x), shape(y)))
@@ -839,6 +854,16 @@ contains
         if (st == SPEEDUP_OK) y = transpose(yc)
         call report(st, stat, errmsg)
     end subroutine comb_2d_via
+
+    !> The kernel's message for tau < 1, with the value the caller passed.
+    function bad_tau(kernel, tau) result(s)
+        character(len=*), intent(in) :: kernel
+        integer, intent(in) :: tau
+        character(len=:), allocatable :: s
+        character(len=24) :: buf
+        write (buf, '(i0)') tau
+        s = kernel//': tau must be at least 1, got '//trim(buf)
+    end function bad_tau
 
     subroutine comb_forward_1d(x, tau, alpha, y, stat, errmsg)
         real(c_double), intent(in) :: x(:)
@@ -933,12 +958,11 @@ contains
     subroutine is_prime_via(c_fun, n, out, stat, errmsg)
         procedure(c_speedup_is_prime) :: c_fun
         integer(c_int64_t), intent(in) :: n
-        logical(c_bool), intent(out) :: out
+        logical(c_bool), intent(inout) :: out
         integer, intent(out), optional :: stat
         character(len=*), intent(out), optional :: errmsg
         logical(c_bool) :: r
         integer :: st
-        out = .false._c_bool
         if (n < 0) then
             call report(SPEEDUP_ERR_INVALID_ARGUMENT, stat, errmsg, negative('is_prime', 'n', n))
             return
@@ -976,12 +1000,11 @@ contains
     subroutine sum_primes_below_via(c_fun, n, s, stat, errmsg)
         procedure(c_speedup_sum_primes_below) :: c_fun
         integer(c_int64_t), intent(in) :: n
-        integer(c_int64_t), intent(out) :: s
+        integer(c_int64_t), intent(inout) :: s
         integer, intent(out), optional :: stat
         character(len=*), intent(out), optional :: errmsg
         integer(c_int64_t) :: r
         integer :: st
-        s = 0
         if (n < 0) then
             call report(SPEEDUP_ERR_INVALID_ARGUMENT, stat, errmsg, &
                 negative('sum_primes_below', 'n', n))
@@ -1028,7 +1051,7 @@ contains
 
     subroutine is_prime_scalar(n, out, stat, errmsg)
         integer(c_int64_t), intent(in) :: n
-        logical(c_bool), intent(out) :: out
+        logical(c_bool), intent(inout) :: out
         integer, intent(out), optional :: stat
         character(len=*), intent(out), optional :: errmsg
         call is_prime_via(c_speedup_is_prime, n, out, stat, errmsg)
@@ -1053,7 +1076,7 @@ contains
     !> Trial division: exact, but slow for large primes.
     subroutine legacy_is_prime_scalar(n, out, stat, errmsg)
         integer(c_int64_t), intent(in) :: n
-        logical(c_bool), intent(out) :: out
+        logical(c_bool), intent(inout) :: out
         integer, intent(out), optional :: stat
         character(len=*), intent(out), optional :: errmsg
         call is_prime_via(c_speedup_legacy_is_prime, n, out, stat, errmsg)
@@ -1077,7 +1100,7 @@ contains
 
     subroutine sum_primes_below_scalar(n, s, stat, errmsg)
         integer(c_int64_t), intent(in) :: n
-        integer(c_int64_t), intent(out) :: s
+        integer(c_int64_t), intent(inout) :: s
         integer, intent(out), optional :: stat
         character(len=*), intent(out), optional :: errmsg
         call sum_primes_below_via(c_speedup_sum_primes_below, n, s, stat, errmsg)
@@ -1102,7 +1125,7 @@ contains
     !> Trial division per candidate: exact, but slow for large n.
     subroutine legacy_sum_primes_below_scalar(n, s, stat, errmsg)
         integer(c_int64_t), intent(in) :: n
-        integer(c_int64_t), intent(out) :: s
+        integer(c_int64_t), intent(inout) :: s
         integer, intent(out), optional :: stat
         character(len=*), intent(out), optional :: errmsg
         call sum_primes_below_via(c_speedup_legacy_sum_primes_below, n, s, stat, errmsg)
@@ -1131,11 +1154,10 @@ contains
 
     subroutine speedup_monte_carlo_pi(n_points, seed, pi, stat, errmsg)
         integer(c_int64_t), intent(in) :: n_points, seed
-        real(c_double), intent(out) :: pi
+        real(c_double), intent(inout) :: pi
         integer, intent(out), optional :: stat
         character(len=*), intent(out), optional :: errmsg
         if (n_points < 0) then
-            pi = 0
             call report(SPEEDUP_ERR_INVALID_ARGUMENT, stat, errmsg, &
                 negative('monte_carlo_pi', 'n_points', n_points))
             return
@@ -1159,8 +1181,10 @@ contains
         integer :: k, st
         k = size(p, 1)
         if (size(p, 2) /= k) then
-            call report(SPEEDUP_ERR_LENGTH, stat, errmsg, &
-                shape_msg('markov_chains', 'p', [k, k], shape(p)))
+            write (a, '(i0)') k
+            write (b, '(i0)') size(p, 2)
+            call report(SPEEDUP_ERR_INVALID_ARGUMENT, stat, errmsg, 'markov_chains: p must be '// &
+                'a square k x k matrix, got '//trim(a)//'x'//trim(b))
             return
         end if
         if (size(counts, 2) /= k) then
@@ -1196,16 +1220,13 @@ contains
     subroutine closest_pair_via(c_fun, points, i, j, dist, stat, errmsg)
         procedure(c_speedup_closest_pair) :: c_fun
         real(c_double), intent(in) :: points(:, :)
-        integer, intent(out) :: i, j
-        real(c_double), intent(out) :: dist
+        integer, intent(inout) :: i, j
+        real(c_double), intent(inout) :: dist
         integer, intent(out), optional :: stat
         character(len=*), intent(out), optional :: errmsg
         real(c_double), allocatable :: pc(:, :)
         integer(c_size_t) :: ci, cj
         integer :: st
-        i = 0
-        j = 0
-        dist = 0
         if (size(points, 2) /= 2) then
             call report(SPEEDUP_ERR_LENGTH, stat, errmsg, &
                 shape_msg('closest_pair', 'points', [size(points, 1), 2], shape(points)))
@@ -1224,8 +1245,8 @@ contains
 
     subroutine speedup_closest_pair(points, i, j, dist, stat, errmsg)
         real(c_double), intent(in) :: points(:, :)
-        integer, intent(out) :: i, j
-        real(c_double), intent(out) :: dist
+        integer, intent(inout) :: i, j
+        real(c_double), intent(inout) :: dist
         integer, intent(out), optional :: stat
         character(len=*), intent(out), optional :: errmsg
         call closest_pair_via(c_speedup_closest_pair, points, i, j, dist, stat, errmsg)
@@ -1234,8 +1255,8 @@ contains
     !> Brute force, O(n**2): the same answer as speedup_closest_pair.
     subroutine speedup_legacy_closest_pair(points, i, j, dist, stat, errmsg)
         real(c_double), intent(in) :: points(:, :)
-        integer, intent(out) :: i, j
-        real(c_double), intent(out) :: dist
+        integer, intent(inout) :: i, j
+        real(c_double), intent(inout) :: dist
         integer, intent(out), optional :: stat
         character(len=*), intent(out), optional :: errmsg
         call closest_pair_via(c_speedup_legacy_closest_pair, points, i, j, dist, stat, errmsg)

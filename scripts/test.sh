@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # README command 2: every test of speedup (Rust, C, Fortran, CMake package, Python, Dask, and the
-# cross-language identity suite).
+# cross-language identity suite, the bad-input matrix, valgrind memcheck).
 # Installs what it needs; safe to run twice. CI runs exactly this (.ci/run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,6 +35,12 @@ tests/python/run.sh
 step "cross-language identity: every door, every kernel, 1/2/3/8 threads, bit for bit"
 tests/identity/run.sh | tee target/identity-tests.log
 
+step "bad-input matrix: every bad input of every kernel through every door, outputs untouched"
+tests/badinput/run.sh | tee target/badinput-tests.log
+
+step "memcheck: the C and Fortran door programs and bad-input runners under valgrind"
+tests/memcheck.sh | tee target/memcheck-tests.log
+
 step "faults and concurrency: injected panics and allocation failures, 16 threads x 1000 calls, nesting, fork"
 tests/faults/run.sh
 
@@ -45,9 +51,11 @@ f_passed=$(grep -Eo 'tests passed, 0 tests failed out of [0-9]+' target/cmake-te
 py_passed=$(grep -Eo '[0-9]+ passed' target/python-tests.log | tail -1 | awk '{print $1}' || true)
 id_passed=$(grep -Eo '^identity: [0-9]+ passed' target/identity-tests.log | awk '{print $2}' || true)
 fault_passed=$(grep -Eo '^faults: [0-9]+ passed' target/faults-tests.log | awk '{print $2}' || true)
+bad_passed=$(grep -Eo '^badinput: [0-9]+ passed, 0 failed' target/badinput-tests.log | awk '{print $2}' || true)
+mem_passed=$(grep -Eo '^memcheck: [0-9]+ passed, 0 failed' target/memcheck-tests.log | awk '{print $2}' || true)
 # Differential fuzzing: the cases the Rust properties (`fuzz: <name>: N cases`) and the Python
 # properties (`fuzz: N cases`) report.
 fuzz_cases=$(cat target/rust-tests.log target/python-tests.log | grep -Eo 'fuzz: ([a-z_]+: )?[0-9]+ cases' | awk '{s+=$(NF-1)} END {print s+0}')
 echo "fuzz: ${fuzz_cases} cases (differential properties, Rust and Python; counted in the tests above)"
-echo "Rust: ${rust_passed} tests; C: ${c_passed:-0} checks; CMake/ctest: ${f_passed:-0} tests; Python: ${py_passed:-0} tests; identity: ${id_passed:-0} comparisons; faults/stress: ${fault_passed:-0} checks"
-echo "summary: $((rust_passed + ${c_passed:-0} + ${f_passed:-0} + ${py_passed:-0} + ${id_passed:-0} + ${fault_passed:-0})) passed, 0 failed"
+echo "Rust: ${rust_passed} tests; C: ${c_passed:-0} checks; CMake/ctest: ${f_passed:-0} tests; Python: ${py_passed:-0} tests; identity: ${id_passed:-0} comparisons; faults/stress: ${fault_passed:-0} checks; bad input: ${bad_passed:-0} checks; memcheck: ${mem_passed:-0} programs"
+echo "summary: $((rust_passed + ${c_passed:-0} + ${f_passed:-0} + ${py_passed:-0} + ${id_passed:-0} + ${fault_passed:-0} + ${bad_passed:-0} + ${mem_passed:-0})) passed, 0 failed"

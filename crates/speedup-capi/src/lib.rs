@@ -234,7 +234,7 @@ pub(crate) unsafe fn mandelbrot_door(
 ) -> speedup_status {
     const K: &str = "mandelbrot";
     boundary(K, || {
-        product(K, "2 * n", n, 2)?;
+        product(K, "n * 2", n, 2)?;
         let c = Raw::new(K, "c", c.cast::<core::Complex64>(), n);
         unsafe { elementwise(K, c, "n", out, out_len, |c, out| run(c, max_iter, out)) }
     })
@@ -271,7 +271,7 @@ pub unsafe extern "C" fn speedup_sum_nodes(
     const K: &str = "sum_nodes";
     boundary(K, || {
         let x_raw = Raw::new(K, "x", x, len).checked()?;
-        let room = product(K, "2 * cap", cap, 2)?;
+        let room = product(K, "cap * 2", cap, 2)?;
         let bounds_raw = Raw::new(K, "bounds", bounds.cast_const(), room).checked()?;
         let acc_raw = Raw::new(K, "acc", acc.cast_const(), room).checked()?;
         let count = scalar_out(K, "count", count)?;

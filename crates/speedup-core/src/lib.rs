@@ -74,6 +74,16 @@ pub mod test_support {
         KnobGuard(guard)
     }
 
+    /// `(debug assertions, overflow checks)` as this library was compiled. Both are on under
+    /// `cargo test` (Cargo.toml's `[profile.test]`, and the default `dev` profile the library
+    /// is built with as a dependency of the integration tests), so that an arithmetic overflow
+    /// in a kernel panics in the tests instead of wrapping silently.
+    pub fn build_checks() -> (bool, bool) {
+        let wrapped =
+            std::panic::catch_unwind(|| std::hint::black_box(u8::MAX) + std::hint::black_box(1u8));
+        (cfg!(debug_assertions), wrapped.is_err())
+    }
+
     /// Runs `f` at each thread count and returns the results.
     pub fn at_thread_counts<R>(counts: &[usize], mut f: impl FnMut() -> R) -> Vec<R> {
         counts

@@ -201,9 +201,21 @@ fn overflow(kernel: &'static str, n: u64) -> Error {
     }
 }
 
+/// The bad-input rule of `sum_primes_below`, checked before the routine runs: the sum fits in
+/// u64 exactly when `n <= SUM_PRIMES_BELOW_MAX_N` (the routine itself would only find out after
+/// testing every candidate below `n`, which for `n` near 2^64 never ends).
+fn check_sum_primes_below(kernel: &'static str, n: u64) -> Result<()> {
+    if n > speedup_core::primes::SUM_PRIMES_BELOW_MAX_N {
+        return Err(overflow(kernel, n));
+    }
+    Ok(())
+}
+
 /// The sum of the primes `p < n`: one trial-division call per candidate, OpenMP over the
-/// candidates (C `legacy_sum_primes_below`); `Err(Overflow)` when the sum does not fit.
+/// candidates (C `legacy_sum_primes_below`); `Err(Overflow)` when the sum does not fit (refused
+/// at once, like the Rust kernel).
 pub fn sum_primes_below(n: u64) -> Result<u64> {
+    check_sum_primes_below("sum_primes_below", n)?;
     sync_omp_threads();
     let mut s = 0;
     // SAFETY: `s` is a valid u64 the routine writes on success.
@@ -218,6 +230,10 @@ pub fn sum_primes_below(n: u64) -> Result<u64> {
 pub fn sum_primes_below_many(n: &[u64], out: &mut [u64]) -> Result<()> {
     const K: &str = "sum_primes_below_many";
     check_len(K, "out", n.len(), out.len())?;
+    // The first query that overflows (in input order) is refused before any routine runs.
+    for &v in n {
+        check_sum_primes_below(K, v)?;
+    }
     let sums = n
         .iter()
         .map(|&v| sum_primes_below(v).map_err(|_| overflow(K, v)))

@@ -1,0 +1,486 @@
+//! Bad-input runner, Rust door: every case of the bad-input table (tests/badinput/cases.txt,
+//! resolved by tests/badinput/cases.py into cases.rust.txt) through speedup-core, and through
+//! speedup-legacy when the kernel has a legacy twin. Each case must give the expected `Error`
+//! variant with a message "<kernel>: <argument> <rule>" and leave the sentinel-filled output,
+//! the inputs and the thread knob untouched. Fails on any gap (a case it cannot express, a kernel
+//! of the API without a case).
+//!
+//! Runs only when tests/badinput/run.sh sets SPEEDUP_BADINPUT_CASES (and SPEEDUP_BADINPUT_LOG);
+//! a plain `cargo test` passes it without doing anything.
+
+use ndarray::{Array2, ArrayView2};
+use speedup_core::{self as core, Complex64, Error};
+use speedup_legacy as legacy;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+
+const SENT_F: f64 = -7777.25;
+const SENT_U: u64 = 0xDEAD_BEEF;
+const SENT_I: i32 = -7777;
+
+#[derive(Debug, Clone)]
+struct Param {
+    kind: String,
+    ndim: usize,
+    d1: usize,
+    d2: usize,
+    vals: Vec<i64>,
+}
+
+#[derive(Debug, Default)]
+struct Case {
+    id: String,
+    kernel: String,
+    twin: bool,
+    status: String,
+    arg: String,
+    p: BTreeMap<String, Param>,
+}
+
+/// Why this runner cannot express a case.
+struct Cannot(String);
+
+impl Case {
+    fn get(&self, name: &str) -> Option<&Param> {
+        self.p.get(name)
+    }
+    fn f(&self, name: &str, dflt: f64) -> Result<f64, Cannot> {
+        match self.get(name) {
+            None => Ok(dflt),
+            Some(p) if p.kind == "F" => Ok(f64::from_bits(p.vals[0] as u64)),
+            Some(p) if p.kind == "I" => Ok(p.vals[0] as f64),
+            Some(p) => Err(Cannot(format!("{name}: not a real scalar ({})", p.kind))),
+        }
+    }
+    fn u(&self, name: &str, dflt: u64) -> Result<u64, Cannot> {
+        match self.get(name) {
+            None => Ok(dflt),
+            Some(p) if p.kind == "U" || (p.kind == "I" && p.vals[0] >= 0) => Ok(p.vals[0] as u64),
+            Some(p) => Err(Cannot(format!(
+                "{name}: not an unsigned integer ({})",
+                p.kind
+            ))),
+        }
+    }
+    fn us(&self, name: &str, dflt: usize) -> Result<usize, Cannot> {
+        self.u(name, dflt as u64)
+            .map(|v| usize::try_from(v).unwrap_or(usize::MAX))
+    }
+    fn i32(&self, name: &str, dflt: i32) -> Result<i32, Cannot> {
+        match self.get(name) {
+            None => Ok(dflt),
+            Some(p) if p.kind == "I" => {
+                i32::try_from(p.vals[0]).map_err(|_| Cannot(format!("{name}: not an i32")))
+            }
+            Some(p) => Err(Cannot(format!("{name}: not an integer ({})", p.kind))),
+        }
+    }
+    /// A float64 input array as (values, rows, cols); a 1-D array is `n x 1`.
+    fn arr(&self, name: &str) -> Result<(Vec<f64>, usize, usize), Cannot> {
+        match self.get(name) {
+            Some(p) if p.kind == "A" => {
+                let v: Vec<f64> = p.vals.iter().map(|&b| f64::from_bits(b as u64)).collect();
+                let (r, c) = if p.ndim == 2 { (p.d1, p.d2) } else { (p.d1, 1) };
+                Ok((v, r, c))
+            }
+            Some(p) => Err(Cannot(format!("{name}: not a float64 array ({})", p.kind))),
+            None => Err(Cannot(format!("{name}: missing"))),
+        }
+    }
+    fn queries(&self, name: &str) -> Result<Vec<u64>, Cannot> {
+        match self.get(name) {
+            Some(p) if p.kind == "Q" && p.vals.iter().all(|&v| v >= 0) => {
+                Ok(p.vals.iter().map(|&v| v as u64).collect())
+            }
+            _ => Err(Cannot(format!("{name}: not non-negative integer queries"))),
+        }
+    }
+    fn complex(&self, name: &str) -> Result<Vec<Complex64>, Cannot> {
+        match self.get(name) {
+            Some(p) if p.kind == "Z" => Ok(p
+                .vals
+                .chunks_exact(2)
+                .map(|w| Complex64::new(f64::from_bits(w[0] as u64), f64::from_bits(w[1] as u64)))
+                .collect()),
+            _ => Err(Cannot(format!("{name}: not a complex array"))),
+        }
+    }
+    /// The shape of an explicit output, else `natural`.
+    fn out_shape(&self, name: &str, natural: (usize, usize)) -> Result<(usize, usize), Cannot> {
+        match self.get(name) {
+            None => Ok(natural),
+            Some(p) if p.kind == "A" || p.kind == "Q" => Ok(if p.ndim == 2 {
+                (p.d1, p.d2)
+            } else if natural.1 == 1 || natural.0 == 1 {
+                if natural.1 == 1 {
+                    (p.d1, 1)
+                } else {
+                    (1, p.d1)
+                }
+            } else {
+                (p.d1, 1)
+            }),
+            Some(p) => Err(Cannot(format!("{name}: not an output array ({})", p.kind))),
+        }
+    }
+}
+
+fn parse(text: &str) -> (Vec<Case>, Vec<(String, String)>) {
+    let mut cases = Vec::new();
+    let mut na = Vec::new();
+    let mut cur = Case::default();
+    for line in text.lines() {
+        let w: Vec<&str> = line.split_whitespace().collect();
+        match w.first().copied() {
+            Some("NA") => na.push((w[1].to_string(), w[2..].join(" "))),
+            Some("CASE") => {
+                cur = Case {
+                    id: w[1].into(),
+                    kernel: w[2].into(),
+                    twin: w[3] == "1",
+                    status: w[4].into(),
+                    arg: w[5].replace('~', " "),
+                    p: BTreeMap::new(),
+                }
+            }
+            Some("P") => {
+                let count: usize = w[6].parse().unwrap();
+                let vals = w[7..7 + count.min(w.len() - 7)]
+                    .iter()
+                    .map(|s| {
+                        s.parse::<i64>()
+                            .unwrap_or_else(|_| s.parse::<u64>().unwrap() as i64)
+                    })
+                    .collect();
+                cur.p.insert(
+                    w[1].into(),
+                    Param {
+                        kind: w[2].into(),
+                        ndim: w[3].parse().unwrap(),
+                        d1: w[4].parse().unwrap(),
+                        d2: w[5].parse().unwrap(),
+                        vals,
+                    },
+                );
+            }
+            Some("END") => cases.push(std::mem::take(&mut cur)),
+            _ => {}
+        }
+    }
+    (cases, na)
+}
+
+fn sentinel_f(shape: (usize, usize)) -> Array2<f64> {
+    Array2::from_elem(shape, SENT_F)
+}
+
+/// Runs one case through the Rust kernel (`twin = false`) or its legacy twin. `Ok(None)`: the
+/// call succeeded; `Ok(Some(e))`: it failed with `e`. Checks that outputs stayed sentinels.
+fn call(c: &Case, twin: bool) -> Result<(Option<Error>, Option<&'static str>), Cannot> {
+    let k = c.kernel.as_str();
+    let err = |r: core::Result<()>| r.err();
+    let untouched_f = |o: &Array2<f64>| o.iter().all(|v| v.to_bits() == SENT_F.to_bits());
+    macro_rules! pick {
+        ($f:ident) => {
+            if twin {
+                legacy::$f
+            } else {
+                core::$f
+            }
+        };
+    }
+    Ok(match k {
+        "mean" => {
+            let (x, _, _) = c.arr("x")?;
+            (pick!(mean)(&x).err(), None)
+        }
+        "std" => {
+            let (x, _, _) = c.arr("x")?;
+            let ddof = c.us("ddof", 0)?;
+            (pick!(std)(&x, ddof).err(), None)
+        }
+        "second_derivative" => {
+            let (f, n, _) = c.arr("f")?;
+            let mut o = sentinel_f(c.out_shape("out", (n.saturating_sub(2), 1))?);
+            let e = err(pick!(second_derivative)(
+                &f,
+                c.f("dx", 1.0)?,
+                o.as_slice_mut().unwrap(),
+            ));
+            (e, (!untouched_f(&o)).then_some("out was written"))
+        }
+        "laplacian" => {
+            let (f, r, cc) = c.arr("f")?;
+            if c.get("f").unwrap().ndim != 2 {
+                return Err(Cannot("f: not 2-D".into()));
+            }
+            let nat = if r >= 3 && cc >= 3 {
+                (r - 2, cc - 2)
+            } else {
+                (0, 0)
+            };
+            let mut o = sentinel_f(c.out_shape("out", nat)?);
+            let fv = ArrayView2::from_shape((r, cc), &f).unwrap();
+            let e = err(pick!(laplacian)(
+                fv,
+                c.f("dx", 1.0)?,
+                c.f("dy", 1.0)?,
+                o.view_mut(),
+            ));
+            (e, (!untouched_f(&o)).then_some("out was written"))
+        }
+        "comb_forward" | "comb_backward" => {
+            let (x, n, kk) = c.arr("x")?;
+            let mut o = sentinel_f(c.out_shape("out", (n, kk))?);
+            let xv = ArrayView2::from_shape((n, kk), &x).unwrap();
+            let tau = c.us("tau", 1)?;
+            let alpha = c.f("alpha", 0.5)?;
+            let e = if k == "comb_forward" {
+                err(pick!(comb_forward)(xv, tau, alpha, o.view_mut()))
+            } else {
+                err(pick!(comb_backward)(xv, tau, alpha, o.view_mut()))
+            };
+            (e, (!untouched_f(&o)).then_some("out was written"))
+        }
+        "is_prime_many" => {
+            let n = c.queries("n")?;
+            let (r, _) = c.out_shape("out", (n.len(), 1))?;
+            let mut o = vec![true; r];
+            let e = err(pick!(is_prime_many)(&n, &mut o));
+            (e, (!o.iter().all(|&b| b)).then_some("out was written"))
+        }
+        "sum_primes_below" => {
+            let n = c.u("n", 0)?;
+            (pick!(sum_primes_below)(n).err(), None)
+        }
+        "sum_primes_below_many" => {
+            let n = c.queries("n")?;
+            let (r, _) = c.out_shape("out", (n.len(), 1))?;
+            let mut o = vec![SENT_U; r];
+            let e = err(pick!(sum_primes_below_many)(&n, &mut o));
+            (
+                e,
+                (!o.iter().all(|&v| v == SENT_U)).then_some("out was written"),
+            )
+        }
+        "closest_pair" => {
+            let (p, r, cc) = c.arr("points")?;
+            if c.get("points").unwrap().ndim != 2 {
+                return Err(Cannot("points: not 2-D".into()));
+            }
+            let pv = ArrayView2::from_shape((r, cc), &p).unwrap();
+            (pick!(closest_pair)(pv).err(), None)
+        }
+        "mandelbrot" => {
+            let z = c.complex("c")?;
+            let (r, cc) = c.out_shape("out", (z.len(), 1))?;
+            let mut o = vec![SENT_I; r * cc];
+            let e = err(pick!(mandelbrot)(&z, c.i32("max_iter", 20)?, &mut o));
+            (
+                e,
+                (!o.iter().all(|&v| v == SENT_I)).then_some("out was written"),
+            )
+        }
+        _ if twin => return Err(Cannot(format!("{k}: no legacy twin"))),
+        "monte_carlo_pi" => (
+            core::monte_carlo_pi(c.u("n_points", 1)?, c.u("seed", 0)?).err(),
+            None,
+        ),
+        "monte_carlo_pi_inside" => (
+            core::monte_carlo_pi_inside(c.u("first", 0)?, c.u("n_points", 1)?, c.u("seed", 0)?)
+                .err(),
+            None,
+        ),
+        "markov_chains" | "markov_chains_from" => {
+            let (p, r, cc) = c.arr("p")?;
+            if c.get("p").unwrap().ndim != 2 {
+                return Err(Cannot("p: not 2-D".into()));
+            }
+            let pv = ArrayView2::from_shape((r, cc), &p).unwrap();
+            let chains = c.us("n_chains", 1)?;
+            if chains > 1 << 20 {
+                return Err(Cannot("n_chains: an allocation this large".into()));
+            }
+            let shape = match c.get("counts") {
+                Some(q) if q.ndim == 2 => (q.d1, q.d2),
+                Some(_) => return Err(Cannot("counts: not 2-D".into())),
+                None => (chains, r),
+            };
+            let mut o = Array2::from_elem(shape, SENT_U);
+            let (start, steps, seed) = (c.us("start", 0)?, c.u("n_steps", 1)?, c.u("seed", 0)?);
+            let e = if k == "markov_chains" {
+                err(core::markov_chains(pv, start, steps, seed, o.view_mut()))
+            } else {
+                let first = c.u("first_chain", 0)?;
+                err(core::markov_chains_from(
+                    pv,
+                    start,
+                    steps,
+                    seed,
+                    first,
+                    o.view_mut(),
+                ))
+            };
+            (
+                e,
+                (!o.iter().all(|&v| v == SENT_U)).then_some("counts was written"),
+            )
+        }
+        "map_f64" => {
+            if c.get("fn").is_some() {
+                return Err(Cannot("fn: only a closure".into()));
+            }
+            let (x, n, _) = c.arr("x")?;
+            let mut o = sentinel_f(c.out_shape("out", (n, 1))?);
+            let e = err(core::map_f64(|v| v * v, &x, o.as_slice_mut().unwrap()));
+            (e, (!untouched_f(&o)).then_some("out was written"))
+        }
+        "sum_nodes" => {
+            let (x, _, _) = c.arr("x")?;
+            let r = core::reduce::sum_nodes(&x, c.us("offset", 0)?, c.us("n_total", x.len())?);
+            (r.err(), None)
+        }
+        "set_num_threads" => (core::threads::set_num_threads(c.us("n", 0)?).err(), None),
+        _ => return Err(Cannot(format!("{k}: no Rust call"))),
+    })
+}
+
+fn variant(e: &Error) -> &'static str {
+    match e {
+        Error::InvalidArgument { .. } => "INVALID",
+        Error::Length { .. } => "LENGTH",
+        Error::Overflow { .. } => "OVERFLOW",
+        Error::Interrupted { .. } => "INTERRUPTED",
+    }
+}
+
+fn names(msg: &str, arg: &str) -> bool {
+    let Some((kernel, rest)) = msg.split_once(": ") else {
+        return false;
+    };
+    !kernel.is_empty()
+        && kernel
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        && rest.strip_prefix(arg).is_some_and(|r| r.starts_with(' '))
+}
+
+#[test]
+fn badinput_runner() {
+    let Ok(path) = std::env::var("SPEEDUP_BADINPUT_CASES") else {
+        eprintln!("badinput_runner: SPEEDUP_BADINPUT_CASES not set, nothing to do");
+        return;
+    };
+    let text = std::fs::read_to_string(&path).unwrap();
+    let (cases, na) = parse(&text);
+    let _knob = core::test_support::knob(0);
+    let mut log = String::new();
+    let mut failures = Vec::new();
+    let mut counts: BTreeMap<&str, [usize; 3]> = BTreeMap::new();
+    let mut covered: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
+    for (id, reason) in &na {
+        writeln!(log, "n/a  {:10} {id:32} {reason}", "rust").unwrap();
+        counts.entry("rust").or_default()[2] += 1;
+    }
+    for c in &cases {
+        for twin in [false, true] {
+            if twin && !c.twin {
+                continue;
+            }
+            let door = if twin { "rust-legacy" } else { "rust" };
+            let knob = core::threads::get_num_threads();
+            let problem = match call(c, twin) {
+                Err(Cannot(why)) => {
+                    Some(format!("gap: this runner cannot express the case: {why}"))
+                }
+                Ok((None, _)) => Some("no error".to_string()),
+                Ok((Some(e), touched)) => {
+                    let msg = e.to_string();
+                    if variant(&e) != c.status {
+                        Some(format!(
+                            "{} error, expected {}: {msg}",
+                            variant(&e),
+                            c.status
+                        ))
+                    } else if !names(&msg, &c.arg) {
+                        Some(format!(
+                            "message does not read '<kernel>: {} <rule>': {msg}",
+                            c.arg
+                        ))
+                    } else if let Some(t) = touched {
+                        Some(format!("{t}: {msg}"))
+                    } else if core::threads::get_num_threads() != knob {
+                        Some(format!("the thread knob changed: {msg}"))
+                    } else {
+                        writeln!(log, "ok   {door:10} {:32} {}: {msg}", c.id, c.status).unwrap();
+                        None
+                    }
+                }
+            };
+            let entry = counts.entry(door).or_default();
+            match problem {
+                None => entry[0] += 1,
+                Some(p) => {
+                    entry[1] += 1;
+                    writeln!(log, "FAIL {door:10} {:32} {p}", c.id).unwrap();
+                    failures.push(format!("{door} {}: {p}", c.id));
+                }
+            }
+            covered.entry(door).or_default().insert(c.kernel.clone());
+            core::threads::set_num_threads(0).unwrap();
+        }
+    }
+    // Every function of the Rust API that can refuse an input has a case. (`sum`, `is_prime`
+    // and `get_num_threads` are total: they take no argument that can be wrong.)
+    let api = [
+        "mean",
+        "std",
+        "second_derivative",
+        "laplacian",
+        "comb_forward",
+        "comb_backward",
+        "is_prime_many",
+        "sum_primes_below",
+        "sum_primes_below_many",
+        "monte_carlo_pi",
+        "monte_carlo_pi_inside",
+        "markov_chains",
+        "markov_chains_from",
+        "closest_pair",
+        "mandelbrot",
+        "map_f64",
+        "sum_nodes",
+        "set_num_threads",
+    ];
+    let twins = [
+        "mean",
+        "std",
+        "second_derivative",
+        "laplacian",
+        "comb_forward",
+        "comb_backward",
+        "is_prime_many",
+        "sum_primes_below",
+        "sum_primes_below_many",
+        "closest_pair",
+        "mandelbrot",
+    ];
+    for (door, list) in [("rust", &api[..]), ("rust-legacy", &twins[..])] {
+        for k in list {
+            if !covered.get(door).is_some_and(|s| s.contains(*k)) {
+                failures.push(format!("{door}: gap: {k} has no bad-input case"));
+            }
+        }
+    }
+    if let Ok(p) = std::env::var("SPEEDUP_BADINPUT_LOG") {
+        std::fs::write(p, &log).unwrap();
+    }
+    for (door, [p, f, n]) in &counts {
+        println!("badinput {door}: {p} passed, {f} failed, {n} not applicable");
+    }
+    assert!(
+        failures.is_empty(),
+        "bad-input gaps:\n{}",
+        failures.join("\n")
+    );
+}
