@@ -351,6 +351,8 @@ fn variant(e: &Error) -> &'static str {
         Error::Length { .. } => "LENGTH",
         Error::Overflow { .. } => "OVERFLOW",
         Error::Interrupted { .. } => "INTERRUPTED",
+        Error::Allocation { .. } => "ALLOCATION",
+        Error::Panic { .. } => "PANIC",
     }
 }
 
