@@ -376,40 +376,50 @@ pub fn check_closest_pair(points: &ArrayView2<f64>) -> Result<()> {
 pub fn closest_pair(points: ArrayView2<f64>) -> Result<ClosestPair> {
     check_closest_pair(&points)?;
     let n = points.nrows();
-    let pts: Vec<Pt> = points
-        .outer_iter()
-        .enumerate()
-        .map(|(i, row)| Pt {
-            x: row[0],
-            y: row[1],
-            i,
-        })
-        .collect();
     let par = threads::parallel_worthwhile(n, PARALLEL_CUTOFF);
     let (i, j) = if par {
-        threads::run(|| solve_all(&points, pts, true))
+        threads::run(|| solve_all(&points, true))
     } else {
-        solve_all(&points, pts, false)
+        solve_all(&points, false)
     };
     Ok(result(&points, i, j))
 }
 
-fn solve_all(points: &ArrayView2<f64>, mut pts: Vec<Pt>, par: bool) -> (usize, usize) {
+fn solve_all(points: &ArrayView2<f64>, par: bool) -> (usize, usize) {
+    let n = points.nrows();
+    let pt = |i: usize| Pt {
+        x: points[[i, 0]],
+        y: points[[i, 1]],
+        i,
+    };
+    // The copy and the scratch buffer are filled on the pool when it runs: on one thread these
+    // two passes (and the first touch of their pages) were a fifth of the kernel, all serial.
+    let mut pts: Vec<Pt> = Vec::with_capacity(n);
     if par {
-        use rayon::slice::ParallelSliceMut;
+        use rayon::prelude::*;
+        (0..n).into_par_iter().map(pt).collect_into_vec(&mut pts);
         pts.par_sort_unstable_by_key(xyi_key);
     } else {
+        pts.extend((0..n).map(pt));
         pts.sort_unstable_by_key(xyi_key);
     }
 
-    // Collapse runs of equal points to their smallest index (the first of the run).
+    // Collapse runs of equal points to their smallest index (the first of the run). On the
+    // pool, first look for any (in parallel): usually there is none and nothing moves.
     let mut dup_first: Option<usize> = None;
     let mut w = 0;
     let mut r = 0;
+    let equal = |a: &Pt, b: &Pt| a.x == b.x && a.y == b.y;
+    if par {
+        use rayon::prelude::*;
+        if !pts.par_windows(2).any(|p| equal(&p[0], &p[1])) {
+            (w, r) = (pts.len(), pts.len());
+        }
+    }
     while r < pts.len() {
         let p = pts[r];
         let mut e = r + 1;
-        while e < pts.len() && pts[e].x == p.x && pts[e].y == p.y {
+        while e < pts.len() && equal(&pts[e], &p) {
             e += 1;
         }
         if e - r >= 2 {
@@ -428,7 +438,14 @@ fn solve_all(points: &ArrayView2<f64>, mut pts: Vec<Pt>, par: bool) -> (usize, u
             Some(z.map_or(d, |z| z.min(d)))
         }
         None => {
-            let mut buf = pts.clone();
+            // Scratch for the merges (its contents are never read before written).
+            let mut buf = Vec::with_capacity(pts.len());
+            if par {
+                use rayon::prelude::*;
+                pts.par_iter().copied().collect_into_vec(&mut buf);
+            } else {
+                buf.extend_from_slice(&pts);
+            }
             let best = solve(&mut pts, &mut buf, false, par);
             if best.d2 == f64::INFINITY {
                 return (0, 1);
