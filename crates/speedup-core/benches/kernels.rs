@@ -4,6 +4,7 @@
 //!     cargo bench -p speedup-core --bench kernels -- --quick   # sizes / 10
 //!     cargo bench -p speedup-core --bench kernels -- sum laplacian   # only these
 //!     cargo bench -p speedup-core --bench kernels -- sweep     # serial vs parallel by size
+//!     cargo bench -p speedup-core --bench kernels -- pool      # cost of an empty parallel call
 //!     cargo bench -p speedup-core --bench kernels -- --cpu     # CPU time, not wall time
 //!     cargo bench -p speedup-core --bench kernels -- --clean   # only samples nobody disturbed
 //!
@@ -423,6 +424,44 @@ fn sweep() {
     }
 }
 
+/// What a parallel call costs before any work: an empty `rayon::join` on speedup's pool, right
+/// after another call (workers still awake) and after 20 ms of rest (workers asleep, woken by
+/// the call: on a VM a halted virtual CPU takes a while). A kernel of a few ms pays the cold
+/// figure about three times (wake a worker, wake the second, wake the caller at the end).
+fn pool_round_trip() {
+    let all = threads::default_num_threads().max(2);
+    threads::set_num_threads(all).unwrap();
+    let call = || {
+        threads::run(|| rayon::join(|| black_box(1), || black_box(2)));
+    };
+    let sample = |rest: Duration| -> Option<f64> {
+        std::thread::sleep(rest);
+        let w = run_queue_wait_ns();
+        let t = Instant::now();
+        call();
+        let dt = t.elapsed();
+        let clean = run_queue_wait_ns().saturating_sub(w) < 20_000;
+        (clean || !CLEAN.load(Ordering::Relaxed)).then_some(dt.as_secs_f64())
+    };
+    for (label, rest) in [
+        ("awake (back to back)", Duration::ZERO),
+        ("asleep (after 20 ms)", Duration::from_millis(20)),
+    ] {
+        let mut v: Vec<f64> = (0..101).filter_map(|_| sample(rest)).collect();
+        v.sort_by(f64::total_cmp);
+        if v.is_empty() {
+            println!("pool round trip, {all} threads, {label}: no clean sample");
+        } else {
+            println!(
+                "pool round trip, {all} threads, {label}: median {}, {} samples",
+                fmt_s(v[v.len() / 2]),
+                v.len()
+            );
+        }
+    }
+    threads::set_num_threads(0).unwrap();
+}
+
 fn main() {
     let args: Vec<String> = std::env::args()
         .skip(1)
@@ -432,6 +471,10 @@ fn main() {
     CLEAN.store(args.iter().any(|a| a == "--clean"), Ordering::Relaxed);
     if args.iter().any(|a| a == "sweep") {
         sweep();
+        return;
+    }
+    if args.iter().any(|a| a == "pool") {
+        pool_round_trip();
         return;
     }
     let quick = args.iter().any(|a| a == "--quick");
