@@ -4,6 +4,7 @@
     .venv/bin/python tools/numba_race.py             # every workload, seed sizes
     .venv/bin/python tools/numba_race.py std mandelbrot --reps 9
     .venv/bin/python tools/numba_race.py --overhead  # per-call cost on an empty array
+    .venv/bin/python tools/numba_race.py --clean     # only samples nobody else disturbed
 
 A developer's measuring tool, not the showcase (that is ``speedup bench``). The Numba contestants
 are the seed tutorials' code (shared/seeds/) with ``@njit`` / ``@njit(parallel=True)`` /
@@ -11,7 +12,11 @@ are the seed tutorials' code (shared/seeds/) with ``@njit`` / ``@njit(parallel=T
 round, rounds are repeated and the median is reported, so drift on a shared machine hits all
 contestants alike. The ratio column is (the target's Numba contestant) / (speedup, default
 threads); the target itself is printed beside it. ``os.getloadavg()`` is printed before and after:
-figures taken with a load above the CPU count are not worth much.
+figures taken with a load above the CPU count are not worth much. ``--clean`` keeps only the
+samples during which no thread of this process (speedup's and Numba's workers included) waited on
+a run queue (``/proc/self/task/*/schedstat``): on a shared machine, a parallel figure is otherwise
+mostly a measure of the neighbours. It draws up to 12 rounds per requested one; a median that
+rests on fewer than 3 clean samples is marked ``*``.
 """
 
 from __future__ import annotations
@@ -293,23 +298,50 @@ def fmt(t):
     return f"{t * 1e6:.1f} us"
 
 
-def race(name, contestants, target, reps):
+def run_queue_wait_ns():
+    """Total run-queue wait of this process's threads so far (ns); 0 where not available."""
+    total = 0
+    try:
+        for tid in os.listdir("/proc/self/task"):
+            try:
+                with open(f"/proc/self/task/{tid}/schedstat") as f:
+                    total += int(f.read().split()[1])
+            except (OSError, IndexError, ValueError):
+                pass
+    except OSError:
+        return 0
+    return total
+
+
+def race(name, contestants, target, reps, clean=False):
     for f in contestants.values():  # compile / warm up
         f()
     times = {k: [] for k in contestants}
-    for _ in range(reps):
+    for _ in range(reps * 12 if clean else reps):
+        if all(len(v) >= reps for v in times.values()):
+            break
         for k, f in contestants.items():
+            if len(times[k]) >= reps:
+                continue
+            w = run_queue_wait_ns()
             t0 = time.perf_counter()
             f()
-            times[k].append(time.perf_counter() - t0)
-    med = {k: statistics.median(v) for k, v in times.items()}
+            dt = time.perf_counter() - t0
+            waited = (run_queue_wait_ns() - w) * 1e-9
+            if not clean or waited < max(20e-6, 0.01 * dt):
+                times[k].append(dt)
+    med = {k: statistics.median(v) if v else math.nan for k, v in times.items()}
     sp_default = med[f"speedup {speedup.get_num_threads()}t"]
-    cells = "  ".join(f"{k} {fmt(v)}" for k, v in med.items())
+    cells = "  ".join(
+        f"{k} {fmt(v) if v == v else '-'}{'*' if 0 < len(times[k]) < min(3, reps) else ''}"
+        for k, v in med.items()
+    )
     line = f"{name:<18}{cells}"
     if target:
         ref, want = target
         ratio = med[ref] / sp_default
-        line += f"  | {ref} / speedup = {ratio:.2f}x (target >= {want:g}x: {'met' if ratio >= want else 'MISSED'})"
+        verdict = "?" if ratio != ratio else ("met" if ratio >= want else "MISSED")
+        line += f"  | {ref} / speedup = {ratio:.2f}x (target >= {want:g}x: {verdict})"
     print(line, flush=True)
 
 
@@ -334,6 +366,7 @@ def main():
     ap.add_argument("only", nargs="*")
     ap.add_argument("--reps", type=int, default=5)
     ap.add_argument("--overhead", action="store_true")
+    ap.add_argument("--clean", action="store_true")
     args = ap.parse_args()
     print(f"loadavg before: {os.getloadavg()}; {os.cpu_count()} CPUs; numba {numba.__version__} "
           f"({numba.config.NUMBA_NUM_THREADS} threads); speedup {speedup.backend}, "
@@ -344,7 +377,7 @@ def main():
         for name, (contestants, target) in workloads().items():
             if args.only and name not in args.only:
                 continue
-            race(name, contestants, target, args.reps)
+            race(name, contestants, target, args.reps, args.clean)
     print(f"loadavg after: {os.getloadavg()}")
 
 
