@@ -10,7 +10,8 @@ A developer's measuring tool, not the showcase (that is ``speedup bench``). The 
 are the seed tutorials' code (shared/seeds/) with ``@njit`` / ``@njit(parallel=True)`` /
 ``numba.vectorize``, compiled before timing. Every contestant of a workload is timed once per
 round, rounds are repeated and the median is reported, so drift on a shared machine hits all
-contestants alike. The ratio column is (the target's Numba contestant) / (speedup, default
+contestants alike; each call starts after a 30 ms pause (Numba's OpenMP workers spin for a while
+after a parallel region and would take a core from the next contestant). The ratio column is (the target's Numba contestant) / (speedup, default
 threads); the target itself is printed beside it. ``os.getloadavg()`` is printed before and after:
 figures taken with a load above the CPU count are not worth much. ``--clean`` keeps only the
 samples during which no thread of this process (speedup's and Numba's workers included) waited on
@@ -323,6 +324,9 @@ def race(name, contestants, target, reps, clean=False):
         for k, f in contestants.items():
             if len(times[k]) >= reps:
                 continue
+            # Numba's threading layer here is OpenMP (libgomp), whose idle workers spin for a
+            # while after a parallel region and would take a core from whoever runs next.
+            time.sleep(0.03)
             w = run_queue_wait_ns()
             t0 = time.perf_counter()
             f()
