@@ -4,6 +4,7 @@
 //!     cargo bench -p speedup-core --bench kernels -- --quick   # sizes / 10
 //!     cargo bench -p speedup-core --bench kernels -- sum laplacian   # only these
 //!     cargo bench -p speedup-core --bench kernels -- sweep     # serial vs parallel by size
+//!     cargo bench -p speedup-core --bench kernels -- sweep --cold   # the same, pool asleep
 //!     cargo bench -p speedup-core --bench kernels -- pool      # cost of an empty parallel call
 //!     cargo bench -p speedup-core --bench kernels -- --cpu     # CPU time, not wall time
 //!     cargo bench -p speedup-core --bench kernels -- --clean   # only samples nobody disturbed
@@ -81,7 +82,9 @@ static START: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
 /// On a machine shared with other work the wall time of a parallel kernel means nothing when a
 /// worker sat on a run queue behind someone else's compiler; the kernel's own threads' run-queue
 /// wait (`/proc/self/task/*/schedstat`, second field, ns) says whether that happened. A sample
-/// counts as clean when that wait is below 1% of its wall time (and 20 us). Samples are drawn
+/// counts as clean when that wait is below 1% of its wall time plus 150 us: waking a sleeping
+/// worker itself shows up as run-queue wait (about 60 us a wake on a VM whose other CPU is
+/// idle, measured with `pool`), and a parallel call wakes up to three. Samples are drawn
 /// until `reps` clean ones or 60 attempts per thread count; the figure is the median of the
 /// clean ones, marked `*` when there were fewer than 3.
 static CLEAN: AtomicBool = AtomicBool::new(false);
@@ -104,8 +107,15 @@ struct Cell {
 }
 
 /// Median seconds of `f` in each cell, the cells measured interleaved, after one warm-up each
-/// (see `--clean`). The flag is false when a median rests on fewer than 3 clean samples.
-fn time_cells(reps: usize, cells: &[Cell], mut f: impl FnMut()) -> Vec<(f64, bool)> {
+/// (see `--clean`), each sample after a pause of `rest` (so that workers woken by one cell are
+/// asleep again for the next, as they are for an isolated call). The flag is false when a
+/// median rests on fewer than 3 clean samples.
+fn time_cells(
+    reps: usize,
+    rest: Duration,
+    cells: &[Cell],
+    mut f: impl FnMut(),
+) -> Vec<(f64, bool)> {
     let clean = CLEAN.load(Ordering::Relaxed);
     let mut times = vec![Vec::new(); cells.len()];
     let set = |c: &Cell| {
@@ -124,12 +134,13 @@ fn time_cells(reps: usize, cells: &[Cell], mut f: impl FnMut()) -> Vec<(f64, boo
                 continue;
             }
             set(c);
+            std::thread::sleep(rest);
             let w = run_queue_wait_ns();
             let t = now();
             f();
             let dt = now() - t;
             let waited = run_queue_wait_ns().saturating_sub(w);
-            if !clean || (waited as f64) < (dt.as_nanos() as f64 * 0.01).max(20_000.0) {
+            if !clean || (waited as f64) < dt.as_nanos() as f64 * 0.01 + 150_000.0 {
                 out.push(dt);
             }
         }
@@ -357,7 +368,7 @@ fn seed_sizes(quick: bool, only: &[String]) {
             threads,
             ignore_cutoffs: false,
         });
-        let t = time_cells(reps, &cells, &mut case.run);
+        let t = time_cells(reps, Duration::ZERO, &cells, &mut case.run);
         println!(
             "{:<24}{:>20}{:>14}{:>14}{:>9.2}x",
             case.name,
@@ -371,7 +382,15 @@ fn seed_sizes(quick: bool, only: &[String]) {
 
 /// Serial vs forced-parallel vs default, by size: where the cut-offs belong. The last column is
 /// the default call against the better of the other two (`!` above 1.10: a cut-off is off).
-fn sweep() {
+/// Samples follow each other back to back (the pool's workers mostly awake, as in a loop of
+/// calls); with `--cold` each starts after 1 ms of rest, so every cell meets the pool asleep, as
+/// an isolated call does (on a VM waking it costs about 100 us, so the crossovers move up).
+fn sweep(cold: bool) {
+    let rest = if cold {
+        Duration::from_millis(1)
+    } else {
+        Duration::ZERO
+    };
     let all = threads::default_num_threads().max(2);
     println!(
         "size sweep: serial (1 thread) vs parallel ({all} threads, cut-offs ignored) vs default ({all} threads)"
@@ -402,7 +421,7 @@ fn sweep() {
         let mut lo = Array2::zeros((side - 2, side - 2));
         let reps = ((1 << 26) / n.max(1) + 5).min(101);
         for kernel in ["sum", "laplacian"] {
-            let t = time_cells(reps, &cells, || match kernel {
+            let t = time_cells(reps, rest, &cells, || match kernel {
                 "sum" => {
                     black_box(sp::sum(&x));
                 }
@@ -440,7 +459,7 @@ fn pool_round_trip() {
         let t = Instant::now();
         call();
         let dt = t.elapsed();
-        let clean = run_queue_wait_ns().saturating_sub(w) < 20_000;
+        let clean = run_queue_wait_ns().saturating_sub(w) < 150_000;
         (clean || !CLEAN.load(Ordering::Relaxed)).then_some(dt.as_secs_f64())
     };
     for (label, rest) in [
@@ -470,7 +489,7 @@ fn main() {
     CPU_TIME.store(args.iter().any(|a| a == "--cpu"), Ordering::Relaxed);
     CLEAN.store(args.iter().any(|a| a == "--clean"), Ordering::Relaxed);
     if args.iter().any(|a| a == "sweep") {
-        sweep();
+        sweep(args.iter().any(|a| a == "--cold"));
         return;
     }
     if args.iter().any(|a| a == "pool") {
