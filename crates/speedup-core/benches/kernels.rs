@@ -4,12 +4,17 @@
 //!     cargo bench -p speedup-core --bench kernels -- --quick   # sizes / 10
 //!     cargo bench -p speedup-core --bench kernels -- sum laplacian   # only these
 //!     cargo bench -p speedup-core --bench kernels -- sweep     # serial vs parallel by size
+//!     cargo bench -p speedup-core --bench kernels -- sweep --cold   # the same, pool asleep
+//!     cargo bench -p speedup-core --bench kernels -- pool      # cost of an empty parallel call
+//!     cargo bench -p speedup-core --bench kernels -- --cpu     # CPU time, not wall time
+//!     cargo bench -p speedup-core --bench kernels -- --clean   # only samples nobody disturbed
 //!
 //! Each figure is the median of several runs after a warm-up; the two thread counts of a row
 //! are measured interleaved, so machine drift hits both alike. Ratios, not absolute times, are
 //! what to compare across machines.
 
 use std::hint::black_box;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use ndarray::Array2;
@@ -27,23 +32,142 @@ fn lcg_vec(n: usize, seed: u64) -> Vec<f64> {
         .collect()
 }
 
-/// Median seconds of `f` at thread counts `a` and `b`, interleaved.
-fn time_pair(reps: usize, a: usize, b: usize, mut f: impl FnMut()) -> (f64, f64) {
-    let mut ta = Vec::new();
-    let mut tb = Vec::new();
-    for rep in 0..=reps {
-        for (n, out) in [(a, &mut ta), (b, &mut tb)] {
-            threads::set_num_threads(n).unwrap();
-            let t = Instant::now();
+/// The memory-bandwidth yardstick for `sum`: reads every element once, and does so little with
+/// it (eight XOR lanes of the bits, which vectorise) that only memory bounds it. It runs on the
+/// calling thread at "1 thread" and on speedup's pool, one 64 Ki-element task at a time, at more.
+fn stream_read(x: &[f64]) -> u64 {
+    use rayon::prelude::*;
+    fn xor_lanes(x: &[f64]) -> u64 {
+        let mut acc = [0u64; 8];
+        for ch in x.chunks_exact(8) {
+            for k in 0..8 {
+                acc[k] ^= ch[k].to_bits();
+            }
+        }
+        acc.iter().fold(0, |a, b| a ^ b)
+    }
+    if threads::get_num_threads() == 1 {
+        xor_lanes(x)
+    } else {
+        threads::run(|| {
+            x.par_chunks(1 << 16)
+                .map(xor_lanes)
+                .reduce(|| 0, |a, b| a ^ b)
+        })
+    }
+}
+
+/// `--cpu`: report the CPU time the process spent (all its threads) instead of wall time. On a
+/// machine shared with other work, a 1-thread figure in CPU time leaves out the time the kernel
+/// waited for a core; at more threads it is the total work, so wall / CPU shows the overheads.
+static CPU_TIME: AtomicBool = AtomicBool::new(false);
+
+fn now() -> Duration {
+    if CPU_TIME.load(Ordering::Relaxed) {
+        let mut ts = libc::timespec {
+            tv_sec: 0,
+            tv_nsec: 0,
+        };
+        // SAFETY: a valid clock id and a valid out pointer.
+        unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut ts) };
+        Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
+    } else {
+        START.get_or_init(Instant::now).elapsed()
+    }
+}
+
+static START: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+
+/// `--clean`: keep only the samples during which no thread of this process waited for a CPU.
+/// On a machine shared with other work the wall time of a parallel kernel means nothing when a
+/// worker sat on a run queue behind someone else's compiler; the kernel's own threads' run-queue
+/// wait (`/proc/self/task/*/schedstat`, second field, ns) says whether that happened. A sample
+/// counts as clean when that wait is below 1% of its wall time plus 150 us: waking a sleeping
+/// worker itself shows up as run-queue wait (about 60 us a wake on a VM whose other CPU is
+/// idle, measured with `pool`), and a parallel call wakes up to three. Samples are drawn
+/// until `reps` clean ones or 60 attempts per thread count; the figure is the median of the
+/// clean ones, marked `*` when there were fewer than 3.
+static CLEAN: AtomicBool = AtomicBool::new(false);
+
+/// Total run-queue wait of this process's threads so far, in ns (0 where not available).
+fn run_queue_wait_ns() -> u64 {
+    let Ok(dir) = std::fs::read_dir("/proc/self/task") else {
+        return 0;
+    };
+    dir.filter_map(|t| std::fs::read_to_string(t.ok()?.path().join("schedstat")).ok())
+        .filter_map(|s| s.split_whitespace().nth(1)?.parse::<u64>().ok())
+        .sum()
+}
+
+/// How one column of a row runs: the thread count, and whether the serial cut-offs apply.
+#[derive(Clone, Copy)]
+struct Cell {
+    threads: usize,
+    ignore_cutoffs: bool,
+}
+
+/// Median seconds of `f` in each cell, the cells measured interleaved, after one warm-up each
+/// (see `--clean`), each sample after a pause of `rest` (so that workers woken by one cell are
+/// asleep again for the next, as they are for an isolated call). The flag is false when a
+/// median rests on fewer than 3 clean samples.
+fn time_cells(
+    reps: usize,
+    rest: Duration,
+    cells: &[Cell],
+    mut f: impl FnMut(),
+) -> Vec<(f64, bool)> {
+    let clean = CLEAN.load(Ordering::Relaxed);
+    let mut times = vec![Vec::new(); cells.len()];
+    let set = |c: &Cell| {
+        threads::set_num_threads(c.threads).unwrap();
+        threads::set_ignore_cutoffs(c.ignore_cutoffs);
+    };
+    for c in cells {
+        set(c);
+        f();
+    }
+    let mut attempts = 0;
+    while times.iter().any(|t| t.len() < reps) && attempts < if clean { 60 } else { reps } {
+        attempts += 1;
+        for (c, out) in cells.iter().zip(times.iter_mut()) {
+            if out.len() >= reps {
+                continue;
+            }
+            set(c);
+            std::thread::sleep(rest);
+            let w = run_queue_wait_ns();
+            let t = now();
             f();
-            let dt = t.elapsed();
-            if rep > 0 {
+            let dt = now() - t;
+            let waited = run_queue_wait_ns().saturating_sub(w);
+            if !clean || (waited as f64) < dt.as_nanos() as f64 * 0.01 + 150_000.0 {
                 out.push(dt);
             }
         }
     }
     threads::set_num_threads(0).unwrap();
-    (median(&mut ta), median(&mut tb))
+    threads::set_ignore_cutoffs(false);
+    times
+        .iter_mut()
+        .map(|v| {
+            if v.is_empty() {
+                (f64::NAN, false)
+            } else {
+                (median(v), v.len() >= 3.min(reps))
+            }
+        })
+        .collect()
+}
+
+/// A median for a table, `*` when it rests on fewer than 3 clean samples, `-` when on none.
+fn cell_s((t, enough): (f64, bool)) -> String {
+    if t.is_nan() {
+        "-".to_owned()
+    } else if enough {
+        fmt_s(t)
+    } else {
+        format!("{}*", fmt_s(t))
+    }
 }
 
 fn median(v: &mut [Duration]) -> f64 {
@@ -85,11 +209,10 @@ fn cases(scale: usize) -> Vec<Case> {
         })
         .collect();
     let queries: Vec<u64> = (0..10_000).collect();
+    // The seed's stock market (bull, bear, stagnant), as in its exercise.
     let p = Array2::from_shape_vec(
-        (4, 4),
-        vec![
-            0.1, 0.2, 0.3, 0.4, 0.25, 0.25, 0.25, 0.25, 0.5, 0.0, 0.5, 0.0, 0.7, 0.1, 0.1, 0.1,
-        ],
+        (3, 3),
+        vec![0.9, 0.075, 0.025, 0.15, 0.8, 0.05, 0.25, 0.25, 0.5],
     )
     .unwrap();
     let odd: Vec<u64> = (0..1_000_000 / scale as u64)
@@ -97,6 +220,14 @@ fn cases(scale: usize) -> Vec<Case> {
         .collect();
 
     let mut v = Vec::new();
+    let xs = x.clone();
+    v.push(Case {
+        name: "stream read",
+        size: format!("{n7}"),
+        run: Box::new(move || {
+            black_box(stream_read(&xs));
+        }),
+    });
     let xs = x.clone();
     v.push(Case {
         name: "sum",
@@ -171,10 +302,10 @@ fn cases(scale: usize) -> Vec<Case> {
         }),
     });
     let steps = 1_000_000 / scale as u64;
-    let mut counts = Array2::zeros((16, 4));
+    let mut counts = Array2::zeros((16, 3));
     v.push(Case {
         name: "markov_chains",
-        size: format!("16 x {steps}"),
+        size: format!("16 x {steps}, k 3"),
         run: Box::new(move || sp::markov_chains(p.view(), 0, steps, 1, counts.view_mut()).unwrap()),
     });
     v.push(Case {
@@ -210,7 +341,17 @@ fn cases(scale: usize) -> Vec<Case> {
 fn seed_sizes(quick: bool, only: &[String]) {
     let all = threads::default_num_threads();
     let reps = if quick { 3 } else { 5 };
-    println!("speedup-core kernels, median of {reps} runs; 1 thread vs {all} threads (default)");
+    let mut clock = if CPU_TIME.load(Ordering::Relaxed) {
+        "process CPU time".to_owned()
+    } else {
+        "wall time".to_owned()
+    };
+    if CLEAN.load(Ordering::Relaxed) {
+        clock += ", clean samples only; * fewer than 3";
+    }
+    println!(
+        "speedup-core kernels, median of {reps} runs ({clock}); 1 thread vs {all} threads (default)"
+    );
     println!(
         "{:<24}{:>20}{:>14}{:>14}{:>10}",
         "kernel",
@@ -223,57 +364,121 @@ fn seed_sizes(quick: bool, only: &[String]) {
         if !only.is_empty() && !only.iter().any(|o| o == case.name) {
             continue;
         }
-        let (t1, tn) = time_pair(reps, 1, all, &mut case.run);
+        let cells = [1, all].map(|threads| Cell {
+            threads,
+            ignore_cutoffs: false,
+        });
+        let t = time_cells(reps, Duration::ZERO, &cells, &mut case.run);
         println!(
             "{:<24}{:>20}{:>14}{:>14}{:>9.2}x",
             case.name,
             case.size,
-            fmt_s(t1),
-            fmt_s(tn),
-            t1 / tn
+            cell_s(t[0]),
+            cell_s(t[1]),
+            t[0].0 / t[1].0
         );
     }
 }
 
-/// Serial vs forced-parallel vs default, by size: where the cut-offs belong.
-fn sweep() {
+/// Serial vs forced-parallel vs default, by size: where the cut-offs belong. The last column is
+/// the default call against the better of the other two (`!` above 1.10: a cut-off is off).
+/// Samples follow each other back to back (the pool's workers mostly awake, as in a loop of
+/// calls); with `--cold` each starts after 1 ms of rest, so every cell meets the pool asleep, as
+/// an isolated call does (on a VM waking it costs about 100 us, so the crossovers move up).
+fn sweep(cold: bool) {
+    let rest = if cold {
+        Duration::from_millis(1)
+    } else {
+        Duration::ZERO
+    };
     let all = threads::default_num_threads().max(2);
     println!(
-        "size sweep: serial (1 thread) vs parallel ({all} threads, cut-offs ignored) vs default"
+        "size sweep: serial (1 thread) vs parallel ({all} threads, cut-offs ignored) vs default ({all} threads)"
     );
     println!(
-        "{:<12}{:>12}{:>14}{:>14}{:>14}",
-        "kernel", "elements", "serial", "parallel", "default"
+        "{:<12}{:>12}{:>14}{:>14}{:>14}{:>16}",
+        "kernel", "elements", "serial", "parallel", "default", "default/best"
     );
+    let cells = [
+        Cell {
+            threads: 1,
+            ignore_cutoffs: true,
+        },
+        Cell {
+            threads: all,
+            ignore_cutoffs: true,
+        },
+        Cell {
+            threads: all,
+            ignore_cutoffs: false,
+        },
+    ];
     for e in 8..=24 {
         let n = 1usize << e;
         let x = lcg_vec(n, 5);
         let side = (n as f64).sqrt() as usize;
         let g = Array2::from_shape_vec((side, side), lcg_vec(side * side, 6)).unwrap();
         let mut lo = Array2::zeros((side - 2, side - 2));
-        let reps = (1 << 26) / n.max(1) + 5;
+        let reps = ((1 << 26) / n.max(1) + 5).min(101);
         for kernel in ["sum", "laplacian"] {
-            let mut run = |_: ()| match kernel {
+            let t = time_cells(reps, rest, &cells, || match kernel {
                 "sum" => {
                     black_box(sp::sum(&x));
                 }
                 _ => sp::laplacian(g.view(), 0.1, 0.1, lo.view_mut()).unwrap(),
-            };
-            threads::set_ignore_cutoffs(true);
-            let (serial, parallel) = time_pair(reps.min(200), 1, all, || run(()));
-            threads::set_ignore_cutoffs(false);
-            let (_, default) = time_pair(reps.min(200), 1, all, || run(()));
+            });
             let size = if kernel == "sum" { n } else { side * side };
+            let ratio = t[2].0 / t[0].0.min(t[1].0);
             println!(
-                "{:<12}{:>12}{:>14}{:>14}{:>14}",
+                "{:<12}{:>12}{:>14}{:>14}{:>14}{:>15.2}{}",
                 kernel,
                 size,
-                fmt_s(serial),
-                fmt_s(parallel),
-                fmt_s(default)
+                cell_s(t[0]),
+                cell_s(t[1]),
+                cell_s(t[2]),
+                ratio,
+                if ratio > 1.10 { "!" } else { " " }
             );
         }
     }
+}
+
+/// What a parallel call costs before any work: an empty `rayon::join` on speedup's pool, right
+/// after another call (workers still awake) and after 20 ms of rest (workers asleep, woken by
+/// the call: on a VM a halted virtual CPU takes a while). A kernel of a few ms pays the cold
+/// figure about three times (wake a worker, wake the second, wake the caller at the end).
+fn pool_round_trip() {
+    let all = threads::default_num_threads().max(2);
+    threads::set_num_threads(all).unwrap();
+    let call = || {
+        threads::run(|| rayon::join(|| black_box(1), || black_box(2)));
+    };
+    let sample = |rest: Duration| -> Option<f64> {
+        std::thread::sleep(rest);
+        let w = run_queue_wait_ns();
+        let t = Instant::now();
+        call();
+        let dt = t.elapsed();
+        let clean = run_queue_wait_ns().saturating_sub(w) < 150_000;
+        (clean || !CLEAN.load(Ordering::Relaxed)).then_some(dt.as_secs_f64())
+    };
+    for (label, rest) in [
+        ("awake (back to back)", Duration::ZERO),
+        ("asleep (after 20 ms)", Duration::from_millis(20)),
+    ] {
+        let mut v: Vec<f64> = (0..101).filter_map(|_| sample(rest)).collect();
+        v.sort_by(f64::total_cmp);
+        if v.is_empty() {
+            println!("pool round trip, {all} threads, {label}: no clean sample");
+        } else {
+            println!(
+                "pool round trip, {all} threads, {label}: median {}, {} samples",
+                fmt_s(v[v.len() / 2]),
+                v.len()
+            );
+        }
+    }
+    threads::set_num_threads(0).unwrap();
 }
 
 fn main() {
@@ -281,8 +486,14 @@ fn main() {
         .skip(1)
         .filter(|a| a != "--bench")
         .collect();
+    CPU_TIME.store(args.iter().any(|a| a == "--cpu"), Ordering::Relaxed);
+    CLEAN.store(args.iter().any(|a| a == "--clean"), Ordering::Relaxed);
     if args.iter().any(|a| a == "sweep") {
-        sweep();
+        sweep(args.iter().any(|a| a == "--cold"));
+        return;
+    }
+    if args.iter().any(|a| a == "pool") {
+        pool_round_trip();
         return;
     }
     let quick = args.iter().any(|a| a == "--quick");

@@ -376,38 +376,61 @@ pub fn check_closest_pair(points: &ArrayView2<f64>) -> Result<()> {
 pub fn closest_pair(points: ArrayView2<f64>) -> Result<ClosestPair> {
     check_closest_pair(&points)?;
     let n = points.nrows();
+    // Both buffers are reserved here, fallibly (their size is the caller's n), and filled by
+    // solve_all (on the pool when it runs).
     let mut pts: Vec<Pt> = Vec::new();
     crate::alloc::try_reserve(K, "the sorted copy of the points", &mut pts, n)?;
-    pts.extend(points.outer_iter().enumerate().map(|(i, row)| Pt {
-        x: row[0],
-        y: row[1],
-        i,
-    }));
+    let mut buf: Vec<Pt> = Vec::new();
+    crate::alloc::try_reserve(K, "the merge buffer", &mut buf, n)?;
     let par = threads::parallel_worthwhile(n, PARALLEL_CUTOFF);
     let (i, j) = if par {
-        threads::run(|| solve_all(&points, pts, true))
+        threads::run(|| solve_all(&points, pts, buf, true))
     } else {
-        solve_all(&points, pts, false)
+        solve_all(&points, pts, buf, false)
     };
     Ok(result(&points, i, j))
 }
 
-fn solve_all(points: &ArrayView2<f64>, mut pts: Vec<Pt>, par: bool) -> (usize, usize) {
+/// `pts` and `buf` come empty, with capacity for n points.
+fn solve_all(
+    points: &ArrayView2<f64>,
+    mut pts: Vec<Pt>,
+    mut buf: Vec<Pt>,
+    par: bool,
+) -> (usize, usize) {
+    let n = points.nrows();
+    let pt = |i: usize| Pt {
+        x: points[[i, 0]],
+        y: points[[i, 1]],
+        i,
+    };
+    // The copy and the scratch buffer are filled on the pool when it runs: on one thread these
+    // two passes (and the first touch of their pages) were a fifth of the kernel, all serial.
     if par {
-        use rayon::slice::ParallelSliceMut;
+        use rayon::prelude::*;
+        (0..n).into_par_iter().map(pt).collect_into_vec(&mut pts);
         pts.par_sort_unstable_by_key(xyi_key);
     } else {
+        pts.extend((0..n).map(pt));
         pts.sort_unstable_by_key(xyi_key);
     }
 
-    // Collapse runs of equal points to their smallest index (the first of the run).
+    // Collapse runs of equal points to their smallest index (the first of the run). On the
+    // pool, first look for any (in parallel): usually there is none and nothing moves.
     let mut dup_first: Option<usize> = None;
     let mut w = 0;
     let mut r = 0;
+    let equal = |a: &Pt, b: &Pt| a.x == b.x && a.y == b.y;
+    if par {
+        use rayon::prelude::*;
+        if !pts.par_windows(2).any(|p| equal(&p[0], &p[1])) {
+            (w, r) = (pts.len(), pts.len());
+        }
+    }
     while r < pts.len() {
         let p = pts[r];
         let mut e = r + 1;
-        while e < pts.len() && pts[e].x == p.x && pts[e].y == p.y {
+        while e < pts.len() && equal(&pts[e], &p) {
             e += 1;
         }
         if e - r >= 2 {
@@ -426,7 +449,13 @@ fn solve_all(points: &ArrayView2<f64>, mut pts: Vec<Pt>, par: bool) -> (usize, u
             Some(z.map_or(d, |z| z.min(d)))
         }
         None => {
-            let mut buf = pts.clone();
+            // Scratch for the merges (its contents are never read before written).
+            if par {
+                use rayon::prelude::*;
+                pts.par_iter().copied().collect_into_vec(&mut buf);
+            } else {
+                buf.extend_from_slice(&pts);
+            }
             let best = solve(&mut pts, &mut buf, false, par);
             if best.d2 == f64::INFINITY {
                 return (0, 1);

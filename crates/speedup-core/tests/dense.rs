@@ -229,6 +229,14 @@ fn comb_filters_match_the_recurrences_bitwise() {
         (300_000, 1, 4),
         (3000, 7, 3),
         (100_000, 3, 1),
+        // backward: lag = tau * k lanes, in registers up to 8 (each width), in slabs above
+        (999, 1, 1),
+        (10_001, 2, 1),
+        (10_001, 1, 5),
+        (10_003, 3, 2),
+        (10_001, 1, 7),
+        (10_003, 4, 2),
+        (10_001, 8, 2),
     ] {
         let x = Array2::from_shape_vec((n, k), r.vec(n * k, -1.0, 1.0)).unwrap();
         for backward in [false, true] {

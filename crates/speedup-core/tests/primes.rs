@@ -388,6 +388,23 @@ fn seed_workload_every_n_below_10000() {
     assert_eq!(out, table[..10_000]);
 }
 
+/// Sieves of one segment (limit <= 2^20) take a path of their own: sparse and dense query
+/// sets, unsorted, with duplicates and the smallest n, up to the last limit it covers.
+#[test]
+fn one_segment_queries_match_a_plain_sieve() {
+    let one_segment = 128 * SEG_WORDS;
+    let table = sieve_prefix(one_segment);
+    let mut rng = Rng(17);
+    for (count, top) in [(300, one_segment as u64), (5000, 70_000), (40, 1000)] {
+        let mut q: Vec<u64> = (0..count).map(|_| rng.below(top + 1)).collect();
+        q.extend([0, 1, 2, 3, 4, 5, 2, top]);
+        let mut out = vec![u64::MAX; q.len()];
+        sum_primes_below_many(&q, &mut out).unwrap();
+        let want: Vec<u64> = q.iter().map(|&n| table[n as usize]).collect();
+        assert_eq!(out, want, "{count} queries up to {top}");
+    }
+}
+
 #[test]
 fn many_equals_single_for_unsorted_duplicate_queries() {
     // above SIEVE_PARALLEL_CUTOFF, so the parallel sweep runs at 2, 3 and 8 threads

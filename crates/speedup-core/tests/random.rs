@@ -372,3 +372,38 @@ proptest! {
         }
     }
 }
+
+/// Chains run several abreast on a thread (in groups that depend on the thread count); every
+/// row must still be the visit count of that chain's own path, for the linear search (k <= 16)
+/// and the binary search (k > 16), across an interruption-check boundary (2^20 steps) and a
+/// tail that is not a whole group of 16 steps.
+#[test]
+fn chains_run_abreast_count_their_own_paths() {
+    for k in [3usize, 20] {
+        let mut p = Array2::<f64>::zeros((k, k));
+        for i in 0..k {
+            for j in 0..k {
+                p[[i, j]] = ((i * 7 + j * 3) % 5) as f64;
+            }
+            let s: f64 = p.row(i).sum();
+            p.row_mut(i).mapv_inplace(|v| v / s);
+        }
+        let (n_chains, n_steps, seed) = (7usize, (1u64 << 20) + 37, 11);
+        let runs = at_thread_counts(&[1, 2, 3], || {
+            let mut counts = Array2::<u64>::zeros((n_chains, k));
+            markov_chains(p.view(), 1, n_steps, seed, counts.view_mut()).unwrap();
+            counts
+        });
+        let mut path = vec![0i32; n_steps as usize];
+        for c in 0..n_chains {
+            markov_path(p.view(), 1, n_steps, seed, c as u64, &mut path).unwrap();
+            let mut want = vec![0u64; k];
+            for &s in &path {
+                want[s as usize] += 1;
+            }
+            for r in &runs {
+                assert_eq!(r.row(c).to_vec(), want, "k={k} chain {c}");
+            }
+        }
+    }
+}

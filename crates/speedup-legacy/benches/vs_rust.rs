@@ -3,6 +3,7 @@
 //!     cargo bench -p speedup-legacy --bench vs_rust              # seed sizes
 //!     cargo bench -p speedup-legacy --bench vs_rust -- --quick   # sizes / 10
 //!     cargo bench -p speedup-legacy --bench vs_rust -- laplacian mandelbrot   # only these
+//!     cargo bench -p speedup-legacy --bench vs_rust -- --cpu     # CPU time, not wall time
 //!
 //! Median of a few runs after a warm-up, the four (kernel, threads) cells of a row measured
 //! interleaved, each after a 30 ms pause (libgomp's idle workers spin for a few ms after a
@@ -10,6 +11,8 @@
 
 use std::hint::black_box;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use ndarray::Array2;
@@ -39,6 +42,33 @@ fn fmt_s(s: Option<f64>) -> String {
 
 type Job<'a> = Box<dyn FnMut() + 'a>;
 
+/// `--cpu`: time by CPU time, not by the wall clock: the calling thread's at 1 thread (so idle
+/// OpenMP workers still spinning after an earlier cell do not count), the whole process's at
+/// more. On a machine shared with other work, 1-thread figures then leave out the waits for a
+/// core.
+static CPU_TIME: AtomicBool = AtomicBool::new(false);
+
+/// Seconds on the chosen clock, for a cell run at `threads_n` threads.
+fn now(threads_n: usize) -> f64 {
+    if CPU_TIME.load(Ordering::Relaxed) {
+        let clock = if threads_n == 1 {
+            libc::CLOCK_THREAD_CPUTIME_ID
+        } else {
+            libc::CLOCK_PROCESS_CPUTIME_ID
+        };
+        let mut ts = libc::timespec {
+            tv_sec: 0,
+            tv_nsec: 0,
+        };
+        // SAFETY: a valid clock id and a valid out pointer.
+        unsafe { libc::clock_gettime(clock, &mut ts) };
+        ts.tv_sec as f64 + ts.tv_nsec as f64 * 1e-9
+    } else {
+        static START: OnceLock<Instant> = OnceLock::new();
+        START.get_or_init(Instant::now).elapsed().as_secs_f64()
+    }
+}
+
 /// Median seconds of each job at 1 and 2 threads: [rust 1, rust 2, legacy 1, legacy 2].
 fn measure<'a>(mut rust: Job<'a>, mut leg: Job<'a>) -> [Option<f64>; 4] {
     let mut times: [Vec<f64>; 4] = Default::default();
@@ -55,9 +85,9 @@ fn measure<'a>(mut rust: Job<'a>, mut leg: Job<'a>) -> [Option<f64>; 4] {
             // before it sleeps) so they do not steal cores from the next cell.
             std::thread::sleep(Duration::from_millis(30));
             let f: &mut Job = if cell < 2 { &mut rust } else { &mut leg };
-            let t = Instant::now();
+            let t = now(threads_n);
             let ok = catch_unwind(AssertUnwindSafe(f)).is_ok();
-            let dt = t.elapsed().as_secs_f64();
+            let dt = now(threads_n) - t;
             if !ok {
                 broken[cell] = true;
             } else if rep > 0 {
@@ -85,6 +115,7 @@ fn main() {
         .filter(|a| a != "--bench")
         .collect();
     let quick = args.iter().any(|a| a == "--quick");
+    CPU_TIME.store(args.iter().any(|a| a == "--cpu"), Ordering::Relaxed);
     let only: Vec<&str> = args
         .iter()
         .filter(|a| !a.starts_with("--"))

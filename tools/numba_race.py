@@ -1,0 +1,390 @@
+"""Where each issue-6 speed target stands: speedup (1 and 2 threads) against Numba, from Python.
+
+    .venv/bin/pip install numba                      # not a dependency of speedup
+    .venv/bin/python tools/numba_race.py             # every workload, seed sizes
+    .venv/bin/python tools/numba_race.py std mandelbrot --reps 9
+    .venv/bin/python tools/numba_race.py --overhead  # per-call cost on an empty array
+    .venv/bin/python tools/numba_race.py --clean     # only samples nobody else disturbed
+
+A developer's measuring tool, not the showcase (that is ``speedup bench``). The Numba contestants
+are the seed tutorials' code (shared/seeds/) with ``@njit`` / ``@njit(parallel=True)`` /
+``numba.vectorize``, compiled before timing. Every contestant of a workload is timed once per
+round, rounds are repeated and the median is reported, so drift on a shared machine hits all
+contestants alike; each call starts after a 30 ms pause (Numba's OpenMP workers spin for a while
+after a parallel region and would take a core from the next contestant). The ratio column is (the target's Numba contestant) / (speedup, default
+threads); the target itself is printed beside it. ``os.getloadavg()`` is printed before and after:
+figures taken with a load above the CPU count are not worth much. ``--clean`` keeps only the
+samples during which no thread of this process (speedup's and Numba's workers included) waited on
+a run queue (``/proc/self/task/*/schedstat``): on a shared machine, a parallel figure is otherwise
+mostly a measure of the neighbours. It draws up to 12 rounds per requested one; a median that
+rests on fewer than 3 clean samples is marked ``*``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import random
+import statistics
+import time
+
+import numba
+import numpy as np
+from numba import njit, prange
+
+import speedup
+
+# ------------------------------------------------------------------------------------------
+# The seed tutorials' code, compiled by Numba.
+
+
+@njit
+def nb_sum(a):  # seed 001: numba_normal_sum
+    s = 0.0
+    for i in range(a.shape[0]):
+        s += a[i]
+    return s
+
+
+@njit(parallel=True)
+def nb_sum_par(a):  # seed 001: numba_parallel_sum
+    s = 0.0
+    for i in prange(a.shape[0]):
+        s += a[i]
+    return s
+
+
+@njit(fastmath=True)
+def nb_stream(a):  # a streaming read: the loop vectorised with reassociation (not a fair sum)
+    s = 0.0
+    for i in range(a.shape[0]):
+        s += a[i]
+    return s
+
+
+@njit(parallel=True, fastmath=True)
+def nb_stream_par(a):
+    s = 0.0
+    for i in prange(a.shape[0]):
+        s += a[i]
+    return s
+
+
+@njit
+def nb_np_std(a):  # np.std in @njit
+    return np.std(a)
+
+
+@njit
+def nb_std_loop(xs):  # seed 004: std(xs)
+    mean = 0.0
+    for x in xs:
+        mean += x
+    mean /= len(xs)
+    ms = 0.0
+    for x in xs:
+        ms += (x - mean) ** 2
+    variance = ms / len(xs)
+    return math.sqrt(variance)
+
+
+@njit(parallel=True)
+def nb_laplacian_par(f, dx, dy):  # seed 002: laplacian_numba_parallel
+    return (
+        (f[:-2, 1:-1] + f[2:, 1:-1]) * (1.0 / dx**2)
+        + (f[1:-1, :-2] + f[1:-1, 2:]) * (1.0 / dy**2)
+        - f[1:-1, 1:-1] * (2.0 / dx**2 + 2.0 / dy**2)
+    )
+
+
+@njit
+def nb_comb_backward(signal, tau, alpha):  # seed 003: feed_backward_comb_filter_loop
+    y = signal.copy()
+    for n in range(tau, len(signal)):
+        y[n] = signal[n] + alpha * y[n - tau]
+    return y
+
+
+@njit
+def nb_isprime(n):  # seed 003: isprime
+    if n < 2:
+        return False
+    if n == 2:
+        return True
+    mx = int(math.ceil(math.sqrt(n)))
+    i = 2
+    while i <= mx:
+        if n % i == 0:
+            return False
+        i += 1
+    return True
+
+
+@njit
+def nb_sum_primes(n):  # seed 003: sum_primes
+    s = 0
+    for x in range(2, n):
+        if nb_isprime(x):
+            s += x
+    return s
+
+
+@njit(parallel=True)
+def nb_sum_primes_all_par(limit):  # seed 003: Pool.map(sum_primes, range(10000)), as prange
+    out = np.empty(limit, np.int64)
+    for n in prange(limit):
+        out[n] = nb_sum_primes(n)
+    return out
+
+
+@njit
+def nb_pi(npoints):  # seed 004: fast_pi
+    n_in_circle = 0
+    for i in range(npoints):
+        x = random.random()
+        y = random.random()
+        if x**2 + y**2 < 1:
+            n_in_circle += 1
+    return 4 * n_in_circle / npoints
+
+
+@njit(parallel=True)
+def nb_pi_par(npoints):  # fast_pi with prange
+    n_in_circle = 0
+    for i in prange(npoints):
+        x = random.random()
+        y = random.random()
+        if x**2 + y**2 < 1:
+            n_in_circle += 1
+    return 4 * n_in_circle / npoints
+
+
+@njit
+def nb_closest(points):  # seed 004: closest, O(n^2)
+    mindist2 = 999999.0
+    mi, mj = -1, -1
+    for i in range(len(points)):
+        x1, y1 = points[i]
+        for j in range(i + 1, len(points)):
+            x2, y2 = points[j]
+            dist2 = (x1 - x2) ** 2 + (y1 - y2) ** 2
+            if dist2 < mindist2:
+                mindist2 = dist2
+                mi, mj = i, j
+    return mi, mj, math.sqrt(mindist2)
+
+
+def _mandel(x):  # seed 001: compute_mandelbrot
+    C = x
+    for i in range(20):
+        if abs(x) >= 4:
+            return i
+        x = x**2 + C
+    return -1
+
+
+nb_mandel = numba.vectorize([numba.int32(numba.complex128)], target="cpu")(_mandel)
+nb_mandel_par = numba.vectorize([numba.int32(numba.complex128)], target="parallel")(_mandel)
+
+
+@njit
+def _chain(cum, start, n_steps, counts):
+    k = cum.shape[0]
+    s = start
+    for _ in range(n_steps):
+        u = np.random.random()
+        j = 0
+        while j < k - 1 and u >= cum[s, j]:
+            j += 1
+        s = j
+        counts[s] += 1
+
+
+@njit
+def nb_markov(P, n_steps, n_chains, start):  # seed 004, exercise Q1: chains one after another
+    cum = np.empty_like(P)
+    for i in range(P.shape[0]):
+        cum[i] = np.cumsum(P[i])
+    counts = np.zeros((n_chains, P.shape[0]), np.int64)
+    for c in range(n_chains):
+        _chain(cum, start, n_steps, counts[c])
+    return counts
+
+
+@njit(parallel=True)
+def nb_markov_par(P, n_steps, n_chains, start):  # the chains in prange
+    cum = np.empty_like(P)
+    for i in range(P.shape[0]):
+        cum[i] = np.cumsum(P[i])
+    counts = np.zeros((n_chains, P.shape[0]), np.int64)
+    for c in prange(n_chains):
+        _chain(cum, start, n_steps, counts[c])
+    return counts
+
+
+# ------------------------------------------------------------------------------------------
+
+
+def sp_at(threads, f):
+    def run():
+        with speedup.threads(threads):
+            return f()
+
+    return run
+
+
+def workloads():
+    rng = np.random.default_rng(0)
+    x = rng.random(10_000_000)
+    grid = rng.random((4000, 4000))
+    re, im = np.meshgrid(np.linspace(-2, 1, 1000), np.linspace(-1.5, 1.5, 1000))
+    c = re + 1j * im
+    pts2k = rng.random((2000, 2))
+    pts1m = rng.random((1_000_000, 2))
+    stock = np.array([[0.9, 0.075, 0.025], [0.15, 0.8, 0.05], [0.25, 0.25, 0.5]])
+    q = np.arange(10_000, dtype=np.uint64)
+    T = speedup.get_num_threads()
+    # name -> (contestants {label: callable}, target: (numba label, min ratio) or None)
+    return {
+        "sum": ({"speedup 1t": sp_at(1, lambda: speedup.sum(x)),
+                 f"speedup {T}t": lambda: speedup.sum(x),
+                 "numpy.sum": lambda: np.sum(x),
+                 "numba loop": lambda: nb_sum(x),
+                 "numba prange": lambda: nb_sum_par(x),
+                 "stream read 1t": lambda: nb_stream(x),
+                 "stream read par": lambda: nb_stream_par(x)}, ("numpy.sum", 1.0)),
+        "std": ({"speedup 1t": sp_at(1, lambda: speedup.std(x)),
+                 f"speedup {T}t": lambda: speedup.std(x),
+                 "numpy.std": lambda: np.std(x),
+                 "numba np.std": lambda: nb_np_std(x),
+                 "numba seed loop": lambda: nb_std_loop(x)}, ("numba np.std", 3.0)),
+        "laplacian": ({"speedup 1t": sp_at(1, lambda: speedup.laplacian(grid, 0.1, 0.1)),
+                       f"speedup {T}t": lambda: speedup.laplacian(grid, 0.1, 0.1),
+                       "numba parallel": lambda: nb_laplacian_par(grid, 0.1, 0.1)},
+                      ("numba parallel", 3.5)),
+        "comb_backward": ({"speedup 1t": sp_at(1, lambda: speedup.comb_backward(x, 4, 0.5)),
+                           f"speedup {T}t": lambda: speedup.comb_backward(x, 4, 0.5),
+                           "numba loop": lambda: nb_comb_backward(x, 4, 0.5)}, ("numba loop", 2.0)),
+        "sum_primes_below": ({"speedup 1t": sp_at(1, lambda: speedup.sum_primes_below(q)),
+                              f"speedup {T}t": lambda: speedup.sum_primes_below(q),
+                              "numba prange": lambda: nb_sum_primes_all_par(10_000)},
+                             ("numba prange", 500.0)),
+        "monte_carlo_pi": ({"speedup 1t": sp_at(1, lambda: speedup.monte_carlo_pi(100_000_000, 1)),
+                            f"speedup {T}t": lambda: speedup.monte_carlo_pi(100_000_000, 1),
+                            "numba": lambda: nb_pi(100_000_000),
+                            "numba prange": lambda: nb_pi_par(100_000_000)}, ("numba prange", 3.0)),
+        "closest_pair": ({"speedup 1t": sp_at(1, lambda: speedup.closest_pair(pts2k)),
+                          f"speedup {T}t": lambda: speedup.closest_pair(pts2k),
+                          "numba O(n^2)": lambda: nb_closest(pts2k)}, ("numba O(n^2)", 10.0)),
+        "closest_pair 1e6": ({"speedup 1t": sp_at(1, lambda: speedup.closest_pair(pts1m)),
+                              f"speedup {T}t": lambda: speedup.closest_pair(pts1m)}, None),
+        "mandelbrot": ({"speedup 1t": sp_at(1, lambda: speedup.mandelbrot(c, 20)),
+                        f"speedup {T}t": lambda: speedup.mandelbrot(c, 20),
+                        "numba cpu": lambda: nb_mandel(c),
+                        "numba parallel": lambda: nb_mandel_par(c)}, ("numba parallel", 4.0)),
+        "markov_chains": ({"speedup 1t": sp_at(1, lambda: speedup.markov_chains(stock, 1_000_000, n_chains=16)),
+                           f"speedup {T}t": lambda: speedup.markov_chains(stock, 1_000_000, n_chains=16),
+                           "numba": lambda: nb_markov(stock, 1_000_000, 16, 0),
+                           "numba prange": lambda: nb_markov_par(stock, 1_000_000, 16, 0)},
+                          ("numba prange", 2.0)),
+    }
+
+
+def fmt(t):
+    if t >= 1:
+        return f"{t:.3f} s"
+    if t >= 1e-3:
+        return f"{t * 1e3:.2f} ms"
+    return f"{t * 1e6:.1f} us"
+
+
+def run_queue_wait_ns():
+    """Total run-queue wait of this process's threads so far (ns); 0 where not available."""
+    total = 0
+    try:
+        for tid in os.listdir("/proc/self/task"):
+            try:
+                with open(f"/proc/self/task/{tid}/schedstat") as f:
+                    total += int(f.read().split()[1])
+            except (OSError, IndexError, ValueError):
+                pass
+    except OSError:
+        return 0
+    return total
+
+
+def race(name, contestants, target, reps, clean=False):
+    for f in contestants.values():  # compile / warm up
+        f()
+    times = {k: [] for k in contestants}
+    for _ in range(reps * 12 if clean else reps):
+        if all(len(v) >= reps for v in times.values()):
+            break
+        for k, f in contestants.items():
+            if len(times[k]) >= reps:
+                continue
+            # Numba's threading layer here is OpenMP (libgomp), whose idle workers spin for a
+            # while after a parallel region and would take a core from whoever runs next.
+            time.sleep(0.03)
+            w = run_queue_wait_ns()
+            t0 = time.perf_counter()
+            f()
+            dt = time.perf_counter() - t0
+            waited = (run_queue_wait_ns() - w) * 1e-9
+            # Waking a sleeping worker shows up as run-queue wait too (~60 us a wake on a VM).
+            if not clean or waited < 150e-6 + 0.01 * dt:
+                times[k].append(dt)
+    med = {k: statistics.median(v) if v else math.nan for k, v in times.items()}
+    sp_default = med[f"speedup {speedup.get_num_threads()}t"]
+    cells = "  ".join(
+        f"{k} {fmt(v) if v == v else '-'}{'*' if 0 < len(times[k]) < min(3, reps) else ''}"
+        for k, v in med.items()
+    )
+    line = f"{name:<18}{cells}"
+    if target:
+        ref, want = target
+        ratio = med[ref] / sp_default
+        verdict = "?" if ratio != ratio else ("met" if ratio >= want else "MISSED")
+        line += f"  | {ref} / speedup = {ratio:.2f}x (target >= {want:g}x: {verdict})"
+    print(line, flush=True)
+
+
+def overhead():
+    import importlib
+    import sys
+    import timeit
+
+    for backend in ("pyo3", "ctypes"):
+        os.environ["SPEEDUP_BACKEND"] = backend
+        for m in [m for m in sys.modules if m == "speedup" or m.startswith("speedup.")]:
+            del sys.modules[m]
+        s = importlib.import_module("speedup")
+        e = np.empty(0)
+        n = 100_000
+        best = min(timeit.repeat(lambda: s.sum(e), number=n, repeat=7)) / n
+        print(f"sum(empty) through {backend}: {best * 1e6:.2f} us per call (best of 7 x {n})")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("only", nargs="*")
+    ap.add_argument("--reps", type=int, default=5)
+    ap.add_argument("--overhead", action="store_true")
+    ap.add_argument("--clean", action="store_true")
+    args = ap.parse_args()
+    print(f"loadavg before: {os.getloadavg()}; {os.cpu_count()} CPUs; numba {numba.__version__} "
+          f"({numba.config.NUMBA_NUM_THREADS} threads); speedup {speedup.backend}, "
+          f"{speedup.get_num_threads()} threads")
+    if args.overhead:
+        overhead()
+    else:
+        for name, (contestants, target) in workloads().items():
+            if args.only and name not in args.only:
+                continue
+            race(name, contestants, target, args.reps, args.clean)
+    print(f"loadavg after: {os.getloadavg()}")
+
+
+if __name__ == "__main__":
+    main()
