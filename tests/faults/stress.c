@@ -41,7 +41,7 @@ enum { N_THREADS = 16, N_CALLS = 1000 };
 /* Inputs (some above the kernels' parallel cut-offs, so that the pool is really used) and the
  * serial references. */
 
-enum { NX = 300000, ROWS = 200, COLS = 300, NSIGNAL = 2000, KSIG = 3, NPTS = 20000, NC = 4096,
+enum { NX = 1100000, ROWS = 200, COLS = 300, NSIGNAL = 2000, KSIG = 3, NPTS = 20000, NC = 4096,
        NQ = 64, NPI = 100000, KM = 3, NCHAINS = 8, NSTEPS = 3000 };
 
 static double *x, *grid, *sig, *pts, *cgrid;

@@ -16,7 +16,7 @@ from references import outcome, same_bits
 RNG = np.random.default_rng(7)
 P = np.array([[0.9, 0.1, 0.0], [0.2, 0.5, 0.3], [0.25, 0.25, 0.5]])
 PTS = RNG.random((5000, 2))
-X = RNG.standard_normal(300_000)
+X = RNG.standard_normal(1_100_000)  # above the reductions' cut-off (2^20)
 F2 = RNG.standard_normal((300, 400))
 C = (np.linspace(-2, 1, 300)[None, :] + 1j * np.linspace(-1.2, 1.2, 200)[:, None])
 

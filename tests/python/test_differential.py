@@ -174,9 +174,9 @@ def vectors(draw: Any, sizes: st.SearchStrategy[int], values: st.SearchStrategy[
 
 
 # Lengths: 0-3, short, around the 1024-element leaf, several leaves (ragged end), and around the
-# reductions' serial cut-off (2^18), where 3 threads really run in parallel.
+# reductions' serial cut-off (2^20), where 3 threads really run in parallel.
 reduction_sizes = st.one_of(st.integers(0, 3), st.integers(4, 100), st.integers(1020, 1028),
-                            st.integers(3 * 1024, 12 * 1024), st.integers(2**18 - 3 * 1024, 2**18 + 3 * 1024))
+                            st.integers(3 * 1024, 12 * 1024), st.integers(2**20 - 3 * 1024, 2**20 + 3 * 1024))
 
 
 @st.composite

@@ -25,7 +25,7 @@ N_THREADS, N_CALLS = 16, 1000
 
 def test_sixteen_threads_a_thousand_calls_each_with_the_knob_changing() -> None:
     rng = np.random.default_rng(8)
-    big = rng.standard_normal(300_000)  # above the reductions' cut-off: the pool is used
+    big = rng.standard_normal(1_200_000)  # above the reductions' cut-off (2^20): the pool is used
     x = rng.standard_normal(2_000)
     f = rng.standard_normal((40, 50))
     pts = rng.random((500, 2))
@@ -102,7 +102,7 @@ NESTED_CHILD = textwrap.dedent(
 
     speedup.set_num_threads(4)
     small = np.arange(100.0)
-    big = np.arange(300_000.0)  # above the cut-off, yet serial inside a worker
+    big = np.arange(2_000_000.0)  # above sum's parallel cut-off (2^20), so the pool starts
     x = np.linspace(0.0, 1.0, 20_000)  # above parallel_map's cut-off: runs on the pool
     speedup.sum(big)  # the pool exists before counting threads
     before = len(os.listdir("/proc/self/task"))
