@@ -99,8 +99,9 @@ def same_nan_aware(a: Any, b: Any) -> bool:
     return bool((nan == np.isnan(b)).all()) and same_bits(np.where(nan, 0.0, a), np.where(nan, 0.0, b))
 
 
-def same(a: tuple, b: tuple, nan_aware: bool = False) -> bool:
-    """Answers bit for bit (NaN payloads too, unless ``nan_aware``), or the same error."""
+def same(a: tuple, b: tuple, nan_aware: bool = True) -> bool:
+    """Answers bit for bit (any NaN equals any NaN: its sign and payload are the compiler's
+    choice, even between the serial and parallel paths of one kernel), or the same error."""
     if a[1] is not None or b[1] is not None:
         return a[1:] == b[1:]
     eq = same_nan_aware if nan_aware else same_bits

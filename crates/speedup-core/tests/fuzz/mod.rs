@@ -136,10 +136,14 @@ impl<T: std::fmt::Debug> std::fmt::Debug for Short<'_, T> {
 // ------------------------------------------------------------------------------------------
 // Bitwise comparison
 
-/// Bitwise equality, NaN payloads included: what one compiled kernel must give on every path
-/// (serial, parallel, any thread count, any piece).
+/// What one kernel must give on every path (serial, parallel, any thread count, any piece):
+/// the same bits, except that any NaN equals any NaN. The NaN's sign and payload are not
+/// guaranteed even inside one kernel: when two NaNs meet in `a + b` (an input NaN and one made
+/// by `inf - inf`), which comes out depends on the operand order the compiler picked, and LLVM
+/// may pick differently in the serial loop and in the parallel path's copy of it (the fuzzer
+/// found `second_derivative` doing so: [-inf, -inf, NaN] gives a NaN of either sign).
 pub fn same_f64(a: f64, b: f64) -> bool {
-    a.to_bits() == b.to_bits()
+    same_nan(a, b)
 }
 
 /// Bitwise equality, except that any NaN equals any NaN: for comparisons with code another
