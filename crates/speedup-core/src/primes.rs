@@ -647,16 +647,21 @@ fn sums_below(kernel: &'static str, queries: &[u64]) -> Result<Vec<u64>> {
     if sieve.nsegs <= 1 {
         // The whole sieve is one segment (limit <= 2^20): a query's bits all lie in it, so
         // there is nothing to bucket and no running total; the sums are far below 2^64.
-        let ks: Vec<u32> = queries.iter().map(|&q| (q / 2) as u32).collect();
-        let mut partial = vec![0u64; ks.len()];
+        // The tables are as long as the caller's query list: allocated fallibly.
+        let mut ks = try_vec(kernel, "the query table", queries.len(), 0u32)?;
+        for (k, &q) in ks.iter_mut().zip(queries) {
+            *k = (q / 2) as u32;
+        }
+        let mut partial = try_vec(kernel, "the answers", ks.len(), 0u64)?;
         if sieve.nsegs == 1 {
             sieve.run_range(0, 1, &ks, &[0, ks.len()], &mut partial, &token)?;
         }
-        return Ok(queries
-            .iter()
-            .zip(partial)
-            .map(|(&q, p)| if q > 2 { p + 2 } else { p })
-            .collect());
+        for (p, &q) in partial.iter_mut().zip(queries) {
+            if q > 2 {
+                *p += 2;
+            }
+        }
+        return Ok(partial);
     }
 
     // Bucket the queries by segment (counting sort). A query q counts the odd numbers
