@@ -62,8 +62,9 @@ def test_results_json_schema(tiny_run: Path) -> None:
         for k in ("speedup@1", "speedup@2", "ctypes@2"):
             assert k in keys
         for c in w["contestants"]:
-            assert set(c) == {"key", "label", "kind", "threads", "time_s", "min_s", "max_s", "samples_s", "scale",
-                              "scaled_from", "check", "skipped", "error"}
+            assert set(c) == {"key", "label", "kind", "threads", "time_s", "min_s", "max_s", "samples_s",
+                              "calls_per_sample", "scale", "scaled_from", "check", "skipped", "error"}
+            assert isinstance(c["calls_per_sample"], int) and c["calls_per_sample"] >= 1
             assert c["error"] is None, c
             if c["skipped"]:
                 assert c["time_s"] is None and c["samples_s"] == []

@@ -8,6 +8,13 @@ budget counts as the first sample: nothing is left to warm up in a call that lon
 that still needs samples runs once, in an order rotated every round, so that a drift of the
 machine (another process, the clock, the heat) hits every contestant alike. Each contestant
 reports the median and the spread (min and max) of its samples.
+
+A sample times a loop of back-to-back calls, as ``timeit`` does: as many calls as fill
+:data:`MIN_SAMPLE_S` (one call for anything slower), divided by their number. Besides taming the
+timer's resolution for microsecond calls, this keeps a thread pool's wake-up after the other
+contestants' turns from being the whole measurement: on a small VM, the first parallel call
+after an idle pause often runs its workers on one CPU (``tools/sched_probe.py``), which every
+pool (speedup's, Numba's, OpenMP's) pays once per loop, not once per call.
 """
 
 from __future__ import annotations
@@ -21,6 +28,8 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 import numpy as np
 
 U = 2.0**-53  # unit roundoff of float64
+MIN_SAMPLE_S = 0.02  # a sample's loop lasts at least this long (timeit's "number", chosen per contestant)
+MAX_CALLS = 10_000
 
 SAME = "same bits"
 WITHIN = "within bound"
@@ -158,7 +167,8 @@ class Contestant:
     skipped: str = ""  # why it does not run
     prepare: Optional[Callable[[], None]] = None  # e.g. Numba compilation on a small input
     # results
-    samples: List[float] = field(default_factory=list)
+    samples: List[float] = field(default_factory=list)  # seconds per call, one per loop
+    calls_per_sample: int = 1  # the loop's length (timeit's "number")
     check: Optional[Check] = None
     error: str = ""
 
@@ -200,6 +210,7 @@ class Contestant:
             "min_s": self.spread[0] if self.spread else None,
             "max_s": self.spread[1] if self.spread else None,
             "samples_s": list(self.samples),
+            "calls_per_sample": self.calls_per_sample,
             "scale": self.scale,
             "scaled_from": self.scaled_from or None,
             "check": None if self.check is None else {"status": self.check.status, "detail": self.check.detail},
@@ -257,6 +268,14 @@ def _timed(fn: Callable[[], Any]) -> Tuple[float, Any]:
     return time.perf_counter() - t0, out
 
 
+def _timed_loop(fn: Callable[[], Any], calls: int) -> float:
+    """Seconds per call of ``calls`` back-to-back calls of ``fn``."""
+    t0 = time.perf_counter()
+    for _ in range(calls):
+        fn()
+    return (time.perf_counter() - t0) / calls
+
+
 def run_workload(
     w: Workload,
     knobs: Knobs,
@@ -269,6 +288,7 @@ def run_workload(
     """Warm-up, check, then interleaved repetitions of every runnable contestant of ``w``."""
     live: List[Contestant] = []
     reps: Dict[str, int] = {}
+    calls: Dict[str, int] = {}
     for c in w.contestants:
         if c.skipped or c.run is None:
             continue
@@ -286,7 +306,8 @@ def run_workload(
         finally:
             knobs.restore()
         live.append(c)
-        reps[c.key] = max(min_reps, min(max_reps, int(budget_s / max(t, 1e-9))))
+        calls[c.key] = 1 if t >= MIN_SAMPLE_S else min(MAX_CALLS, math.ceil(MIN_SAMPLE_S / max(t, 1e-7)))
+        reps[c.key] = max(min_reps, min(max_reps, int(budget_s / max(t * calls[c.key], 1e-9))))
         if t > 2 * budget_s and (c.prepare is not None or c.kind not in ("numba", "numba_par")):
             # a call this long is its own warm-up (Numba compiled in prepare(); caches and page
             # faults are noise beside it)
@@ -301,7 +322,8 @@ def run_workload(
             knobs.apply(c)
             assert c.run is not None
             try:
-                t, _ = _timed(c.run)
+                t = _timed_loop(c.run, calls[c.key])
             finally:
                 knobs.restore()
             c.samples.append(t)
+            c.calls_per_sample = calls[c.key]
