@@ -52,6 +52,7 @@ def test_results_json_schema(tiny_run: Path) -> None:
     m = r["machine"]
     for k in ("cpu", "logical_cpus", "usable_cpus", "python", "numpy", "speedup", "numba"):
         assert k in m
+    assert m["other_cpu_share"] is None or 0.0 <= m["other_cpu_share"] <= 1.0
     assert r["config"] == {"sizes": "tiny", "threads": [1, 2], "only": list(workloads.WORKLOADS), "sweep": True}
     names = [w["name"] for w in r["workloads"]]
     assert names == [*workloads.WORKLOADS[:7], "closest_pair_big", *workloads.WORKLOADS[7:]]
@@ -239,3 +240,13 @@ def test_without_the_extras(tmp_path: Path) -> None:
     assert cs["numba"]["skipped"] == cs["numba_par"]["skipped"] == "not installed: pip install 'speedup[bench]'"
     assert cs["speedup@1"]["check"]["status"] == race.SAME
     assert "Numba" in r.stdout and "not installed" in r.stdout  # the plain-text table says so too
+
+
+def test_other_cpu_share_counts_only_what_other_processes_used() -> None:
+    from speedup.bench.runner import other_cpu_share
+
+    n = os.cpu_count() or 1
+    # 3 s of the machine busy over 2 s of wall time, 1 s of it ours: 2 s of n * 2 s were others'.
+    assert other_cpu_share((10.0, 1.0, 100.0), (13.0, 2.0, 102.0)) == round(2.0 / (2.0 * n), 3)
+    assert other_cpu_share((10.0, 1.0, 100.0), (11.0, 2.0, 102.0)) == 0.0  # only us
+    assert other_cpu_share(None, (1.0, 1.0, 1.0)) is None

@@ -227,8 +227,16 @@ def header_lines(res: Results) -> List[str]:
         lines.append("call overhead, speedup.sum(empty array): "
                      + ", ".join(f"{k} {fmt_time(o.get(k))}" for k in ("pyo3", "ctypes") if k in o)
                      + f" (numpy.sum: {fmt_time(o.get('numpy'))})")
+    share = m.get("other_cpu_share")
     load = m.get("load_average_at_start")
-    if load and load[0] > 0.5 * m["usable_cpus"]:
+    if share is not None:
+        lines.append(f"other processes used {100 * share:.0f}% of the machine's CPU time during the run")
+        if share > 0.1:
+            lines.append(
+                "WARNING: the machine was busy during the run: other processes took CPU time from the "
+                "contestants; multi-thread figures and the scaling targets suffer first"
+            )
+    elif load and load[0] > 0.5 * m["usable_cpus"]:
         lines.append(
             f"WARNING: the machine was busy before the run (load {load[0]:.1f} on {m['usable_cpus']} CPUs): "
             "other processes took CPU time from the contestants; multi-thread figures and the scaling "

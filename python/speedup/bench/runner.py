@@ -83,6 +83,30 @@ def _loadavg() -> Optional[List[float]]:
         return None
 
 
+def _cpu_snapshot() -> Optional[Any]:
+    """(seconds all CPUs were busy, seconds this process ran (all its threads), monotonic time),
+    for :func:`other_cpu_share`; None where /proc/stat is missing."""
+    try:
+        with open("/proc/stat") as f:
+            vals = [int(v) for v in f.readline().split()[1:9]]
+    except (OSError, ValueError):  # pragma: no cover - not Linux
+        return None
+    clk = os.sysconf("SC_CLK_TCK")
+    busy = (sum(vals) - vals[3] - vals[4]) / clk  # all but idle and iowait (steal included)
+    own = os.times()
+    return busy, own.user + own.system, time.monotonic()
+
+
+def other_cpu_share(start: Optional[Any], end: Optional[Any]) -> Optional[float]:
+    """The share of the machine's CPU time that other processes (or the hypervisor, as steal)
+    used between two snapshots: what took cores from the contestants. The load average cannot
+    tell this: right after command 1's build it still counts the compiler."""
+    if start is None or end is None or end[2] <= start[2]:
+        return None
+    others = (end[0] - start[0]) - (end[1] - start[1])
+    return round(max(0.0, others) / ((end[2] - start[2]) * (os.cpu_count() or 1)), 3)
+
+
 def load_numba() -> Any:
     """(numba module, compiled contestants, why-not)."""
     try:
@@ -206,6 +230,7 @@ def run(
     """The bench, start to end. ``extra_contestants`` adds contestants to named workloads (the
     tests use it to check that a wrong answer is flagged)."""
     t_start = time.perf_counter()
+    cpu_start = _cpu_snapshot()
     sz = workloads.SIZES[preset]
     numba_mod, nb, nb_why = load_numba()
     legacy, legacy_why = load_legacy()
@@ -274,6 +299,7 @@ def run(
         except ValueError:
             res.machine["numba_threading_layer"] = None
     res.machine["load_average_at_end"] = _loadavg()
+    res.machine["other_cpu_share"] = other_cpu_share(cpu_start, _cpu_snapshot())
     res.wall_s = time.perf_counter() - t_start
     return res
 
