@@ -25,48 +25,37 @@ from __future__ import annotations
 import argparse
 import math
 import os
-import random
 import statistics
 import time
 
 import numba
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
 import speedup
+from speedup.bench.seeds import numba_contestants
 
 # ------------------------------------------------------------------------------------------
-# The seed tutorials' code, compiled by Numba.
+# The seed tutorials' code, compiled by Numba: the same functions `speedup bench` races
+# (speedup.bench.seeds), plus two this tool alone times.
 
-
-@njit
-def nb_sum(a):  # seed 001: numba_normal_sum
-    s = 0.0
-    for i in range(a.shape[0]):
-        s += a[i]
-    return s
-
-
-@njit(parallel=True)
-def nb_sum_par(a):  # seed 001: numba_parallel_sum
-    s = 0.0
-    for i in prange(a.shape[0]):
-        s += a[i]
-    return s
+NB = numba_contestants()
+nb_sum, nb_sum_par = NB["sum"], NB["sum_par"]
+nb_stream_par = NB["stream_read"]  # a parallel read, reassociated freely (fastmath)
+nb_std_loop = NB["std"]  # seed 004: std(xs), its two loops
+nb_laplacian_par = NB["laplacian_par"]  # seed 002: laplacian_numba_parallel
+nb_comb_backward = NB["comb_backward"]  # seed 003: feed_backward_comb_filter_loop
+nb_primes_par = NB["sum_primes_below_par"]  # seed 003's pool.map(sum_primes, ...), as prange
+nb_pi, nb_pi_par = NB["monte_carlo_pi"], NB["monte_carlo_pi_par"]  # seed 004: fast_pi
+nb_closest = NB["closest_pair"]  # seed 004: closest, O(n^2)
+nb_mandel, nb_mandel_par = NB["mandelbrot"], NB["mandelbrot_par"]  # seed 001
+nb_markov, nb_markov_par = NB["markov_chains"], NB["markov_chains_par"]  # seed 004, exercise Q1
 
 
 @njit(fastmath=True)
-def nb_stream(a):  # a streaming read: the loop vectorised with reassociation (not a fair sum)
+def nb_stream(a):  # a one-thread streaming read: the loop vectorised with reassociation
     s = 0.0
     for i in range(a.shape[0]):
-        s += a[i]
-    return s
-
-
-@njit(parallel=True, fastmath=True)
-def nb_stream_par(a):
-    s = 0.0
-    for i in prange(a.shape[0]):
         s += a[i]
     return s
 
@@ -74,153 +63,6 @@ def nb_stream_par(a):
 @njit
 def nb_np_std(a):  # np.std in @njit
     return np.std(a)
-
-
-@njit
-def nb_std_loop(xs):  # seed 004: std(xs)
-    mean = 0.0
-    for x in xs:
-        mean += x
-    mean /= len(xs)
-    ms = 0.0
-    for x in xs:
-        ms += (x - mean) ** 2
-    variance = ms / len(xs)
-    return math.sqrt(variance)
-
-
-@njit(parallel=True)
-def nb_laplacian_par(f, dx, dy):  # seed 002: laplacian_numba_parallel
-    return (
-        (f[:-2, 1:-1] + f[2:, 1:-1]) * (1.0 / dx**2)
-        + (f[1:-1, :-2] + f[1:-1, 2:]) * (1.0 / dy**2)
-        - f[1:-1, 1:-1] * (2.0 / dx**2 + 2.0 / dy**2)
-    )
-
-
-@njit
-def nb_comb_backward(signal, tau, alpha):  # seed 003: feed_backward_comb_filter_loop
-    y = signal.copy()
-    for n in range(tau, len(signal)):
-        y[n] = signal[n] + alpha * y[n - tau]
-    return y
-
-
-@njit
-def nb_isprime(n):  # seed 003: isprime
-    if n < 2:
-        return False
-    if n == 2:
-        return True
-    mx = int(math.ceil(math.sqrt(n)))
-    i = 2
-    while i <= mx:
-        if n % i == 0:
-            return False
-        i += 1
-    return True
-
-
-@njit
-def nb_sum_primes(n):  # seed 003: sum_primes
-    s = 0
-    for x in range(2, n):
-        if nb_isprime(x):
-            s += x
-    return s
-
-
-@njit(parallel=True)
-def nb_sum_primes_all_par(limit):  # seed 003: Pool.map(sum_primes, range(10000)), as prange
-    out = np.empty(limit, np.int64)
-    for n in prange(limit):
-        out[n] = nb_sum_primes(n)
-    return out
-
-
-@njit
-def nb_pi(npoints):  # seed 004: fast_pi
-    n_in_circle = 0
-    for i in range(npoints):
-        x = random.random()
-        y = random.random()
-        if x**2 + y**2 < 1:
-            n_in_circle += 1
-    return 4 * n_in_circle / npoints
-
-
-@njit(parallel=True)
-def nb_pi_par(npoints):  # fast_pi with prange
-    n_in_circle = 0
-    for i in prange(npoints):
-        x = random.random()
-        y = random.random()
-        if x**2 + y**2 < 1:
-            n_in_circle += 1
-    return 4 * n_in_circle / npoints
-
-
-@njit
-def nb_closest(points):  # seed 004: closest, O(n^2)
-    mindist2 = 999999.0
-    mi, mj = -1, -1
-    for i in range(len(points)):
-        x1, y1 = points[i]
-        for j in range(i + 1, len(points)):
-            x2, y2 = points[j]
-            dist2 = (x1 - x2) ** 2 + (y1 - y2) ** 2
-            if dist2 < mindist2:
-                mindist2 = dist2
-                mi, mj = i, j
-    return mi, mj, math.sqrt(mindist2)
-
-
-def _mandel(x):  # seed 001: compute_mandelbrot
-    C = x
-    for i in range(20):
-        if abs(x) >= 4:
-            return i
-        x = x**2 + C
-    return -1
-
-
-nb_mandel = numba.vectorize([numba.int32(numba.complex128)], target="cpu")(_mandel)
-nb_mandel_par = numba.vectorize([numba.int32(numba.complex128)], target="parallel")(_mandel)
-
-
-@njit
-def _chain(cum, start, n_steps, counts):
-    k = cum.shape[0]
-    s = start
-    for _ in range(n_steps):
-        u = np.random.random()
-        j = 0
-        while j < k - 1 and u >= cum[s, j]:
-            j += 1
-        s = j
-        counts[s] += 1
-
-
-@njit
-def nb_markov(P, n_steps, n_chains, start):  # seed 004, exercise Q1: chains one after another
-    cum = np.empty_like(P)
-    for i in range(P.shape[0]):
-        cum[i] = np.cumsum(P[i])
-    counts = np.zeros((n_chains, P.shape[0]), np.int64)
-    for c in range(n_chains):
-        _chain(cum, start, n_steps, counts[c])
-    return counts
-
-
-@njit(parallel=True)
-def nb_markov_par(P, n_steps, n_chains, start):  # the chains in prange
-    cum = np.empty_like(P)
-    for i in range(P.shape[0]):
-        cum[i] = np.cumsum(P[i])
-    counts = np.zeros((n_chains, P.shape[0]), np.int64)
-    for c in prange(n_chains):
-        _chain(cum, start, n_steps, counts[c])
-    return counts
 
 
 # ------------------------------------------------------------------------------------------
@@ -268,7 +110,7 @@ def workloads():
                            "numba loop": lambda: nb_comb_backward(x, 4, 0.5)}, ("numba loop", 2.0)),
         "sum_primes_below": ({"speedup 1t": sp_at(1, lambda: speedup.sum_primes_below(q)),
                               f"speedup {T}t": lambda: speedup.sum_primes_below(q),
-                              "numba prange": lambda: nb_sum_primes_all_par(10_000)},
+                              "numba prange": lambda: nb_primes_par(q)},
                              ("numba prange", 500.0)),
         "monte_carlo_pi": ({"speedup 1t": sp_at(1, lambda: speedup.monte_carlo_pi(100_000_000, 1)),
                             f"speedup {T}t": lambda: speedup.monte_carlo_pi(100_000_000, 1),
