@@ -43,11 +43,16 @@ fn to_py(e: core::Error) -> PyErr {
     }
 }
 
-/// Runs a kernel call inside [`core::catch_panic`]: a panic becomes `RuntimeError` with the
-/// same message as the C door's `SPEEDUP_ERR_PANIC` (and the ctypes backend's exception),
-/// instead of PyO3's `PanicException`.
-fn guarded<T>(kernel: &'static str, f: impl FnOnce() -> core::Result<T>) -> core::Result<T> {
-    core::catch_panic(kernel, f).and_then(|r| r)
+/// Runs the kernel call `f` with the GIL released, inside [`core::catch_panic`] (a panic becomes
+/// `RuntimeError` with the same message as the C door's `SPEEDUP_ERR_PANIC` and the ctypes
+/// backend's exception, instead of PyO3's `PanicException`), and maps its error to the Python
+/// exception.
+fn call<T: Send>(
+    py: Python<'_>,
+    kernel: &'static str,
+    f: impl FnOnce() -> core::Result<T> + Send,
+) -> PyResult<T> {
+    ok(py.detach(|| core::catch_panic(kernel, f).and_then(|r| r)))
 }
 
 fn ok<T>(r: core::Result<T>) -> PyResult<T> {
@@ -57,19 +62,19 @@ fn ok<T>(r: core::Result<T>) -> PyResult<T> {
 #[pyfunction(name = "sum")]
 fn sum_(py: Python<'_>, x: PyReadonlyArray1<'_, f64>) -> PyResult<f64> {
     let x = x.as_slice()?;
-    ok(py.detach(|| guarded("sum", || Ok(core::sum(x)))))
+    call(py, "sum", || Ok(core::sum(x)))
 }
 
 #[pyfunction]
 fn mean(py: Python<'_>, x: PyReadonlyArray1<'_, f64>) -> PyResult<f64> {
     let x = x.as_slice()?;
-    ok(py.detach(|| guarded("mean", || core::mean(x))))
+    call(py, "mean", || core::mean(x))
 }
 
 #[pyfunction(name = "std")]
 fn std_(py: Python<'_>, x: PyReadonlyArray1<'_, f64>, ddof: usize) -> PyResult<f64> {
     let x = x.as_slice()?;
-    ok(py.detach(|| guarded("std", || core::std(x, ddof))))
+    call(py, "std", || core::std(x, ddof))
 }
 
 #[pyfunction]
@@ -81,7 +86,9 @@ fn second_derivative(
 ) -> PyResult<()> {
     let f = f.as_slice()?;
     let out = out.as_slice_mut()?;
-    ok(py.detach(|| guarded("second_derivative", || core::second_derivative(f, dx, out))))
+    call(py, "second_derivative", || {
+        core::second_derivative(f, dx, out)
+    })
 }
 
 #[pyfunction]
@@ -94,7 +101,7 @@ fn laplacian(
 ) -> PyResult<()> {
     let f = f.as_array();
     let out = out.as_array_mut();
-    ok(py.detach(|| guarded("laplacian", || core::laplacian(f, dx, dy, out))))
+    call(py, "laplacian", || core::laplacian(f, dx, dy, out))
 }
 
 #[pyfunction]
@@ -107,7 +114,9 @@ fn comb_forward(
 ) -> PyResult<()> {
     let x = x.as_array();
     let out = out.as_array_mut();
-    ok(py.detach(|| guarded("comb_forward", || core::comb_forward(x, tau, alpha, out))))
+    call(py, "comb_forward", || {
+        core::comb_forward(x, tau, alpha, out)
+    })
 }
 
 #[pyfunction]
@@ -120,12 +129,14 @@ fn comb_backward(
 ) -> PyResult<()> {
     let x = x.as_array();
     let out = out.as_array_mut();
-    ok(py.detach(|| guarded("comb_backward", || core::comb_backward(x, tau, alpha, out))))
+    call(py, "comb_backward", || {
+        core::comb_backward(x, tau, alpha, out)
+    })
 }
 
 #[pyfunction]
 fn is_prime(py: Python<'_>, n: u64) -> PyResult<bool> {
-    ok(py.detach(|| guarded("is_prime", || Ok(core::is_prime(n)))))
+    call(py, "is_prime", || Ok(core::is_prime(n)))
 }
 
 #[pyfunction]
@@ -136,7 +147,7 @@ fn is_prime_many(
 ) -> PyResult<()> {
     let n = n.as_slice()?;
     let out = out.as_slice_mut()?;
-    ok(py.detach(|| guarded("is_prime_many", || core::is_prime_many(n, out))))
+    call(py, "is_prime_many", || core::is_prime_many(n, out))
 }
 
 /// `[(lo, hi, sum, err), ...]`: the summation-tree nodes of a part of a larger input.
@@ -148,8 +159,9 @@ fn sum_nodes(
     n_total: usize,
 ) -> PyResult<Vec<(usize, usize, f64, f64)>> {
     let x = x.as_slice()?;
-    let nodes =
-        ok(py.detach(|| guarded("sum_nodes", || core::reduce::sum_nodes(x, offset, n_total))))?;
+    let nodes = call(py, "sum_nodes", || {
+        core::reduce::sum_nodes(x, offset, n_total)
+    })?;
     Ok(nodes
         .iter()
         .map(|nd| (nd.lo, nd.hi, nd.sum, nd.err))
@@ -158,7 +170,7 @@ fn sum_nodes(
 
 #[pyfunction]
 fn sum_primes_below(py: Python<'_>, n: u64) -> PyResult<u64> {
-    ok(py.detach(|| guarded("sum_primes_below", || core::sum_primes_below(n))))
+    call(py, "sum_primes_below", || core::sum_primes_below(n))
 }
 
 #[pyfunction]
@@ -169,25 +181,23 @@ fn sum_primes_below_many(
 ) -> PyResult<()> {
     let n = n.as_slice()?;
     let out = out.as_slice_mut()?;
-    ok(py.detach(|| {
-        guarded("sum_primes_below_many", || {
-            core::sum_primes_below_many(n, out)
-        })
-    }))
+    call(py, "sum_primes_below_many", || {
+        core::sum_primes_below_many(n, out)
+    })
 }
 
 #[pyfunction]
 fn monte_carlo_pi(py: Python<'_>, n_points: u64, seed: u64) -> PyResult<f64> {
-    ok(py.detach(|| guarded("monte_carlo_pi", || core::monte_carlo_pi(n_points, seed))))
+    call(py, "monte_carlo_pi", || {
+        core::monte_carlo_pi(n_points, seed)
+    })
 }
 
 #[pyfunction]
 fn monte_carlo_pi_inside(py: Python<'_>, first: u64, n_points: u64, seed: u64) -> PyResult<u64> {
-    ok(py.detach(|| {
-        guarded("monte_carlo_pi_inside", || {
-            core::monte_carlo_pi_inside(first, n_points, seed)
-        })
-    }))
+    call(py, "monte_carlo_pi_inside", || {
+        core::monte_carlo_pi_inside(first, n_points, seed)
+    })
 }
 
 #[pyfunction]
@@ -202,11 +212,9 @@ fn markov_chains_from(
 ) -> PyResult<()> {
     let p = p.as_array();
     let counts = counts.as_array_mut();
-    ok(py.detach(|| {
-        guarded("markov_chains", || {
-            core::markov_chains_from(p, start, n_steps, seed, first_chain, counts)
-        })
-    }))
+    call(py, "markov_chains", || {
+        core::markov_chains_from(p, start, n_steps, seed, first_chain, counts)
+    })
 }
 
 #[pyfunction]
@@ -220,11 +228,9 @@ fn markov_chains(
 ) -> PyResult<()> {
     let p = p.as_array();
     let counts = counts.as_array_mut();
-    ok(py.detach(|| {
-        guarded("markov_chains", || {
-            core::markov_chains(p, start, n_steps, seed, counts)
-        })
-    }))
+    call(py, "markov_chains", || {
+        core::markov_chains(p, start, n_steps, seed, counts)
+    })
 }
 
 #[pyfunction]
@@ -233,7 +239,7 @@ fn closest_pair(
     points: PyReadonlyArray2<'_, f64>,
 ) -> PyResult<(usize, usize, f64)> {
     let points = points.as_array();
-    let pair = ok(py.detach(|| guarded("closest_pair", || core::closest_pair(points))))?;
+    let pair = call(py, "closest_pair", || core::closest_pair(points))?;
     Ok((pair.i, pair.j, pair.dist))
 }
 
@@ -246,7 +252,7 @@ fn mandelbrot(
 ) -> PyResult<()> {
     let c = c.as_slice()?;
     let out = out.as_slice_mut()?;
-    ok(py.detach(|| guarded("mandelbrot", || core::mandelbrot(c, max_iter, out))))
+    call(py, "mandelbrot", || core::mandelbrot(c, max_iter, out))
 }
 
 /// The C signature `double f(double x, void *ctx)` of `speedup_map_f64`.
@@ -271,11 +277,9 @@ fn map_f64(
     let x = x.as_slice()?;
     let out = out.as_slice_mut()?;
     // SAFETY: as above; `ctx` goes to `f` untouched.
-    ok(py.detach(|| {
-        guarded("map_f64", || {
-            core::map_f64(|v| unsafe { f(v, ctx as *mut c_void) }, x, out)
-        })
-    }))
+    call(py, "map_f64", || {
+        core::map_f64(|v| unsafe { f(v, ctx as *mut c_void) }, x, out)
+    })
 }
 
 #[pyfunction]
