@@ -99,16 +99,15 @@ def same_nan_aware(a: Any, b: Any) -> bool:
     return bool((nan == np.isnan(b)).all()) and same_bits(np.where(nan, 0.0, a), np.where(nan, 0.0, b))
 
 
-def same(a: tuple, b: tuple, nan_aware: bool = True) -> bool:
+def same(a: tuple, b: tuple) -> bool:
     """Answers bit for bit (any NaN equals any NaN: its sign and payload are the compiler's
     choice, even between the serial and parallel paths of one kernel), or the same error."""
     if a[1] is not None or b[1] is not None:
         return a[1:] == b[1:]
-    eq = same_nan_aware if nan_aware else same_bits
     va, vb = a[0], b[0]
     if isinstance(va, tuple):
-        return len(va) == len(vb) and all(eq(x, y) for x, y in zip(va, vb))
-    return eq(va, vb)
+        return len(va) == len(vb) and all(same_nan_aware(x, y) for x, y in zip(va, vb))
+    return same_nan_aware(va, vb)
 
 
 def differential(backend: str, call: Callable[[], Any], legacy: Callable[[], Any] | None = None) -> tuple:
@@ -125,7 +124,7 @@ def differential(backend: str, call: Callable[[], Any], legacy: Callable[[], Any
     if legacy is not None:
         for t in (1, 2):
             got = result(lambda: at_threads(t, legacy))
-            assert same(here, got, nan_aware=True), f"legacy, {t} thread(s): {got!r} vs {backend}: {here!r}"
+            assert same(here, got), f"legacy, {t} thread(s): {got!r} vs {backend}: {here!r}"
     return here
 
 

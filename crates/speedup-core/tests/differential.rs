@@ -14,6 +14,7 @@
 //! --test differential` runs many more. Failures are shrunk and their seeds saved in
 //! `differential.proptest-regressions` (committed; replayed first on every run).
 
+mod common;
 mod fuzz;
 
 use fuzz::*;
@@ -67,7 +68,7 @@ fn sum_mean_std_serial_vs_parallel() {
             prop_assert_eq!(s.to_bits(), 0.0f64.to_bits());
             prop_assert!(m.is_err() && sd.is_err());
         } else {
-            prop_assert!(same_nan(*m.as_ref().unwrap(), s / x.len() as f64), "mean is sum / n");
+            prop_assert!(same_f64(*m.as_ref().unwrap(), s / x.len() as f64), "mean is sum / n");
             if x.iter().any(|v| v.is_nan()) {
                 prop_assert!(s.is_nan(), "NaN must propagate, got {}", s);
             }
@@ -101,7 +102,7 @@ fn sum_chunked_vs_whole() {
         });
         let whole = core::sum(&x);
         let chunked = if n == 0 { 0.0 } else { rebuild(&nodes, n) };
-        prop_assert!(same_nan(whole, chunked), "whole {:e} vs chunked {:e} (parts {:?})", whole, chunked, bounds);
+        prop_assert!(same_f64(whole, chunked), "whole {:e} vs chunked {:e} (parts {:?})", whole, chunked, bounds);
     });
 }
 
@@ -128,7 +129,7 @@ fn second_derivative_serial_vs_parallel_vs_pieces() {
         // The contract's formula, element for element.
         let scale = 1.0 / (dx * dx);
         let want: Vec<f64> = f.windows(3).map(|w| ((w[0] - 2.0 * w[1]) + w[2]) * scale).collect();
-        same_slices_nan("second_derivative vs contract", whole, &want)?;
+        same_slices("second_derivative vs contract", whole, &want)?;
         // Overlapping pieces (one halo element on each side) give the whole's slices.
         let mut bounds: Vec<usize> = cut.iter().map(|c| c.index(n - 1)).collect();
         bounds.extend([0, n - 2]);
@@ -165,7 +166,7 @@ fn laplacian_serial_vs_parallel_layouts_and_pieces() {
             let (i, j) = (i + 1, j + 1);
             ((f[[i - 1, j]] + f[[i + 1, j]]) * ax + (f[[i, j - 1]] + f[[i, j + 1]]) * ay) - f[[i, j]] * c
         });
-        same_slices_nan("laplacian vs contract", whole.as_slice().unwrap(), want.as_slice().unwrap())?;
+        same_slices("laplacian vs contract", whole.as_slice().unwrap(), want.as_slice().unwrap())?;
         // A block of rows and columns with a one-cell halo gives the whole's block.
         let (r0, c0) = (cuts.0.index(rows - 2), cuts.1.index(cols - 2));
         let piece_in = f.slice(s![r0.., c0..]);
@@ -212,7 +213,7 @@ fn comb_filters_serial_vs_parallel_layouts_and_columns() {
                     };
                 }
             }
-            same_slices_nan(name, whole.as_slice().unwrap(), want.as_slice().unwrap())?;
+            same_slices(name, whole.as_slice().unwrap(), want.as_slice().unwrap())?;
             // Column blocks are independent: the columns from `c0` on, filtered alone.
             let c0 = col.index(k);
             let mut part = Array2::zeros((n, k - c0));
@@ -544,6 +545,6 @@ fn map_serial_vs_parallel() {
         });
         all_same("map_f64", &got, |a, b| same_slices("", a, b).is_ok())?;
         let want: Vec<f64> = x.iter().map(|&v| f(v)).collect();
-        same_slices_nan("map_f64 vs f", &got[0].1, &want)?;
+        same_slices("map_f64 vs f", &got[0].1, &want)?;
     });
 }

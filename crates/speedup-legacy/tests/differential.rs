@@ -1,8 +1,8 @@
 //! Differential fuzzing, Rust against legacy: every legacy routine on random inputs (edge sizes,
 //! special values, odd shapes and layouts), at 1 and 2 OpenMP threads, against its Rust twin in
-//! speedup-core. Bitwise where KERNELS.md says so (up to NaN payloads, see `fuzz::same_nan`): stencils, comb filters,
-//! Mandelbrot, `is_prime`, `sum_primes_below` and closest pair. `sum` (a plain loop) and
-//! `mean` / `std` (OpenMP reductions) are checked within the rounding bound of a recursive
+//! speedup-core. Bitwise where KERNELS.md says so (up to NaN payloads, see `fuzz::same_f64`):
+//! stencils, comb filters, Mandelbrot, `is_prime`, `sum_primes_below` and closest pair. `sum` (a
+//! plain loop) and `mean` / `std` (OpenMP reductions) are checked within the rounding bound of a recursive
 //! sum around the exact answer (`math.fsum`), as the contract's accuracy rule says.
 //!
 //! The strategies are shared with crates/speedup-core/tests/differential.rs. Bounded for the
@@ -57,7 +57,7 @@ fn stencils_bitwise() {
             legacy::second_derivative(&f, dx, &mut out).unwrap();
             out
         }) {
-            same_slices_nan(&format!("second_derivative, {t} thread(s)"), &got, &want)?;
+            same_slices(&format!("second_derivative, {t} thread(s)"), &got, &want)?;
         }
         let f2 = Array2::from_shape_vec((rows, cols), g.build()).unwrap();
         let mut want = Array2::zeros((rows - 2, cols - 2));
@@ -69,7 +69,7 @@ fn stencils_bitwise() {
                 out
             })
         }) {
-            same_slices_nan(&format!("laplacian, {t} thread(s)"), got.as_slice().unwrap(), want.as_slice().unwrap())?;
+            same_slices(&format!("laplacian, {t} thread(s)"), got.as_slice().unwrap(), want.as_slice().unwrap())?;
         }
     });
 }
@@ -89,7 +89,7 @@ fn laplacian_nan_sign_found_by_fuzzing() {
     core::laplacian(g.view(), 1.0, 1e-200, a.view_mut()).unwrap();
     legacy::laplacian(g.view(), 1.0, 1e-200, b.view_mut()).unwrap();
     assert!(a[[0, 0]].is_infinite() && a[[0, 1]].is_nan() && a[[0, 2]].is_nan());
-    same_slices_nan("laplacian", a.as_slice().unwrap(), b.as_slice().unwrap()).unwrap();
+    same_slices("laplacian", a.as_slice().unwrap(), b.as_slice().unwrap()).unwrap();
 }
 
 type Comb =
@@ -115,7 +115,7 @@ fn comb_filters_bitwise() {
                     out
                 })
             }) {
-                same_slices_nan(&format!("{name}, {t} thread(s)"), got.as_slice().unwrap(), want.as_slice().unwrap())?;
+                same_slices(&format!("{name}, {t} thread(s)"), got.as_slice().unwrap(), want.as_slice().unwrap())?;
             }
         }
     });

@@ -1,7 +1,7 @@
 //! Shared pieces of the differential fuzz properties (`tests/differential.rs` here and in
 //! crates/speedup-legacy): input strategies that reach the edge sizes and special values,
-//! the thread setups every result is compared across, bitwise comparison (strict, or up to NaN
-//! payloads against code another compiler built), and the tally that reports how many cases ran.
+//! the thread setups every result is compared across, bitwise comparison (up to a NaN's sign and
+//! payload), and the tally that reports how many cases ran.
 //!
 //! Inputs are *recipes* (a length, a value family, a seed and a few patched-in special
 //! values), built into vectors only inside the property: a failure prints the short recipe,
@@ -16,6 +16,8 @@ use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 use speedup_core::test_support::knob;
 use speedup_core::{threads, Complex64};
+
+use crate::common::Rng;
 
 // ------------------------------------------------------------------------------------------
 // Case counts
@@ -136,32 +138,19 @@ impl<T: std::fmt::Debug> std::fmt::Debug for Short<'_, T> {
 // ------------------------------------------------------------------------------------------
 // Bitwise comparison
 
-/// What one kernel must give on every path (serial, parallel, any thread count, any piece):
-/// the same bits, except that any NaN equals any NaN. The NaN's sign and payload are not
-/// guaranteed even inside one kernel: when two NaNs meet in `a + b` (an input NaN and one made
-/// by `inf - inf`), which comes out depends on the operand order the compiler picked, and LLVM
-/// may pick differently in the serial loop and in the parallel path's copy of it (the fuzzer
-/// found `second_derivative` doing so: [-inf, -inf, NaN] gives a NaN of either sign).
+/// Bitwise equality, except that any NaN equals any NaN. The contract fixes where a NaN is, not
+/// its sign or payload: when two NaNs meet in `a + b` (an input NaN and one made by `inf - inf`),
+/// which comes out is the compiler's choice (gcc, gfortran and LLVM all commute the operands),
+/// and LLVM may choose differently even for one kernel's serial loop and its parallel path's copy
+/// (the fuzzer found `second_derivative` doing so: [-inf, -inf, NaN] gives a NaN of either sign).
 pub fn same_f64(a: f64, b: f64) -> bool {
-    same_nan(a, b)
-}
-
-/// Bitwise equality, except that any NaN equals any NaN: for comparisons with code another
-/// compiler (or the test itself) built. When two NaNs meet in `a + b`, which one comes out is
-/// the compiler's choice (gcc, gfortran and LLVM all commute the operands); the contract says
-/// NaN propagates, not which.
-pub fn same_nan(a: f64, b: f64) -> bool {
     a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan())
 }
 
-fn first_difference(
-    what: &str,
-    a: &[f64],
-    b: &[f64],
-    eq: fn(f64, f64) -> bool,
-) -> Result<(), TestCaseError> {
+/// [`same_f64`] elementwise; `Err` names the first difference.
+pub fn same_slices(what: &str, a: &[f64], b: &[f64]) -> Result<(), TestCaseError> {
     prop_assert_eq!(a.len(), b.len(), "{}: lengths differ", what);
-    if let Some(i) = (0..a.len()).find(|&i| !eq(a[i], b[i])) {
+    if let Some(i) = (0..a.len()).find(|&i| !same_f64(a[i], b[i])) {
         return Err(TestCaseError::fail(format!(
             "{what}: first difference at {i} of {}: {:e} ({:#018x}) vs {:e} ({:#018x})",
             a.len(),
@@ -172,16 +161,6 @@ fn first_difference(
         )));
     }
     Ok(())
-}
-
-/// [`same_f64`] elementwise; `Err` names the first difference.
-pub fn same_slices(what: &str, a: &[f64], b: &[f64]) -> Result<(), TestCaseError> {
-    first_difference(what, a, b, same_f64)
-}
-
-/// [`same_nan`] elementwise; `Err` names the first difference.
-pub fn same_slices_nan(what: &str, a: &[f64], b: &[f64]) -> Result<(), TestCaseError> {
-    first_difference(what, a, b, same_nan)
 }
 
 /// `Ok` results compared with [`same_f64`], errors by their message.
@@ -246,25 +225,6 @@ pub fn step() -> impl Strategy<Value = f64> {
     ]
 }
 
-/// SplitMix64, to fill a recipe's vector from its seed (an input generator, not the stream
-/// under test).
-pub struct Mix(pub u64);
-
-impl Mix {
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1).
-    pub fn unit(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
-    }
-}
-
 /// How a recipe fills its vector before the patches go in.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Family {
@@ -292,11 +252,11 @@ pub struct Recipe {
 
 impl Recipe {
     pub fn build(&self) -> Vec<f64> {
-        let mut g = Mix(self.seed);
+        let mut g = Rng(self.seed);
         let (mut i, mut big) = (0usize, 0.0f64);
         let mut v: Vec<f64> = (0..self.len)
             .map(|_| match self.family {
-                Family::Uniform => 2.0 * g.unit() - 1.0,
+                Family::Uniform => g.uniform(-1.0, 1.0),
                 Family::Integers => (g.next_u64() % 7) as f64 - 3.0,
                 Family::Wide => {
                     let w = g.next_u64();
@@ -309,10 +269,10 @@ impl Recipe {
                     i += 1;
                     match i % 3 {
                         1 => {
-                            big = (2.0 * g.unit() - 1.0) * 1e16;
+                            big = (g.uniform(-1.0, 1.0)) * 1e16;
                             big
                         }
-                        2 => 2.0 * g.unit() - 1.0,
+                        2 => g.uniform(-1.0, 1.0),
                         _ => -big,
                     }
                 }
@@ -480,10 +440,10 @@ pub fn point_set(max_n: usize) -> impl Strategy<Value = Vec<[f64; 2]>> {
         prop::collection::vec((any::<usize>(), finite_f64(), finite_f64()), 0..4),
     )
         .prop_map(|(n, kind, seed, patches)| {
-            let mut g = Mix(seed);
+            let mut g = Rng(seed);
             let mut pts: Vec<[f64; 2]> = (0..n)
                 .map(|_| {
-                    let (a, b) = (g.unit(), g.unit());
+                    let (a, b) = (g.uniform(0.0, 1.0), g.uniform(0.0, 1.0));
                     match kind {
                         0 => [a, b],
                         1 => [(g.next_u64() % 5) as f64, (g.next_u64() % 5) as f64],
