@@ -33,6 +33,7 @@ import numpy as np
 from numba import njit
 
 import speedup
+from speedup.bench.report import fmt_time as fmt
 from speedup.bench.seeds import numba_contestants
 
 # ------------------------------------------------------------------------------------------
@@ -131,14 +132,6 @@ def workloads():
                            "numba prange": lambda: nb_markov_par(stock, 1_000_000, 16, 0)},
                           ("numba prange", 2.0)),
     }
-
-
-def fmt(t):
-    if t >= 1:
-        return f"{t:.3f} s"
-    if t >= 1e-3:
-        return f"{t * 1e3:.2f} ms"
-    return f"{t * 1e6:.1f} us"
 
 
 def run_queue_wait_ns():
