@@ -9,7 +9,8 @@
  * An output array is followed by its length, which must equal the result's size.
  * Outputs are written only when the status is SPEEDUP_OK; on failure,
  * speedup_last_error(buf, len) gives this thread's detailed message.
- * The semantics of every kernel: KERNELS.md (shipped in the speedup repository).
+ * The semantics of every kernel: docs/contract.md in the speedup source tree.
+ * The legacy routines (speedup_legacy_*) are declared in speedup_legacy.h.
  */
 
 #ifndef SPEEDUP_H
@@ -209,85 +210,6 @@ void speedup_request_interrupt(void);
  The library version, e.g. `"0.1.0"` (static, NUL-terminated).
  */
 const char *speedup_version(void);
-
-/*
- Legacy plain left-to-right sum (Fortran) of `x[0..n]` into `*out`.
- */
-speedup_status speedup_legacy_sum(const double *x, size_t n, double *out);
-
-/*
- Legacy mean (Fortran, OpenMP reduction) into `*out`. Errors when `n == 0`.
- */
-speedup_status speedup_legacy_mean(const double *x, size_t n, double *out);
-
-/*
- Legacy two-pass standard deviation (Fortran, OpenMP reductions) into `*out`.
- Errors when `n == 0` or `ddof >= n`.
- */
-speedup_status speedup_legacy_std(const double *x, size_t n, size_t ddof, double *out);
-
-/*
- Legacy second derivative (Fortran); same shapes and rules as `speedup_second_derivative`.
- */
-speedup_status speedup_legacy_second_derivative(const double *f, size_t n, double dx, double *out, size_t out_len);
-
-/*
- Legacy 5-point Laplacian (Fortran, column-major over the C grid); same shapes and rules as
- `speedup_laplacian`.
- */
-speedup_status speedup_legacy_laplacian(const double *f, size_t rows, size_t cols, double dx, double dy, double *out, size_t out_len);
-
-/*
- Legacy forward comb filter (C, OpenMP over rows); same shapes as `speedup_comb_forward`.
- */
-speedup_status speedup_legacy_comb_forward(const double *x, size_t n, size_t k, size_t tau, double alpha, double *out, size_t out_len);
-
-/*
- Legacy backward comb filter (C, OpenMP over columns); same shapes as
- `speedup_comb_backward`.
- */
-speedup_status speedup_legacy_comb_backward(const double *x, size_t n, size_t k, size_t tau, double alpha, double *out, size_t out_len);
-
-/*
- Legacy trial-division primality test (C) into `*out`.
- */
-speedup_status speedup_legacy_is_prime(uint64_t n, bool *out);
-
-/*
- Legacy `is_prime` of each `n[i]` (a loop of calls); `out_len == len`.
- */
-speedup_status speedup_legacy_is_prime_many(const uint64_t *n, size_t len, bool *out, size_t out_len);
-
-/*
- Legacy sum of the primes below `n` (C, trial division per candidate, OpenMP reduction);
- `SPEEDUP_ERR_OVERFLOW` when it does not fit.
- */
-speedup_status speedup_legacy_sum_primes_below(uint64_t n, uint64_t *out);
-
-/*
- Legacy `sum_primes_below` of each `n[i]` (a loop of calls); `out_len == len`.
- */
-speedup_status speedup_legacy_sum_primes_below_many(const uint64_t *n, size_t len, uint64_t *out, size_t out_len);
-
-/*
- Legacy brute-force O(n^2) closest pair (C); same arguments and rules as
- `speedup_closest_pair`.
- */
-speedup_status speedup_legacy_closest_pair(const double *points, size_t n, size_t *i, size_t *j, double *dist);
-
-/*
- Legacy Mandelbrot escape counts (C, OpenMP schedule(dynamic)); same arguments and rules as
- `speedup_mandelbrot`.
- */
-speedup_status speedup_legacy_mandelbrot(const double *c, size_t n, int32_t max_iter, int32_t *out, size_t out_len);
-
-/*
- Diagnostic: opens one legacy OpenMP parallel region on the calling thread, as every legacy
- routine does, and reports its team size (`omp_get_num_threads()` inside it) in `*team` and
- the number of distinct OpenMP threads that ran in `*distinct`. Both equal
- `speedup_get_num_threads()` when the knob reaches OpenMP.
- */
-speedup_status speedup_legacy_omp_team_size(size_t *team, size_t *distinct);
 
 /*
  Copies this thread's last error message into `buf` (NUL-terminated, truncated to `len - 1`

@@ -26,14 +26,14 @@ step "the table"
 mkdir -p "$work/mod"
 rm -f "$work"/*.log "$work"/cases.*.txt
 "$py" tests/badinput/cases.py "$work"
-# Every function of the C header, for the C runner's coverage check.
-grep -oE '\bspeedup_[a-z0-9_]+\(' include/speedup.h | tr -d '(' | sort -u >"$work/funcs.txt"
+# Every function of the C headers, for the C runner's coverage check.
+cat include/speedup.h include/speedup_legacy.h | grep -oE '\bspeedup_[a-z0-9_]+\(' | tr -d '(' | sort -u >"$work/funcs.txt"
 
 step "build: libspeedup.so, the C and Fortran runners"
 cargo build --release -p speedup-capi --quiet
 gcc -std=c11 -O1 -g -Wall -Wextra -Werror -Iinclude tests/badinput/run_c.c \
     -Ltarget/release -lspeedup -Wl,-rpath,"$root/target/release" -o "$work/run_c"
-gfortran -std=f2018 -Wall -Werror -O1 -g -J "$work/mod" fortran_src/speedup.f90 tests/badinput/run_fortran.f90 \
+gfortran -std=f2018 -Wall -Werror -O1 -g -J "$work/mod" fortran_src/speedup/speedup_c.f90 fortran_src/speedup/speedup_door.f90 fortran_src/speedup/speedup.f90 fortran_src/speedup/speedup_legacy.f90 tests/badinput/run_fortran.f90 \
     -Ltarget/release -lspeedup -Wl,-rpath,"$root/target/release" -o "$work/run_fortran"
 
 vg=()

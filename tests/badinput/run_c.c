@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include <speedup.h>
+#include <speedup_legacy.h>
 
 #define MAXP 16
 #define GUARD 8 /* sentinel elements past the end of every output */

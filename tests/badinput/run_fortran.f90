@@ -193,6 +193,7 @@ end module badinput_support
 program run_fortran
     use, intrinsic :: iso_c_binding
     use speedup
+    use speedup_legacy
     use badinput_support
     implicit none
     character(len=262144) :: line

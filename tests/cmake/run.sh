@@ -5,14 +5,14 @@
 #   2. install into a temporary prefix;
 #   3. build the consumer project tests/consumer against the installed package, once with
 #      find_package(speedup) and once with plain gcc/gfortran command lines from pkg-config;
-#   4. run the four consumer programs.
+#   4. run the six consumer programs (C against the shared and the static library, Fortran).
 # Idempotent and incremental: build/ is reused, cargo's target/ is shared with `cargo build`;
 # the temporary prefix and consumer builds are removed at exit.
-# Environment: SPEEDUP_CMAKE_BUILD (default build), CMAKE_BUILD_PARALLEL_LEVEL, CC, FC.
+# Environment: SPEEDUP_CMAKE_BUILD (default build/cmake; fpm uses build/ too, for its own folders), CMAKE_BUILD_PARALLEL_LEVEL, CC, FC.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
-build=${SPEEDUP_CMAKE_BUILD:-$root/build}
+build=${SPEEDUP_CMAKE_BUILD:-$root/build/cmake}
 export CMAKE_BUILD_PARALLEL_LEVEL=${CMAKE_BUILD_PARALLEL_LEVEL:-$(nproc 2>/dev/null || echo 4)}
 cc=${CC:-gcc}
 fc=${FC:-gfortran}
@@ -40,6 +40,7 @@ cmake -S "$root/tests/consumer" -B "$tmp/consumer-cmake" -DCMAKE_PREFIX_PATH="$p
 cmake --build "$tmp/consumer-cmake" >"$tmp/consumer-build.log" \
     || { cat "$tmp/consumer-build.log"; exit 1; }
 "$tmp/consumer-cmake/consumer_c"
+"$tmp/consumer-cmake/consumer_c_static"
 "$tmp/consumer-cmake/consumer_fortran"
 
 step "consumer with pkg-config"
@@ -50,12 +51,22 @@ mkdir -p "$tmp/consumer-pc"
 set -x
 "$cc" -std=c11 -Wall -Wextra -Werror tests/consumer/consumer.c \
     $(pkg-config --cflags --libs speedup) -Wl,-rpath,"$libdir" -o "$tmp/consumer-pc/consumer_c"
+# Static: libspeedup.a and Libs.private (the libraries it needs), no libspeedup.so at run time.
+"$cc" -std=c11 -Wall -Wextra -Werror tests/consumer/consumer.c $(pkg-config --cflags speedup) \
+    "$libdir/libspeedup.a" $(pkg-config --static --libs-only-l speedup | sed 's/-lspeedup//') \
+    -o "$tmp/consumer-pc/consumer_c_static"
 "$fc" -std=f2018 -Wall -Werror tests/consumer/consumer.f90 \
     $(pkg-config --cflags --libs speedup-fortran) -Wl,-rpath,"$libdir" \
     -o "$tmp/consumer-pc/consumer_fortran"
 { set +x; } 2>/dev/null
 "$tmp/consumer-pc/consumer_c"
+"$tmp/consumer-pc/consumer_c_static"
 "$tmp/consumer-pc/consumer_fortran"
+for exe in consumer-cmake/consumer_c_static consumer-pc/consumer_c_static; do
+    if readelf -d "$tmp/$exe" | grep -q 'NEEDED.*libspeedup'; then
+        echo "$exe needs libspeedup.so: not a static link" >&2; exit 1
+    fi
+done
 
 step "summary"
-echo "cmake: ${ctest_line}; installed package consumed by find_package and by pkg-config (C and Fortran): 4 programs ok"
+echo "cmake: ${ctest_line}; installed package consumed by find_package and by pkg-config (C shared and static, Fortran): 6 programs ok"

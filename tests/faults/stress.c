@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include <speedup.h>
+#include <speedup_legacy.h>
 
 #include "../c/check.h"
 #include "../c/inputs.h"

@@ -78,6 +78,7 @@ program test_speedup
         c_bool, c_size_t, c_ptr, c_loc, c_null_ptr
     use, intrinsic :: ieee_arithmetic, only: ieee_value, ieee_quiet_nan
     use speedup
+    use speedup_legacy
     use test_support
     implicit none
 

@@ -34,7 +34,7 @@ mkdir -p "$work/bin" "$work/mod" "$out"
 cflags=(-O2 -ffp-contract=off -fno-fast-math)
 gcc -std=c11 -Wall -Wextra -Werror "${cflags[@]}" -Iinclude tests/identity/run_c.c \
     -Ltarget/release -lspeedup -Wl,-rpath,"$root/target/release" -o "$work/bin/run_c"
-gfortran -std=f2018 -Wall "${cflags[@]}" -J "$work/mod" fortran_src/speedup.f90 tests/identity/run_fortran.f90 \
+gfortran -std=f2018 -Wall "${cflags[@]}" -J "$work/mod" fortran_src/speedup/speedup_c.f90 fortran_src/speedup/speedup_door.f90 fortran_src/speedup/speedup.f90 fortran_src/speedup/speedup_legacy.f90 tests/identity/run_fortran.f90 \
     -Ltarget/release -lspeedup -Wl,-rpath,"$root/target/release" -o "$work/bin/run_fortran"
 
 step "runners"

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include <speedup.h>
+#include <speedup_legacy.h>
 
 static void *slurp(const char *dir, const char *id, size_t *len) {
     char path[4096];

@@ -7,6 +7,7 @@
 program run_fortran
     use, intrinsic :: iso_c_binding
     use speedup
+    use speedup_legacy
     implicit none
     character(len=4096) :: vec, outroot, mode, outdir
     character(len=256) :: id, kernel

@@ -14,8 +14,9 @@
 //!
 //! Arrays are C order and contiguous.
 //!
-//! The legacy C and Fortran routines are exported beside the kernels as
-//! `speedup_legacy_<kernel>` (module `legacy`), with the same signatures, checks and messages.
+//! With the cargo feature `legacy` (on by default), the legacy C and Fortran routines are
+//! exported beside the kernels as `speedup_legacy_<kernel>` (module `legacy`, declared in
+//! `include/speedup_legacy.h`), with the same signatures, checks and messages.
 
 #![allow(clippy::missing_safety_doc)] // the safety contract is the C header's documentation
 
@@ -23,6 +24,7 @@ mod args;
 /// cbindgen:ignore
 #[cfg(feature = "fault-injection")]
 mod fault;
+#[cfg(feature = "legacy")]
 mod legacy;
 mod status;
 
@@ -34,6 +36,7 @@ use speedup_core as core;
 use args::{expect_len, product, scalar_out, Raw};
 #[cfg(feature = "fault-injection")]
 pub use fault::speedup_test_inject_fault;
+#[cfg(feature = "legacy")]
 pub use legacy::*;
 pub use status::*;
 

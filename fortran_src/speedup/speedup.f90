@@ -1,0 +1,350 @@
+!> The Fortran door of speedup: `use speedup`.
+!>
+!> Two layers, both public:
+!>  * `c_speedup_*` (module `speedup_c`, re-exported here): iso_c_binding interfaces to every
+!>    function of include/speedup.h, with the C signatures;
+!>  * `speedup_*`: Fortran procedures with the C names and the C argument order minus the
+!>    lengths, taking Fortran (column-major, assumed-shape) arrays, with an optional `stat` and
+!>    `errmsg` last. With `stat` present, it is set (0 or the speedup_status code) and `errmsg`
+!>    gets the detailed message; without it, an error does `error stop` with the message.
+!>
+!> Outputs are written only on success, in both layers: every output argument, scalars
+!> included, is `intent(inout)`, so an output keeps its value when a call fails (with
+!> `intent(out)` its value is undefined on entry, and gfortran 12 at -O1 and above really
+!> discards the caller's value before the call).
+!>
+!> The legacy routines have a module of their own, `speedup_legacy` (speedup_legacy.f90),
+!> built only when the library has them.
+!>
+!> A Fortran array f(m, n) is the same mathematical grid as the C array f[m][n]: f(i, j) is
+!> f[i-1][j-1]. This module does the layout work; indices are 1-based on this side.
+!> Semantics of every kernel: docs/contract.md.
+module speedup
+    use, intrinsic :: iso_c_binding, only: c_bool, c_char, c_double, c_double_complex, &
+        c_f_pointer, c_funloc, c_funptr, c_int32_t, c_int64_t, c_loc, c_ptr, &
+        c_size_t, c_associated
+    use speedup_c
+    use speedup_door
+    implicit none
+    private
+
+    ! Status codes and the raw C door (module speedup_c).
+    public :: SPEEDUP_OK, SPEEDUP_ERR_NULL_POINTER, SPEEDUP_ERR_LENGTH, &
+        SPEEDUP_ERR_INVALID_ARGUMENT, SPEEDUP_ERR_OVERFLOW, SPEEDUP_ERR_INTERRUPTED, &
+        SPEEDUP_ERR_PANIC, SPEEDUP_ERR_ALLOCATION
+    public :: c_speedup_sum, c_speedup_mean, c_speedup_std, c_speedup_second_derivative, &
+        c_speedup_laplacian, c_speedup_comb_forward, c_speedup_comb_backward, &
+        c_speedup_is_prime, c_speedup_is_prime_many, c_speedup_sum_primes_below, &
+        c_speedup_sum_primes_below_many, c_speedup_closest_pair, c_speedup_mandelbrot, &
+        c_speedup_monte_carlo_pi, c_speedup_sum_nodes, c_speedup_monte_carlo_pi_inside, &
+        c_speedup_markov_chains, c_speedup_markov_chains_from, c_speedup_map_f64, &
+        c_speedup_set_num_threads, c_speedup_get_num_threads, c_speedup_request_interrupt, &
+        c_speedup_version, c_speedup_last_error, c_speedup_status_message
+    ! The Fortran door.
+    public :: speedup_version, speedup_status_message, speedup_set_num_threads, &
+        speedup_get_num_threads, speedup_request_interrupt, speedup_sum, speedup_mean, &
+        speedup_std, speedup_second_derivative, speedup_laplacian, speedup_is_prime_many, &
+        speedup_sum_primes_below_many, speedup_monte_carlo_pi, speedup_markov_chains, &
+        speedup_closest_pair, speedup_mandelbrot, speedup_map_f64, speedup_is_prime, &
+        speedup_sum_primes_below, speedup_comb_forward, speedup_comb_backward, &
+        speedup_last_error
+    public :: speedup_map_fn
+
+    !> is_prime of one integer(c_int64_t) or of a rank-1 array (into logical(c_bool)).
+    interface speedup_is_prime
+        module procedure is_prime_scalar, is_prime_array
+    end interface speedup_is_prime
+
+    !> sum_primes_below of one integer(c_int64_t) or of a rank-1 array of queries.
+    interface speedup_sum_primes_below
+        module procedure sum_primes_below_scalar, sum_primes_below_array
+    end interface speedup_sum_primes_below
+
+    !> Comb filters of x(n) or x(n, k), along dim 1 (each column alone).
+    interface speedup_comb_forward
+        module procedure comb_forward_1d, comb_forward_2d
+    end interface speedup_comb_forward
+
+    interface speedup_comb_backward
+        module procedure comb_backward_1d, comb_backward_2d
+    end interface speedup_comb_backward
+
+contains
+
+    ! ------------------------------------------------------------------------------------------
+    ! Library
+
+    !> The library version, e.g. "0.1.0".
+    function speedup_version() result(v)
+        character(len=:), allocatable :: v
+        v = c_string(c_speedup_version())
+    end function speedup_version
+
+    !> A description of a status code.
+    function speedup_status_message(s) result(m)
+        integer, intent(in) :: s
+        character(len=:), allocatable :: m
+        m = c_string(c_speedup_status_message(int(s, c_int32_t)))
+    end function speedup_status_message
+
+    !> Sets the thread count of every later call (0 restores the default).
+    subroutine speedup_set_num_threads(n, stat, errmsg)
+        integer, intent(in) :: n
+        integer, intent(out), optional :: stat
+        character(len=*), intent(out), optional :: errmsg
+        character(len=24) :: buf
+        if (n < 0) then
+            ! C never sees a negative n (size_t): state the C door's rule (MAX_THREADS = 1024).
+            write (buf, '(i0)') n
+            call report(SPEEDUP_ERR_INVALID_ARGUMENT, stat, errmsg, 'set_num_threads: n must '// &
+                'be between 0 and 1024 (0 restores the default), got '//trim(buf))
+            return
+        end if
+        call report(int(c_speedup_set_num_threads(sz(n))), stat, errmsg)
+    end subroutine speedup_set_num_threads
+
+    !> The thread count the next call will use.
+    integer function speedup_get_num_threads()
+        speedup_get_num_threads = int(c_speedup_get_num_threads())
+    end function speedup_get_num_threads
+
+    !> Asks every running speedup call to stop with SPEEDUP_ERR_INTERRUPTED.
+    subroutine speedup_request_interrupt()
+        call c_speedup_request_interrupt()
+    end subroutine speedup_request_interrupt
+
+    subroutine speedup_sum(x, s, stat, errmsg)
+        real(c_double), intent(in) :: x(:)
+        real(c_double), intent(inout) :: s
+        integer, intent(out), optional :: stat
+        character(len=*), intent(out), optional :: errmsg
+        call reduce_via(c_speedup_sum, x, s, stat, errmsg)
+    end subroutine speedup_sum
+
+    subroutine speedup_mean(x, s, stat, errmsg)
+        real(c_double), intent(in) :: x(:)
+        real(c_double), intent(inout) :: s
+        integer, intent(out), optional :: stat
+        character(len=*), intent(out), optional :: errmsg
+        call reduce_via(c_speedup_mean, x, s, stat, errmsg)
+    end subroutine speedup_mean
+
+    subroutine speedup_std(x, ddof, s, stat, errmsg)
+        real(c_double), intent(in) :: x(:)
+        integer, intent(in) :: ddof
+        real(c_double), intent(inout) :: s
+        integer, intent(out), optional :: stat
+        character(len=*), intent(out), optional :: errmsg
+        call std_via(c_speedup_std, x, ddof, s, stat, errmsg)
+    end subroutine speedup_std
+
+    subroutine speedup_second_derivative(f, dx, out, stat, errmsg)
+        real(c_double), intent(in) :: f(:)
+        real(c_double), intent(in) :: dx
+        real(c_double), intent(inout) :: out(:)
+        integer, intent(out), optional :: stat
+        character(len=*), intent(out), optional :: errmsg
+        call second_derivative_via(c_speedup_second_derivative, f, dx, out, stat, errmsg)
+    end subroutine speedup_second_derivative
+
+    subroutine speedup_laplacian(f, dx, dy, out, stat, errmsg)
+        real(c_double), intent(in) :: f(:, :)
+        real(c_double), intent(in) :: dx, dy
+        real(c_double), intent(inout) :: out(:, :)
+        integer, intent(out), optional :: stat
+        character(len=*), intent(out), optional :: errmsg
+        call laplacian_via(c_speedup_laplacian, f, dx, dy, out, stat, errmsg)
+    end subroutine speedup_laplacian
+
+    subroutine comb_forward_1d(x, tau, alpha, y, stat, errmsg)
+        real(c_double), intent(in) :: x(:)
+        integer, intent(in) :: tau
+        real(c_double), intent(in) :: alpha
+        real(c_double), intent(inout) :: y(:)
+        integer, intent(out), optional :: stat
+        character(len=*), intent(out), optional :: errmsg
+        call comb_1d_via(c_speedup_comb_forward, 'comb_forward', x, tau, alpha, y, stat, errmsg)
+    end subroutine comb_forward_1d
+
+    subroutine comb_forward_2d(x, tau, alpha, y, stat, errmsg)
+        real(c_double), intent(in) :: x(:, :)
+        integer, intent(in) :: tau
+        real(c_double), intent(in) :: alpha
+        real(c_double), intent(inout) :: y(:, :)
+        integer, intent(out), optional :: stat
+        character(len=*), intent(out), optional :: errmsg
+        call comb_2d_via(c_speedup_comb_forward, 'comb_forward', x, tau, alpha, y, stat, errmsg)
+    end subroutine comb_forward_2d
+
+    subroutine comb_backward_1d(x, tau, alpha, y, stat, errmsg)
+        real(c_double), intent(in) :: x(:)
+        integer, intent(in) :: tau
+        real(c_double), intent(in) :: alpha
+        real(c_double), intent(inout) :: y(:)
+        integer, intent(out), optional :: stat
+        character(len=*), intent(out), optional :: errmsg
+        call comb_1d_via(c_speedup_comb_backward, 'comb_backward', x, tau, alpha, y, stat, &
+            errmsg)
+    end subroutine comb_backward_1d
+
+    subroutine comb_backward_2d(x, tau, alpha, y, stat, errmsg)
+        real(c_double), intent(in) :: x(:, :)
+        integer, intent(in) :: tau
+        real(c_double), intent(in) :: alpha
+        real(c_double), intent(inout) :: y(:, :)
+        integer, intent(out), optional :: stat
+        character(len=*), intent(out), optional :: errmsg
+        call comb_2d_via(c_speedup_comb_backward, 'comb_backward', x, tau, alpha, y, stat, &
+            errmsg)
+    end subroutine comb_backward_2d
+
+    subroutine is_prime_scalar(n, out, stat, errmsg)
+        integer(c_int64_t), intent(in) :: n
+        logical(c_bool), intent(inout) :: out
+        integer, intent(out), optional :: stat
+        character(len=*), intent(out), optional :: errmsg
+        call is_prime_via(c_speedup_is_prime, n, out, stat, errmsg)
+    end subroutine is_prime_scalar
+
+    subroutine is_prime_array(n, out, stat, errmsg)
+        integer(c_int64_t), intent(in) :: n(:)
+        logical(c_bool), intent(inout) :: out(:)
+        integer, intent(out), optional :: stat
+        character(len=*), intent(out), optional :: errmsg
+        call is_prime_many_via(c_speedup_is_prime_many, n, out, stat, errmsg)
+    end subroutine is_prime_array
+
+    subroutine speedup_is_prime_many(n, out, stat, errmsg)
+        integer(c_int64_t), intent(in) :: n(:)
+        logical(c_bool), intent(inout) :: out(:)
+        integer, intent(out), optional :: stat
+        character(len=*), intent(out), optional :: errmsg
+        call is_prime_many_via(c_speedup_is_prime_many, n, out, stat, errmsg)
+    end subroutine speedup_is_prime_many
+
+    subroutine sum_primes_below_scalar(n, s, stat, errmsg)
+        integer(c_int64_t), intent(in) :: n
+        integer(c_int64_t), intent(inout) :: s
+        integer, intent(out), optional :: stat
+        character(len=*), intent(out), optional :: errmsg
+        call sum_primes_below_via(c_speedup_sum_primes_below, n, s, stat, errmsg)
+    end subroutine sum_primes_below_scalar
+
+    subroutine sum_primes_below_array(n, s, stat, errmsg)
+        integer(c_int64_t), intent(in) :: n(:)
+        integer(c_int64_t), intent(inout) :: s(:)
+        integer, intent(out), optional :: stat
+        character(len=*), intent(out), optional :: errmsg
+        call sum_primes_below_many_via(c_speedup_sum_primes_below_many, n, s, stat, errmsg)
+    end subroutine sum_primes_below_array
+
+    subroutine speedup_sum_primes_below_many(n, out, stat, errmsg)
+        integer(c_int64_t), intent(in) :: n(:)
+        integer(c_int64_t), intent(inout) :: out(:)
+        integer, intent(out), optional :: stat
+        character(len=*), intent(out), optional :: errmsg
+        call sum_primes_below_many_via(c_speedup_sum_primes_below_many, n, out, stat, errmsg)
+    end subroutine speedup_sum_primes_below_many
+
+    ! ------------------------------------------------------------------------------------------
+    ! Random: the seed is passed bit for bit (a negative seed is the uint64 seed + 2**64).
+
+    subroutine speedup_monte_carlo_pi(n_points, seed, pi, stat, errmsg)
+        integer(c_int64_t), intent(in) :: n_points, seed
+        real(c_double), intent(inout) :: pi
+        integer, intent(out), optional :: stat
+        character(len=*), intent(out), optional :: errmsg
+        if (n_points < 0) then
+            call report(SPEEDUP_ERR_INVALID_ARGUMENT, stat, errmsg, &
+                negative('monte_carlo_pi', 'n_points', n_points))
+            return
+        end if
+        call report(int(c_speedup_monte_carlo_pi(n_points, seed, pi)), stat, errmsg)
+    end subroutine speedup_monte_carlo_pi
+
+    !> Visit counts of size(counts, 1) chains over P(k, k) (P(i, j): from state i to j, the
+    !> same matrix as C's p[i][j]), each n_steps long from state `start` (1-based); chain c
+    !> (1-based) is C's chain c-1 (Philox key (seed, c-1)); counts(c, s) is C's counts[c-1][s-1].
+    subroutine speedup_markov_chains(p, start, n_steps, seed, counts, stat, errmsg)
+        real(c_double), intent(in) :: p(:, :)
+        integer, intent(in) :: start
+        integer(c_int64_t), intent(in) :: n_steps, seed
+        integer(c_int64_t), intent(inout) :: counts(:, :)
+        integer, intent(out), optional :: stat
+        character(len=*), intent(out), optional :: errmsg
+        real(c_double), allocatable :: pc(:, :)
+        integer(c_int64_t), allocatable :: cc(:, :)
+        character(len=24) :: a, b
+        integer :: k, st
+        k = size(p, 1)
+        if (size(p, 2) /= k) then
+            write (a, '(i0)') k
+            write (b, '(i0)') size(p, 2)
+            call report(SPEEDUP_ERR_INVALID_ARGUMENT, stat, errmsg, 'markov_chains: p must be '// &
+                'a square k x k matrix, got '//trim(a)//'x'//trim(b))
+            return
+        end if
+        if (size(counts, 2) /= k) then
+            call report(SPEEDUP_ERR_LENGTH, stat, errmsg, &
+                shape_msg('markov_chains', 'counts', [size(counts, 1), k], shape(counts)))
+            return
+        end if
+        if (n_steps < 0) then
+            call report(SPEEDUP_ERR_INVALID_ARGUMENT, stat, errmsg, &
+                negative('markov_chains', 'n_steps', n_steps))
+            return
+        end if
+        if (k > 0 .and. (start < 1 .or. start > k)) then
+            write (a, '(i0)') k
+            write (b, '(i0)') start
+            call report(SPEEDUP_ERR_INVALID_ARGUMENT, stat, errmsg, 'markov_chains: start '// &
+                'must be a state in 1..'//trim(a)//' (1-based), got '//trim(b))
+            return
+        end if
+        allocate (pc, source=transpose(p))  ! pc(j, i) = P(i, j): C's p[i][j]
+        allocate (cc(k, size(counts, 1)))               ! cc(s, c): C's counts[c][s]
+        st = int(c_speedup_markov_chains(pc, sz(k), sz(max(start - 1, 0)), n_steps, &
+            sz(size(counts, 1)), seed, cc, sz(size(cc))))
+        if (st == SPEEDUP_OK) counts = transpose(cc)
+        call report(st, stat, errmsg)
+    end subroutine speedup_markov_chains
+
+    subroutine speedup_closest_pair(points, i, j, dist, stat, errmsg)
+        real(c_double), intent(in) :: points(:, :)
+        integer, intent(inout) :: i, j
+        real(c_double), intent(inout) :: dist
+        integer, intent(out), optional :: stat
+        character(len=*), intent(out), optional :: errmsg
+        call closest_pair_via(c_speedup_closest_pair, points, i, j, dist, stat, errmsg)
+    end subroutine speedup_closest_pair
+
+    subroutine speedup_mandelbrot(c, max_iter, counts, stat, errmsg)
+        complex(c_double_complex), intent(in), contiguous, target :: c(..)
+        integer(c_int32_t), intent(in) :: max_iter
+        integer(c_int32_t), intent(inout), contiguous, target :: counts(..)
+        integer, intent(out), optional :: stat
+        character(len=*), intent(out), optional :: errmsg
+        call mandelbrot_via(c_speedup_mandelbrot, c, max_iter, counts, stat, errmsg)
+    end subroutine speedup_mandelbrot
+
+    ! ------------------------------------------------------------------------------------------
+    ! Parallel map
+
+    !> out(i) = f(x(i), ctx) on speedup's threads; f is a bind(C) function (speedup_map_fn),
+    !> thread-safe; ctx is passed through (c_null_ptr when unused).
+    subroutine speedup_map_f64(f, ctx, x, out, stat, errmsg)
+        procedure(speedup_map_fn) :: f
+        type(c_ptr), intent(in) :: ctx
+        real(c_double), intent(in) :: x(:)
+        real(c_double), intent(inout) :: out(:)
+        integer, intent(out), optional :: stat
+        character(len=*), intent(out), optional :: errmsg
+        if (size(out) /= size(x)) then
+            call report(SPEEDUP_ERR_LENGTH, stat, errmsg, &
+                shape_msg('map_f64', 'out', shape(x), shape(out)))
+            return
+        end if
+        call report(int(c_speedup_map_f64(c_funloc(f), ctx, x, sz(size(x)), out, &
+            sz(size(out)))), stat, errmsg)
+    end subroutine speedup_map_f64
+end module speedup

@@ -1,0 +1,450 @@
+!> speedup_door: the one Fortran implementation of each kernel's door, shared by the modules
+!> `speedup` (the Rust kernels) and `speedup_legacy` (the legacy routines). Each
+!> `<kernel>_via(c_fun, ...)` takes the C function to call as a procedure argument, declared
+!> with the interface of the Rust kernel's binding: it checks shapes, re-lays arrays between
+!> Fortran and C order, calls c_fun and reports (`stat`/`errmsg`, or `error stop`).
+!> Internal to speedup: programs use `speedup` and `speedup_legacy`.
+module speedup_door
+    use, intrinsic :: iso_c_binding, only: c_bool, c_char, c_double, c_double_complex, &
+        c_f_pointer, c_funloc, c_funptr, c_int32_t, c_int64_t, c_loc, c_ptr, &
+        c_size_t, c_associated
+    use speedup_c
+    implicit none
+    private
+
+    public :: c_string, report, negative, shape_msg, shape_text, sz, speedup_last_error, &
+        reduce_via, std_via, second_derivative_via, laplacian_via, comb_1d_via, comb_2d_via, &
+        bad_tau, is_prime_via, is_prime_many_via, too_big, sum_primes_below_via, &
+        sum_primes_below_many_via, closest_pair_via, mandelbrot_via
+    public :: speedup_map_fn
+
+    !> The callback of speedup_map_f64: `real(c_double) function f(x, ctx) bind(C)`, both
+    !> arguments by value. It runs on speedup's threads, so it must be thread-safe.
+    abstract interface
+        function speedup_map_fn(x, ctx) result(y) bind(C)
+            import :: c_double, c_ptr
+            real(c_double), value, intent(in) :: x
+            type(c_ptr), value, intent(in) :: ctx
+            real(c_double) :: y
+        end function speedup_map_fn
+    end interface
+
+contains
+
+    ! ------------------------------------------------------------------------------------------
+    ! Helpers
+
+    !> A Fortran string from a static NUL-terminated C string ('' for a null pointer).
+    function c_string(p) result(s)
+        type(c_ptr), intent(in) :: p
+        character(len=:), allocatable :: s
+        character(kind=c_char), pointer :: chars(:)
+        integer :: i, n
+        if (.not. c_associated(p)) then
+            s = ''
+            return
+        end if
+        n = int(c_strlen(p))
+        call c_f_pointer(p, chars, [n])
+        allocate (character(len=n) :: s)
+        do i = 1, n
+            s(i:i) = chars(i)
+        end do
+    end function c_string
+
+    !> Reports status `st` of a call: sets stat/errmsg when stat is present, else error stop.
+    !> `msg` is the message; when absent, this thread's speedup_last_error.
+    subroutine report(st, stat, errmsg, msg)
+        integer, intent(in) :: st
+        integer, intent(out), optional :: stat
+        character(len=*), intent(out), optional :: errmsg
+        character(len=*), intent(in), optional :: msg
+        character(len=:), allocatable :: text
+        if (st == SPEEDUP_OK) then
+            if (present(stat)) stat = SPEEDUP_OK
+            if (present(errmsg)) errmsg = ''
+            return
+        end if
+        if (present(msg)) then
+            text = msg
+        else
+            text = speedup_last_error()
+        end if
+        if (present(stat)) then
+            stat = st
+            if (present(errmsg)) errmsg = text
+        else
+            error stop 'speedup: '//text
+        end if
+    end subroutine report
+
+    !> `name must be >= 0, got v` for a negative default integer.
+    function negative(kernel, name, v) result(s)
+        character(len=*), intent(in) :: kernel, name
+        integer(c_int64_t), intent(in) :: v
+        character(len=:), allocatable :: s
+        character(len=24) :: buf
+        write (buf, '(i0)') v
+        s = kernel//': '//name//' must be >= 0, got '//trim(buf)
+    end function negative
+
+    function shape_msg(kernel, name, expected, got) result(s)
+        character(len=*), intent(in) :: kernel, name
+        integer, intent(in) :: expected(:), got(:)
+        character(len=:), allocatable :: s
+        s = kernel//': '//name//' must have shape '//shape_text(expected)//', got '// &
+            shape_text(got)
+    end function shape_msg
+
+    function shape_text(v) result(s)
+        integer, intent(in) :: v(:)
+        character(len=:), allocatable :: s
+        character(len=24) :: buf
+        integer :: i
+        s = '('
+        do i = 1, size(v)
+            write (buf, '(i0)') v(i)
+            s = s//trim(buf)
+            if (i < size(v)) s = s//', '
+        end do
+        s = s//')'
+    end function shape_text
+
+    pure integer(c_size_t) function sz(n)
+        integer, intent(in) :: n
+        sz = int(n, c_size_t)
+    end function sz
+
+    !> This thread's last detailed error message ('' when no call on this thread failed).
+    function speedup_last_error() result(m)
+        character(len=:), allocatable :: m
+        character(kind=c_char), allocatable :: buf(:)
+        integer(c_size_t) :: n, got
+        integer :: i
+        character(kind=c_char) :: dummy(1)
+        n = c_speedup_last_error(dummy, 0_c_size_t)
+        allocate (buf(n + 1))
+        got = c_speedup_last_error(buf, n + 1)
+        n = min(n, got)
+        allocate (character(len=n) :: m)
+        do i = 1, int(n)
+            m(i:i) = buf(i)
+        end do
+    end function speedup_last_error
+
+    ! ------------------------------------------------------------------------------------------
+    ! The kernels. Each `<kernel>_via(c_fun, ...)` is the one Fortran implementation of a
+    ! kernel, over the C function c_fun: c_speedup_<kernel> (Rust) or c_speedup_legacy_<kernel>
+    ! (the legacy routine), declared with the interface of the former. The public procedures
+    ! of `speedup` and `speedup_legacy` only choose c_fun.
+
+    ! ------------------------------------------------------------------------------------------
+    ! Reductions
+
+    subroutine reduce_via(c_fun, x, s, stat, errmsg)
+        procedure(c_speedup_sum) :: c_fun
+        real(c_double), intent(in) :: x(:)
+        real(c_double), intent(inout) :: s
+        integer, intent(out), optional :: stat
+        character(len=*), intent(out), optional :: errmsg
+        call report(int(c_fun(x, sz(size(x)), s)), stat, errmsg)
+    end subroutine reduce_via
+
+    subroutine std_via(c_fun, x, ddof, s, stat, errmsg)
+        procedure(c_speedup_std) :: c_fun
+        real(c_double), intent(in) :: x(:)
+        integer, intent(in) :: ddof
+        real(c_double), intent(inout) :: s
+        integer, intent(out), optional :: stat
+        character(len=*), intent(out), optional :: errmsg
+        if (ddof < 0) then
+            call report(SPEEDUP_ERR_INVALID_ARGUMENT, stat, errmsg, &
+                negative('std', 'ddof', int(ddof, c_int64_t)))
+            return
+        end if
+        call report(int(c_fun(x, sz(size(x)), sz(ddof), s)), stat, errmsg)
+    end subroutine std_via
+
+    ! ------------------------------------------------------------------------------------------
+    ! Stencils
+
+    !> out(i) = ((f(i) - 2 f(i+1)) + f(i+2)) * (1/(dx*dx)), size(out) = size(f) - 2.
+    subroutine second_derivative_via(c_fun, f, dx, out, stat, errmsg)
+        procedure(c_speedup_second_derivative) :: c_fun
+        real(c_double), intent(in) :: f(:)
+        real(c_double), intent(in) :: dx
+        real(c_double), intent(inout) :: out(:)
+        integer, intent(out), optional :: stat
+        character(len=*), intent(out), optional :: errmsg
+        if (size(f) >= 3 .and. size(out) /= size(f) - 2) then
+            call report(SPEEDUP_ERR_LENGTH, stat, errmsg, &
+                shape_msg('second_derivative', 'out', [size(f) - 2], shape(out)))
+            return
+        end if
+        call report(int(c_fun(f, sz(size(f)), dx, out, sz(size(out)))), stat, errmsg)
+    end subroutine second_derivative_via
+
+    !> The 5-point Laplacian of the grid f(m, n) into out(m-2, n-2); f(i, j) is C's
+    !> f[i-1][j-1], dx goes with the first index, dy with the second, as in C.
+    !> Layout: f is copied to C order (a transpose into a contiguous temporary) and the result
+    !> transposed back, so every element is computed by exactly the C call on the C-order data.
+    subroutine laplacian_via(c_fun, f, dx, dy, out, stat, errmsg)
+        procedure(c_speedup_laplacian) :: c_fun
+        real(c_double), intent(in) :: f(:, :)
+        real(c_double), intent(in) :: dx, dy
+        real(c_double), intent(inout) :: out(:, :)
+        integer, intent(out), optional :: stat
+        character(len=*), intent(out), optional :: errmsg
+        real(c_double), allocatable :: fc(:, :), oc(:, :)
+        integer :: m, n, st
+        m = size(f, 1)
+        n = size(f, 2)
+        if (m >= 3 .and. n >= 3) then
+            if (any(shape(out) /= [m - 2, n - 2])) then
+                call report(SPEEDUP_ERR_LENGTH, stat, errmsg, &
+                    shape_msg('laplacian', 'out', [m - 2, n - 2], shape(out)))
+                return
+            end if
+        end if
+        allocate (fc, source=transpose(f))  ! fc(j, i) = f(i, j): C order
+        allocate (oc(max(n - 2, 0), max(m - 2, 0)))
+        st = int(c_fun(fc, sz(m), sz(n), dx, dy, oc, sz(size(oc))))
+        if (st == SPEEDUP_OK) out = transpose(oc)
+        call report(st, stat, errmsg)
+    end subroutine laplacian_via
+
+    ! ------------------------------------------------------------------------------------------
+    ! Comb filters. A column x(:, c) of a Fortran array is contiguous, like one C signal of
+    ! k = 1; an n x k Fortran array is handed to C in C order (transposed copy) in one call so
+    ! that the kernel may spread columns over threads. `kernel` names the filter in messages.
+
+    subroutine comb_1d_via(c_fun, kernel, x, tau, alpha, y, stat, errmsg)
+        procedure(c_speedup_comb_forward) :: c_fun
+        character(len=*), intent(in) :: kernel
+        real(c_double), intent(in) :: x(:)
+        integer, intent(in) :: tau
+        real(c_double), intent(in) :: alpha
+        real(c_double), intent(inout) :: y(:)
+        integer, intent(out), optional :: stat
+        character(len=*), intent(out), optional :: errmsg
+        if (tau < 1) then
+            call report(SPEEDUP_ERR_INVALID_ARGUMENT, stat, errmsg, bad_tau(kernel, tau))
+            return
+        end if
+        if (size(y) /= size(x)) then
+            call report(SPEEDUP_ERR_LENGTH, stat, errmsg, &
+                shape_msg(kernel, 'y', shape(x), shape(y)))
+            return
+        end if
+        call report(int(c_fun(x, sz(size(x)), 1_c_size_t, sz(max(tau, 0)), alpha, y, &
+            sz(size(y)))), stat, errmsg)
+    end subroutine comb_1d_via
+
+    subroutine comb_2d_via(c_fun, kernel, x, tau, alpha, y, stat, errmsg)
+        procedure(c_speedup_comb_forward) :: c_fun
+        character(len=*), intent(in) :: kernel
+        real(c_double), intent(in) :: x(:, :)
+        integer, intent(in) :: tau
+        real(c_double), intent(in) :: alpha
+        real(c_double), intent(inout) :: y(:, :)
+        integer, intent(out), optional :: stat
+        character(len=*), intent(out), optional :: errmsg
+        real(c_double), allocatable :: xc(:, :), yc(:, :)
+        integer :: st
+        if (tau < 1) then
+            call report(SPEEDUP_ERR_INVALID_ARGUMENT, stat, errmsg, bad_tau(kernel, tau))
+            return
+        end if
+        if (any(shape(y) /= shape(x))) then
+            call report(SPEEDUP_ERR_LENGTH, stat, errmsg, &
+                shape_msg(kernel, 'y', shape(x), shape(y)))
+            return
+        end if
+        if (size(x, 2) == 1) then
+            ! One column: contiguous already (or packed by the compiler), no transpose.
+            call comb_1d_via(c_fun, kernel, x(:, 1), tau, alpha, y(:, 1), stat, errmsg)
+            return
+        end if
+        allocate (xc, source=transpose(x))  ! xc(c, t) = x(t, c): C's x[t][c]
+        allocate (yc(size(x, 2), size(x, 1)))
+        st = int(c_fun(xc, sz(size(x, 1)), sz(size(x, 2)), sz(max(tau, 0)), alpha, yc, &
+            sz(size(yc))))
+        if (st == SPEEDUP_OK) y = transpose(yc)
+        call report(st, stat, errmsg)
+    end subroutine comb_2d_via
+
+    !> The kernel's message for tau < 1, with the value the caller passed.
+    function bad_tau(kernel, tau) result(s)
+        character(len=*), intent(in) :: kernel
+        integer, intent(in) :: tau
+        character(len=:), allocatable :: s
+        character(len=24) :: buf
+        write (buf, '(i0)') tau
+        s = kernel//': tau must be at least 1, got '//trim(buf)
+    end function bad_tau
+
+    ! ------------------------------------------------------------------------------------------
+    ! Primes. Arguments are integer(c_int64_t) >= 0 (C takes uint64_t); sums come back as
+    ! integer(c_int64_t), so a sum >= 2**63 is an overflow here.
+
+    subroutine is_prime_via(c_fun, n, out, stat, errmsg)
+        procedure(c_speedup_is_prime) :: c_fun
+        integer(c_int64_t), intent(in) :: n
+        logical(c_bool), intent(inout) :: out
+        integer, intent(out), optional :: stat
+        character(len=*), intent(out), optional :: errmsg
+        logical(c_bool) :: r
+        integer :: st
+        if (n < 0) then
+            call report(SPEEDUP_ERR_INVALID_ARGUMENT, stat, errmsg, negative('is_prime', 'n', n))
+            return
+        end if
+        st = int(c_fun(n, r))
+        if (st == SPEEDUP_OK) out = r
+        call report(st, stat, errmsg)
+    end subroutine is_prime_via
+
+    subroutine is_prime_many_via(c_fun, n, out, stat, errmsg)
+        procedure(c_speedup_is_prime_many) :: c_fun
+        integer(c_int64_t), intent(in) :: n(:)
+        logical(c_bool), intent(inout) :: out(:)
+        integer, intent(out), optional :: stat
+        character(len=*), intent(out), optional :: errmsg
+        if (size(out) /= size(n)) then
+            call report(SPEEDUP_ERR_LENGTH, stat, errmsg, &
+                shape_msg('is_prime_many', 'out', shape(n), shape(out)))
+            return
+        end if
+        if (any(n < 0)) then
+            call report(SPEEDUP_ERR_INVALID_ARGUMENT, stat, errmsg, &
+                negative('is_prime_many', 'n', minval(n)))
+            return
+        end if
+        call report(int(c_fun(n, sz(size(n)), out, sz(size(out)))), stat, errmsg)
+    end subroutine is_prime_many_via
+
+    function too_big(kernel) result(s)
+        character(len=*), intent(in) :: kernel
+        character(len=:), allocatable :: s
+        s = kernel//': the sum of primes does not fit in integer(c_int64_t) (>= 2**63)'
+    end function too_big
+
+    subroutine sum_primes_below_via(c_fun, n, s, stat, errmsg)
+        procedure(c_speedup_sum_primes_below) :: c_fun
+        integer(c_int64_t), intent(in) :: n
+        integer(c_int64_t), intent(inout) :: s
+        integer, intent(out), optional :: stat
+        character(len=*), intent(out), optional :: errmsg
+        integer(c_int64_t) :: r
+        integer :: st
+        if (n < 0) then
+            call report(SPEEDUP_ERR_INVALID_ARGUMENT, stat, errmsg, &
+                negative('sum_primes_below', 'n', n))
+            return
+        end if
+        st = int(c_fun(n, r))
+        if (st == SPEEDUP_OK .and. r < 0) then
+            call report(SPEEDUP_ERR_OVERFLOW, stat, errmsg, too_big('sum_primes_below'))
+            return
+        end if
+        if (st == SPEEDUP_OK) s = r
+        call report(st, stat, errmsg)
+    end subroutine sum_primes_below_via
+
+    subroutine sum_primes_below_many_via(c_fun, n, out, stat, errmsg)
+        procedure(c_speedup_sum_primes_below_many) :: c_fun
+        integer(c_int64_t), intent(in) :: n(:)
+        integer(c_int64_t), intent(inout) :: out(:)
+        integer, intent(out), optional :: stat
+        character(len=*), intent(out), optional :: errmsg
+        integer(c_int64_t), allocatable :: r(:)
+        integer :: st
+        if (size(out) /= size(n)) then
+            call report(SPEEDUP_ERR_LENGTH, stat, errmsg, &
+                shape_msg('sum_primes_below_many', 'out', shape(n), shape(out)))
+            return
+        end if
+        if (any(n < 0)) then
+            call report(SPEEDUP_ERR_INVALID_ARGUMENT, stat, errmsg, &
+                negative('sum_primes_below_many', 'n', minval(n)))
+            return
+        end if
+        allocate (r(size(n)))
+        st = int(c_fun(n, sz(size(n)), r, sz(size(r))))
+        if (st == SPEEDUP_OK) then
+            if (any(r < 0)) then
+                call report(SPEEDUP_ERR_OVERFLOW, stat, errmsg, too_big('sum_primes_below_many'))
+                return
+            end if
+            out = r
+        end if
+        call report(st, stat, errmsg)
+    end subroutine sum_primes_below_many_via
+
+    ! ------------------------------------------------------------------------------------------
+    ! Geometry
+
+    !> The closest pair of the points(n, 2) (points(p, 1) = x, points(p, 2) = y): i < j,
+    !> 1-based, and their distance.
+    subroutine closest_pair_via(c_fun, points, i, j, dist, stat, errmsg)
+        procedure(c_speedup_closest_pair) :: c_fun
+        real(c_double), intent(in) :: points(:, :)
+        integer, intent(inout) :: i, j
+        real(c_double), intent(inout) :: dist
+        integer, intent(out), optional :: stat
+        character(len=*), intent(out), optional :: errmsg
+        real(c_double), allocatable :: pc(:, :)
+        integer(c_size_t) :: ci, cj
+        integer :: st
+        if (size(points, 2) /= 2) then
+            call report(SPEEDUP_ERR_LENGTH, stat, errmsg, &
+                shape_msg('closest_pair', 'points', [size(points, 1), 2], shape(points)))
+            return
+        end if
+        allocate (pc, source=transpose(points))  ! pc(:, p) = (x_p, y_p): C's points[p]
+        ci = 0
+        cj = 0
+        st = int(c_fun(pc, sz(size(points, 1)), ci, cj, dist))
+        if (st == SPEEDUP_OK) then
+            i = int(ci) + 1
+            j = int(cj) + 1
+        end if
+        call report(st, stat, errmsg)
+    end subroutine closest_pair_via
+
+    !> Escape counts of the complex points c (any rank, scalars included) into counts of the
+    !> same shape, -1 where a point did not escape in max_iter iterations. Elementwise, so the
+    !> layout does not matter: both arrays are taken contiguous (packed by the compiler when
+    !> they are not) and handed to C as flat arrays of the same element order.
+    subroutine mandelbrot_via(c_fun, c, max_iter, counts, stat, errmsg)
+        procedure(c_speedup_mandelbrot) :: c_fun
+        complex(c_double_complex), intent(in), contiguous, target :: c(..)
+        integer(c_int32_t), intent(in) :: max_iter
+        integer(c_int32_t), intent(inout), contiguous, target :: counts(..)
+        integer, intent(out), optional :: stat
+        character(len=*), intent(out), optional :: errmsg
+        complex(c_double_complex), pointer :: cf(:)
+        integer(c_int32_t), pointer :: of(:)
+        complex(c_double_complex), target :: c0(1)
+        integer(c_int32_t), target :: o0(1)
+        if (rank(c) /= rank(counts)) then
+            call report(SPEEDUP_ERR_LENGTH, stat, errmsg, 'mandelbrot: counts must have '// &
+                'the rank of c')
+            return
+        end if
+        if (any(shape(c) /= shape(counts))) then
+            call report(SPEEDUP_ERR_LENGTH, stat, errmsg, &
+                shape_msg('mandelbrot', 'counts', shape(c), shape(counts)))
+            return
+        end if
+        if (size(c) == 0) then
+            ! Zero-size: c_loc is not allowed; hand C valid (unused) addresses.
+            cf => c0(1:0)
+            of => o0(1:0)
+        else
+            call c_f_pointer(c_loc(c), cf, [size(c)])
+            call c_f_pointer(c_loc(counts), of, [size(counts)])
+        end if
+        call report(int(c_fun(cf, sz(size(cf)), max_iter, of, sz(size(of)))), stat, errmsg)
+    end subroutine mandelbrot_via
+end module speedup_door

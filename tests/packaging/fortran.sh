@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# The Fortran modules with fpm (fpm.toml at the repository root) against the INSTALLED library:
+#   1. install the CMake package (build/cmake, as tests/cmake/run.sh leaves it; configured and
+#      built here when missing) into a temporary prefix;
+#   2. `fpm build` and `fpm test` with FPM_LDFLAGS pointing at that prefix (fpm comes from the
+#      Python package index into the project venv .venv);
+#   3. check that the test program loads libspeedup.so.<major> from the prefix.
+# Ends with `packaging-fortran: N passed, 0 failed`.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root=$PWD
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/speedup-pkg-f.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+passed=0
+ok() { passed=$((passed + 1)); echo "ok: $*"; }
+step() { printf '\n--> %s\n' "$*"; }
+
+version=$(sed -n '/^\[workspace\.package\]/,/^\[/ s/^version *= *"\([^"]*\)".*/\1/p' Cargo.toml | head -n 1)
+fpm_version=$(sed -n 's/^version *= *"\([^"]*\)".*/\1/p' fpm.toml | head -n 1)
+[ "$fpm_version" = "$version" ] \
+    || { echo "fpm.toml says version $fpm_version, Cargo.toml $version" >&2; exit 1; }
+ok "fpm.toml's version is the workspace's ($version)"
+
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/python -c 'import fpm' 2>/dev/null || .venv/bin/python -m pip install -q "fpm>=0.10"
+fpm=$root/.venv/bin/fpm
+
+build=${SPEEDUP_CMAKE_BUILD:-$root/build/cmake}
+if [ ! -f "$build/CMakeCache.txt" ]; then
+    step "configure and build the CMake package in $build"
+    cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release >"$tmp/configure.log" \
+        || { cat "$tmp/configure.log"; exit 1; }
+    cmake --build "$build" >"$tmp/build.log" 2>&1 || { tail -40 "$tmp/build.log"; exit 1; }
+fi
+step "install into a temporary prefix"
+prefix=$tmp/prefix
+cmake --build "$build" >"$tmp/build.log" 2>&1 || { tail -40 "$tmp/build.log"; exit 1; }
+cmake --install "$build" --prefix "$prefix" >"$tmp/install.log"
+libdir=$(dirname "$(find "$prefix" -name 'libspeedup.so' | head -n 1)")
+ok "installed into <prefix>/${libdir#"$prefix"/}"
+
+step "fpm $("$fpm" --version 2>/dev/null | sed -n 's/^Version: *//p' | head -n 1): build and test"
+export FPM_LDFLAGS="-L$libdir -Wl,-rpath,$libdir"
+timeout 600 "$fpm" build >"$tmp/fpm-build.log" 2>&1 || { tail -40 "$tmp/fpm-build.log"; exit 1; }
+ok "fpm build"
+timeout 600 "$fpm" test 2>&1 | tee "$tmp/fpm-test.log" | grep -E 'passed|FAIL|rror' || true
+grep -qE '^fpm: .* [0-9]+ passed, 0 failed' "$tmp/fpm-test.log" \
+    || { tail -40 "$tmp/fpm-test.log"; exit 1; }
+ok "fpm test"
+exe=$(find build -path '*test*' -name 'speedup-fpm' -type f -newer "$tmp/install.log" | head -n 1)
+[ -n "$exe" ] || exe=$(find build -name 'speedup-fpm' -type f | head -n 1)
+major=$(sed -n '/^\[workspace\.package\]/,/^\[/ s/^version *= *"\([0-9]*\)\..*/\1/p' Cargo.toml)
+resolved=$(ldd "$exe" | awk -v n="libspeedup.so.$major" '$1 == n {print $3}')
+case "$resolved" in
+    "$libdir"/*) ok "the test program loads libspeedup.so.$major from the prefix" ;;
+    *) echo "the fpm test loads libspeedup.so.$major from '${resolved:-nowhere}', not $libdir" >&2; exit 1 ;;
+esac
+echo "packaging-fortran: $passed passed, 0 failed"
