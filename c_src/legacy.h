@@ -1,7 +1,7 @@
 /*
  * legacy.h -- the lab's legacy C routines (OpenMP), linked into speedup as references and as
  * routines not yet ported. Plain loops, C order arrays, no argument checking: callers (the safe
- * wrappers in crates/speedup-legacy) check every rule of KERNELS.md before calling.
+ * wrappers in crates/speedup-legacy) check every rule of docs/contract.md before calling.
  * Compile with -O3 -fopenmp -ffp-contract=off so the exact kernels agree bitwise with speedup.
  *
  * The Rust declarations (crates/speedup-legacy-sys/src/bindings.rs) are generated from this

@@ -3,7 +3,7 @@
  * routines (fortran_src/legacy_stencils.f90, fortran_src/legacy_stats.f90). Arrays are passed
  * in C order; the Fortran side views them column-major (the C grid f[rows][cols] is the Fortran
  * array f(cols, rows)) and computes the same formula element for element.
- * No argument checking: callers check every rule of KERNELS.md first.
+ * No argument checking: callers check every rule of docs/contract.md first.
  *
  * The Rust declarations (crates/speedup-legacy-sys/src/bindings.rs) are generated from this
  * file by bindgen; change both together.

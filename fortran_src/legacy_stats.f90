@@ -2,9 +2,9 @@
 !
 ! These are plain left-to-right loops (sum), or OpenMP reductions (mean, std) as the lab wrote
 ! them: NOT speedup's compensated blocked sum, so they agree with speedup within the accuracy
-! rule of KERNELS.md, not bitwise, and the OpenMP reductions may differ in the last bits between
-! thread counts (the combine order of an OpenMP reduction is the runtime's choice).
-! Callers check n >= 1 and ddof < n first. Build with -O3 -fopenmp -ffp-contract=off.
+! rule of the contract (docs/contract.md), not bitwise, and the OpenMP reductions may differ in
+! the last bits between thread counts (the combine order of an OpenMP reduction is the runtime's
+! choice). Callers check n >= 1 and ddof < n first. Build with -O3 -fopenmp -ffp-contract=off.
 module legacy_stats
     use, intrinsic :: iso_c_binding, only: c_double, c_size_t
     implicit none

@@ -1,9 +1,10 @@
 ! legacy_stencils: the lab's finite-difference stencils, column-major as Fortran holds them.
 !
 ! The C caller's grid f[rows][cols] (C order) is, element for element, the Fortran array
-! f(cols, rows): f(j, i) here is f[i-1][j-1] there. The formulas are the contract's (KERNELS.md),
-! term for term; the parentheses are kept as written (gfortran honours them; never build this
-! with -fno-protect-parens or -ffast-math). Build with -O3 -fopenmp -ffp-contract=off.
+! f(cols, rows): f(j, i) here is f[i-1][j-1] there. The formulas are the contract's
+! (docs/contract.md), term for term; the parentheses are kept as written (gfortran honours
+! them; never build this with -fno-protect-parens or -ffast-math). Build with -O3 -fopenmp
+! -ffp-contract=off.
 module legacy_stencils
     use, intrinsic :: iso_c_binding, only: c_double, c_size_t
     implicit none

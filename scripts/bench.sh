@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # README command 1: builds everything and runs the main job, `speedup bench`, on the built-in
-# default sizes (the seed sizes of issue 6): every workload of KERNELS.md raced by plain Python,
+# default sizes (the seed sizes): every workload of docs/contract.md raced by plain Python,
 # NumPy, Numba, the legacy C/Fortran OpenMP routines and speedup (PyO3 and ctypes), answers
 # checked, targets evaluated; tables on the terminal, results.json, results.md and PNG plots in
 # bench-out/. Extra arguments go to `speedup bench` (`--quick`, kernel names, `--threads 1,2,4`,

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes the committed reference vectors of speedup's random stream and Monte Carlo kernels.
 
-Everything here comes from numpy (and plain Python written from shared/KERNELS.md), never from
+Everything here comes from numpy (and plain Python written from docs/contract.md), never from
 speedup itself, so the Rust tests compare against an independent reference.
 
 Output (crates/speedup-core/tests/data/):
@@ -93,7 +93,8 @@ def write_stream_files() -> None:
 
 
 def monte_carlo_pi(n_points: int, seed: int) -> tuple[int, float]:
-    """KERNELS.md: point i takes u[2i], u[2i+1] of key (seed, 0); inside when x*x + y*y < 1."""
+    """docs/contract.md: point i takes u[2i], u[2i+1] of key (seed, 0); inside when
+    x*x + y*y < 1."""
     u = np.random.Generator(bitgen(seed, 0)).random(2 * n_points)
     x, y = u[0::2], u[1::2]
     inside = int(np.count_nonzero(x * x + y * y < 1.0))
@@ -110,8 +111,8 @@ def write_pi_file() -> None:
 
 
 def markov(P: list[list[float]], start: int, n_steps: int, n_chains: int, seed: int):
-    """KERNELS.md, as a plain loop: chain c uses key (seed, c); step t takes u[t]; next state is
-    the first j with u < cumsum(P[s])[j] (added left to right), k-1 if none."""
+    """docs/contract.md, as a plain loop: chain c uses key (seed, c); step t takes u[t]; next
+    state is the first j with u < cumsum(P[s])[j] (added left to right), k-1 if none."""
     k = len(P)
     cums = []
     for row in P:

@@ -7,7 +7,7 @@
     .venv/bin/python tools/numba_race.py --clean     # only samples nobody else disturbed
 
 A developer's measuring tool, not the showcase (that is ``speedup bench``). The Numba contestants
-are the seed tutorials' code (shared/seeds/) with ``@njit`` / ``@njit(parallel=True)`` /
+are the seed tutorials' code with ``@njit`` / ``@njit(parallel=True)`` /
 ``numba.vectorize``, compiled before timing. Every contestant of a workload is timed once per
 round, rounds are repeated and the median is reported, so drift on a shared machine hits all
 contestants alike; each call starts after a 30 ms pause (Numba's OpenMP workers spin for a while

@@ -3,7 +3,7 @@
  *
  * For every kernel at the seed sizes it times the call through libspeedup with 1 thread and
  * with all threads (the default count), best of R repetitions after a warm-up, and, where a
- * plain serial C loop is a fair stand-in, that naive loop written here from KERNELS.md. It
+ * plain serial C loop is a fair stand-in, that naive loop written here from docs/contract.md. It
  * checks the bits: the naive loop against speedup for the exact kernels, and 1 thread against
  * N threads for every kernel.
  *
@@ -114,7 +114,7 @@ static speedup_status c_map(bench *b)
     return speedup_map_f64(callback, &the_map_ctx, b->x, b->n, b->out, b->n);
 }
 
-/* Naive serial loops, written from KERNELS.md (what a C programmer would write first). */
+/* Naive serial loops, written from docs/contract.md (what a C programmer would write first). */
 static void n_sum(bench *b)
 {
     double s = 0.0;

@@ -1,6 +1,6 @@
 """speedup: fast, deterministic numerical kernels, written once in Rust.
 
-Every function computes exactly what the contract (``KERNELS.md``) says, with the same bits
+Every function computes exactly what the contract (``docs/contract.md``) says, with the same bits
 whichever backend runs and whatever the thread count::
 
     >>> import numpy as np, speedup

@@ -12,14 +12,15 @@ they replace, or to time one beside the other::
     >>> np.array_equal(speedup.legacy.laplacian(f, 1.0, 1.0), speedup.laplacian(f, 1.0, 1.0))
     True
 
-What agrees with what (``KERNELS.md``): the comb filters, ``second_derivative``, ``laplacian``,
-``mandelbrot``, ``is_prime``, ``sum_primes_below`` and ``closest_pair`` give the same bits as
-the Rust kernels. ``sum`` is a plain left-to-right loop and ``mean`` / ``std`` use OpenMP
-reductions: they agree with the Rust kernels within rounding (not bitwise), and ``mean`` /
-``std`` may change in the last bits with the thread count. The legacy algorithms are the old
-ones: ``is_prime`` is trial division, ``sum_primes_below`` tests every candidate (no sieve),
-``closest_pair`` is brute force O(n^2); fine at the seed sizes, slow beyond. Legacy routines
-cannot be interrupted by Ctrl-C. There is no legacy ``monte_carlo_pi`` or ``markov_chains``.
+What agrees with what (the contract, ``docs/contract.md``): the comb filters,
+``second_derivative``, ``laplacian``, ``mandelbrot``, ``is_prime``, ``sum_primes_below`` and
+``closest_pair`` give the same bits as the Rust kernels. ``sum`` is a plain left-to-right loop
+and ``mean`` / ``std`` use OpenMP reductions: they agree with the Rust kernels within rounding
+(not bitwise), and ``mean`` / ``std`` may change in the last bits with the thread count. The
+legacy algorithms are the old ones: ``is_prime`` is trial division, ``sum_primes_below`` tests
+every candidate (no sieve), ``closest_pair`` is brute force O(n^2); fine at the seed sizes, slow
+beyond. Legacy routines cannot be interrupted by Ctrl-C. There is no legacy ``monte_carlo_pi``
+or ``markov_chains``.
 
 Threads: the legacy routines use speedup's one thread knob (``speedup.set_num_threads``,
 ``speedup.threads``): every call sets OpenMP's thread count from it. ``omp_team_size()`` shows

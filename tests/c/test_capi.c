@@ -1,8 +1,8 @@
 /*
- * test_capi.c: the C door of speedup (include/speedup.h, libspeedup.so) against KERNELS.md.
+ * test_capi.c: the C door of speedup (include/speedup.h, libspeedup.so) against docs/contract.md.
  *
  * Every function of speedup.h is called. Each result is compared with an independent
- * reference written here from KERNELS.md (plain serial C loops; a Philox4x64-10 written from
+ * reference written here from docs/contract.md (plain serial C loops; a Philox4x64-10 written from
  * the Random123 paper and checked against its published known-answer vectors), every kernel
  * is run at 1, 2, 3 and 8 threads on inputs large enough to go parallel (same bits required),
  * and every bad input of the contract and of the C door is tried: the status code, a
@@ -159,7 +159,7 @@ static void check_threads(const char *what, run_fn run, void *ctx, size_t out_by
 }
 
 /* ------------------------------------------------------------------------------------------ */
-/* References written from KERNELS.md                                                         */
+/* References written from docs/contract.md                                                  */
 
 /* Neumaier-compensated sum in long double; and the sum of |x| for error bounds. */
 static long double ref_sum(const double *x, size_t n, long double *abs_sum)
@@ -251,7 +251,7 @@ static unsigned char *ref_sieve(size_t n)
     return p;
 }
 
-/* Philox4x64-10 (Salmon et al., SC'11), as KERNELS.md defines the stream. */
+/* Philox4x64-10 (Salmon et al., SC'11), as docs/contract.md defines the stream. */
 static void mulhilo64(uint64_t a, uint64_t b, uint64_t *hi, uint64_t *lo)
 {
     uint64_t a0 = a & 0xffffffffu, a1 = a >> 32, b0 = b & 0xffffffffu, b1 = b >> 32;

@@ -1,7 +1,7 @@
 !> The test of speedup's Fortran door (`use speedup`): every kernel through the Fortran
 !> procedures, compared with the C door (the raw bind(C) interfaces, called on C-ordered copies
 !> of the same logical data) and, where the formula is short, with an independent reference
-!> loop written from KERNELS.md. Exact kernels are compared bit for bit. Bad input must give
+!> loop written from docs/contract.md. Exact kernels are compared bit for bit. Bad input must give
 !> the C door's status in `stat` and a message naming the argument in `errmsg`.
 !> The legacy routines (speedup_legacy_*) are compared with the Rust kernels the same way.
 !> Prints "N passed, M failed"; error stop when M > 0.
@@ -208,7 +208,7 @@ contains
         dx = 0.1_c_double
         dy = 0.37_c_double
         call speedup_laplacian(f, dx, dy, out)
-        ! Reference from KERNELS.md, on f(i, j) == C's f[i-1][j-1].
+        ! Reference from docs/contract.md, on f(i, j) == C's f[i-1][j-1].
         ax = 1.0_c_double/(dx*dx)
         ay = 1.0_c_double/(dy*dy)
         c = 2.0_c_double*ax + 2.0_c_double*ay
@@ -262,7 +262,7 @@ contains
         xc = transpose(x)
         do pass = 1, 2
             forward = pass == 1
-            ! Reference from KERNELS.md, column by column.
+            ! Reference from docs/contract.md, column by column.
             do col = 1, k
                 ref(1:tau, col) = x(1:tau, col)
                 do t = tau + 1, n
@@ -531,7 +531,7 @@ contains
         integer(c_size_t) :: ci, cj
         call lcg_uniform(seed_state, pts(:, 1), 0.0_c_double, 100.0_c_double)
         call lcg_uniform(seed_state, pts(:, 2), -50.0_c_double, 50.0_c_double)
-        ! Brute force from KERNELS.md: the minimal d2, ties to the smallest (i, j).
+        ! Brute force from docs/contract.md: the minimal d2, ties to the smallest (i, j).
         best = huge(best)
         bi = 0
         bj = 0

@@ -4,7 +4,7 @@ with the reference (the Rust kernels called directly, 1 thread), prints a matrix
 thread count, and fails on any mismatch naming the case, door, thread count and first differing
 element.
 
-Rules (KERNELS.md): every output of every door of the Rust kernels (rust, c, fortran, py-pyo3,
+Rules (docs/contract.md): every output of every door of the Rust kernels (rust, c, fortran, py-pyo3,
 py-ctypes) must equal the reference bit for bit, errors included (an error must be an error
 everywhere). The legacy twins (legacy-c, legacy-fortran, legacy-py) must be bitwise too, except
 sum/mean/std, which are plain or OpenMP-reduced sums held to the accuracy rule instead:

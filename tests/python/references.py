@@ -1,4 +1,4 @@
-"""Independent references written from KERNELS.md with NumPy and plain Python (never from
+"""Independent references written from docs/contract.md with NumPy and plain Python (never from
 speedup itself)."""
 
 from __future__ import annotations

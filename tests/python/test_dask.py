@@ -159,7 +159,7 @@ def test_monte_carlo_and_markov_bitwise_for_every_split(sync: None) -> None:
 
 
 def test_slice_kernels_match_the_numpy_philox_reference() -> None:
-    """The slice kernel itself, against KERNELS.md's stream definition through numpy."""
+    """The slice kernel itself, against docs/contract.md's stream definition through numpy."""
     from speedup import _impl
 
     for first, n, seed in [(0, 1, 0), (5, 1000, 3), (123_457, 4_321, 2**64 - 1)]:

@@ -2,9 +2,10 @@
 special values (NaN, inf, -0.0, subnormals, huge magnitudes) must give the same bits
 - on the backend under test and on the other one (pyo3 vs ctypes), errors included;
 - at 1 and at 3 threads;
-- from speedup and from speedup.legacy, for the kernels KERNELS.md makes bitwise (stencils, comb
-  filters, primes, closest pair, Mandelbrot; the legacy sums are checked in Rust, within bound),
-  up to NaN payloads: a NaN is a NaN, whichever sign the other compiler gave it;
+- from speedup and from speedup.legacy, for the kernels docs/contract.md makes bitwise
+  (stencils, comb filters, primes, closest pair, Mandelbrot; the legacy sums are checked in
+  Rust, within bound), up to NaN payloads: a NaN is a NaN, whichever sign the other compiler
+  gave it;
 - whole and chunked as speedup.dask chunks them (summation-tree nodes joined by
   ``speedup.dask._rebuild``, slices of the Philox stream).
 

@@ -1,6 +1,6 @@
 //! Closest pair of points in the plane, O(n log n), exactly the brute-force answer.
 //!
-//! The contract (`shared/KERNELS.md`): `d2 = dx*dx + dy*dy` with `dx = x_i - x_j`,
+//! The contract (`docs/contract.md`): `d2 = dx*dx + dy*dy` with `dx = x_i - x_j`,
 //! `dy = y_i - y_j`; the minimal `d2` over all pairs `i < j`, ties broken by the smallest
 //! `(i, j)`; `dist = sqrt(d2)`. "Exactly" means the same `i`, `j` and bits of `dist` as the
 //! O(n^2) loop over all pairs, including ties, duplicates, overflow to `inf` and underflow to 0.

@@ -3,7 +3,7 @@
 //! The numerical kernels of speedup, written once in plain Rust over slices and `ndarray`
 //! views. Every front door (the C ABI in `speedup-capi`, the Fortran module over it, the Python
 //! extension) calls these functions and nothing else, so every language gets the same bits.
-//! The exact semantics of each kernel are in `shared/KERNELS.md`; the doc comment of each
+//! The exact semantics of each kernel are in `docs/contract.md`; the doc comment of each
 //! function repeats its formula.
 //!
 //! - Parallel work runs on speedup's own rayon pool, sized by [`threads`] (one knob).

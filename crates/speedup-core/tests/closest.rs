@@ -1,4 +1,4 @@
-//! `closest_pair` against an independent O(n^2) reference written from `shared/KERNELS.md`:
+//! `closest_pair` against an independent O(n^2) reference written from `docs/contract.md`:
 //! d2 = dx*dx + dy*dy with dx = x_i - x_j, dy = y_i - y_j (i < j); the minimal d2, ties broken
 //! by the smallest (i, j); dist = sqrt(d2). Results must match bit for bit.
 

@@ -1,5 +1,5 @@
 //! sum / mean / std, the stencils, the comb filters, mandelbrot and map_f64 against independent
-//! references written from KERNELS.md, plus bad input and thread-count identity.
+//! references written from docs/contract.md, plus bad input and thread-count identity.
 
 mod common;
 

@@ -1,4 +1,4 @@
-//! Differential fuzzing of every kernel of `shared/KERNELS.md`: random inputs (edge sizes,
+//! Differential fuzzing of every kernel of `docs/contract.md`: random inputs (edge sizes,
 //! special values, odd shapes and layouts) must give the same bits
 //! - serial and parallel: 1 thread, 2 threads, and 2 or 3 threads with the parallel path
 //!   forced even below the cut-offs (`fuzz::SETUPS`);

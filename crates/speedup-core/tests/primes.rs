@@ -1,4 +1,4 @@
-//! `is_prime` and `sum_primes_below` against independent references written from KERNELS.md:
+//! `is_prime` and `sum_primes_below` against independent references written from docs/contract.md:
 //! trial division, a plain sieve of Eratosthenes, Lucy Hedgehog's prime-sum recursion (u128),
 //! published values, and known primes, pseudoprimes and Carmichael numbers.
 //!

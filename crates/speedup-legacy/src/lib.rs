@@ -2,10 +2,10 @@
 //!
 //! Safe wrappers over the lab's legacy C and Fortran routines (`c_src/`, `fortran_src/`,
 //! declared in `speedup-legacy-sys`). Each wrapper takes slices or `ndarray` views like the
-//! `speedup-core` kernel of the same name, checks every bad-input rule of KERNELS.md and every
-//! length **before** calling the routine (with the same [`speedup_core::Error`] messages as the
-//! Rust kernel), sets the OpenMP thread count of the calling thread from speedup's knob, and
-//! returns a [`speedup_core::Result`].
+//! `speedup-core` kernel of the same name, checks every bad-input rule of `docs/contract.md`
+//! and every length **before** calling the routine (with the same [`speedup_core::Error`]
+//! messages as the Rust kernel), sets the OpenMP thread count of the calling thread from
+//! speedup's knob, and returns a [`speedup_core::Result`].
 //!
 //! ## One knob
 //! OpenMP's thread count (the `nthreads-var` ICV) belongs to the thread that opens a parallel

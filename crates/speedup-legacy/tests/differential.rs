@@ -1,6 +1,6 @@
 //! Differential fuzzing, Rust against legacy: every legacy routine on random inputs (edge sizes,
 //! special values, odd shapes and layouts), at 1 and 2 OpenMP threads, against its Rust twin in
-//! speedup-core. Bitwise where KERNELS.md says so (up to NaN payloads, see `fuzz::same_f64`):
+//! speedup-core. Bitwise where docs/contract.md says so (up to NaN payloads, see `fuzz::same_f64`):
 //! stencils, comb filters, Mandelbrot, `is_prime`, `sum_primes_below` and closest pair. `sum` (a
 //! plain loop) and `mean` / `std` (OpenMP reductions) are checked within the rounding bound of a recursive
 //! sum around the exact answer (`math.fsum`), as the contract's accuracy rule says.

@@ -1,11 +1,11 @@
-"""``speedup bench``: the race of issue 6, run on your own machine.
+"""``speedup bench``: the race of speedup against its rivals, run on your own machine.
 
-For every workload of ``KERNELS.md`` at the seed sizes it times plain Python (at a reduced size,
-scaled), NumPy, Numba (serial and parallel), the legacy C/Fortran OpenMP routines and speedup on
-1 and all threads, through PyO3 and through ctypes; it checks every answer against speedup's
-(same bits, within the contract's bound, or statistically for other random streams), evaluates
-the targets of the issue from the run's own ratios, and writes ``results.json``, ``results.md``
-and PNG plots (bar charts, scaling curve, serial/parallel size sweep).
+For every workload of the contract (``docs/contract.md``) at the seed sizes it times plain Python
+(at a reduced size, scaled), NumPy, Numba (serial and parallel), the legacy C/Fortran OpenMP
+routines and speedup on 1 and all threads, through PyO3 and through ctypes; it checks every answer
+against speedup's (same bits, within the contract's bound, or statistically for other random
+streams), evaluates the speed targets from the run's own ratios, and writes ``results.json``,
+``results.md`` and PNG plots (bar charts, scaling curve, serial/parallel size sweep).
 
 Run it as ``speedup bench`` or ``python -m speedup bench`` (``--help`` for the options). Numba,
 matplotlib and rich are optional (``pip install 'speedup[bench]'``); without them the bench

@@ -44,9 +44,9 @@ def _threads(value: str) -> List[int]:
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="speedup bench",
-        description="Race every workload of KERNELS.md: plain Python, NumPy, Numba, the legacy "
-        "C/Fortran OpenMP routines and speedup (PyO3 and ctypes), on this machine. Prints the "
-        "tables, checks every answer against speedup's, evaluates the targets of issue 6, and "
+        description="Race every workload of the kernel contract: plain Python, NumPy, Numba, the "
+        "legacy C/Fortran OpenMP routines and speedup (PyO3 and ctypes), on this machine. Prints the "
+        "tables, checks every answer against speedup's, evaluates the speed targets, and "
         "writes results.json, results.md and PNG plots to --out.",
     )
     p.add_argument("kernels", nargs="*", type=_only, metavar="KERNEL",

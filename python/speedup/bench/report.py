@@ -1,4 +1,4 @@
-"""What the bench shows: the targets of issue 6 evaluated from the run's own figures, the
+"""What the bench shows: the speed targets evaluated from the run's own figures, the
 terminal tables, ``results.json`` and ``results.md``."""
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ def ratio(slow: Any, fast: Any) -> Optional[float]:
 
 
 # ---------------------------------------------------------------------------------------------
-# Targets (issue 6, item 5)
+# Speed targets
 
 
 def _target(name: str, goal: str, value: Optional[float], met: Optional[bool], detail: str) -> Dict[str, Any]:
@@ -295,7 +295,7 @@ def print_terminal(res: Results, console: Any = None) -> None:
     sections = [(f"{w.name}: {w.size}", *workload_rows(w), w.notes) for w in res.workloads]
     for name in res.sweep:
         sections.append((f"size sweep: {name} (serial vs parallel, median per call)", *sweep_rows(res, name), []))
-    sections.append(("targets (issue 6)", *target_rows(res), []))
+    sections.append(("speed targets", *target_rows(res), []))
     if console is None:
         print("\n".join(header_lines(res)))
         for title, head, rows, notes in sections:

@@ -1,9 +1,9 @@
-"""The other contestants of the race, written the way the seed tutorials (``shared/seeds/``)
+"""The other contestants of the race, written the way the seed tutorials
 write each workload: plain Python loops, NumPy expressions, and the same loops under Numba's
 ``@njit`` / ``@njit(parallel=True)`` with ``prange`` (or ``@vectorize`` for Mandelbrot, as the
 seed does).
 
-Each computes the contract's result (``KERNELS.md``) so that the bench can check it against
+Each computes the contract's result (``docs/contract.md``) so that the bench can check it against
 speedup's. The only departures from the seed code are those the check needs, and each is said
 where it is made: the closest pair returns the indices ``(i, j)`` instead of the two points, and
 the plain-Python Markov chains draw their uniforms from numpy's Philox (the contract's stream)

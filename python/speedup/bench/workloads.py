@@ -1,6 +1,6 @@
-"""The workloads of ``KERNELS.md`` at the seed sizes, and their contestants.
+"""The workloads of ``docs/contract.md`` at the seed sizes, and their contestants.
 
-``SIZES`` holds the three presets: ``default`` (the seed sizes of issue 6), ``quick`` (about a
+``SIZES`` holds the three presets: ``default`` (the seed sizes), ``quick`` (about a
 tenth of the work) and ``tiny`` (for the tests). :func:`build` returns the list of
 :class:`~speedup.bench.race.Workload` objects for a preset, the thread counts to measure, and
 the contestants that this machine can run (Numba and the legacy routines are optional: a
@@ -340,7 +340,7 @@ def pi_workload(sz: Sizes, ctx: Context) -> Workload:
                        pi_statistical(sz.py_pi), n / sz.py_pi, f"n={_fmt_n(sz.py_pi)}"),
         numpy=Contestant("numpy", "NumPy (Philox stream, chunks)", "numpy", run=lambda: seeds.np_pi(n, SEED)),
         numba_call=lambda f: f(n), numba_prepare=lambda f: f(10), numba_cmp=pi_statistical(n),
-        legacy_why="no legacy routine (KERNELS.md)",
+        legacy_why="no legacy routine (docs/contract.md)",
     )
     for c in cs:
         if c.key == "numpy":
@@ -418,7 +418,7 @@ def markov_workload(sz: Sizes, ctx: Context) -> Workload:
         numpy=None, numpy_why="a recurrence: no vectorised NumPy form",
         numba_call=lambda f: f(P, sz.steps, k, 0), numba_prepare=lambda f: f(P, 4, 1, 0),
         numba_cmp=markov_statistical(sz.steps * k),
-        legacy_why="no legacy routine (KERNELS.md)",
+        legacy_why="no legacy routine (docs/contract.md)",
     ))
 
 

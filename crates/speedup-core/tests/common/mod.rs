@@ -1,5 +1,5 @@
 //! Shared test helpers (also of crates/speedup-legacy's tests): a small deterministic generator
-//! for inputs (not the Philox stream under test) and references written from KERNELS.md.
+//! for inputs (not the Philox stream under test) and references written from docs/contract.md.
 #![allow(dead_code)]
 
 /// SplitMix64: a tiny, well-known generator for test inputs.
