@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # README command 2: every test of speedup (Rust, C, Fortran, CMake package, Python, Dask, and the
-# cross-language identity suite, the bad-input matrix, valgrind memcheck).
+# cross-language identity suite, the bad-input matrix, valgrind memcheck, faults, the doc links,
+# and the packaging step: the artifacts users install, each in a clean environment).
 # Installs what it needs; safe to run twice. CI runs exactly this (.ci/run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +12,12 @@ step() { printf '\n==> %s\n' "$*"; }
 step "format and lints"
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --quiet -- -D warnings
+# The C library without the legacy routines (cargo feature `legacy` off) builds lint-free too.
+cargo clippy -p speedup-capi --no-default-features --quiet -- -D warnings
+
+step "docs: every link and path in shipped files stays inside the repository"
+python3 tests/docs/check_links.py --selftest
+python3 tests/docs/check_links.py | tee target/docs-links.log
 
 step "Rust tests (kernels against contract references, thread-count identity, header drift)"
 cargo test --workspace --quiet 2>&1 | tee target/rust-tests.log | grep -E '^(test result|running|error|failures|---- )|panicked' || true
@@ -44,6 +51,9 @@ tests/memcheck.sh | tee target/memcheck-tests.log
 step "faults and concurrency: injected panics and allocation failures, 16 threads x 1000 calls, nesting, fork"
 tests/faults/run.sh
 
+step "packaging: C-only CMake install, fpm, sdist -> wheel -> clean venv, cargo package"
+tests/packaging/run.sh
+
 step "summary"
 rust_passed=$(grep -Eo '^test result: ok\. [0-9]+ passed' target/rust-tests.log | awk '{s+=$4} END {print s+0}')
 c_passed=$(grep -Eo '^[0-9]+ passed, 0 failed' target/c-tests.log | tail -1 | awk '{print $1}' || true)
@@ -53,9 +63,11 @@ id_passed=$(grep -Eo '^identity: [0-9]+ passed' target/identity-tests.log | awk 
 fault_passed=$(grep -Eo '^faults: [0-9]+ passed' target/faults-tests.log | awk '{print $2}' || true)
 bad_passed=$(grep -Eo '^badinput: [0-9]+ passed, 0 failed' target/badinput-tests.log | awk '{print $2}' || true)
 mem_passed=$(grep -Eo '^memcheck: [0-9]+ passed, 0 failed' target/memcheck-tests.log | awk '{print $2}' || true)
+pkg_passed=$(grep -Eo '^packaging: [0-9]+ passed, 0 failed' target/packaging-tests.log | awk '{print $2}' || true)
+links_checked=$(grep -Eo '^links: [0-9]+ checked, 0 failed' target/docs-links.log | awk '{print $2}' || true)
 # Differential fuzzing: the cases the Rust properties (`fuzz: <name>: N cases`) and the Python
 # properties (`fuzz: N cases`) report.
 fuzz_cases=$(cat target/rust-tests.log target/python-tests.log | grep -Eo 'fuzz: ([a-z_]+: )?[0-9]+ cases' | awk '{s+=$(NF-1)} END {print s+0}')
 echo "fuzz: ${fuzz_cases} cases (differential properties, Rust and Python; counted in the tests above)"
-echo "Rust: ${rust_passed} tests; C: ${c_passed:-0} checks; CMake/ctest: ${f_passed:-0} tests; Python: ${py_passed:-0} tests; identity: ${id_passed:-0} comparisons; faults/stress: ${fault_passed:-0} checks; bad input: ${bad_passed:-0} checks; memcheck: ${mem_passed:-0} programs"
-echo "summary: $((rust_passed + ${c_passed:-0} + ${f_passed:-0} + ${py_passed:-0} + ${id_passed:-0} + ${fault_passed:-0} + ${bad_passed:-0} + ${mem_passed:-0})) passed, 0 failed"
+echo "Rust: ${rust_passed} tests; C: ${c_passed:-0} checks; CMake/ctest: ${f_passed:-0} tests; Python: ${py_passed:-0} tests; identity: ${id_passed:-0} comparisons; faults/stress: ${fault_passed:-0} checks; bad input: ${bad_passed:-0} checks; memcheck: ${mem_passed:-0} programs; packaging: ${pkg_passed:-0} checks; doc links: ${links_checked:-0}"
+echo "summary: $((rust_passed + ${c_passed:-0} + ${f_passed:-0} + ${py_passed:-0} + ${id_passed:-0} + ${fault_passed:-0} + ${bad_passed:-0} + ${mem_passed:-0} + ${pkg_passed:-0})) passed, 0 failed"
