@@ -208,6 +208,15 @@ def _leaves(x: Any) -> List[float]:
     return [float(v) for v in np.asarray(x).ravel()]
 
 
+# The canonical quiet NaN (bits 0x7ff8000000000000): every NaN speedup returns is this one.
+_NAN = float(np.array(0x7FF8000000000000, dtype=np.uint64).view(F64))
+
+
+def _canon(v: float) -> float:
+    """``v``, or the canonical NaN when ``v`` is any NaN (as the core's results are)."""
+    return _NAN if v != v else v
+
+
 def _fsum_aggregate(x: Any, axis: Any = None, keepdims: bool = False) -> np.ndarray:
     vals = _leaves(x)
     if all(math.isfinite(v) for v in vals):
@@ -216,7 +225,7 @@ def _fsum_aggregate(x: Any, axis: Any = None, keepdims: bool = False) -> np.ndar
         r = 0.0
         for v in vals:
             r += v
-    return np.array(r, dtype=F64)
+    return np.array(_canon(r), dtype=F64)
 
 
 # speedup_core::reduce::LEAF: the leaf size of the core's summation tree. A range of b leaves
@@ -256,7 +265,7 @@ def _rebuild(parts: Sequence[Sequence[Any]], n_total: int) -> np.ndarray:
         return _join(tree(lo, mid), tree(mid, hi))
 
     s, e = tree(0, n_total)
-    return np.array(s + e if math.isfinite(s) else s, dtype=F64)
+    return np.array(_canon(s + e if math.isfinite(s) else s), dtype=F64)
 
 
 def _total(a: da.Array) -> da.Array:

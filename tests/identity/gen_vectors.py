@@ -102,6 +102,32 @@ def main(out: Path) -> None:
     f = f64(rng.standard_normal((50, 60))); f[3, 4] = nan; f[20, 20] = inf; f[40, 41] = -inf
     case("lap_naninf", "laplacian", f, n=50, m=60, r1=bits(0.25), r2=bits(3e-3))
 
+    # --- NaNs of every sign and payload, and NaNs meeting NaNs made inside the formula -------
+    # (an input NaN plus `inf - inf` or `0 * inf` in one element: the sign that comes out used to
+    # be the compiler's choice; every door must now give the canonical NaN, 0x7ff8000000000000)
+    def nans(k):
+        pool = np.array([0x7FF8000000000000, 0xFFF8000000000000, 0x7FF4000000000001,
+                         0xFFFFFFFFFFFFFFFF, 0x7FF8DEADBEEF0000], dtype="<u8")
+        return pool[np.arange(k) % pool.size].view("<f8")
+    case("sum_nanpayloads", "sum", f64(np.concatenate([rng.standard_normal(1000), nans(1)])), n=1001, m=1)
+    x = f64(rng.standard_normal(2_000_003)); x[[5, 1_500_000]] = nans(2)[::-1]
+    for k, cid in (("sum", "sum"), ("mean", "mean"), ("std", "std0")):
+        case(f"{cid}_nanpayloads_large", k, x, n=x.size, m=1)
+    f = f64(np.tile(np.concatenate([[-inf, -inf], nans(5)[1:2], [1.0, 2.0]]), 60_001))
+    f[7::13] = nans(f[7::13].size)
+    case("d2_nanmeet", "second_derivative", f, n=f.size, m=1, r1=bits(1.0))
+    case("d2_nanmeet_small", "second_derivative", f64([-inf, -inf, nan]), n=3, m=1, r1=bits(1.0))
+    g = f64([[-6.5e15, -0.46, 6.5e15, -4.0e15, 0.63], [4.0e15, -7.5e15, 0.46, 7.5e15, 2.3e15],
+             [0.63, -2.3e15, nan, -0.93, -9.6e15]])
+    case("lap_nanmeet", "laplacian", g, n=3, m=5, r1=bits(1.0), r2=bits(1e-200))
+    f = f64(rng.standard_normal((700, 600))); f[::37, ::41] = inf; f[1::37, ::41] = -inf
+    f[::53, 3::29] = nans(f[::53, 3::29].size).reshape(f[::53, 3::29].shape)
+    case("lap_nanmeet_large", "laplacian", f, n=700, m=600, r1=bits(0.5), r2=bits(1e-200))
+    x = f64(rng.standard_normal((400_000, 2))); x[::1001, 0] = nans(x[::1001, 0].size)
+    x[3::997, 1] = inf; x[4::997, 1] = -inf
+    for k in ("comb_forward", "comb_backward"):
+        case(f"{k}_nanpayloads", k, x, n=x.shape[0], m=2, a=3, r1=bits(1.0))
+
     # --- comb filters ------------------------------------------------------------------------
     combs = [("n0", (0, 1), 1, 0.5), ("n1", (1, 1), 1, 0.5), ("n2", (2, 1), 1, -0.5),
              ("n3", (3, 1), 2, 0.9), ("taubig", (5, 1), 9, 0.5), ("1d", (200_003, 1), 7, -0.9),

@@ -9,7 +9,8 @@ py-ctypes) must equal the reference bit for bit, errors included (an error must 
 everywhere). The legacy twins (legacy-c, legacy-fortran, legacy-py) must be bitwise too, except
 sum/mean/std, which are plain or OpenMP-reduced sums held to the accuracy rule instead:
 |legacy - ref| <= n*eps*sum|x| (sum), n*eps*sum|x|/n + eps*|ref| (mean), n*eps*ref (std, relative);
-NaN must match NaN and an infinity the same infinity.
+NaN must match NaN and an infinity the same infinity. Every NaN any door writes must be the
+canonical quiet NaN (0x7ff8000000000000), the reference's included.
 
 usage: judge.py VECDIR OUTDIR     (OUTDIR/<door>/t<threads>/<id>.{bin,err})
 """
@@ -78,6 +79,21 @@ def first_diff(kernel: str, ref: bytes, got: bytes, shape) -> str:
     return f"element {where}: expected {int(a[k])}, got {int(b[k])}"
 
 
+CANONICAL_NAN = 0x7FF8000000000000
+
+
+def noncanonical_nan(kernel: str, data) -> str | None:
+    """A description of the first NaN in a float output that is not the canonical one."""
+    if not isinstance(data, bytes) or DTYPE.get(kernel, "<f8") != "<f8":
+        return None
+    raw = data[16:24] if kernel == "closest_pair" else data
+    a = np.frombuffer(raw[: len(raw) // 8 * 8], "<f8")
+    bad = np.flatnonzero(np.isnan(a) & (a.view("<u8") != CANONICAL_NAN))
+    if bad.size == 0:
+        return None
+    return f"element [{int(bad[0])}] is a NaN 0x{int(a.view('<u8')[bad[0]]):016x}, not the canonical 0x{CANONICAL_NAN:016x}"
+
+
 def within_bound(kernel: str, x: np.ndarray, ref: float, got: float) -> tuple[bool, str]:
     if math.isnan(ref) or math.isnan(got) or math.isinf(ref) or math.isinf(got):
         ok = (math.isnan(ref) and math.isnan(got)) or ref == got
@@ -105,6 +121,9 @@ def main() -> int:
         if ref is None:
             failures.append(f"{cid}: the reference ({REF[0]}, {REF[1]} thread) wrote nothing")
             continue
+        bad_nan = noncanonical_nan(kernel, ref)
+        if bad_nan:
+            failures.append(f"NAN {kernel} case {cid}, the reference ({REF[0]}, {REF[1]} thread): {bad_nan}")
         for door in doors:
             if not applies(door, cid, kernel, vec):
                 continue
@@ -117,6 +136,8 @@ def main() -> int:
                 bounded = door.startswith("legacy") and kernel in REDUCTIONS
                 if got is None:
                     why = "no output"
+                elif noncanonical_nan(kernel, got):
+                    why = noncanonical_nan(kernel, got)
                 elif ref == "error" or got == "error":
                     if ref != got:
                         why = f"expected {'an error' if ref == 'error' else 'a result'}, got {'an error' if got == 'error' else 'a result'}"

@@ -258,8 +258,11 @@ pub unsafe extern "C" fn speedup_sum(x: *const f64, n: usize, out: *mut f64) -> 
 /// elements `bounds[2i] .. bounds[2i+1]` and has the pair `(acc[2i], acc[2i+1])` = (sum,
 /// carried error); `*count` nodes are written. `cap` is the room in `bounds` and `acc` in nodes
 /// (128 always suffices). The part must start and end on a multiple of 1024 or the input's end.
-/// How to join the pieces of all parts into the whole `speedup_sum`, bit for bit: see
-/// `speedup_core::reduce::sum_nodes`.
+/// The whole `speedup_sum`, bit for bit, from the pieces of all parts: join them along the same
+/// tree (a range of `b` leaves of 1024 splits after its first `b / 2` leaves) with
+/// `join((s1, e1), (s2, e2)) = (t, (e1 + e2) + ((s1 - (t - z)) + (s2 - z)))`, `t = s1 + s2`,
+/// `z = t - s1`; the sum is `s + e` (`s` when `s` is not finite), and a NaN is replaced by the
+/// canonical NaN (bits 0x7ff8000000000000) as `speedup_sum` returns it.
 #[no_mangle]
 pub unsafe extern "C" fn speedup_sum_nodes(
     x: *const f64,

@@ -9,6 +9,7 @@ use rayon::prelude::*;
 
 use crate::error::check_shape;
 use crate::layout::with_c_order;
+use crate::nan::canon;
 use crate::{threads, Error, Result};
 
 /// Below this many elements the filters run on the calling thread (measured).
@@ -45,17 +46,7 @@ pub fn comb_forward(
     }
     with_c_order(x, out, |xs, ys| {
         let lag = tau.saturating_mul(k);
-        let rows = |ys: &mut [f64], first: usize| {
-            let start = first * k;
-            for (off, y) in ys.iter_mut().enumerate() {
-                let idx = start + off;
-                *y = if idx < lag {
-                    xs[idx]
-                } else {
-                    xs[idx] + alpha * xs[idx - lag]
-                };
-            }
-        };
+        let rows = |ys: &mut [f64], first: usize| forward_rows(xs, ys, first * k, lag, alpha);
         if threads::parallel_worthwhile(xs.len(), PARALLEL_CUTOFF) {
             threads::run(|| {
                 ys.par_chunks_mut(TASK_ROWS * k)
@@ -69,9 +60,32 @@ pub fn comb_forward(
     Ok(())
 }
 
-/// The backward recurrence over a C-ordered `n x k` signal, all columns at once: element `t`
-/// depends on element `t - lag` only (`lag = tau * k`), so there are `lag` independent lanes.
-fn backward_serial(xs: &[f64], ys: &mut [f64], lag: usize, alpha: f64) {
+#[inline(always)]
+fn forward_rows_generic(xs: &[f64], ys: &mut [f64], start: usize, lag: usize, alpha: f64) {
+    for (off, y) in ys.iter_mut().enumerate() {
+        let idx = start + off;
+        *y = canon(if idx < lag {
+            xs[idx]
+        } else {
+            xs[idx] + alpha * xs[idx - lag]
+        });
+    }
+}
+
+avx2_dispatch!(
+    /// `ys` = the forward filter's outputs from C-order element `start` on.
+    fn forward_rows => forward_rows_generic(xs: &[f64], ys: &mut [f64], start: usize, lag: usize, alpha: f64)
+);
+
+avx2_dispatch!(
+    /// The backward recurrence over a C-ordered `n x k` signal, all columns at once: element
+    /// `t` depends on element `t - lag` only (`lag = tau * k`), so there are `lag` independent
+    /// lanes.
+    fn backward_serial => backward_serial_generic(xs: &[f64], ys: &mut [f64], lag: usize, alpha: f64)
+);
+
+#[inline(always)]
+fn backward_serial_generic(xs: &[f64], ys: &mut [f64], lag: usize, alpha: f64) {
     match lag {
         1 => backward_lanes::<1>(xs, ys, alpha),
         2 => backward_lanes::<2>(xs, ys, alpha),
@@ -90,18 +104,24 @@ fn backward_serial(xs: &[f64], ys: &mut [f64], lag: usize, alpha: f64) {
 #[inline(always)]
 fn backward_lanes<const L: usize>(xs: &[f64], ys: &mut [f64], alpha: f64) {
     if xs.len() <= L {
-        ys.copy_from_slice(xs);
+        for (y, &x) in ys.iter_mut().zip(xs) {
+            *y = canon(x);
+        }
         return;
     }
+    // `prev` keeps the raw values (a NaN stays a NaN along its lane whatever its bits); only
+    // what is stored is canonicalised, so the select is off the recurrence's critical path.
     let mut prev = [0.0f64; L];
     prev.copy_from_slice(&xs[..L]);
-    ys[..L].copy_from_slice(&prev);
+    for l in 0..L {
+        ys[l] = canon(prev[l]);
+    }
     let mut yc = ys[L..].chunks_exact_mut(L);
     let mut xc = xs[L..].chunks_exact(L);
     for (y, x) in (&mut yc).zip(&mut xc) {
         for l in 0..L {
             prev[l] = x[l] + alpha * prev[l];
-            y[l] = prev[l];
+            y[l] = canon(prev[l]);
         }
     }
     for (l, (y, &x)) in yc
@@ -110,16 +130,19 @@ fn backward_lanes<const L: usize>(xs: &[f64], ys: &mut [f64], alpha: f64) {
         .zip(xc.remainder())
         .enumerate()
     {
-        *y = x + alpha * prev[l];
+        *y = canon(x + alpha * prev[l]);
     }
 }
 
 /// Many lanes: slabs of `lag` elements, each computed from the previous one element by element
 /// (disjoint slices, which the compiler vectorises).
+#[inline(always)]
 fn backward_slabs(xs: &[f64], ys: &mut [f64], lag: usize, alpha: f64) {
     let len = xs.len();
     let lag = lag.min(len);
-    ys[..lag].copy_from_slice(&xs[..lag]);
+    for (y, &x) in ys[..lag].iter_mut().zip(&xs[..lag]) {
+        *y = canon(x);
+    }
     let mut start = lag;
     while start < len {
         let end = (start + lag).min(len);
@@ -130,7 +153,7 @@ fn backward_slabs(xs: &[f64], ys: &mut [f64], lag: usize, alpha: f64) {
             .zip(&xs[start..end])
             .zip(prev)
         {
-            *y = x + alpha * p;
+            *y = canon(x + alpha * p);
         }
         start = end;
     }

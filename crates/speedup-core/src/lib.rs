@@ -9,12 +9,15 @@
 //! - Parallel work runs on speedup's own rayon pool, sized by [`threads`] (one knob).
 //! - Reductions are deterministic ([`reduce`]): the thread count never changes a result.
 //! - Random numbers come from the counter-based [`philox`] stream, addressed by index.
+//! - Every NaN an output holds is the canonical quiet NaN ([`nan`]), so same bits means same bits.
 //! - Bad input gives an [`Error`] naming the argument and the rule; nothing is written.
 //! - Long kernels can be interrupted through [`cancel`].
 //! - Scratch buffers whose size the caller controls are allocated fallibly ([`alloc`]): too
 //!   big a request gives [`Error::Allocation`], not an abort; [`catch_panic`] turns a panic into
 //!   [`Error::Panic`] for the front doors.
 
+#[macro_use]
+pub mod nan;
 pub mod alloc;
 pub mod cancel;
 pub mod closest;

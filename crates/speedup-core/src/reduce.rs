@@ -282,7 +282,8 @@ pub const MAX_SUM_NODES: usize = 128;
 /// caller (speedup.dask) needs to rebuild the whole sum bit for bit. It joins the pieces of all
 /// parts along the same tree (a range of `b` leaves splits after its first `b / 2` leaves):
 /// `join((s1, e1), (s2, e2)) = (t, (e1 + e2) + ((s1 - (t - z)) + (s2 - z)))` with `t = s1 + s2`,
-/// `z = t - s1`, and the result is `s + e` (or `s` when `s` is not finite).
+/// `z = t - s1`, and the result is `s + e` (or `s` when `s` is not finite), passed through
+/// [`crate::nan::canon`] as [`crate::sum`] does.
 ///
 /// The part must start and end on a leaf boundary (a multiple of [`LEAF`], or the input's end).
 pub fn sum_nodes(x: &[f64], offset: usize, n_total: usize) -> crate::Result<Vec<TreeNode>> {

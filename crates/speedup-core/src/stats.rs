@@ -1,11 +1,12 @@
 //! `sum`, `mean`, `std`: deterministic reductions (see [`crate::reduce`]).
 
+use crate::nan::canon;
 use crate::reduce::{sum_squared_deviations, sum_values};
 use crate::{Error, Result};
 
-/// The deterministic blocked sum of `x`; empty gives 0.0, NaN propagates.
+/// The deterministic blocked sum of `x`; empty gives 0.0, NaN propagates (as the canonical NaN).
 pub fn sum(x: &[f64]) -> f64 {
-    sum_values(x)
+    canon(sum_values(x))
 }
 
 /// The bad-input rules of `mean` (shared with the legacy twin): `x` must not be empty.
@@ -35,7 +36,7 @@ pub fn check_std(x: &[f64], ddof: usize) -> Result<()> {
 /// `sum(x) / n`. Errors when `x` is empty.
 pub fn mean(x: &[f64]) -> Result<f64> {
     check_mean(x)?;
-    Ok(sum(x) / x.len() as f64)
+    Ok(canon(sum(x) / x.len() as f64))
 }
 
 /// Two passes: `m = sum(x) / n`, then `ss = sum((x_i - m) * (x_i - m))`;
@@ -45,5 +46,5 @@ pub fn std(x: &[f64], ddof: usize) -> Result<f64> {
     let n = x.len();
     let m = sum(x) / n as f64;
     let ss = sum_squared_deviations(x, m);
-    Ok((ss / (n - ddof) as f64).sqrt())
+    Ok(canon((ss / (n - ddof) as f64).sqrt()))
 }

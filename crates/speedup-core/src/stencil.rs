@@ -7,6 +7,7 @@ use rayon::prelude::*;
 
 use crate::error::{check_len, check_shape};
 use crate::layout::with_c_order;
+use crate::nan::canon;
 use crate::{threads, Error, Result};
 
 /// Below this many output elements the stencils run on the calling thread (measured).
@@ -26,11 +27,13 @@ fn check_step(kernel: &'static str, arg: &'static str, h: f64) -> Result<()> {
 }
 
 #[inline(always)]
-fn d2_row(f: &[f64], scale: f64, out: &mut [f64]) {
+fn d2_row_generic(f: &[f64], scale: f64, out: &mut [f64]) {
     for (o, w) in out.iter_mut().zip(f.windows(3)) {
-        *o = ((w[0] - 2.0 * w[1]) + w[2]) * scale;
+        *o = canon(((w[0] - 2.0 * w[1]) + w[2]) * scale);
     }
 }
+
+avx2_dispatch!(fn d2_row => d2_row_generic(f: &[f64], scale: f64, out: &mut [f64]));
 
 /// The bad-input rules of `second_derivative` (shared with the legacy twin).
 pub fn check_second_derivative(n: usize, dx: f64, out_len: usize) -> Result<()> {
@@ -84,14 +87,26 @@ pub fn second_derivative(f: &[f64], dx: f64, out: &mut [f64]) -> Result<()> {
     Ok(())
 }
 
-/// One output row of the Laplacian from input rows `up`, `mid`, `down` (all `cols` long).
+avx2_dispatch!(
+    /// One output row of the Laplacian from input rows `up`, `mid`, `down` (all `cols` long).
+    fn lap_row => lap_row_generic(up: &[f64], mid: &[f64], down: &[f64], ax: f64, ay: f64, c: f64, out: &mut [f64])
+);
+
 #[inline(always)]
-fn lap_row(up: &[f64], mid: &[f64], down: &[f64], ax: f64, ay: f64, c: f64, out: &mut [f64]) {
+fn lap_row_generic(
+    up: &[f64],
+    mid: &[f64],
+    down: &[f64],
+    ax: f64,
+    ay: f64,
+    c: f64,
+    out: &mut [f64],
+) {
     let n = out.len();
     let (up, down) = (&up[1..n + 1], &down[1..n + 1]);
     let (left, centre, right) = (&mid[..n], &mid[1..n + 1], &mid[2..n + 2]);
     for j in 0..n {
-        out[j] = ((up[j] + down[j]) * ax + (left[j] + right[j]) * ay) - centre[j] * c;
+        out[j] = canon(((up[j] + down[j]) * ax + (left[j] + right[j]) * ay) - centre[j] * c);
     }
 }
 

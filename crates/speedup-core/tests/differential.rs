@@ -45,11 +45,7 @@ fn rebuild(nodes: &[TreeNode], n_total: usize) -> f64 {
         join(tree(lo, mid, nodes), tree(mid, hi, nodes))
     }
     let (s, e) = tree(0, n_total, nodes);
-    if s.is_finite() {
-        s + e
-    } else {
-        s
-    }
+    speedup_core::nan::canon(if s.is_finite() { s + e } else { s })
 }
 
 #[test]
@@ -129,7 +125,7 @@ fn second_derivative_serial_vs_parallel_vs_pieces() {
         // The contract's formula, element for element.
         let scale = 1.0 / (dx * dx);
         let want: Vec<f64> = f.windows(3).map(|w| ((w[0] - 2.0 * w[1]) + w[2]) * scale).collect();
-        same_slices("second_derivative vs contract", whole, &want)?;
+        matches_reference("second_derivative vs contract", whole, &want)?;
         // Overlapping pieces (one halo element on each side) give the whole's slices.
         let mut bounds: Vec<usize> = cut.iter().map(|c| c.index(n - 1)).collect();
         bounds.extend([0, n - 2]);
@@ -166,7 +162,7 @@ fn laplacian_serial_vs_parallel_layouts_and_pieces() {
             let (i, j) = (i + 1, j + 1);
             ((f[[i - 1, j]] + f[[i + 1, j]]) * ax + (f[[i, j - 1]] + f[[i, j + 1]]) * ay) - f[[i, j]] * c
         });
-        same_slices("laplacian vs contract", whole.as_slice().unwrap(), want.as_slice().unwrap())?;
+        matches_reference("laplacian vs contract", whole.as_slice().unwrap(), want.as_slice().unwrap())?;
         // A block of rows and columns with a one-cell halo gives the whole's block.
         let (r0, c0) = (cuts.0.index(rows - 2), cuts.1.index(cols - 2));
         let piece_in = f.slice(s![r0.., c0..]);
@@ -213,7 +209,7 @@ fn comb_filters_serial_vs_parallel_layouts_and_columns() {
                     };
                 }
             }
-            same_slices(name, whole.as_slice().unwrap(), want.as_slice().unwrap())?;
+            matches_reference(name, whole.as_slice().unwrap(), want.as_slice().unwrap())?;
             // Column blocks are independent: the columns from `c0` on, filtered alone.
             let c0 = col.index(k);
             let mut part = Array2::zeros((n, k - c0));

@@ -23,6 +23,10 @@
 //! hang, serial speed. The Rust kernels build a fresh pool in the child and stay parallel.
 //! `tests/fork.rs` proves both.
 //!
+//! ## NaN
+//! Every floating-point output passes through `speedup_core::nan` after the routine ran, so a
+//! NaN comes out as the canonical quiet NaN, as from the Rust kernels.
+//!
 //! ## Layout
 //! A separate crate, not a module of `speedup-core`: core stays pure Rust with no C toolchain,
 //! gfortran or OpenMP runtime in its build, and only the doors that offer legacy routines
@@ -39,6 +43,7 @@
 
 use ndarray::{ArrayView2, ArrayViewMut2};
 use speedup_core::layout::with_c_order;
+use speedup_core::nan::{canon, canon_slice};
 use speedup_core::{check_len, threads, ClosestPair, Complex64, Error, Result};
 use speedup_legacy_sys as sys;
 
@@ -77,7 +82,7 @@ pub fn omp_team_size() -> (usize, usize) {
 pub fn sum(x: &[f64]) -> f64 {
     sync_omp_threads();
     // SAFETY: x.len() readable doubles.
-    unsafe { sys::legacy_sum(x.as_ptr(), x.len()) }
+    canon(unsafe { sys::legacy_sum(x.as_ptr(), x.len()) })
 }
 
 /// `sum(x) / n` with an OpenMP reduction (Fortran `legacy_mean`). Errors when `x` is empty.
@@ -85,7 +90,7 @@ pub fn mean(x: &[f64]) -> Result<f64> {
     speedup_core::stats::check_mean(x)?;
     sync_omp_threads();
     // SAFETY: x.len() >= 1 readable doubles.
-    Ok(unsafe { sys::legacy_mean(x.as_ptr(), x.len()) })
+    Ok(canon(unsafe { sys::legacy_mean(x.as_ptr(), x.len()) }))
 }
 
 /// Two-pass standard deviation (Fortran `legacy_std`). Errors when `x` is empty or
@@ -95,7 +100,7 @@ pub fn std(x: &[f64], ddof: usize) -> Result<f64> {
     let n = x.len();
     sync_omp_threads();
     // SAFETY: n >= 1 readable doubles, ddof < n.
-    Ok(unsafe { sys::legacy_std(x.as_ptr(), n, ddof) })
+    Ok(canon(unsafe { sys::legacy_std(x.as_ptr(), n, ddof) }))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -107,6 +112,7 @@ pub fn second_derivative(f: &[f64], dx: f64, out: &mut [f64]) -> Result<()> {
     sync_omp_threads();
     // SAFETY: f has n >= 3 elements, out has n - 2.
     unsafe { sys::legacy_second_derivative(f.as_ptr(), f.len(), dx, out.as_mut_ptr()) };
+    canon_slice(out);
     Ok(())
 }
 
@@ -118,7 +124,8 @@ pub fn laplacian(f: ArrayView2<f64>, dx: f64, dy: f64, out: ArrayViewMut2<f64>) 
     sync_omp_threads();
     with_c_order(f, out, |fs, o| {
         // SAFETY: fs is rows x cols, o is (rows-2) x (cols-2), both C order.
-        unsafe { sys::legacy_laplacian(fs.as_ptr(), rows, cols, dx, dy, o.as_mut_ptr()) }
+        unsafe { sys::legacy_laplacian(fs.as_ptr(), rows, cols, dx, dy, o.as_mut_ptr()) };
+        canon_slice(o);
     });
     Ok(())
 }
@@ -144,7 +151,8 @@ fn comb(
     sync_omp_threads();
     with_c_order(x, out, |xs, o| {
         // SAFETY: xs and o are both n x k, C order.
-        unsafe { routine(xs.as_ptr(), n, k, tau, alpha, o.as_mut_ptr()) }
+        unsafe { routine(xs.as_ptr(), n, k, tau, alpha, o.as_mut_ptr()) };
+        canon_slice(o);
     });
     Ok(())
 }

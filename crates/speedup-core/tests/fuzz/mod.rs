@@ -138,13 +138,37 @@ impl<T: std::fmt::Debug> std::fmt::Debug for Short<'_, T> {
 // ------------------------------------------------------------------------------------------
 // Bitwise comparison
 
-/// Bitwise equality, except that any NaN equals any NaN. The contract fixes where a NaN is, not
-/// its sign or payload: when two NaNs meet in `a + b` (an input NaN and one made by `inf - inf`),
-/// which comes out is the compiler's choice (gcc, gfortran and LLVM all commute the operands),
-/// and LLVM may choose differently even for one kernel's serial loop and its parallel path's copy
-/// (the fuzzer found `second_derivative` doing so: [-inf, -inf, NaN] gives a NaN of either sign).
+/// Bitwise equality, NaNs included: every NaN a kernel writes is the canonical quiet NaN
+/// (`speedup_core::nan`), on every path, so two results of the contract agree bit for bit.
 pub fn same_f64(a: f64, b: f64) -> bool {
-    a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan())
+    a.to_bits() == b.to_bits()
+}
+
+/// A kernel's value `got` against the test's own evaluation `want` of the contract's formula:
+/// bitwise where `want` is a number; where `want` is a NaN (of whatever sign and payload the
+/// test's arithmetic made), `got` must be the canonical NaN.
+pub fn same_as_reference(got: f64, want: f64) -> bool {
+    if want.is_nan() {
+        got.to_bits() == speedup_core::nan::CANONICAL_NAN_BITS
+    } else {
+        got.to_bits() == want.to_bits()
+    }
+}
+
+/// [`same_as_reference`] elementwise; `Err` names the first difference.
+pub fn matches_reference(what: &str, got: &[f64], want: &[f64]) -> Result<(), TestCaseError> {
+    prop_assert_eq!(got.len(), want.len(), "{}: lengths differ", what);
+    if let Some(i) = (0..got.len()).find(|&i| !same_as_reference(got[i], want[i])) {
+        return Err(TestCaseError::fail(format!(
+            "{what}: first difference at {i} of {}: got {:e} ({:#018x}), contract {:e} ({:#018x})",
+            got.len(),
+            got[i],
+            got[i].to_bits(),
+            want[i],
+            want[i].to_bits()
+        )));
+    }
+    Ok(())
 }
 
 /// [`same_f64`] elementwise; `Err` names the first difference.

@@ -1,0 +1,133 @@
+//! The one NaN every kernel writes: the canonical quiet NaN, bits `0x7FF8_0000_0000_0000`.
+//!
+//! Where a NaN appears in a result is part of the contract; which NaN is not left to chance:
+//! an input NaN's sign and payload never carry over, and a NaN made inside a formula (`inf -
+//! inf`, `0 * inf`) does not keep the sign the processor gives it (x86's default NaN has the
+//! sign bit set, and which operand's NaN an addition passes on depends on the operand order the
+//! compiler chose, which may differ between the serial and the parallel copy of a loop). Every
+//! floating-point output goes through [`canon`] as it is stored, so "same bits" has no NaN
+//! exception, across paths, threads, doors and the legacy twins.
+//!
+//! Cost: a compare and a select per stored element, in registers. The element-wise kernels
+//! (stencils, forward comb filter) run their loops compiled for AVX2 where the CPU has it
+//! ([`avx2_dispatch`]), where the select is one blend per four elements; the backward comb
+//! filter canonicalises what it stores, off the recurrence's critical path; reductions
+//! canonicalise their one result.
+
+/// Defines `$name`, which runs the `#[inline(always)]` function `$generic` with the same
+/// arguments, compiled for AVX2 when the CPU has it (detected at run time) and for the baseline
+/// instruction set otherwise. The element formulas are the same IEEE operations either way (no
+/// FMA: Rust never contracts), so the bits are too; AVX2 only makes the vectors wider and the
+/// canonical-NaN select ([`canon`]) one blend.
+macro_rules! avx2_dispatch {
+    ($(#[$m:meta])* fn $name:ident => $generic:ident($($arg:ident: $ty:ty),* $(,)?)) => {
+        $(#[$m])*
+        fn $name($($arg: $ty),*) {
+            #[cfg(target_arch = "x86_64")]
+            {
+                #[target_feature(enable = "avx2")]
+                unsafe fn wide($($arg: $ty),*) {
+                    $generic($($arg),*)
+                }
+                if std::arch::is_x86_feature_detected!("avx2") {
+                    // SAFETY: the CPU supports AVX2 (checked just above).
+                    return unsafe { wide($($arg),*) };
+                }
+            }
+            $generic($($arg),*)
+        }
+    };
+}
+
+/// The bits of the canonical quiet NaN (positive sign, quiet bit only).
+pub const CANONICAL_NAN_BITS: u64 = 0x7FF8_0000_0000_0000;
+
+/// The canonical quiet NaN.
+#[inline(always)]
+pub fn canonical_nan() -> f64 {
+    f64::from_bits(CANONICAL_NAN_BITS)
+}
+
+/// `x`, or the canonical NaN when `x` is any NaN.
+#[inline(always)]
+pub fn canon(x: f64) -> f64 {
+    if x.is_nan() {
+        canonical_nan()
+    } else {
+        x
+    }
+}
+
+/// Replaces every NaN of `xs` by the canonical NaN: for outputs written by code that does not
+/// go through [`canon`] element by element (the legacy routines), and for a block a kernel just
+/// wrote, still in cache. A vectorised scan first (a compare and an or per vector, no select in
+/// the kernel's loop), the rewrite only when a NaN is there.
+#[inline]
+pub fn canon_slice(xs: &mut [f64]) {
+    if any_nan(xs) {
+        for x in xs {
+            *x = canon(*x);
+        }
+    }
+}
+
+/// Whether `xs` holds a NaN, in integer arithmetic that vectorises with any instruction set:
+/// `|x|`'s bits exceed those of infinity exactly for a NaN, and adding the distance from
+/// infinity's bits to `i64::MAX` carries that into the top bit, which an or over the slice
+/// keeps.
+#[inline]
+pub fn any_nan(xs: &[f64]) -> bool {
+    const ABS: u64 = 0x7FFF_FFFF_FFFF_FFFF;
+    const INF: u64 = 0x7FF0_0000_0000_0000;
+    let bits = xs
+        .iter()
+        .fold(0u64, |acc, x| acc | ((x.to_bits() & ABS) + (ABS - INF)));
+    bits >> 63 != 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_nan_becomes_the_canonical_one() {
+        for bits in [
+            0x7FF8_0000_0000_0000u64,
+            0xFFF8_0000_0000_0000,
+            0x7FF0_0000_0000_0001,
+            0xFFFF_FFFF_FFFF_FFFF,
+            0x7FF8_DEAD_BEEF_0000,
+        ] {
+            assert_eq!(canon(f64::from_bits(bits)).to_bits(), CANONICAL_NAN_BITS);
+        }
+        for x in [
+            0.0,
+            -0.0,
+            1.5,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::MIN_POSITIVE,
+        ] {
+            assert_eq!(canon(x).to_bits(), x.to_bits());
+        }
+        assert!(!any_nan(&[
+            0.0,
+            -0.0,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::MAX,
+            -1e-310
+        ]));
+        for bits in [
+            0x7FF0_0000_0000_0001u64,
+            0xFFF8_0000_0000_0000,
+            0x7FFF_FFFF_FFFF_FFFF,
+        ] {
+            assert!(any_nan(&[1.0, f64::from_bits(bits), 2.0]));
+        }
+        let mut v = [f64::from_bits(0xFFF8_0000_0000_0000), 2.0];
+        canon_slice(&mut v);
+        assert_eq!(v[0].to_bits(), CANONICAL_NAN_BITS);
+        assert_eq!(v[1], 2.0);
+    }
+}
