@@ -70,7 +70,7 @@ step_done
 step wheel "from the sdist, with build isolation (pip wheel; maturin from PyPI; release profile, fat LTO)"
 # Dependencies' build artifacts are kept in $OUT/wheel-target between runs; the speedup crates
 # are rebuilt every time (they come from a fresh unpack of the sdist), LTO included.
-if CARGO_TARGET_DIR="$OUT/wheel-target" timeout 1800 "$TOOLS/bin/python" -m pip wheel -v --no-deps --no-cache-dir \
+if CARGO_TARGET_DIR="$OUT/wheel-target" timeout 1800 "$TOOLS/bin/python" -m pip wheel -v --no-deps \
     "$SDIST" -w "$DIST/wheel" > "$WORK/wheel.log" 2>&1; then
     WHEEL=$(ls "$DIST"/wheel/*.whl)
     grep -E 'Finished `release`|Found pyo3 bindings' "$WORK/wheel.log" | sed 's/^ */    /' || true
