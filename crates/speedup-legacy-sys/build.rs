@@ -34,7 +34,9 @@ const FP_FLAGS: &[&str] = &["-ffp-contract=off"];
 
 fn main() {
     let manifest = PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"));
-    let root = manifest.join("../..");
+    // c_src/ and fortran_src/ inside the crate are symlinks to the repository's top-level
+    // directories, so that the packaged crate (and the Python sdist) carries the sources.
+    let root = manifest;
     let out_dir = PathBuf::from(env::var_os("OUT_DIR").expect("OUT_DIR"));
     let path = |rel: &str| -> PathBuf {
         let p = root.join(rel);

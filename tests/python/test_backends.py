@@ -113,7 +113,7 @@ def test_backend_attribute_and_version(backend: str) -> None:
 
     assert speedup.backend == backend
     assert speedup.__version__ == speedup._impl.__version__ == _ctypes_backend.backend().__version__
-    assert importlib.metadata.version("speedup") == speedup.__version__
+    assert importlib.metadata.version("speedup-kernels") == speedup.__version__
     cargo = Path(__file__).resolve().parents[2] / "Cargo.toml"
     if cargo.exists():
         m = re.search(r'^version = "([^"]+)"', cargo.read_text(), re.M)

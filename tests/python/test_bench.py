@@ -109,7 +109,7 @@ def test_numba_contestants(tiny_run: Path) -> None:
             if c["kind"] not in ("numba", "numba_par"):
                 continue
             if not HAS_NUMBA:
-                assert c["skipped"] == "not installed: pip install 'speedup[bench]'"
+                assert c["skipped"] == "not installed: pip install 'speedup-kernels[bench]'"
             elif not c["skipped"]:
                 expect = {race.STAT} if w["name"] in ("monte_carlo_pi", "markov_chains") else {race.SAME, race.WITHIN}
                 assert c["check"]["status"] in expect, (w["name"], c)
@@ -235,9 +235,9 @@ def test_without_the_extras(tmp_path: Path) -> None:
     res = _load(tmp_path)
     assert res["plots"] == [] and not list(tmp_path.glob("*.png"))
     assert any("matplotlib is not installed" in n for n in res["notes"])
-    assert any(n == "Numba: not installed: pip install 'speedup[bench]'" for n in res["notes"])
+    assert any(n == "Numba: not installed: pip install 'speedup-kernels[bench]'" for n in res["notes"])
     cs = {c["key"]: c for c in res["workloads"][0]["contestants"]}
-    assert cs["numba"]["skipped"] == cs["numba_par"]["skipped"] == "not installed: pip install 'speedup[bench]'"
+    assert cs["numba"]["skipped"] == cs["numba_par"]["skipped"] == "not installed: pip install 'speedup-kernels[bench]'"
     assert cs["speedup@1"]["check"]["status"] == race.SAME
     assert "Numba" in r.stdout and "not installed" in r.stdout  # the plain-text table says so too
 

@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 
 fn generate() -> String {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")); // c_src/ is a symlink to the top-level one
     let header = |name: &str| root.join("c_src").join(name).display().to_string();
     bindgen::Builder::default()
         .header(header("legacy.h"))

@@ -8,6 +8,6 @@ streams), evaluates the speed targets from the run's own ratios, and writes ``re
 ``results.md`` and PNG plots (bar charts, scaling curve, serial/parallel size sweep).
 
 Run it as ``speedup bench`` or ``python -m speedup bench`` (``--help`` for the options). Numba,
-matplotlib and rich are optional (``pip install 'speedup[bench]'``); without them the bench
+matplotlib and rich are optional (``pip install 'speedup-kernels[bench]'``); without them the bench
 says what it skips. This package is a command, not a library API.
 """

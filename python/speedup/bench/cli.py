@@ -125,7 +125,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         try:
             import matplotlib  # noqa: F401
         except ImportError:
-            res.notes.append("plots: matplotlib is not installed (pip install 'speedup[bench]'): no PNGs written")
+            res.notes.append("plots: matplotlib is not installed (pip install 'speedup-kernels[bench]'): no PNGs written")
         else:
             from . import plots as plotting
 

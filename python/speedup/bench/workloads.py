@@ -41,7 +41,7 @@ WORKLOADS = (
     "markov_chains",
 )
 
-NUMBA_MISSING = "not installed: pip install 'speedup[bench]'"
+NUMBA_MISSING = "not installed: pip install 'speedup-kernels[bench]'"
 
 
 @dataclass(frozen=True)
