@@ -41,6 +41,12 @@ if ! cmp -s target/release/libspeedup.so python/speedup/_lib/libspeedup.so; then
     install -D -m 755 target/release/libspeedup.so python/speedup/_lib/libspeedup.so
 fi
 
+# The package's distribution was called `speedup` before it became `speedup-kernels`: pip does
+# not remove a distribution of another name, and its extension module would shadow the new one.
+if "$VPY" -m pip show -q speedup >/dev/null 2>&1; then
+    echo "python-setup: removing the old distribution 'speedup' (now speedup-kernels)"
+    "$VPY" -m pip uninstall -q -y speedup
+fi
 # A `maturin develop` build leaves its extension in the source tree; the wheel builds its own.
 rm -f python/speedup/_speedup*.so
 echo "python-setup: pip install ./python (maturin, release build of crates/speedup-py)"
