@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Creates or updates the Python environment of speedup at .venv (repository root) and installs
 # the package from python/ into it, with both backends:
-#   1. .venv with maturin, numpy, pytest, hypothesis, threadpoolctl, mypy, dask, and the bench
-#      extra (numba, matplotlib, rich) (installed only when missing);
+#   1. .venv with maturin, numpy, pytest, pytest-timeout, hypothesis, threadpoolctl, joblib, mypy,
+#      dask, and the bench extra (numba, matplotlib, rich) (installed only when missing);
 #   2. libspeedup.so (cargo build --release -p speedup-capi), copied into python/speedup/_lib/ so the
 #      wheel ships it for the ctypes backend;
 #   3. `pip install ./python` (maturin builds the PyO3 extension speedup._speedup; no build
@@ -23,8 +23,12 @@ export PATH="$PWD/$VENV/bin:$PATH"   # the maturin build backend runs the maturi
 missing=()
 "$VPY" -c 'import numpy' 2>/dev/null || missing+=(numpy)
 "$VPY" -c 'import pytest' 2>/dev/null || missing+=(pytest)
+# per-test time limits (tests/python/run.sh passes --timeout)
+"$VPY" -c 'import pytest_timeout' 2>/dev/null || missing+=(pytest-timeout)
 "$VPY" -c 'import hypothesis' 2>/dev/null || missing+=(hypothesis)
 "$VPY" -c 'import threadpoolctl' 2>/dev/null || missing+=(threadpoolctl)
+# process pools (tests/python/test_pools.py: joblib's loky backend)
+"$VPY" -c 'import joblib' 2>/dev/null || missing+=(joblib)
 "$VPY" -c 'import mypy' 2>/dev/null || missing+=(mypy)
 "$VPY" -c 'import dask.array, distributed' 2>/dev/null || missing+=("dask[array]" distributed)
 # the bench extra (speedup bench): Numba contestants, plots, progress bar

@@ -6,6 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
+source tests/bounded.sh
 
 step() { printf '\n==> %s\n' "$*"; }
 
@@ -20,8 +21,12 @@ python3 tests/docs/check_links.py --selftest
 python3 tests/docs/check_links.py | tee target/docs-links.log
 
 step "Rust tests (kernels against contract references, thread-count identity, header drift)"
-cargo test --workspace --quiet 2>&1 | tee target/rust-tests.log | grep -E '^(test result|running|error|failures|---- )|panicked' || true
-if grep -qE '^test result: FAILED|error(\[E[0-9]+\])?:' target/rust-tests.log || ! grep -q '^test result: ok' target/rust-tests.log; then
+# Built first; running them has a time limit (tests/bounded.sh), so that a hung test fails the run
+# with a TIMEOUT line; libtest's "has been running for over 60 seconds" lines name the test.
+cargo test --workspace --quiet --no-run
+{ bounded 1800 "the Rust tests (cargo test --workspace)" cargo test --workspace --quiet || true; } 2>&1 \
+    | tee target/rust-tests.log | grep -E '^(test result|running|error|failures|---- |TIMEOUT)|panicked|running for over' || true
+if grep -qE '^test result: FAILED|^TIMEOUT|error(\[E[0-9]+\])?:' target/rust-tests.log || ! grep -q '^test result: ok' target/rust-tests.log; then
     echo "Rust tests failed; see target/rust-tests.log" >&2
     exit 1
 fi

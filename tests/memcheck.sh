@@ -8,9 +8,11 @@
 # `memcheck: N passed, 0 failed`. About a minute on 2 cores (valgrind runs ~30-50x slower; the
 # programs' inputs are small enough as they are). To find where an uninitialised value came
 # from, rerun the program by hand with --track-origins=yes (it doubles the time).
+# Each program runs under a time limit of 600 s (tests/bounded.sh); one that runs out fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
+source tests/bounded.sh
 work=$root/target/memcheck
 mkdir -p "$work/mod"
 command -v valgrind >/dev/null || { echo "memcheck.sh: valgrind is not installed" >&2; exit 1; }
@@ -36,7 +38,8 @@ check() {  # check NAME COMMAND...: the command under memcheck; its output in $w
     local name=$1 t0 t1 rc=0
     shift
     t0=$(date +%s.%N)
-    valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect,possible \
+    bounded 600 "$name under valgrind" valgrind --error-exitcode=99 --leak-check=full \
+        --errors-for-leak-kinds=definite,indirect,possible \
         --suppressions="$root/tests/valgrind.supp" "$@" >"$work/$name.log" 2>&1 || rc=$?
     t1=$(date +%s.%N)
     local summary
@@ -47,6 +50,7 @@ check() {  # check NAME COMMAND...: the command under memcheck; its output in $w
     else
         failed=$((failed + 1))
         printf 'FAIL %-18s exit %s: %s (see %s)\n' "$name" "$rc" "$summary" "$work/$name.log"
+        grep '^TIMEOUT: ' "$work/$name.log" || true
         grep -E '^==[0-9]+== (Invalid|Conditional|Use of|.*(definitely|indirectly|possibly) lost)' \
             "$work/$name.log" | head -20 || true
     fi

@@ -9,10 +9,13 @@
 # Environment: BADINPUT_PYTHON (default .venv's python; scripts/python-setup.sh runs when .venv
 # lacks the package or its extension is older than the crates), BADINPUT_VALGRIND=1 runs the C and
 # Fortran runners under valgrind memcheck (tests/memcheck.sh does that in the test command).
+# Each runner runs under a time limit (tests/bounded.sh); the Rust runner is built first, so that
+# its limit is for running only.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
 work=$root/target/badinput
+source tests/bounded.sh
 step() { printf '\n--> %s\n' "$*"; }
 
 py=${BADINPUT_PYTHON:-$root/.venv/bin/python}
@@ -44,13 +47,14 @@ fi
 
 step "runners"
 status=0
+cargo test -p speedup-legacy --test badinput --quiet --no-run
 SPEEDUP_BADINPUT_CASES=$work/cases.rust.txt SPEEDUP_BADINPUT_LOG=$work/rust.log \
-    cargo test -p speedup-legacy --test badinput --quiet -- --nocapture 2>&1 \
-    | grep -E '^badinput|FAIL|gap|panicked' | tee "$work/summary.txt" || status=1
+    bounded 600 "the Rust bad-input runner" cargo test -p speedup-legacy --test badinput --quiet -- --nocapture 2>&1 \
+    | grep -E '^badinput|FAIL|gap|panicked|^TIMEOUT' | tee "$work/summary.txt" || status=1
 grep -q '^badinput rust:' "$work/summary.txt" || status=1
-"${vg[@]}" "$work/run_c" "$work/cases.c.txt" "$work/funcs.txt" "$work/c.log" | tee -a "$work/summary.txt" || status=1
-"${vg[@]}" "$work/run_fortran" "$work/cases.f.txt" "$work/fortran.log" | tee -a "$work/summary.txt" || status=1
-"$py" tests/badinput/run_python.py "$work/python.log" | tee -a "$work/summary.txt" || status=1
+bounded 900 "the C bad-input runner" "${vg[@]}" "$work/run_c" "$work/cases.c.txt" "$work/funcs.txt" "$work/c.log" | tee -a "$work/summary.txt" || status=1
+bounded 900 "the Fortran bad-input runner" "${vg[@]}" "$work/run_fortran" "$work/cases.f.txt" "$work/fortran.log" | tee -a "$work/summary.txt" || status=1
+bounded 600 "the Python bad-input runner" "$py" tests/badinput/run_python.py "$work/python.log" | tee -a "$work/summary.txt" || status=1
 
 step "matrix"
 "$py" - "$work/summary.txt" "$status" <<'EOF'

@@ -3,9 +3,11 @@
 # Usage: tests/c/run.sh [--list] [section ...]    (arguments go to the test program)
 # Environment: CC (default gcc), SPEEDUP_VECTORS_DIR (numpy vectors of the random kernels),
 #              VALGRIND=1 to run the test under valgrind.
+# The program runs under a time limit (tests/bounded.sh): 300 s, 1200 s under valgrind.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
+source tests/bounded.sh
 
 cargo build --release -p speedup-capi
 lib=$root/target/release
@@ -24,7 +26,8 @@ mkdir -p "$bin"
 if [ "${VALGRIND:-0}" = 1 ]; then
     # Any invalid access or definite/indirect/possible leak fails; tests/valgrind.supp lists
     # (and explains) the only suppressed reports: thread-pool workers alive at exit.
-    exec valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect,possible \
+    bounded 1200 "test_capi under valgrind" valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect,possible \
         --suppressions="$root/tests/valgrind.supp" "$bin/test_capi" "$@"
+    exit
 fi
-exec "$bin/test_capi" "$@"
+bounded 300 "the C door test (test_capi)" "$bin/test_capi" "$@"

@@ -9,9 +9,12 @@
 # Idempotent and incremental: build/ is reused, cargo's target/ is shared with `cargo build`;
 # the temporary prefix and consumer builds are removed at exit.
 # Environment: SPEEDUP_CMAKE_BUILD (default build/cmake; fpm uses build/ too, for its own folders), CMAKE_BUILD_PARALLEL_LEVEL, CC, FC.
+# Every test program runs under a time limit: ctest --timeout for the ctest programs (ctest names
+# a test that ran out: ***Timeout), tests/bounded.sh for the consumers.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
+source tests/bounded.sh
 build=${SPEEDUP_CMAKE_BUILD:-$root/build/cmake}
 export CMAKE_BUILD_PARALLEL_LEVEL=${CMAKE_BUILD_PARALLEL_LEVEL:-$(nproc 2>/dev/null || echo 4)}
 cc=${CC:-gcc}
@@ -25,7 +28,7 @@ step "configure, build and ctest in $build"
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release >"$tmp/configure.log" \
     || { cat "$tmp/configure.log"; exit 1; }
 cmake --build "$build"
-ctest --test-dir "$build" --output-on-failure | tee "$tmp/ctest.log"
+ctest --test-dir "$build" --output-on-failure --timeout 300 | tee "$tmp/ctest.log"
 ctest_line=$(grep -E 'tests passed' "$tmp/ctest.log" | tail -1)
 
 step "install into a temporary prefix"
@@ -39,9 +42,9 @@ cmake -S "$root/tests/consumer" -B "$tmp/consumer-cmake" -DCMAKE_PREFIX_PATH="$p
     || { cat "$tmp/consumer-configure.log"; exit 1; }
 cmake --build "$tmp/consumer-cmake" >"$tmp/consumer-build.log" \
     || { cat "$tmp/consumer-build.log"; exit 1; }
-"$tmp/consumer-cmake/consumer_c"
-"$tmp/consumer-cmake/consumer_c_static"
-"$tmp/consumer-cmake/consumer_fortran"
+bounded 60 "consumer-cmake/consumer_c" "$tmp/consumer-cmake/consumer_c"
+bounded 60 "consumer-cmake/consumer_c_static" "$tmp/consumer-cmake/consumer_c_static"
+bounded 60 "consumer-cmake/consumer_fortran" "$tmp/consumer-cmake/consumer_fortran"
 
 step "consumer with pkg-config"
 pcdir=$(dirname "$(find "$prefix" -name speedup.pc | head -n 1)")
@@ -59,9 +62,9 @@ set -x
     $(pkg-config --cflags --libs speedup-fortran) -Wl,-rpath,"$libdir" \
     -o "$tmp/consumer-pc/consumer_fortran"
 { set +x; } 2>/dev/null
-"$tmp/consumer-pc/consumer_c"
-"$tmp/consumer-pc/consumer_c_static"
-"$tmp/consumer-pc/consumer_fortran"
+bounded 60 "consumer-pc/consumer_c" "$tmp/consumer-pc/consumer_c"
+bounded 60 "consumer-pc/consumer_c_static" "$tmp/consumer-pc/consumer_c_static"
+bounded 60 "consumer-pc/consumer_fortran" "$tmp/consumer-pc/consumer_fortran"
 for exe in consumer-cmake/consumer_c_static consumer-pc/consumer_c_static; do
     if readelf -d "$tmp/$exe" | grep -q 'NEEDED.*libspeedup'; then
         echo "$exe needs libspeedup.so: not a static link" >&2; exit 1

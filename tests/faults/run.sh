@@ -10,10 +10,12 @@
 #      feature into target/faults/pkg/speedup (the package's Python files + that extension),
 #      first on PYTHONPATH, then pytest tests/faults.
 # Prints one line per part and "faults: N passed, 0 failed" last (also in target/faults-tests.log).
-# Every part runs under a timeout: a hang fails the run instead of stalling it.
+# Every part runs under a time limit (tests/bounded.sh; builds come first, so that the limits
+# are for running): a hang fails the run, with a line saying which part ran out of time.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
+source tests/bounded.sh
 out=target/faults
 mkdir -p "$out"
 log=target/faults-tests.log
@@ -22,7 +24,8 @@ log=target/faults-tests.log
 VPY=$root/.venv/bin/python
 
 echo "==> C door with injected faults (cargo feature fault-injection)"
-timeout 900 cargo test -p speedup-capi --features fault-injection --test faults --quiet 2>&1 \
+cargo test -p speedup-capi --features fault-injection --test faults --quiet --no-run
+bounded 600 "the Rust fault tests" cargo test -p speedup-capi --features fault-injection --test faults --quiet 2>&1 \
     | tee "$out/rust.log"
 rust=$(grep -Eo '^test result: ok\. [0-9]+ passed' "$out/rust.log" | awk '{s+=$4} END {print s+0}')
 grep -q '^test result: ok' "$out/rust.log" || { echo "faults: the Rust fault tests failed" >&2; exit 1; }
@@ -34,8 +37,8 @@ cargo build --release -p speedup-capi --quiet
     -Wl,-rpath,"$root/target/release"
 # Passive OpenMP waiting: 16 host threads each opening legacy OpenMP regions on a small machine
 # would otherwise spend their time spinning (see README, Legacy routines).
-OMP_WAIT_POLICY=passive timeout 300 "$out/stress" | tee "$out/stress.log"
-timeout 120 "$out/stress" host-openmp-fork | tee -a "$out/stress.log"
+OMP_WAIT_POLICY=passive bounded 300 "the stress program" "$out/stress" | tee "$out/stress.log"
+bounded 120 "the stress program (host-openmp-fork)" "$out/stress" host-openmp-fork | tee -a "$out/stress.log"
 stress=$(grep -Eo '^[0-9]+ passed, 0 failed' "$out/stress.log" | awk '{s+=$1} END {print s+0}')
 [ "$(grep -Ec '^[0-9]+ passed, 0 failed' "$out/stress.log")" = 2 ] || stress=
 [ -n "$stress" ] && [ "$stress" != 0 ] || { echo "faults: the stress program failed" >&2; exit 1; }
@@ -48,7 +51,7 @@ rm -rf "$out/pkg"
 mkdir -p "$pkg"
 cp python/speedup/*.py python/speedup/*.pyi python/speedup/py.typed "$pkg/"
 cp target/debug/lib_speedup.so "$pkg/_speedup.so"
-PYTHONPATH=$root/$out/pkg timeout 300 "$VPY" -m pytest tests/faults -q -p no:cacheprovider 2>&1 \
+PYTHONPATH=$root/$out/pkg bounded 300 "the Python fault tests" "$VPY" -m pytest tests/faults -q -p no:cacheprovider 2>&1 \
     | tee "$out/python.log"
 py=$(grep -Eo '[0-9]+ passed' "$out/python.log" | tail -1 | awk '{print $1}')
 if grep -qE '[0-9]+ (failed|error)' "$out/python.log" || [ -z "$py" ]; then

@@ -22,6 +22,7 @@
 #include <dirent.h>
 #include <omp.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -444,7 +445,10 @@ static void test_fork(void)
     fflush(stdout);
     pid_t pid = fork();
     if (pid == 0) {
-        alarm(60); /* a hang kills the child (SIGALRM) and fails the check below */
+        /* A hang kills the child (SIGALRM) and fails the check below; the default disposition
+         * first, in case this program was started with SIGALRM ignored (inherited). */
+        signal(SIGALRM, SIG_DFL);
+        alarm(60);
         int code = 0;
         speedup_legacy_omp_team_size(&team, &distinct);
         if (team != 1)
@@ -494,6 +498,7 @@ static void test_host_openmp_fork(void)
     fflush(stdout);
     pid_t pid = fork();
     if (pid == 0) {
+        signal(SIGALRM, SIG_DFL); /* as in test_fork */
         alarm(60);
         speedup_set_num_threads(3);
         size_t t = 0, distinct = 0;

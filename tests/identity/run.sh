@@ -8,10 +8,12 @@
 #   4. judge.py prints the matrix and ends with `identity: N passed, 0 failed`.
 # Incremental: cargo rebuilds only what changed; the Python doors use .venv (scripts/python-setup.sh
 # is run when .venv lacks the package or its extension is older than the crates). IDENTITY_PYTHON picks the interpreter (default .venv's).
+# Each runner runs under a time limit (tests/bounded.sh); one that runs out fails the suite.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
 work=$root/target/identity
+source tests/bounded.sh
 vec=$work/vectors
 out=$work/out
 step() { printf '\n--> %s\n' "$*"; }
@@ -38,16 +40,20 @@ gfortran -std=f2018 -Wall "${cflags[@]}" -J "$work/mod" fortran_src/speedup/spee
     -Ltarget/release -lspeedup -Wl,-rpath,"$root/target/release" -o "$work/bin/run_fortran"
 
 step "runners"
+cargo test -p speedup-core --test identity_runner --quiet --no-run
 SPEEDUP_IDENTITY_VECTORS=$vec SPEEDUP_IDENTITY_OUT=$out/rust \
-    cargo test -p speedup-core --test identity_runner --quiet -- --nocapture 2>&1 | grep -E 'run_rust|FAILED|panicked' 
-"$work/bin/run_c" "$vec" "$out/c"
-"$work/bin/run_c" "$vec" "$out/legacy-c" legacy
-"$work/bin/run_fortran" "$vec" "$out/fortran"
-"$work/bin/run_fortran" "$vec" "$out/legacy-fortran" legacy
+    bounded 600 "the Rust identity runner" cargo test -p speedup-core --test identity_runner --quiet -- --nocapture 2>&1 \
+    | grep -E 'run_rust|FAILED|panicked|^TIMEOUT'
+bounded 300 "the C identity runner" "$work/bin/run_c" "$vec" "$out/c"
+bounded 300 "the C identity runner (legacy)" "$work/bin/run_c" "$vec" "$out/legacy-c" legacy
+bounded 300 "the Fortran identity runner" "$work/bin/run_fortran" "$vec" "$out/fortran"
+bounded 300 "the Fortran identity runner (legacy)" "$work/bin/run_fortran" "$vec" "$out/legacy-fortran" legacy
 # The Python doors load the library built above, whatever the installed wheel ships.
-SPEEDUP_BACKEND=pyo3 "$py" tests/identity/run_python.py "$vec" "$out/py-pyo3"
-SPEEDUP_BACKEND=ctypes SPEEDUP_LIBRARY=$root/target/release/libspeedup.so "$py" tests/identity/run_python.py "$vec" "$out/py-ctypes"
-SPEEDUP_BACKEND=ctypes SPEEDUP_LIBRARY=$root/target/release/libspeedup.so "$py" tests/identity/run_python.py "$vec" "$out/legacy-py" legacy
+SPEEDUP_BACKEND=pyo3 bounded 300 "the Python identity runner (pyo3)" "$py" tests/identity/run_python.py "$vec" "$out/py-pyo3"
+SPEEDUP_BACKEND=ctypes SPEEDUP_LIBRARY=$root/target/release/libspeedup.so \
+    bounded 300 "the Python identity runner (ctypes)" "$py" tests/identity/run_python.py "$vec" "$out/py-ctypes"
+SPEEDUP_BACKEND=ctypes SPEEDUP_LIBRARY=$root/target/release/libspeedup.so \
+    bounded 300 "the Python identity runner (legacy)" "$py" tests/identity/run_python.py "$vec" "$out/legacy-py" legacy
 
 step "judge"
 "$py" tests/identity/judge.py "$vec" "$out"

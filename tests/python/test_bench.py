@@ -211,13 +211,13 @@ def test_bad_arguments_say_why(argv: list, message: str, capsys: pytest.CaptureF
 
 def test_entry_points(tmp_path: Path) -> None:
     py = sys.executable
-    r = subprocess.run([py, "-m", "speedup", "bench", "--help"], capture_output=True, text=True)
+    r = subprocess.run([py, "-m", "speedup", "bench", "--help"], capture_output=True, text=True, timeout=120)
     assert r.returncode == 0 and "--threads LIST" in r.stdout and "--quick" in r.stdout
-    r = subprocess.run([py, "-m", "speedup", "frobnicate"], capture_output=True, text=True)
+    r = subprocess.run([py, "-m", "speedup", "frobnicate"], capture_output=True, text=True, timeout=120)
     assert r.returncode == 2 and "unknown command 'frobnicate'" in r.stderr
     script = Path(py).parent / "speedup"
     if script.exists():  # the console script of pyproject's [project.scripts]
-        r = subprocess.run([str(script), "bench", "--help"], capture_output=True, text=True)
+        r = subprocess.run([str(script), "bench", "--help"], capture_output=True, text=True, timeout=120)
         assert r.returncode == 0 and "usage: speedup bench" in r.stdout
 
 
@@ -230,7 +230,8 @@ def test_without_the_extras(tmp_path: Path) -> None:
         "from speedup.bench import cli\n"
         f"sys.exit(cli.main(['--sizes', 'tiny', '--only', 'comb_backward', '--threads', '1', '--out', {str(tmp_path)!r}]))\n"
     )
-    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=dict(os.environ))
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=dict(os.environ),
+                       timeout=240)
     assert r.returncode == 0, r.stderr
     res = _load(tmp_path)
     assert res["plots"] == [] and not list(tmp_path.glob("*.png"))

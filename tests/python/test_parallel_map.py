@@ -30,7 +30,8 @@ def clib(tmp_path_factory: pytest.TempPathFactory) -> ctypes.CDLL:
         "double square(double x, void *ctx) { (void)ctx; return x * x; }\n"
     )
     so = d / "libf.so"
-    subprocess.run([cc, "-O2", "-ffp-contract=off", "-shared", "-fPIC", str(src), "-o", str(so), "-lm"], check=True)
+    subprocess.run([cc, "-O2", "-ffp-contract=off", "-shared", "-fPIC", str(src), "-o", str(so), "-lm"], check=True,
+                   timeout=120)
     return ctypes.CDLL(str(so))
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import multiprocessing
+import queue
 import signal
 import subprocess
 import sys
 import textwrap
 import threading
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -142,9 +144,16 @@ def test_fork_child_after_parent_used_the_pool(backend: str) -> None:
 
 INTERRUPT_CHILD = textwrap.dedent(
     """
-    import sys, time
+    import ctypes, signal, sys, time
     import numpy as np
     import speedup
+    # A process started with SIGINT ignored (launched by `nohup ... &`, cron, some CI runners)
+    # keeps it ignored, and Python then installs no KeyboardInterrupt handler: this child needs
+    # Ctrl-C, so it restores Python's own handler.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    # Should the test's process end without ending this child (pytest-timeout's exit), the
+    # kernel kills it (PR_SET_PDEATHSIG = 1, SIGKILL = 9): no orphan computes on for minutes.
+    ctypes.CDLL(None).prctl(1, 9)
     speedup.set_num_threads(2)
     out = np.full(4, 7.0)
     for call in (lambda: speedup.monte_carlo_pi(10**11),
@@ -162,26 +171,68 @@ INTERRUPT_CHILD = textwrap.dedent(
 )
 
 
+class _Lines:
+    """The lines a child prints, read on a helper thread, so that every wait has a limit."""
+
+    def __init__(self, p: "subprocess.Popen[str]") -> None:
+        self.p = p
+        self.q: "queue.Queue[str]" = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        for line in self.p.stdout:  # type: ignore[union-attr]
+            self.q.put(line)
+        self.q.put("")  # end of output
+
+    def next(self, timeout: float, waiting_for: str) -> str:
+        try:
+            return self.q.get(timeout=timeout)
+        except queue.Empty:
+            self.p.kill()
+            _, err = self.p.communicate(timeout=30)
+            pytest.fail(f"the child printed nothing within {timeout} s while waiting for "
+                        f"{waiting_for}; killed it. Its stderr: {err[-2000:]!r}")
+
+
+@pytest.mark.timeout(120)
 def test_ctrl_c_interrupts_a_long_call(child_env: dict) -> None:
     p = subprocess.Popen([sys.executable, "-c", INTERRUPT_CHILD], env=child_env,
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    lines = _Lines(p)
     try:
-        for _ in range(3):
-            assert p.stdout.readline().strip() == "ready"
+        for k in range(3):
+            assert lines.next(60, f"call {k} to start").strip() == "ready"
             time.sleep(0.3)
             sent = time.monotonic()
             p.send_signal(signal.SIGINT)
-            line = p.stdout.readline().split()
-            assert line and line[0] == "interrupted", (line, p.stderr.read() if p.poll() is not None else "")
+            line = lines.next(10, f"call {k} to stop after SIGINT (is SIGINT ignored?)").split()
+            assert line and line[0] == "interrupted", (line, p.stderr.read() if p.poll() is not None else "")  # type: ignore[union-attr]
             assert float(line[1]) - sent < 1.0
-        last = p.stdout.readline().strip().split(maxsplit=2)
+        last = lines.next(60, "the calls after the interruptions").strip().split(maxsplit=2)
         assert last[0] == "next"
         assert float(last[1]) == ref.monte_carlo_pi(1000, 3)
         assert last[2] == "[1.0, 3.0, 5.0]"
-        assert p.wait(30) == 0, p.stderr.read()
+        assert p.wait(30) == 0, p.stderr.read()  # type: ignore[union-attr]
     finally:
         if p.poll() is None:
             p.kill()
+            p.wait(30)
+
+
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@pytest.mark.timeout(240)
+def test_ctrl_c_test_passes_when_started_with_sigint_ignored(backend: str) -> None:
+    """`nohup ... &` (CI, cron) starts the tests with SIGINT ignored, which every child inherits:
+    the Ctrl-C test above must still pass, in bounded time, in such a process."""
+    node = f"{Path(__file__).resolve()}::test_ctrl_c_interrupts_a_long_call[{backend}]"
+    r = subprocess.run([sys.executable, "-m", "pytest", node, "-q", "-p", "no:cacheprovider",
+                        "--timeout=150"],
+                       cwd=Path(__file__).resolve().parent, preexec_fn=_ignore_sigint,
+                       capture_output=True, text=True, timeout=200)
+    assert r.returncode == 0 and "1 passed" in r.stdout, r.stdout[-3000:] + r.stderr[-2000:]
 
 
 def test_one_runtime_per_process(backend: str) -> None:
