@@ -10,6 +10,7 @@
 # `packaging: N passed, 0 failed`. SPEEDUP_PACKAGING_SKIP="python rust" skips parts (say why).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source tests/bounded.sh
 mkdir -p target
 log=target/packaging-tests.log
 : >"$log"
@@ -21,7 +22,8 @@ for part in c fortran python rust; do
     fi
     start=$SECONDS
     printf '\n==> packaging: %s\n' "$part"
-    bash "tests/packaging/$part.sh" 2>&1 | tee "target/packaging-$part.log"
+    { bounded 1500 "packaging: $part" bash "tests/packaging/$part.sh" || true; } 2>&1 \
+        | tee "target/packaging-$part.log"
     line=$(grep -E "^packaging-$part: [0-9]+ passed, 0 failed" "target/packaging-$part.log" | tail -1)
     [ -n "$line" ] || { echo "packaging: $part failed (target/packaging-$part.log)" >&2; exit 1; }
     n=$(echo "$line" | awk '{print $2}')
