@@ -9,7 +9,7 @@ use rayon::prelude::*;
 
 use crate::error::check_shape;
 use crate::layout::with_c_order;
-use crate::nan::canon;
+use crate::nan::{canon, canon_slice};
 use crate::{threads, Error, Result};
 
 /// Below this many elements the filters run on the calling thread (measured).
@@ -62,13 +62,20 @@ pub fn comb_forward(
 
 #[inline(always)]
 fn forward_rows_generic(xs: &[f64], ys: &mut [f64], start: usize, lag: usize, alpha: f64) {
-    for (off, y) in ys.iter_mut().enumerate() {
-        let idx = start + off;
-        *y = canon(if idx < lag {
-            xs[idx]
-        } else {
-            xs[idx] + alpha * xs[idx - lag]
-        });
+    // The first `lag` elements are copies, the rest the formula: two branch-free loops.
+    let end = start + ys.len();
+    let head = lag.saturating_sub(start).min(ys.len());
+    let (copied, computed) = ys.split_at_mut(head);
+    for (y, &x) in copied.iter_mut().zip(&xs[start..]) {
+        *y = canon(x);
+    }
+    if computed.is_empty() {
+        return;
+    }
+    let first = start + head; // >= lag
+    let (now, before) = (&xs[first..end], &xs[first - lag..end - lag]);
+    for ((y, &x), &p) in computed.iter_mut().zip(now).zip(before) {
+        *y = canon(x + alpha * p);
     }
 }
 
@@ -109,28 +116,27 @@ fn backward_lanes<const L: usize>(xs: &[f64], ys: &mut [f64], alpha: f64) {
         }
         return;
     }
-    // `prev` keeps the raw values (a NaN stays a NaN along its lane whatever its bits); only
-    // what is stored is canonicalised, so the select is off the recurrence's critical path.
     let mut prev = [0.0f64; L];
     prev.copy_from_slice(&xs[..L]);
-    for l in 0..L {
-        ys[l] = canon(prev[l]);
-    }
+    ys[..L].copy_from_slice(&prev);
     let mut yc = ys[L..].chunks_exact_mut(L);
     let mut xc = xs[L..].chunks_exact(L);
     for (y, x) in (&mut yc).zip(&mut xc) {
         for l in 0..L {
             prev[l] = x[l] + alpha * prev[l];
-            y[l] = canon(prev[l]);
+            y[l] = prev[l];
         }
     }
-    for (l, (y, &x)) in yc
-        .into_remainder()
-        .iter_mut()
-        .zip(xc.remainder())
-        .enumerate()
-    {
-        *y = canon(x + alpha * prev[l]);
+    let rest = yc.into_remainder();
+    for (l, (y, &x)) in rest.iter_mut().zip(xc.remainder()).enumerate() {
+        *y = x + alpha * prev[l];
+    }
+    // A NaN stays in its lane (`x + alpha * NaN` is NaN): the output holds one exactly when a
+    // lane ends on one.
+    #[allow(clippy::eq_op)] // v != v: NaN
+    let nan = prev.iter().chain(rest.iter()).any(|&v| v != v);
+    if nan {
+        canon_slice(ys);
     }
 }
 
@@ -140,9 +146,7 @@ fn backward_lanes<const L: usize>(xs: &[f64], ys: &mut [f64], alpha: f64) {
 fn backward_slabs(xs: &[f64], ys: &mut [f64], lag: usize, alpha: f64) {
     let len = xs.len();
     let lag = lag.min(len);
-    for (y, &x) in ys[..lag].iter_mut().zip(&xs[..lag]) {
-        *y = canon(x);
-    }
+    ys[..lag].copy_from_slice(&xs[..lag]);
     let mut start = lag;
     while start < len {
         let end = (start + lag).min(len);
@@ -153,9 +157,16 @@ fn backward_slabs(xs: &[f64], ys: &mut [f64], lag: usize, alpha: f64) {
             .zip(&xs[start..end])
             .zip(prev)
         {
-            *y = canon(x + alpha * p);
+            *y = x + alpha * p;
         }
         start = end;
+    }
+    // A NaN stays in its lane: the last `lag` outputs (each lane's last) tell whether any
+    // output is one.
+    #[allow(clippy::eq_op)] // v != v: NaN
+    let nan = ys[len - lag..].iter().any(|&v| v != v);
+    if nan {
+        canon_slice(ys);
     }
 }
 

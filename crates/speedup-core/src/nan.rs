@@ -8,10 +8,10 @@
 //! floating-point output goes through [`canon`] as it is stored, so "same bits" has no NaN
 //! exception, across paths, threads, doors and the legacy twins.
 //!
-//! Cost: a compare and a select per stored element, in registers. The element-wise kernels
-//! (stencils, comb filters) run their loops compiled for AVX2 where the CPU has it
-//! (`avx2_dispatch!`), where the select is one blend per four elements; the backward comb
-//! filter canonicalises what it stores, off the recurrence's critical path; reductions
+//! Cost: a few integer operations per stored element, in registers, in the element-wise loops
+//! (stencils, forward comb filter), which run compiled for AVX2 where the CPU has it
+//! (`avx2_dispatch!`); the backward comb filter pays nothing unless its output holds a NaN (a
+//! NaN stays in its lane to the end, so the last value of each lane tells); reductions
 //! canonicalise their one result.
 
 /// Defines `$name`, which runs the `#[inline(always)]` function `$generic` with the same
@@ -48,23 +48,26 @@ pub fn canonical_nan() -> f64 {
     f64::from_bits(CANONICAL_NAN_BITS)
 }
 
-/// `x`, or the canonical NaN when `x` is any NaN: a compare and a select (one blend per
-/// vector in the kernels' vectorised loops).
+/// `x`, or the canonical NaN when `x` is any NaN.
 ///
-/// The shipped library's bits are what counts, and they are checked through every door at
-/// every test run (tests/identity/, tests/python/test_differential.py): were the optimiser ever
-/// to drop the select (for LLVM an arithmetic result that is NaN may be any NaN), those fail.
+/// Written on the bits, not as `if x.is_nan() { NaN } else { x }`: for LLVM a NaN that an
+/// arithmetic operation made may be *any* NaN, so it may fold that floating-point select into
+/// plain `x`, and it does (the release library's `std` of `[inf]` returned `0xfff8...` that
+/// way). Integer operations on the bits carry no such licence. `|x|`'s bits exceed infinity's
+/// exactly for a NaN; adding the distance from infinity to `i64::MAX` moves that into the sign
+/// bit, and an arithmetic shift spreads it into a mask: branch-free integer operations that
+/// vectorise.
 #[inline(always)]
 pub fn canon(x: f64) -> f64 {
-    if x.is_nan() {
-        canonical_nan()
-    } else {
-        x
-    }
+    const ABS: u64 = 0x7FFF_FFFF_FFFF_FFFF;
+    const INF: u64 = 0x7FF0_0000_0000_0000;
+    let b = x.to_bits();
+    let nan_mask = ((((b & ABS) + (ABS - INF)) as i64) >> 63) as u64;
+    f64::from_bits((b & !nan_mask) | (CANONICAL_NAN_BITS & nan_mask))
 }
 
 /// Replaces every NaN of `xs` by the canonical NaN: for outputs written by code that does not
-/// go through [`canon`] as it stores (the legacy routines).
+/// go through [`canon`] as it stores (the legacy routines, the backward comb filter).
 #[inline]
 pub fn canon_slice(xs: &mut [f64]) {
     for x in xs {
