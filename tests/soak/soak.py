@@ -7,7 +7,7 @@ Every kernel (small inputs; a few above the parallel cut-offs) and the legacy ro
   - regular bad calls (the expected exception type, an ``out=`` left untouched),
   - thread-knob changes (``speedup.set_num_threads`` cycling through 1, 2, 3, 4 and 0),
   - interrupts: SIGINT (Ctrl-C) sent to the main thread from another thread during a long call
-    (``KeyboardInterrupt``, nothing written), then a normal call,
+    (``KeyboardInterrupt``, and no thread still running the kernel), then a normal call,
 and every result compared bit for bit with the first call of the same kernel (the legacy OpenMP
 mean and std, whose last bits may change with the thread count, within 1e-12). Every 1000th
 call also recomputes a fixed reference call (a parallel sum) and compares bits.
@@ -73,12 +73,14 @@ def settled_threads() -> Tuple[int, int]:
     """(the thread count once it stopped falling, the first reading): worker pools retired by
     a knob change end asynchronously; a leak is what stays."""
     first = last = proc_status()[1]
-    for _ in range(100):
+    steady = 0
+    for _ in range(250):  # at most 0.5 s
         time.sleep(0.002)
         now = proc_status()[1]
-        if now >= last:
-            return now, first
+        steady = steady + 1 if now >= last else 0
         last = now
+        if steady == 5:  # not fallen for 10 ms
+            break
     return last, first
 
 
@@ -249,10 +251,38 @@ def soak(args: argparse.Namespace) -> int:
     long_after_wrong = [0] * 3
     long_first: List[str] = [""] * 3
 
+    main_tid = threading.main_thread().native_id
+    long_orphans = [0] * 3
+
+    def main_state() -> str:
+        with open(f"/proc/self/task/{main_tid}/stat") as f:
+            st = f.read()
+        return st[st.rindex(")") + 2]
+
+    def send_sigint(delay: float) -> None:
+        """SIGINT to the main thread once it waits for speedup's helper thread (``_api``
+        runs long calls on a thread named speedup-call and waits in join()): the helper has
+        started and the main thread has been asleep for 20 ms in a row. A Ctrl-C that lands
+        while the helper is still being started is another matter (see the orphan check)."""
+        deadline = time.monotonic() + 5.0
+        while time.monotonic() < deadline and not any(
+                t.name == "speedup-call" and t.native_id is not None for t in threading.enumerate()):
+            time.sleep(0.0005)
+        asleep_since = None
+        while time.monotonic() < deadline:
+            if main_state() == "S":
+                asleep_since = asleep_since or time.monotonic()
+                if time.monotonic() - asleep_since >= 0.02:
+                    break
+            else:
+                asleep_since = None
+            time.sleep(0.001)
+        time.sleep(delay)
+        signal.pthread_kill(main_ident, signal.SIGINT)
+
     def interrupted_call(l: int) -> None:
         name, fn, after = long_calls[l]
-        delay = 0.002 + 0.018 * random.random()
-        sender = threading.Thread(target=lambda: (time.sleep(delay), signal.pthread_kill(main_ident, signal.SIGINT)))
+        sender = threading.Thread(target=send_sigint, args=(0.005 * random.random(),))
         outcome = "finished"
         try:
             sender.start()
@@ -271,6 +301,14 @@ def soak(args: argparse.Namespace) -> int:
         else:
             long_wrong[l] += 1
             long_first[l] = long_first[l] or outcome
+        # KeyboardInterrupt means the kernel stopped: no helper thread may still run it.
+        orphan = [t for t in threading.enumerate() if t.name == "speedup-call" and t.is_alive()]
+        if orphan:
+            long_orphans[l] += 1
+            end = time.monotonic() + 30.0
+            while orphan[0].is_alive() and time.monotonic() < end:  # stop it, for the rest of the run
+                speedup._impl.request_interrupt()
+                orphan[0].join(0.01)
         # The next call works.
         try:
             ok = same(after, kernels[after][1]())
@@ -283,7 +321,7 @@ def soak(args: argparse.Namespace) -> int:
     sched = random.Random(2024)
     calls = args.calls
     warmup = calls // 10
-    sample_every = max(calls // 200, 100)
+    sample_every = max(calls // 100, 100)
     knobs = [1, 2, 3, 4, 0]
     calls_of = [0] * nk
     wrong_of = [0] * nk
@@ -322,6 +360,13 @@ def soak(args: argparse.Namespace) -> int:
             wrong_of[k] += 1
             if not first_wrong[k]:
                 first_wrong[k] = f"call {i}, {err}, {speedup.get_num_threads()} threads"
+        if i == warmup - 1:
+            # The most threads the process holds for good: a pool of 4 and an OpenMP team of 4
+            # (the largest knob), counted into the warm-up's maximum.
+            with speedup.threads(4):
+                kernels[SUM_BIG][1]()
+                legacy.std(x, ddof=1)
+                thr_warm_max = max(thr_warm_max, settled_threads()[0])
         if i % sample_every == 0 or i == warmup or i == calls - 1:
             rss = proc_status()[0]
             thr, thr_raw = settled_threads()
@@ -355,6 +400,9 @@ def soak(args: argparse.Namespace) -> int:
         check(long_wrong[l] == 0 and long_after_wrong[l] == 0,
               f"interrupted {long_calls[l][0]}: {long_wrong[l]} not interrupted (first: {long_first[l]}), "
               f"{long_after_wrong[l]} wrong calls after")
+        check(long_orphans[l] == 0,
+              f"interrupted {long_calls[l][0]}: {long_orphans[l]} times KeyboardInterrupt came while the "
+              f"kernel went on running on its helper thread")
     check(sum(long_interrupted) > 0, "no call was interrupted")
     check(recheck_wrong == 0, f"{recheck_wrong} of {rechecks} reference re-checks differ")
     bound = int(args.rss_mib * 1024)
