@@ -551,6 +551,7 @@ int main(int argc, char **argv)
     pthread_t irq_thread;
     pthread_create(&irq_thread, NULL, interrupter, NULL);
 
+    const long irq_every = calls / 10 < 5000 ? calls / 10 : 5000;
     const long warmup = calls / 10, sample_every = calls / 100 > 100 ? calls / 100 : 100;
     const size_t knobs[] = {1, 2, 3, 4, 0};
     long rss_warm = -1, thr_warm_max = 0, rss_peak = 0, thr_peak = 0, thr_peak_after = 0;
@@ -569,7 +570,7 @@ int main(int argc, char **argv)
             bad_call((size_t)(bad_calls % NBAD));
             bad_calls++;
         }
-        if (i % 5000 == 2500) {
+        if (i % irq_every == irq_every / 2) {
             interrupted_call((size_t)(interrupts % NLONG), out);
             interrupts++;
         }

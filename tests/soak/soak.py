@@ -321,6 +321,7 @@ def soak(args: argparse.Namespace) -> int:
     sched = random.Random(2024)
     calls = args.calls
     warmup = calls // 10
+    irq_every = min(calls // 10, 10_000)
     sample_every = max(calls // 100, 100)
     knobs = [1, 2, 3, 4, 0]
     calls_of = [0] * nk
@@ -341,7 +342,7 @@ def soak(args: argparse.Namespace) -> int:
         if i % 50 == 25:
             bad_call(n_bad % len(bad))
             n_bad += 1
-        if i % 10_000 == 5_000:
+        if i % irq_every == irq_every // 2:
             interrupted_call(n_irq % 3)
             n_irq += 1
         if i % 1000 == 999:
