@@ -24,9 +24,9 @@ void legacy_closest_pair(const double *points, size_t n, size_t *i_out, size_t *
         double my_d2 = 0.0;
         size_t my_i = 0, my_j = 0;
         int my_have = 0;
-        long i;
+        ptrdiff_t i;
 #pragma omp for schedule(dynamic, 16)
-        for (i = 0; i < (long)n - 1; i++) {
+        for (i = 0; i < (ptrdiff_t)n - 1; i++) {
             size_t j;
             for (j = (size_t)i + 1; j < n; j++) {
                 double dx = points[2 * i] - points[2 * j];

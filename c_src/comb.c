@@ -3,9 +3,9 @@
 
 void legacy_comb_forward(const double *x, size_t n, size_t k, size_t tau, double alpha, double *y)
 {
-    long t;
+    ptrdiff_t t;
 #pragma omp parallel for schedule(static)
-    for (t = 0; t < (long)n; t++) {
+    for (t = 0; t < (ptrdiff_t)n; t++) {
         size_t j;
         for (j = 0; j < k; j++) {
             if ((size_t)t < tau)
@@ -18,9 +18,9 @@ void legacy_comb_forward(const double *x, size_t n, size_t k, size_t tau, double
 
 void legacy_comb_backward(const double *x, size_t n, size_t k, size_t tau, double alpha, double *y)
 {
-    long j;
+    ptrdiff_t j;
 #pragma omp parallel for schedule(static)
-    for (j = 0; j < (long)k; j++) {
+    for (j = 0; j < (ptrdiff_t)k; j++) {
         size_t t;
         for (t = 0; t < n; t++) {
             if (t < tau)

@@ -4,9 +4,9 @@
 
 void legacy_mandelbrot(const double *c, size_t n, int32_t max_iter, int32_t *out)
 {
-    long p;
+    ptrdiff_t p;
 #pragma omp parallel for schedule(dynamic, 64)
-    for (p = 0; p < (long)n; p++) {
+    for (p = 0; p < (ptrdiff_t)n; p++) {
         double c_re = c[2 * p], c_im = c[2 * p + 1];
         double re = c_re, im = c_im, new_re;
         int32_t it, count = -1;

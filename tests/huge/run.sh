@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Huge arrays: sum and second_derivative on more than 2^31 elements (sum also past 2^32), through
+# the C door (tests/huge/huge.c), Python on both backends (tests/huge/huge.py) and the legacy
+# twins, checked against results known in closed form. Parts of each program:
+#   sum-alias  inputs whose pages are one 3 MiB block mapped again and again: no memory needed;
+#   real       one real 16 GiB buffer (sum input, then stencil output): skipped, with a line
+#              saying what it needs and what is available, when MemAvailable is short.
+# Modes (first-touching 16 GiB takes 30-100 s on a 2-core VM, most of a part's time):
+#   default             C: sum-alias and real; Python: sum-alias (about 2 minutes);
+#   --full, SPEEDUP_HUGE=full     Python's real part too (about 4 minutes);
+#   --alias-only, SPEEDUP_HUGE=alias   no real memory at all (about 40 s).
+# The programs run one after the other (each frees its memory before it ends), each under a time
+# limit (tests/bounded.sh). Prints "huge: N passed, 0 failed, M skipped" last (also in
+# target/huge-tests.log).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root=$PWD
+source tests/bounded.sh
+
+mode=${SPEEDUP_HUGE:-default}
+for arg in "$@"; do
+    case $arg in
+        --full) mode=full ;;
+        --alias-only) mode=alias ;;
+        *) echo "usage: tests/huge/run.sh [--full | --alias-only]" >&2; exit 2 ;;
+    esac
+done
+case $mode in
+    default) c_parts=(sum-alias real) py_parts=(sum-alias) ;;
+    full) c_parts=(sum-alias real) py_parts=(sum-alias real) ;;
+    alias) c_parts=(sum-alias) py_parts=(sum-alias) ;;
+    *) echo "huge: SPEEDUP_HUGE must be 'full', 'alias' or unset, got '$mode'" >&2; exit 2 ;;
+esac
+
+out=target/huge
+mkdir -p "$out"
+log=target/huge-tests.log
+: > "$log"
+[ -x .venv/bin/python ] || scripts/python-setup.sh
+VPY=$root/.venv/bin/python
+
+cargo build --release -p speedup-capi --quiet
+"${CC:-gcc}" -std=c11 -O2 -Wall -Wextra -Werror -pthread -I include tests/huge/huge.c \
+    -o "$out/huge" -L target/release -lspeedup -lm -Wl,-rpath,"$root/target/release"
+
+echo "==> huge arrays ($mode): C door and legacy twins: ${c_parts[*]}"
+start=$SECONDS
+bounded 400 "the huge-array program (C)" "$out/huge" "${c_parts[@]}" 2>&1 | tee "$out/c.log"
+c_time=$((SECONDS - start))
+echo "==> huge arrays ($mode): Python (pyo3, ctypes) and speedup.legacy: ${py_parts[*]}"
+start=$SECONDS
+bounded 400 "the huge-array program (Python)" "$VPY" tests/huge/huge.py "${py_parts[@]}" 2>&1 | tee "$out/py.log"
+py_time=$((SECONDS - start))
+
+passed=0
+failed=0
+skipped=0
+for f in c py; do
+    last=$(grep -E '^huge-(c|py): [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$out/$f.log" | tail -1 || true)
+    if [ -z "$last" ]; then
+        echo "huge: the $f program did not finish (see $out/$f.log)" >&2
+        failed=$((failed + 1))
+        continue
+    fi
+    passed=$((passed + $(echo "$last" | awk '{print $2}')))
+    failed=$((failed + $(echo "$last" | awk '{print $4}')))
+    skipped=$((skipped + $(echo "$last" | awk '{print $6}')))
+done
+{
+    echo "huge ($mode): C ${c_time} s (${c_parts[*]}), Python ${py_time} s (${py_parts[*]})"
+    grep -hE '^huge-(c|py): SKIP' "$out/c.log" "$out/py.log" || true
+    echo "huge: $passed passed, $failed failed, $skipped skipped"
+} | tee -a "$log"
+[ "$failed" = 0 ]
