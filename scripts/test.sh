@@ -59,6 +59,12 @@ tests/sanitize.sh | tee target/sanitize-tests.log
 step "faults and concurrency: injected panics and allocation failures, 16 threads x 1000 calls, nesting, fork"
 tests/faults/run.sh
 
+step "soak: a long mixed run through the C door and both Python backends; RSS and threads bounded after a warm-up"
+tests/soak/run.sh
+
+step "huge arrays: sum and second_derivative on more than 2^31 elements through C, Python, Fortran and the legacy twins"
+tests/huge/run.sh
+
 step "packaging: C-only CMake install, fpm, sdist -> wheel -> clean venv, cargo package"
 tests/packaging/run.sh
 
@@ -72,11 +78,13 @@ fault_passed=$(grep -Eo '^faults: [0-9]+ passed' target/faults-tests.log | awk '
 bad_passed=$(grep -Eo '^badinput: [0-9]+ passed, 0 failed' target/badinput-tests.log | awk '{print $2}' || true)
 mem_passed=$(grep -Eo '^memcheck: [0-9]+ passed, 0 failed' target/memcheck-tests.log | awk '{print $2}' || true)
 san_passed=$(grep -Eo '^sanitize: [0-9]+ passed, 0 failed' target/sanitize-tests.log | awk '{print $2}' || true)
+soak_passed=$(grep -Eo '^soak: [0-9]+ passed, 0 failed' target/soak-tests.log | awk '{print $2}' || true)
+huge_passed=$(grep -Eo '^huge: [0-9]+ passed, 0 failed' target/huge-tests.log | awk '{print $2}' || true)
 pkg_passed=$(grep -Eo '^packaging: [0-9]+ passed, 0 failed' target/packaging-tests.log | awk '{print $2}' || true)
 links_checked=$(grep -Eo '^links: [0-9]+ checked, 0 failed' target/docs-links.log | awk '{print $2}' || true)
 # Differential fuzzing: the cases the Rust properties (`fuzz: <name>: N cases`) and the Python
 # properties (`fuzz: N cases`) report.
 fuzz_cases=$(cat target/rust-tests.log target/python-tests.log | grep -Eo 'fuzz: ([a-z_]+: )?[0-9]+ cases' | awk '{s+=$(NF-1)} END {print s+0}')
 echo "fuzz: ${fuzz_cases} cases (differential properties, Rust and Python; counted in the tests above)"
-echo "Rust: ${rust_passed} tests; C: ${c_passed:-0} checks; CMake/ctest: ${f_passed:-0} tests; Python: ${py_passed:-0} tests; identity: ${id_passed:-0} comparisons; faults/stress: ${fault_passed:-0} checks; bad input: ${bad_passed:-0} checks; memcheck: ${mem_passed:-0} programs; sanitizers: ${san_passed:-0} programs; packaging: ${pkg_passed:-0} checks; doc links: ${links_checked:-0}"
-echo "summary: $((rust_passed + ${c_passed:-0} + ${f_passed:-0} + ${py_passed:-0} + ${id_passed:-0} + ${fault_passed:-0} + ${bad_passed:-0} + ${mem_passed:-0} + ${san_passed:-0} + ${pkg_passed:-0})) passed, 0 failed"
+echo "Rust: ${rust_passed} tests; C: ${c_passed:-0} checks; CMake/ctest: ${f_passed:-0} tests; Python: ${py_passed:-0} tests; identity: ${id_passed:-0} comparisons; faults/stress: ${fault_passed:-0} checks; bad input: ${bad_passed:-0} checks; memcheck: ${mem_passed:-0} programs; sanitizers: ${san_passed:-0} programs; soak: ${soak_passed:-0} checks; huge arrays: ${huge_passed:-0} checks; packaging: ${pkg_passed:-0} checks; doc links: ${links_checked:-0}"
+echo "summary: $((rust_passed + ${c_passed:-0} + ${f_passed:-0} + ${py_passed:-0} + ${id_passed:-0} + ${fault_passed:-0} + ${bad_passed:-0} + ${mem_passed:-0} + ${san_passed:-0} + ${soak_passed:-0} + ${huge_passed:-0} + ${pkg_passed:-0})) passed, 0 failed"

@@ -304,7 +304,7 @@ contains
         allocate (pc, source=transpose(p))  ! pc(j, i) = P(i, j): C's p[i][j]
         allocate (cc(k, size(counts, 1)))               ! cc(s, c): C's counts[c][s]
         st = int(c_speedup_markov_chains(pc, sz(k), sz(max(start - 1, 0)), n_steps, &
-            sz(size(counts, 1)), seed, cc, sz(size(cc))))
+            size(counts, 1, kind=c_size_t), seed, cc, size(cc, kind=c_size_t)))
         if (st == SPEEDUP_OK) counts = transpose(cc)
         call report(st, stat, errmsg)
     end subroutine speedup_markov_chains
@@ -344,7 +344,7 @@ contains
                 shape_msg('map_f64', 'out', shape(x), shape(out)))
             return
         end if
-        call report(int(c_speedup_map_f64(c_funloc(f), ctx, x, sz(size(x)), out, &
-            sz(size(out)))), stat, errmsg)
+        call report(int(c_speedup_map_f64(c_funloc(f), ctx, x, size(x, kind=c_size_t), out, &
+            size(out, kind=c_size_t))), stat, errmsg)
     end subroutine speedup_map_f64
 end module speedup

@@ -147,7 +147,7 @@ contains
         real(c_double), intent(inout) :: s
         integer, intent(out), optional :: stat
         character(len=*), intent(out), optional :: errmsg
-        call report(int(c_fun(x, sz(size(x)), s)), stat, errmsg)
+        call report(int(c_fun(x, size(x, kind=c_size_t), s)), stat, errmsg)
     end subroutine reduce_via
 
     subroutine std_via(c_fun, x, ddof, s, stat, errmsg)
@@ -162,7 +162,7 @@ contains
                 negative('std', 'ddof', int(ddof, c_int64_t)))
             return
         end if
-        call report(int(c_fun(x, sz(size(x)), sz(ddof), s)), stat, errmsg)
+        call report(int(c_fun(x, size(x, kind=c_size_t), sz(ddof), s)), stat, errmsg)
     end subroutine std_via
 
     ! ------------------------------------------------------------------------------------------
@@ -176,12 +176,14 @@ contains
         real(c_double), intent(inout) :: out(:)
         integer, intent(out), optional :: stat
         character(len=*), intent(out), optional :: errmsg
-        if (size(f) >= 3 .and. size(out) /= size(f) - 2) then
+        if (size(f, kind=c_size_t) >= 3 .and. &
+            size(out, kind=c_size_t) /= size(f, kind=c_size_t) - 2) then
             call report(SPEEDUP_ERR_LENGTH, stat, errmsg, &
                 shape_msg('second_derivative', 'out', [size(f) - 2], shape(out)))
             return
         end if
-        call report(int(c_fun(f, sz(size(f)), dx, out, sz(size(out)))), stat, errmsg)
+        call report(int(c_fun(f, size(f, kind=c_size_t), dx, out, &
+            size(out, kind=c_size_t))), stat, errmsg)
     end subroutine second_derivative_via
 
     !> The 5-point Laplacian of the grid f(m, n) into out(m-2, n-2); f(i, j) is C's
@@ -196,19 +198,20 @@ contains
         integer, intent(out), optional :: stat
         character(len=*), intent(out), optional :: errmsg
         real(c_double), allocatable :: fc(:, :), oc(:, :)
-        integer :: m, n, st
-        m = size(f, 1)
-        n = size(f, 2)
+        integer(c_size_t) :: m, n
+        integer :: st
+        m = size(f, 1, kind=c_size_t)
+        n = size(f, 2, kind=c_size_t)
         if (m >= 3 .and. n >= 3) then
-            if (any(shape(out) /= [m - 2, n - 2])) then
+            if (any(shape(out, kind=c_size_t) /= [m - 2, n - 2])) then
                 call report(SPEEDUP_ERR_LENGTH, stat, errmsg, &
-                    shape_msg('laplacian', 'out', [m - 2, n - 2], shape(out)))
+                    shape_msg('laplacian', 'out', int([m - 2, n - 2]), shape(out)))
                 return
             end if
         end if
         allocate (fc, source=transpose(f))  ! fc(j, i) = f(i, j): C order
-        allocate (oc(max(n - 2, 0), max(m - 2, 0)))
-        st = int(c_fun(fc, sz(m), sz(n), dx, dy, oc, sz(size(oc))))
+        allocate (oc(max(n - 2, 0_c_size_t), max(m - 2, 0_c_size_t)))
+        st = int(c_fun(fc, m, n, dx, dy, oc, size(oc, kind=c_size_t)))
         if (st == SPEEDUP_OK) out = transpose(oc)
         call report(st, stat, errmsg)
     end subroutine laplacian_via
@@ -231,13 +234,13 @@ contains
             call report(SPEEDUP_ERR_INVALID_ARGUMENT, stat, errmsg, bad_tau(kernel, tau))
             return
         end if
-        if (size(y) /= size(x)) then
+        if (size(y, kind=c_size_t) /= size(x, kind=c_size_t)) then
             call report(SPEEDUP_ERR_LENGTH, stat, errmsg, &
                 shape_msg(kernel, 'y', shape(x), shape(y)))
             return
         end if
-        call report(int(c_fun(x, sz(size(x)), 1_c_size_t, sz(max(tau, 0)), alpha, y, &
-            sz(size(y)))), stat, errmsg)
+        call report(int(c_fun(x, size(x, kind=c_size_t), 1_c_size_t, sz(max(tau, 0)), alpha, &
+            y, size(y, kind=c_size_t))), stat, errmsg)
     end subroutine comb_1d_via
 
     subroutine comb_2d_via(c_fun, kernel, x, tau, alpha, y, stat, errmsg)
@@ -255,7 +258,7 @@ contains
             call report(SPEEDUP_ERR_INVALID_ARGUMENT, stat, errmsg, bad_tau(kernel, tau))
             return
         end if
-        if (any(shape(y) /= shape(x))) then
+        if (any(shape(y, kind=c_size_t) /= shape(x, kind=c_size_t))) then
             call report(SPEEDUP_ERR_LENGTH, stat, errmsg, &
                 shape_msg(kernel, 'y', shape(x), shape(y)))
             return
@@ -267,8 +270,8 @@ contains
         end if
         allocate (xc, source=transpose(x))  ! xc(c, t) = x(t, c): C's x[t][c]
         allocate (yc(size(x, 2), size(x, 1)))
-        st = int(c_fun(xc, sz(size(x, 1)), sz(size(x, 2)), sz(max(tau, 0)), alpha, yc, &
-            sz(size(yc))))
+        st = int(c_fun(xc, size(x, 1, kind=c_size_t), size(x, 2, kind=c_size_t), &
+            sz(max(tau, 0)), alpha, yc, size(yc, kind=c_size_t)))
         if (st == SPEEDUP_OK) y = transpose(yc)
         call report(st, stat, errmsg)
     end subroutine comb_2d_via
@@ -310,7 +313,7 @@ contains
         logical(c_bool), intent(inout) :: out(:)
         integer, intent(out), optional :: stat
         character(len=*), intent(out), optional :: errmsg
-        if (size(out) /= size(n)) then
+        if (size(out, kind=c_size_t) /= size(n, kind=c_size_t)) then
             call report(SPEEDUP_ERR_LENGTH, stat, errmsg, &
                 shape_msg('is_prime_many', 'out', shape(n), shape(out)))
             return
@@ -320,7 +323,8 @@ contains
                 negative('is_prime_many', 'n', minval(n)))
             return
         end if
-        call report(int(c_fun(n, sz(size(n)), out, sz(size(out)))), stat, errmsg)
+        call report(int(c_fun(n, size(n, kind=c_size_t), out, size(out, kind=c_size_t))), &
+            stat, errmsg)
     end subroutine is_prime_many_via
 
     function too_big(kernel) result(s)
@@ -359,7 +363,7 @@ contains
         character(len=*), intent(out), optional :: errmsg
         integer(c_int64_t), allocatable :: r(:)
         integer :: st
-        if (size(out) /= size(n)) then
+        if (size(out, kind=c_size_t) /= size(n, kind=c_size_t)) then
             call report(SPEEDUP_ERR_LENGTH, stat, errmsg, &
                 shape_msg('sum_primes_below_many', 'out', shape(n), shape(out)))
             return
@@ -369,8 +373,8 @@ contains
                 negative('sum_primes_below_many', 'n', minval(n)))
             return
         end if
-        allocate (r(size(n)))
-        st = int(c_fun(n, sz(size(n)), r, sz(size(r))))
+        allocate (r(size(n, kind=c_size_t)))
+        st = int(c_fun(n, size(n, kind=c_size_t), r, size(r, kind=c_size_t)))
         if (st == SPEEDUP_OK) then
             if (any(r < 0)) then
                 call report(SPEEDUP_ERR_OVERFLOW, stat, errmsg, too_big('sum_primes_below_many'))
@@ -404,7 +408,7 @@ contains
         allocate (pc, source=transpose(points))  ! pc(:, p) = (x_p, y_p): C's points[p]
         ci = 0
         cj = 0
-        st = int(c_fun(pc, sz(size(points, 1)), ci, cj, dist))
+        st = int(c_fun(pc, size(points, 1, kind=c_size_t), ci, cj, dist))
         if (st == SPEEDUP_OK) then
             i = int(ci) + 1
             j = int(cj) + 1
@@ -432,7 +436,7 @@ contains
                 'the rank of c')
             return
         end if
-        if (any(shape(c) /= shape(counts))) then
+        if (any(shape(c, kind=c_size_t) /= shape(counts, kind=c_size_t))) then
             call report(SPEEDUP_ERR_LENGTH, stat, errmsg, &
                 shape_msg('mandelbrot', 'counts', shape(c), shape(counts)))
             return
@@ -442,9 +446,10 @@ contains
             cf => c0(1:0)
             of => o0(1:0)
         else
-            call c_f_pointer(c_loc(c), cf, [size(c)])
-            call c_f_pointer(c_loc(counts), of, [size(counts)])
+            call c_f_pointer(c_loc(c), cf, [size(c, kind=c_size_t)])
+            call c_f_pointer(c_loc(counts), of, [size(counts, kind=c_size_t)])
         end if
-        call report(int(c_fun(cf, sz(size(cf)), max_iter, of, sz(size(of)))), stat, errmsg)
+        call report(int(c_fun(cf, size(cf, kind=c_size_t), max_iter, of, &
+            size(of, kind=c_size_t))), stat, errmsg)
     end subroutine mandelbrot_via
 end module speedup_door

@@ -162,13 +162,19 @@ def interruptible(impl: Any, work: int, fn: Callable[..., Any], *args: Any) -> A
             box[1] = e
 
     t = threading.Thread(target=target, name="speedup-call", daemon=True)
-    t.start()
     try:
+        t.start()  # inside the try: a Ctrl-C may land while the helper is starting
         t.join()
-    except KeyboardInterrupt:
-        impl.request_interrupt()
-        t.join()
-        raise
+    except KeyboardInterrupt as exc:
+        # Ask until the kernel has stopped: a request made before the kernel started is not
+        # seen by it, and a second Ctrl-C must not leave it running either.
+        while t.is_alive():
+            try:
+                impl.request_interrupt()
+                t.join(0.01)
+            except KeyboardInterrupt:
+                pass
+        raise exc
     if box[1] is not None:
         err = box[1]
         box[1] = None

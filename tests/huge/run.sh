@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Huge arrays: sum and second_derivative on more than 2^31 elements (sum also past 2^32), through
-# the C door (tests/huge/huge.c), Python on both backends (tests/huge/huge.py) and the legacy
-# twins, checked against results known in closed form. Parts of each program:
+# the C door (tests/huge/huge.c), Python on both backends (tests/huge/huge.py), the Fortran door
+# (tests/huge/huge_fortran.f90: sums) and the legacy twins, checked against results known in closed form. Parts of each program:
 #   sum-alias  inputs whose pages are one 3 MiB block mapped again and again: no memory needed;
 #   real       one real 16 GiB buffer (sum input, then stencil output): skipped, with a line
 #              saying what it needs and what is available, when MemAvailable is short.
@@ -43,6 +43,14 @@ cargo build --release -p speedup-capi --quiet
 "${CC:-gcc}" -std=c11 -O2 -Wall -Wextra -Werror -pthread -I include tests/huge/huge.c \
     -o "$out/huge" -L target/release -lspeedup -lm -Wl,-rpath,"$root/target/release"
 
+mkdir -p "$out/mod"
+"${CC:-gcc}" -std=c11 -O2 -Wall -Wextra -Werror -Wno-unused-function -DHUGE_NO_MAIN -I include -c tests/huge/huge.c \
+    -o "$out/alias.o"
+gfortran -std=f2018 -Wall -Werror -O2 -J "$out/mod" fortran_src/speedup/speedup_c.f90 \
+    fortran_src/speedup/speedup_door.f90 fortran_src/speedup/speedup.f90 \
+    fortran_src/speedup/speedup_legacy.f90 tests/huge/huge_fortran.f90 "$out/alias.o" \
+    -o "$out/huge_fortran" -L target/release -lspeedup -Wl,-rpath,"$root/target/release"
+
 echo "==> huge arrays ($mode): C door and legacy twins: ${c_parts[*]}"
 start=$SECONDS
 bounded 400 "the huge-array program (C)" "$out/huge" "${c_parts[@]}" 2>&1 | tee "$out/c.log"
@@ -52,11 +60,16 @@ start=$SECONDS
 bounded 400 "the huge-array program (Python)" "$VPY" tests/huge/huge.py "${py_parts[@]}" 2>&1 | tee "$out/py.log"
 py_time=$((SECONDS - start))
 
+echo "==> huge arrays ($mode): the Fortran door (sum-alias)"
+start=$SECONDS
+bounded 300 "the huge-array program (Fortran)" "$out/huge_fortran" 2>&1 | tee "$out/fortran.log"
+f_time=$((SECONDS - start))
+
 passed=0
 failed=0
 skipped=0
-for f in c py; do
-    last=$(grep -E '^huge-(c|py): [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$out/$f.log" | tail -1 || true)
+for f in c py fortran; do
+    last=$(grep -E '^huge-(c|py|fortran): [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$out/$f.log" | tail -1 || true)
     if [ -z "$last" ]; then
         echo "huge: the $f program did not finish (see $out/$f.log)" >&2
         failed=$((failed + 1))
@@ -67,7 +80,7 @@ for f in c py; do
     skipped=$((skipped + $(echo "$last" | awk '{print $6}')))
 done
 {
-    echo "huge ($mode): C ${c_time} s (${c_parts[*]}), Python ${py_time} s (${py_parts[*]})"
+    echo "huge ($mode): C ${c_time} s (${c_parts[*]}), Python ${py_time} s (${py_parts[*]}), Fortran ${f_time} s (sum-alias)"
     grep -hE '^huge-(c|py): SKIP' "$out/c.log" "$out/py.log" || true
     echo "huge: $passed passed, $failed failed, $skipped skipped"
 } | tee -a "$log"
