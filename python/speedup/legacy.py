@@ -40,6 +40,7 @@ from typing import Any, Optional, Tuple, Union
 import numpy as np
 
 from . import _api
+from ._signatures import LEGACY
 
 __all__ = [
     "available",
@@ -178,8 +179,7 @@ def omp_team_size() -> Tuple[int, int]:
     fn = getattr(_backend.lib, "speedup_legacy_omp_team_size", None)
     if fn is None:
         raise AttributeError(f"speedup.legacy.omp_team_size is not available: {library} lacks it")
-    fn.argtypes = [ctypes.POINTER(ctypes.c_size_t), ctypes.POINTER(ctypes.c_size_t)]
-    fn.restype = ctypes.c_int32
+    fn.argtypes, fn.restype = LEGACY["speedup_legacy_omp_team_size"]
     team, distinct = ctypes.c_size_t(), ctypes.c_size_t()
     status = fn(ctypes.byref(team), ctypes.byref(distinct))
     if status:
