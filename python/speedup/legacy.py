@@ -1,6 +1,6 @@
 """``speedup.legacy.<kernel>``: the lab's legacy routines, for comparison and migration.
 
-The legacy routines are the old C and Fortran codes (``c_src/``, ``fortran_src/legacy_*.f90``,
+The legacy routines are the old C and Fortran codes (``c_src/``, ``fortran_src/legacy/``,
 OpenMP) that speedup's Rust kernels replace. They are linked into the C library and exported as
 ``speedup_legacy_<kernel>`` (same signatures as ``speedup_<kernel>``); this module calls them
 through ctypes with exactly the Python API of ``speedup.<kernel>`` (same argument conversion,
