@@ -42,23 +42,6 @@ import numpy as np
 from . import _api
 from ._signatures import LEGACY
 
-__all__ = [
-    "available",
-    "library",
-    "omp_team_size",
-    "sum",
-    "mean",
-    "std",
-    "second_derivative",
-    "laplacian",
-    "comb_forward",
-    "comb_backward",
-    "is_prime",
-    "sum_primes_below",
-    "closest_pair",
-    "mandelbrot",
-]
-
 # Python name -> the C routines (suffixes of speedup_legacy_) it needs.
 _SYMBOLS = {
     "sum": ("sum",),
@@ -187,7 +170,8 @@ def omp_team_size() -> Tuple[int, int]:
     return int(team.value), int(distinct.value)
 
 
-# A routine the loaded library does not export is removed, so that __getattr__ says why.
+# A routine the loaded library does not export is removed, so that __getattr__ says why; the
+# module exports what is left.
 for _name in _SYMBOLS:
     if _name not in available:
         del globals()[_name]
