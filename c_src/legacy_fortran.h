@@ -1,6 +1,6 @@
 /*
  * legacy_fortran.h -- C declarations of the bind(C) interfaces of the lab's legacy Fortran
- * routines (fortran_src/legacy_stencils.f90, fortran_src/legacy_stats.f90). Arrays are passed
+ * routines (fortran_src/legacy/legacy_stencils.f90, fortran_src/legacy/legacy_stats.f90). Arrays are passed
  * in C order; the Fortran side views them column-major (the C grid f[rows][cols] is the Fortran
  * array f(cols, rows)) and computes the same formula element for element.
  * No argument checking: callers check every rule of docs/contract.md first.

@@ -1,7 +1,7 @@
 //! Compiles the legacy routines into two static archives and links their runtimes.
 //!
 //! - C (`c_src/*.c`) with the C compiler cc-rs picks (`CC`), `-O3 -fopenmp -ffp-contract=off`;
-//! - Fortran (`fortran_src/legacy_*.f90`) with gfortran (`FC` overrides), same flags, module
+//! - Fortran (`fortran_src/legacy/*.f90`) with gfortran (`FC` overrides), same flags, module
 //!   files kept in `OUT_DIR` (`-J`), then libgfortran is linked;
 //! - the OpenMP runtime (libgomp) comes from the `openmp-sys` crate, which finds it next to the
 //!   C compiler and tells us its flag through `DEP_OPENMP_FLAG`.
@@ -23,8 +23,8 @@ const C_SOURCES: &[&str] = &[
     "c_src/omp_probe.c",
 ];
 const FORTRAN_SOURCES: &[&str] = &[
-    "fortran_src/legacy_stencils.f90",
-    "fortran_src/legacy_stats.f90",
+    "fortran_src/legacy/legacy_stencils.f90",
+    "fortran_src/legacy/legacy_stats.f90",
 ];
 const HEADERS: &[&str] = &["c_src/legacy.h", "c_src/legacy_fortran.h"];
 
@@ -34,8 +34,9 @@ const FP_FLAGS: &[&str] = &["-ffp-contract=off"];
 
 fn main() {
     let manifest = PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"));
-    // c_src/ and fortran_src/ inside the crate are symlinks to the repository's top-level
-    // directories, so that the packaged crate (and the Python sdist) carries the sources.
+    // c_src/ and fortran_src/legacy/ inside the crate are symlinks to the repository's
+    // directories of the same names, so that the packaged crate (and the Python sdist) carries
+    // the sources, at the same paths as in the repository.
     let root = manifest;
     let out_dir = PathBuf::from(env::var_os("OUT_DIR").expect("OUT_DIR"));
     let path = |rel: &str| -> PathBuf {

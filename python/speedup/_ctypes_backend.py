@@ -33,11 +33,13 @@ import ctypes
 import importlib
 import os
 import sys
-from ctypes import POINTER, c_bool, c_char_p, c_double, c_int32, c_size_t, c_uint64, c_void_p
+from ctypes import c_bool, c_double, c_size_t, c_uint64
 from pathlib import Path
 from typing import Any, List, Optional, Tuple
 
 import numpy as np
+
+from ._signatures import LEGACY, SPEEDUP
 
 __all__ = ["load_library", "library_candidates", "CBackend"]
 
@@ -112,7 +114,14 @@ def load_library() -> Tuple[ctypes.CDLL, str]:
     )
 
 
-_p = c_void_p  # arrays travel as raw addresses (validated by the public layer)
+# The C signatures (generated from the headers by tools/gen_doors.py); arrays travel as raw
+# addresses (validated by the public layer).
+_SIGNATURES = {**SPEEDUP, **LEGACY}
+# The functions of speedup.h that are not kernels (without their prefix `speedup_`).
+_UTILITIES = (
+    "last_error", "get_num_threads", "set_num_threads", "request_interrupt", "version",
+    "status_message",
+)
 
 
 def _addr(a: np.ndarray) -> int:
@@ -127,49 +136,18 @@ class CBackend:
         self.lib = lib
         self.path = path
         self.prefix = prefix
-        L = lib
-        L.speedup_last_error.argtypes = [c_char_p, c_size_t]
-        L.speedup_last_error.restype = c_size_t
-        L.speedup_get_num_threads.argtypes = []
-        L.speedup_get_num_threads.restype = c_size_t
-        L.speedup_set_num_threads.argtypes = [c_size_t]
-        L.speedup_set_num_threads.restype = c_int32
-        L.speedup_request_interrupt.argtypes = []
-        L.speedup_request_interrupt.restype = None
-        L.speedup_version.argtypes = []
-        L.speedup_version.restype = c_char_p
-        self.__version__ = L.speedup_version().decode()
-        sig = {
-            "sum": [_p, c_size_t, _p],
-            "sum_nodes": [_p, c_size_t, c_size_t, c_size_t, _p, _p, c_size_t, POINTER(c_size_t)],
-            "mean": [_p, c_size_t, _p],
-            "std": [_p, c_size_t, c_size_t, _p],
-            "second_derivative": [_p, c_size_t, c_double, _p, c_size_t],
-            "laplacian": [_p, c_size_t, c_size_t, c_double, c_double, _p, c_size_t],
-            "comb_forward": [_p, c_size_t, c_size_t, c_size_t, c_double, _p, c_size_t],
-            "comb_backward": [_p, c_size_t, c_size_t, c_size_t, c_double, _p, c_size_t],
-            "is_prime": [c_uint64, POINTER(c_bool)],
-            "is_prime_many": [_p, c_size_t, _p, c_size_t],
-            "sum_primes_below": [c_uint64, POINTER(c_uint64)],
-            "sum_primes_below_many": [_p, c_size_t, _p, c_size_t],
-            "monte_carlo_pi": [c_uint64, c_uint64, POINTER(c_double)],
-            "markov_chains": [_p, c_size_t, c_size_t, c_uint64, c_size_t, c_uint64, _p, c_size_t],
-            "monte_carlo_pi_inside": [c_uint64, c_uint64, c_uint64, POINTER(c_uint64)],
-            "markov_chains_from": [
-                _p, c_size_t, c_size_t, c_uint64, c_uint64, c_size_t, c_uint64, _p, c_size_t
-            ],
-            "closest_pair": [_p, c_size_t, POINTER(c_size_t), POINTER(c_size_t), POINTER(c_double)],
-            "mandelbrot": [_p, c_size_t, c_int32, _p, c_size_t],
-            "map_f64": [_p, _p, _p, c_size_t, _p, c_size_t],
-        }
+        for name in _UTILITIES:
+            fn = getattr(lib, "speedup_" + name)
+            fn.argtypes, fn.restype = SPEEDUP["speedup_" + name]
+        self.__version__ = lib.speedup_version().decode()
         self.available: List[str] = []
         self._f: dict = {}
-        for name, argtypes in sig.items():
-            fn = getattr(L, prefix + name, None)
-            if fn is None:
+        for cname, sig in SPEEDUP.items():
+            name = cname[len("speedup_"):]
+            fn = getattr(lib, prefix + name, None)
+            if name in _UTILITIES or fn is None:
                 continue
-            fn.argtypes = argtypes
-            fn.restype = c_int32
+            fn.argtypes, fn.restype = _SIGNATURES.get(prefix + name, sig)
             self._f[name] = fn
             self.available.append(name)
         self._errbuf = None

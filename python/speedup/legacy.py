@@ -1,6 +1,6 @@
 """``speedup.legacy.<kernel>``: the lab's legacy routines, for comparison and migration.
 
-The legacy routines are the old C and Fortran codes (``c_src/``, ``fortran_src/legacy_*.f90``,
+The legacy routines are the old C and Fortran codes (``c_src/``, ``fortran_src/legacy/``,
 OpenMP) that speedup's Rust kernels replace. They are linked into the C library and exported as
 ``speedup_legacy_<kernel>`` (same signatures as ``speedup_<kernel>``); this module calls them
 through ctypes with exactly the Python API of ``speedup.<kernel>`` (same argument conversion,
@@ -40,23 +40,7 @@ from typing import Any, Optional, Tuple, Union
 import numpy as np
 
 from . import _api
-
-__all__ = [
-    "available",
-    "library",
-    "omp_team_size",
-    "sum",
-    "mean",
-    "std",
-    "second_derivative",
-    "laplacian",
-    "comb_forward",
-    "comb_backward",
-    "is_prime",
-    "sum_primes_below",
-    "closest_pair",
-    "mandelbrot",
-]
+from ._signatures import LEGACY
 
 # Python name -> the C routines (suffixes of speedup_legacy_) it needs.
 _SYMBOLS = {
@@ -178,8 +162,7 @@ def omp_team_size() -> Tuple[int, int]:
     fn = getattr(_backend.lib, "speedup_legacy_omp_team_size", None)
     if fn is None:
         raise AttributeError(f"speedup.legacy.omp_team_size is not available: {library} lacks it")
-    fn.argtypes = [ctypes.POINTER(ctypes.c_size_t), ctypes.POINTER(ctypes.c_size_t)]
-    fn.restype = ctypes.c_int32
+    fn.argtypes, fn.restype = LEGACY["speedup_legacy_omp_team_size"]
     team, distinct = ctypes.c_size_t(), ctypes.c_size_t()
     status = fn(ctypes.byref(team), ctypes.byref(distinct))
     if status:
@@ -187,7 +170,8 @@ def omp_team_size() -> Tuple[int, int]:
     return int(team.value), int(distinct.value)
 
 
-# A routine the loaded library does not export is removed, so that __getattr__ says why.
+# A routine the loaded library does not export is removed, so that __getattr__ says why; the
+# module exports what is left.
 for _name in _SYMBOLS:
     if _name not in available:
         del globals()[_name]

@@ -1,10 +1,19 @@
 # Type stubs of speedup.legacy: the legacy C/Fortran routines, with the API of speedup.<kernel>.
 # A routine the loaded C library does not export is absent at run time (see `available`).
-from typing import Any, Sequence, overload
+from typing import Any
 
-import numpy as np
-import numpy.typing as npt
-
+# Each routine has the API of its speedup.<kernel>.
+from . import closest_pair as closest_pair
+from . import comb_backward as comb_backward
+from . import comb_forward as comb_forward
+from . import is_prime as is_prime
+from . import laplacian as laplacian
+from . import mandelbrot as mandelbrot
+from . import mean as mean
+from . import second_derivative as second_derivative
+from . import std as std
+from . import sum as sum
+from . import sum_primes_below as sum_primes_below
 
 __all__ = [
     "available", "library", "omp_team_size", "sum", "mean", "std", "second_derivative",
@@ -15,34 +24,5 @@ __all__ = [
 available: tuple[str, ...]
 library: str
 
-def sum(x: npt.ArrayLike) -> float: ...
-def mean(x: npt.ArrayLike) -> float: ...
-def std(x: npt.ArrayLike, ddof: int = 0) -> float: ...
-def second_derivative(
-    f: npt.ArrayLike, dx: float, *, out: npt.NDArray[np.float64] | None = None
-) -> npt.NDArray[np.float64]: ...
-def laplacian(
-    f: npt.ArrayLike, dx: float, dy: float, *, out: npt.NDArray[np.float64] | None = None
-) -> npt.NDArray[np.float64]: ...
-def comb_forward(
-    x: npt.ArrayLike, tau: int, alpha: float, *, out: npt.NDArray[np.float64] | None = None
-) -> npt.NDArray[np.float64]: ...
-def comb_backward(
-    x: npt.ArrayLike, tau: int, alpha: float, *, out: npt.NDArray[np.float64] | None = None
-) -> npt.NDArray[np.float64]: ...
-@overload
-def is_prime(n: int | np.integer[Any]) -> bool: ...
-@overload
-def is_prime(n: Sequence[Any]) -> npt.NDArray[np.bool_]: ...
-@overload
-def is_prime(n: npt.ArrayLike) -> bool | npt.NDArray[np.bool_]: ...
-@overload
-def sum_primes_below(n: int | np.integer[Any]) -> int: ...
-@overload
-def sum_primes_below(n: Sequence[Any]) -> npt.NDArray[np.uint64]: ...
-@overload
-def sum_primes_below(n: npt.ArrayLike) -> int | npt.NDArray[np.uint64]: ...
-def closest_pair(points: npt.ArrayLike) -> tuple[int, int, float]: ...
-def mandelbrot(c: npt.ArrayLike, max_iter: int = 20) -> npt.NDArray[np.int32]: ...
 def omp_team_size() -> tuple[int, int]: ...
 def __getattr__(name: str) -> Any: ...

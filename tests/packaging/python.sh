@@ -58,7 +58,7 @@ missing=()
 for f in pyproject.toml Cargo.toml Cargo.lock LICENSE-MIT LICENSE-APACHE README.md speedup/__init__.py \
     crates/speedup-py/src/lib.rs crates/speedup-legacy-sys/build.rs \
     crates/speedup-legacy-sys/c_src/legacy.h crates/speedup-legacy-sys/c_src/comb.c \
-    crates/speedup-legacy-sys/fortran_src/legacy_stats.f90 crates/speedup-legacy-sys/fortran_src/legacy_stencils.f90; do
+    crates/speedup-legacy-sys/fortran_src/legacy/legacy_stats.f90 crates/speedup-legacy-sys/fortran_src/legacy/legacy_stencils.f90; do
     grep -qE "^-.* $top/$f\$" "$WORK/sdist.list" || missing+=("$f")
 done
 if ((${#missing[@]})); then bad "sdist lacks (as regular files): ${missing[*]}"; else ok "sdist carries the crates, the legacy C/Fortran sources and the licenses as regular files"; fi

@@ -70,7 +70,7 @@ for c in "${CRATES[@]}"; do
     top=$(basename "$crate" .crate)
     need=(Cargo.toml LICENSE-MIT LICENSE-APACHE README.md src/lib.rs)
     [ "$c" = speedup-legacy-sys ] && need+=(build.rs c_src/legacy.h c_src/legacy_fortran.h c_src/comb.c c_src/primes.c
-        c_src/mandelbrot.c c_src/closest.c c_src/omp_probe.c fortran_src/legacy_stats.f90 fortran_src/legacy_stencils.f90)
+        c_src/mandelbrot.c c_src/closest.c c_src/omp_probe.c fortran_src/legacy/legacy_stats.f90 fortran_src/legacy/legacy_stencils.f90)
     missing=()
     for f in "${need[@]}"; do grep -qE "^-.* $top/$f\$" "$WORK/$c.list" || missing+=("$f"); done
     if ((${#missing[@]})); then bad "$c: lacks (as regular files) ${missing[*]}"; else ok "$c: $(basename "$crate"), $(stat -c %s "$crate") bytes, $(wc -l < "$WORK/$c.list") files, licenses and README included"; fi
@@ -78,13 +78,13 @@ for c in "${CRATES[@]}"; do
     tar xzf "$crate" -O "$top/LICENSE-MIT" | cmp -s - LICENSE-MIT || bad "$c: LICENSE-MIT differs from the repository's"
 done
 differ=()
-for f in c_src/*.c c_src/*.h fortran_src/legacy_*.f90; do
+for f in c_src/*.c c_src/*.h fortran_src/legacy/*.f90; do
     tar xzf "$TARGET"/package/speedup-legacy-sys-*.crate --wildcards -O "speedup-legacy-sys-*/$f" 2>/dev/null | cmp -s - "$f" || differ+=("$f")
 done
 if ((${#differ[@]})); then
     bad "speedup-legacy-sys: the .crate's copies differ from the repository's ${differ[*]}"
 else
-    ok "speedup-legacy-sys: the .crate's c_src/ and fortran_src/ files have the content of the top-level ones"
+    ok "speedup-legacy-sys: the .crate's c_src/ and fortran_src/legacy/ files have the content of the top-level ones"
 fi
 step_done
 

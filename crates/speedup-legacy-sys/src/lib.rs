@@ -1,8 +1,8 @@
 //! # speedup-legacy-sys
 //!
-//! The lab's legacy C and Fortran routines (`c_src/`, `fortran_src/`), compiled by `build.rs`
-//! with `-O3 -fopenmp -ffp-contract=off` and linked with libgfortran and the OpenMP runtime
-//! (through `openmp-sys`). This crate holds declarations only: the raw `extern "C"` functions
+//! The lab's legacy C and Fortran routines (`c_src/`, `fortran_src/legacy/`), compiled by
+//! `build.rs` with `-O3 -fopenmp -ffp-contract=off` and linked with libgfortran and the OpenMP
+//! runtime (through `openmp-sys`). This crate holds declarations only: the raw `extern "C"` functions
 //! of `c_src/legacy.h` and `c_src/legacy_fortran.h`, plus the two OpenMP runtime calls the safe
 //! wrappers need. The routines check nothing; the safe wrappers (`speedup-legacy`) check every
 //! rule of the contract (`docs/contract.md`) before calling them and set the OpenMP thread count

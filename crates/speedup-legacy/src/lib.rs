@@ -1,6 +1,6 @@
 //! # speedup-legacy
 //!
-//! Safe wrappers over the lab's legacy C and Fortran routines (`c_src/`, `fortran_src/`,
+//! Safe wrappers over the lab's legacy C and Fortran routines (`c_src/`, `fortran_src/legacy/`,
 //! declared in `speedup-legacy-sys`). Each wrapper takes slices or `ndarray` views like the
 //! `speedup-core` kernel of the same name, checks every bad-input rule of `docs/contract.md`
 //! and every length **before** calling the routine (with the same [`speedup_core::Error`]

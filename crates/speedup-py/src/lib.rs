@@ -59,200 +59,131 @@ fn ok<T>(r: core::Result<T>) -> PyResult<T> {
     r.map_err(to_py)
 }
 
-#[pyfunction(name = "sum")]
-fn sum_(py: Python<'_>, x: PyReadonlyArray1<'_, f64>) -> PyResult<f64> {
-    let x = x.as_slice()?;
-    call(py, "sum", || Ok(core::sum(x)))
+/// The arguments of a kernel, as the kernel takes them: `slice` / `slice_mut` (a 1-D array as a
+/// slice), `array` / `array_mut` (a 2-D array as an `ndarray` view); other arguments as they come.
+macro_rules! view {
+    ($a:ident slice) => {
+        let $a = $a.as_slice()?;
+    };
+    ($a:ident slice_mut) => {
+        let mut $a = $a;
+        let $a = $a.as_slice_mut()?;
+    };
+    ($a:ident array) => {
+        let $a = $a.as_array();
+    };
+    ($a:ident array_mut) => {
+        let mut $a = $a;
+        let $a = $a.as_array_mut();
+    };
 }
 
-#[pyfunction]
-fn mean(py: Python<'_>, x: PyReadonlyArray1<'_, f64>) -> PyResult<f64> {
-    let x = x.as_slice()?;
-    call(py, "mean", || core::mean(x))
+/// One `#[pyfunction]` per kernel, all of one shape: the arguments converted by [`view!`], then
+/// `body` (the kernel call, a `core::Result`) run by [`call`] under the name `kernel`.
+macro_rules! kernels {
+    ($(
+        $(#[$attr:meta])*
+        fn $name:ident($($arg:ident: $ty:ty $(as $view:ident)?),* $(,)?) -> $ret:ty
+            = $kernel:literal => $body:expr;
+    )*) => {$(
+        #[pyfunction]
+        $(#[$attr])*
+        fn $name(py: Python<'_>, $($arg: $ty),*) -> PyResult<$ret> {
+            $($(view!($arg $view);)?)*
+            call(py, $kernel, || $body)
+        }
+    )*};
 }
 
-#[pyfunction(name = "std")]
-fn std_(py: Python<'_>, x: PyReadonlyArray1<'_, f64>, ddof: usize) -> PyResult<f64> {
-    let x = x.as_slice()?;
-    call(py, "std", || core::std(x, ddof))
-}
+kernels! {
+    #[pyo3(name = "sum")]
+    fn sum_(x: PyReadonlyArray1<'_, f64> as slice) -> f64 = "sum" => Ok(core::sum(x));
 
-#[pyfunction]
-fn second_derivative(
-    py: Python<'_>,
-    f: PyReadonlyArray1<'_, f64>,
-    dx: f64,
-    mut out: PyReadwriteArray1<'_, f64>,
-) -> PyResult<()> {
-    let f = f.as_slice()?;
-    let out = out.as_slice_mut()?;
-    call(py, "second_derivative", || {
-        core::second_derivative(f, dx, out)
-    })
-}
+    fn mean(x: PyReadonlyArray1<'_, f64> as slice) -> f64 = "mean" => core::mean(x);
 
-#[pyfunction]
-fn laplacian(
-    py: Python<'_>,
-    f: PyReadonlyArray2<'_, f64>,
-    dx: f64,
-    dy: f64,
-    mut out: PyReadwriteArray2<'_, f64>,
-) -> PyResult<()> {
-    let f = f.as_array();
-    let out = out.as_array_mut();
-    call(py, "laplacian", || core::laplacian(f, dx, dy, out))
-}
+    #[pyo3(name = "std")]
+    fn std_(x: PyReadonlyArray1<'_, f64> as slice, ddof: usize) -> f64 = "std" => core::std(x, ddof);
 
-#[pyfunction]
-fn comb_forward(
-    py: Python<'_>,
-    x: PyReadonlyArray2<'_, f64>,
-    tau: usize,
-    alpha: f64,
-    mut out: PyReadwriteArray2<'_, f64>,
-) -> PyResult<()> {
-    let x = x.as_array();
-    let out = out.as_array_mut();
-    call(py, "comb_forward", || {
-        core::comb_forward(x, tau, alpha, out)
-    })
-}
+    fn second_derivative(
+        f: PyReadonlyArray1<'_, f64> as slice,
+        dx: f64,
+        out: PyReadwriteArray1<'_, f64> as slice_mut,
+    ) -> () = "second_derivative" => core::second_derivative(f, dx, out);
 
-#[pyfunction]
-fn comb_backward(
-    py: Python<'_>,
-    x: PyReadonlyArray2<'_, f64>,
-    tau: usize,
-    alpha: f64,
-    mut out: PyReadwriteArray2<'_, f64>,
-) -> PyResult<()> {
-    let x = x.as_array();
-    let out = out.as_array_mut();
-    call(py, "comb_backward", || {
-        core::comb_backward(x, tau, alpha, out)
-    })
-}
+    fn laplacian(
+        f: PyReadonlyArray2<'_, f64> as array,
+        dx: f64,
+        dy: f64,
+        out: PyReadwriteArray2<'_, f64> as array_mut,
+    ) -> () = "laplacian" => core::laplacian(f, dx, dy, out);
 
-#[pyfunction]
-fn is_prime(py: Python<'_>, n: u64) -> PyResult<bool> {
-    call(py, "is_prime", || Ok(core::is_prime(n)))
-}
+    fn comb_forward(
+        x: PyReadonlyArray2<'_, f64> as array,
+        tau: usize,
+        alpha: f64,
+        out: PyReadwriteArray2<'_, f64> as array_mut,
+    ) -> () = "comb_forward" => core::comb_forward(x, tau, alpha, out);
 
-#[pyfunction]
-fn is_prime_many(
-    py: Python<'_>,
-    n: PyReadonlyArray1<'_, u64>,
-    mut out: PyReadwriteArray1<'_, bool>,
-) -> PyResult<()> {
-    let n = n.as_slice()?;
-    let out = out.as_slice_mut()?;
-    call(py, "is_prime_many", || core::is_prime_many(n, out))
-}
+    fn comb_backward(
+        x: PyReadonlyArray2<'_, f64> as array,
+        tau: usize,
+        alpha: f64,
+        out: PyReadwriteArray2<'_, f64> as array_mut,
+    ) -> () = "comb_backward" => core::comb_backward(x, tau, alpha, out);
 
-/// `[(lo, hi, sum, err), ...]`: the summation-tree nodes of a part of a larger input.
-#[pyfunction]
-fn sum_nodes(
-    py: Python<'_>,
-    x: PyReadonlyArray1<'_, f64>,
-    offset: usize,
-    n_total: usize,
-) -> PyResult<Vec<(usize, usize, f64, f64)>> {
-    let x = x.as_slice()?;
-    let nodes = call(py, "sum_nodes", || {
-        core::reduce::sum_nodes(x, offset, n_total)
-    })?;
-    Ok(nodes
-        .iter()
-        .map(|nd| (nd.lo, nd.hi, nd.sum, nd.err))
-        .collect())
-}
+    fn is_prime(n: u64) -> bool = "is_prime" => Ok(core::is_prime(n));
 
-#[pyfunction]
-fn sum_primes_below(py: Python<'_>, n: u64) -> PyResult<u64> {
-    call(py, "sum_primes_below", || core::sum_primes_below(n))
-}
+    fn is_prime_many(
+        n: PyReadonlyArray1<'_, u64> as slice,
+        out: PyReadwriteArray1<'_, bool> as slice_mut,
+    ) -> () = "is_prime_many" => core::is_prime_many(n, out);
 
-#[pyfunction]
-fn sum_primes_below_many(
-    py: Python<'_>,
-    n: PyReadonlyArray1<'_, u64>,
-    mut out: PyReadwriteArray1<'_, u64>,
-) -> PyResult<()> {
-    let n = n.as_slice()?;
-    let out = out.as_slice_mut()?;
-    call(py, "sum_primes_below_many", || {
-        core::sum_primes_below_many(n, out)
-    })
-}
+    /// `[(lo, hi, sum, err), ...]`: the summation-tree nodes of a part of a larger input.
+    fn sum_nodes(
+        x: PyReadonlyArray1<'_, f64> as slice,
+        offset: usize,
+        n_total: usize,
+    ) -> Vec<(usize, usize, f64, f64)> = "sum_nodes" => core::reduce::sum_nodes(x, offset, n_total)
+        .map(|nodes| nodes.iter().map(|nd| (nd.lo, nd.hi, nd.sum, nd.err)).collect());
 
-#[pyfunction]
-fn monte_carlo_pi(py: Python<'_>, n_points: u64, seed: u64) -> PyResult<f64> {
-    call(py, "monte_carlo_pi", || {
-        core::monte_carlo_pi(n_points, seed)
-    })
-}
+    fn sum_primes_below(n: u64) -> u64 = "sum_primes_below" => core::sum_primes_below(n);
 
-#[pyfunction]
-fn monte_carlo_pi_inside(py: Python<'_>, first: u64, n_points: u64, seed: u64) -> PyResult<u64> {
-    call(py, "monte_carlo_pi_inside", || {
-        core::monte_carlo_pi_inside(first, n_points, seed)
-    })
-}
+    fn sum_primes_below_many(
+        n: PyReadonlyArray1<'_, u64> as slice,
+        out: PyReadwriteArray1<'_, u64> as slice_mut,
+    ) -> () = "sum_primes_below_many" => core::sum_primes_below_many(n, out);
 
-#[pyfunction]
-fn markov_chains_from(
-    py: Python<'_>,
-    p: PyReadonlyArray2<'_, f64>,
-    start: usize,
-    n_steps: u64,
-    seed: u64,
-    first_chain: u64,
-    mut counts: PyReadwriteArray2<'_, u64>,
-) -> PyResult<()> {
-    let p = p.as_array();
-    let counts = counts.as_array_mut();
-    call(py, "markov_chains", || {
-        core::markov_chains_from(p, start, n_steps, seed, first_chain, counts)
-    })
-}
+    fn monte_carlo_pi(n_points: u64, seed: u64) -> f64
+        = "monte_carlo_pi" => core::monte_carlo_pi(n_points, seed);
 
-#[pyfunction]
-fn markov_chains(
-    py: Python<'_>,
-    p: PyReadonlyArray2<'_, f64>,
-    start: usize,
-    n_steps: u64,
-    seed: u64,
-    mut counts: PyReadwriteArray2<'_, u64>,
-) -> PyResult<()> {
-    let p = p.as_array();
-    let counts = counts.as_array_mut();
-    call(py, "markov_chains", || {
-        core::markov_chains(p, start, n_steps, seed, counts)
-    })
-}
+    fn monte_carlo_pi_inside(first: u64, n_points: u64, seed: u64) -> u64
+        = "monte_carlo_pi_inside" => core::monte_carlo_pi_inside(first, n_points, seed);
 
-#[pyfunction]
-fn closest_pair(
-    py: Python<'_>,
-    points: PyReadonlyArray2<'_, f64>,
-) -> PyResult<(usize, usize, f64)> {
-    let points = points.as_array();
-    let pair = call(py, "closest_pair", || core::closest_pair(points))?;
-    Ok((pair.i, pair.j, pair.dist))
-}
+    fn markov_chains_from(
+        p: PyReadonlyArray2<'_, f64> as array,
+        start: usize,
+        n_steps: u64,
+        seed: u64,
+        first_chain: u64,
+        counts: PyReadwriteArray2<'_, u64> as array_mut,
+    ) -> () = "markov_chains" => core::markov_chains_from(p, start, n_steps, seed, first_chain, counts);
 
-#[pyfunction]
-fn mandelbrot(
-    py: Python<'_>,
-    c: PyReadonlyArray1<'_, Complex64>,
-    max_iter: i32,
-    mut out: PyReadwriteArray1<'_, i32>,
-) -> PyResult<()> {
-    let c = c.as_slice()?;
-    let out = out.as_slice_mut()?;
-    call(py, "mandelbrot", || core::mandelbrot(c, max_iter, out))
+    fn markov_chains(
+        p: PyReadonlyArray2<'_, f64> as array,
+        start: usize,
+        n_steps: u64,
+        seed: u64,
+        counts: PyReadwriteArray2<'_, u64> as array_mut,
+    ) -> () = "markov_chains" => core::markov_chains(p, start, n_steps, seed, counts);
+
+    fn closest_pair(points: PyReadonlyArray2<'_, f64> as array) -> (usize, usize, f64)
+        = "closest_pair" => core::closest_pair(points).map(|pair| (pair.i, pair.j, pair.dist));
+
+    fn mandelbrot(
+        c: PyReadonlyArray1<'_, Complex64> as slice,
+        max_iter: i32,
+        out: PyReadwriteArray1<'_, i32> as slice_mut,
+    ) -> () = "mandelbrot" => core::mandelbrot(c, max_iter, out);
 }
 
 /// The C signature `double f(double x, void *ctx)` of `speedup_map_f64`.
@@ -315,28 +246,32 @@ fn _inject_fault(spec: &str) -> PyResult<()> {
 #[pymodule]
 fn _speedup(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", core::VERSION)?;
-    m.add_function(wrap_pyfunction!(sum_, m)?)?;
-    m.add_function(wrap_pyfunction!(mean, m)?)?;
-    m.add_function(wrap_pyfunction!(std_, m)?)?;
-    m.add_function(wrap_pyfunction!(second_derivative, m)?)?;
-    m.add_function(wrap_pyfunction!(laplacian, m)?)?;
-    m.add_function(wrap_pyfunction!(comb_forward, m)?)?;
-    m.add_function(wrap_pyfunction!(comb_backward, m)?)?;
-    m.add_function(wrap_pyfunction!(is_prime, m)?)?;
-    m.add_function(wrap_pyfunction!(is_prime_many, m)?)?;
-    m.add_function(wrap_pyfunction!(sum_primes_below, m)?)?;
-    m.add_function(wrap_pyfunction!(sum_primes_below_many, m)?)?;
-    m.add_function(wrap_pyfunction!(monte_carlo_pi, m)?)?;
-    m.add_function(wrap_pyfunction!(markov_chains, m)?)?;
-    m.add_function(wrap_pyfunction!(monte_carlo_pi_inside, m)?)?;
-    m.add_function(wrap_pyfunction!(sum_nodes, m)?)?;
-    m.add_function(wrap_pyfunction!(markov_chains_from, m)?)?;
-    m.add_function(wrap_pyfunction!(closest_pair, m)?)?;
-    m.add_function(wrap_pyfunction!(mandelbrot, m)?)?;
-    m.add_function(wrap_pyfunction!(map_f64, m)?)?;
-    m.add_function(wrap_pyfunction!(set_num_threads, m)?)?;
-    m.add_function(wrap_pyfunction!(get_num_threads, m)?)?;
-    m.add_function(wrap_pyfunction!(request_interrupt, m)?)?;
+    for f in [
+        wrap_pyfunction!(sum_, m)?,
+        wrap_pyfunction!(mean, m)?,
+        wrap_pyfunction!(std_, m)?,
+        wrap_pyfunction!(second_derivative, m)?,
+        wrap_pyfunction!(laplacian, m)?,
+        wrap_pyfunction!(comb_forward, m)?,
+        wrap_pyfunction!(comb_backward, m)?,
+        wrap_pyfunction!(is_prime, m)?,
+        wrap_pyfunction!(is_prime_many, m)?,
+        wrap_pyfunction!(sum_primes_below, m)?,
+        wrap_pyfunction!(sum_primes_below_many, m)?,
+        wrap_pyfunction!(monte_carlo_pi, m)?,
+        wrap_pyfunction!(markov_chains, m)?,
+        wrap_pyfunction!(monte_carlo_pi_inside, m)?,
+        wrap_pyfunction!(sum_nodes, m)?,
+        wrap_pyfunction!(markov_chains_from, m)?,
+        wrap_pyfunction!(closest_pair, m)?,
+        wrap_pyfunction!(mandelbrot, m)?,
+        wrap_pyfunction!(map_f64, m)?,
+        wrap_pyfunction!(set_num_threads, m)?,
+        wrap_pyfunction!(get_num_threads, m)?,
+        wrap_pyfunction!(request_interrupt, m)?,
+    ] {
+        m.add_function(f)?;
+    }
     #[cfg(feature = "fault-injection")]
     m.add_function(wrap_pyfunction!(_inject_fault, m)?)?;
     m.add_function(wrap_pyfunction!(bench_ignore_cutoffs, m)?)?;
