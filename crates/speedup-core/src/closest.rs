@@ -42,7 +42,8 @@ use std::ops::Bound;
 use ndarray::ArrayView2;
 
 use crate::error::check_shape;
-use crate::{threads, Error, Result};
+use crate::error::{Error, Result};
+use crate::threads;
 
 const K: &str = "closest_pair";
 

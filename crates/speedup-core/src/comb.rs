@@ -8,9 +8,10 @@ use ndarray::{ArrayView2, ArrayViewMut2};
 use rayon::prelude::*;
 
 use crate::error::check_shape;
+use crate::error::{Error, Result};
 use crate::layout::with_c_order;
 use crate::nan::{canon, canon_slice};
-use crate::{threads, Error, Result};
+use crate::threads;
 
 /// Below this many elements the filters run on the calling thread (measured).
 pub const PARALLEL_CUTOFF: usize = 1 << 18;

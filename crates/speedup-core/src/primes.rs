@@ -45,7 +45,8 @@ use rayon::prelude::*;
 use crate::alloc::try_vec;
 use crate::cancel::Token;
 use crate::error::check_len;
-use crate::{threads, Error, Result};
+use crate::error::{Error, Result};
+use crate::threads;
 
 // ------------------------------------------------------------------------------------------
 // is_prime

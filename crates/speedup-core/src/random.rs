@@ -14,8 +14,9 @@ use rayon::prelude::*;
 
 use crate::cancel::Token;
 use crate::error::check_shape;
+use crate::error::{Error, Result};
 use crate::philox::{uniform, Philox4x64};
-use crate::{threads, Error, Result};
+use crate::threads;
 
 /// Below this many points `monte_carlo_pi` runs on the calling thread.
 pub const PI_PARALLEL_CUTOFF: u64 = 1 << 16;
@@ -83,6 +84,24 @@ pub fn monte_carlo_pi(n_points: u64, seed: u64) -> Result<f64> {
         return Err(Error::invalid(K, "n_points", "must be >= 1, got 0"));
     }
     let inside = count_inside_slice(K, 0, n_points, seed)?;
+    monte_carlo_pi_finish(inside, n_points)
+}
+
+/// The last step of [`monte_carlo_pi`]: `(4.0 * inside) / n_points`, from the count of points
+/// inside the circle (e.g. the sum of [`monte_carlo_pi_inside`] over slices). Errors when
+/// `n_points == 0` or `inside > n_points`.
+pub fn monte_carlo_pi_finish(inside: u64, n_points: u64) -> Result<f64> {
+    const K: &str = "monte_carlo_pi_finish";
+    if n_points == 0 {
+        return Err(Error::invalid(K, "n_points", "must be >= 1, got 0"));
+    }
+    if inside > n_points {
+        return Err(Error::invalid(
+            K,
+            "inside",
+            format!("must be at most n_points ({n_points}), got {inside}"),
+        ));
+    }
     Ok((4.0 * inside as f64) / n_points as f64)
 }
 
