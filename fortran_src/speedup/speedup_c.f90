@@ -29,7 +29,10 @@ module speedup_c
         c_speedup_monte_carlo_pi, c_speedup_sum_nodes, c_speedup_monte_carlo_pi_inside, &
         c_speedup_markov_chains, c_speedup_markov_chains_from, c_speedup_map_f64, &
         c_speedup_set_num_threads, c_speedup_get_num_threads, c_speedup_request_interrupt, &
-        c_speedup_version, c_speedup_last_error, c_speedup_status_message
+        c_speedup_version, c_speedup_last_error, c_speedup_status_message, &
+        c_speedup_sum_nodes_check, c_speedup_join_nodes, c_speedup_mean_finish, &
+        c_speedup_std_finish, c_speedup_monte_carlo_pi_finish, c_speedup_laplacian_shape, &
+        c_speedup_second_derivative_len
     public :: c_strlen
 
     ! (Interface bodies: `procedure(iface), bind(C, name=...)` declarations would be shorter,
@@ -248,5 +251,62 @@ module speedup_c
             import :: c_ptr, c_size_t
             type(c_ptr), value, intent(in) :: s
         end function c_strlen
+
+        ! The core's rules and last steps for distributed callers (speedup.dask): the part rule
+        ! of sum_nodes, the join of the nodes of all parts, the finishes of mean, std and
+        ! monte_carlo_pi, the output shapes of the stencils.
+        integer(c_int32_t) function c_speedup_sum_nodes_check(len, offset, n_total) &
+            bind(C, name='speedup_sum_nodes_check')
+            import :: c_size_t, c_int32_t
+            integer(c_size_t), value, intent(in) :: len, offset, n_total
+        end function c_speedup_sum_nodes_check
+
+        integer(c_int32_t) function c_speedup_join_nodes(bounds, acc, count, n_total, out) &
+            bind(C, name='speedup_join_nodes')
+            import :: c_double, c_size_t, c_int32_t
+            integer(c_size_t), intent(in) :: bounds(*)
+            real(c_double), intent(in) :: acc(*)
+            integer(c_size_t), value, intent(in) :: count, n_total
+            real(c_double), intent(inout) :: out
+        end function c_speedup_join_nodes
+
+        integer(c_int32_t) function c_speedup_mean_finish(sum, n, out) &
+            bind(C, name='speedup_mean_finish')
+            import :: c_double, c_size_t, c_int32_t
+            real(c_double), value, intent(in) :: sum
+            integer(c_size_t), value, intent(in) :: n
+            real(c_double), intent(inout) :: out
+        end function c_speedup_mean_finish
+
+        integer(c_int32_t) function c_speedup_std_finish(ss, n, ddof, out) &
+            bind(C, name='speedup_std_finish')
+            import :: c_double, c_size_t, c_int32_t
+            real(c_double), value, intent(in) :: ss
+            integer(c_size_t), value, intent(in) :: n, ddof
+            real(c_double), intent(inout) :: out
+        end function c_speedup_std_finish
+
+        integer(c_int32_t) function c_speedup_monte_carlo_pi_finish(inside, n_points, out) &
+            bind(C, name='speedup_monte_carlo_pi_finish')
+            import :: c_double, c_int64_t, c_int32_t
+            integer(c_int64_t), value, intent(in) :: inside, n_points
+            real(c_double), intent(inout) :: out
+        end function c_speedup_monte_carlo_pi_finish
+
+        integer(c_int32_t) function c_speedup_laplacian_shape(rows, cols, dx, dy, out_rows, &
+            out_cols) bind(C, name='speedup_laplacian_shape')
+            import :: c_double, c_size_t, c_int32_t
+            integer(c_size_t), value, intent(in) :: rows, cols
+            real(c_double), value, intent(in) :: dx, dy
+            integer(c_size_t), intent(inout) :: out_rows, out_cols
+        end function c_speedup_laplacian_shape
+
+        integer(c_int32_t) function c_speedup_second_derivative_len(n, dx, out_len) &
+            bind(C, name='speedup_second_derivative_len')
+            import :: c_double, c_size_t, c_int32_t
+            integer(c_size_t), value, intent(in) :: n
+            real(c_double), value, intent(in) :: dx
+            integer(c_size_t), intent(inout) :: out_len
+        end function c_speedup_second_derivative_len
     end interface
 end module speedup_c

@@ -42,16 +42,21 @@ pub fn second_derivative_len(n: usize, dx: f64) -> Result<usize> {
     d2_len("second_derivative_len", n, dx)
 }
 
+/// The shape rule of `second_derivative`: `n - 2` outputs, `None` below 3 points.
+pub fn second_derivative_out_len(n: usize) -> Option<usize> {
+    n.checked_sub(2).filter(|&m| m >= 1)
+}
+
 fn d2_len(kernel: &'static str, n: usize, dx: f64) -> Result<usize> {
-    if n < 3 {
+    let Some(len) = second_derivative_out_len(n) else {
         return Err(Error::invalid(
             kernel,
             "f",
             format!("must have at least 3 elements, got {n}"),
         ));
-    }
+    };
     check_step(kernel, "dx", dx)?;
-    Ok(n - 2)
+    Ok(len)
 }
 
 /// The bad-input rules of `second_derivative` (shared with the legacy twin).
@@ -84,17 +89,23 @@ fn lap_shape(
     dx: f64,
     dy: f64,
 ) -> Result<(usize, usize)> {
-    let (rows, cols) = dim;
-    if rows < 3 || cols < 3 {
+    let Some(out) = laplacian_out_dim(dim) else {
+        let (rows, cols) = dim;
         return Err(Error::invalid(
             kernel,
             "f",
             format!("must be at least 3x3, got {rows}x{cols}"),
         ));
-    }
+    };
     check_step(kernel, "dx", dx)?;
     check_step(kernel, "dy", dy)?;
-    Ok((rows - 2, cols - 2))
+    Ok(out)
+}
+
+/// The shape rule of `laplacian`: `(rows - 2, cols - 2)`, `None` below a 3x3 grid.
+pub fn laplacian_out_dim(dim: (usize, usize)) -> Option<(usize, usize)> {
+    let (rows, cols) = dim;
+    (rows >= 3 && cols >= 3).then(|| (rows - 2, cols - 2))
 }
 
 /// `out[i] = ((f[i] - 2*f[i+1]) + f[i+2]) * (1/(dx*dx))`, `out.len() == f.len() - 2`.

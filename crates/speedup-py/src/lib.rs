@@ -168,6 +168,67 @@ fn sum_nodes(
         .collect())
 }
 
+/// Raises unless elements `offset .. offset + len` of `n_total` form a part `sum_nodes` accepts.
+#[pyfunction]
+fn sum_nodes_check(py: Python<'_>, len: usize, offset: usize, n_total: usize) -> PyResult<()> {
+    call(py, "sum_nodes_check", || {
+        core::reduce::check_part("sum_nodes_check", len, offset, n_total).map(|_| ())
+    })
+}
+
+/// The whole sum of `n_total` elements from the `sum_nodes` of all its parts.
+#[pyfunction]
+fn join_nodes(
+    py: Python<'_>,
+    nodes: Vec<(usize, usize, f64, f64)>,
+    n_total: usize,
+) -> PyResult<f64> {
+    let nodes: Vec<core::reduce::TreeNode> = nodes
+        .into_iter()
+        .map(|(lo, hi, sum, err)| core::reduce::TreeNode { lo, hi, sum, err })
+        .collect();
+    call(py, "join_nodes", || {
+        core::reduce::join_nodes(&nodes, n_total)
+    })
+}
+
+#[pyfunction]
+fn mean_finish(py: Python<'_>, sum: f64, n: usize) -> PyResult<f64> {
+    call(py, "mean_finish", || core::mean_finish(sum, n))
+}
+
+#[pyfunction]
+fn std_finish(py: Python<'_>, ss: f64, n: usize, ddof: usize) -> PyResult<f64> {
+    call(py, "std_finish", || core::std_finish(ss, n, ddof))
+}
+
+#[pyfunction]
+fn monte_carlo_pi_finish(py: Python<'_>, inside: u64, n_points: u64) -> PyResult<f64> {
+    call(py, "monte_carlo_pi_finish", || {
+        core::monte_carlo_pi_finish(inside, n_points)
+    })
+}
+
+#[pyfunction]
+fn laplacian_shape(
+    py: Python<'_>,
+    rows: usize,
+    cols: usize,
+    dx: f64,
+    dy: f64,
+) -> PyResult<(usize, usize)> {
+    call(py, "laplacian_shape", || {
+        core::laplacian_shape((rows, cols), dx, dy)
+    })
+}
+
+#[pyfunction]
+fn second_derivative_len(py: Python<'_>, n: usize, dx: f64) -> PyResult<usize> {
+    call(py, "second_derivative_len", || {
+        core::second_derivative_len(n, dx)
+    })
+}
+
 #[pyfunction]
 fn sum_primes_below(py: Python<'_>, n: u64) -> PyResult<u64> {
     call(py, "sum_primes_below", || core::sum_primes_below(n))
@@ -330,6 +391,13 @@ fn _speedup(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(markov_chains, m)?)?;
     m.add_function(wrap_pyfunction!(monte_carlo_pi_inside, m)?)?;
     m.add_function(wrap_pyfunction!(sum_nodes, m)?)?;
+    m.add_function(wrap_pyfunction!(sum_nodes_check, m)?)?;
+    m.add_function(wrap_pyfunction!(join_nodes, m)?)?;
+    m.add_function(wrap_pyfunction!(mean_finish, m)?)?;
+    m.add_function(wrap_pyfunction!(std_finish, m)?)?;
+    m.add_function(wrap_pyfunction!(monte_carlo_pi_finish, m)?)?;
+    m.add_function(wrap_pyfunction!(laplacian_shape, m)?)?;
+    m.add_function(wrap_pyfunction!(second_derivative_len, m)?)?;
     m.add_function(wrap_pyfunction!(markov_chains_from, m)?)?;
     m.add_function(wrap_pyfunction!(closest_pair, m)?)?;
     m.add_function(wrap_pyfunction!(mandelbrot, m)?)?;
