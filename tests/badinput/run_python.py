@@ -177,7 +177,7 @@ def call(ns: Any, impl: Any, kernel: str, a: Dict[str, Any]) -> Any:
         return impl.sum_nodes_check(a["len"], a["offset"], a["n_total"])
     if kernel == "join_nodes":
         b, acc = a["bounds"], a["acc"]
-        nodes = [(int(b[i]), int(b[i + 1]), float(acc[i]), float(acc[i + 1])) for i in range(0, b.size, 2)]
+        nodes = [(int(b[i]), int(b[i + 1]), float(acc[i]), float(acc[i + 1])) for i in range(0, len(b), 2)]
         return impl.join_nodes(nodes, a["n_total"])
     if kernel == "mean_finish":
         return impl.mean_finish(a["sum"], a["n"])
