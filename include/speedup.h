@@ -81,21 +81,6 @@ extern "C" {
 speedup_status speedup_sum(const double *x, size_t n, double *out);
 
 /*
- The pieces of `speedup_sum` for a part of a larger input (for distributed callers): the
- nodes of the summation tree of an input of `n_total` elements that lie inside the part
- `x[0..len]` = elements `offset .. offset + len` and whose parent does not. Node `i` covers
- elements `bounds[2i] .. bounds[2i+1]` and has the pair `(acc[2i], acc[2i+1])` = (sum,
- carried error); `*count` nodes are written. `cap` is the room in `bounds` and `acc` in nodes
- (128 always suffices). The part must start and end on a multiple of 1024 or the input's end.
- The whole `speedup_sum`, bit for bit, from the pieces of all parts: join them along the same
- tree (a range of `b` leaves of 1024 splits after its first `b / 2` leaves) with
- `join((s1, e1), (s2, e2)) = (t, (e1 + e2) + ((s1 - (t - z)) + (s2 - z)))`, `t = s1 + s2`,
- `z = t - s1`; the sum is `s + e` (`s` when `s` is not finite), and a NaN is replaced by the
- canonical NaN (bits 0x7ff8000000000000) as `speedup_sum` returns it.
- */
-speedup_status speedup_sum_nodes(const double *x, size_t len, size_t offset, size_t n_total, size_t *bounds, double *acc, size_t cap, size_t *count);
-
-/*
  The mean `sum(x) / n` into `*out`. Errors when `n == 0`.
  */
 speedup_status speedup_mean(const double *x, size_t n, double *out);
@@ -149,32 +134,6 @@ speedup_status speedup_sum_primes_below(uint64_t n, uint64_t *out);
 speedup_status speedup_sum_primes_below_many(const uint64_t *n, size_t len, uint64_t *out, size_t out_len);
 
 /*
- Estimates pi from `n_points` points of the Philox stream with key `(seed, 0)`.
- */
-speedup_status speedup_monte_carlo_pi(uint64_t n_points, uint64_t seed, double *out);
-
-/*
- How many of the points `first .. first + n_points` of `speedup_monte_carlo_pi`'s stream (key
- `(seed, 0)`) fall inside the circle, into `*inside`. Counts of slices add up exactly to the
- whole run's, whose estimate is `(4.0 * inside) / n_points`.
- */
-speedup_status speedup_monte_carlo_pi_inside(uint64_t first, uint64_t n_points, uint64_t seed, uint64_t *inside);
-
-/*
- Visit counts of `n_chains` Markov chains over the `k x k` row-stochastic matrix `p`, each
- `n_steps` long from state `start`; chain `c` uses the Philox stream with key `(seed, c)`.
- `counts` is `n_chains x k`; `counts_len == n_chains * k`.
- */
-speedup_status speedup_markov_chains(const double *p, size_t k, size_t start, uint64_t n_steps, size_t n_chains, uint64_t seed, uint64_t *counts, size_t counts_len);
-
-/*
- Chains `first_chain .. first_chain + n_chains` of `speedup_markov_chains` (row `r` of
- `counts` is chain `first_chain + r`, on the stream with key `(seed, first_chain + r)`):
- splitting one run's chains into such slices gives its rows bit for bit.
- */
-speedup_status speedup_markov_chains_from(const double *p, size_t k, size_t start, uint64_t n_steps, uint64_t first_chain, size_t n_chains, uint64_t seed, uint64_t *counts, size_t counts_len);
-
-/*
  The closest pair among `n` points (`points` is `n x 2`, rows `(x, y)`): indices `*i < *j`
  (0-based) and the distance `*dist`; ties go to the smallest `(i, j)`.
  */
@@ -213,6 +172,94 @@ void speedup_request_interrupt(void);
  The library version, e.g. `"0.1.0"` (static, NUL-terminated).
  */
 const char *speedup_version(void);
+
+/*
+ The pieces of `speedup_sum` for a part of a larger input (for distributed callers): the
+ nodes of the summation tree of an input of `n_total` elements that lie inside the part
+ `x[0..len]` = elements `offset .. offset + len` and whose parent does not. Node `i` covers
+ elements `bounds[2i] .. bounds[2i+1]` and has the pair `(acc[2i], acc[2i+1])` = (sum,
+ carried error); `*count` nodes are written. `cap` is the room in `bounds` and `acc` in nodes
+ (128 always suffices). The part must start and end on a multiple of 1024 or the input's end.
+ The whole `speedup_sum`, bit for bit, from the pieces of all parts: join them along the same
+ tree (a range of `b` leaves of 1024 splits after its first `b / 2` leaves) with
+ `join((s1, e1), (s2, e2)) = (t, (e1 + e2) + ((s1 - (t - z)) + (s2 - z)))`, `t = s1 + s2`,
+ `z = t - s1`; the sum is `s + e` (`s` when `s` is not finite), and a NaN is replaced by the
+ canonical NaN (bits 0x7ff8000000000000) as `speedup_sum` returns it.
+ */
+speedup_status speedup_sum_nodes(const double *x, size_t len, size_t offset, size_t n_total, size_t *bounds, double *acc, size_t cap, size_t *count);
+
+/*
+ Checks that elements `offset .. offset + len` of an input of `n_total` elements form a part
+ `speedup_sum_nodes` accepts (start and end on a multiple of 1024, or the input's end):
+ `SPEEDUP_OK`, or `SPEEDUP_ERR_INVALID_ARGUMENT` naming the rule.
+ */
+speedup_status speedup_sum_nodes_check(size_t len, size_t offset, size_t n_total);
+
+/*
+ The whole `speedup_sum` of an input of `n_total` elements, bit for bit, from the nodes that
+ `speedup_sum_nodes` gave for all its parts (`count` nodes in any order, laid out as that
+ function writes them: `bounds[2i], bounds[2i+1]` and `acc[2i], acc[2i+1]`), into `*out`.
+ Errors when the nodes do not tile the input along the summation tree.
+ */
+speedup_status speedup_join_nodes(const size_t *bounds, const double *acc, size_t count, size_t n_total, double *out);
+
+/*
+ The last step of `speedup_mean` from the sum of `n` elements: `sum / n` into `*out`.
+ Errors when `n == 0`.
+ */
+speedup_status speedup_mean_finish(double sum, size_t n, double *out);
+
+/*
+ The last step of `speedup_std` from the sum of squared deviations `ss` of `n` elements:
+ `sqrt(ss / (n - ddof))` into `*out`. Errors when `n == 0` or `ddof >= n`.
+ */
+speedup_status speedup_std_finish(double ss, size_t n, size_t ddof, double *out);
+
+/*
+ The last step of `speedup_monte_carlo_pi` from the count of points inside the circle (e.g.
+ the sum of `speedup_monte_carlo_pi_inside` over slices): `(4.0 * inside) / n_points` into
+ `*out`. Errors when `n_points == 0` or `inside > n_points`.
+ */
+speedup_status speedup_monte_carlo_pi_finish(uint64_t inside, uint64_t n_points, double *out);
+
+/*
+ The output shape of `speedup_laplacian` over a `rows x cols` grid with steps `dx`, `dy`:
+ `(rows - 2, cols - 2)` into `*out_rows`, `*out_cols`, after the kernel's rules on the grid
+ and the steps.
+ */
+speedup_status speedup_laplacian_shape(size_t rows, size_t cols, double dx, double dy, size_t *out_rows, size_t *out_cols);
+
+/*
+ The output length of `speedup_second_derivative` over `n` points with step `dx`: `n - 2`
+ into `*out_len`, after the kernel's rules on `n` and `dx`.
+ */
+speedup_status speedup_second_derivative_len(size_t n, double dx, size_t *out_len);
+
+/*
+ Estimates pi from `n_points` points of the Philox stream with key `(seed, 0)`.
+ */
+speedup_status speedup_monte_carlo_pi(uint64_t n_points, uint64_t seed, double *out);
+
+/*
+ How many of the points `first .. first + n_points` of `speedup_monte_carlo_pi`'s stream (key
+ `(seed, 0)`) fall inside the circle, into `*inside`. Counts of slices add up exactly to the
+ whole run's, whose estimate is `(4.0 * inside) / n_points`.
+ */
+speedup_status speedup_monte_carlo_pi_inside(uint64_t first, uint64_t n_points, uint64_t seed, uint64_t *inside);
+
+/*
+ Visit counts of `n_chains` Markov chains over the `k x k` row-stochastic matrix `p`, each
+ `n_steps` long from state `start`; chain `c` uses the Philox stream with key `(seed, c)`.
+ `counts` is `n_chains x k`; `counts_len == n_chains * k`.
+ */
+speedup_status speedup_markov_chains(const double *p, size_t k, size_t start, uint64_t n_steps, size_t n_chains, uint64_t seed, uint64_t *counts, size_t counts_len);
+
+/*
+ Chains `first_chain .. first_chain + n_chains` of `speedup_markov_chains` (row `r` of
+ `counts` is chain `first_chain + r`, on the stream with key `(seed, first_chain + r)`):
+ splitting one run's chains into such slices gives its rows bit for bit.
+ */
+speedup_status speedup_markov_chains_from(const double *p, size_t k, size_t start, uint64_t n_steps, uint64_t first_chain, size_t n_chains, uint64_t seed, uint64_t *counts, size_t counts_len);
 
 /*
  Copies this thread's last error message into `buf` (NUL-terminated, truncated to `len - 1`

@@ -185,6 +185,41 @@ class CBackend:
             for i in range(count.value)
         ]
 
+    def sum_nodes_check(self, len: int, offset: int, n_total: int) -> None:
+        self._call("sum_nodes_check", len, offset, n_total)
+
+    def join_nodes(self, nodes: List[Tuple[int, int, float, float]], n_total: int) -> float:
+        bounds = np.array([b for nd in nodes for b in nd[:2]], dtype=np.uintp)
+        acc = np.array([v for nd in nodes for v in nd[2:]], dtype=np.float64)
+        r = c_double()
+        self._call("join_nodes", _addr(bounds), _addr(acc), len(nodes), n_total, ctypes.byref(r))
+        return r.value
+
+    def mean_finish(self, sum: float, n: int) -> float:
+        r = c_double()
+        self._call("mean_finish", sum, n, ctypes.byref(r))
+        return r.value
+
+    def std_finish(self, ss: float, n: int, ddof: int) -> float:
+        r = c_double()
+        self._call("std_finish", ss, n, ddof, ctypes.byref(r))
+        return r.value
+
+    def monte_carlo_pi_finish(self, inside: int, n_points: int) -> float:
+        r = c_double()
+        self._call("monte_carlo_pi_finish", inside, n_points, ctypes.byref(r))
+        return r.value
+
+    def laplacian_shape(self, rows: int, cols: int, dx: float, dy: float) -> Tuple[int, int]:
+        r, c = c_size_t(), c_size_t()
+        self._call("laplacian_shape", rows, cols, dx, dy, ctypes.byref(r), ctypes.byref(c))
+        return int(r.value), int(c.value)
+
+    def second_derivative_len(self, n: int, dx: float) -> int:
+        r = c_size_t()
+        self._call("second_derivative_len", n, dx, ctypes.byref(r))
+        return int(r.value)
+
     def mean(self, x: np.ndarray) -> float:
         r = c_double()
         self._call("mean", _addr(x), x.size, ctypes.byref(r))

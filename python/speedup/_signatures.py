@@ -14,10 +14,6 @@ _p = c_void_p
 
 SPEEDUP: Dict[str, Tuple[List[Any], Any]] = {
     "speedup_sum": ([_p, c_size_t, POINTER(c_double)], c_int32),
-    "speedup_sum_nodes": (
-        [_p, c_size_t, c_size_t, c_size_t, _p, _p, c_size_t, POINTER(c_size_t)],
-        c_int32,
-    ),
     "speedup_mean": ([_p, c_size_t, POINTER(c_double)], c_int32),
     "speedup_std": ([_p, c_size_t, c_size_t, POINTER(c_double)], c_int32),
     "speedup_second_derivative": ([_p, c_size_t, c_double, _p, c_size_t], c_int32),
@@ -28,16 +24,6 @@ SPEEDUP: Dict[str, Tuple[List[Any], Any]] = {
     "speedup_is_prime_many": ([_p, c_size_t, _p, c_size_t], c_int32),
     "speedup_sum_primes_below": ([c_uint64, POINTER(c_uint64)], c_int32),
     "speedup_sum_primes_below_many": ([_p, c_size_t, _p, c_size_t], c_int32),
-    "speedup_monte_carlo_pi": ([c_uint64, c_uint64, POINTER(c_double)], c_int32),
-    "speedup_monte_carlo_pi_inside": ([c_uint64, c_uint64, c_uint64, POINTER(c_uint64)], c_int32),
-    "speedup_markov_chains": (
-        [_p, c_size_t, c_size_t, c_uint64, c_size_t, c_uint64, _p, c_size_t],
-        c_int32,
-    ),
-    "speedup_markov_chains_from": (
-        [_p, c_size_t, c_size_t, c_uint64, c_uint64, c_size_t, c_uint64, _p, c_size_t],
-        c_int32,
-    ),
     "speedup_closest_pair": (
         [_p, c_size_t, POINTER(c_size_t), POINTER(c_size_t), POINTER(c_double)],
         c_int32,
@@ -48,6 +34,30 @@ SPEEDUP: Dict[str, Tuple[List[Any], Any]] = {
     "speedup_get_num_threads": ([], c_size_t),
     "speedup_request_interrupt": ([], None),
     "speedup_version": ([], c_char_p),
+    "speedup_sum_nodes": (
+        [_p, c_size_t, c_size_t, c_size_t, _p, _p, c_size_t, POINTER(c_size_t)],
+        c_int32,
+    ),
+    "speedup_sum_nodes_check": ([c_size_t, c_size_t, c_size_t], c_int32),
+    "speedup_join_nodes": ([_p, _p, c_size_t, c_size_t, POINTER(c_double)], c_int32),
+    "speedup_mean_finish": ([c_double, c_size_t, POINTER(c_double)], c_int32),
+    "speedup_std_finish": ([c_double, c_size_t, c_size_t, POINTER(c_double)], c_int32),
+    "speedup_monte_carlo_pi_finish": ([c_uint64, c_uint64, POINTER(c_double)], c_int32),
+    "speedup_laplacian_shape": (
+        [c_size_t, c_size_t, c_double, c_double, POINTER(c_size_t), POINTER(c_size_t)],
+        c_int32,
+    ),
+    "speedup_second_derivative_len": ([c_size_t, c_double, POINTER(c_size_t)], c_int32),
+    "speedup_monte_carlo_pi": ([c_uint64, c_uint64, POINTER(c_double)], c_int32),
+    "speedup_monte_carlo_pi_inside": ([c_uint64, c_uint64, c_uint64, POINTER(c_uint64)], c_int32),
+    "speedup_markov_chains": (
+        [_p, c_size_t, c_size_t, c_uint64, c_size_t, c_uint64, _p, c_size_t],
+        c_int32,
+    ),
+    "speedup_markov_chains_from": (
+        [_p, c_size_t, c_size_t, c_uint64, c_uint64, c_size_t, c_uint64, _p, c_size_t],
+        c_int32,
+    ),
     "speedup_last_error": ([c_char_p, c_size_t], c_size_t),
     "speedup_status_message": ([c_int32], c_char_p),
 }

@@ -19,20 +19,30 @@ whole NumPy array):
 - ``monte_carlo_pi``, ``markov_chains``: bitwise whatever ``chunks`` says: one task per slice of
   the Philox stream, computed by the core's slice kernels (``monte_carlo_pi_inside(first, n,
   seed)`` counts the points inside among points ``first .. first+n``; ``markov_chains_from``
-  runs chains ``first_chain ..``), combined exactly (integer counts, the core's final formula).
-  With a library that lacks them (an old ``SPEEDUP_LIBRARY``), each runs as ONE task instead
+  runs chains ``first_chain ..``), combined exactly (integer counts, then the core's
+  ``monte_carlo_pi_finish``). With a library that lacks them (an old ``SPEEDUP_LIBRARY``), each
+  runs as ONE task instead
   (``capabilities()`` says so; a ``RuntimeWarning`` when more were asked for). Nothing is
   emulated outside speedup.
 - ``sum``, ``mean``, ``std``: bitwise equal to the local call when the array is one chunk, or
   1-D with every chunk boundary on a multiple of 1024 (the core's leaf size): each chunk then
   returns the nodes of the core's summation tree that it holds (``sum_nodes``: a sum and its
-  carried error each), and one task joins them along the same tree with the same TwoSum
-  operations. Otherwise (N-D chunking, unaligned chunks) it is ``dask.array.reduction`` with
+  carried error each), and one task hands them all to the core's ``join_nodes``, which joins
+  them along the same tree with the same TwoSum operations (whether the chunks fit the tree is
+  the core's ``sum_nodes_check``). Otherwise (N-D chunking, unaligned chunks) it is ``dask.array.reduction`` with
   ``speedup.sum`` per chunk and one fixed aggregate, ``math.fsum`` of the chunk sums (correctly
   rounded, so the result does not depend on the order or grouping Dask uses) -- NOT bitwise,
   because only each chunk's rounded ``sum + error`` leaves it. The error is then at most
   ``sum_j err(chunk_j) + 0.5 ulp(result)``, which stays within the contract's accuracy rule (never worse than ``numpy.sum``, measured against ``math.fsum``).
-  ``std`` is the contract's two-pass formula with the global mean; each pass as above.
+  ``mean`` and ``std`` end with the core's ``mean_finish`` and ``std_finish``; ``std`` is the
+  contract's two-pass formula with the global mean, each pass as above.
+
+Nothing here computes a formula of the core or repeats one of its rules: the tasks call
+speedup's kernels and the core's finishing steps through the backend (``speedup._impl``); the
+output shapes of the stencils come from the core's ``laplacian_shape`` /
+``second_derivative_len``, which also validate the steps before the graph is built. Other bad
+arguments (``tau``, ``alpha``, ``max_iter``, ``P``, ``seed``, ``ddof >= n``) raise the local
+call's error when the graph is computed.
 
 Threads: a Dask worker runs ``threads_per_worker`` tasks at once; each speedup call inside a
 task uses speedup's own thread count, which at import honours ``SPEEDUP_NUM_THREADS`` then
@@ -89,6 +99,17 @@ def _kernel(name: str) -> Any:
     (the probe for the slice kernels, which a library older than them lacks)."""
     impl = getattr(_sp, "_impl", None)
     return getattr(impl, name, None)
+
+
+def _has(*names: str) -> bool:
+    return all(_kernel(n) is not None for n in names)
+
+
+def _scalar(fn: Any, *args: Any) -> da.Array:
+    """A 0-d float64 Dask array of ``fn(*args)`` (one task; Dask arrays among ``args`` arrive
+    computed)."""
+    d = dask.delayed(fn, pure=True)(*args)
+    return da.from_delayed(d, shape=(), dtype=F64, meta=np.empty((), dtype=F64))
 
 
 def _as_dask(x: Any, dtype: Optional[np.dtype] = None) -> da.Array:
@@ -151,13 +172,13 @@ def laplacian(f: Any, dx: float, dy: float, boundary: Any = "none") -> da.Array:
     a = _as_dask(f, F64)
     if a.ndim != 2:
         raise ValueError(f"laplacian: f must be 2-D, got {a.ndim}-D")
-    _sp.laplacian(np.zeros((3, 3)), dx, dy)  # the local kernel validates dx, dy
     b = _check_boundary(boundary)
+    pad = 0 if b == "none" else 2  # a padded grid gives the input's shape back
+    rows, cols = a.shape
+    if _has("laplacian_shape"):  # the core's shape rule, which validates f, dx and dy
+        _kernel("laplacian_shape")(rows + pad, cols + pad, float(dx), float(dy))
     meta = np.empty((0, 0), dtype=F64)
     if b == "none":
-        rows, cols = a.shape
-        if rows < 3 or cols < 3:
-            raise ValueError(f"laplacian: f must be at least 3x3, got {rows}x{cols}")
         a = a.rechunk(tuple(_fix_edge_chunks(c) for c in a.chunks))
         out_chunks = tuple(_stencil_out_chunks(c) for c in a.chunks)
         return da.map_overlap(
@@ -176,12 +197,12 @@ def second_derivative(f: Any, dx: float, boundary: Any = "none") -> da.Array:
     a = _as_dask(f, F64)
     if a.ndim != 1:
         raise ValueError(f"second_derivative: f must be 1-D, got {a.ndim}-D")
-    _sp.second_derivative(np.zeros(3), dx)
     b = _check_boundary(boundary)
+    pad = 0 if b == "none" else 2
+    if _has("second_derivative_len"):  # the core's shape rule, which validates f and dx
+        _kernel("second_derivative_len")(a.shape[0] + pad, float(dx))
     meta = np.empty((0,), dtype=F64)
     if b == "none":
-        if a.shape[0] < 3:
-            raise ValueError(f"second_derivative: f must have at least 3 elements, got {a.shape[0]}")
         a = a.rechunk((_fix_edge_chunks(a.chunks[0]),))
         return da.map_overlap(
             _second_derivative_block, a, depth=1, boundary="none", trim=False,
@@ -208,37 +229,32 @@ def _leaves(x: Any) -> List[float]:
     return [float(v) for v in np.asarray(x).ravel()]
 
 
-# The canonical quiet NaN (bits 0x7ff8000000000000): every NaN speedup returns is this one.
-_NAN = float(np.array(0x7FF8000000000000, dtype=np.uint64).view(F64))
-
-
-def _canon(v: float) -> float:
-    """``v``, or the canonical NaN when ``v`` is any NaN (as the core's results are)."""
-    return _NAN if v != v else v
-
-
 def _fsum_aggregate(x: Any, axis: Any = None, keepdims: bool = False) -> np.ndarray:
     vals = _leaves(x)
     if all(math.isfinite(v) for v in vals):
-        r = math.fsum(vals)  # correctly rounded: independent of order and grouping
-    else:  # inf/NaN propagate as in the core (fsum would raise on inf - inf)
-        r = 0.0
-        for v in vals:
-            r += v
-    return np.array(_canon(r), dtype=F64)
+        # correctly rounded: independent of order and grouping (never NaN)
+        return np.array(math.fsum(vals), dtype=F64)
+    # inf/NaN propagate as in the core, which also gives its canonical NaN (fsum would raise on
+    # inf - inf); the finite values do not change a non-finite sum
+    return np.array(_sp.sum(np.array(vals, dtype=F64)), dtype=F64)
 
 
-# speedup_core::reduce::LEAF: the leaf size of the core's summation tree. A range of b leaves
-# splits after its first b // 2 leaves (tests/python/test_dask.py checks this against the core).
-_LEAF = 1024
+def _offsets(a: da.Array) -> List[int]:
+    return np.concatenate([[0], np.cumsum(a.chunks[0])[:-1]]).astype(int).tolist()
 
 
 def _tree_aligned(a: da.Array) -> bool:
     """True when the core can hand out the pieces of its summation tree per chunk: a 1-D array
-    whose chunk boundaries all fall on multiples of the leaf size."""
-    if a.ndim != 1 or a.numblocks[0] < 2 or _kernel("sum_nodes") is None:
+    of several chunks, each of which the core's ``sum_nodes_check`` accepts as a part."""
+    if a.ndim != 1 or a.numblocks[0] < 2 or not _has("sum_nodes", "sum_nodes_check", "join_nodes"):
         return False
-    return all(int(b) % _LEAF == 0 for b in np.cumsum(a.chunks[0])[:-1])
+    check, n = _kernel("sum_nodes_check"), int(a.shape[0])
+    try:
+        for off, size in zip(_offsets(a), a.chunks[0]):
+            check(int(size), off, n)
+    except ValueError:
+        return False
+    return True
 
 
 def _chunk_nodes(block: np.ndarray, offset: int, n_total: int) -> List[Any]:
@@ -247,35 +263,18 @@ def _chunk_nodes(block: np.ndarray, offset: int, n_total: int) -> List[Any]:
     return list(_kernel("sum_nodes")(x, offset, n_total))
 
 
-def _join(a: Tuple[float, float], b: Tuple[float, float]) -> Tuple[float, float]:
-    """The core's TwoSum join of two (sum, carried error) pairs, the same IEEE operations."""
-    t = a[0] + b[0]
-    z = t - a[0]
-    return (t, (a[1] + b[1]) + ((a[0] - (t - z)) + (b[0] - z)))
-
-
 def _rebuild(parts: Sequence[Sequence[Any]], n_total: int) -> np.ndarray:
-    """The whole sum from the tree nodes of every chunk, joined along the core's tree."""
-    nodes = {(lo, hi): (s, e) for part in parts for (lo, hi, s, e) in part}
-
-    def tree(lo: int, hi: int) -> Tuple[float, float]:
-        if (lo, hi) in nodes:
-            return nodes[(lo, hi)]
-        mid = lo + (-(-(hi - lo) // _LEAF) // 2) * _LEAF
-        return _join(tree(lo, mid), tree(mid, hi))
-
-    s, e = tree(0, n_total)
-    return np.array(_canon(s + e if math.isfinite(s) else s), dtype=F64)
+    """The whole sum from the tree nodes of every chunk: the core's ``join_nodes``."""
+    nodes = [tuple(nd) for part in parts for nd in part]
+    return np.array(_kernel("join_nodes")(nodes, n_total), dtype=F64)
 
 
 def _total(a: da.Array) -> da.Array:
     if _tree_aligned(a):  # bitwise the local speedup.sum
         n = int(a.shape[0])
-        offsets = np.concatenate([[0], np.cumsum(a.chunks[0])[:-1]]).astype(int).tolist()
         blocks = a.to_delayed().ravel().tolist()
-        parts = [dask.delayed(_chunk_nodes, pure=True)(b, off, n) for b, off in zip(blocks, offsets)]
-        d = dask.delayed(_rebuild, pure=True)(parts, n)
-        return da.from_delayed(d, shape=(), dtype=F64, meta=np.empty((), dtype=F64))
+        parts = [dask.delayed(_chunk_nodes, pure=True)(b, off, n) for b, off in zip(blocks, _offsets(a))]
+        return _scalar(_rebuild, parts, n)
     every = {i: max(1, a.numblocks[i]) for i in range(a.ndim)}  # one aggregate: a fixed tree
     return da.reduction(
         a, chunk=_sum_chunk, aggregate=_fsum_aggregate, axis=None, keepdims=False,
@@ -293,29 +292,28 @@ def sum(x: Any) -> da.Array:
     return _total(a)
 
 
+def _finish(name: str, total: Any, *args: int) -> float:
+    return float(_kernel(name)(float(total), *args))
+
+
 def mean(x: Any) -> da.Array:
-    """``sum(x) / n`` (0-d Dask array); ``ValueError`` when empty."""
+    """``sum(x) / n`` (0-d Dask array; the core's ``mean_finish``, which raises ``ValueError``
+    when ``x`` is empty)."""
     a = _as_dask(x, F64)
-    if a.size == 0:
-        raise ValueError("mean: x must not be empty")
-    return _total(a) / a.size
+    return _scalar(_finish, "mean_finish", _total(a), int(a.size))
 
 
 def std(x: Any, ddof: int = 0) -> da.Array:
     """The contract's two-pass std: ``m = sum(x)/n``, ``ss = sum((x-m)*(x-m))``,
     ``sqrt(ss/(n-ddof))`` (0-d Dask array), each sum as in ``sum``."""
     a = _as_dask(x, F64)
-    n = a.size
+    n = int(a.size)
     if isinstance(ddof, bool) or not isinstance(ddof, numbers.Integral) or ddof < 0:
         raise ValueError(f"std: ddof must be an integer >= 0, got {ddof!r}")
-    if n == 0:
-        raise ValueError("std: x must not be empty")
-    if ddof >= n:
-        raise ValueError(f"std: ddof must be smaller than the number of elements ({n}), got {ddof}")
-    m = _total(a) / n
+    m = _scalar(_finish, "mean_finish", _total(a), n)
     d = a - m
     ss = _total(d * d)  # (v - m) * (v - m): the same IEEE operations as the core's pass
-    return da.sqrt(ss / (n - int(ddof)))
+    return _scalar(_finish, "std_finish", ss, n, int(ddof))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -342,7 +340,7 @@ def _pi_inside(first: int, n: int, seed: int) -> int:
 
 def _pi_from_inside(counts: Sequence[int], n_points: int) -> float:
     inside = builtins.sum(int(c) for c in counts)  # integers: exact in any order
-    return (4.0 * inside) / n_points  # the core's final formula, same IEEE operations
+    return float(_kernel("monte_carlo_pi_finish")(inside, n_points))
 
 
 def _pi_whole(n_points: int, seed: int) -> float:
@@ -363,16 +361,15 @@ def monte_carlo_pi(n_points: int, seed: int = 0, chunks: Any = None) -> da.Array
     """``speedup.monte_carlo_pi(n_points, seed)`` as a 0-d Dask array. ``chunks`` (an int: points
     per task, or a sequence of sizes) splits the points into tasks, each counting the points of
     its slice of the one Philox stream; the inside counts are integers, so the result is bitwise
-    the local call for any split. Needs the core's ``monte_carlo_pi_inside(first, n, seed)``;
-    without it, one task computes everything (bitwise too; RuntimeWarning when chunks > 1)."""
-    _sp.monte_carlo_pi(1, seed)  # validates seed as the local call does
+    the local call for any split. Needs the core's ``monte_carlo_pi_inside(first, n, seed)`` and
+    ``monte_carlo_pi_finish``; without them, one task computes everything (bitwise too;
+    RuntimeWarning when chunks > 1). A bad ``seed`` raises when the graph is computed."""
     if isinstance(n_points, bool) or not isinstance(n_points, numbers.Integral) or n_points < 1:
-        _sp.monte_carlo_pi(n_points, seed)  # raises the local call's error
-        raise ValueError(f"monte_carlo_pi: n_points must be >= 1, got {n_points!r}")
+        raise ValueError(f"monte_carlo_pi: n_points must be an integer >= 1, got {n_points!r}")
     n_points, seed = int(n_points), int(seed)
     sizes = _split(n_points, chunks)
     meta = np.empty((), dtype=F64)
-    if _kernel("monte_carlo_pi_inside") is None or len(sizes) == 1:
+    if not _has("monte_carlo_pi_inside", "monte_carlo_pi_finish") or len(sizes) == 1:
         if len(sizes) > 1:
             _one_task_warning("monte_carlo_pi", "monte_carlo_pi_inside", len(sizes))
         d = dask.delayed(_pi_whole, pure=True)(n_points, seed)
@@ -402,8 +399,7 @@ def markov_chains(
     ``(seed, c)``, so any split is bitwise the local call. Needs the core's
     ``markov_chains_from`` (a first-chain offset); without it, one task computes every chain."""
     Pa = np.asarray(P, dtype=F64)
-    _sp.markov_chains(Pa, 1, n_chains=1, start=start, seed=seed)  # validates P, start, seed
-    k = Pa.shape[0]
+    k = Pa.shape[-1] if Pa.ndim else 0  # a bad P, start or seed raises when computed
     n_chains = int(n_chains)
     if n_chains < 0:
         raise ValueError(f"markov_chains: n_chains must be >= 0, got {n_chains}")
@@ -447,8 +443,7 @@ def _mandelbrot_block(c: np.ndarray, max_iter: int) -> np.ndarray:
 
 def mandelbrot(c: Any, max_iter: int = 20) -> da.Array:
     """``speedup.mandelbrot`` over a chunked complex grid (int32, same shape and chunks)."""
-    a = _as_dask(c, np.dtype(np.complex128))
-    _sp.mandelbrot(np.zeros(1, dtype=np.complex128), max_iter)  # validates max_iter
+    a = _as_dask(c, np.dtype(np.complex128))  # a bad max_iter raises when computed
     return a.map_blocks(
         _mandelbrot_block, max_iter, dtype=np.int32, meta=np.empty((0,) * a.ndim, dtype=np.int32)
     )
@@ -462,7 +457,6 @@ def _comb(kernel: str, x: Any, tau: int, alpha: float) -> da.Array:
     a = _as_dask(x, F64)
     if a.ndim not in (1, 2):
         raise ValueError(f"{kernel}: x must be 1-D or 2-D (n, k), got {a.ndim}-D")
-    getattr(_sp, kernel)(np.zeros(1), tau, alpha)  # validates tau, alpha
     a = a.rechunk({0: -1})  # the filter runs along axis 0: only columns may be split
     return a.map_blocks(
         _comb_block, kernel, tau, alpha, dtype=F64, meta=np.empty((0,) * a.ndim, dtype=F64)
@@ -545,6 +539,6 @@ def capabilities() -> Dict[str, bool]:
     """Which functions scale out to several tasks with this speedup core: ``True`` where the
     slice kernel they need is present (the stencils, reductions and per-block kernels always do)."""
     return {
-        "monte_carlo_pi": _kernel("monte_carlo_pi_inside") is not None,
+        "monte_carlo_pi": _has("monte_carlo_pi_inside", "monte_carlo_pi_finish"),
         "markov_chains": _kernel("markov_chains_from") is not None,
     }

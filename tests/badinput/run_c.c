@@ -409,6 +409,48 @@ static int call(test_case *c, int legacy, call_args *a, size_t *knob_out)
         if (a->cannot)
             return -1;
         st = speedup_sum_nodes(x->ptr, x->len, offset, total, bounds->ptr, acc->ptr, cap, count->ptr);
+    } else if (!strcmp(k, "sum_nodes_check")) {
+        size_t len = size_arg(c, a, "len", 0), offset = size_arg(c, a, "offset", 0);
+        size_t total = size_arg(c, a, "n_total", 0);
+        if (a->cannot)
+            return -1;
+        st = speedup_sum_nodes_check(len, offset, total);
+    } else if (!strcmp(k, "join_nodes")) {
+        buffer *bounds = input(c, a, "bounds", sizeof(size_t));
+        buffer *acc = input(c, a, "acc", 8);
+        size_t count = size_arg(c, a, "count", bounds->len / 2), total = size_arg(c, a, "n_total", 0);
+        buffer *o = output(c, a, "out", 8, 1);
+        if (a->cannot)
+            return -1;
+        st = speedup_join_nodes(bounds->ptr, acc->ptr, count, total, o->ptr);
+    } else if (!strcmp(k, "mean_finish") || !strcmp(k, "std_finish")) {
+        double v = scalar_f(c, a, !strcmp(k, "mean_finish") ? "sum" : "ss", 0.0);
+        size_t n = size_arg(c, a, "n", 1), ddof = size_arg(c, a, "ddof", 0);
+        buffer *o = output(c, a, "out", 8, 1);
+        if (a->cannot)
+            return -1;
+        st = !strcmp(k, "mean_finish") ? speedup_mean_finish(v, n, o->ptr) : speedup_std_finish(v, n, ddof, o->ptr);
+    } else if (!strcmp(k, "monte_carlo_pi_finish")) {
+        uint64_t inside = scalar_u(c, a, "inside", 0), n = scalar_u(c, a, "n_points", 1);
+        buffer *o = output(c, a, "out", 8, 1);
+        if (a->cannot)
+            return -1;
+        st = speedup_monte_carlo_pi_finish(inside, n, o->ptr);
+    } else if (!strcmp(k, "laplacian_shape")) {
+        size_t rows = size_arg(c, a, "rows", 3), cols = size_arg(c, a, "cols", 3);
+        double dx = scalar_f(c, a, "dx", 1.0), dy = scalar_f(c, a, "dy", 1.0);
+        buffer *r = output(c, a, "out_rows", sizeof(size_t), 1);
+        buffer *q = output(c, a, "out_cols", sizeof(size_t), 1);
+        if (a->cannot)
+            return -1;
+        st = speedup_laplacian_shape(rows, cols, dx, dy, r->ptr, q->ptr);
+    } else if (!strcmp(k, "second_derivative_len")) {
+        size_t n = size_arg(c, a, "n", 3);
+        double dx = scalar_f(c, a, "dx", 1.0);
+        buffer *o = output(c, a, "out_len", sizeof(size_t), 1);
+        if (a->cannot)
+            return -1;
+        st = speedup_second_derivative_len(n, dx, o->ptr);
     } else if (!strcmp(k, "set_num_threads")) {
         size_t n = (size_t)scalar_u(c, a, "n", 0);
         if (a->cannot)

@@ -37,7 +37,10 @@ PY_NAME = {
     "is_prime_many": "is_prime", "sum_primes_below_many": "sum_primes_below", "map_f64": "parallel_map",
 }
 # Internal backend functions (the same set on both backends; what speedup.dask calls).
-INTERNAL = ("monte_carlo_pi_inside", "markov_chains_from", "sum_nodes")
+INTERNAL = (
+    "monte_carlo_pi_inside", "markov_chains_from", "sum_nodes", "sum_nodes_check", "join_nodes", "mean_finish",
+    "std_finish", "monte_carlo_pi_finish", "laplacian_shape", "second_derivative_len",
+)
 OUT_KERNELS = ("second_derivative", "laplacian", "comb_forward", "comb_backward", "map_f64")
 # Public names with no argument to get wrong.
 NO_BAD_INPUT = {"backend", "__version__", "get_num_threads"}
@@ -170,6 +173,22 @@ def call(ns: Any, impl: Any, kernel: str, a: Dict[str, Any]) -> Any:
         return impl.markov_chains_from(p, g("start", 0), a["n_steps"], g("seed", 0), a["first_chain"], a["counts"])
     if kernel == "sum_nodes":
         return impl.sum_nodes(a["x"], a["offset"], a["n_total"])
+    if kernel == "sum_nodes_check":
+        return impl.sum_nodes_check(a["len"], a["offset"], a["n_total"])
+    if kernel == "join_nodes":
+        b, acc = a["bounds"], a["acc"]
+        nodes = [(int(b[i]), int(b[i + 1]), float(acc[i]), float(acc[i + 1])) for i in range(0, len(b), 2)]
+        return impl.join_nodes(nodes, a["n_total"])
+    if kernel == "mean_finish":
+        return impl.mean_finish(a["sum"], a["n"])
+    if kernel == "std_finish":
+        return impl.std_finish(a["ss"], a["n"], a["ddof"])
+    if kernel == "monte_carlo_pi_finish":
+        return impl.monte_carlo_pi_finish(a["inside"], a["n_points"])
+    if kernel == "laplacian_shape":
+        return impl.laplacian_shape(a["rows"], a["cols"], a["dx"], a["dy"])
+    if kernel == "second_derivative_len":
+        return impl.second_derivative_len(a["n"], a["dx"])
     raise Cannot(f"no Python call for kernel {kernel}")
 
 

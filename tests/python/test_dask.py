@@ -66,14 +66,24 @@ def test_second_derivative_bitwise(sync: None) -> None:
 
 
 def test_bad_input_raises_like_local(sync: None) -> None:
-    with pytest.raises(ValueError):
+    """Shapes and steps of the stencils are refused by the core's shape rules when the graph is
+    built; the other kernels' rules are the core's too, applied by the first real call."""
+    with pytest.raises(ValueError, match="dx must be finite and nonzero"):
         sd.laplacian(da.zeros((5, 5)), 0.0, 1.0)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="at least 3x3"):
         sd.laplacian(da.zeros((2, 5)), 1.0, 1.0)
-    with pytest.raises(ValueError):
-        sd.comb_backward(da.zeros(5), 0, 0.5)
-    with pytest.raises(ValueError):
-        sd.std(da.zeros(3), ddof=3)
+    with pytest.raises(ValueError, match="dy must be finite"):
+        sd.laplacian(da.zeros((5, 5)), 1.0, math.nan, boundary="periodic")
+    with pytest.raises(ValueError, match="at least 3 elements"):
+        sd.second_derivative(da.zeros(2), 1.0)
+    with pytest.raises(ValueError, match="tau must be at least 1"):
+        sd.comb_backward(da.zeros(5), 0, 0.5).compute()
+    with pytest.raises(ValueError, match="ddof must be smaller"):
+        sd.std(da.zeros(3), ddof=3).compute()
+    with pytest.raises(ValueError, match="n must be >= 1"):
+        sd.mean(da.zeros(0)).compute()
+    with pytest.raises(ValueError, match="max_iter must be >= 0"):
+        sd.mandelbrot(da.zeros(3, dtype=complex), -1).compute()
     with pytest.raises(ValueError):
         sd.monte_carlo_pi(0)
 
@@ -106,18 +116,28 @@ def test_reductions_chunked_on_leaf_multiples_are_bitwise(sync: None, chunks: An
     assert float(sd.sum(da.from_array(y, chunks=chunks)).compute()) == np.inf
 
 
-def test_leaf_size_agrees_with_the_core() -> None:
-    """speedup.dask's leaf size and split rule are the core's: the nodes of a part starting at
-    one leaf are refused at any other offset, and two half-tree parts rebuild the whole sum."""
+def test_the_tree_rules_are_the_cores() -> None:
+    """speedup.dask asks the core which chunks fit its summation tree (sum_nodes_check) and
+    joins the nodes with the core's join_nodes: two half-tree parts rebuild the whole sum, in
+    any order, and nodes that do not tile the input are refused."""
     from speedup import _impl
 
-    x = np.random.default_rng(8).random(5 * sd._LEAF + 17)
+    leaf = 1024
+    x = np.random.default_rng(8).random(5 * leaf + 17)
     n = x.size
     with pytest.raises(ValueError, match="multiple of 1024"):
-        _impl.sum_nodes(x[: sd._LEAF - 1], 0, n)
-    cut = 3 * sd._LEAF
+        _impl.sum_nodes(x[: leaf - 1], 0, n)
+    with pytest.raises(ValueError, match="multiple of 1024"):
+        _impl.sum_nodes_check(leaf - 1, 0, n)
+    _impl.sum_nodes_check(n - 3 * leaf, 3 * leaf, n)
+    assert not sd._tree_aligned(da.from_array(x, chunks=1000))
+    assert sd._tree_aligned(da.from_array(x, chunks=2 * leaf))
+    cut = 3 * leaf
     parts = [_impl.sum_nodes(x[:cut], 0, n), _impl.sum_nodes(x[cut:], cut, n)]
     assert float(sd._rebuild(parts, n)) == speedup.sum(x)
+    assert float(sd._rebuild(parts[::-1], n)) == speedup.sum(x)
+    with pytest.raises(ValueError, match="join_nodes: nodes must cover"):
+        _impl.join_nodes(parts[0], n)
 
 
 @pytest.mark.parametrize("chunks", [1000, 333, 5000])

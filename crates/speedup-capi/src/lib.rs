@@ -26,6 +26,8 @@ mod args;
 mod fault;
 #[cfg(feature = "legacy")]
 mod legacy;
+mod pieces;
+mod random;
 mod status;
 
 use std::ffi::{c_char, c_void};
@@ -38,6 +40,8 @@ use args::{expect_len, product, scalar_out, Raw};
 pub use fault::speedup_test_inject_fault;
 #[cfg(feature = "legacy")]
 pub use legacy::*;
+pub use pieces::*;
+pub use random::*;
 pub use status::*;
 
 /// Writes `value` through a pointer already checked by [`scalar_out`].
@@ -136,8 +140,8 @@ pub(crate) unsafe fn second_derivative_door(
     boundary(K, || {
         let f_raw = Raw::new(K, "f", f, n).checked()?;
         let out_raw = Raw::new(K, "out", out.cast_const(), out_len);
-        if n >= 3 {
-            expect_len(K, "out_len", "n - 2", n - 2, out_len)?;
+        if let Some(len) = core::stencil::second_derivative_out_len(n) {
+            expect_len(K, "out_len", "n - 2", len, out_len)?;
         }
         let f = unsafe { f_raw.input()? };
         let out = unsafe { out_raw.output(&[f_raw.span()])? };
@@ -163,9 +167,9 @@ pub(crate) unsafe fn laplacian_door(
         let n = product(K, "rows * cols", rows, cols)?;
         let f_raw = Raw::new(K, "f", f, n).checked()?;
         let out_raw = Raw::new(K, "out", out.cast_const(), out_len);
-        let valid = rows >= 3 && cols >= 3;
-        let (orows, ocols) = if valid { (rows - 2, cols - 2) } else { (0, 0) };
-        if valid {
+        let shape = core::stencil::laplacian_out_dim((rows, cols));
+        let (orows, ocols) = shape.unwrap_or((0, 0));
+        if shape.is_some() {
             expect_len(
                 K,
                 "out_len",
@@ -250,58 +254,6 @@ pub(crate) unsafe fn mandelbrot_door(
 #[no_mangle]
 pub unsafe extern "C" fn speedup_sum(x: *const f64, n: usize, out: *mut f64) -> speedup_status {
     unsafe { reduction("sum", x, n, out, |x| Ok(core::sum(x))) }
-}
-
-/// The pieces of `speedup_sum` for a part of a larger input (for distributed callers): the
-/// nodes of the summation tree of an input of `n_total` elements that lie inside the part
-/// `x[0..len]` = elements `offset .. offset + len` and whose parent does not. Node `i` covers
-/// elements `bounds[2i] .. bounds[2i+1]` and has the pair `(acc[2i], acc[2i+1])` = (sum,
-/// carried error); `*count` nodes are written. `cap` is the room in `bounds` and `acc` in nodes
-/// (128 always suffices). The part must start and end on a multiple of 1024 or the input's end.
-/// The whole `speedup_sum`, bit for bit, from the pieces of all parts: join them along the same
-/// tree (a range of `b` leaves of 1024 splits after its first `b / 2` leaves) with
-/// `join((s1, e1), (s2, e2)) = (t, (e1 + e2) + ((s1 - (t - z)) + (s2 - z)))`, `t = s1 + s2`,
-/// `z = t - s1`; the sum is `s + e` (`s` when `s` is not finite), and a NaN is replaced by the
-/// canonical NaN (bits 0x7ff8000000000000) as `speedup_sum` returns it.
-#[no_mangle]
-pub unsafe extern "C" fn speedup_sum_nodes(
-    x: *const f64,
-    len: usize,
-    offset: usize,
-    n_total: usize,
-    bounds: *mut usize,
-    acc: *mut f64,
-    cap: usize,
-    count: *mut usize,
-) -> speedup_status {
-    const K: &str = "sum_nodes";
-    boundary(K, || {
-        let x_raw = Raw::new(K, "x", x, len).checked()?;
-        let room = product(K, "cap * 2", cap, 2)?;
-        let bounds_raw = Raw::new(K, "bounds", bounds.cast_const(), room).checked()?;
-        let acc_raw = Raw::new(K, "acc", acc.cast_const(), room).checked()?;
-        let count = scalar_out(K, "count", count)?;
-        let nodes = core::reduce::sum_nodes(unsafe { x_raw.input()? }, offset, n_total)?;
-        if nodes.len() > cap {
-            return Err(Failure::Length {
-                kernel: K,
-                message: format!(
-                    "cap must be at least {} (nodes of this part), got {cap}",
-                    nodes.len()
-                ),
-            });
-        }
-        let bounds = unsafe { bounds_raw.output(&[x_raw.span()])? };
-        let acc = unsafe { acc_raw.output(&[x_raw.span(), bounds_raw.span()])? };
-        for (i, nd) in nodes.iter().enumerate() {
-            bounds[2 * i] = nd.lo;
-            bounds[2 * i + 1] = nd.hi;
-            acc[2 * i] = nd.sum;
-            acc[2 * i + 1] = nd.err;
-        }
-        put(count, nodes.len());
-        Ok(())
-    })
 }
 
 /// The mean `sum(x) / n` into `*out`. Errors when `n == 0`.
@@ -477,113 +429,6 @@ pub unsafe extern "C" fn speedup_sum_primes_below_many(
             out_len,
         )
     }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Random
-
-/// Estimates pi from `n_points` points of the Philox stream with key `(seed, 0)`.
-#[no_mangle]
-pub unsafe extern "C" fn speedup_monte_carlo_pi(
-    n_points: u64,
-    seed: u64,
-    out: *mut f64,
-) -> speedup_status {
-    scalar("monte_carlo_pi", "out", out, || {
-        core::monte_carlo_pi(n_points, seed)
-    })
-}
-
-/// How many of the points `first .. first + n_points` of `speedup_monte_carlo_pi`'s stream (key
-/// `(seed, 0)`) fall inside the circle, into `*inside`. Counts of slices add up exactly to the
-/// whole run's, whose estimate is `(4.0 * inside) / n_points`.
-#[no_mangle]
-pub unsafe extern "C" fn speedup_monte_carlo_pi_inside(
-    first: u64,
-    n_points: u64,
-    seed: u64,
-    inside: *mut u64,
-) -> speedup_status {
-    scalar("monte_carlo_pi_inside", "inside", inside, || {
-        core::monte_carlo_pi_inside(first, n_points, seed)
-    })
-}
-
-/// Visit counts of `n_chains` Markov chains over the `k x k` row-stochastic matrix `p`, each
-/// `n_steps` long from state `start`; chain `c` uses the Philox stream with key `(seed, c)`.
-/// `counts` is `n_chains x k`; `counts_len == n_chains * k`.
-#[no_mangle]
-pub unsafe extern "C" fn speedup_markov_chains(
-    p: *const f64,
-    k: usize,
-    start: usize,
-    n_steps: u64,
-    n_chains: usize,
-    seed: u64,
-    counts: *mut u64,
-    counts_len: usize,
-) -> speedup_status {
-    unsafe { markov(p, k, start, n_steps, 0, n_chains, seed, counts, counts_len) }
-}
-
-/// Chains `first_chain .. first_chain + n_chains` of `speedup_markov_chains` (row `r` of
-/// `counts` is chain `first_chain + r`, on the stream with key `(seed, first_chain + r)`):
-/// splitting one run's chains into such slices gives its rows bit for bit.
-#[no_mangle]
-pub unsafe extern "C" fn speedup_markov_chains_from(
-    p: *const f64,
-    k: usize,
-    start: usize,
-    n_steps: u64,
-    first_chain: u64,
-    n_chains: usize,
-    seed: u64,
-    counts: *mut u64,
-    counts_len: usize,
-) -> speedup_status {
-    unsafe {
-        markov(
-            p,
-            k,
-            start,
-            n_steps,
-            first_chain,
-            n_chains,
-            seed,
-            counts,
-            counts_len,
-        )
-    }
-}
-
-unsafe fn markov(
-    p: *const f64,
-    k: usize,
-    start: usize,
-    n_steps: u64,
-    first_chain: u64,
-    n_chains: usize,
-    seed: u64,
-    counts: *mut u64,
-    counts_len: usize,
-) -> speedup_status {
-    const K: &str = "markov_chains";
-    boundary(K, || {
-        let kk = product(K, "k * k", k, k)?;
-        let total = product(K, "n_chains * k", n_chains, k)?;
-        let p_raw = Raw::new(K, "p", p, kk).checked()?;
-        let counts_raw = Raw::new(K, "counts", counts.cast_const(), counts_len);
-        expect_len(K, "counts_len", "n_chains * k", total, counts_len)?;
-        let p = view2(K, unsafe { p_raw.input()? }, k, k)?;
-        let counts = view2_mut(
-            K,
-            unsafe { counts_raw.output(&[p_raw.span()])? },
-            n_chains,
-            k,
-        )?;
-        core::markov_chains_from(p, start, n_steps, seed, first_chain, counts)?;
-        Ok(())
-    })
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@
 //! the largest accepted query) and the copies `ndarray` makes of non-contiguous views
 //! ([`crate::layout`]) still use the ordinary, aborting allocation.
 
-use crate::{Error, Result};
+use crate::error::{Error, Result};
 
 /// A `Vec` of `len` copies of `value`, or `Err(Allocation)` naming `kernel`, `what` the buffer
 /// is for, and its size in bytes. Sizes that overflow `isize` fail at once, without asking the

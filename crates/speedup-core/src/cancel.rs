@@ -4,10 +4,12 @@
 //! may call `speedup_request_interrupt()` from its SIGINT handler, and the Python door does the
 //! same when it sees a pending signal. Every call of a long kernel takes a [`Token`] when it
 //! starts and checks it between blocks of work; a request made after the start stops it with
-//! [`Error::Interrupted`](crate::Error::Interrupted) and nothing written. A request never
+//! [`Error::Interrupted`](Error::Interrupted) and nothing written. A request never
 //! outlives the calls that were running: later calls start fresh.
 
 use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::error::{Error, Result};
 
 static EPOCH: AtomicU64 = AtomicU64::new(0);
 
@@ -40,9 +42,9 @@ impl Token {
 
     /// `Err(Interrupted)` when an interrupt was requested after this token was taken.
     #[inline]
-    pub fn check(&self) -> crate::Result<()> {
+    pub fn check(&self) -> Result<()> {
         if self.interrupted() {
-            Err(crate::Error::Interrupted {
+            Err(Error::Interrupted {
                 kernel: self.kernel,
             })
         } else {

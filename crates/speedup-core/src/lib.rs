@@ -45,10 +45,11 @@ pub use map::map_f64;
 pub use num_complex::Complex64;
 pub use primes::{is_prime, is_prime_many, sum_primes_below, sum_primes_below_many};
 pub use random::{
-    markov_chains, markov_chains_from, markov_path, monte_carlo_pi, monte_carlo_pi_inside,
+    markov_chains, markov_chains_from, markov_path, monte_carlo_pi, monte_carlo_pi_finish,
+    monte_carlo_pi_inside,
 };
-pub use stats::{mean, std, sum};
-pub use stencil::{laplacian, second_derivative};
+pub use stats::{mean, mean_finish, std, std_finish, sum};
+pub use stencil::{laplacian, laplacian_shape, second_derivative, second_derivative_len};
 
 /// The version of speedup (the workspace version).
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

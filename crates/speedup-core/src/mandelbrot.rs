@@ -7,7 +7,8 @@ use num_complex::Complex64;
 use rayon::prelude::*;
 
 use crate::error::check_len;
-use crate::{threads, Error, Result};
+use crate::error::{Error, Result};
+use crate::threads;
 
 /// Below this many points x iterations the kernel runs on the calling thread (measured).
 pub const PARALLEL_CUTOFF: usize = 1 << 17;

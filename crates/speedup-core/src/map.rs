@@ -4,7 +4,8 @@
 use rayon::prelude::*;
 
 use crate::error::check_len;
-use crate::{threads, Result};
+use crate::error::Result;
+use crate::threads;
 
 /// Below this many elements the map runs on the calling thread. The function's cost is unknown,
 /// so the cut-off is low, with one parallel task per 1024 elements.

@@ -19,16 +19,17 @@
 //!   same bits as the portable loop (a unit test compares them); that makes a single thread's
 //!   sum of a large array memory-bound instead of add-bound.
 
+use crate::error::{Error, Result};
+
 /// Elements per leaf.
 pub const LEAF: usize = 1024;
 /// Subtrees smaller than this many elements are summed on one thread.
 const GRAIN: usize = 1 << 16;
-/// Below this many elements a reduction never goes parallel. Measured with
-/// `cargo bench -p speedup-core --bench kernels -- sweep [--cold]` on a 2-CPU VM: with the AVX2
-/// leaves one thread sums 2^19 elements in 140 us, while a call on the pool costs 30-120 us
-/// before any work (waking the workers), so two threads won at 2^19 in one run and lost by 1.25x
-/// in another; from 2^20 they won in both back-to-back sweeps (and from 2^22 with the pool
-/// asleep).
+/// Below this many elements a reduction never goes parallel. With the AVX2 leaves one thread
+/// sums 2^19 elements in about 140 us, while a call on the pool costs 30-120 us before any work
+/// (waking the workers), so at 2^19 two threads are as likely to lose as to win; from 2^20 they
+/// win (from 2^22 with the pool asleep). Re-measure with
+/// `cargo bench -p speedup-core --bench kernels -- sweep [--cold]`.
 pub const PARALLEL_CUTOFF: usize = 1 << 20;
 
 /// A sum and the accumulated rounding error of the additions that made it.
@@ -279,63 +280,140 @@ pub const MAX_SUM_NODES: usize = 128;
 
 /// The nodes of the summation tree of an input of `n_total` elements that lie inside the part
 /// `x = input[offset .. offset + x.len()]` and whose parent does not: the pieces a distributed
-/// caller (speedup.dask) needs to rebuild the whole sum bit for bit. It joins the pieces of all
-/// parts along the same tree (a range of `b` leaves splits after its first `b / 2` leaves):
-/// `join((s1, e1), (s2, e2)) = (t, (e1 + e2) + ((s1 - (t - z)) + (s2 - z)))` with `t = s1 + s2`,
-/// `z = t - s1`, and the result is `s + e` (or `s` when `s` is not finite), passed through
-/// [`crate::nan::canon`] as [`crate::sum`] does.
+/// caller (speedup.dask) needs to rebuild the whole sum bit for bit with [`join_nodes`], which
+/// joins the pieces of all parts along the same tree (a range of `b` leaves splits after its
+/// first `b / 2` leaves): `join((s1, e1), (s2, e2)) = (t, (e1 + e2) + ((s1 - (t - z)) + (s2 -
+/// z)))` with `t = s1 + s2`, `z = t - s1`; the result is `s + e` (or `s` when `s` is not finite),
+/// passed through [`crate::nan::canon`] as [`crate::sum`] does.
 ///
 /// The part must start and end on a leaf boundary (a multiple of [`LEAF`], or the input's end).
-pub fn sum_nodes(x: &[f64], offset: usize, n_total: usize) -> crate::Result<Vec<TreeNode>> {
-    const K: &str = "sum_nodes";
+pub fn sum_nodes(x: &[f64], offset: usize, n_total: usize) -> Result<Vec<TreeNode>> {
+    let end = check_part("sum_nodes", x.len(), offset, n_total)?;
+    let mut nodes = Vec::new();
+    if !x.is_empty() {
+        walk_part(0, n_total, (offset, end), x, &mut nodes);
+    }
+    Ok(nodes)
+}
+
+/// The rule of a part handed to [`sum_nodes`]: elements `offset .. offset + len` of an input of
+/// `n_total`, starting and ending on a multiple of [`LEAF`] (or the input's end). Returns the
+/// part's end. Exposed so that a distributed caller asks the core, not a copy of the rule,
+/// whether its chunks fit the tree.
+pub fn check_part(
+    kernel: &'static str,
+    len: usize,
+    offset: usize,
+    n_total: usize,
+) -> Result<usize> {
     let end = offset
-        .checked_add(x.len())
+        .checked_add(len)
         .filter(|&e| e <= n_total)
         .ok_or_else(|| {
-            crate::Error::invalid(
-                K,
+            Error::invalid(
+                kernel,
                 "offset",
-                format!(
-                    "+ len(x) must be at most n_total ({n_total}), got {offset} + {}",
-                    x.len()
-                ),
+                format!("+ len(x) must be at most n_total ({n_total}), got {offset} + {len}"),
             )
         })?;
     for (arg, at) in [("offset", offset), ("offset + len(x)", end)] {
         if at % LEAF != 0 && at != n_total {
-            return Err(crate::Error::invalid(
-                K,
+            return Err(Error::invalid(
+                kernel,
                 if arg == "offset" { "offset" } else { "x" },
                 format!("part must start and end on a multiple of {LEAF} (or the input's end); {arg} = {at}"),
             ));
         }
     }
-    let mut nodes = Vec::new();
-    if x.is_empty() {
-        return Ok(nodes);
+    Ok(end)
+}
+
+/// Appends to `out` the nodes of the tree over `lo..hi` that lie inside `part` and whose parent
+/// does not; `x` holds the part's elements.
+fn walk_part(lo: usize, hi: usize, part: (usize, usize), x: &[f64], out: &mut Vec<TreeNode>) {
+    let (a, b) = part;
+    if hi <= a || b <= lo {
+        return;
     }
-    fn walk(lo: usize, hi: usize, part: (usize, usize), x: &[f64], out: &mut Vec<TreeNode>) {
-        let (a, b) = part;
-        if hi <= a || b <= lo {
-            return;
-        }
-        if a <= lo && hi <= b {
-            let acc = tree(&x[lo - a..hi - a], |leaf| leaf_term(leaf, Term::Value));
-            out.push(TreeNode {
-                lo,
-                hi,
-                sum: acc.s,
-                err: acc.c,
-            });
-            return;
-        }
-        // The part's ends are leaf boundaries, so a straddled node is larger than a leaf.
-        let mid = lo + split_point(hi - lo);
-        walk(lo, mid, part, x, out);
-        walk(mid, hi, part, x, out);
+    if a <= lo && hi <= b {
+        let acc = tree(&x[lo - a..hi - a], |leaf| leaf_term(leaf, Term::Value));
+        out.push(TreeNode {
+            lo,
+            hi,
+            sum: acc.s,
+            err: acc.c,
+        });
+        return;
     }
-    walk(0, n_total, (offset, end), x, &mut nodes);
-    Ok(nodes)
+    // The part's ends are leaf boundaries, so a straddled node is larger than a leaf.
+    let mid = lo + split_point(hi - lo);
+    walk_part(lo, mid, part, x, out);
+    walk_part(mid, hi, part, x, out);
+}
+
+/// The whole sum of an input of `n_total` elements from the [`sum_nodes`] of all its parts (in
+/// any order): the nodes are joined along the summation tree with the TwoSum join, so the result
+/// is bit for bit [`crate::sum`] of the whole input, canonical NaN included.
+///
+/// Errors when the nodes do not tile `0..n_total` along the tree: a range no node covers, a node
+/// given twice, or a node that is not one of the tree's.
+pub fn join_nodes(nodes: &[TreeNode], n_total: usize) -> Result<f64> {
+    const K: &str = "join_nodes";
+    let mut by_range = std::collections::BTreeMap::new();
+    for nd in nodes {
+        if by_range.insert((nd.lo, nd.hi), *nd).is_some() {
+            return Err(Error::invalid(
+                K,
+                "nodes",
+                format!("must hold each node once, got {}..{} twice", nd.lo, nd.hi),
+            ));
+        }
+    }
+    let mut used = 0usize;
+    let acc = if n_total == 0 && nodes.is_empty() {
+        Acc::default()
+    } else {
+        join_range(0, n_total, &by_range, &mut used)?
+    };
+    if used != nodes.len() {
+        return Err(Error::invalid(
+            K,
+            "nodes",
+            format!(
+                "must be nodes of the summation tree of {n_total} elements; {} of {} are not",
+                nodes.len() - used,
+                nodes.len()
+            ),
+        ));
+    }
+    Ok(crate::nan::canon(acc.value()))
+}
+
+/// The node over `lo..hi`: given, or joined from its two children.
+fn join_range(
+    lo: usize,
+    hi: usize,
+    nodes: &std::collections::BTreeMap<(usize, usize), TreeNode>,
+    used: &mut usize,
+) -> Result<Acc> {
+    if let Some(nd) = nodes.get(&(lo, hi)) {
+        *used += 1;
+        return Ok(Acc {
+            s: nd.sum,
+            c: nd.err,
+        });
+    }
+    if hi - lo <= LEAF {
+        return Err(Error::invalid(
+            "join_nodes",
+            "nodes",
+            format!("must cover every element; no node holds elements {lo}..{hi}"),
+        ));
+    }
+    let mid = lo + split_point(hi - lo);
+    let a = join_range(lo, mid, nodes, used)?;
+    let b = join_range(mid, hi, nodes, used)?;
+    Ok(Acc::join(a, b))
 }
 
 /// The same sum, always on the calling thread (for callers that are already parallel).

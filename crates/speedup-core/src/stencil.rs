@@ -6,9 +6,10 @@ use ndarray::{ArrayView2, ArrayViewMut2};
 use rayon::prelude::*;
 
 use crate::error::{check_len, check_shape};
+use crate::error::{Error, Result};
 use crate::layout::with_c_order;
 use crate::nan::canon;
-use crate::{threads, Error, Result};
+use crate::threads;
 
 /// Below this many output elements the stencils run on the calling thread (measured).
 pub const PARALLEL_CUTOFF: usize = 1 << 18;
@@ -35,18 +36,33 @@ fn d2_row_generic(f: &[f64], scale: f64, out: &mut [f64]) {
 
 avx2_dispatch!(fn d2_row => d2_row_generic(f: &[f64], scale: f64, out: &mut [f64]));
 
-/// The bad-input rules of `second_derivative` (shared with the legacy twin).
-pub fn check_second_derivative(n: usize, dx: f64, out_len: usize) -> Result<()> {
-    const K: &str = "second_derivative";
-    if n < 3 {
+/// The output length of `second_derivative` over `n` points, `n - 2`, after its rules on `f`
+/// and `dx` (the one place that says both; the doors ask it for the shape they allocate).
+pub fn second_derivative_len(n: usize, dx: f64) -> Result<usize> {
+    d2_len("second_derivative_len", n, dx)
+}
+
+/// The shape rule of `second_derivative`: `n - 2` outputs, `None` below 3 points.
+pub fn second_derivative_out_len(n: usize) -> Option<usize> {
+    n.checked_sub(2).filter(|&m| m >= 1)
+}
+
+fn d2_len(kernel: &'static str, n: usize, dx: f64) -> Result<usize> {
+    let Some(len) = second_derivative_out_len(n) else {
         return Err(Error::invalid(
-            K,
+            kernel,
             "f",
             format!("must have at least 3 elements, got {n}"),
         ));
-    }
-    check_step(K, "dx", dx)?;
-    check_len(K, "out", n - 2, out_len)
+    };
+    check_step(kernel, "dx", dx)?;
+    Ok(len)
+}
+
+/// The bad-input rules of `second_derivative` (shared with the legacy twin).
+pub fn check_second_derivative(n: usize, dx: f64, out_len: usize) -> Result<()> {
+    const K: &str = "second_derivative";
+    check_len(K, "out", d2_len(K, n, dx)?, out_len)
 }
 
 /// The bad-input rules of `laplacian` (shared with the legacy twin), for a grid of shape `dim`.
@@ -57,17 +73,39 @@ pub fn check_laplacian(
     out_dim: (usize, usize),
 ) -> Result<()> {
     const K: &str = "laplacian";
-    let (rows, cols) = dim;
-    if rows < 3 || cols < 3 {
+    check_shape(K, "out", lap_shape(K, dim, dx, dy)?, out_dim)
+}
+
+/// The output shape of `laplacian` over a grid of shape `dim`, `(rows - 2, cols - 2)`, after
+/// its rules on `f`, `dx` and `dy` (the one place that says both; the doors ask it for the
+/// shape they allocate).
+pub fn laplacian_shape(dim: (usize, usize), dx: f64, dy: f64) -> Result<(usize, usize)> {
+    lap_shape("laplacian_shape", dim, dx, dy)
+}
+
+fn lap_shape(
+    kernel: &'static str,
+    dim: (usize, usize),
+    dx: f64,
+    dy: f64,
+) -> Result<(usize, usize)> {
+    let Some(out) = laplacian_out_dim(dim) else {
+        let (rows, cols) = dim;
         return Err(Error::invalid(
-            K,
+            kernel,
             "f",
             format!("must be at least 3x3, got {rows}x{cols}"),
         ));
-    }
-    check_step(K, "dx", dx)?;
-    check_step(K, "dy", dy)?;
-    check_shape(K, "out", (rows - 2, cols - 2), out_dim)
+    };
+    check_step(kernel, "dx", dx)?;
+    check_step(kernel, "dy", dy)?;
+    Ok(out)
+}
+
+/// The shape rule of `laplacian`: `(rows - 2, cols - 2)`, `None` below a 3x3 grid.
+pub fn laplacian_out_dim(dim: (usize, usize)) -> Option<(usize, usize)> {
+    let (rows, cols) = dim;
+    (rows >= 3 && cols >= 3).then(|| (rows - 2, cols - 2))
 }
 
 /// `out[i] = ((f[i] - 2*f[i+1]) + f[i+2]) * (1/(dx*dx))`, `out.len() == f.len() - 2`.

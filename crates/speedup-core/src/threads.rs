@@ -16,6 +16,7 @@
 //! The thread count never changes a result: kernels split work into blocks that do not depend on
 //! it (see `crate::reduce`).
 
+use crate::error::{Error, Result};
 use std::cell::Cell;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -70,9 +71,9 @@ pub fn default_num_threads() -> usize {
 /// Sets the thread count for every later kernel call (`0` restores the default).
 ///
 /// Counts above [`MAX_THREADS`] are refused with an error naming the limit.
-pub fn set_num_threads(n: usize) -> crate::Result<()> {
+pub fn set_num_threads(n: usize) -> Result<()> {
     if n > MAX_THREADS {
-        return Err(crate::Error::invalid(
+        return Err(Error::invalid(
             "set_num_threads",
             "n",
             format!("must be between 0 and {MAX_THREADS} (0 restores the default), got {n}"),

@@ -98,7 +98,12 @@ fn sum_nodes_of_aligned_parts_rebuild_the_sum_bit_for_bit() {
                 assert!(part.len() <= MAX_SUM_NODES);
                 nodes.extend(part);
             }
-            rebuild(n, &nodes)
+            let joined = speedup_core::reduce::join_nodes(&nodes, n).unwrap();
+            nodes.reverse(); // any order
+            let reversed = speedup_core::reduce::join_nodes(&nodes, n).unwrap();
+            assert_eq!(joined.to_bits(), reversed.to_bits());
+            assert_eq!(joined.to_bits(), rebuild(n, &nodes).to_bits());
+            joined
         });
         assert!(
             got.iter().all(|g| g.to_bits() == whole.to_bits()),
@@ -111,4 +116,61 @@ fn sum_nodes_of_aligned_parts_rebuild_the_sum_bit_for_bit() {
     assert!(sum_nodes(&x[..5], 0, n).is_err());
     assert!(sum_nodes(&x[..5], n, n).is_err());
     assert_eq!(sum_nodes(&[], 0, 0).unwrap(), vec![]);
+}
+
+#[test]
+fn join_nodes_refuses_nodes_that_do_not_tile_the_tree() {
+    use speedup_core::reduce::{join_nodes, sum_nodes, LEAF};
+    let n = 5 * LEAF + 17;
+    let x: Vec<f64> = (0..n).map(|i| i as f64 * 0.25 - 99.0).collect();
+    let cut = 3 * LEAF;
+    let a = sum_nodes(&x[..cut], 0, n).unwrap();
+    let b = sum_nodes(&x[cut..], cut, n).unwrap();
+    let all: Vec<_> = a.iter().chain(&b).copied().collect();
+    assert_eq!(
+        join_nodes(&all, n).unwrap().to_bits(),
+        speedup_core::sum(&x).to_bits()
+    );
+    let e = join_nodes(&a, n).unwrap_err().to_string();
+    assert!(e.starts_with("join_nodes: nodes must cover"), "{e}");
+    let twice: Vec<_> = all.iter().chain(&a[..1]).copied().collect();
+    assert!(join_nodes(&twice, n).is_err());
+    assert!(join_nodes(&all, n + LEAF).is_err());
+    assert_eq!(join_nodes(&[], 0).unwrap(), 0.0);
+    let mut nan = x.clone();
+    nan[7] = f64::from_bits(0x7ff8_dead_0000_0001);
+    let parts: Vec<_> = [(0, cut), (cut, n)]
+        .iter()
+        .flat_map(|&(lo, hi)| sum_nodes(&nan[lo..hi], lo, n).unwrap())
+        .collect();
+    assert_eq!(
+        join_nodes(&parts, n).unwrap().to_bits(),
+        0x7ff8_0000_0000_0000
+    );
+}
+
+#[test]
+fn finishes_are_the_kernels_last_steps() {
+    use speedup_core::{mean_finish, monte_carlo_pi_finish, std_finish};
+    let x: Vec<f64> = (0..3001).map(|i| (i as f64).sin() * 1e3).collect();
+    let n = x.len();
+    let s = speedup_core::sum(&x);
+    let m = mean_finish(s, n).unwrap();
+    assert_eq!(m.to_bits(), speedup_core::mean(&x).unwrap().to_bits());
+    let ss = speedup_core::reduce::sum_squared_deviations(&x, m);
+    for ddof in [0, 1, 7] {
+        assert_eq!(
+            std_finish(ss, n, ddof).unwrap().to_bits(),
+            speedup_core::std(&x, ddof).unwrap().to_bits()
+        );
+    }
+    assert!(std_finish(1.0, 3, 3).is_err());
+    assert!(mean_finish(1.0, 0).is_err());
+    let inside = monte_carlo_pi_inside(0, 10_000, 5).unwrap();
+    assert_eq!(
+        monte_carlo_pi_finish(inside, 10_000).unwrap().to_bits(),
+        monte_carlo_pi(10_000, 5).unwrap().to_bits()
+    );
+    assert!(monte_carlo_pi_finish(0, 0).is_err());
+    assert!(monte_carlo_pi_finish(11, 10).is_err());
 }

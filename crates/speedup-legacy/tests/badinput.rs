@@ -340,6 +340,50 @@ fn call(c: &Case, twin: bool) -> Result<(Option<Error>, Option<&'static str>), C
             let r = core::reduce::sum_nodes(&x, c.us("offset", 0)?, c.us("n_total", x.len())?);
             (r.err(), None)
         }
+        "sum_nodes_check" => {
+            let (len, offset) = (c.us("len", 0)?, c.us("offset", 0)?);
+            let r = core::reduce::check_part("sum_nodes_check", len, offset, c.us("n_total", 0)?);
+            (r.err(), None)
+        }
+        "join_nodes" => {
+            let b = c.queries("bounds")?;
+            let (acc, _, _) = c.arr("acc")?;
+            let nodes: Vec<_> = b
+                .chunks_exact(2)
+                .zip(acc.chunks_exact(2))
+                .map(|(b, a)| core::reduce::TreeNode {
+                    lo: b[0] as usize,
+                    hi: b[1] as usize,
+                    sum: a[0],
+                    err: a[1],
+                })
+                .collect();
+            (
+                core::reduce::join_nodes(&nodes, c.us("n_total", 0)?).err(),
+                None,
+            )
+        }
+        "mean_finish" => (
+            core::mean_finish(c.f("sum", 0.0)?, c.us("n", 1)?).err(),
+            None,
+        ),
+        "std_finish" => (
+            core::std_finish(c.f("ss", 0.0)?, c.us("n", 1)?, c.us("ddof", 0)?).err(),
+            None,
+        ),
+        "monte_carlo_pi_finish" => (
+            core::monte_carlo_pi_finish(c.u("inside", 0)?, c.u("n_points", 1)?).err(),
+            None,
+        ),
+        "laplacian_shape" => {
+            let dim = (c.us("rows", 3)?, c.us("cols", 3)?);
+            let (dx, dy) = (c.f("dx", 1.0)?, c.f("dy", 1.0)?);
+            (core::laplacian_shape(dim, dx, dy).err(), None)
+        }
+        "second_derivative_len" => (
+            core::second_derivative_len(c.us("n", 3)?, c.f("dx", 1.0)?).err(),
+            None,
+        ),
         "set_num_threads" => (core::threads::set_num_threads(c.us("n", 0)?).err(), None),
         _ => return Err(Cannot(format!("{k}: no Rust call"))),
     })
@@ -452,6 +496,13 @@ fn badinput_runner() {
         "mandelbrot",
         "map_f64",
         "sum_nodes",
+        "sum_nodes_check",
+        "join_nodes",
+        "mean_finish",
+        "std_finish",
+        "monte_carlo_pi_finish",
+        "laplacian_shape",
+        "second_derivative_len",
         "set_num_threads",
     ];
     let twins = [

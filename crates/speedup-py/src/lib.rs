@@ -146,6 +146,36 @@ kernels! {
     ) -> Vec<(usize, usize, f64, f64)> = "sum_nodes" => core::reduce::sum_nodes(x, offset, n_total)
         .map(|nodes| nodes.iter().map(|nd| (nd.lo, nd.hi, nd.sum, nd.err)).collect());
 
+    /// Raises unless elements `offset .. offset + len` of `n_total` form a part `sum_nodes`
+    /// accepts.
+    fn sum_nodes_check(len: usize, offset: usize, n_total: usize) -> ()
+        = "sum_nodes_check" => core::reduce::check_part("sum_nodes_check", len, offset, n_total)
+            .map(|_| ());
+
+    /// The whole sum of `n_total` elements from the `sum_nodes` of all its parts.
+    fn join_nodes(nodes: Vec<(usize, usize, f64, f64)>, n_total: usize) -> f64
+        = "join_nodes" => core::reduce::join_nodes(
+            &nodes
+                .iter()
+                .map(|&(lo, hi, sum, err)| core::reduce::TreeNode { lo, hi, sum, err })
+                .collect::<Vec<_>>(),
+            n_total,
+        );
+
+    fn mean_finish(sum: f64, n: usize) -> f64 = "mean_finish" => core::mean_finish(sum, n);
+
+    fn std_finish(ss: f64, n: usize, ddof: usize) -> f64
+        = "std_finish" => core::std_finish(ss, n, ddof);
+
+    fn monte_carlo_pi_finish(inside: u64, n_points: u64) -> f64
+        = "monte_carlo_pi_finish" => core::monte_carlo_pi_finish(inside, n_points);
+
+    fn laplacian_shape(rows: usize, cols: usize, dx: f64, dy: f64) -> (usize, usize)
+        = "laplacian_shape" => core::laplacian_shape((rows, cols), dx, dy);
+
+    fn second_derivative_len(n: usize, dx: f64) -> usize
+        = "second_derivative_len" => core::second_derivative_len(n, dx);
+
     fn sum_primes_below(n: u64) -> u64 = "sum_primes_below" => core::sum_primes_below(n);
 
     fn sum_primes_below_many(
@@ -262,6 +292,13 @@ fn _speedup(m: &Bound<'_, PyModule>) -> PyResult<()> {
         wrap_pyfunction!(markov_chains, m)?,
         wrap_pyfunction!(monte_carlo_pi_inside, m)?,
         wrap_pyfunction!(sum_nodes, m)?,
+        wrap_pyfunction!(sum_nodes_check, m)?,
+        wrap_pyfunction!(join_nodes, m)?,
+        wrap_pyfunction!(mean_finish, m)?,
+        wrap_pyfunction!(std_finish, m)?,
+        wrap_pyfunction!(monte_carlo_pi_finish, m)?,
+        wrap_pyfunction!(laplacian_shape, m)?,
+        wrap_pyfunction!(second_derivative_len, m)?,
         wrap_pyfunction!(markov_chains_from, m)?,
         wrap_pyfunction!(closest_pair, m)?,
         wrap_pyfunction!(mandelbrot, m)?,

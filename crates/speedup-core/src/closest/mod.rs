@@ -36,19 +36,27 @@
 //! The recursion tree depends only on the input, never on the thread count, and the answer is
 //! the unique lexicographic minimum anyway, so every thread count gives the same result.
 
-use std::collections::BTreeSet;
-use std::ops::Bound;
-
 use ndarray::ArrayView2;
 
 use crate::error::check_shape;
-use crate::{threads, Error, Result};
+use crate::error::{Error, Result};
+use crate::threads;
+
+mod divide;
+mod zero_ties;
+
+#[cfg(test)]
+use divide::beyond;
+use divide::solve;
+#[cfg(test)]
+use zero_ties::zero_gap;
+use zero_ties::{first_with_zero_partner, ykey};
 
 const K: &str = "closest_pair";
 
-/// Below this many points the whole kernel runs on the calling thread. Set from timings at
-/// 4096..65536 uniform points, 1 vs 2 threads, on a shared 2-CPU machine (noisy): from here on
-/// two threads were not slower. Worth re-measuring on a quiet many-core machine.
+/// Below this many points the whole kernel runs on the calling thread: from here on two
+/// threads are not slower than one (timings at 4096..65536 uniform points on a shared 2-CPU
+/// machine, which are noisy; worth re-measuring on a quiet many-core machine).
 pub const PARALLEL_CUTOFF: usize = 1 << 14;
 /// Subproblems at least this large split into two rayon tasks.
 const JOIN_CUTOFF: usize = 1 << 13;
@@ -73,61 +81,6 @@ struct Pt {
     i: usize,
 }
 
-/// The best pair seen so far: `d2` and original indices `i < j`.
-#[derive(Debug, Clone, Copy)]
-struct Best {
-    d2: f64,
-    i: usize,
-    j: usize,
-}
-
-impl Best {
-    const NONE: Best = Best {
-        d2: f64::INFINITY,
-        i: usize::MAX,
-        j: usize::MAX,
-    };
-
-    #[inline(always)]
-    fn better_than(&self, other: &Best) -> bool {
-        self.d2 < other.d2 || (self.d2 == other.d2 && (self.i, self.j) < (other.i, other.j))
-    }
-
-    #[inline(always)]
-    fn min(self, other: Best) -> Best {
-        if other.better_than(&self) {
-            other
-        } else {
-            self
-        }
-    }
-
-    /// Considers the pair `(a, b)`.
-    ///
-    /// `d2` is symmetric bit for bit: round-to-nearest is symmetric under negation, so
-    /// `x_a - x_b == -(x_b - x_a)` exactly and the squares are equal.
-    #[inline(always)]
-    fn consider(&mut self, a: &Pt, b: &Pt) {
-        let dx = a.x - b.x;
-        let dy = a.y - b.y;
-        let d2 = dx * dx + dy * dy;
-        let (i, j) = if a.i < b.i { (a.i, b.i) } else { (b.i, a.i) };
-        let cand = Best { d2, i, j };
-        if cand.better_than(self) {
-            *self = cand;
-        }
-    }
-}
-
-/// True when a pair whose computed `d2` is at least `lower` cannot improve on `best`.
-///
-/// Strict (`>`) in general, so that pairs tying with the best are still compared by index;
-/// `>=` when the best is `0` or `inf`, whose ties are settled outside the recursion.
-#[inline(always)]
-fn beyond(lower: f64, best: f64) -> bool {
-    lower > best || (lower == best && (best == 0.0 || best == f64::INFINITY))
-}
-
 /// Order key of a finite coordinate: numeric order, with `-0.0` and `0.0` the same
 /// (`-0.0 + 0.0 == +0.0`).
 #[inline(always)]
@@ -139,193 +92,6 @@ fn okey(v: f64) -> u64 {
 #[inline(always)]
 fn xyi_key(p: &Pt) -> (u64, u64, usize) {
     (okey(p.x), okey(p.y), p.i)
-}
-
-/// Brute force on a small slice, which is left sorted by y.
-fn solve_base(pts: &mut [Pt]) -> Best {
-    let mut best = Best::NONE;
-    for a in 0..pts.len() {
-        for b in a + 1..pts.len() {
-            best.consider(&pts[a], &pts[b]);
-        }
-    }
-    // Insertion sort by y.
-    for a in 1..pts.len() {
-        let p = pts[a];
-        let mut b = a;
-        while b > 0 && pts[b - 1].y > p.y {
-            pts[b] = pts[b - 1];
-            b -= 1;
-        }
-        pts[b] = p;
-    }
-    best
-}
-
-/// Merges the y-sorted runs `src[..mid]` and `src[mid..]` into `dst`, as a stable merge would.
-///
-/// Bidirectional: each step places the smallest remaining point at the front (the left one on a
-/// tie) and the largest at the back (the right one on a tie), two independent chains of loads,
-/// for as many steps as the shorter run has points (so no cursor can run off its run); what is
-/// left in the middle is merged plainly.
-fn merge_by_y(src: &[Pt], mid: usize, dst: &mut [Pt]) {
-    let n = src.len();
-    let (l, r) = src.split_at(mid);
-    let steps = l.len().min(r.len());
-    let (mut lf, mut rf, mut le, mut re) = (0, 0, l.len(), r.len());
-    for k in 0..steps {
-        let (pl, pr) = (l[lf], r[rf]);
-        let take_r = pr.y < pl.y;
-        dst[k] = if take_r { pr } else { pl };
-        rf += take_r as usize;
-        lf += !take_r as usize;
-
-        let (ql, qr) = (l[le - 1], r[re - 1]);
-        let take_l = ql.y > qr.y;
-        dst[n - 1 - k] = if take_l { ql } else { qr };
-        le -= take_l as usize;
-        re -= !take_l as usize;
-    }
-    let (l, r) = (&l[lf..le], &r[rf..re]);
-    let dst = &mut dst[steps..n - steps];
-    let (mut a, mut b) = (0, 0);
-    for k in 0..dst.len() {
-        if a < l.len() && b < r.len() {
-            let (pl, pr) = (l[a], r[b]);
-            let take_r = pr.y < pl.y;
-            dst[k] = if take_r { pr } else { pl };
-            b += take_r as usize;
-            a += !take_r as usize;
-        } else if a < l.len() {
-            dst[k..].copy_from_slice(&l[a..]);
-            return;
-        } else {
-            dst[k..].copy_from_slice(&r[b..]);
-            return;
-        }
-    }
-}
-
-/// Divide and conquer over `a`, sorted by `(x, y, i)`, all points distinct. Leaves the points
-/// sorted by y in `b` when `to_b`, else in `a`; the other slice (same length) is scratch.
-fn solve(a: &mut [Pt], b: &mut [Pt], to_b: bool, par: bool) -> Best {
-    let n = a.len();
-    if n <= BASE {
-        let best = solve_base(a);
-        if to_b {
-            b.copy_from_slice(a);
-        }
-        return best;
-    }
-    let mid = n / 2;
-    let xmid = a[mid].x;
-    let mut best = {
-        let (al, ar) = a.split_at_mut(mid);
-        let (bl, br) = b.split_at_mut(mid);
-        let (l, r) = if par && n >= JOIN_CUTOFF {
-            rayon::join(|| solve(al, bl, !to_b, par), || solve(ar, br, !to_b, par))
-        } else {
-            (solve(al, bl, !to_b, false), solve(ar, br, !to_b, false))
-        };
-        l.min(r)
-    };
-    // The halves are sorted by y in the other slice; merge them into this one.
-    let (sorted, scratch) = if to_b {
-        merge_by_y(a, mid, b);
-        (&*b, a)
-    } else {
-        merge_by_y(b, mid, a);
-        (&*a, b)
-    };
-
-    // The strip: every point of the left half has x <= xmid, every point of the right half
-    // x >= xmid, so for a pair across the split |fl(dx)| >= |fl(x - xmid)| for both points.
-    let bound = best.d2;
-    let mut m = 0;
-    for p in sorted {
-        let dx = p.x - xmid;
-        if !beyond(dx * dx, bound) {
-            scratch[m] = *p;
-            m += 1;
-        }
-    }
-    let strip = &scratch[..m];
-    for (k, pa) in strip.iter().enumerate() {
-        for pb in &strip[k + 1..] {
-            let dy = pb.y - pa.y;
-            if beyond(dy * dy, best.d2) {
-                break;
-            }
-            best.consider(pa, pb);
-        }
-    }
-    best
-}
-
-/// True when `fl((a - b)^2) == 0`. Monotone in the exact `|a - b|`.
-#[inline(always)]
-fn zero_gap(a: f64, b: f64) -> bool {
-    let d = a - b;
-    d * d == 0.0
-}
-
-/// Total-order key of a finite `y` (numeric order; `-0.0` just below `0.0`).
-#[inline(always)]
-fn ykey(y: f64) -> u64 {
-    let b = y.to_bits();
-    if b >> 63 == 1 {
-        !b
-    } else {
-        b | (1 << 63)
-    }
-}
-
-/// The smallest original index among `reps` (distinct, sorted by `(x, y, i)`) that has another
-/// point of `reps` at `d2 == 0`, i.e. `fl(dx*dx) == 0` and `fl(dy*dy) == 0`.
-fn first_with_zero_partner(reps: &[Pt]) -> Option<usize> {
-    let n = reps.len();
-    let mut first: Option<usize> = None;
-    let mut mark = |i: usize| first = Some(first.map_or(i, |f: usize| f.min(i)));
-    // A zero-dx window reaches beyond a run of equal x only if two neighbouring distinct x are
-    // within it (the test is monotone in the difference). Without that, each window is a run of
-    // equal x sorted by y, and the nearest y-neighbours are adjacent.
-    let wide = reps
-        .windows(2)
-        .any(|w| w[0].x != w[1].x && zero_gap(w[1].x, w[0].x));
-    if !wide {
-        for w in reps.windows(2) {
-            if w[0].x == w[1].x && zero_gap(w[1].y, w[0].y) {
-                mark(w[0].i);
-                mark(w[1].i);
-            }
-        }
-        return first;
-    }
-    // Sweep over x with the window of points at zero dx from the current one, kept in an
-    // ordered set by y; a partner exists iff one of the nearest y-neighbours is one.
-    let mut set: BTreeSet<(u64, usize)> = BTreeSet::new();
-    let (mut lo, mut hi) = (0, 0);
-    for p in 0..n {
-        while hi < n && zero_gap(reps[hi].x, reps[p].x) {
-            set.insert((ykey(reps[hi].y), hi));
-            hi += 1;
-        }
-        while !zero_gap(reps[p].x, reps[lo].x) {
-            set.remove(&(ykey(reps[lo].y), lo));
-            lo += 1;
-        }
-        let key = (ykey(reps[p].y), p);
-        let below = set.range(..key).next_back();
-        let above = set.range((Bound::Excluded(key), Bound::Unbounded)).next();
-        if below
-            .into_iter()
-            .chain(above)
-            .any(|&(_, q)| zero_gap(reps[q].y, reps[p].y))
-        {
-            mark(reps[p].i);
-        }
-    }
-    first
 }
 
 /// `d2` of points `i < j` of the caller's array, exactly as the contract writes it.
@@ -395,28 +161,48 @@ pub fn closest_pair(points: ArrayView2<f64>) -> Result<ClosestPair> {
 fn solve_all(
     points: &ArrayView2<f64>,
     mut pts: Vec<Pt>,
-    mut buf: Vec<Pt>,
+    buf: Vec<Pt>,
     par: bool,
 ) -> (usize, usize) {
+    sorted_copy(points, &mut pts, par);
+    let zero_first = match collapse_equal(&mut pts, par) {
+        // The minimum is 0; reps are still sorted by (x, y, i).
+        Some(d) => Some(first_with_zero_partner(&pts).map_or(d, |z| z.min(d))),
+        None => match closest_distinct(pts, buf, par) {
+            Ok(pair) => return pair,
+            Err(first) => first,
+        },
+    };
+    let i = zero_first.expect("a pair at d2 == 0 exists");
+    let j = (i + 1..points.nrows())
+        .find(|&j| d2_of(points, i, j) == 0.0)
+        .expect("the point with the smallest index in a zero pair has a later partner");
+    (i, j)
+}
+
+/// Fills `pts` with the caller's points sorted by `(x, y, index)`. The copy is made on the
+/// pool when it runs, so that its pages are first touched by the threads that sort them.
+fn sorted_copy(points: &ArrayView2<f64>, pts: &mut Vec<Pt>, par: bool) {
     let n = points.nrows();
     let pt = |i: usize| Pt {
         x: points[[i, 0]],
         y: points[[i, 1]],
         i,
     };
-    // The copy and the scratch buffer are filled on the pool when it runs: on one thread these
-    // two passes (and the first touch of their pages) were a fifth of the kernel, all serial.
     if par {
         use rayon::prelude::*;
-        (0..n).into_par_iter().map(pt).collect_into_vec(&mut pts);
+        (0..n).into_par_iter().map(pt).collect_into_vec(pts);
         pts.par_sort_unstable_by_key(xyi_key);
     } else {
         pts.extend((0..n).map(pt));
         pts.sort_unstable_by_key(xyi_key);
     }
+}
 
-    // Collapse runs of equal points to their smallest index (the first of the run). On the
-    // pool, first look for any (in parallel): usually there is none and nothing moves.
+/// Collapses runs of equal points of sorted `pts` to their smallest index (the first of the
+/// run); returns the smallest index of a point that has an equal one, if any. On the pool,
+/// first looks for any (in parallel): usually there is none and nothing moves.
+fn collapse_equal(pts: &mut Vec<Pt>, par: bool) -> Option<usize> {
     let mut dup_first: Option<usize> = None;
     let mut w = 0;
     let mut r = 0;
@@ -441,39 +227,34 @@ fn solve_all(
         r = e;
     }
     pts.truncate(w);
+    dup_first
+}
 
-    let zero_first = match dup_first {
-        Some(d) => {
-            // The minimum is 0; reps are still sorted by (x, y, i).
-            let z = first_with_zero_partner(&pts);
-            Some(z.map_or(d, |z| z.min(d)))
-        }
-        None => {
-            // Scratch for the merges (its contents are never read before written).
-            if par {
-                use rayon::prelude::*;
-                pts.par_iter().copied().collect_into_vec(&mut buf);
-            } else {
-                buf.extend_from_slice(&pts);
-            }
-            let best = solve(&mut pts, &mut buf, false, par);
-            if best.d2 == f64::INFINITY {
-                return (0, 1);
-            }
-            if best.d2 > 0.0 {
-                return (best.i, best.j);
-            }
-            // Distinct points at d2 == 0 (differences below ~1e-162): the recursion left the
-            // points sorted by y; sort them back for the sweep.
-            pts.sort_unstable_by_key(xyi_key);
-            first_with_zero_partner(&pts)
-        }
-    };
-    let i = zero_first.expect("a pair at d2 == 0 exists");
-    let j = (i + 1..points.nrows())
-        .find(|&j| d2_of(points, i, j) == 0.0)
-        .expect("the point with the smallest index in a zero pair has a later partner");
-    (i, j)
+/// The closest pair among distinct points, `Ok((i, j))`; or, when their minimum `d2` is 0
+/// (differences below ~1e-162), `Err` of the smallest index with a partner at 0, for the
+/// caller to settle.
+fn closest_distinct(
+    mut pts: Vec<Pt>,
+    mut buf: Vec<Pt>,
+    par: bool,
+) -> std::result::Result<(usize, usize), Option<usize>> {
+    // Scratch for the merges (its contents are never read before written).
+    if par {
+        use rayon::prelude::*;
+        pts.par_iter().copied().collect_into_vec(&mut buf);
+    } else {
+        buf.extend_from_slice(&pts);
+    }
+    let best = solve(&mut pts, &mut buf, false, par);
+    if best.d2 == f64::INFINITY {
+        return Ok((0, 1));
+    }
+    if best.d2 > 0.0 {
+        return Ok((best.i, best.j));
+    }
+    // The recursion left the points sorted by y; sort them back for the sweep.
+    pts.sort_unstable_by_key(xyi_key);
+    Err(first_with_zero_partner(&pts))
 }
 
 #[cfg(test)]
