@@ -29,7 +29,7 @@ module speedup_c
         c_speedup_monte_carlo_pi, c_speedup_sum_nodes, c_speedup_monte_carlo_pi_inside, &
         c_speedup_markov_chains, c_speedup_markov_chains_from, c_speedup_map_f64, &
         c_speedup_set_num_threads, c_speedup_get_num_threads, c_speedup_request_interrupt, &
-        c_speedup_version, c_speedup_last_error, c_speedup_status_message
+        c_speedup_version, c_speedup_last_error, c_speedup_status_message, c_speedup_config
     public :: c_strlen
 
     ! (Interface bodies: `procedure(iface), bind(C, name=...)` declarations would be shorter,
@@ -237,6 +237,12 @@ module speedup_c
             character(kind=c_char), intent(inout) :: buf(*)
             integer(c_size_t), value, intent(in) :: len
         end function c_speedup_last_error
+
+        integer(c_size_t) function c_speedup_config(buf, len) bind(C, name='speedup_config')
+            import :: c_char, c_size_t
+            character(kind=c_char), intent(inout) :: buf(*)
+            integer(c_size_t), value, intent(in) :: len
+        end function c_speedup_config
 
         type(c_ptr) function c_speedup_status_message(s) bind(C, name='speedup_status_message')
             import :: c_ptr, c_int32_t
