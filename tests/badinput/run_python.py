@@ -40,7 +40,7 @@ PY_NAME = {
 INTERNAL = ("monte_carlo_pi_inside", "markov_chains_from", "sum_nodes")
 OUT_KERNELS = ("second_derivative", "laplacian", "comb_forward", "comb_backward", "map_f64")
 # Public names with no argument to get wrong.
-NO_BAD_INPUT = {"backend", "__version__", "get_num_threads"}
+NO_BAD_INPUT = {"backend", "__version__", "get_num_threads", "config", "show_config"}
 
 _square = ctypes.CFUNCTYPE(ctypes.c_double, ctypes.c_double, ctypes.c_void_p)(lambda v, ctx: v * v)
 _wrong_sig = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_int)(lambda v: v)

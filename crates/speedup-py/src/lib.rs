@@ -292,6 +292,13 @@ fn get_num_threads() -> usize {
     core::threads::get_num_threads()
 }
 
+/// The configuration report of this library (`speedup_config` in the C ABI): `key: value`
+/// lines; `speedup.config()` parses it.
+#[pyfunction]
+fn config() -> String {
+    speedup::config_report()
+}
+
 /// Benchmarks only (`speedup bench`'s size sweep): when on, every kernel goes parallel whatever
 /// its size, so that the serial cut-offs can be measured. Never changes a result.
 #[pyfunction]
@@ -337,6 +344,7 @@ fn _speedup(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(set_num_threads, m)?)?;
     m.add_function(wrap_pyfunction!(get_num_threads, m)?)?;
     m.add_function(wrap_pyfunction!(request_interrupt, m)?)?;
+    m.add_function(wrap_pyfunction!(config, m)?)?;
     #[cfg(feature = "fault-injection")]
     m.add_function(wrap_pyfunction!(_inject_fault, m)?)?;
     m.add_function(wrap_pyfunction!(bench_ignore_cutoffs, m)?)?;
