@@ -1,8 +1,10 @@
-"""speedup.config() and speedup.show_config(), on both backends."""
+"""speedup.config(), speedup.show_config() and the command line (`speedup --version`, `--help`,
+`info`, `info --json`, and `bench` routed to its own parser), on both backends."""
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -18,6 +20,11 @@ KEYS = [
     "openmp",
 ]
 SOURCES = {"SPEEDUP_NUM_THREADS", "OMP_NUM_THREADS", "cpus", "set_num_threads"}
+
+
+def run_cli(args: list, env: dict, timeout: float = 60) -> "subprocess.CompletedProcess[str]":
+    return subprocess.run([sys.executable, "-m", "speedup", *args], env=env, capture_output=True,
+                          text=True, timeout=timeout)
 
 
 def test_config_keys_and_values(backend: str) -> None:
@@ -94,3 +101,73 @@ def test_show_config_prints_the_dict(backend: str, capsys: pytest.CaptureFixture
     out = capsys.readouterr().out
     c = speedup.config()
     assert out == "".join(f"{k}: {v}\n" for k, v in c.items())
+
+
+# ---------------------------------------------------------------------------------------------
+# The command line
+
+
+def test_version(child_env: dict) -> None:
+    r = run_cli(["--version"], child_env)
+    assert r.returncode == 0 and r.stdout == f"speedup {speedup.__version__}\n", r
+
+
+def test_help_lists_the_commands(child_env: dict) -> None:
+    r = run_cli(["--help"], child_env)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("usage: speedup ")
+    assert "bench" in r.stdout and "info" in r.stdout and "--version" in r.stdout
+    r = run_cli([], child_env)  # no command: the help, on stderr, and status 2
+    assert r.returncode == 2 and "bench" in r.stderr and "info" in r.stderr
+    r = run_cli(["frobnicate"], child_env)
+    assert r.returncode == 2 and "invalid choice: 'frobnicate'" in r.stderr
+    r = run_cli(["info", "--frobnicate"], child_env)
+    assert r.returncode == 2 and "unrecognized arguments: --frobnicate" in r.stderr
+
+
+def test_info(child_env: dict, backend: str) -> None:
+    child_env["SPEEDUP_NUM_THREADS"] = "3"
+    r = run_cli(["info"], child_env)
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert [line.split(": ", 1)[0] for line in lines] == KEYS, r.stdout
+    assert f"backend: {backend}" in lines and "threads: 3" in lines
+    assert "threads_source: SPEEDUP_NUM_THREADS" in lines
+    assert f"version: {speedup.__version__}" in lines
+
+
+def test_info_json(child_env: dict, backend: str) -> None:
+    r = run_cli(["info", "--json"], child_env)
+    assert r.returncode == 0, r.stderr
+    c = json.loads(r.stdout)
+    assert list(c) == KEYS and c["backend"] == backend and isinstance(c["threads"], int)
+    other = "ctypes" if backend == "pyo3" else "pyo3"
+    r = run_cli(["info", "--json", "--backend", other], child_env)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["backend"] == other
+
+
+def test_bench_gets_its_arguments_verbatim(child_env: dict, tmp_path: Path) -> None:
+    r = run_cli(["bench", "--help"], child_env)
+    assert r.returncode == 0 and r.stdout.startswith("usage: speedup bench"), r.stderr
+    r = run_cli(["bench", "--threads", "0"], child_env)
+    assert r.returncode == 2 and "argument --threads: thread count 0 must be between 1 and 1024" in r.stderr
+    r = run_cli(["bench", "--version"], child_env)  # not bench's option
+    assert r.returncode == 2 and "usage: speedup bench" in r.stderr
+    out = tmp_path / "out"
+    r = run_cli(["bench", "comb_backward", "--sizes", "tiny", "--threads", "1", "--no-sweep", "--no-plots",
+                 "--out", str(out)], child_env, timeout=240)
+    assert r.returncode == 0, r.stderr
+    res = json.loads((out / "results.json").read_text())
+    assert [w["name"] for w in res["workloads"]] == ["comb_backward"]
+
+
+def test_console_script(child_env: dict) -> None:
+    script = Path(sys.executable).parent / "speedup"
+    if not script.exists():
+        pytest.skip("no console script beside this interpreter")
+    r = subprocess.run([str(script), "info"], env=child_env, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0 and r.stdout.startswith("backend: "), r.stderr
+    r = subprocess.run([str(script), "--version"], env=child_env, capture_output=True, text=True, timeout=60)
+    assert r.stdout == f"speedup {speedup.__version__}\n"
+    assert os.path.basename(script) == "speedup"
