@@ -217,8 +217,8 @@ const char *speedup_version(void);
 /*
  Copies speedup's configuration report into `buf` (NUL-terminated, truncated to `len - 1`
  bytes) and returns the report's full length in bytes, like `snprintf` and
- `speedup_last_error`: call it with `(NULL, 0)` for the length, then with a buffer of length
- + 1. `buf` may be NULL when `len` is 0; a NULL `buf` with `len > 0` is treated the same
+ `speedup_last_error`: call it with `(NULL, 0)` for the length, then with a buffer one byte
+ longer. `buf` may be NULL when `len` is 0; a NULL `buf` with `len > 0` is treated the same
  (nothing is written). Thread-safe; the report is read at each call.
 
  The report is plain text, one `key: value` line per fact, keys in a fixed order:
