@@ -174,6 +174,23 @@ void speedup_request_interrupt(void);
 const char *speedup_version(void);
 
 /*
+ Copies speedup's configuration report into `buf` (NUL-terminated, truncated to `len - 1`
+ bytes) and returns the report's full length in bytes, like `snprintf` and
+ `speedup_last_error`: call it with `(NULL, 0)` for the length, then with a buffer one byte
+ longer. `buf` may be NULL when `len` is 0; a NULL `buf` with `len > 0` is treated the same
+ (nothing is written). Thread-safe; the report is read at each call.
+
+ The report is plain text, one `key: value` line per fact, keys in a fixed order:
+ `version`, `target`, `profile` (`release`/`debug`), `opt_level`, `debug_assertions`
+ (`yes`/`no`), `cpus` (the CPUs this process may use), `threads` (= `speedup_get_num_threads()`),
+ `threads_source` (`SPEEDUP_NUM_THREADS`, `OMP_NUM_THREADS`, `cpus` or `set_num_threads`),
+ `cpu_features`, `simd.<family>` (the instruction set each kernel family runs on here:
+ `avx2`, `popcnt`, `baseline` or `scalar`), `legacy` (`yes`/`no`) and `openmp` (the OpenMP
+ runtime of the legacy routines and its file, or `none`). Later versions may add keys.
+ */
+size_t speedup_config(char *buf, size_t len);
+
+/*
  The pieces of `speedup_sum` for a part of a larger input (for distributed callers): the
  nodes of the summation tree of an input of `n_total` elements that lie inside the part
  `x[0..len]` = elements `offset .. offset + len` and whose parent does not. Node `i` covers

@@ -39,7 +39,7 @@ module speedup
         c_speedup_monte_carlo_pi, c_speedup_sum_nodes, c_speedup_monte_carlo_pi_inside, &
         c_speedup_markov_chains, c_speedup_markov_chains_from, c_speedup_map_f64, &
         c_speedup_set_num_threads, c_speedup_get_num_threads, c_speedup_request_interrupt, &
-        c_speedup_version, c_speedup_last_error, c_speedup_status_message
+        c_speedup_version, c_speedup_last_error, c_speedup_status_message, c_speedup_config
     ! The Fortran door.
     public :: speedup_version, speedup_status_message, speedup_set_num_threads, &
         speedup_get_num_threads, speedup_request_interrupt, speedup_sum, speedup_mean, &
@@ -47,7 +47,7 @@ module speedup
         speedup_sum_primes_below_many, speedup_monte_carlo_pi, speedup_markov_chains, &
         speedup_closest_pair, speedup_mandelbrot, speedup_map_f64, speedup_is_prime, &
         speedup_sum_primes_below, speedup_comb_forward, speedup_comb_backward, &
-        speedup_last_error
+        speedup_last_error, speedup_config
     public :: speedup_map_fn
 
     !> is_prime of one integer(c_int64_t) or of a rank-1 array (into logical(c_bool)).
@@ -79,6 +79,25 @@ contains
         character(len=:), allocatable :: v
         v = c_string(c_speedup_version())
     end function speedup_version
+
+    !> The configuration report (speedup_config in speedup.h): `key: value` lines, each ending
+    !> in a newline (achar(10)): version, build, threads and where they come from, SIMD paths,
+    !> legacy routines and OpenMP runtime.
+    function speedup_config() result(r)
+        character(len=:), allocatable :: r
+        character(kind=c_char), allocatable :: buf(:)
+        integer(c_size_t) :: n, got
+        integer :: i
+        character(kind=c_char) :: dummy(1)
+        n = c_speedup_config(dummy, 0_c_size_t)
+        allocate (buf(n + 1))
+        got = c_speedup_config(buf, n + 1)
+        n = min(n, got)
+        allocate (character(len=n) :: r)
+        do i = 1, int(n)
+            r(i:i) = buf(i)
+        end do
+    end function speedup_config
 
     !> A description of a status code.
     function speedup_status_message(s) result(m)

@@ -34,9 +34,10 @@ module speedup_c
         c_speedup_is_prime_many, c_speedup_sum_primes_below, c_speedup_sum_primes_below_many, &
         c_speedup_closest_pair, c_speedup_mandelbrot, c_speedup_map_f64, &
         c_speedup_set_num_threads, c_speedup_get_num_threads, c_speedup_request_interrupt, &
-        c_speedup_version, c_speedup_sum_nodes, c_speedup_sum_nodes_check, c_speedup_join_nodes, &
-        c_speedup_mean_finish, c_speedup_std_finish, c_speedup_monte_carlo_pi_finish, &
-        c_speedup_laplacian_shape, c_speedup_second_derivative_len, c_speedup_monte_carlo_pi, &
+        c_speedup_version, c_speedup_config, c_speedup_sum_nodes, c_speedup_sum_nodes_check, &
+        c_speedup_join_nodes, c_speedup_mean_finish, c_speedup_std_finish, &
+        c_speedup_monte_carlo_pi_finish, c_speedup_laplacian_shape, &
+        c_speedup_second_derivative_len, c_speedup_monte_carlo_pi, &
         c_speedup_monte_carlo_pi_inside, c_speedup_markov_chains, c_speedup_markov_chains_from, &
         c_speedup_last_error, c_speedup_status_message
 
@@ -181,6 +182,12 @@ module speedup_c
         type(c_ptr) function c_speedup_version() bind(C, name='speedup_version')
             import :: c_ptr
         end function c_speedup_version
+
+        integer(c_size_t) function c_speedup_config(buf, len) bind(C, name='speedup_config')
+            import :: c_char, c_size_t
+            character(kind=c_char), intent(inout) :: buf(*)
+            integer(c_size_t), value, intent(in) :: len
+        end function c_speedup_config
 
         integer(c_int32_t) function c_speedup_sum_nodes(x, len, offset, n_total, bounds, acc, cap, &
             count) bind(C, name='speedup_sum_nodes')

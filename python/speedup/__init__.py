@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from typing import Any, Iterator, Optional, Tuple, Union
+from typing import Any, Dict, Iterator, Optional, Tuple, Union
 
 import numpy as np
 
@@ -60,6 +60,8 @@ __all__ = [
     "set_num_threads",
     "get_num_threads",
     "threads",
+    "config",
+    "show_config",
     "__version__",
 ]
 
@@ -308,6 +310,40 @@ def threads(n: int) -> Iterator[None]:
         yield
     finally:
         set_num_threads(previous)
+
+
+# ---------------------------------------------------------------------------------------------
+# Configuration
+
+
+def config() -> Dict[str, Any]:
+    """This installation's configuration as a dict: ``backend`` and ``library`` (the file of the
+    loaded extension or C library), then the keys of the library's own report, in its order
+    (``speedup_config`` in C; ``docs/config.md`` describes them): ``version``, ``target``,
+    ``profile``, ``opt_level``, ``debug_assertions``, ``cpus``, ``threads``, ``threads_source``
+    (``SPEEDUP_NUM_THREADS``, ``OMP_NUM_THREADS``, ``cpus`` or ``set_num_threads``),
+    ``cpu_features``, ``simd.<family>``, ``legacy`` and ``openmp``. ``cpus`` and ``threads`` are
+    ints (``threads == get_num_threads()``); every other value is a string.
+
+    >>> speedup.config()["threads"] == speedup.get_num_threads()
+    True
+    """
+    out: Dict[str, Any] = {
+        "backend": backend,
+        "library": str(getattr(_impl, "path", None) or getattr(_impl, "__file__", "")),
+    }
+    for line in _impl.config().splitlines():
+        key, sep, value = line.partition(": ")
+        if sep:
+            out[key] = int(value) if key in ("cpus", "threads") else value
+    return out
+
+
+def show_config() -> None:
+    """Prints :func:`config`, one ``key: value`` per line (like ``numpy.show_config()``; what
+    ``speedup info`` prints). Include it in a bug report."""
+    for key, value in config().items():
+        print(f"{key}: {value}")
 
 
 def __getattr__(name: str) -> Any:

@@ -321,6 +321,20 @@ class CBackend:
     def request_interrupt(self) -> None:
         self.lib.speedup_request_interrupt()
 
+    # -- configuration --------------------------------------------------------------------
+    def config(self) -> str:
+        """The configuration report of the library (``speedup_config``)."""
+        fn = self.lib.speedup_config
+        fn.argtypes = [c_char_p, c_size_t]
+        fn.restype = c_size_t
+        size = int(fn(None, 0)) + 1
+        while True:  # the report can grow between two calls (e.g. its thread count)
+            buf = ctypes.create_string_buffer(size)
+            n = int(fn(buf, size))
+            if n < size:
+                return buf.raw[:n].decode("utf-8", "replace")
+            size = n + 1
+
 
 _backend: Optional[CBackend] = None
 

@@ -621,9 +621,27 @@ int main(int argc, char **argv)
     free_case(&c);
     fclose(in);
 
+    /* speedup_config(buf, len) and speedup_last_error(buf, len) take no argument that can be
+     * wrong: like snprintf they write at most len bytes, and a NULL buf (with any len) writes
+     * nothing and asks for the length. Checked here for config: the length comes back, and a
+     * short buffer gets a NUL-terminated prefix with nothing written past len. */
+    {
+        size_t full = speedup_config(NULL, 0);
+        char guard[16];
+        memset(guard, 'Z', sizeof guard);
+        bool ok = full > 0 && speedup_config(NULL, 64) == full &&
+                  speedup_config(guard, 4) == full && guard[3] == '\0' && strlen(guard) == 3 &&
+                  guard[4] == 'Z' && guard[15] == 'Z';
+        fprintf(logf_, "%s %-10s %-32s %s\n", ok ? "ok  " : "FAIL", "c", "config/null_buf",
+                "NULL buf with len 64: length, nothing written; len 4: 3 bytes and a NUL");
+        if (ok)
+            passed[0]++;
+        else
+            failed[0]++, fprintf(stderr, "FAIL config/null_buf\n");
+    }
     /* Every function of the header has a case (or takes no argument that can be wrong). */
     static const char *no_bad_input[] = {"version", "get_num_threads", "request_interrupt",
-                                         "status_message", "last_error"};
+                                         "status_message", "last_error", "config"};
     FILE *fl = fopen(argv[2], "r");
     long gaps = 0;
     char fn[128];

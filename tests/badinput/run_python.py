@@ -43,7 +43,7 @@ INTERNAL = (
 )
 OUT_KERNELS = ("second_derivative", "laplacian", "comb_forward", "comb_backward", "map_f64")
 # Public names with no argument to get wrong.
-NO_BAD_INPUT = {"backend", "__version__", "get_num_threads"}
+NO_BAD_INPUT = {"backend", "__version__", "get_num_threads", "config", "show_config"}
 
 _square = ctypes.CFUNCTYPE(ctypes.c_double, ctypes.c_double, ctypes.c_void_p)(lambda v, ctx: v * v)
 _wrong_sig = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_int)(lambda v: v)

@@ -445,6 +445,90 @@ static void test_last_error(void)
     free(whole);
 }
 
+/* The value of `key: ` in a speedup_config report (up to the newline), or NULL. */
+static const char *config_value(const char *report, const char *key, char *out, size_t cap)
+{
+    size_t k = strlen(key);
+    for (const char *line = report; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
+        if (strncmp(line, key, k) == 0 && line[k] == ':' && line[k + 1] == ' ') {
+            const char *v = line + k + 2, *end = strchr(v, '\n');
+            size_t n = end ? (size_t)(end - v) : strlen(v);
+            if (n >= cap)
+                n = cap - 1;
+            memcpy(out, v, n);
+            out[n] = '\0';
+            return out;
+        }
+    }
+    return NULL;
+}
+
+static void test_config(void)
+{
+    size_t full = speedup_config(NULL, 0);
+    CHECK(full > 0, "config(NULL, 0) gave %zu", full);
+    char *whole = malloc(full + 1);
+    if (!CHECK(whole != NULL, "malloc"))
+        return;
+    CHECK(speedup_config(whole, full + 1) == full, "full copy returns another length");
+    CHECK(whole[full] == '\0' && strlen(whole) == full && whole[full - 1] == '\n',
+          "full copy not NUL-terminated after its last newline");
+    /* Every line is `key: value`. */
+    for (const char *line = whole; *line;) {
+        const char *end = strchr(line, '\n'), *colon = strstr(line, ": ");
+        CHECK(end && colon && colon < end && colon > line, "not a key: value line: %.40s", line);
+        if (!end)
+            break;
+        line = end + 1;
+    }
+    char v[256];
+    const char *version = config_value(whole, "version", v, sizeof v);
+    CHECK(version && strcmp(version, speedup_version()) == 0, "version: %s", version ? version : "(missing)");
+    static const char *keys[] = {"target", "profile", "opt_level", "debug_assertions", "cpus",
+                                 "threads_source", "cpu_features", "simd.sum_mean_std",
+                                 "simd.stencils", "simd.philox", "legacy", "openmp"};
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
+        CHECK(config_value(whole, keys[i], v, sizeof v) != NULL, "key %s missing:\n%s", keys[i], whole);
+    const char *legacy = config_value(whole, "legacy", v, sizeof v);
+    CHECK(legacy && strcmp(legacy, "yes") == 0, "legacy: %s (built with the default features)", legacy ? legacy : "");
+    const char *omp = config_value(whole, "openmp", v, sizeof v);
+    CHECK(omp && strncmp(omp, "libgomp", 7) == 0, "openmp: %s", omp ? omp : "");
+    const char *philox = config_value(whole, "simd.philox", v, sizeof v);
+    CHECK(philox && strcmp(philox, "scalar") == 0, "simd.philox: %s", philox ? philox : "");
+
+    /* threads follows the knob, and says where it came from. */
+    size_t initial = speedup_get_num_threads();
+    const char *t = config_value(whole, "threads", v, sizeof v);
+    CHECK(t && strtoul(t, NULL, 10) == initial, "threads: %s, get_num_threads %zu", t ? t : "", initial);
+    const char *src = config_value(whole, "threads_source", v, sizeof v);
+    const char *env = getenv("SPEEDUP_NUM_THREADS");
+    if (env && atoi(env) >= 1 && atoi(env) <= 1024)
+        CHECK(src && strcmp(src, "SPEEDUP_NUM_THREADS") == 0, "threads_source: %s with SPEEDUP_NUM_THREADS=%s", src ? src : "", env);
+    CHECK(speedup_set_num_threads(3) == SPEEDUP_OK, "set 3");
+    char *now = malloc(full + 64);
+    if (CHECK(now != NULL, "malloc")) {
+        speedup_config(now, full + 64);
+        t = config_value(now, "threads", v, sizeof v);
+        CHECK(t && strcmp(t, "3") == 0, "threads after set 3: %s", t ? t : "");
+        src = config_value(now, "threads_source", v, sizeof v);
+        CHECK(src && strcmp(src, "set_num_threads") == 0, "threads_source after set 3: %s", src ? src : "");
+        free(now);
+    }
+    CHECK(speedup_set_num_threads(0) == SPEEDUP_OK, "set 0");
+
+    /* Truncation, like speedup_last_error: a NUL-terminated prefix, the full length returned. */
+    char small[6];
+    CHECK(speedup_config(small, sizeof small) == full, "truncated copy returns another length");
+    CHECK(small[5] == '\0' && strncmp(small, whole, 5) == 0, "truncated copy '%s'", small);
+    char one[1] = {'Z'};
+    CHECK(speedup_config(one, 1) == full && one[0] == '\0', "len 1 must give just a NUL");
+    char untouched[1] = {'Z'};
+    CHECK(speedup_config(untouched, 0) == full && untouched[0] == 'Z', "len 0 wrote to buf");
+    /* A NULL buf with len > 0 writes nothing and gives the length (as with len 0). */
+    CHECK(speedup_config(NULL, 64) == full, "config(NULL, 64) did not give the length");
+    free(whole);
+}
+
 static void test_threads(void)
 {
     size_t initial = speedup_get_num_threads();
@@ -1640,6 +1724,7 @@ static const section SECTIONS[] = {
     {"status_message", test_status_message, false},
     {"last_error", test_last_error, false},
     {"threads", test_threads, false},
+    {"config", test_config, false},
     {"interrupt", test_interrupt, false},
     {"sum", test_sum, false},
     {"mean", test_mean, false},

@@ -136,7 +136,29 @@ contains
         call speedup_set_num_threads(-1, stat, msg)
         call check(stat == SPEEDUP_ERR_INVALID_ARGUMENT .and. names(msg, 'n'), &
             'set_num_threads(-1): '//trim(msg))
+        call test_config()
     end subroutine test_library
+
+    !> speedup_config(): `key: value` lines; threads follows the knob and names its source.
+    subroutine test_config()
+        character(len=:), allocatable :: r
+        character(len=1), parameter :: nl = achar(10)
+        r = speedup_config()
+        call check(len(r) > 0, 'speedup_config() is not empty')
+        if (len(r) == 0) return
+        call check(r(len(r):len(r)) == nl, 'speedup_config() ends in a newline')
+        call check(index(r, 'version: '//speedup_version()//nl) == 1, 'config starts with the version')
+        call check(index(r, nl//'target: ') > 0, 'config has target')
+        call check(index(r, nl//'threads_source: ') > 0, 'config has threads_source')
+        call check(index(r, nl//'simd.philox: scalar'//nl) > 0, 'config has simd.philox')
+        call check(index(r, nl//'legacy: ') > 0 .and. index(r, nl//'openmp: ') > 0, &
+            'config has legacy and openmp')
+        call speedup_set_num_threads(3)
+        r = speedup_config()
+        call check(index(r, nl//'threads: 3'//nl//'threads_source: set_num_threads'//nl) > 0, &
+            'config after set_num_threads(3): '//r)
+        call speedup_set_num_threads(0)
+    end subroutine test_config
 
     subroutine test_reductions()
         real(c_double) :: x(1001), s, sc, e(0)

@@ -198,6 +198,22 @@ def _() -> None:
     assert speedup.get_num_threads() == base
 
 
+@check("config, show_config", "config", "show_config")
+def _() -> str:
+    import contextlib
+    import io
+
+    c = speedup.config()
+    assert c["backend"] == speedup.backend and Path(c["library"]).is_file(), c
+    assert c["version"] == speedup.__version__ and c["profile"] == "release", c
+    assert c["threads"] == speedup.get_num_threads() and c["legacy"] == "yes", c
+    text = io.StringIO()
+    with contextlib.redirect_stdout(text):
+        speedup.show_config()
+    assert text.getvalue() == "".join(f"{k}: {v}\n" for k, v in c.items())
+    return f"{Path(c['library']).name}, {c['target']}, simd.stencils {c['simd.stencils']}, openmp {c['openmp']}"
+
+
 @check("bad input raises (ValueError, nothing written)")
 def _() -> None:
     out = np.full(3, 7.0)

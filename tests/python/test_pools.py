@@ -180,7 +180,7 @@ def test_workers_of_a_process_pool(pool: str, backend: str, worker_env: None) ->
         _parent_bits[backend] = kernel_bits()
     parent = _parent_bits[backend]
     assert sorted(parent) == sorted(set(speedup.__all__) - {
-        "backend", "set_num_threads", "get_num_threads", "threads", "__version__"})
+        "backend", "set_num_threads", "get_num_threads", "threads", "config", "show_config", "__version__"})
     parent_threads = speedup.get_num_threads()
 
     results = POOLS[pool]()

@@ -217,3 +217,32 @@ pub unsafe extern "C" fn speedup_legacy_omp_team_size(
         Ok(())
     })
 }
+
+/// cbindgen:ignore
+mod omp {
+    extern "C" {
+        /// An entry point of the OpenMP runtime the legacy routines are linked with (through
+        /// `openmp-sys`); only its address is used, to find that runtime's file.
+        pub(super) fn omp_get_max_threads() -> std::ffi::c_int;
+    }
+}
+
+/// The OpenMP runtime in this process, for the configuration report: its name and the file it
+/// was loaded from (`libgomp (/usr/lib/x86_64-linux-gnu/libgomp.so.1)`), found with `dladdr` on
+/// one of its functions; `linked` when the file cannot be told.
+pub(crate) fn openmp_runtime() -> String {
+    let mut info = std::mem::MaybeUninit::<libc::Dl_info>::zeroed();
+    let addr = omp::omp_get_max_threads as *const std::ffi::c_void;
+    // SAFETY: dladdr only reads the address and fills `info`; it returns 0 when it cannot.
+    let found = unsafe { libc::dladdr(addr, info.as_mut_ptr()) } != 0;
+    // SAFETY: zero-initialised, and filled by dladdr when `found`.
+    let info = unsafe { info.assume_init() };
+    if !found || info.dli_fname.is_null() {
+        return "linked".to_owned();
+    }
+    // SAFETY: dladdr gives a NUL-terminated path owned by the loader.
+    let path = unsafe { std::ffi::CStr::from_ptr(info.dli_fname) }.to_string_lossy();
+    let file = path.rsplit('/').next().unwrap_or(&path);
+    let name = file.split('.').next().unwrap_or(file);
+    format!("{name} ({path})")
+}

@@ -519,3 +519,49 @@ pub extern "C" fn speedup_request_interrupt() {
 pub extern "C" fn speedup_version() -> *const c_char {
     concat!(env!("CARGO_PKG_VERSION"), "\0").as_ptr().cast()
 }
+
+/// The configuration report of this library, as `speedup_config` writes it: the lines of
+/// `speedup_core::config::report` (version, build, threads and their source, SIMD paths), then
+/// `legacy` (`yes` when the legacy routines are compiled in, else `no`) and `openmp` (the
+/// runtime the legacy routines use and its file, or `none`).
+pub fn config_report() -> String {
+    let mut text = core::config::report();
+    #[cfg(feature = "legacy")]
+    text.push_str(&format!(
+        "legacy: yes\nopenmp: {}\n",
+        legacy::openmp_runtime()
+    ));
+    #[cfg(not(feature = "legacy"))]
+    text.push_str("legacy: no\nopenmp: none\n");
+    text
+}
+
+/// Copies speedup's configuration report into `buf` (NUL-terminated, truncated to `len - 1`
+/// bytes) and returns the report's full length in bytes, like `snprintf` and
+/// `speedup_last_error`: call it with `(NULL, 0)` for the length, then with a buffer one byte
+/// longer. `buf` may be NULL when `len` is 0; a NULL `buf` with `len > 0` is treated the same
+/// (nothing is written). Thread-safe; the report is read at each call.
+///
+/// The report is plain text, one `key: value` line per fact, keys in a fixed order:
+/// `version`, `target`, `profile` (`release`/`debug`), `opt_level`, `debug_assertions`
+/// (`yes`/`no`), `cpus` (the CPUs this process may use), `threads` (= `speedup_get_num_threads()`),
+/// `threads_source` (`SPEEDUP_NUM_THREADS`, `OMP_NUM_THREADS`, `cpus` or `set_num_threads`),
+/// `cpu_features`, `simd.<family>` (the instruction set each kernel family runs on here:
+/// `avx2`, `popcnt`, `baseline` or `scalar`), `legacy` (`yes`/`no`) and `openmp` (the OpenMP
+/// runtime of the legacy routines and its file, or `none`). Later versions may add keys.
+#[no_mangle]
+pub unsafe extern "C" fn speedup_config(buf: *mut c_char, len: usize) -> usize {
+    std::panic::catch_unwind(|| {
+        let text = config_report();
+        if !buf.is_null() && len > 0 {
+            let n = text.len().min(len - 1);
+            // SAFETY: the caller promises `buf` holds `len` bytes; we write n + 1 <= len.
+            unsafe {
+                std::ptr::copy_nonoverlapping(text.as_ptr().cast::<c_char>(), buf, n);
+                *buf.add(n) = 0;
+            }
+        }
+        text.len()
+    })
+    .unwrap_or(0)
+}

@@ -22,6 +22,7 @@ pub mod alloc;
 pub mod cancel;
 pub mod closest;
 pub mod comb;
+pub mod config;
 mod error;
 #[cfg(feature = "fault-injection")]
 #[doc(hidden)]

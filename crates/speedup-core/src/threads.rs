@@ -52,20 +52,39 @@ fn parse_env_threads(value: &str) -> Option<usize> {
     }
 }
 
-/// The default at load, computed once.
-pub fn default_num_threads() -> usize {
-    static DEFAULT: OnceLock<usize> = OnceLock::new();
+/// The default at load and where it came from (the variable's name, or `"cpus"`), computed once.
+fn load_default() -> (usize, &'static str) {
+    static DEFAULT: OnceLock<(usize, &'static str)> = OnceLock::new();
     *DEFAULT.get_or_init(|| {
         ["SPEEDUP_NUM_THREADS", "OMP_NUM_THREADS"]
             .iter()
-            .find_map(|var| {
+            .find_map(|&var| {
                 std::env::var(var)
                     .ok()
                     .as_deref()
                     .and_then(parse_env_threads)
+                    .map(|n| (n, var))
             })
-            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+            .unwrap_or_else(|| {
+                let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+                (cpus, "cpus")
+            })
     })
+}
+
+/// The default at load, computed once.
+pub fn default_num_threads() -> usize {
+    load_default().0
+}
+
+/// Where [`get_num_threads`] comes from: `"set_num_threads"` while a [`set_num_threads`] call
+/// with `n > 0` holds the knob, else the source of the load-time default: `"SPEEDUP_NUM_THREADS"`,
+/// `"OMP_NUM_THREADS"` or `"cpus"` (the CPUs this process may use).
+pub fn num_threads_source() -> &'static str {
+    match REQUESTED.load(Ordering::Relaxed) {
+        0 => load_default().1,
+        _ => "set_num_threads",
+    }
 }
 
 /// Sets the thread count for every later kernel call (`0` restores the default).

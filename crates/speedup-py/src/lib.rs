@@ -273,6 +273,13 @@ fn _inject_fault(spec: &str) -> PyResult<()> {
     core::fault::inject(spec).map_err(PyValueError::new_err)
 }
 
+/// The configuration report of this library (`speedup_config` in the C ABI): `key: value`
+/// lines; `speedup.config()` parses it.
+#[pyfunction]
+fn config() -> String {
+    speedup::config_report()
+}
+
 #[pymodule]
 fn _speedup(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", core::VERSION)?;
@@ -312,5 +319,6 @@ fn _speedup(m: &Bound<'_, PyModule>) -> PyResult<()> {
     #[cfg(feature = "fault-injection")]
     m.add_function(wrap_pyfunction!(_inject_fault, m)?)?;
     m.add_function(wrap_pyfunction!(bench_ignore_cutoffs, m)?)?;
+    m.add_function(wrap_pyfunction!(config, m)?)?;
     Ok(())
 }

@@ -1,0 +1,251 @@
+//! What this build of speedup is and what it does on this machine: version, build, thread count
+//! and where it came from, and the instruction-set path each kernel family takes on this CPU.
+//!
+//! The one source of these facts for every door: `speedup_config` (C, Fortran), `speedup.config()`
+//! / `speedup.show_config()` and `speedup info` (Python) print [`report`], to which the C layer
+//! appends what only it knows (the legacy routines and the OpenMP runtime). The report is plain
+//! text, one `key: value` per line, keys in a fixed order; `docs/config.md` lists them.
+//!
+//! The SIMD paths mirror the run-time dispatch of the kernels (`reduce.rs`, `stencil.rs` and
+//! `comb.rs` through `avx2_dispatch!`, `mandelbrot.rs`, `primes.rs`): the same
+//! `is_x86_feature_detected!` checks, so the report names the path a call takes here and now.
+
+use std::fmt;
+
+/// The facts of [`report`], as values.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Config {
+    /// The version of speedup ([`crate::VERSION`]).
+    pub version: &'static str,
+    /// The target triple this library was compiled for.
+    pub target: &'static str,
+    /// The cargo profile's kind: `"release"` or `"debug"`.
+    pub profile: &'static str,
+    /// The optimisation level (`"0"` to `"3"`, `"s"`, `"z"`).
+    pub opt_level: &'static str,
+    /// Whether debug assertions (and the checks they enable) are compiled in.
+    pub debug_assertions: bool,
+    /// The CPUs this process may use now (affinity mask, cgroup quota).
+    pub cpus: usize,
+    /// The thread count the next kernel call will use ([`crate::threads::get_num_threads`]).
+    pub threads: usize,
+    /// Where [`Config::threads`] comes from ([`crate::threads::num_threads_source`]):
+    /// `"SPEEDUP_NUM_THREADS"`, `"OMP_NUM_THREADS"`, `"cpus"` or `"set_num_threads"`.
+    pub threads_source: &'static str,
+    /// The instruction-set extensions of this CPU that matter to speedup (x86-64: `popcnt`,
+    /// `avx`, `avx2`, `fma`, `avx512f`, those present); empty elsewhere.
+    pub cpu_features: Vec<&'static str>,
+    /// `(kernel family, path)`: the instruction set each family's loops run on here.
+    pub simd: Vec<(&'static str, &'static str)>,
+}
+
+/// The x86-64 features listed in [`Config::cpu_features`], in this order when present.
+#[cfg(target_arch = "x86_64")]
+fn cpu_features() -> Vec<&'static str> {
+    let mut out = Vec::new();
+    macro_rules! probe {
+        ($($f:tt),*) => {$(
+            if std::arch::is_x86_feature_detected!($f) {
+                out.push($f);
+            }
+        )*};
+    }
+    probe!("popcnt", "avx", "avx2", "fma", "avx512f");
+    out
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+fn cpu_features() -> Vec<&'static str> {
+    Vec::new()
+}
+
+/// The path of each kernel family on this CPU. `"avx2"` / `"popcnt"`: the loops compiled for
+/// that extension; `"baseline"`: the same loops compiled for the target's base instruction set
+/// (auto-vectorised where the compiler can); `"scalar"`: one element at a time by design.
+fn simd_paths() -> Vec<(&'static str, &'static str)> {
+    #[cfg(target_arch = "x86_64")]
+    let (avx2, popcnt) = (
+        std::arch::is_x86_feature_detected!("avx2"),
+        std::arch::is_x86_feature_detected!("popcnt"),
+    );
+    #[cfg(not(target_arch = "x86_64"))]
+    let (avx2, popcnt) = (false, false);
+    let wide = if avx2 { "avx2" } else { "baseline" };
+    vec![
+        // reduce.rs: the compensated leaf sums (sum, mean, std).
+        ("sum_mean_std", wide),
+        // stencil.rs: second_derivative and laplacian rows (avx2_dispatch!).
+        ("stencils", wide),
+        // comb.rs: comb_forward and comb_backward (avx2_dispatch!).
+        ("comb_filters", wide),
+        // mandelbrot.rs: four points per AVX2 register.
+        ("mandelbrot", wide),
+        // primes.rs: the segmented sieve of sum_primes_below counts bits with POPCNT.
+        (
+            "sum_primes_below",
+            if popcnt { "popcnt" } else { "baseline" },
+        ),
+        // philox.rs: monte_carlo_pi and markov_chains draw from scalar Philox4x64-10 blocks.
+        ("philox", "scalar"),
+    ]
+}
+
+impl Config {
+    /// The facts as they stand now (the thread count is read at this call).
+    pub fn current() -> Config {
+        Config {
+            version: crate::VERSION,
+            target: env!("SPEEDUP_BUILD_TARGET"),
+            profile: if env!("SPEEDUP_BUILD_PROFILE") == "release" {
+                "release"
+            } else {
+                "debug"
+            },
+            opt_level: env!("SPEEDUP_BUILD_OPT_LEVEL"),
+            debug_assertions: cfg!(debug_assertions),
+            cpus: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            threads: crate::threads::get_num_threads(),
+            threads_source: crate::threads::num_threads_source(),
+            cpu_features: cpu_features(),
+            simd: simd_paths(),
+        }
+    }
+
+    /// The `(key, value)` pairs of the report, in its order.
+    pub fn entries(&self) -> Vec<(String, String)> {
+        let yes_no = |b: bool| if b { "yes" } else { "no" }.to_owned();
+        let mut out = vec![
+            ("version".to_owned(), self.version.to_owned()),
+            ("target".to_owned(), self.target.to_owned()),
+            ("profile".to_owned(), self.profile.to_owned()),
+            ("opt_level".to_owned(), self.opt_level.to_owned()),
+            ("debug_assertions".to_owned(), yes_no(self.debug_assertions)),
+            ("cpus".to_owned(), self.cpus.to_string()),
+            ("threads".to_owned(), self.threads.to_string()),
+            ("threads_source".to_owned(), self.threads_source.to_owned()),
+            (
+                "cpu_features".to_owned(),
+                if self.cpu_features.is_empty() {
+                    "none".to_owned()
+                } else {
+                    self.cpu_features.join(" ")
+                },
+            ),
+        ];
+        out.extend(
+            self.simd
+                .iter()
+                .map(|(family, path)| (format!("simd.{family}"), (*path).to_owned())),
+        );
+        out
+    }
+}
+
+/// One `key: value` line per entry, each ending in a newline.
+impl fmt::Display for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (key, value) in self.entries() {
+            writeln!(f, "{key}: {value}")?;
+        }
+        Ok(())
+    }
+}
+
+/// The report of [`Config::current`]: `key: value` lines, e.g.
+///
+/// ```text
+/// version: 0.1.0
+/// target: x86_64-unknown-linux-gnu
+/// profile: release
+/// opt_level: 3
+/// debug_assertions: no
+/// cpus: 8
+/// threads: 8
+/// threads_source: cpus
+/// cpu_features: popcnt avx avx2 fma
+/// simd.sum_mean_std: avx2
+/// simd.stencils: avx2
+/// simd.comb_filters: avx2
+/// simd.mandelbrot: avx2
+/// simd.sum_primes_below: popcnt
+/// simd.philox: scalar
+/// ```
+pub fn report() -> String {
+    Config::current().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(report: &str) -> Vec<(String, String)> {
+        report
+            .lines()
+            .map(|l| {
+                let (k, v) = l.split_once(": ").expect("a key: value line");
+                (k.to_owned(), v.to_owned())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn report_is_key_value_lines_in_a_fixed_order() {
+        let text = report();
+        assert!(text.ends_with('\n'));
+        let keys: Vec<String> = parse(&text).into_iter().map(|(k, _)| k).collect();
+        assert_eq!(
+            keys,
+            [
+                "version",
+                "target",
+                "profile",
+                "opt_level",
+                "debug_assertions",
+                "cpus",
+                "threads",
+                "threads_source",
+                "cpu_features",
+                "simd.sum_mean_std",
+                "simd.stencils",
+                "simd.comb_filters",
+                "simd.mandelbrot",
+                "simd.sum_primes_below",
+                "simd.philox",
+            ]
+        );
+        let c = Config::current();
+        assert_eq!(c.version, crate::VERSION);
+        assert!(c.target.contains(std::env::consts::ARCH), "{}", c.target);
+        // Tests are built with debug assertions ([profile.test]).
+        assert!(c.debug_assertions);
+        assert!(c.cpus >= 1);
+    }
+
+    #[test]
+    fn threads_and_their_source_follow_the_knob() {
+        {
+            let _g = crate::test_support::knob(3);
+            let c = Config::current();
+            assert_eq!((c.threads, c.threads_source), (3, "set_num_threads"));
+            assert!(report().contains("threads: 3\nthreads_source: set_num_threads\n"));
+        }
+        let _g = crate::test_support::knob(0);
+        let c = Config::current();
+        assert_eq!(c.threads, crate::threads::get_num_threads());
+        assert!(
+            ["SPEEDUP_NUM_THREADS", "OMP_NUM_THREADS", "cpus"].contains(&c.threads_source),
+            "{}",
+            c.threads_source
+        );
+    }
+
+    #[test]
+    fn simd_paths_match_the_cpu() {
+        let c = Config::current();
+        let path = |family: &str| c.simd.iter().find(|(f, _)| *f == family).unwrap().1;
+        let avx2 = c.cpu_features.contains(&"avx2");
+        assert_eq!(path("stencils"), if avx2 { "avx2" } else { "baseline" });
+        assert_eq!(path("sum_mean_std"), path("comb_filters"));
+        assert_eq!(path("philox"), "scalar");
+    }
+}

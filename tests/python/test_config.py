@@ -1,0 +1,173 @@
+"""speedup.config(), speedup.show_config() and the command line (`speedup --version`, `--help`,
+`info`, `info --json`, and `bench` routed to its own parser), on both backends."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import speedup
+
+KEYS = [
+    "backend", "library", "version", "target", "profile", "opt_level", "debug_assertions", "cpus",
+    "threads", "threads_source", "cpu_features", "simd.sum_mean_std", "simd.stencils",
+    "simd.comb_filters", "simd.mandelbrot", "simd.sum_primes_below", "simd.philox", "legacy",
+    "openmp",
+]
+SOURCES = {"SPEEDUP_NUM_THREADS", "OMP_NUM_THREADS", "cpus", "set_num_threads"}
+
+
+def run_cli(args: list, env: dict, timeout: float = 60) -> "subprocess.CompletedProcess[str]":
+    return subprocess.run([sys.executable, "-m", "speedup", *args], env=env, capture_output=True,
+                          text=True, timeout=timeout)
+
+
+def test_config_keys_and_values(backend: str) -> None:
+    c = speedup.config()
+    assert list(c) == KEYS, c
+    assert c["backend"] == backend == speedup.backend
+    assert Path(c["library"]).is_file(), c["library"]
+    assert c["version"] == speedup.__version__
+    assert c["profile"] in ("release", "debug") and c["debug_assertions"] in ("yes", "no")
+    assert isinstance(c["cpus"], int) and c["cpus"] >= 1
+    assert c["threads_source"] in SOURCES
+    assert c["simd.philox"] == "scalar"
+    assert all(c[k] in ("avx2", "baseline") for k in ("simd.sum_mean_std", "simd.stencils", "simd.comb_filters",
+                                                       "simd.mandelbrot"))
+    assert (c["simd.stencils"] == "avx2") == ("avx2" in c["cpu_features"].split())
+    assert c["legacy"] in ("yes", "no")
+    assert (c["openmp"] == "none") == (c["legacy"] == "no")
+    assert c["legacy"] == ("yes" if speedup.legacy.available else "no")
+
+
+def test_both_backends_report_the_same_library_facts() -> None:
+    previous = speedup._use_backend("pyo3")
+    try:
+        a = speedup.config()
+        speedup._use_backend("ctypes")
+        b = speedup.config()
+    finally:
+        speedup._use_backend(previous)
+    assert (a["backend"], b["backend"]) == ("pyo3", "ctypes")
+    del a["backend"], b["backend"], a["library"], b["library"]
+    assert a == b
+
+
+def test_threads_follow_the_knob_and_threadpoolctl(backend: str) -> None:
+    speedup.set_num_threads(3)
+    c = speedup.config()
+    assert (c["threads"], c["threads_source"]) == (3, "set_num_threads")
+    assert c["threads"] == speedup.get_num_threads()
+    with speedup.threads(1):
+        assert speedup.config()["threads"] == 1 == speedup.get_num_threads()
+    speedup.set_num_threads(0)
+    c = speedup.config()
+    assert c["threads"] == speedup.get_num_threads() and c["threads_source"] != "set_num_threads"
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    info = [i for i in threadpoolctl.threadpool_info() if i["internal_api"] == "speedup"]
+    assert info and all(i["num_threads"] == c["threads"] for i in info), info
+    with threadpoolctl.threadpool_limits(limits=2, user_api="speedup"):
+        assert speedup.config()["threads"] == 2 == speedup.get_num_threads()
+
+
+@pytest.mark.parametrize(
+    "env, threads, source",
+    [
+        ({"SPEEDUP_NUM_THREADS": "3", "OMP_NUM_THREADS": "5"}, 3, "SPEEDUP_NUM_THREADS"),
+        ({"OMP_NUM_THREADS": "5,2"}, 5, "OMP_NUM_THREADS"),
+        ({"SPEEDUP_NUM_THREADS": "many"}, None, "cpus"),  # not a count: ignored
+    ],
+)
+def test_thread_source_in_a_fresh_process(child_env: dict, env: dict, threads: int, source: str) -> None:
+    for var in ("SPEEDUP_NUM_THREADS", "OMP_NUM_THREADS"):
+        child_env.pop(var, None)
+    child_env.update(env)
+    code = "import json, speedup; print(json.dumps(speedup.config()))"
+    r = subprocess.run([sys.executable, "-c", code], env=child_env, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    c = json.loads(r.stdout)
+    assert c["backend"] == child_env["SPEEDUP_BACKEND"]
+    assert c["threads_source"] == source
+    assert c["threads"] == (threads if threads is not None else c["cpus"])
+
+
+def test_show_config_prints_the_dict(backend: str, capsys: pytest.CaptureFixture) -> None:
+    assert speedup.show_config() is None
+    out = capsys.readouterr().out
+    c = speedup.config()
+    assert out == "".join(f"{k}: {v}\n" for k, v in c.items())
+
+
+# ---------------------------------------------------------------------------------------------
+# The command line
+
+
+def test_version(child_env: dict) -> None:
+    r = run_cli(["--version"], child_env)
+    assert r.returncode == 0 and r.stdout == f"speedup {speedup.__version__}\n", r
+
+
+def test_help_lists_the_commands(child_env: dict) -> None:
+    r = run_cli(["--help"], child_env)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("usage: speedup ")
+    assert "bench" in r.stdout and "info" in r.stdout and "--version" in r.stdout
+    r = run_cli([], child_env)  # no command: the help, on stderr, and status 2
+    assert r.returncode == 2 and "bench" in r.stderr and "info" in r.stderr
+    r = run_cli(["frobnicate"], child_env)
+    assert r.returncode == 2 and "invalid choice: 'frobnicate'" in r.stderr
+    r = run_cli(["info", "--frobnicate"], child_env)
+    assert r.returncode == 2 and "unrecognized arguments: --frobnicate" in r.stderr
+
+
+def test_info(child_env: dict, backend: str) -> None:
+    child_env["SPEEDUP_NUM_THREADS"] = "3"
+    r = run_cli(["info"], child_env)
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert [line.split(": ", 1)[0] for line in lines] == KEYS, r.stdout
+    assert f"backend: {backend}" in lines and "threads: 3" in lines
+    assert "threads_source: SPEEDUP_NUM_THREADS" in lines
+    assert f"version: {speedup.__version__}" in lines
+
+
+def test_info_json(child_env: dict, backend: str) -> None:
+    r = run_cli(["info", "--json"], child_env)
+    assert r.returncode == 0, r.stderr
+    c = json.loads(r.stdout)
+    assert list(c) == KEYS and c["backend"] == backend and isinstance(c["threads"], int)
+    other = "ctypes" if backend == "pyo3" else "pyo3"
+    r = run_cli(["info", "--json", "--backend", other], child_env)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["backend"] == other
+
+
+def test_bench_gets_its_arguments_verbatim(child_env: dict, tmp_path: Path) -> None:
+    r = run_cli(["bench", "--help"], child_env)
+    assert r.returncode == 0 and r.stdout.startswith("usage: speedup bench"), r.stderr
+    r = run_cli(["bench", "--threads", "0"], child_env)
+    assert r.returncode == 2 and "argument --threads: thread count 0 must be between 1 and 1024" in r.stderr
+    r = run_cli(["bench", "--version"], child_env)  # not bench's option
+    assert r.returncode == 2 and "usage: speedup bench" in r.stderr
+    out = tmp_path / "out"
+    r = run_cli(["bench", "comb_backward", "--sizes", "tiny", "--threads", "1", "--no-sweep", "--no-plots",
+                 "--out", str(out)], child_env, timeout=240)
+    assert r.returncode == 0, r.stderr
+    res = json.loads((out / "results.json").read_text())
+    assert [w["name"] for w in res["workloads"]] == ["comb_backward"]
+
+
+def test_console_script(child_env: dict) -> None:
+    script = Path(sys.executable).parent / "speedup"
+    if not script.exists():
+        pytest.skip("no console script beside this interpreter")
+    r = subprocess.run([str(script), "info"], env=child_env, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0 and r.stdout.startswith("backend: "), r.stderr
+    r = subprocess.run([str(script), "--version"], env=child_env, capture_output=True, text=True, timeout=60)
+    assert r.stdout == f"speedup {speedup.__version__}\n"
+    assert os.path.basename(script) == "speedup"
