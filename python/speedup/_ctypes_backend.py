@@ -325,8 +325,7 @@ class CBackend:
     def config(self) -> str:
         """The configuration report of the library (``speedup_config``)."""
         fn = self.lib.speedup_config
-        fn.argtypes = [c_char_p, c_size_t]
-        fn.restype = c_size_t
+        fn.argtypes, fn.restype = SPEEDUP["speedup_config"]
         size = int(fn(None, 0)) + 1
         while True:  # the report can grow between two calls (e.g. its thread count)
             buf = ctypes.create_string_buffer(size)
