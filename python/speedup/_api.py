@@ -11,6 +11,7 @@ from __future__ import annotations
 import ctypes
 import math
 import operator
+import signal
 import threading
 from typing import Any, Callable, Optional, Sequence, Tuple, Union
 
@@ -145,33 +146,59 @@ def check_out(
 # Interruptible calls
 
 
+def _start_holding_sigint(t: threading.Thread, state: dict) -> None:
+    """``t.start()`` with SIGINT's Python handler replaced by one that only notes the signal;
+    then the handler is put back and run if a SIGINT came. So a KeyboardInterrupt is never
+    raised inside ``start()``, and ``state["started"]`` tells reliably whether the thread
+    exists. Main thread only (where Python runs signal handlers)."""
+    came: list = []
+    old = signal.signal(signal.SIGINT, lambda signum, frame: came.append(signum))
+    try:
+        t.start()
+        state["started"] = True
+    finally:
+        signal.signal(signal.SIGINT, old)
+    if came and callable(old):
+        old(signal.SIGINT, None)  # Python's default handler raises KeyboardInterrupt
+    elif came and old == signal.SIG_DFL:
+        raise KeyboardInterrupt
+
+
 def interruptible(impl: Any, work: int, fn: Callable[..., Any], *args: Any) -> Any:
     """Runs ``fn(*args)``. Long calls (``work >= INTERRUPTIBLE_WORK``) made on the main thread
-    run on a helper thread while the main thread waits in ``join()``, which Python's signal
-    handling interrupts: on KeyboardInterrupt the running kernels are asked to stop
-    (``request_interrupt``), the helper is joined and the KeyboardInterrupt propagates. The
-    kernel writes nothing when it stops."""
+    run on a helper thread while the main thread waits, which Python's signal handling
+    interrupts: on KeyboardInterrupt the running kernels are asked to stop
+    (``request_interrupt``) until the helper has finished, and the KeyboardInterrupt
+    propagates. The kernel writes nothing when it stops.
+
+    The wait is on an event the helper sets as it ends, not on ``Thread.join``/``is_alive``:
+    on CPython 3.11 a KeyboardInterrupt inside ``join()`` can leave the thread marked stopped
+    while it still runs."""
     if work < INTERRUPTIBLE_WORK or threading.current_thread() is not threading.main_thread():
         return fn(*args)
     box: list = [None, None]
+    done = threading.Event()
+    state = {"started": False}
 
     def target() -> None:
         try:
             box[0] = fn(*args)
         except BaseException as e:  # noqa: BLE001 - re-raised on the caller's thread
             box[1] = e
+        finally:
+            done.set()
 
     t = threading.Thread(target=target, name="speedup-call", daemon=True)
     try:
-        t.start()  # inside the try: a Ctrl-C may land while the helper is starting
-        t.join()
+        _start_holding_sigint(t, state)
+        done.wait()
     except KeyboardInterrupt as exc:
         # Ask until the kernel has stopped: a request made before the kernel started is not
         # seen by it, and a second Ctrl-C must not leave it running either.
-        while t.is_alive():
+        while state["started"] and not done.is_set():
             try:
                 impl.request_interrupt()
-                t.join(0.01)
+                done.wait(0.01)
             except KeyboardInterrupt:
                 pass
         raise exc
