@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Panics, allocation failures, concurrency, nesting and fork (README "Guarantees"):
+# Panics, allocation failures, concurrency, nesting and fork (docs/guarantees.md):
 #   1. injected faults through the C door: cargo test -p speedup-capi --features fault-injection
 #      --test faults (a test-only build; the shipped library has no fault hook);
 #   2. the stress program tests/faults/stress.c against the release libspeedup.so: 16 threads x
@@ -36,7 +36,7 @@ cargo build --release -p speedup-capi --quiet
     tests/faults/stress.c -o "$out/stress" -L target/release -lspeedup -lm \
     -Wl,-rpath,"$root/target/release"
 # Passive OpenMP waiting: 16 host threads each opening legacy OpenMP regions on a small machine
-# would otherwise spend their time spinning (see README, Legacy routines).
+# would otherwise spend their time spinning (see docs/legacy.md).
 OMP_WAIT_POLICY=passive bounded 300 "the stress program" "$out/stress" | tee "$out/stress.log"
 bounded 120 "the stress program (host-openmp-fork)" "$out/stress" host-openmp-fork | tee -a "$out/stress.log"
 stress=$(grep -Eo '^[0-9]+ passed, 0 failed' "$out/stress.log" | awk '{s+=$1} END {print s+0}')

@@ -1,4 +1,4 @@
-"""speedup inside a busy Python process (README "Guarantees"), on both backends: 16 threads x
+"""speedup inside a busy Python process (docs/guarantees.md), on both backends: 16 threads x
 1000 mixed calls with the knob changing underneath, a parallel_map callback that calls speedup
 itself, fork after the parent ran the pool and the legacy OpenMP routines, and outputs too big
 to allocate. Whatever could hang runs in a child process with a timeout."""

@@ -40,8 +40,8 @@ cargo build --release -p speedup-capi --quiet
     -o "$out/soak" -L target/release -lspeedup -lm -Wl,-rpath,"$root/target/release"
 
 # Passive OpenMP waiting: with the knob at up to 4 threads on a 2-core machine, spinning OpenMP
-# threads make every legacy call cost milliseconds instead of microseconds (see README, Legacy
-# routines); the soak is about leaks and drift, not that.
+# threads make every legacy call cost milliseconds instead of microseconds (see
+# docs/legacy.md); the soak is about leaks and drift, not that.
 export OMP_WAIT_POLICY=passive
 
 echo "==> soak ($mode): C door, $c_calls calls"

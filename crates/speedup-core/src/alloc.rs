@@ -1,6 +1,6 @@
 //! Fallible allocation of the scratch buffers whose size the caller controls (sort buffers,
 //! query tables, per-chain counts): a request the allocator cannot meet gives
-//! [`Error::Allocation`](crate::Error::Allocation) instead of aborting the host process, which
+//! [`Error::Allocation`] instead of aborting the host process, which
 //! is what `vec![...]` does on failure.
 //!
 //! Where Rust allows it: buffers of a bounded size (one sieve segment, the base primes below

@@ -4,7 +4,7 @@
 //! may call `speedup_request_interrupt()` from its SIGINT handler, and the Python door does the
 //! same when it sees a pending signal. Every call of a long kernel takes a [`Token`] when it
 //! starts and checks it between blocks of work; a request made after the start stops it with
-//! [`Error::Interrupted`](Error::Interrupted) and nothing written. A request never
+//! [`Error::Interrupted`] and nothing written. A request never
 //! outlives the calls that were running: later calls start fresh.
 
 use std::sync::atomic::{AtomicU64, Ordering};

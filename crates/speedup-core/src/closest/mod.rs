@@ -14,7 +14,7 @@
 //!    representative matters for pairs between groups, and a group of two or more gives `d2 = 0`.
 //! 3. If there was a duplicate, the minimum is `0`: go to step 5. Otherwise run the classic
 //!    divide and conquer on the distinct points (split by x, merge by y, scan the strip), with
-//!    `rayon::join` above [`JOIN_CUTOFF`]. Every pruning test compares a *lower bound of the
+//!    `rayon::join` above `JOIN_CUTOFF` (a private constant). Every pruning test compares a *lower bound of the
 //!    computed* `d2` against the best so far: the strip keeps a point when
 //!    `(x - x_mid)^2 <= best` and the scan stops at `(y_b - y_a)^2 > best`. Rounding is monotone
 //!    (`|x_q - x_p| >= |x_mid - x_p|` implies the same for the rounded differences and their
