@@ -1,3 +1,10 @@
+! speedup_kernels: the kernels `speedup` shares with `speedup_legacy` (speedup_kernels.inc),
+! over the Rust library's C functions. Internal: programs use `speedup`.
+module speedup_kernels
+    use speedup_c
+    include 'speedup_kernels.inc'
+end module speedup_kernels
+
 !> The Fortran door of speedup: `use speedup`.
 !>
 !> Two layers, both public:
@@ -20,11 +27,11 @@
 !> f[i-1][j-1]. This module does the layout work; indices are 1-based on this side.
 !> Semantics of every kernel: docs/contract.md.
 module speedup
-    use, intrinsic :: iso_c_binding, only: c_bool, c_char, c_double, c_double_complex, &
-        c_f_pointer, c_funloc, c_funptr, c_int32_t, c_int64_t, c_loc, c_ptr, &
-        c_size_t, c_associated
+    use, intrinsic :: iso_c_binding, only: c_double, c_funloc, c_int32_t, c_int64_t, c_ptr, &
+        c_size_t
     use speedup_c
     use speedup_door
+    use speedup_kernels
     implicit none
     private
 
@@ -50,25 +57,6 @@ module speedup
         speedup_last_error, speedup_config
     public :: speedup_map_fn
 
-    !> is_prime of one integer(c_int64_t) or of a rank-1 array (into logical(c_bool)).
-    interface speedup_is_prime
-        module procedure is_prime_scalar, is_prime_array
-    end interface speedup_is_prime
-
-    !> sum_primes_below of one integer(c_int64_t) or of a rank-1 array of queries.
-    interface speedup_sum_primes_below
-        module procedure sum_primes_below_scalar, sum_primes_below_array
-    end interface speedup_sum_primes_below
-
-    !> Comb filters of x(n) or x(n, k), along dim 1 (each column alone).
-    interface speedup_comb_forward
-        module procedure comb_forward_1d, comb_forward_2d
-    end interface speedup_comb_forward
-
-    interface speedup_comb_backward
-        module procedure comb_backward_1d, comb_backward_2d
-    end interface speedup_comb_backward
-
 contains
 
     ! ------------------------------------------------------------------------------------------
@@ -85,18 +73,7 @@ contains
     !> legacy routines and OpenMP runtime.
     function speedup_config() result(r)
         character(len=:), allocatable :: r
-        character(kind=c_char), allocatable :: buf(:)
-        integer(c_size_t) :: n, got
-        integer :: i
-        character(kind=c_char) :: dummy(1)
-        n = c_speedup_config(dummy, 0_c_size_t)
-        allocate (buf(n + 1))
-        got = c_speedup_config(buf, n + 1)
-        n = min(n, got)
-        allocate (character(len=n) :: r)
-        do i = 1, int(n)
-            r(i:i) = buf(i)
-        end do
+        r = c_buffer_string(c_speedup_config)
     end function speedup_config
 
     !> A description of a status code.
@@ -131,139 +108,6 @@ contains
     subroutine speedup_request_interrupt()
         call c_speedup_request_interrupt()
     end subroutine speedup_request_interrupt
-
-    subroutine speedup_sum(x, s, stat, errmsg)
-        real(c_double), intent(in) :: x(:)
-        real(c_double), intent(inout) :: s
-        integer, intent(out), optional :: stat
-        character(len=*), intent(out), optional :: errmsg
-        call reduce_via(c_speedup_sum, x, s, stat, errmsg)
-    end subroutine speedup_sum
-
-    subroutine speedup_mean(x, s, stat, errmsg)
-        real(c_double), intent(in) :: x(:)
-        real(c_double), intent(inout) :: s
-        integer, intent(out), optional :: stat
-        character(len=*), intent(out), optional :: errmsg
-        call reduce_via(c_speedup_mean, x, s, stat, errmsg)
-    end subroutine speedup_mean
-
-    subroutine speedup_std(x, ddof, s, stat, errmsg)
-        real(c_double), intent(in) :: x(:)
-        integer, intent(in) :: ddof
-        real(c_double), intent(inout) :: s
-        integer, intent(out), optional :: stat
-        character(len=*), intent(out), optional :: errmsg
-        call std_via(c_speedup_std, x, ddof, s, stat, errmsg)
-    end subroutine speedup_std
-
-    subroutine speedup_second_derivative(f, dx, out, stat, errmsg)
-        real(c_double), intent(in) :: f(:)
-        real(c_double), intent(in) :: dx
-        real(c_double), intent(inout) :: out(:)
-        integer, intent(out), optional :: stat
-        character(len=*), intent(out), optional :: errmsg
-        call second_derivative_via(c_speedup_second_derivative, f, dx, out, stat, errmsg)
-    end subroutine speedup_second_derivative
-
-    subroutine speedup_laplacian(f, dx, dy, out, stat, errmsg)
-        real(c_double), intent(in) :: f(:, :)
-        real(c_double), intent(in) :: dx, dy
-        real(c_double), intent(inout) :: out(:, :)
-        integer, intent(out), optional :: stat
-        character(len=*), intent(out), optional :: errmsg
-        call laplacian_via(c_speedup_laplacian, f, dx, dy, out, stat, errmsg)
-    end subroutine speedup_laplacian
-
-    subroutine comb_forward_1d(x, tau, alpha, y, stat, errmsg)
-        real(c_double), intent(in) :: x(:)
-        integer, intent(in) :: tau
-        real(c_double), intent(in) :: alpha
-        real(c_double), intent(inout) :: y(:)
-        integer, intent(out), optional :: stat
-        character(len=*), intent(out), optional :: errmsg
-        call comb_1d_via(c_speedup_comb_forward, 'comb_forward', x, tau, alpha, y, stat, errmsg)
-    end subroutine comb_forward_1d
-
-    subroutine comb_forward_2d(x, tau, alpha, y, stat, errmsg)
-        real(c_double), intent(in) :: x(:, :)
-        integer, intent(in) :: tau
-        real(c_double), intent(in) :: alpha
-        real(c_double), intent(inout) :: y(:, :)
-        integer, intent(out), optional :: stat
-        character(len=*), intent(out), optional :: errmsg
-        call comb_2d_via(c_speedup_comb_forward, 'comb_forward', x, tau, alpha, y, stat, errmsg)
-    end subroutine comb_forward_2d
-
-    subroutine comb_backward_1d(x, tau, alpha, y, stat, errmsg)
-        real(c_double), intent(in) :: x(:)
-        integer, intent(in) :: tau
-        real(c_double), intent(in) :: alpha
-        real(c_double), intent(inout) :: y(:)
-        integer, intent(out), optional :: stat
-        character(len=*), intent(out), optional :: errmsg
-        call comb_1d_via(c_speedup_comb_backward, 'comb_backward', x, tau, alpha, y, stat, &
-            errmsg)
-    end subroutine comb_backward_1d
-
-    subroutine comb_backward_2d(x, tau, alpha, y, stat, errmsg)
-        real(c_double), intent(in) :: x(:, :)
-        integer, intent(in) :: tau
-        real(c_double), intent(in) :: alpha
-        real(c_double), intent(inout) :: y(:, :)
-        integer, intent(out), optional :: stat
-        character(len=*), intent(out), optional :: errmsg
-        call comb_2d_via(c_speedup_comb_backward, 'comb_backward', x, tau, alpha, y, stat, &
-            errmsg)
-    end subroutine comb_backward_2d
-
-    subroutine is_prime_scalar(n, out, stat, errmsg)
-        integer(c_int64_t), intent(in) :: n
-        logical(c_bool), intent(inout) :: out
-        integer, intent(out), optional :: stat
-        character(len=*), intent(out), optional :: errmsg
-        call is_prime_via(c_speedup_is_prime, n, out, stat, errmsg)
-    end subroutine is_prime_scalar
-
-    subroutine is_prime_array(n, out, stat, errmsg)
-        integer(c_int64_t), intent(in) :: n(:)
-        logical(c_bool), intent(inout) :: out(:)
-        integer, intent(out), optional :: stat
-        character(len=*), intent(out), optional :: errmsg
-        call is_prime_many_via(c_speedup_is_prime_many, n, out, stat, errmsg)
-    end subroutine is_prime_array
-
-    subroutine speedup_is_prime_many(n, out, stat, errmsg)
-        integer(c_int64_t), intent(in) :: n(:)
-        logical(c_bool), intent(inout) :: out(:)
-        integer, intent(out), optional :: stat
-        character(len=*), intent(out), optional :: errmsg
-        call is_prime_many_via(c_speedup_is_prime_many, n, out, stat, errmsg)
-    end subroutine speedup_is_prime_many
-
-    subroutine sum_primes_below_scalar(n, s, stat, errmsg)
-        integer(c_int64_t), intent(in) :: n
-        integer(c_int64_t), intent(inout) :: s
-        integer, intent(out), optional :: stat
-        character(len=*), intent(out), optional :: errmsg
-        call sum_primes_below_via(c_speedup_sum_primes_below, n, s, stat, errmsg)
-    end subroutine sum_primes_below_scalar
-
-    subroutine sum_primes_below_array(n, s, stat, errmsg)
-        integer(c_int64_t), intent(in) :: n(:)
-        integer(c_int64_t), intent(inout) :: s(:)
-        integer, intent(out), optional :: stat
-        character(len=*), intent(out), optional :: errmsg
-        call sum_primes_below_many_via(c_speedup_sum_primes_below_many, n, s, stat, errmsg)
-    end subroutine sum_primes_below_array
-
-    subroutine speedup_sum_primes_below_many(n, out, stat, errmsg)
-        integer(c_int64_t), intent(in) :: n(:)
-        integer(c_int64_t), intent(inout) :: out(:)
-        integer, intent(out), optional :: stat
-        character(len=*), intent(out), optional :: errmsg
-        call sum_primes_below_many_via(c_speedup_sum_primes_below_many, n, out, stat, errmsg)
-    end subroutine speedup_sum_primes_below_many
 
     ! ------------------------------------------------------------------------------------------
     ! Random: the seed is passed bit for bit (a negative seed is the uint64 seed + 2**64).
@@ -327,24 +171,6 @@ contains
         if (st == SPEEDUP_OK) counts = transpose(cc)
         call report(st, stat, errmsg)
     end subroutine speedup_markov_chains
-
-    subroutine speedup_closest_pair(points, i, j, dist, stat, errmsg)
-        real(c_double), intent(in) :: points(:, :)
-        integer, intent(inout) :: i, j
-        real(c_double), intent(inout) :: dist
-        integer, intent(out), optional :: stat
-        character(len=*), intent(out), optional :: errmsg
-        call closest_pair_via(c_speedup_closest_pair, points, i, j, dist, stat, errmsg)
-    end subroutine speedup_closest_pair
-
-    subroutine speedup_mandelbrot(c, max_iter, counts, stat, errmsg)
-        complex(c_double_complex), intent(in), contiguous, target :: c(..)
-        integer(c_int32_t), intent(in) :: max_iter
-        integer(c_int32_t), intent(inout), contiguous, target :: counts(..)
-        integer, intent(out), optional :: stat
-        character(len=*), intent(out), optional :: errmsg
-        call mandelbrot_via(c_speedup_mandelbrot, c, max_iter, counts, stat, errmsg)
-    end subroutine speedup_mandelbrot
 
     ! ------------------------------------------------------------------------------------------
     ! Parallel map

@@ -13,8 +13,7 @@
 !> reference.)
 module speedup_c
     use, intrinsic :: iso_c_binding, only: c_bool, c_char, c_double, c_double_complex, &
-        c_f_pointer, c_funloc, c_funptr, c_int32_t, c_int64_t, c_loc, c_ptr, &
-        c_size_t, c_associated
+        c_funptr, c_int32_t, c_int64_t, c_ptr, c_size_t
     implicit none
     private
 

@@ -5,17 +5,17 @@
 !> Fortran and C order, calls c_fun and reports (`stat`/`errmsg`, or `error stop`).
 !> Internal to speedup: programs use `speedup` and `speedup_legacy`.
 module speedup_door
-    use, intrinsic :: iso_c_binding, only: c_bool, c_char, c_double, c_double_complex, &
-        c_f_pointer, c_funloc, c_funptr, c_int32_t, c_int64_t, c_loc, c_ptr, &
-        c_size_t, c_associated
+    use, intrinsic :: iso_c_binding, only: c_associated, c_bool, c_char, c_double, &
+        c_double_complex, c_f_pointer, c_int32_t, c_int64_t, c_loc, c_ptr, c_size_t
     use speedup_c
     implicit none
     private
 
-    public :: c_string, report, negative, shape_msg, shape_text, sz, speedup_last_error, &
-        reduce_via, std_via, second_derivative_via, laplacian_via, comb_1d_via, comb_2d_via, &
-        bad_tau, is_prime_via, is_prime_many_via, too_big, sum_primes_below_via, &
-        sum_primes_below_many_via, closest_pair_via, mandelbrot_via
+    public :: c_string, c_buffer_string, report, negative, shape_msg, shape_text, sz, &
+        speedup_last_error, reduce_via, std_via, second_derivative_via, laplacian_via, &
+        comb_1d_via, comb_2d_via, bad_tau, is_prime_via, is_prime_many_via, bad_queries, &
+        too_big, sum_primes_below_via, sum_primes_below_many_via, closest_pair_via, &
+        mandelbrot_via
     public :: speedup_map_fn
 
     !> The callback of speedup_map_f64: `real(c_double) function f(x, ctx) bind(C)`, both
@@ -118,19 +118,27 @@ contains
     !> This thread's last detailed error message ('' when no call on this thread failed).
     function speedup_last_error() result(m)
         character(len=:), allocatable :: m
+        m = c_buffer_string(c_speedup_last_error)
+    end function speedup_last_error
+
+    !> The text that a C function `size_t c_fun(char *buf, size_t len)` writes (it returns the
+    !> full length, so a first call with len = 0 sizes the buffer).
+    function c_buffer_string(c_fun) result(m)
+        procedure(c_speedup_last_error) :: c_fun
+        character(len=:), allocatable :: m
         character(kind=c_char), allocatable :: buf(:)
         integer(c_size_t) :: n, got
         integer :: i
         character(kind=c_char) :: dummy(1)
-        n = c_speedup_last_error(dummy, 0_c_size_t)
+        n = c_fun(dummy, 0_c_size_t)
         allocate (buf(n + 1))
-        got = c_speedup_last_error(buf, n + 1)
+        got = c_fun(buf, n + 1)
         n = min(n, got)
         allocate (character(len=n) :: m)
         do i = 1, int(n)
             m(i:i) = buf(i)
         end do
-    end function speedup_last_error
+    end function c_buffer_string
 
     ! ------------------------------------------------------------------------------------------
     ! The kernels. Each `<kernel>_via(c_fun, ...)` is the one Fortran implementation of a
@@ -313,19 +321,30 @@ contains
         logical(c_bool), intent(inout) :: out(:)
         integer, intent(out), optional :: stat
         character(len=*), intent(out), optional :: errmsg
-        if (size(out, kind=c_size_t) /= size(n, kind=c_size_t)) then
-            call report(SPEEDUP_ERR_LENGTH, stat, errmsg, &
-                shape_msg('is_prime_many', 'out', shape(n), shape(out)))
-            return
-        end if
-        if (any(n < 0)) then
-            call report(SPEEDUP_ERR_INVALID_ARGUMENT, stat, errmsg, &
-                negative('is_prime_many', 'n', minval(n)))
-            return
-        end if
+        if (bad_queries('is_prime_many', n, size(out, kind=c_size_t), stat, errmsg)) return
         call report(int(c_fun(n, size(n, kind=c_size_t), out, size(out, kind=c_size_t))), &
             stat, errmsg)
     end subroutine is_prime_many_via
+
+    !> Whether the queries n of a `_many` kernel with an output of size n_out are refused: a
+    !> length mismatch or a negative query, reported (stat/errmsg, or error stop).
+    logical function bad_queries(kernel, n, n_out, stat, errmsg) result(bad)
+        character(len=*), intent(in) :: kernel
+        integer(c_int64_t), intent(in) :: n(:)
+        integer(c_size_t), intent(in) :: n_out
+        integer, intent(out), optional :: stat
+        character(len=*), intent(out), optional :: errmsg
+        bad = .true.
+        if (n_out /= size(n, kind=c_size_t)) then
+            call report(SPEEDUP_ERR_LENGTH, stat, errmsg, &
+                shape_msg(kernel, 'out', shape(n), [int(n_out)]))
+        else if (any(n < 0)) then
+            call report(SPEEDUP_ERR_INVALID_ARGUMENT, stat, errmsg, &
+                negative(kernel, 'n', minval(n)))
+        else
+            bad = .false.
+        end if
+    end function bad_queries
 
     function too_big(kernel) result(s)
         character(len=*), intent(in) :: kernel
@@ -363,16 +382,8 @@ contains
         character(len=*), intent(out), optional :: errmsg
         integer(c_int64_t), allocatable :: r(:)
         integer :: st
-        if (size(out, kind=c_size_t) /= size(n, kind=c_size_t)) then
-            call report(SPEEDUP_ERR_LENGTH, stat, errmsg, &
-                shape_msg('sum_primes_below_many', 'out', shape(n), shape(out)))
-            return
-        end if
-        if (any(n < 0)) then
-            call report(SPEEDUP_ERR_INVALID_ARGUMENT, stat, errmsg, &
-                negative('sum_primes_below_many', 'n', minval(n)))
-            return
-        end if
+        if (bad_queries('sum_primes_below_many', n, size(out, kind=c_size_t), &
+            stat, errmsg)) return
         allocate (r(size(n, kind=c_size_t)))
         st = int(c_fun(n, size(n, kind=c_size_t), r, size(r, kind=c_size_t)))
         if (st == SPEEDUP_OK) then

@@ -13,17 +13,11 @@
 # its limit is for running only.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-root=$PWD
+source tests/lib.sh
 work=$root/target/badinput
-source tests/bounded.sh
-step() { printf '\n--> %s\n' "$*"; }
 
 py=${BADINPUT_PYTHON:-$root/.venv/bin/python}
-ext=$("$py" -c 'import speedup._speedup as m; print(m.__file__)' 2>/dev/null || true)
-if [ -z "$ext" ] || [ -n "$(find crates -newer "$ext" -name '*.rs' -print -quit)" ]; then
-    step "Python environment (scripts/python-setup.sh)"
-    scripts/python-setup.sh
-fi
+python_ext_current "$py"
 
 step "the table"
 mkdir -p "$work/mod"

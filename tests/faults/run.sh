@@ -14,14 +14,8 @@
 # are for running): a hang fails the run, with a line saying which part ran out of time.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-root=$PWD
-source tests/bounded.sh
-out=target/faults
-mkdir -p "$out"
-log=target/faults-tests.log
-: > "$log"
-[ -x .venv/bin/python ] || scripts/python-setup.sh
-VPY=$root/.venv/bin/python
+source tests/lib.sh
+test_dirs faults
 
 echo "==> C door with injected faults (cargo feature fault-injection)"
 cargo test -p speedup-capi --features fault-injection --test faults --quiet --no-run

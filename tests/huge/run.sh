@@ -14,8 +14,7 @@
 # target/huge-tests.log).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-root=$PWD
-source tests/bounded.sh
+source tests/lib.sh
 
 mode=${SPEEDUP_HUGE:-default}
 for arg in "$@"; do
@@ -32,16 +31,9 @@ case $mode in
     *) echo "huge: SPEEDUP_HUGE must be 'full', 'alias' or unset, got '$mode'" >&2; exit 2 ;;
 esac
 
-out=target/huge
-mkdir -p "$out"
-log=target/huge-tests.log
-: > "$log"
-[ -x .venv/bin/python ] || scripts/python-setup.sh
-VPY=$root/.venv/bin/python
+test_dirs huge
 
-cargo build --release -p speedup-capi --quiet
-"${CC:-gcc}" -std=c11 -O2 -Wall -Wextra -Werror -pthread -I include tests/huge/huge.c \
-    -o "$out/huge" -L target/release -lspeedup -lm -Wl,-rpath,"$root/target/release"
+build_c_program tests/huge/huge.c "$out/huge"
 
 mkdir -p "$out/mod"
 "${CC:-gcc}" -std=c11 -O2 -Wall -Wextra -Werror -Wno-unused-function -DHUGE_NO_MAIN -I include -c tests/huge/huge.c \

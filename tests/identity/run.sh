@@ -11,20 +11,14 @@
 # Each runner runs under a time limit (tests/bounded.sh); one that runs out fails the suite.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-root=$PWD
+source tests/lib.sh
 work=$root/target/identity
-source tests/bounded.sh
 vec=$work/vectors
 out=$work/out
-step() { printf '\n--> %s\n' "$*"; }
 
 py=${IDENTITY_PYTHON:-$root/.venv/bin/python}
 # The PyO3 door runs the installed extension: reinstall when it is missing or older than the crates.
-ext=$("$py" -c 'import speedup._speedup as m; print(m.__file__)' 2>/dev/null || true)
-if [ -z "$ext" ] || [ -n "$(find crates -newer "$ext" -name '*.rs' -print -quit)" ]; then
-    step "Python environment (scripts/python-setup.sh)"
-    scripts/python-setup.sh
-fi
+python_ext_current "$py"
 
 step "shared vectors"
 rm -rf "$vec" "$out"

@@ -13,14 +13,10 @@
 # Ends with `packaging-c: N passed, 0 failed`. The cargo build goes to target/cmake-no-legacy.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-root=$PWD
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/speedup-pkg-c.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-passed=0
-ok() { passed=$((passed + 1)); echo "ok: $*"; }
-step() { printf '\n--> %s\n' "$*"; }
+source tests/lib.sh
+scratch_dir speedup-pkg-c
 
-version=$(sed -n '/^\[workspace\.package\]/,/^\[/ s/^version *= *"\([^"]*\)".*/\1/p' Cargo.toml | head -n 1)
+version=$(workspace_version)
 major=${version%%.*}
 
 # gfortran hidden: any use of it fails the build with this message.

@@ -8,14 +8,10 @@
 # Ends with `packaging-fortran: N passed, 0 failed`.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-root=$PWD
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/speedup-pkg-f.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-passed=0
-ok() { passed=$((passed + 1)); echo "ok: $*"; }
-step() { printf '\n--> %s\n' "$*"; }
+source tests/lib.sh
+scratch_dir speedup-pkg-f
 
-version=$(sed -n '/^\[workspace\.package\]/,/^\[/ s/^version *= *"\([^"]*\)".*/\1/p' Cargo.toml | head -n 1)
+version=$(workspace_version)
 fpm_version=$(sed -n 's/^version *= *"\([^"]*\)".*/\1/p' fpm.toml | head -n 1)
 [ "$fpm_version" = "$version" ] \
     || { echo "fpm.toml says version $fpm_version, Cargo.toml $version" >&2; exit 1; }

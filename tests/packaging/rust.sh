@@ -17,14 +17,7 @@ TARGET=$(cargo metadata --no-deps --format-version 1 | python3 -c 'import json,s
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/speedup-packaging-rust.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 
-passed=0
-failed=0
-T_ALL=$(date +%s)
-durations=()
-ok() { echo "  ok   $*"; passed=$((passed + 1)); }
-bad() { echo "  FAIL $*"; failed=$((failed + 1)); }
-step() { STEP_NAME=$1; shift; printf '\n==> %s: %s\n' "$STEP_NAME" "$*"; T0=$(date +%s); }
-step_done() { local d=$(($(date +%s) - T0)); durations+=("$STEP_NAME ${d} s"); echo "    ($STEP_NAME: ${d} s)"; }
+source tests/packaging/steps.sh
 
 step metadata "description, license, readme, keywords, categories of the publishable crates; speedup-py unpublished"
 cargo metadata --no-deps --format-version 1 > "$WORK/metadata.json"

@@ -12,8 +12,7 @@
 # (also in target/soak-tests.log).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-root=$PWD
-source tests/bounded.sh
+source tests/lib.sh
 
 mode=${SPEEDUP_SOAK:-reduced}
 for arg in "$@"; do
@@ -28,16 +27,9 @@ case $mode in
     *) echo "soak: SPEEDUP_SOAK must be 'full' or unset, got '$mode'" >&2; exit 2 ;;
 esac
 
-out=target/soak
-mkdir -p "$out"
-log=target/soak-tests.log
-: > "$log"
-[ -x .venv/bin/python ] || scripts/python-setup.sh
-VPY=$root/.venv/bin/python
+test_dirs soak
 
-cargo build --release -p speedup-capi --quiet
-"${CC:-gcc}" -std=c11 -O2 -Wall -Wextra -Werror -pthread -I include tests/soak/soak.c \
-    -o "$out/soak" -L target/release -lspeedup -lm -Wl,-rpath,"$root/target/release"
+build_c_program tests/soak/soak.c "$out/soak"
 
 # Passive OpenMP waiting: with the knob at up to 4 threads on a 2-core machine, spinning OpenMP
 # threads make every legacy call cost milliseconds instead of microseconds (see

@@ -2,6 +2,10 @@
 //! wrappers of `speedup-legacy`) behind the same door as the Rust kernels, with the same
 //! signature shape, the same checks, status codes and messages. The thread knob
 //! (`speedup_set_num_threads`) sets their OpenMP thread count on whichever thread calls.
+//!
+//! Each function repeats its Rust twin's signature on purpose: cbindgen writes
+//! speedup_legacy.h only from `extern "C"` functions written out in full (not from a macro).
+//! The bodies are the twins' door helpers of lib.rs, handed the legacy routine.
 
 use speedup_legacy as legacy;
 

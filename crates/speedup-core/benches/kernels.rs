@@ -18,19 +18,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use ndarray::Array2;
+use speedup_core::test_support::lcg_uniforms as lcg_vec;
 use speedup_core::{self as sp, threads, Complex64};
-
-fn lcg_vec(n: usize, seed: u64) -> Vec<f64> {
-    let mut s = seed;
-    (0..n)
-        .map(|_| {
-            s = s
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (s >> 11) as f64 / (1u64 << 53) as f64
-        })
-        .collect()
-}
 
 /// The memory-bandwidth yardstick for `sum`: reads every element once, and does so little with
 /// it (eight XOR lanes of the bits, which vectorise) that only memory bounds it. It runs on the

@@ -89,6 +89,24 @@ pub mod test_support {
         (cfg!(debug_assertions), wrapped.is_err())
     }
 
+    /// One step of the 64-bit LCG (Knuth's MMIX constants) that tests and benches draw their
+    /// data from: the next state.
+    pub fn lcg_step(s: u64) -> u64 {
+        s.wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407)
+    }
+
+    /// `n` uniforms in [0, 1) from the LCG seeded with `seed` (the top 53 bits of each state).
+    pub fn lcg_uniforms(n: usize, seed: u64) -> Vec<f64> {
+        let mut s = seed;
+        (0..n)
+            .map(|_| {
+                s = lcg_step(s);
+                (s >> 11) as f64 / (1u64 << 53) as f64
+            })
+            .collect()
+    }
+
     /// Runs `f` at each thread count and returns the results.
     pub fn at_thread_counts<R>(counts: &[usize], mut f: impl FnMut() -> R) -> Vec<R> {
         counts

@@ -431,9 +431,7 @@ mod tests {
         let mut s = seed;
         (0..n)
             .map(|i| {
-                s = s
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
+                s = crate::test_support::lcg_step(s);
                 let u = (s >> 11) as f64 / (1u64 << 53) as f64 - 0.5;
                 match i % 7 {
                     0 => u * 1e16,

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{assert_bits_eq, fsum, numpy_pairwise, Rng};
+use common::{assert_bits_eq, escape_reference, fsum, numpy_pairwise, Rng};
 use ndarray::{Array2, ShapeBuilder};
 use speedup_core::test_support::at_thread_counts;
 use speedup_core::{self as sp, Complex64, Error};
@@ -288,19 +288,6 @@ fn comb_filters_refuse_tau_zero_and_wrong_out() {
 }
 
 // ---------------------------------------------------------------- mandelbrot
-
-fn escape_reference(c: Complex64, max_iter: i32) -> i32 {
-    let (mut x, mut y) = (c.re, c.im);
-    for it in 0..max_iter {
-        if x * x + y * y >= 16.0 {
-            return it;
-        }
-        let nx = (x * x - y * y) + c.re;
-        y = (2.0 * x) * y + c.im;
-        x = nx;
-    }
-    -1
-}
 
 #[test]
 fn mandelbrot_matches_the_iteration() {

@@ -17,11 +17,12 @@
 mod common;
 mod fuzz;
 
+use common::escape_reference;
 use fuzz::*;
 use ndarray::{s, Array2};
 use proptest::prelude::*;
 use speedup_core::reduce::{sum_nodes, TreeNode, LEAF};
-use speedup_core::{self as core, Complex64, Error};
+use speedup_core::{self as core, Error};
 
 // ------------------------------------------------------------------------------------------
 // sum, mean, std
@@ -490,20 +491,6 @@ fn closest_pair_serial_vs_parallel_vs_reference() {
 
 // ------------------------------------------------------------------------------------------
 // Mandelbrot
-
-/// The contract's escape loop for one point.
-fn escape_reference(c: Complex64, max_iter: i32) -> i32 {
-    let (mut re, mut im) = (c.re, c.im);
-    for it in 0..max_iter {
-        if re * re + im * im >= 16.0 {
-            return it;
-        }
-        let new_re = (re * re - im * im) + c.re;
-        im = (2.0 * re) * im + c.im;
-        re = new_re;
-    }
-    -1
-}
 
 #[test]
 fn mandelbrot_serial_vs_parallel_vs_scalar() {

@@ -16,20 +16,9 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use ndarray::Array2;
+use speedup_core::test_support::lcg_uniforms as lcg_vec;
 use speedup_core::{self as core, threads, Complex64};
 use speedup_legacy as legacy;
-
-fn lcg_vec(n: usize, seed: u64) -> Vec<f64> {
-    let mut s = seed;
-    (0..n)
-        .map(|_| {
-            s = s
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (s >> 11) as f64 / (1u64 << 53) as f64
-        })
-        .collect()
-}
 
 fn fmt_s(s: Option<f64>) -> String {
     match s {

@@ -292,10 +292,7 @@ mod tests {
     struct Lcg(u64);
     impl Lcg {
         fn next(&mut self) -> u64 {
-            self.0 = self
-                .0
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
+            self.0 = crate::test_support::lcg_step(self.0);
             self.0 >> 11
         }
         fn unit(&mut self) -> f64 {

@@ -151,3 +151,19 @@ pub fn closest_reference(pts: &[[f64; 2]]) -> (usize, usize, f64) {
     }
     best
 }
+
+/// The contract's Mandelbrot escape loop for one point: the iteration count at which
+/// |z|^2 >= 16, or -1 when z has not escaped after max_iter iterations. Written from
+/// docs/contract.md, apart from the kernel it checks (src/mandelbrot.rs).
+pub fn escape_reference(c: speedup_core::Complex64, max_iter: i32) -> i32 {
+    let (mut re, mut im) = (c.re, c.im);
+    for it in 0..max_iter {
+        if re * re + im * im >= 16.0 {
+            return it;
+        }
+        let new_re = (re * re - im * im) + c.re;
+        im = (2.0 * re) * im + c.im;
+        re = new_re;
+    }
+    -1
+}

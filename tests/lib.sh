@@ -1,0 +1,52 @@
+# Helpers shared by the shell test scripts under tests/. Source it from the repository root:
+# it sets root (that folder) and sources tests/bounded.sh (the time limits).
+# shellcheck shell=bash
+root=$PWD
+source tests/bounded.sh
+
+# A heading for the next part of a run.
+step() { printf '\n--> %s\n' "$*"; }
+
+# Runs scripts/python-setup.sh when the PyO3 extension that python $1 imports is missing or
+# older than a Rust source of crates/ (the PyO3 door must run the current code).
+python_ext_current() {
+    local ext
+    ext=$("$1" -c 'import speedup._speedup as m; print(m.__file__)' 2>/dev/null || true)
+    if [ -z "$ext" ] || [ -n "$(find crates -newer "$ext" -name '*.rs' -print -quit)" ]; then
+        step "Python environment (scripts/python-setup.sh)"
+        scripts/python-setup.sh
+    fi
+}
+
+# The folders of a long-run test NAME: out=target/NAME (created), log=target/NAME-tests.log
+# (emptied), VPY the project venv's python (set up when missing).
+test_dirs() {
+    out=target/$1
+    mkdir -p "$out"
+    log=target/$1-tests.log
+    : > "$log"
+    [ -x .venv/bin/python ] || scripts/python-setup.sh
+    VPY=$root/.venv/bin/python
+}
+
+# Builds libspeedup (release) and the C program $1 against it, as $2.
+build_c_program() {
+    cargo build --release -p speedup-capi --quiet
+    "${CC:-gcc}" -std=c11 -O2 -Wall -Wextra -Werror -pthread -I include "$1" \
+        -o "$2" -L target/release -lspeedup -lm -Wl,-rpath,"$root/target/release"
+}
+
+# The workspace version (Cargo.toml's [workspace.package]).
+workspace_version() {
+    sed -n '/^\[workspace\.package\]/,/^\[/ s/^version *= *"\([^"]*\)".*/\1/p' Cargo.toml | head -n 1
+}
+
+# A scratch folder as $tmp (mktemp, named after $1), removed at exit.
+scratch_dir() {
+    tmp=$(mktemp -d "${TMPDIR:-/tmp}/$1.XXXXXX")
+    trap 'rm -rf "$tmp"' EXIT
+}
+
+# `ok TEXT`: one more passed check ($passed), printed.
+passed=0
+ok() { passed=$((passed + 1)); echo "ok: $*"; }
