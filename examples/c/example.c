@@ -5,8 +5,8 @@
  * the same inputs and print the same lines, bit for bit.
  *
  * Build it against an installed speedup (see README.md in this folder):
- *   cmake -S examples/c -B build-example -DCMAKE_PREFIX_PATH=<prefix> && cmake --build build-example
- *   make -C examples/c PKG_CONFIG_PATH=<prefix>/lib/pkgconfig
+ *   cmake -S examples/c -B build/example -DCMAKE_PREFIX_PATH=<prefix> && cmake --build build/example
+ *   PKG_CONFIG_PATH=<prefix>/lib/pkgconfig make -C examples/c
  */
 #include <speedup.h>
 
