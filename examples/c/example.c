@@ -5,7 +5,7 @@
  * the same inputs and print the same lines, bit for bit.
  *
  * Build it against an installed speedup (see README.md in this folder):
- *   cmake -S examples/c -B build/example -DCMAKE_PREFIX_PATH=<prefix> && cmake --build build/example
+ *   cmake -S examples/c -B build/example-c -DCMAKE_PREFIX_PATH=<prefix> && cmake --build build/example-c
  *   PKG_CONFIG_PATH=<prefix>/lib/pkgconfig make -C examples/c
  */
 #include <speedup.h>
