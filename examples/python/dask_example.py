@@ -7,6 +7,7 @@ for bit (sum needs 1-D chunks on multiples of 1024; the stencils and monte_carlo
 """
 
 import sys
+from typing import Any
 
 import dask
 import dask.array as da
@@ -28,7 +29,7 @@ def main() -> None:
         "laplacian": sd.laplacian(df, 0.1, 0.2),  # map_overlap with a halo of 1
         "monte_carlo_pi": sd.monte_carlo_pi(10_000_000, seed=42, chunks=1_000_000),  # 10 tasks
     }
-    local = {
+    local: dict[str, Any] = {
         "sum": speedup.sum(x),
         "std(ddof=1)": speedup.std(x, ddof=1),
         "laplacian": speedup.laplacian(f, 0.1, 0.2),
