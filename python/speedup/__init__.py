@@ -503,8 +503,7 @@ def sum_primes_below(n: Any) -> Union[int, np.ndarray]:
     Parameters
     ----------
     n : int or array_like of int
-        One non-negative integer, or an array of queries (answered from one sieve up to the
-        largest).
+        One non-negative integer, or an array (or nested list) of them: one query each.
 
     Returns
     -------
@@ -521,7 +520,7 @@ def sum_primes_below(n: Any) -> Union[int, np.ndarray]:
         When ``n`` is above ``2**64 - 1``, or a sum does not fit in uint64 (never a wrapped
         value).
     MemoryError
-        When the sieve or the result cannot be allocated.
+        When working memory or the result cannot be allocated.
     KeyboardInterrupt
         When Ctrl-C stops a long call; nothing is written.
 
@@ -531,8 +530,9 @@ def sum_primes_below(n: Any) -> Union[int, np.ndarray]:
 
     Notes
     -----
-    The sum of all primes ``p < n``, exact in uint64. See ``docs/contract.md``, section
-    "is_prime, sum_primes_below".
+    The sum of all primes ``p < n``, exact in uint64; an array of queries is answered from one
+    sieve up to its largest query. See ``docs/contract.md``, section "is_prime,
+    sum_primes_below".
 
     Examples
     --------
@@ -680,7 +680,7 @@ def closest_pair(points: Any) -> Tuple[int, int, float]:
     TypeError
         When ``points`` is not real numbers.
     MemoryError
-        When the scratch buffers cannot be allocated.
+        When working memory cannot be allocated.
 
     See Also
     --------
