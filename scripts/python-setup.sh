@@ -2,7 +2,7 @@
 # Creates or updates the Python environment of speedup at .venv (repository root) and installs
 # the package from python/ into it, with both backends:
 #   1. .venv with maturin, numpy, pytest, pytest-timeout, hypothesis, threadpoolctl, joblib, mypy,
-#      dask, and the bench extra (numba, matplotlib, rich) (installed only when missing);
+#      numpydoc, dask, and the bench extra (numba, matplotlib, rich) (installed only when missing);
 #   2. libspeedup.so (cargo build --release -p speedup-capi), copied into python/speedup/_lib/ so the
 #      wheel ships it for the ctypes backend;
 #   3. `pip install ./python` (maturin builds the PyO3 extension speedup._speedup; no build
@@ -30,6 +30,8 @@ missing=()
 # process pools (tests/python/test_pools.py: joblib's loky backend)
 "$VPY" -c 'import joblib' 2>/dev/null || missing+=(joblib)
 "$VPY" -c 'import mypy' 2>/dev/null || missing+=(mypy)
+# docstring checks (tests/python/test_doctests.py: numpydoc.validate)
+"$VPY" -c 'import numpydoc' 2>/dev/null || missing+=(numpydoc)
 "$VPY" -c 'import dask.array, distributed' 2>/dev/null || missing+=("dask[array]" distributed)
 # the bench extra (speedup bench): Numba contestants, plots, progress bar
 "$VPY" -c 'import numba, matplotlib, rich' 2>/dev/null || missing+=("numba>=0.60" "matplotlib>=3.7" "rich>=13")

@@ -119,19 +119,80 @@ def _use_backend(name: str) -> str:
 
 
 def sum(x: Any) -> float:
-    """Deterministic blocked sum of ``x`` (flattened, as float64); ``0.0`` when empty; NaN
-    propagates. Never less accurate than ``numpy.sum`` (measured against ``math.fsum``), and
-    the same bits at every thread count.
+    """Sum all elements of an array with a deterministic blocked summation.
 
+    Parameters
+    ----------
+    x : array_like
+        Real numbers of any shape; flattened and converted to float64.
+
+    Returns
+    -------
+    float
+        The sum of all elements; ``0.0`` when ``x`` is empty, NaN when an element is NaN.
+
+    Raises
+    ------
+    TypeError
+        When ``x`` holds complex or non-numeric values (the message names ``x``).
+
+    See Also
+    --------
+    mean, std
+    speedup.legacy.sum : The legacy left-to-right loop, for comparison.
+
+    Notes
+    -----
+    The block structure and the order in which blocks are combined depend only on the length,
+    so the result has the same bits on every backend and at every thread count. Never less
+    accurate than ``numpy.sum`` (measured against ``math.fsum``). See ``docs/contract.md``,
+    section "sum, mean, std".
+
+    Examples
+    --------
+    >>> import speedup
     >>> speedup.sum([0.1] * 10)
     1.0
+    >>> speedup.sum([[1, 2], [3, 4]])
+    10.0
+    >>> speedup.sum([])
+    0.0
     """
     return _api.sum(_impl, x)
 
 
 def mean(x: Any) -> float:
-    """``sum(x) / n``. ``ValueError`` when ``x`` is empty.
+    """Arithmetic mean of all elements, ``sum(x) / n``.
 
+    Parameters
+    ----------
+    x : array_like
+        Real numbers of any shape; flattened and converted to float64.
+
+    Returns
+    -------
+    float
+        ``speedup.sum(x) / n`` where ``n`` is the number of elements.
+
+    Raises
+    ------
+    ValueError
+        When ``x`` is empty.
+    TypeError
+        When ``x`` holds complex or non-numeric values.
+
+    See Also
+    --------
+    sum, std
+
+    Notes
+    -----
+    ``m = sum(x) / n`` with the deterministic blocked ``sum``. See ``docs/contract.md``,
+    section "sum, mean, std".
+
+    Examples
+    --------
+    >>> import speedup
     >>> speedup.mean([1, 2, 3, 4])
     2.5
     """
@@ -139,86 +200,394 @@ def mean(x: Any) -> float:
 
 
 def std(x: Any, ddof: int = 0) -> float:
-    """Two-pass standard deviation: ``m = sum(x)/n``, ``ss = sum((x_i - m)*(x_i - m))``,
-    ``sqrt(ss / (n - ddof))``. ``ValueError`` when ``x`` is empty or ``ddof >= n``.
+    """Standard deviation of all elements, computed in two passes.
 
+    Parameters
+    ----------
+    x : array_like
+        Real numbers of any shape; flattened and converted to float64.
+    ddof : int, optional
+        Delta degrees of freedom: the divisor is ``n - ddof``. ``0`` (the default) gives the
+        population standard deviation, ``1`` the sample one.
+
+    Returns
+    -------
+    float
+        ``sqrt(ss / (n - ddof))``.
+
+    Raises
+    ------
+    ValueError
+        When ``x`` is empty, ``ddof`` is negative or ``ddof >= n``.
+    TypeError
+        When ``x`` holds complex or non-numeric values, or ``ddof`` is not an integer.
+    OverflowError
+        When ``ddof`` is above ``2**64 - 1``.
+
+    See Also
+    --------
+    mean, sum
+
+    Notes
+    -----
+    First ``m = sum(x) / n``, then ``ss = sum((x_i - m)*(x_i - m))`` with the same
+    deterministic sum; the result is ``sqrt(ss / (n - ddof))``. See ``docs/contract.md``,
+    section "sum, mean, std".
+
+    Examples
+    --------
+    >>> import speedup
     >>> speedup.std([1.0, 2.0, 3.0, 4.0], ddof=1)
     1.2909944487358056
+    >>> speedup.std([2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0])
+    2.0
     """
     return _api.std(_impl, x, ddof)
 
 
 def second_derivative(f: Any, dx: float, *, out: Optional[np.ndarray] = None) -> np.ndarray:
-    """``out[i] = ((f[i] - 2.0*f[i+1]) + f[i+2]) * (1.0/(dx*dx))`` for a 1-D ``f``; shape
-    ``(n - 2,)``. ``ValueError`` when ``n < 3`` or ``dx`` is zero or not finite.
+    """Central second difference of a 1-D signal with spacing ``dx``.
 
-    >>> speedup.second_derivative([0.0, 1.0, 4.0, 9.0], 1.0)
-    array([2., 2.])
+    Parameters
+    ----------
+    f : array_like
+        1-D real samples, length ``n >= 3``; converted to float64.
+    dx : float
+        The sample spacing; finite and nonzero.
+    out : numpy.ndarray, optional
+        Where to write the result: float64, shape ``(n - 2,)``, writable, C-contiguous and not
+        overlapping ``f``.
+
+    Returns
+    -------
+    numpy.ndarray
+        A float64 array of shape ``(n - 2,)`` (``out`` when given).
+
+    Raises
+    ------
+    ValueError
+        When ``f`` is not 1-D or ``n < 3``, ``dx`` is zero or not finite, or ``out`` has the
+        wrong shape, is read-only, not C-contiguous or overlaps ``f``.
+    TypeError
+        When ``f`` or ``dx`` is not real numbers, or ``out`` is not a float64 ndarray.
+    MemoryError
+        When the result cannot be allocated.
+
+    See Also
+    --------
+    laplacian : The 2-D five-point stencil.
+
+    Notes
+    -----
+    ``out[i] = ((f[i] - 2.0*f[i+1]) + f[i+2]) * (1.0/(dx*dx))`` for ``i = 0 .. n-3``. See
+    ``docs/contract.md``, section "second_derivative".
+
+    Examples
+    --------
+    >>> import speedup
+    >>> speedup.second_derivative([0.0, 1.0, 4.0, 9.0], 1.0).tolist()
+    [2.0, 2.0]
+    >>> speedup.second_derivative([0.0, 1.0, 4.0], 0.5).tolist()
+    [8.0]
     """
     return _api.second_derivative(_impl, f, dx, out)
 
 
 def laplacian(f: Any, dx: float, dy: float, *, out: Optional[np.ndarray] = None) -> np.ndarray:
-    """5-point Laplacian of the 2-D grid ``f`` (shape ``(rows-2, cols-2)``): with
-    ``ax = 1/(dx*dx)``, ``ay = 1/(dy*dy)``, ``c = 2ax + 2ay``,
-    ``out[i-1, j-1] = ((f[i-1,j] + f[i+1,j])*ax + (f[i,j-1] + f[i,j+1])*ay) - f[i,j]*c``.
-    ``ValueError`` when a side is < 3 or ``dx``/``dy`` is zero or not finite.
+    """Five-point Laplacian of the interior of a 2-D grid.
 
-    >>> speedup.laplacian(np.arange(9.0).reshape(3, 3) ** 2, 1.0, 1.0)
-    array([[20.]])
+    Parameters
+    ----------
+    f : array_like
+        2-D real grid of shape ``(rows, cols)``, both at least 3; converted to float64.
+    dx : float
+        Spacing between rows (along the first index); finite and nonzero.
+    dy : float
+        Spacing between columns (along the second index); finite and nonzero.
+    out : numpy.ndarray, optional
+        Where to write the result: float64, shape ``(rows - 2, cols - 2)``, writable,
+        C-contiguous and not overlapping ``f``.
+
+    Returns
+    -------
+    numpy.ndarray
+        A float64 array of shape ``(rows - 2, cols - 2)`` (``out`` when given).
+
+    Raises
+    ------
+    ValueError
+        When ``f`` is not 2-D or a side is below 3, ``dx`` or ``dy`` is zero or not finite, or
+        ``out`` has the wrong shape, is read-only, not C-contiguous or overlaps ``f``.
+    TypeError
+        When ``f``, ``dx`` or ``dy`` is not real numbers, or ``out`` is not a float64 ndarray.
+    MemoryError
+        When the result cannot be allocated.
+
+    See Also
+    --------
+    second_derivative : The 1-D stencil.
+    speedup.dask.laplacian : The same on a chunked Dask grid.
+
+    Notes
+    -----
+    With ``ax = 1/(dx*dx)``, ``ay = 1/(dy*dy)``, ``c = 2*ax + 2*ay``:
+    ``out[i-1, j-1] = ((f[i-1,j] + f[i+1,j])*ax + (f[i,j-1] + f[i,j+1])*ay) - f[i,j]*c``.
+    See ``docs/contract.md``, section "laplacian".
+
+    Examples
+    --------
+    >>> import numpy as np, speedup
+    >>> speedup.laplacian(np.arange(9.0).reshape(3, 3) ** 2, 1.0, 1.0).tolist()
+    [[20.0]]
+    >>> out = np.empty((1, 2))
+    >>> speedup.laplacian(np.ones((3, 4)), 1.0, 2.0, out=out) is out
+    True
     """
     return _api.laplacian(_impl, f, dx, dy, out)
 
 
 def comb_forward(x: Any, tau: int, alpha: float, *, out: Optional[np.ndarray] = None) -> np.ndarray:
-    """Forward comb filter along axis 0 of ``x`` (``(n,)`` or ``(n, k)``, each column alone):
-    ``y[t] = x[t]`` for ``t < tau``, else ``x[t] + alpha*x[t-tau]``. ``ValueError`` when
-    ``tau < 1``.
+    """Forward (feed-forward) comb filter along axis 0.
 
-    >>> speedup.comb_forward([1.0, 0.0, 0.0, 0.0], 2, 0.5)
-    array([1. , 0. , 0.5, 0. ])
+    Parameters
+    ----------
+    x : array_like
+        Real signal of shape ``(n,)``, or ``(n, k)`` for ``k`` columns filtered independently;
+        converted to float64.
+    tau : int
+        The delay in samples, at least 1.
+    alpha : float
+        The gain of the delayed input.
+    out : numpy.ndarray, optional
+        Where to write the result: float64, the shape of ``x``, writable, C-contiguous and not
+        overlapping ``x``.
+
+    Returns
+    -------
+    numpy.ndarray
+        A float64 array of the shape of ``x`` (``out`` when given).
+
+    Raises
+    ------
+    ValueError
+        When ``x`` is not 1-D or 2-D, ``tau < 1``, or ``out`` has the wrong shape, is
+        read-only, not C-contiguous or overlaps ``x``.
+    TypeError
+        When ``x`` or ``alpha`` is not real numbers, ``tau`` is not an integer, or ``out`` is
+        not a float64 ndarray.
+    OverflowError
+        When ``tau`` is above ``2**64 - 1``.
+    MemoryError
+        When the result cannot be allocated.
+
+    See Also
+    --------
+    comb_backward : The recursive comb filter.
+
+    Notes
+    -----
+    ``y[t] = x[t]`` for ``t < tau``, else ``y[t] = x[t] + alpha*x[t-tau]``. See
+    ``docs/contract.md``, section "comb_forward, comb_backward".
+
+    Examples
+    --------
+    >>> import speedup
+    >>> speedup.comb_forward([1.0, 0.0, 0.0, 0.0], 2, 0.5).tolist()
+    [1.0, 0.0, 0.5, 0.0]
+    >>> speedup.comb_forward([[1.0, 2.0], [3.0, 4.0]], 1, -1.0).tolist()
+    [[1.0, 2.0], [2.0, 2.0]]
     """
     return _api.comb_forward(_impl, x, tau, alpha, out)
 
 
 def comb_backward(x: Any, tau: int, alpha: float, *, out: Optional[np.ndarray] = None) -> np.ndarray:
-    """Backward (recursive) comb filter along axis 0: ``y[t] = x[t]`` for ``t < tau``, else
-    ``x[t] + alpha*y[t-tau]``. ``ValueError`` when ``tau < 1``.
+    """Backward (recursive, feedback) comb filter along axis 0.
 
-    >>> speedup.comb_backward([1.0, 0.0, 0.0, 0.0, 0.0], 2, 0.5)
-    array([1.  , 0.  , 0.5 , 0.  , 0.25])
+    Parameters
+    ----------
+    x : array_like
+        Real signal of shape ``(n,)``, or ``(n, k)`` for ``k`` columns filtered independently;
+        converted to float64.
+    tau : int
+        The delay in samples, at least 1.
+    alpha : float
+        The gain of the delayed output.
+    out : numpy.ndarray, optional
+        Where to write the result: float64, the shape of ``x``, writable, C-contiguous and not
+        overlapping ``x``.
+
+    Returns
+    -------
+    numpy.ndarray
+        A float64 array of the shape of ``x`` (``out`` when given).
+
+    Raises
+    ------
+    ValueError
+        When ``x`` is not 1-D or 2-D, ``tau < 1``, or ``out`` has the wrong shape, is
+        read-only, not C-contiguous or overlaps ``x``.
+    TypeError
+        When ``x`` or ``alpha`` is not real numbers, ``tau`` is not an integer, or ``out`` is
+        not a float64 ndarray.
+    OverflowError
+        When ``tau`` is above ``2**64 - 1``.
+    MemoryError
+        When the result cannot be allocated.
+
+    See Also
+    --------
+    comb_forward : The feed-forward comb filter.
+
+    Notes
+    -----
+    ``y[t] = x[t]`` for ``t < tau``, else ``y[t] = x[t] + alpha*y[t-tau]`` (a recurrence on
+    the output). See ``docs/contract.md``, section "comb_forward, comb_backward".
+
+    Examples
+    --------
+    >>> import speedup
+    >>> speedup.comb_backward([1.0, 0.0, 0.0, 0.0, 0.0], 2, 0.5).tolist()
+    [1.0, 0.0, 0.5, 0.0, 0.25]
     """
     return _api.comb_backward(_impl, x, tau, alpha, out)
 
 
 def is_prime(n: Any) -> Union[bool, np.ndarray]:
-    """Exact primality for every integer in ``0..2**64-1``: ``bool`` for a scalar, a bool array
-    of the same shape for an array. ``TypeError`` for floats, ``ValueError`` for negatives,
-    ``OverflowError`` above ``2**64-1``.
+    """Test integers in ``0 .. 2**64 - 1`` for primality, exactly.
 
-    >>> speedup.is_prime(2**61 - 1), speedup.is_prime([0, 1, 2, 9]).tolist()
-    (True, [False, False, True, False])
+    Parameters
+    ----------
+    n : int or array_like of int
+        One non-negative integer, or an array (or nested list) of them.
+
+    Returns
+    -------
+    bool or numpy.ndarray
+        ``bool`` for a scalar ``n``; a bool array of the shape of ``n`` for an array.
+
+    Raises
+    ------
+    TypeError
+        When ``n`` is a float or holds non-integers.
+    ValueError
+        When ``n`` is negative.
+    OverflowError
+        When ``n`` is above ``2**64 - 1``.
+    MemoryError
+        When the result array cannot be allocated.
+
+    See Also
+    --------
+    sum_primes_below
+
+    Notes
+    -----
+    A deterministic Miller-Rabin test after trial division, exact for every 64-bit value;
+    ``0`` and ``1`` are not prime. See ``docs/contract.md``, section "is_prime,
+    sum_primes_below".
+
+    Examples
+    --------
+    >>> import speedup
+    >>> speedup.is_prime(2**61 - 1)
+    True
+    >>> speedup.is_prime([0, 1, 2, 9]).tolist()
+    [False, False, True, False]
     """
     return _api.is_prime(_impl, n)
 
 
 def sum_primes_below(n: Any) -> Union[int, np.ndarray]:
-    """Sum of all primes ``p < n``: ``int`` for a scalar, a uint64 array for an array of
-    queries (answered from one sieve up to the largest). ``OverflowError`` when a sum does not
-    fit in uint64 (never a wrapped value).
+    """Sum of all primes below ``n``.
 
-    >>> speedup.sum_primes_below(10), speedup.sum_primes_below([2, 3, 10]).tolist()
-    (17, [0, 2, 17])
+    Parameters
+    ----------
+    n : int or array_like of int
+        One non-negative integer, or an array (or nested list) of them: one query each.
+
+    Returns
+    -------
+    int or numpy.ndarray
+        ``int`` for a scalar ``n``; a uint64 array of the shape of ``n`` for an array.
+
+    Raises
+    ------
+    TypeError
+        When ``n`` is a float or holds non-integers.
+    ValueError
+        When ``n`` is negative.
+    OverflowError
+        When ``n`` is above ``2**64 - 1``, or a sum does not fit in uint64 (never a wrapped
+        value).
+    MemoryError
+        When working memory or the result cannot be allocated.
+    KeyboardInterrupt
+        When Ctrl-C stops a long call; nothing is written.
+
+    See Also
+    --------
+    is_prime
+
+    Notes
+    -----
+    The sum of all primes ``p < n``, exact in uint64; an array of queries is answered from one
+    sieve up to its largest query. See ``docs/contract.md``, section "is_prime,
+    sum_primes_below".
+
+    Examples
+    --------
+    >>> import speedup
+    >>> speedup.sum_primes_below(10)
+    17
+    >>> speedup.sum_primes_below([2, 3, 10]).tolist()
+    [0, 2, 17]
     """
     return _api.sum_primes_below(_impl, n)
 
 
 def monte_carlo_pi(n_points: int, seed: int = 0) -> float:
-    """Estimate of pi from ``n_points`` points: point ``i`` is ``(u[2i], u[2i+1])`` of the
-    Philox4x64-10 stream with key ``(seed, 0)`` (numpy's ``Philox(key=seed)``); inside when
-    ``x*x + y*y < 1.0``; result ``4.0*inside/n_points``. ``ValueError`` when ``n_points < 1``.
-    Ctrl-C stops a long call (``KeyboardInterrupt``).
+    """Estimate pi from points drawn uniformly in the unit square.
 
+    Parameters
+    ----------
+    n_points : int
+        How many points to draw, at least 1.
+    seed : int, optional
+        The Philox key's first word, ``0 .. 2**64 - 1``. The same seed gives the same bits on
+        every backend and at every thread count.
+
+    Returns
+    -------
+    float
+        ``4.0 * inside / n_points``.
+
+    Raises
+    ------
+    ValueError
+        When ``n_points < 1`` or ``seed`` is negative.
+    TypeError
+        When ``n_points`` or ``seed`` is not an integer.
+    OverflowError
+        When ``n_points`` or ``seed`` is above ``2**64 - 1``.
+    KeyboardInterrupt
+        When Ctrl-C stops a long call.
+
+    See Also
+    --------
+    markov_chains : The other kernel on the same random stream.
+    speedup.dask.monte_carlo_pi : The same split over Dask tasks, bitwise.
+
+    Notes
+    -----
+    Point ``i`` is ``(u[2i], u[2i+1])`` of the Philox4x64-10 stream with key ``(seed, 0)``
+    (numpy's ``Philox(key=seed)``); it is inside when ``x*x + y*y < 1.0``. See
+    ``docs/contract.md``, section "monte_carlo_pi".
+
+    Examples
+    --------
+    >>> import speedup
+    >>> speedup.monte_carlo_pi(1000, seed=42)
+    3.16
     >>> round(speedup.monte_carlo_pi(10**6, seed=1), 2)
     3.14
     """
@@ -228,23 +597,103 @@ def monte_carlo_pi(n_points: int, seed: int = 0) -> float:
 def markov_chains(
     P: Any, n_steps: int, *, n_chains: int = 1, start: int = 0, seed: int = 0
 ) -> np.ndarray:
-    """Visit counts, shape ``(n_chains, k)`` uint64, of ``n_chains`` chains over the
-    row-stochastic ``P`` (``k x k``), each ``n_steps`` long from ``start``. Chain ``c`` draws
-    from the Philox stream with key ``(seed, c)``; step ``t`` takes ``u[t]``; the next state is
-    the first ``j`` with ``u < cumsum(P[s])[j]``, ``k-1`` if none. ``ValueError`` for an empty
-    or non-square ``P``, a negative entry, a row sum off by more than 1e-9, a bad ``start``.
+    """Visit counts of independent Markov chains over a row-stochastic matrix.
 
-    >>> speedup.markov_chains([[0.5, 0.5], [0.5, 0.5]], 100, n_chains=2).sum(axis=1).tolist()
-    [100, 100]
+    Parameters
+    ----------
+    P : array_like
+        Square ``(k, k)`` transition matrix: ``P[s, j]`` is the probability of moving from
+        state ``s`` to state ``j``; entries non-negative, each row summing to 1 within 1e-9.
+    n_steps : int
+        Steps per chain, at least 0.
+    n_chains : int, optional
+        How many chains to run, at least 0.
+    start : int, optional
+        The state every chain starts in, ``0 <= start < k``.
+    seed : int, optional
+        The Philox key's first word, ``0 .. 2**64 - 1``.
+
+    Returns
+    -------
+    numpy.ndarray
+        A uint64 array of shape ``(n_chains, k)``: ``counts[c, s]`` is how often chain ``c``
+        entered state ``s``; each row sums to ``n_steps``.
+
+    Raises
+    ------
+    ValueError
+        When ``P`` is empty, not square, has a negative or non-finite entry or a row sum off
+        by more than 1e-9, or ``start``, ``n_steps``, ``n_chains`` or ``seed`` is out of range.
+    TypeError
+        When ``P`` is not real numbers, or an integer argument is not an integer.
+    OverflowError
+        When an integer argument is above ``2**64 - 1``.
+    MemoryError
+        When the counts cannot be allocated.
+    KeyboardInterrupt
+        When Ctrl-C stops a long call.
+
+    See Also
+    --------
+    monte_carlo_pi
+    speedup.dask.markov_chains : The chains split over Dask tasks, bitwise.
+
+    Notes
+    -----
+    Chain ``c`` draws from the Philox stream with key ``(seed, c)``; step ``t`` takes ``u[t]``
+    and moves from ``s`` to the first ``j`` with ``u < cumsum(P[s])[j]`` (``k-1`` if none).
+    See ``docs/contract.md``, section "markov_chains".
+
+    Examples
+    --------
+    >>> import speedup
+    >>> P = [[0.9, 0.1], [0.5, 0.5]]
+    >>> speedup.markov_chains(P, 100, n_chains=2, seed=7).tolist()
+    [[95, 5], [84, 16]]
+    >>> speedup.markov_chains(P, 100, n_chains=3).sum(axis=1).tolist()
+    [100, 100, 100]
     """
     return _api.markov_chains(_impl, P, n_steps, n_chains, start, seed)
 
 
 def closest_pair(points: Any) -> Tuple[int, int, float]:
-    """The closest pair ``(i, j, d)``, ``i < j``, of the ``(n, 2)`` points, in O(n log n):
-    minimal ``d2 = dx*dx + dy*dy``, ties to the smallest ``(i, j)``; ``d = sqrt(d2)``.
-    ``ValueError`` when ``n < 2`` or a coordinate is not finite.
+    """The closest pair among 2-D points, in O(n log n).
 
+    Parameters
+    ----------
+    points : array_like
+        Real coordinates of shape ``(n, 2)``, ``n >= 2``, all finite; row ``p`` is the point
+        ``(x_p, y_p)``.
+
+    Returns
+    -------
+    i, j : int
+        The indices of the pair, ``i < j``.
+    d : float
+        Their Euclidean distance.
+
+    Raises
+    ------
+    ValueError
+        When ``points`` does not have shape ``(n, 2)``, ``n < 2``, or a coordinate is not
+        finite.
+    TypeError
+        When ``points`` is not real numbers.
+    MemoryError
+        When working memory cannot be allocated.
+
+    See Also
+    --------
+    speedup.legacy.closest_pair : The brute-force O(n^2) loop, same answers.
+
+    Notes
+    -----
+    The pair with the smallest ``d2 = dx*dx + dy*dy``, ties going to the smallest ``(i, j)``;
+    ``d = sqrt(d2)``. See ``docs/contract.md``, section "closest_pair".
+
+    Examples
+    --------
+    >>> import speedup
     >>> speedup.closest_pair([[0.0, 0.0], [5.0, 5.0], [1.0, 0.0]])
     (0, 2, 1.0)
     """
@@ -252,11 +701,43 @@ def closest_pair(points: Any) -> Tuple[int, int, float]:
 
 
 def mandelbrot(c: Any, max_iter: int = 20) -> np.ndarray:
-    """Escape counts (int32, the shape of ``c``) of the complex points ``c``: ``z = c``; for
-    ``it`` in ``0..max_iter``: if ``re*re + im*im >= 16.0`` the count is ``it``; else
-    ``z = z*z + c`` (written out in real arithmetic); ``-1`` when it never escapes.
-    ``ValueError`` when ``max_iter < 0``.
+    """Escape counts of complex points under the Mandelbrot iteration.
 
+    Parameters
+    ----------
+    c : array_like
+        Complex (or real) points of any shape; converted to complex128.
+    max_iter : int, optional
+        The most iterations per point, ``0 .. 2**31 - 1``.
+
+    Returns
+    -------
+    numpy.ndarray
+        An int32 array of the shape of ``c`` (0-d for a scalar): the iteration at which each
+        point escaped, ``-1`` when it never did.
+
+    Raises
+    ------
+    ValueError
+        When ``max_iter`` is negative or above ``2**31 - 1``.
+    TypeError
+        When ``c`` is not numbers or ``max_iter`` is not an integer.
+    MemoryError
+        When the result cannot be allocated.
+
+    See Also
+    --------
+    speedup.dask.mandelbrot : The same over a chunked Dask grid.
+
+    Notes
+    -----
+    ``z = c``; for ``it`` in ``0 .. max_iter-1``: if ``re*re + im*im >= 16.0`` the count is
+    ``it``, else ``z = z*z + c`` (written out in real arithmetic). See ``docs/contract.md``,
+    section "mandelbrot".
+
+    Examples
+    --------
+    >>> import speedup
     >>> speedup.mandelbrot([0j, 2 + 2j, 1 + 0j], max_iter=20).tolist()
     [-1, 1, 2]
     """
@@ -264,16 +745,49 @@ def mandelbrot(c: Any, max_iter: int = 20) -> np.ndarray:
 
 
 def parallel_map(func: Any, x: Any, *, out: Optional[np.ndarray] = None) -> np.ndarray:
-    """``out[i] = func(x[i], NULL)`` on speedup's threads, for a native function
-    ``double f(double x, void *ctx)`` given as a ctypes ``CFUNCTYPE(c_double, c_double,
-    c_void_p)`` object or an integer address (e.g. a Numba ``cfunc``'s ``.address``). ``func``
-    must be thread-safe. A ctypes callback wrapping a *Python* function works but takes the GIL
-    on every call (slow, serialised); compiled functions run truly in parallel.
+    """Apply a native function ``double f(double x, void *ctx)`` to every element, in parallel.
 
-    >>> import ctypes
+    Parameters
+    ----------
+    func : ctypes function pointer or int
+        A ``ctypes.CFUNCTYPE(c_double, c_double, c_void_p)`` object, an integer function
+        address, or an object with an integer ``.address`` (e.g. a Numba ``cfunc``). It is
+        called as ``func(x[i], NULL)`` and must be thread-safe.
+    x : array_like
+        Real numbers of any shape; converted to float64.
+    out : numpy.ndarray, optional
+        Where to write the result: float64, the shape of ``x``, writable, C-contiguous and not
+        overlapping ``x``.
+
+    Returns
+    -------
+    numpy.ndarray
+        A float64 array of the shape of ``x`` (``out`` when given).
+
+    Raises
+    ------
+    TypeError
+        When ``func`` is neither a callback of that C signature nor an address, ``x`` is not
+        real numbers, or ``out`` is not a float64 ndarray.
+    ValueError
+        When ``func`` is a NULL or out-of-range address, or ``out`` has the wrong shape, is
+        read-only, not C-contiguous or overlaps ``x``.
+    MemoryError
+        When the result cannot be allocated.
+
+    Notes
+    -----
+    ``out[i] = func(x[i], NULL)`` on speedup's threads. A ctypes callback wrapping a *Python*
+    function works but takes the GIL on every call (serialised); compiled functions run in
+    parallel. See ``docs/contract.md``, section "Conveniences of the front doors".
+
+    Examples
+    --------
+    >>> import ctypes, speedup
     >>> F = ctypes.CFUNCTYPE(ctypes.c_double, ctypes.c_double, ctypes.c_void_p)
-    >>> speedup.parallel_map(F(lambda v, ctx: v * v), [1.0, 2.0, 3.0])
-    array([1., 4., 9.])
+    >>> square = F(lambda v, ctx: v * v)
+    >>> speedup.parallel_map(square, [1.0, 2.0, 3.0]).tolist()
+    [1.0, 4.0, 9.0]
     """
     return _api.parallel_map(_impl, func, x, out)
 
@@ -283,26 +797,115 @@ def parallel_map(func: Any, x: Any, *, out: Optional[np.ndarray] = None) -> np.n
 
 
 def set_num_threads(n: int) -> None:
-    """Sets speedup's thread count for every later call (``0`` restores the default:
-    ``SPEEDUP_NUM_THREADS``, else ``OMP_NUM_THREADS``, else the CPUs this process may use).
-    The thread count never changes a result."""
+    """Set speedup's thread count for every later call.
+
+    Parameters
+    ----------
+    n : int
+        Threads, ``1 .. 1024``; ``0`` restores the default (``SPEEDUP_NUM_THREADS``, else
+        ``OMP_NUM_THREADS``, else the CPUs this process may use).
+
+    Raises
+    ------
+    ValueError
+        When ``n`` is negative or above 1024.
+    TypeError
+        When ``n`` is not an integer.
+    OverflowError
+        When ``n`` is above ``2**64 - 1``.
+
+    See Also
+    --------
+    get_num_threads, threads
+
+    Notes
+    -----
+    One knob for the Rust kernels and the legacy OpenMP routines; the thread count never
+    changes a result. See ``docs/contract.md``, section "Threads".
+
+    Examples
+    --------
+    >>> import speedup
+    >>> before = speedup.get_num_threads()
+    >>> speedup.set_num_threads(2)
+    >>> speedup.get_num_threads()
+    2
+    >>> speedup.set_num_threads(before)
+    """
     v = _api.as_int(n, "set_num_threads", "n", 0, _api.USIZE_MAX, "must be between 0 and 1024 (0 restores the default)")
     _impl.set_num_threads(v)
 
 
 def get_num_threads() -> int:
-    """The thread count the next call will use."""
+    """The thread count the next call will use.
+
+    Returns
+    -------
+    int
+        The current thread count, ``1 .. 1024``.
+
+    See Also
+    --------
+    set_num_threads, threads
+
+    Notes
+    -----
+    The default is read when the library is loaded: ``SPEEDUP_NUM_THREADS``, else
+    ``OMP_NUM_THREADS``, else the CPUs this process may use. See ``docs/contract.md``,
+    section "Threads".
+
+    Examples
+    --------
+    >>> import speedup
+    >>> with speedup.threads(3):
+    ...     speedup.get_num_threads()
+    3
+    """
     return int(_impl.get_num_threads())
 
 
 @contextlib.contextmanager
 def threads(n: int) -> Iterator[None]:
-    """``with speedup.threads(n): ...`` runs the block at ``n`` threads and restores the
-    previous count afterwards (also on error).
+    """Context manager: run a block at ``n`` threads, then restore the previous count.
 
+    Parameters
+    ----------
+    n : int
+        Threads for the block, ``1 .. 1024`` (``0``: the default), as for
+        :func:`set_num_threads`.
+
+    Returns
+    -------
+    contextlib.AbstractContextManager
+        A context manager that sets the count on entry and restores the previous one on exit,
+        also when the block raises.
+
+    Raises
+    ------
+    ValueError
+        When ``n`` is negative or above 1024.
+    TypeError
+        When ``n`` is not an integer.
+    OverflowError
+        When ``n`` is above ``2**64 - 1``.
+
+    See Also
+    --------
+    set_num_threads, get_num_threads
+
+    Notes
+    -----
+    The thread count never changes a result. See ``docs/contract.md``, section "Threads".
+
+    Examples
+    --------
+    >>> import speedup
+    >>> before = speedup.get_num_threads()
     >>> with speedup.threads(1):
     ...     speedup.get_num_threads()
     1
+    >>> speedup.get_num_threads() == before
+    True
     """
     previous = get_num_threads()
     set_num_threads(n)
@@ -317,15 +920,33 @@ def threads(n: int) -> Iterator[None]:
 
 
 def config() -> Dict[str, Any]:
-    """This installation's configuration as a dict: ``backend`` and ``library`` (the file of the
-    loaded extension or C library), then the keys of the library's own report, in its order
-    (``speedup_config`` in C; ``docs/config.md`` describes them): ``version``, ``target``,
-    ``profile``, ``opt_level``, ``debug_assertions``, ``cpus``, ``threads``, ``threads_source``
-    (``SPEEDUP_NUM_THREADS``, ``OMP_NUM_THREADS``, ``cpus`` or ``set_num_threads``),
-    ``cpu_features``, ``simd.<family>``, ``legacy`` and ``openmp``. ``cpus`` and ``threads`` are
-    ints (``threads == get_num_threads()``); every other value is a string.
+    """Return this installation's configuration as a dict.
 
-    >>> speedup.config()["threads"] == speedup.get_num_threads()
+    Returns
+    -------
+    dict
+        ``backend`` and ``library`` (the file of the loaded extension or C library), then the
+        keys of the library's own report, in its order: ``version``, ``target``, ``profile``,
+        ``opt_level``, ``debug_assertions``, ``cpus``, ``threads``, ``threads_source``
+        (``SPEEDUP_NUM_THREADS``, ``OMP_NUM_THREADS``, ``cpus`` or ``set_num_threads``),
+        ``cpu_features``, ``simd.<family>``, ``legacy`` and ``openmp``. ``cpus`` and
+        ``threads`` are ints (``threads == get_num_threads()``); every other value is a string.
+
+    See Also
+    --------
+    show_config : Print it.
+
+    Notes
+    -----
+    The library's report is ``speedup_config`` in C; ``docs/config.md`` describes every key.
+
+    Examples
+    --------
+    >>> import speedup
+    >>> cfg = speedup.config()
+    >>> cfg["backend"] == speedup.backend, cfg["version"] == speedup.__version__
+    (True, True)
+    >>> cfg["threads"] == speedup.get_num_threads()
     True
     """
     out: Dict[str, Any] = {
@@ -340,8 +961,30 @@ def config() -> Dict[str, Any]:
 
 
 def show_config() -> None:
-    """Prints :func:`config`, one ``key: value`` per line (like ``numpy.show_config()``; what
-    ``speedup info`` prints). Include it in a bug report."""
+    """Print this installation's configuration, one ``key: value`` per line.
+
+    Prints :func:`config` (like ``numpy.show_config()``; it is what ``speedup info`` prints).
+    Include it in a bug report.
+
+    See Also
+    --------
+    config : The same as a dict.
+
+    Notes
+    -----
+    ``docs/config.md`` describes every key.
+
+    Examples
+    --------
+    >>> import speedup
+    >>> with speedup.threads(1):
+    ...     speedup.show_config()  # doctest: +ELLIPSIS
+    backend: ...
+    library: ...
+    version: ...
+    threads: 1
+    ...
+    """
     for key, value in config().items():
         print(f"{key}: {value}")
 

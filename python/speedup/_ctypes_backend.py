@@ -33,7 +33,7 @@ import ctypes
 import importlib
 import os
 import sys
-from ctypes import c_bool, c_double, c_size_t, c_uint64
+from ctypes import c_bool, c_char_p, c_double, c_size_t, c_uint64
 from pathlib import Path
 from typing import Any, List, Optional, Tuple
 

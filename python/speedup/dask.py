@@ -166,9 +166,54 @@ def _second_derivative_block(block: np.ndarray, dx: float) -> np.ndarray:
 
 
 def laplacian(f: Any, dx: float, dy: float, boundary: Any = "none") -> da.Array:
-    """``speedup.laplacian`` of a 2-D Dask (or array-like) grid, through ``map_overlap`` with
-    depth 1. ``boundary="none"``: shape ``(rows-2, cols-2)``, bitwise ``speedup.laplacian(f)``.
-    Other boundaries pad one cell first (see the module docstring); shape ``(rows, cols)``."""
+    """Five-point Laplacian of a 2-D Dask grid, chunk by chunk (``map_overlap``, depth 1).
+
+    Parameters
+    ----------
+    f : dask.array.Array or array_like
+        2-D real grid of shape ``(rows, cols)``; converted to float64.
+    dx : float
+        Spacing between rows; finite and nonzero.
+    dy : float
+        Spacing between columns; finite and nonzero.
+    boundary : {"none", "periodic", "nearest", "reflect"} or float, optional
+        ``"none"`` (the default) gives the interior, shape ``(rows - 2, cols - 2)``. Any other
+        value pads the grid by one cell first (as ``numpy.pad`` with ``wrap``, ``edge``,
+        ``symmetric``, or ``constant`` for a number) and gives the input's shape.
+
+    Returns
+    -------
+    dask.array.Array
+        Lazy float64 array: bitwise ``speedup.laplacian(f)`` (of the padded grid for a padded
+        boundary), for any chunking.
+
+    Raises
+    ------
+    ValueError
+        When ``f`` is not 2-D, a side is below 3, ``dx`` or ``dy`` is zero or not finite, or
+        ``boundary`` is not one of the above (raised when the graph is built).
+
+    See Also
+    --------
+    speedup.laplacian, second_derivative
+
+    Notes
+    -----
+    Each block computes ``speedup.laplacian`` on itself plus a one-cell halo, so the formula
+    and its evaluation order are the contract's: ``docs/contract.md``, section "laplacian".
+
+    Examples
+    --------
+    >>> import dask.array, numpy as np, speedup, speedup.dask
+    >>> f = np.arange(36.0).reshape(6, 6) ** 2
+    >>> lap = speedup.dask.laplacian(dask.array.from_array(f, chunks=3), 1.0, 1.0)
+    >>> lap.shape
+    (4, 4)
+    >>> np.array_equal(lap.compute(), speedup.laplacian(f, 1.0, 1.0))
+    True
+    >>> speedup.dask.laplacian(f, 1.0, 1.0, boundary="nearest").shape
+    (6, 6)
+    """
     a = _as_dask(f, F64)
     if a.ndim != 2:
         raise ValueError(f"laplacian: f must be 2-D, got {a.ndim}-D")
@@ -192,8 +237,48 @@ def laplacian(f: Any, dx: float, dy: float, boundary: Any = "none") -> da.Array:
 
 
 def second_derivative(f: Any, dx: float, boundary: Any = "none") -> da.Array:
-    """``speedup.second_derivative`` of a 1-D Dask (or array-like) signal through
-    ``map_overlap`` with depth 1; shapes and boundaries as for ``laplacian``."""
+    """Central second difference of a 1-D Dask signal, chunk by chunk (``map_overlap``, depth 1).
+
+    Parameters
+    ----------
+    f : dask.array.Array or array_like
+        1-D real samples, length ``n``; converted to float64.
+    dx : float
+        The sample spacing; finite and nonzero.
+    boundary : {"none", "periodic", "nearest", "reflect"} or float, optional
+        ``"none"`` (the default) gives shape ``(n - 2,)``; any other value pads one sample at
+        each end first (as for :func:`laplacian`) and gives shape ``(n,)``.
+
+    Returns
+    -------
+    dask.array.Array
+        Lazy float64 array: bitwise ``speedup.second_derivative(f, dx)`` (of the padded signal
+        for a padded boundary), for any chunking.
+
+    Raises
+    ------
+    ValueError
+        When ``f`` is not 1-D or too short, ``dx`` is zero or not finite, or ``boundary`` is
+        not one of the above (raised when the graph is built).
+
+    See Also
+    --------
+    speedup.second_derivative, laplacian
+
+    Notes
+    -----
+    ``out[i] = ((f[i] - 2.0*f[i+1]) + f[i+2]) * (1.0/(dx*dx))``, computed per block with a
+    one-sample halo. See ``docs/contract.md``, section "second_derivative".
+
+    Examples
+    --------
+    >>> import dask.array, speedup, speedup.dask
+    >>> f = dask.array.from_array([0.0, 1.0, 4.0, 9.0, 16.0, 25.0], chunks=2)
+    >>> speedup.dask.second_derivative(f, 1.0).compute().tolist()
+    [2.0, 2.0, 2.0, 2.0]
+    >>> speedup.dask.second_derivative(f, 1.0, boundary=0.0).compute().tolist()
+    [1.0, 2.0, 2.0, 2.0, 2.0, -34.0]
+    """
     a = _as_dask(f, F64)
     if a.ndim != 1:
         raise ValueError(f"second_derivative: f must be 1-D, got {a.ndim}-D")
@@ -283,9 +368,44 @@ def _total(a: da.Array) -> da.Array:
 
 
 def sum(x: Any) -> da.Array:
-    """Sum of all elements (0-d Dask array). Bitwise ``speedup.sum`` for one chunk or a 1-D array
-    chunked on multiples of 1024; otherwise ``fsum`` of the per-chunk ``speedup.sum`` values,
-    within the accuracy rule."""
+    """Sum of all elements of a Dask array, as a 0-d Dask array.
+
+    Parameters
+    ----------
+    x : dask.array.Array or array_like
+        Real numbers of any shape and chunking; converted to float64.
+
+    Returns
+    -------
+    dask.array.Array
+        Lazy 0-d float64 array; ``0.0`` when ``x`` is empty.
+
+    Raises
+    ------
+    TypeError
+        When ``x`` holds complex or non-numeric values.
+
+    See Also
+    --------
+    speedup.sum, mean, std
+
+    Notes
+    -----
+    Bitwise ``speedup.sum(x)`` when ``x`` is one chunk, or 1-D with every chunk boundary on a
+    multiple of 1024: the chunks' nodes of the core's summation tree are joined along the same
+    tree. Otherwise ``math.fsum`` of the per-chunk ``speedup.sum`` values, within the
+    contract's accuracy rule (``docs/contract.md``, section "sum, mean, std").
+
+    Examples
+    --------
+    >>> import dask.array, numpy as np, speedup, speedup.dask
+    >>> x = np.linspace(0.0, 1.0, 5000)
+    >>> s = speedup.dask.sum(dask.array.from_array(x, chunks=1024))
+    >>> float(s.compute()) == speedup.sum(x)
+    True
+    >>> float(speedup.dask.sum([[1.0, 2.0], [3.0, 4.0]]).compute())
+    10.0
+    """
     a = _as_dask(x, F64)
     if a.size == 0:
         return da.from_array(np.array(0.0))
@@ -297,15 +417,80 @@ def _finish(name: str, total: Any, *args: int) -> float:
 
 
 def mean(x: Any) -> da.Array:
-    """``sum(x) / n`` (0-d Dask array; the core's ``mean_finish``, which raises ``ValueError``
-    when ``x`` is empty)."""
+    """Mean of all elements of a Dask array, as a 0-d Dask array.
+
+    Parameters
+    ----------
+    x : dask.array.Array or array_like
+        Real numbers of any shape and chunking; converted to float64.
+
+    Returns
+    -------
+    dask.array.Array
+        Lazy 0-d float64 array, ``sum(x) / n``.
+
+    Raises
+    ------
+    ValueError
+        When ``x`` is empty (raised when the graph is computed).
+
+    See Also
+    --------
+    speedup.mean, sum, std
+
+    Notes
+    -----
+    The total as in :func:`sum`, then the core's ``mean_finish`` (``sum / n``). See
+    ``docs/contract.md``, section "sum, mean, std".
+
+    Examples
+    --------
+    >>> import dask.array, speedup, speedup.dask
+    >>> float(speedup.dask.mean(dask.array.from_array([1.0, 2.0, 3.0, 4.0], chunks=2)).compute())
+    2.5
+    """
     a = _as_dask(x, F64)
     return _scalar(_finish, "mean_finish", _total(a), int(a.size))
 
 
 def std(x: Any, ddof: int = 0) -> da.Array:
-    """The contract's two-pass std: ``m = sum(x)/n``, ``ss = sum((x-m)*(x-m))``,
-    ``sqrt(ss/(n-ddof))`` (0-d Dask array), each sum as in ``sum``."""
+    """Two-pass standard deviation of all elements of a Dask array, as a 0-d Dask array.
+
+    Parameters
+    ----------
+    x : dask.array.Array or array_like
+        Real numbers of any shape and chunking; converted to float64.
+    ddof : int, optional
+        Delta degrees of freedom: the divisor is ``n - ddof``.
+
+    Returns
+    -------
+    dask.array.Array
+        Lazy 0-d float64 array, ``sqrt(ss / (n - ddof))``.
+
+    Raises
+    ------
+    ValueError
+        When ``ddof`` is not an integer >= 0 (when the graph is built), or ``x`` is empty or
+        ``ddof >= n`` (when it is computed).
+
+    See Also
+    --------
+    speedup.std, mean, sum
+
+    Notes
+    -----
+    ``m = sum(x)/n``, ``ss = sum((x-m)*(x-m))``, ``sqrt(ss/(n-ddof))`` (the core's
+    ``std_finish``), each sum as in :func:`sum`. See ``docs/contract.md``, section
+    "sum, mean, std".
+
+    Examples
+    --------
+    >>> import dask.array, speedup, speedup.dask
+    >>> x = dask.array.from_array([2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0], chunks=4)
+    >>> float(speedup.dask.std(x).compute())
+    2.0
+    """
     a = _as_dask(x, F64)
     n = int(a.size)
     if isinstance(ddof, bool) or not isinstance(ddof, numbers.Integral) or ddof < 0:
@@ -358,12 +543,56 @@ def _one_task_warning(name: str, missing: str, tasks: int) -> None:
 
 
 def monte_carlo_pi(n_points: int, seed: int = 0, chunks: Any = None) -> da.Array:
-    """``speedup.monte_carlo_pi(n_points, seed)`` as a 0-d Dask array. ``chunks`` (an int: points
-    per task, or a sequence of sizes) splits the points into tasks, each counting the points of
-    its slice of the one Philox stream; the inside counts are integers, so the result is bitwise
-    the local call for any split. Needs the core's ``monte_carlo_pi_inside(first, n, seed)`` and
-    ``monte_carlo_pi_finish``; without them, one task computes everything (bitwise too;
-    RuntimeWarning when chunks > 1). A bad ``seed`` raises when the graph is computed."""
+    """``speedup.monte_carlo_pi`` split over Dask tasks, as a 0-d Dask array.
+
+    Parameters
+    ----------
+    n_points : int
+        How many points to draw, at least 1.
+    seed : int, optional
+        The Philox key's first word, ``0 .. 2**64 - 1``.
+    chunks : int or sequence of int, optional
+        Points per task (an int), or the sizes of the tasks' slices (adding up to
+        ``n_points``). ``None`` (the default): one task.
+
+    Returns
+    -------
+    dask.array.Array
+        Lazy 0-d float64 array, bitwise ``speedup.monte_carlo_pi(n_points, seed)`` for any
+        ``chunks``.
+
+    Raises
+    ------
+    ValueError
+        When ``n_points`` is not an integer >= 1 or ``chunks`` is not positive or does not add
+        up to ``n_points`` (when the graph is built); a bad ``seed`` raises when it is
+        computed.
+
+    Warns
+    -----
+    RuntimeWarning
+        When several tasks were asked for but the core lacks its slice kernels: one task then
+        computes everything (see :func:`capabilities`).
+
+    See Also
+    --------
+    speedup.monte_carlo_pi, markov_chains
+
+    Notes
+    -----
+    Each task counts the inside points of its slice of the one Philox stream
+    (``monte_carlo_pi_inside(first, n, seed)``); the integer counts are added and finished by
+    the core's ``monte_carlo_pi_finish``. See ``docs/contract.md``, section "monte_carlo_pi".
+
+    Examples
+    --------
+    >>> import speedup, speedup.dask
+    >>> pi = speedup.dask.monte_carlo_pi(10_000, seed=3, chunks=2500)
+    >>> float(pi.compute()) == speedup.monte_carlo_pi(10_000, seed=3)
+    True
+    >>> float(pi.compute())
+    3.1584
+    """
     if isinstance(n_points, bool) or not isinstance(n_points, numbers.Integral) or n_points < 1:
         raise ValueError(f"monte_carlo_pi: n_points must be an integer >= 1, got {n_points!r}")
     n_points, seed = int(n_points), int(seed)
@@ -394,10 +623,62 @@ def _chains_whole(P: np.ndarray, n_steps: int, n_chains: int, start: int, seed: 
 def markov_chains(
     P: Any, n_steps: int, *, n_chains: int = 1, start: int = 0, seed: int = 0, chunks: Any = None
 ) -> da.Array:
-    """``speedup.markov_chains(...)`` as a ``(n_chains, k)`` uint64 Dask array, chunked along the
-    chains by ``chunks`` (chains per task, or a sequence). Chain ``c`` always uses key
-    ``(seed, c)``, so any split is bitwise the local call. Needs the core's
-    ``markov_chains_from`` (a first-chain offset); without it, one task computes every chain."""
+    """``speedup.markov_chains`` split over Dask tasks along the chains.
+
+    Parameters
+    ----------
+    P : array_like
+        Square ``(k, k)`` row-stochastic transition matrix.
+    n_steps : int
+        Steps per chain.
+    n_chains : int, optional
+        How many chains to run, at least 0.
+    start : int, optional
+        The state every chain starts in, ``0 <= start < k``.
+    seed : int, optional
+        The Philox key's first word, ``0 .. 2**64 - 1``.
+    chunks : int or sequence of int, optional
+        Chains per task (an int), or the sizes of the tasks' slices (adding up to
+        ``n_chains``). ``None`` (the default): one task.
+
+    Returns
+    -------
+    dask.array.Array
+        Lazy uint64 array of shape ``(n_chains, k)``, bitwise ``speedup.markov_chains(...)``
+        for any ``chunks``.
+
+    Raises
+    ------
+    ValueError
+        When ``n_chains`` is negative or ``chunks`` is not positive or does not add up to
+        ``n_chains`` (when the graph is built); a bad ``P``, ``start`` or ``seed`` raises when
+        it is computed.
+
+    Warns
+    -----
+    RuntimeWarning
+        When several tasks were asked for but the core lacks ``markov_chains_from``.
+
+    See Also
+    --------
+    speedup.markov_chains, monte_carlo_pi
+
+    Notes
+    -----
+    Chain ``c`` always draws from the Philox stream with key ``(seed, c)``, whichever task runs
+    it (the core's ``markov_chains_from``). See ``docs/contract.md``, section
+    "markov_chains".
+
+    Examples
+    --------
+    >>> import numpy as np, speedup, speedup.dask
+    >>> P = [[0.9, 0.1], [0.5, 0.5]]
+    >>> counts = speedup.dask.markov_chains(P, 100, n_chains=4, seed=7, chunks=2)
+    >>> counts.chunks
+    ((2, 2), (2,))
+    >>> np.array_equal(counts.compute(), speedup.markov_chains(P, 100, n_chains=4, seed=7))
+    True
+    """
     Pa = np.asarray(P, dtype=F64)
     k = Pa.shape[-1] if Pa.ndim else 0  # a bad P, start or seed raises when computed
     n_chains = int(n_chains)
@@ -430,9 +711,40 @@ def _primes_block(q: np.ndarray) -> np.ndarray:
 
 
 def sum_primes_below(n: Any) -> da.Array:
-    """``speedup.sum_primes_below`` over a Dask (or array-like) array of queries, block by block
-    (each block sieves up to its own maximum: chunk sorted queries so small ones stay cheap).
-    Exact integers: bitwise the local call."""
+    """``speedup.sum_primes_below`` over a Dask array of queries, block by block.
+
+    Parameters
+    ----------
+    n : dask.array.Array or array_like of int
+        Non-negative integer queries of any shape and chunking.
+
+    Returns
+    -------
+    dask.array.Array
+        Lazy uint64 array of the shape and chunks of ``n``: the sum of the primes below each
+        query, bitwise the local call.
+
+    Raises
+    ------
+    ValueError, TypeError, OverflowError
+        As ``speedup.sum_primes_below``, when the graph is computed.
+
+    See Also
+    --------
+    speedup.sum_primes_below
+
+    Notes
+    -----
+    Each block sieves up to its own largest query: chunk sorted queries so that small ones
+    stay cheap. See ``docs/contract.md``, section "is_prime, sum_primes_below".
+
+    Examples
+    --------
+    >>> import dask.array, speedup, speedup.dask
+    >>> q = dask.array.from_array([2, 3, 10, 100], chunks=2)
+    >>> speedup.dask.sum_primes_below(q).compute().tolist()
+    [0, 2, 17, 1060]
+    """
     q = _as_dask(n)
     return q.map_blocks(_primes_block, dtype=np.uint64, meta=np.empty((0,) * q.ndim, dtype=np.uint64))
 
@@ -442,7 +754,42 @@ def _mandelbrot_block(c: np.ndarray, max_iter: int) -> np.ndarray:
 
 
 def mandelbrot(c: Any, max_iter: int = 20) -> da.Array:
-    """``speedup.mandelbrot`` over a chunked complex grid (int32, same shape and chunks)."""
+    """``speedup.mandelbrot`` over a chunked complex Dask grid.
+
+    Parameters
+    ----------
+    c : dask.array.Array or array_like
+        Complex points of any shape and chunking; converted to complex128.
+    max_iter : int, optional
+        The most iterations per point, ``0 .. 2**31 - 1``.
+
+    Returns
+    -------
+    dask.array.Array
+        Lazy int32 array of the shape and chunks of ``c``: escape counts, ``-1`` for points
+        that never escape; bitwise the local call.
+
+    Raises
+    ------
+    ValueError, TypeError
+        As ``speedup.mandelbrot``, for a bad ``max_iter``, when the graph is computed.
+
+    See Also
+    --------
+    speedup.mandelbrot
+
+    Notes
+    -----
+    ``z = c``; the count is the first ``it`` with ``re*re + im*im >= 16.0``. See
+    ``docs/contract.md``, section "mandelbrot".
+
+    Examples
+    --------
+    >>> import dask.array, speedup, speedup.dask
+    >>> c = dask.array.from_array([0j, 2 + 2j, 1 + 0j, -1 + 0j], chunks=2)
+    >>> speedup.dask.mandelbrot(c, max_iter=20).compute().tolist()
+    [-1, 1, 2, -1]
+    """
     a = _as_dask(c, np.dtype(np.complex128))  # a bad max_iter raises when computed
     return a.map_blocks(
         _mandelbrot_block, max_iter, dtype=np.int32, meta=np.empty((0,) * a.ndim, dtype=np.int32)
@@ -464,13 +811,88 @@ def _comb(kernel: str, x: Any, tau: int, alpha: float) -> da.Array:
 
 
 def comb_forward(x: Any, tau: int, alpha: float) -> da.Array:
-    """``speedup.comb_forward`` per column block (axis 0 is one chunk); bitwise."""
+    """``speedup.comb_forward`` per column block of a Dask array (bitwise the local call).
+
+    Parameters
+    ----------
+    x : dask.array.Array or array_like
+        Real signal of shape ``(n,)`` or ``(n, k)``; axis 0 is made one chunk, columns may be
+        split.
+    tau : int
+        The delay in samples, at least 1.
+    alpha : float
+        The gain of the delayed input.
+
+    Returns
+    -------
+    dask.array.Array
+        Lazy float64 array of the shape of ``x``.
+
+    Raises
+    ------
+    ValueError
+        When ``x`` is not 1-D or 2-D (when the graph is built); a bad ``tau`` or ``alpha``
+        raises as ``speedup.comb_forward`` when it is computed.
+
+    See Also
+    --------
+    speedup.comb_forward, comb_backward
+
+    Notes
+    -----
+    ``y[t] = x[t]`` for ``t < tau``, else ``x[t] + alpha*x[t-tau]``. See ``docs/contract.md``,
+    section "comb_forward, comb_backward".
+
+    Examples
+    --------
+    >>> import dask.array, speedup, speedup.dask
+    >>> x = dask.array.from_array([[1.0, 2.0], [0.0, 0.0], [0.0, 0.0]], chunks=(1, 1))
+    >>> speedup.dask.comb_forward(x, 1, 0.5).compute().tolist()
+    [[1.0, 2.0], [0.5, 1.0], [0.0, 0.0]]
+    """
     return _comb("comb_forward", x, tau, alpha)
 
 
 def comb_backward(x: Any, tau: int, alpha: float) -> da.Array:
-    """``speedup.comb_backward`` per column block (axis 0 is one chunk: the recurrence runs
-    along it); bitwise."""
+    """``speedup.comb_backward`` per column block of a Dask array (bitwise the local call).
+
+    Parameters
+    ----------
+    x : dask.array.Array or array_like
+        Real signal of shape ``(n,)`` or ``(n, k)``; axis 0 is made one chunk (the recurrence
+        runs along it), columns may be split.
+    tau : int
+        The delay in samples, at least 1.
+    alpha : float
+        The gain of the delayed output.
+
+    Returns
+    -------
+    dask.array.Array
+        Lazy float64 array of the shape of ``x``.
+
+    Raises
+    ------
+    ValueError
+        When ``x`` is not 1-D or 2-D (when the graph is built); a bad ``tau`` or ``alpha``
+        raises as ``speedup.comb_backward`` when it is computed.
+
+    See Also
+    --------
+    speedup.comb_backward, comb_forward
+
+    Notes
+    -----
+    ``y[t] = x[t]`` for ``t < tau``, else ``x[t] + alpha*y[t-tau]``. See ``docs/contract.md``,
+    section "comb_forward, comb_backward".
+
+    Examples
+    --------
+    >>> import dask.array, speedup, speedup.dask
+    >>> x = dask.array.from_array([[1.0, 2.0], [0.0, 0.0], [0.0, 0.0]], chunks=(1, 1))
+    >>> speedup.dask.comb_backward(x, 1, 0.5).compute().tolist()
+    [[1.0, 2.0], [0.5, 1.0], [0.25, 0.5]]
+    """
     return _comb("comb_backward", x, tau, alpha)
 
 
@@ -517,12 +939,48 @@ def _get_threads() -> int:
 
 
 def configure(client: Any, threads_per_worker: Optional[int] = None) -> Dict[str, int]:
-    """Makes the speedup thread count in every worker of ``client`` explicit:
-    ``threads_per_worker=n`` sets ``n`` speedup threads per call (choose
-    ``cores_per_worker // dask_threads_per_worker`` so the worker neither oversubscribes nor
-    idles); ``None`` keeps speedup's default, i.e. the ``OMP_NUM_THREADS`` the nanny set (1 by
-    default). Registered as a worker plugin, so restarted workers get it too. Returns
-    ``{worker address: speedup thread count}``."""
+    """Set speedup's thread count in every worker of a ``distributed`` client.
+
+    Parameters
+    ----------
+    client : distributed.Client
+        The client whose workers to configure.
+    threads_per_worker : int, optional
+        The speedup thread count per call in each worker; choose ``cores_per_worker //
+        dask_threads_per_worker`` so that a worker neither oversubscribes nor idles. ``None``
+        (the default) keeps speedup's default, i.e. the ``OMP_NUM_THREADS`` the nanny set (1 by
+        default).
+
+    Returns
+    -------
+    dict of str to int
+        ``{worker address: speedup thread count}``.
+
+    Raises
+    ------
+    ValueError
+        When ``threads_per_worker`` is negative.
+
+    See Also
+    --------
+    worker_threads, speedup.set_num_threads
+
+    Notes
+    -----
+    Registered as a worker plugin (``SpeedupThreads``), so workers restarted by their nanny get
+    it too. The thread count never changes a result (``docs/contract.md``, section "Threads").
+
+    Examples
+    --------
+    >>> import speedup, speedup.dask
+    >>> from distributed import Client
+    >>> before = speedup.get_num_threads()
+    >>> client = Client(processes=False, n_workers=1, threads_per_worker=1, dashboard_address=None)
+    >>> list(speedup.dask.configure(client, threads_per_worker=2).values())
+    [2]
+    >>> client.close()
+    >>> speedup.set_num_threads(before)  # the worker above ran in this process
+    """
     n = 0 if threads_per_worker is None else int(threads_per_worker)
     if n < 0:
         raise ValueError(f"threads_per_worker must be >= 1 (or None), got {threads_per_worker}")
@@ -531,13 +989,65 @@ def configure(client: Any, threads_per_worker: Optional[int] = None) -> Dict[str
 
 
 def worker_threads(client: Any) -> Dict[str, int]:
-    """``{worker address: speedup.get_num_threads()}`` in every worker of ``client``."""
+    """Ask every worker of a ``distributed`` client for its speedup thread count.
+
+    Parameters
+    ----------
+    client : distributed.Client
+        The client whose workers to ask.
+
+    Returns
+    -------
+    dict of str to int
+        ``{worker address: speedup.get_num_threads()}``.
+
+    See Also
+    --------
+    configure
+
+    Notes
+    -----
+    Runs ``speedup.get_num_threads()`` in each worker (``client.run``). See
+    ``docs/contract.md``, section "Threads".
+
+    Examples
+    --------
+    >>> import speedup, speedup.dask
+    >>> from distributed import Client
+    >>> client = Client(processes=False, n_workers=1, threads_per_worker=1, dashboard_address=None)
+    >>> list(speedup.dask.worker_threads(client).values()) == [speedup.get_num_threads()]
+    True
+    >>> client.close()
+    """
     return dict(client.run(_get_threads))
 
 
 def capabilities() -> Dict[str, bool]:
-    """Which functions scale out to several tasks with this speedup core: ``True`` where the
-    slice kernel they need is present (the stencils, reductions and per-block kernels always do)."""
+    """Which functions scale out to several tasks with this speedup core.
+
+    Returns
+    -------
+    dict of str to bool
+        ``{"monte_carlo_pi": ..., "markov_chains": ...}``: ``True`` where the core has the
+        slice kernel the function needs (``monte_carlo_pi_inside`` and
+        ``monte_carlo_pi_finish``; ``markov_chains_from``). The stencils, reductions and
+        per-block kernels always scale out.
+
+    See Also
+    --------
+    monte_carlo_pi, markov_chains
+
+    Notes
+    -----
+    Without a slice kernel the function still gives the same bits, computed in one task. See
+    ``docs/contract.md``, section "Conveniences of the front doors".
+
+    Examples
+    --------
+    >>> import speedup.dask
+    >>> speedup.dask.capabilities()
+    {'monte_carlo_pi': True, 'markov_chains': True}
+    """
     return {
         "monte_carlo_pi": _has("monte_carlo_pi_inside", "monte_carlo_pi_finish"),
         "markov_chains": _kernel("markov_chains_from") is not None,

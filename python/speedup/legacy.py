@@ -35,7 +35,9 @@ that library exports are present: ``available`` lists them; any other name raise
 from __future__ import annotations
 
 import ctypes
-from typing import Any, Optional, Tuple, Union
+import re
+import sys
+from typing import Any, Callable, Dict, Optional, Tuple, Union
 
 import numpy as np
 
@@ -82,81 +84,352 @@ available: Tuple[str, ...] = tuple(
 # ---------------------------------------------------------------------------------------------
 # The routines (each with the API of speedup.<name>)
 
+_PUBLIC = sys.modules[__package__]  # speedup itself, always imported before this module
+_BORROWED = ("Parameters", "Returns", "Raises")
+_SECTION = re.compile(r"^    (\w[\w ]*)\n    -+\n", re.M)
 
+
+def _sections(doc: str) -> Dict[str, str]:
+    """The numpydoc sections of a docstring written at one indent level of 4 spaces, by title
+    (each with its title and underline)."""
+    found = list(_SECTION.finditer(doc))
+    return {
+        m.group(1): doc[m.start(): found[i + 1].start() if i + 1 < len(found) else len(doc)]
+        for i, m in enumerate(found)
+    }
+
+
+def _api_of_public(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Gives the legacy routine the Parameters, Returns and Raises sections of
+    ``speedup.<name>`` (same arguments, same results, same errors), inserted before its own
+    See Also. A legacy routine cannot be interrupted, so KeyboardInterrupt is left out."""
+    borrowed = _sections(getattr(_PUBLIC, fn.__name__).__doc__ or "")
+    parts = []
+    for title in _BORROWED:
+        text = borrowed[title]
+        if title == "Raises":
+            text = re.sub(r"    KeyboardInterrupt\n(        .*\n)+", "", text)
+        parts.append(text)
+    own = fn.__doc__ or ""
+    at = own.index("    See Also\n")
+    fn.__doc__ = own[:at] + "".join(parts) + own[at:]
+    return fn
+
+
+@_api_of_public
 def sum(x: Any) -> float:
-    """Legacy ``sum`` (Fortran): a plain left-to-right loop over ``x`` (flattened, as float64).
-    Within rounding of ``speedup.sum``, not bitwise: its error is bounded by
-    ``(n-1)*eps*sum(|x|)`` where speedup's blocked sum does much better. ``0.0`` when empty."""
+    """Legacy sum (Fortran): a plain left-to-right loop.
+
+    The arguments, result and errors are those of ``speedup.sum``.
+
+    See Also
+    --------
+    speedup.sum : The deterministic blocked sum it is compared with.
+
+    Notes
+    -----
+    ``s = 0; s = s + x(i)`` for ``i = 1 .. n`` over ``x`` flattened as float64. Within rounding
+    of ``speedup.sum``, not bitwise: its error is bounded by ``(n-1)*eps*sum(|x|)``, where
+    speedup's blocked sum does much better. See ``docs/contract.md``, section
+    "sum, mean, std".
+
+    Examples
+    --------
+    >>> import speedup, speedup.legacy
+    >>> speedup.legacy.sum([0.1] * 10), speedup.sum([0.1] * 10)
+    (0.9999999999999999, 1.0)
+    >>> speedup.legacy.sum([])
+    0.0
+    """
     return _api.sum(_backend, x)
 
 
+@_api_of_public
 def mean(x: Any) -> float:
-    """Legacy ``mean`` (Fortran, OpenMP reduction): ``sum(x)/n``. Within rounding of
-    ``speedup.mean``; the last bits may change with the thread count. ``ValueError`` when ``x``
-    is empty."""
+    """Legacy mean (Fortran, OpenMP reduction): ``sum(x) / n``.
+
+    The arguments, result and errors are those of ``speedup.mean``.
+
+    See Also
+    --------
+    speedup.mean : The Rust kernel it is compared with.
+
+    Notes
+    -----
+    An OpenMP ``reduction(+)`` sum divided by ``n``: within rounding of ``speedup.mean``; the
+    last bits may change with the thread count. See ``docs/contract.md``, section
+    "sum, mean, std".
+
+    Examples
+    --------
+    >>> import speedup, speedup.legacy
+    >>> speedup.legacy.mean([1, 2, 3, 4])
+    2.5
+    """
     return _api.mean(_backend, x)
 
 
+@_api_of_public
 def std(x: Any, ddof: int = 0) -> float:
-    """Legacy two-pass ``std`` (Fortran, OpenMP reductions): ``sqrt(sum((x_i - m)**2) / (n -
-    ddof))``. Within rounding of ``speedup.std``; the last bits may change with the thread
-    count. ``ValueError`` when ``x`` is empty or ``ddof >= n``."""
+    """Legacy two-pass standard deviation (Fortran, OpenMP reductions).
+
+    The arguments, result and errors are those of ``speedup.std``.
+
+    See Also
+    --------
+    speedup.std : The Rust kernel it is compared with.
+
+    Notes
+    -----
+    ``sqrt(sum((x_i - m)**2) / (n - ddof))`` with ``m = sum(x)/n``, each sum an OpenMP
+    reduction: within rounding of ``speedup.std``; the last bits may change with the thread
+    count. See ``docs/contract.md``, section "sum, mean, std".
+
+    Examples
+    --------
+    >>> import speedup, speedup.legacy
+    >>> speedup.legacy.std([2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0])
+    2.0
+    """
     return _api.std(_backend, x, ddof)
 
 
+@_api_of_public
 def second_derivative(f: Any, dx: float, *, out: Optional[np.ndarray] = None) -> np.ndarray:
-    """Legacy ``second_derivative`` (Fortran): the same bits as ``speedup.second_derivative``
-    (``((f[i] - 2.0*f[i+1]) + f[i+2]) * (1.0/(dx*dx))``), same shapes, ``out=`` and errors."""
+    """Legacy central second difference (Fortran), bitwise ``speedup.second_derivative``.
+
+    The arguments, result and errors are those of ``speedup.second_derivative``.
+
+    See Also
+    --------
+    speedup.second_derivative : The Rust kernel; same bits.
+
+    Notes
+    -----
+    ``out[i] = ((f[i] - 2.0*f[i+1]) + f[i+2]) * (1.0/(dx*dx))``. See ``docs/contract.md``,
+    section "second_derivative".
+
+    Examples
+    --------
+    >>> import speedup, speedup.legacy
+    >>> speedup.legacy.second_derivative([0.0, 1.0, 4.0, 9.0], 1.0).tolist()
+    [2.0, 2.0]
+    """
     return _api.second_derivative(_backend, f, dx, out)
 
 
+@_api_of_public
 def laplacian(f: Any, dx: float, dy: float, *, out: Optional[np.ndarray] = None) -> np.ndarray:
-    """Legacy 5-point ``laplacian`` (Fortran, column-major over the C grid): the same bits as
-    ``speedup.laplacian``, same shapes, ``out=`` and errors."""
+    """Legacy five-point Laplacian (Fortran), bitwise ``speedup.laplacian``.
+
+    The arguments, result and errors are those of ``speedup.laplacian``. The Fortran routine
+    walks the C grid column-major.
+
+    See Also
+    --------
+    speedup.laplacian : The Rust kernel; same bits.
+
+    Notes
+    -----
+    ``out[i-1, j-1] = ((f[i-1,j] + f[i+1,j])*ax + (f[i,j-1] + f[i,j+1])*ay) - f[i,j]*c`` with
+    ``ax = 1/(dx*dx)``, ``ay = 1/(dy*dy)``, ``c = 2*ax + 2*ay``. See ``docs/contract.md``,
+    section "laplacian".
+
+    Examples
+    --------
+    >>> import numpy as np, speedup, speedup.legacy
+    >>> f = np.arange(16.0).reshape(4, 4) ** 2
+    >>> speedup.legacy.laplacian(f, 1.0, 1.0).tolist()
+    [[34.0, 34.0], [34.0, 34.0]]
+    >>> np.array_equal(speedup.legacy.laplacian(f, 0.5, 2.0), speedup.laplacian(f, 0.5, 2.0))
+    True
+    """
     return _api.laplacian(_backend, f, dx, dy, out)
 
 
+@_api_of_public
 def comb_forward(x: Any, tau: int, alpha: float, *, out: Optional[np.ndarray] = None) -> np.ndarray:
-    """Legacy forward comb filter (C, OpenMP over rows) along axis 0: the same bits as
-    ``speedup.comb_forward``, same shapes, ``out=`` and errors."""
+    """Legacy forward comb filter (C, OpenMP over rows), bitwise ``speedup.comb_forward``.
+
+    The arguments, result and errors are those of ``speedup.comb_forward``.
+
+    See Also
+    --------
+    speedup.comb_forward : The Rust kernel; same bits.
+
+    Notes
+    -----
+    ``y[t] = x[t]`` for ``t < tau``, else ``x[t] + alpha*x[t-tau]``, along axis 0. See
+    ``docs/contract.md``, section "comb_forward, comb_backward".
+
+    Examples
+    --------
+    >>> import speedup, speedup.legacy
+    >>> speedup.legacy.comb_forward([1.0, 0.0, 0.0, 0.0], 2, 0.5).tolist()
+    [1.0, 0.0, 0.5, 0.0]
+    """
     return _api.comb_forward(_backend, x, tau, alpha, out)
 
 
+@_api_of_public
 def comb_backward(x: Any, tau: int, alpha: float, *, out: Optional[np.ndarray] = None) -> np.ndarray:
-    """Legacy backward (recursive) comb filter (C, OpenMP over columns) along axis 0: the same
-    bits as ``speedup.comb_backward``, same shapes, ``out=`` and errors."""
+    """Legacy backward comb filter (C, OpenMP over columns), bitwise ``speedup.comb_backward``.
+
+    The arguments, result and errors are those of ``speedup.comb_backward``.
+
+    See Also
+    --------
+    speedup.comb_backward : The Rust kernel; same bits.
+
+    Notes
+    -----
+    ``y[t] = x[t]`` for ``t < tau``, else ``x[t] + alpha*y[t-tau]``, along axis 0. See
+    ``docs/contract.md``, section "comb_forward, comb_backward".
+
+    Examples
+    --------
+    >>> import speedup, speedup.legacy
+    >>> speedup.legacy.comb_backward([1.0, 0.0, 0.0, 0.0, 0.0], 2, 0.5).tolist()
+    [1.0, 0.0, 0.5, 0.0, 0.25]
+    """
     return _api.comb_backward(_backend, x, tau, alpha, out)
 
 
+@_api_of_public
 def is_prime(n: Any) -> Union[bool, np.ndarray]:
-    """Legacy trial-division ``is_prime`` (C): the same answers as ``speedup.is_prime`` (scalar
-    or array), but up to 2**32 divisions for the largest 64-bit primes."""
+    """Legacy trial-division primality test (C), same answers as ``speedup.is_prime``.
+
+    The arguments, result and errors are those of ``speedup.is_prime``.
+
+    See Also
+    --------
+    speedup.is_prime : The Rust kernel (Miller-Rabin); same answers, much faster.
+
+    Notes
+    -----
+    Trial division by odd numbers up to ``sqrt(n)``: up to 2**32 divisions for the largest
+    64-bit primes. See ``docs/contract.md``, section "is_prime, sum_primes_below".
+
+    Examples
+    --------
+    >>> import speedup, speedup.legacy
+    >>> speedup.legacy.is_prime(97)
+    True
+    >>> speedup.legacy.is_prime([0, 1, 2, 9]).tolist()
+    [False, False, True, False]
+    """
     return _api.is_prime(_backend, n)
 
 
+@_api_of_public
 def sum_primes_below(n: Any) -> Union[int, np.ndarray]:
-    """Legacy ``sum_primes_below`` (C, OpenMP reduction): trial division of every candidate, one
-    call per query (no shared sieve). The same answers as ``speedup.sum_primes_below``;
-    ``OverflowError`` when a sum does not fit in uint64. Slow beyond the seed sizes."""
+    """Legacy sum of the primes below ``n`` (C, OpenMP reduction), by trial division.
+
+    The arguments, result and errors are those of ``speedup.sum_primes_below``. Slow beyond
+    the seed sizes, and Ctrl-C does not stop it.
+
+    See Also
+    --------
+    speedup.sum_primes_below : The Rust kernel (a sieve); same answers.
+
+    Notes
+    -----
+    Every candidate below ``n`` is tested by trial division, one call per query (no shared
+    sieve). See ``docs/contract.md``, section "is_prime, sum_primes_below".
+
+    Examples
+    --------
+    >>> import speedup, speedup.legacy
+    >>> speedup.legacy.sum_primes_below(10)
+    17
+    >>> speedup.legacy.sum_primes_below([2, 3, 100]).tolist()
+    [0, 2, 1060]
+    """
     return _api.sum_primes_below(_backend, n)
 
 
+@_api_of_public
 def closest_pair(points: Any) -> Tuple[int, int, float]:
-    """Legacy brute-force O(n^2) ``closest_pair`` (C): the same ``(i, j, d)`` as
-    ``speedup.closest_pair`` (same tie rule), same errors."""
+    """Legacy brute-force O(n^2) closest pair (C), same ``(i, j, d)`` as ``speedup.closest_pair``.
+
+    The arguments, result and errors are those of ``speedup.closest_pair``.
+
+    See Also
+    --------
+    speedup.closest_pair : The O(n log n) Rust kernel; same answers.
+
+    Notes
+    -----
+    Every pair is compared on ``d2 = dx*dx + dy*dy``; ties go to the smallest ``(i, j)``. See
+    ``docs/contract.md``, section "closest_pair".
+
+    Examples
+    --------
+    >>> import speedup, speedup.legacy
+    >>> speedup.legacy.closest_pair([[0.0, 0.0], [5.0, 5.0], [1.0, 0.0]])
+    (0, 2, 1.0)
+    """
     return _api.closest_pair(_backend, points)
 
 
+@_api_of_public
 def mandelbrot(c: Any, max_iter: int = 20) -> np.ndarray:
-    """Legacy ``mandelbrot`` escape counts (C, OpenMP ``schedule(dynamic)``): the same bits as
-    ``speedup.mandelbrot``, same shapes and errors."""
+    """Legacy Mandelbrot escape counts (C, OpenMP), bitwise ``speedup.mandelbrot``.
+
+    The arguments, result and errors are those of ``speedup.mandelbrot``.
+
+    See Also
+    --------
+    speedup.mandelbrot : The Rust kernel; same bits.
+
+    Notes
+    -----
+    ``z = c``; the count is the first ``it`` with ``re*re + im*im >= 16.0``, ``-1`` if none
+    within ``max_iter``. See ``docs/contract.md``, section "mandelbrot".
+
+    Examples
+    --------
+    >>> import speedup, speedup.legacy
+    >>> speedup.legacy.mandelbrot([0j, 2 + 2j, 1 + 0j], max_iter=20).tolist()
+    [-1, 1, 2]
+    """
     return _api.mandelbrot(_backend, c, max_iter)
 
 
 def omp_team_size() -> Tuple[int, int]:
-    """``(team, distinct)``: opens one legacy OpenMP parallel region on the calling thread, as
-    every legacy routine does, and returns its team size and the number of distinct OpenMP
-    threads that ran in it. Both equal ``speedup.get_num_threads()`` (the knob reaches OpenMP)."""
+    """Open one legacy OpenMP parallel region and report who ran in it.
+
+    The region is opened on the calling thread, as every legacy routine does, after setting
+    OpenMP's thread count from speedup's one knob.
+
+    Returns
+    -------
+    team : int
+        The team size of the region (``omp_get_num_threads()``).
+    distinct : int
+        How many distinct OpenMP threads ran in it.
+
+    Raises
+    ------
+    AttributeError
+        When the loaded library has no legacy routines or lacks this one.
+
+    See Also
+    --------
+    speedup.set_num_threads, speedup.threads
+
+    Notes
+    -----
+    Both numbers equal ``speedup.get_num_threads()``: the knob reaches OpenMP. See
+    ``docs/contract.md``, section "Threads".
+
+    Examples
+    --------
+    >>> import speedup, speedup.legacy
+    >>> with speedup.threads(2):
+    ...     speedup.legacy.omp_team_size()
+    (2, 2)
+    """
     if _backend is None:
         raise AttributeError(f"speedup.legacy.omp_team_size is not available: {_why}")
     fn = getattr(_backend.lib, "speedup_legacy_omp_team_size", None)

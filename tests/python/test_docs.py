@@ -1,32 +1,12 @@
-"""The examples in the docstrings run and print what they say (both backends), and nothing a
-user reads links or points outside the repository (tests/docs/check_links.py)."""
+"""Nothing a user reads links or points outside the repository (tests/docs/check_links.py).
+The docstring examples run in test_doctests.py."""
 
 from __future__ import annotations
 
-import doctest
 import functools
 import subprocess
 import sys
 from pathlib import Path
-
-import numpy as np
-
-import speedup
-
-
-def test_docstring_examples() -> None:
-    result = doctest.testmod(speedup, extraglobs={"speedup": speedup, "np": np}, verbose=False)
-    assert result.attempted >= 15
-    assert result.failed == 0
-
-
-def test_legacy_docstring_examples() -> None:
-    import speedup.legacy
-
-    result = doctest.testmod(speedup.legacy, extraglobs={"speedup": speedup, "np": np}, verbose=False)
-    assert result.attempted >= 1
-    assert result.failed == 0
-
 
 CHECK_LINKS = Path(__file__).resolve().parents[1] / "docs" / "check_links.py"
 
