@@ -44,6 +44,12 @@ tests/cmake/run.sh | tee target/cmake-tests.log
 step "Python door: pytest on both backends (pyo3, ctypes), stubtest"
 tests/python/run.sh
 
+step "examples: C (find_package, pkg-config), Fortran (find_package, fpm), Rust, Python print the same numbers bit for bit"
+tests/examples/run.sh | tee target/examples-tests.log
+
+step "docs site: Sphinx (-W -n) and rustdoc (-D warnings), generated reference pages current"
+docs/build.sh | tee target/docs-site.log
+
 step "cross-language identity: every door, every kernel, 1/2/3/8 threads, bit for bit"
 tests/identity/run.sh | tee target/identity-tests.log
 
@@ -80,11 +86,13 @@ mem_passed=$(grep -Eo '^memcheck: [0-9]+ passed, 0 failed' target/memcheck-tests
 san_passed=$(grep -Eo '^sanitize: [0-9]+ passed, 0 failed' target/sanitize-tests.log | awk '{print $2}' || true)
 soak_passed=$(grep -Eo '^soak: [0-9]+ passed, 0 failed' target/soak-tests.log | awk '{print $2}' || true)
 huge_passed=$(grep -Eo '^huge: [0-9]+ passed, 0 failed' target/huge-tests.log | awk '{print $2}' || true)
+ex_passed=$(grep -Eo '^examples: [0-9]+ passed, 0 failed' target/examples-tests.log | awk '{print $2}' || true)
+docs_pages=$(grep -Eo '^docs: [0-9]+ pages, 0 warnings' target/docs-site.log | awk '{print $2}' || true)
 pkg_passed=$(grep -Eo '^packaging: [0-9]+ passed, 0 failed' target/packaging-tests.log | awk '{print $2}' || true)
 links_checked=$(grep -Eo '^links: [0-9]+ checked, 0 failed' target/docs-links.log | awk '{print $2}' || true)
 # Differential fuzzing: the cases the Rust properties (`fuzz: <name>: N cases`) and the Python
 # properties (`fuzz: N cases`) report.
 fuzz_cases=$(cat target/rust-tests.log target/python-tests.log | grep -Eo 'fuzz: ([a-z_]+: )?[0-9]+ cases' | awk '{s+=$(NF-1)} END {print s+0}')
 echo "fuzz: ${fuzz_cases} cases (differential properties, Rust and Python; counted in the tests above)"
-echo "Rust: ${rust_passed} tests; C: ${c_passed:-0} checks; CMake/ctest: ${f_passed:-0} tests; Python: ${py_passed:-0} tests; identity: ${id_passed:-0} comparisons; faults/stress: ${fault_passed:-0} checks; bad input: ${bad_passed:-0} checks; memcheck: ${mem_passed:-0} programs; sanitizers: ${san_passed:-0} programs; soak: ${soak_passed:-0} checks; huge arrays: ${huge_passed:-0} checks; packaging: ${pkg_passed:-0} checks; doc links: ${links_checked:-0}"
-echo "summary: $((rust_passed + ${c_passed:-0} + ${f_passed:-0} + ${py_passed:-0} + ${id_passed:-0} + ${fault_passed:-0} + ${bad_passed:-0} + ${mem_passed:-0} + ${san_passed:-0} + ${soak_passed:-0} + ${huge_passed:-0} + ${pkg_passed:-0})) passed, 0 failed"
+echo "Rust: ${rust_passed} tests; C: ${c_passed:-0} checks; CMake/ctest: ${f_passed:-0} tests; Python: ${py_passed:-0} tests; identity: ${id_passed:-0} comparisons; faults/stress: ${fault_passed:-0} checks; bad input: ${bad_passed:-0} checks; memcheck: ${mem_passed:-0} programs; sanitizers: ${san_passed:-0} programs; soak: ${soak_passed:-0} checks; huge arrays: ${huge_passed:-0} checks; packaging: ${pkg_passed:-0} checks; examples: ${ex_passed:-0} programs; doc links: ${links_checked:-0}; docs site: ${docs_pages:-0} pages"
+echo "summary: $((rust_passed + ${c_passed:-0} + ${f_passed:-0} + ${py_passed:-0} + ${id_passed:-0} + ${fault_passed:-0} + ${bad_passed:-0} + ${mem_passed:-0} + ${san_passed:-0} + ${soak_passed:-0} + ${huge_passed:-0} + ${pkg_passed:-0} + ${ex_passed:-0})) passed, 0 failed"
