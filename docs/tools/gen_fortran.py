@@ -59,10 +59,22 @@ class Module:
         self.doc = ""
         self.procs: Dict[str, Tuple[str, List[str], str]] = {}  # name -> (header, decls, doc)
         self.generics: Dict[str, Tuple[List[str], str]] = {}  # name -> (specifics, doc)
+        self.aliases: Dict[str, str] = {}  # `use m, only: local => original`
+        self.uses_all: List[str] = []  # `use m` without `only`
+        self.default_private = False  # a bare `private` statement
+
+
+def with_includes(path: Path) -> str:
+    """The source with each `include 'file'` line replaced by that file, as the compiler does."""
+    out = []
+    for line in path.read_text().splitlines():
+        m = re.match(r"\s*include\s+['\"]([^'\"]+)['\"]\s*$", line, re.I)
+        out.append(with_includes(path.parent / m.group(1)) if m else line)
+    return "\n".join(out)
 
 
 def parse_file(path: Path) -> List[Module]:
-    lines = logical_lines(path.read_text())
+    lines = logical_lines(with_includes(path))
     mods: List[Module] = []
     cur: Optional[Module] = None
     doc: List[str] = []
@@ -92,6 +104,15 @@ def parse_file(path: Path) -> List[Module]:
             continue
         if low.startswith("end module"):
             cur = None
+        elif re.match(r"use\s+(\w+)\s*$", low) and not low.startswith("use,"):
+            cur.uses_all.append(re.match(r"use\s+(\w+)", low).group(1))
+        elif low == "private":
+            cur.default_private = True
+        elif re.match(r"use\s+\w+\s*,\s*only\s*:", low):
+            for item in s.split(":", 1)[1].split(","):
+                if "=>" in item:
+                    local, original = (t.strip() for t in item.split("=>"))
+                    cur.aliases[local] = original
         elif re.match(r"public\s*::", low):
             cur.public += [n.strip() for n in s.split("::", 1)[1].split(",") if n.strip()]
         elif re.match(r"integer,\s*parameter,\s*public\s*::", low):
@@ -166,9 +187,19 @@ def render() -> str:
         "kernel computes: [the contract](contract.md).",
         "",
     ]
+    for m in mods.values():
+        if not m.default_private and not m.public:  # public by default: what it holds and uses
+            for u in m.uses_all:
+                if u in mods and u not in MODULES:
+                    m.public += [n for n in mods[u].public if n not in m.public]
+            m.public += list(m.aliases) + [n for n in m.procs if n not in m.public]
     for mname in MODULES:
         m = mods[mname]
-        out += [f"## Module `{mname}`", "", m.doc, ""]
+        # A file's opening comment is parsed as the doc of its first module (speedup_legacy.f90
+        # opens with speedup_legacy_c): the module without one takes that.
+        doc = m.doc or (mods[mname + "_c"].doc if mname + "_c" in mods else "")
+        out += [f"## Module `{mname}`", "", doc, ""]
+        documented = set()
         reexported = [n for n in m.public if defined_in.get(n) not in (None, mname)]
         by_origin: Dict[str, List[str]] = {}
         for n in reexported:
@@ -184,8 +215,13 @@ def render() -> str:
             origin = defined_in.get(n)
             if origin in MODULES and origin != mname:
                 continue
-            if n in generics:
-                specifics, doc = generics[n]
+            target = m.aliases.get(n, n)  # a renamed import: document the original
+            if target != n and target in procs:
+                header, decls, doc = procs[target]
+                procs[n] = (re.sub(rf"\b{target}\b", n, header), decls, doc)
+            documented.add(n)
+            if target in generics:
+                specifics, doc = generics[target]
                 out += [f"### `{n}`", "", f"Generic: " + ", ".join(f"`{s}`" for s in specifics)
                         + "." + c_link(n), ""]
                 if doc:
@@ -198,6 +234,13 @@ def render() -> str:
                 link = c_link(n).strip()
                 if link:
                     out += [link, ""]
+            else:
+                documented.discard(n)
+        rest = [n for n in m.public if n not in documented and n.startswith("c_")
+                and defined_in.get(n) not in MODULES]
+        if rest:
+            out += ["Also public, each declared with the interface of the `speedup_c` function of "
+                    "the same kernel: " + ", ".join(f"`{n}`" for n in rest) + ".", ""]
     return "\n".join(out).rstrip("\n") + "\n"
 
 
