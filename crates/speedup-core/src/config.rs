@@ -6,9 +6,9 @@
 //! appends what only it knows (the legacy routines and the OpenMP runtime). The report is plain
 //! text, one `key: value` per line, keys in a fixed order; `docs/config.md` lists them.
 //!
-//! The SIMD paths mirror the run-time dispatch of the kernels (`reduce.rs`, `stencil.rs` and
-//! `comb.rs` through `avx2_dispatch!`, `mandelbrot.rs`, `primes.rs`): the same
-//! `is_x86_feature_detected!` checks, so the report names the path a call takes here and now.
+//! The SIMD paths are the answers of [`crate::simd`], which the kernels' run-time dispatch asks
+//! too (`reduce.rs`, `stencil.rs` and `comb.rs` through `avx2_dispatch!`, `mandelbrot.rs`,
+//! `primes/sieve.rs`), so the report names the path a call takes here and now.
 
 use std::fmt;
 
@@ -63,13 +63,7 @@ fn cpu_features() -> Vec<&'static str> {
 /// that extension; `"baseline"`: the same loops compiled for the target's base instruction set
 /// (auto-vectorised where the compiler can); `"scalar"`: one element at a time by design.
 fn simd_paths() -> Vec<(&'static str, &'static str)> {
-    #[cfg(target_arch = "x86_64")]
-    let (avx2, popcnt) = (
-        std::arch::is_x86_feature_detected!("avx2"),
-        std::arch::is_x86_feature_detected!("popcnt"),
-    );
-    #[cfg(not(target_arch = "x86_64"))]
-    let (avx2, popcnt) = (false, false);
+    let (avx2, popcnt) = (crate::simd::avx2(), crate::simd::popcnt());
     let wide = if avx2 { "avx2" } else { "baseline" };
     vec![
         // reduce.rs: the compensated leaf sums (sum, mean, std).

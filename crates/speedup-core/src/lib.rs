@@ -17,7 +17,7 @@
 //!   [`Error::Panic`] for the front doors.
 
 #[macro_use]
-pub mod nan;
+pub mod simd;
 pub mod alloc;
 pub mod cancel;
 pub mod closest;
@@ -30,6 +30,7 @@ pub mod fault;
 pub mod layout;
 pub mod mandelbrot;
 pub mod map;
+pub mod nan;
 pub mod philox;
 pub mod primes;
 pub mod random;

@@ -133,7 +133,7 @@ unsafe fn escape_lanes_avx2(c: &[Complex64], max_iter: i32, out: &mut [i32]) {
 
 fn fill(c: &[Complex64], max_iter: i32, out: &mut [i32]) {
     #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx2") {
+    if crate::simd::avx2() {
         // SAFETY: AVX2 was detected at run time.
         unsafe { fill_avx2(c, max_iter, out) };
         return;

@@ -10,34 +10,9 @@
 //!
 //! Cost: a few integer operations per stored element, in registers, in the element-wise loops
 //! (stencils, forward comb filter), which run compiled for AVX2 where the CPU has it
-//! (`avx2_dispatch!`); the backward comb filter pays nothing unless its output holds a NaN (a
+//! (`avx2_dispatch!` in [`crate::simd`]); the backward comb filter pays nothing unless its output holds a NaN (a
 //! NaN stays in its lane to the end, so the last value of each lane tells); reductions
 //! canonicalise their one result.
-
-/// Defines `$name`, which runs the `#[inline(always)]` function `$generic` with the same
-/// arguments, compiled for AVX2 when the CPU has it (detected at run time) and for the baseline
-/// instruction set otherwise. The element formulas are the same IEEE operations either way (no
-/// FMA: Rust never contracts), so the bits are too; AVX2 only makes the vectors wider and the
-/// canonical-NaN select ([`canon`]) one blend.
-macro_rules! avx2_dispatch {
-    ($(#[$m:meta])* fn $name:ident => $generic:ident($($arg:ident: $ty:ty),* $(,)?)) => {
-        $(#[$m])*
-        fn $name($($arg: $ty),*) {
-            #[cfg(target_arch = "x86_64")]
-            {
-                #[target_feature(enable = "avx2")]
-                unsafe fn wide($($arg: $ty),*) {
-                    $generic($($arg),*)
-                }
-                if std::arch::is_x86_feature_detected!("avx2") {
-                    // SAFETY: the CPU supports AVX2 (checked just above).
-                    return unsafe { wide($($arg),*) };
-                }
-            }
-            $generic($($arg),*)
-        }
-    };
-}
 
 /// The bits of the canonical quiet NaN (positive sign, quiet bit only).
 pub const CANONICAL_NAN_BITS: u64 = 0x7FF8_0000_0000_0000;

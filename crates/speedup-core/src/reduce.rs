@@ -125,7 +125,7 @@ impl Term {
 /// than the portable loop on data in cache.
 ///
 /// # Safety
-/// The CPU must support AVX2 ([`avx2`] says so).
+/// The CPU must support AVX2 ([`crate::simd::avx2`] says so).
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 unsafe fn leaf_sum_avx2<const SQUARED: bool>(x: &[f64], m: f64) -> Acc {
@@ -181,19 +181,12 @@ unsafe fn leaf_sum_avx2<const SQUARED: bool>(x: &[f64], m: f64) -> Acc {
     finish_leaf(s, c, chunks.remainder(), &|v| term.apply(v))
 }
 
-/// True when this CPU runs the AVX2 leaves (checked once, then a cached load).
-#[cfg(target_arch = "x86_64")]
-#[inline(always)]
-fn avx2() -> bool {
-    std::arch::is_x86_feature_detected!("avx2")
-}
-
 /// The leaf sum of `term` over `x`: AVX2 where the CPU has it, else the portable loop (same
 /// bits either way).
 #[inline(always)]
 fn leaf_term(x: &[f64], term: Term) -> Acc {
     #[cfg(target_arch = "x86_64")]
-    if avx2() {
+    if crate::simd::avx2() {
         // SAFETY: AVX2 was detected at run time.
         return unsafe {
             match term {

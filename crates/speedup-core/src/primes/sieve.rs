@@ -227,7 +227,7 @@ impl Sieve {
         token: &Token,
     ) -> Result<Vec<u64>> {
         #[cfg(target_arch = "x86_64")]
-        if std::arch::is_x86_feature_detected!("popcnt") {
+        if crate::simd::popcnt() {
             // SAFETY: the CPU has POPCNT (checked just above).
             return unsafe { self.run_range_popcnt(s0, s1, ks, starts, partial, token) };
         }

@@ -1,0 +1,50 @@
+//! Which instruction-set extensions the kernels use on this CPU, decided in one place: each
+//! kernel with a wider path asks [`avx2`] or [`popcnt`] (run-time detection, cached by the
+//! standard library after the first call), and [`crate::config`] reports the same answers, so
+//! the report names the path a call takes. The paths compute the same IEEE operations as the
+//! baseline loops (no FMA: Rust never contracts), so they give the same bits.
+
+/// True when this CPU runs the AVX2 paths (reductions' leaves, stencils, comb filters,
+/// Mandelbrot); always false off x86-64.
+#[inline(always)]
+pub fn avx2() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    return std::arch::is_x86_feature_detected!("avx2");
+    #[cfg(not(target_arch = "x86_64"))]
+    return false;
+}
+
+/// True when this CPU runs the POPCNT path of the prime sieve; always false off x86-64.
+#[inline(always)]
+pub fn popcnt() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    return std::arch::is_x86_feature_detected!("popcnt");
+    #[cfg(not(target_arch = "x86_64"))]
+    return false;
+}
+
+/// Defines `$name`, which runs the `#[inline(always)]` function `$generic` with the same
+/// arguments, compiled for AVX2 when the CPU has it (detected at run time) and for the baseline
+/// instruction set otherwise. The element formulas are the same IEEE operations either way (no
+/// FMA: Rust never contracts), so the bits are too; AVX2 only makes the vectors wider and the
+/// canonical-NaN select
+/// ([`crate::nan::canon`]) one blend.
+macro_rules! avx2_dispatch {
+    ($(#[$m:meta])* fn $name:ident => $generic:ident($($arg:ident: $ty:ty),* $(,)?)) => {
+        $(#[$m])*
+        fn $name($($arg: $ty),*) {
+            #[cfg(target_arch = "x86_64")]
+            {
+                #[target_feature(enable = "avx2")]
+                unsafe fn wide($($arg: $ty),*) {
+                    $generic($($arg),*)
+                }
+                if $crate::simd::avx2() {
+                    // SAFETY: the CPU supports AVX2 (checked just above).
+                    return unsafe { wide($($arg),*) };
+                }
+            }
+            $generic($($arg),*)
+        }
+    };
+}
