@@ -195,10 +195,7 @@ def render() -> str:
             m.public += list(m.aliases) + [n for n in m.procs if n not in m.public]
     for mname in MODULES:
         m = mods[mname]
-        # A file's opening comment is parsed as the doc of its first module (speedup_legacy.f90
-        # opens with speedup_legacy_c): the module without one takes that.
-        doc = m.doc or (mods[mname + "_c"].doc if mname + "_c" in mods else "")
-        out += [f"## Module `{mname}`", "", doc, ""]
+        out += [f"## Module `{mname}`", "", m.doc, ""]
         documented = set()
         reexported = [n for n in m.public if defined_in.get(n) not in (None, mname)]
         by_origin: Dict[str, List[str]] = {}

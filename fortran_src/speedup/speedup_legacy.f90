@@ -1,22 +1,5 @@
-!> The legacy routines in Fortran: `use speedup_legacy` (built when the library has them:
-!> the CMake option SPEEDUP_LEGACY, the cargo feature `legacy`).
-!>
-!> Two layers, like `speedup`: `c_speedup_legacy_<kernel>`, iso_c_binding interfaces to the
-!> functions of include/speedup_legacy.h (module speedup_legacy_c, re-exported here), and
-!> `speedup_legacy_<kernel>`, Fortran procedures with the same arguments as their Rust twins
-!> `speedup_<kernel>` (the same checks, messages, `stat`/`errmsg`), computed by the lab's legacy
-!> C and Fortran OpenMP routines. Each is its twin's code (speedup_kernels.inc, instantiated
-!> here as module speedup_legacy_kernels) over the legacy C function instead of the Rust one.
-!> The interfaces `c_speedup_legacy_<kernel>` are generated from include/speedup_legacy.h by
-!> tools/gen_doors.py; `c_speedup_legacy_omp_team_size(team, distinct)` gives the team size of
-!> one legacy OpenMP region on the calling thread, and how many distinct OpenMP threads ran in it.
-!>
-!> What the legacy routines compute (docs/contract.md has the rules they keep):
-!>  * sum: the lab's plain left-to-right sum, within the accuracy rule of speedup_sum;
-!>  * mean, std: OpenMP reductions, so the last bits may depend on the thread count;
-!>  * is_prime: trial division, exact but slow for large primes; sum_primes_below: trial
-!>    division per candidate, exact but slow for large n;
-!>  * closest_pair: brute force, O(n**2), the same answer as speedup_closest_pair.
+!> speedup_legacy_c: the iso_c_binding interfaces of include/speedup_legacy.h, re-exported by
+!> `speedup_legacy` (below), which documents them.
 module speedup_legacy_c
     use, intrinsic :: iso_c_binding, only: c_int32_t, c_size_t
     use speedup_c
@@ -86,6 +69,25 @@ module speedup_legacy_kernels
     include 'speedup_kernels.inc'
 end module speedup_legacy_kernels
 
+!> The legacy routines in Fortran: `use speedup_legacy` (built when the library has them:
+!> the CMake option SPEEDUP_LEGACY, the cargo feature `legacy`).
+!>
+!> Two layers, like `speedup`: `c_speedup_legacy_<kernel>`, iso_c_binding interfaces to the
+!> functions of include/speedup_legacy.h (module speedup_legacy_c, re-exported here), and
+!> `speedup_legacy_<kernel>`, Fortran procedures with the same arguments as their Rust twins
+!> `speedup_<kernel>` (the same checks, messages, `stat`/`errmsg`), computed by the lab's legacy
+!> C and Fortran OpenMP routines. Each is its twin's code (speedup_kernels.inc, instantiated
+!> here as module speedup_legacy_kernels) over the legacy C function instead of the Rust one.
+!> The interfaces `c_speedup_legacy_<kernel>` are generated from include/speedup_legacy.h by
+!> tools/gen_doors.py; `c_speedup_legacy_omp_team_size(team, distinct)` gives the team size of
+!> one legacy OpenMP region on the calling thread, and how many distinct OpenMP threads ran in it.
+!>
+!> What the legacy routines compute (docs/contract.md has the rules they keep):
+!>  * sum: the lab's plain left-to-right sum, within the accuracy rule of speedup_sum;
+!>  * mean, std: OpenMP reductions, so the last bits may depend on the thread count;
+!>  * is_prime: trial division, exact but slow for large primes; sum_primes_below: trial
+!>    division per candidate, exact but slow for large n;
+!>  * closest_pair: brute force, O(n**2), the same answer as speedup_closest_pair.
 module speedup_legacy
     use, intrinsic :: iso_c_binding, only: c_size_t
     use speedup_door, only: report
