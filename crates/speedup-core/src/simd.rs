@@ -1,5 +1,5 @@
 //! Which instruction-set extensions the kernels use on this CPU, decided in one place: each
-//! kernel with a wider path asks [`avx2`] or [`popcnt`] (run-time detection, cached by the
+//! kernel with a wider path asks [`avx512`], [`avx2`] or [`popcnt`] (run-time detection, cached by the
 //! standard library after the first call), and [`crate::config`] reports the same answers, so
 //! the report names the path a call takes. The paths compute the same IEEE operations as the
 //! baseline loops (no FMA: Rust never contracts), so they give the same bits.
@@ -10,6 +10,20 @@
 pub fn avx2() -> bool {
     #[cfg(target_arch = "x86_64")]
     return std::arch::is_x86_feature_detected!("avx2");
+    #[cfg(not(target_arch = "x86_64"))]
+    return false;
+}
+
+/// True when this CPU runs the AVX-512 paths: the foundation (F) plus the doubleword/quadword
+/// (DQ), byte/word (BW) and vector-length (VL) extensions that every AVX-512 CPU since 2017 has;
+/// always false off x86-64.
+#[inline(always)]
+pub fn avx512() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    return std::arch::is_x86_feature_detected!("avx512f")
+        && std::arch::is_x86_feature_detected!("avx512dq")
+        && std::arch::is_x86_feature_detected!("avx512bw")
+        && std::arch::is_x86_feature_detected!("avx512vl");
     #[cfg(not(target_arch = "x86_64"))]
     return false;
 }
