@@ -20,7 +20,7 @@ from typing import Any, Dict
 import numpy as np
 import pytest
 
-from speedup.bench import cli, race, runner, workloads
+from speedup.bench import cli, compare, floor, race, report, runner, scaling, workloads
 
 HAS_NUMBA = importlib.util.find_spec("numba") is not None
 HAS_MPL = importlib.util.find_spec("matplotlib") is not None
@@ -47,11 +47,13 @@ def _load(out: Path) -> Dict[str, Any]:
 
 def test_results_json_schema(tiny_run: Path) -> None:
     r = _load(tiny_run)
-    assert r["schema"] == "speedup-bench/1"
-    assert {"machine", "config", "notes", "overhead_s", "workloads", "sweep", "targets", "plots", "wall_s"} <= set(r)
+    assert r["schema"] == "speedup-bench/2"
+    assert {"machine", "config", "notes", "overhead_s", "workloads", "sweep", "floor", "faults", "scaling", "targets",
+            "plots", "wall_s"} <= set(r)
     m = r["machine"]
-    for k in ("cpu", "logical_cpus", "usable_cpus", "python", "numpy", "speedup", "numba"):
+    for k in ("cpu", "logical_cpus", "usable_cpus", "python", "numpy", "speedup", "numba", "signature"):
         assert k in m
+    assert set(m["signature"]) == set(compare.SIGNATURE_KEYS)
     assert m["other_cpu_share"] is None or 0.0 <= m["other_cpu_share"] <= 1.0
     assert r["config"] == {"sizes": "tiny", "threads": [1, 2], "only": list(workloads.WORKLOADS), "sweep": True}
     names = [w["name"] for w in r["workloads"]]
@@ -73,9 +75,6 @@ def test_results_json_schema(tiny_run: Path) -> None:
             assert len(c["samples_s"]) >= 3
             assert all(t > 0 for t in c["samples_s"])
             assert c["min_s"] <= c["time_s"] <= c["max_s"]
-            if c["kind"] == "read":
-                assert c["check"] is None
-                continue
             assert c["check"]["status"] in CHECK_STATUSES
             assert c["check"]["status"] != race.DIFFERS, (w["name"], c)
             if c["kind"] in ("speedup", "ctypes"):
@@ -95,9 +94,18 @@ def test_results_json_schema(tiny_run: Path) -> None:
         assert t["met"] in (True, False, None)
         assert t["detail"]
     goals = " ".join(t["target"] for t in r["targets"])
-    for name in ("sum: memory bandwidth", "laplacian: vs parallel Numba", "monte_carlo_pi: reproducible",
-                 "call overhead, empty array, pyo3", "sum: default call in the size sweep"):
+    for name in ("sum: vs streaming read", "std: vs streaming read", "laplacian (out=): vs copy bandwidth",
+                 "monte_carlo_pi: reproducible", "call overhead, empty array, pyo3",
+                 "sum: default call in the size sweep", "mandelbrot: scaling 1 -> 2 threads"):
         assert name in goals
+    assert "std: vs Numba" not in goals and "laplacian: vs parallel Numba" not in goals
+    floor_keys = {c["key"]: c for c in r["floor"]["contestants"]}
+    assert {"read_or", "read_max", "read_dot", "copy"} <= set(floor_keys)
+    assert r["floor"]["extra"]["summary"]["read"]["Bps"] > 0 and r["floor"]["extra"]["summary"]["copy"]["Bps"] > 0
+    assert set(r["faults"]["best_s"]) >= {"out=", "fresh", "pre-faulted", "fresh, parallel first touch"}
+    for name in scaling.JUDGED:
+        s = r["scaling"][name]
+        assert s["one_s"] > 0 and s["two_s"] > 0 and s["two_after_pause_s"] > 0
     repro = next(t for t in r["targets"] if t["target"] == "monte_carlo_pi: reproducible")
     assert repro["met"] is True
 
@@ -251,3 +259,119 @@ def test_other_cpu_share_counts_only_what_other_processes_used() -> None:
     assert other_cpu_share((10.0, 1.0, 100.0), (13.0, 2.0, 102.0)) == round(2.0 / (2.0 * n), 3)
     assert other_cpu_share((10.0, 1.0, 100.0), (11.0, 2.0, 102.0)) == 0.0  # only us
     assert other_cpu_share(None, (1.0, 1.0, 1.0)) is None
+
+
+# ---------------------------------------------------------------------------------------------
+# The memory floor's rule, the comparison of two runs (synthetic results, no timing)
+
+
+@pytest.mark.timeout(10)
+def test_floor_judgement() -> None:
+    llc = 32 << 20
+    gb = 1e9
+    # sum: 80 MB read in 4 ms = 20 GB/s against a 20 GB/s floor: 100%
+    assert floor.judge(80e6, 4e-3, 20 * gb, 0.85, 80e6, llc) == (pytest.approx(1.0), True, "")
+    frac, met, why = floor.judge(80e6, 5e-3, 20 * gb, 0.85, 80e6, llc)  # 16 GB/s = 80%
+    assert frac == pytest.approx(0.8) and met is False and why == ""
+    # std moves its input twice: 160 MB in 9 ms against 20 GB/s is 88.9%
+    frac, met, _ = floor.judge(2 * 80e6, 9e-3, 20 * gb, 0.85, 80e6, llc)
+    assert frac == pytest.approx(160e6 / 9e-3 / 20e9) and met is True
+    # a working set under twice the last-level cache is not judged (it may come from cache)
+    frac, met, why = floor.judge(8e6, 1e-4, 20 * gb, 0.85, 8e6, llc)
+    assert (frac, met) == (None, None) and "under twice the last-level cache (32 MiB)" in why
+    assert floor.judge(80e6, 4e-3, None, 0.85, 80e6, llc)[2] == "not evaluated: the floor was not measured"
+    assert floor.judge(80e6, None, 20 * gb, 0.85, 80e6, llc)[2] == "not evaluated: the kernel was not measured"
+    assert floor.judge(80e6, 4e-3, 20 * gb, 0.85, 80e6, None)[1] is True  # unknown cache: judged
+    assert floor.floor_nbytes("default", llc) == 4 * llc and floor.floor_nbytes("default", None) == 64 << 20
+    assert floor.NEED == {"sum": 0.85, "std": 0.85, "laplacian": 0.80}
+
+
+@pytest.mark.timeout(10)
+def test_scaling_targets_judge_only_the_compute_bound_awake_figure() -> None:
+    s = {"one_s": 2.0, "two_s": 1.0, "two_after_pause_s": 1.6, "awake": 2.0, "after_pause": 1.25, "pause_s": 0.25}
+    rows = {t["target"]: t for t in scaling.targets({"mandelbrot": s, "closest_pair_big": dict(s, awake=1.5),
+                                                     "markov_chains": dict(s, awake=1.8),
+                                                     "sum_primes_below": {"why": "needs --threads with 1 and 2"}})}
+    assert rows["mandelbrot: scaling 1 -> 2 threads"]["met"] is True
+    assert "after a 0.25 s pause" in rows["mandelbrot: scaling 1 -> 2 threads"]["detail"]
+    assert rows["markov_chains: scaling 1 -> 2 threads"]["met"] is False
+    assert rows["closest_pair_big: scaling 1 -> 2 threads"]["met"] is None  # reported, not judged
+    assert rows["sum_primes_below: scaling 1 -> 2 threads"]["met"] is None
+    assert rows["sum_primes_below: scaling 1 -> 2 threads"]["detail"].startswith("not evaluated: needs --threads")
+
+
+def _run(times: Dict[str, float], signature: Any = "same") -> Dict[str, Any]:
+    sig = {k: f"v-{k}" for k in compare.SIGNATURE_KEYS} if signature == "same" else signature
+    contestants = [{"key": k, "label": k, "kind": "speedup", "time_s": t * 1.1, "min_s": t} for k, t in times.items()]
+    contestants.append({"key": "skipped", "label": "skipped", "kind": "numba", "time_s": None, "min_s": None})
+    return {"schema": report.SCHEMA, "machine": {"signature": sig},
+            "workloads": [{"name": "sum", "size": "n = 1e7", "contestants": contestants}]}
+
+
+@pytest.mark.timeout(10)
+def test_compare_flags_changes_beyond_ten_percent() -> None:
+    old = _run({"a": 1.0, "b": 1.0, "c": 1.0, "d": 1.0, "gone": 1.0})
+    new = _run({"a": 1.05, "b": 1.12, "c": 0.85, "d": 0.95, "new": 1.0})
+    rows = {r["key"]: r for r in compare.compare(old, new)}
+    assert set(rows) == {"a", "b", "c", "d"}  # only what both runs timed
+    assert rows["a"]["ratio"] == pytest.approx(1.05) and rows["a"]["flag"] == ""
+    assert rows["b"]["flag"] == compare.SLOWER and rows["c"]["flag"] == compare.FASTER and rows["d"]["flag"] == ""
+    assert [r["key"] for r in compare.regressions(list(rows.values()))] == ["b"]
+    lines = compare.report_lines(old, new, list(rows.values()), "old.json")
+    assert not any(line.startswith("WARNING") for line in lines)
+    assert lines[-1] == "4 contestants compared: 1 slower, 1 faster beyond 10%"
+    # the median is used where a run has no best time
+    old["workloads"][0]["contestants"][0]["min_s"] = None
+    assert {r["key"]: r for r in compare.compare(old, new)}["a"]["ratio"] == pytest.approx(1.05 / 1.1)
+
+
+@pytest.mark.timeout(10)
+def test_compare_warns_across_machines() -> None:
+    old, new = _run({"a": 1.0}), _run({"a": 1.0})
+    old["machine"]["signature"]["cpu"] = "another CPU"
+    assert compare.signature_mismatch(old, new) == ["cpu"]
+    lines = compare.report_lines(old, new, compare.compare(old, new), "old.json")
+    assert lines[0].startswith("WARNING: old.json ran on a different machine signature")
+    assert "cpu 'another CPU'" in lines[0]
+    del old["machine"]["signature"]
+    assert compare.report_lines(old, new, [], "old.json")[0].startswith("WARNING: old.json has no machine signature")
+
+
+@pytest.mark.timeout(30)
+def test_compare_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    def write(name: str, run: Dict[str, Any]) -> str:
+        p = tmp_path / name
+        p.write_text(json.dumps(run))
+        return str(p)
+
+    old = write("old.json", _run({"a": 1.0, "b": 1.0}))
+    same = write("same.json", _run({"a": 1.0, "b": 1.08}))
+    slow = write("slow.json", _run({"a": 1.0, "b": 1.2}))
+    fast = write("fast.json", _run({"a": 1.0, "b": 0.5}))
+    assert cli.main(["--compare", old, "--against", same, "--fail-on-regression"]) == 0
+    assert cli.main(["--compare", old, "--against", fast, "--fail-on-regression"]) == 0
+    assert cli.main(["--compare", old, "--against", slow]) == 0  # flagged, but not asked to fail
+    out = capsys.readouterr().out
+    assert "SLOWER" in out and "FASTER" in out
+    assert cli.main(["--compare", old, "--against", slow, "--fail-on-regression"]) == cli.REGRESSION_EXIT
+    assert "1 regression(s) beyond 10%: sum/b" in capsys.readouterr().err
+    assert cli.main(["--compare", str(tmp_path / "missing.json"), "--against", slow]) == 2
+    bad = write("bad.json", {"schema": "something else"})
+    assert cli.main(["--compare", bad, "--against", slow]) == 2
+    assert "not a speedup bench result" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as e:
+        cli.main(["--fail-on-regression"])
+    assert e.value.code == 2 and "need --compare OLD.json" in capsys.readouterr().err
+
+
+def test_results_json_round_trip(tiny_run: Path, capsys: pytest.CaptureFixture) -> None:
+    """A written results.json loads as a comparison input and compares equal to itself."""
+    path = str(tiny_run / "results.json")
+    r = compare.load(path)
+    assert json.loads(json.dumps(r)) == r
+    rows = compare.compare(r, r)
+    assert rows and all(x["ratio"] == 1.0 and x["flag"] == "" for x in rows)
+    assert {x["workload"] for x in rows} >= set(workloads.WORKLOADS)
+    assert compare.signature_mismatch(r, r) == []
+    assert cli.main(["--compare", path, "--against", path, "--fail-on-regression"]) == 0
+    assert "0 slower, 0 faster beyond 10%" in capsys.readouterr().out

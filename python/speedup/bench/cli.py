@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 import time
-from typing import Any, List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence
 
 from . import workloads
 
@@ -59,6 +59,13 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="bench-out", metavar="DIR", help="where results.json, results.md and the PNGs go (default: bench-out)")
     p.add_argument("--no-sweep", action="store_true", help="skip the serial/parallel size sweep")
     p.add_argument("--no-plots", action="store_true", help="write no PNGs")
+    p.add_argument("--compare", metavar="OLD.json",
+                   help="after the run, print each contestant's time as a ratio to this earlier results.json "
+                   "and flag changes beyond 10%% (a warning when the machine signatures differ)")
+    p.add_argument("--against", metavar="NEW.json",
+                   help="with --compare: compare this saved results.json instead of running the bench")
+    p.add_argument("--fail-on-regression", action="store_true",
+                   help="with --compare: exit with status 3 when a contestant is more than 10%% slower")
     p.add_argument("--sizes", choices=sorted(workloads.SIZES), help=argparse.SUPPRESS)  # tests: tiny
     return p
 
@@ -103,8 +110,55 @@ class Progress:
             self._bar.stop()
 
 
+REGRESSION_EXIT = 3
+
+
+def compare_runs(old_path: str, new: Dict[str, Any], fail_on_regression: bool) -> int:
+    """Prints the comparison of ``new`` (a results.json's content) with ``old_path``; the exit
+    status: :data:`REGRESSION_EXIT` when asked to fail and a contestant got slower, else 0."""
+    from . import compare
+
+    try:
+        old = compare.load(old_path)
+    except (OSError, ValueError) as e:
+        print(f"speedup bench: --compare: {e}", file=sys.stderr)
+        return 2
+    rows = compare.compare(old, new)
+    print("\n" + "\n".join(compare.report_lines(old, new, rows, old_path)))
+    slow = compare.regressions(rows)
+    if fail_on_regression and slow:
+        print(f"speedup bench: {len(slow)} regression(s) beyond {compare.THRESHOLD:.0%}: "
+              + ", ".join(f"{r['workload']}/{r['key']}" for r in slow), file=sys.stderr)
+        return REGRESSION_EXIT
+    return 0
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    args = parser().parse_args(argv)
+    p = parser()
+    args = p.parse_args(argv)
+    if (args.against or args.fail_on_regression) and not args.compare:
+        p.error("--against and --fail-on-regression need --compare OLD.json")
+    if args.against:
+        from . import compare
+
+        try:
+            new = compare.load(args.against)
+        except (OSError, ValueError) as e:
+            print(f"speedup bench: --against: {e}", file=sys.stderr)
+            return 2
+        return compare_runs(args.compare, new, args.fail_on_regression)
+    if args.compare:  # a bad file fails now, not after the run
+        from . import compare
+
+        try:
+            compare.load(args.compare)
+        except (OSError, ValueError) as e:
+            print(f"speedup bench: --compare: {e}", file=sys.stderr)
+            return 2
+    return run_bench(args)
+
+
+def run_bench(args: argparse.Namespace) -> int:
     from . import report, runner
 
     preset = args.sizes or ("quick" if args.quick else "default")
@@ -141,4 +195,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
           f"results checked: {'all agree' if not differs else 'DIFFERS: ' + ', '.join(differs)}")
     print(f"wrote {args.out}/results.json, {args.out}/results.md"
           + (f" and {len(plots)} PNGs" if plots else " (no plots)") + f" in {res.wall_s:.0f} s")
+    if args.compare:
+        from . import compare
+
+        return compare_runs(args.compare, compare.load(os.path.join(args.out, "results.json")),
+                            args.fail_on_regression)
     return 0

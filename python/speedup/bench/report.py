@@ -8,11 +8,11 @@ import math
 import sys
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
+from . import compare, floor, scaling
 from .race import Workload
 from .runner import Results
 
-SCHEMA = "speedup-bench/1"
-COMPUTE_BOUND = ("monte_carlo_pi", "mandelbrot", "markov_chains", "closest_pair_big")
+SCHEMA = "speedup-bench/2"
 
 
 def fmt_time(t: Optional[float]) -> str:
@@ -78,6 +78,44 @@ def _vs(res: Results, wname: str, key: str, need: float, name: str, who: str) ->
     return [_target(name, goal, r, r >= need, _div(other, sp, r))]
 
 
+def floor_targets(res: Results) -> List[Dict[str, Any]]:
+    """``sum``, ``std`` and ``laplacian`` (``out=``) against the memory floor of the same run:
+    the bytes each must move per call over its best time, as a share of the fastest streaming
+    read (``sum``: x once, ``std``: x twice) or of the copy (``laplacian``: f read, out written)."""
+    summary = res.floor.extra.get("summary", {}) if res.floor is not None else {}
+    llc = res.machine.get("llc_bytes")
+    n_bytes = 8 * _sizes(res).n
+    out: List[Dict[str, Any]] = []
+    for name in floor.JUDGED:
+        w = res.workload(name)
+        if w is None:
+            continue
+        need = floor.NEED[name]
+        if name == "laplacian":
+            base, what = summary.get("copy"), "a copy"
+            secs = res.faults.get("best_s", {}).get("out=")
+            moved = ws = float(sum(res.faults.get(k, 0) for k in ("input_bytes", "output_bytes")))
+            label = "laplacian (out=): vs copy bandwidth"
+        else:
+            base, what = summary.get("read"), "one streaming read" if name == "sum" else "two streaming reads"
+            sp = best_speedup(w)
+            secs = None if sp is None else sp.lo
+            moved, ws = float(n_bytes * (1 if name == "sum" else 2)), float(n_bytes)
+            label = f"{name}: vs streaming read"
+        bps = None if base is None else base["Bps"]
+        frac, met, why = floor.judge(moved, secs, bps, need, ws, llc)
+        detail = why or (f"{moved / secs / 1e9:.1f} GB/s moved ({moved / 2**20:.0f} MiB in {fmt_time(secs)}) vs "
+                         f"{bps / 1e9:.1f} GB/s ({base['by']})")  # type: ignore[index,operator]
+        out.append(_target(label, f">= {need:.0%} of {what}", frac, met, detail))
+    return out
+
+
+def _sizes(res: Results) -> Any:
+    from .workloads import SIZES
+
+    return SIZES[res.config["sizes"]]
+
+
 def evaluate_targets(res: Results) -> List[Dict[str, Any]]:
     out: List[Dict[str, Any]] = []
     w = res.workload("sum")
@@ -87,17 +125,7 @@ def evaluate_targets(res: Results) -> List[Dict[str, Any]]:
         if r is not None:
             out.append(_target("sum: no slower than numpy.sum", ">= 1.00x numpy.sum", r, r >= 1.0,
                                _div(npy, sp, r)))
-        reads = [c for c in w.contestants if c.kind == "read" and c.samples]
-        if sp is not None and reads:
-            nbytes = w.extra["bytes"]
-            read = min(reads, key=lambda c: c.t)
-            bw_read, bw_sum = nbytes / read.t, nbytes / sp.t
-            frac = bw_sum / bw_read
-            w.extra.update({"read_GBps": bw_read / 1e9, "sum_GBps": bw_sum / 1e9, "read_by": read.label})
-            out.append(_target("sum: memory bandwidth", ">= 80% of a streaming read", frac, frac >= 0.8,
-                               f"sum {bw_sum / 1e9:.1f} GB/s vs {read.label}: {bw_read / 1e9:.1f} GB/s"))
-    out += _vs(res, "std", "numba", 3, "std: vs Numba", "Numba")
-    out += _vs(res, "laplacian", "numba_par", 3.5, "laplacian: vs parallel Numba", "parallel Numba")
+    out += floor_targets(res)
     out += _vs(res, "comb_backward", "numba", 2, "comb_backward: vs Numba", "Numba")
     out += _vs(res, "sum_primes_below", "numba_par", 500, "sum_primes_below: vs parallel Numba", "parallel Numba")
     out += _vs(res, "monte_carlo_pi", "numba_par", 3, "monte_carlo_pi: vs parallel Numba", "parallel Numba")
@@ -132,21 +160,8 @@ def evaluate_targets(res: Results) -> List[Dict[str, Any]]:
             if r is not None:
                 out.append(_target(f"{w.name}: vs legacy, {c.threads} thread(s)", ">= 1.00x legacy", r, r >= 1.0,
                                    _div(c, sp, r)))
-    # compute-bound kernels scale >= 1.9x from 1 to 2 threads
-    threads = res.config["threads"]
-    for name in COMPUTE_BOUND:
-        w = res.workload(name)
-        if w is None:
-            continue
-        one, two = w.find("speedup@1"), w.find("speedup@2")
-        r = ratio(one, two)
-        if r is None:
-            out.append(_target(f"{name}: scaling 1 -> 2 threads", ">= 1.90x", None, None,
-                               "not evaluated: needs --threads with 1 and 2 (this run: "
-                               + ",".join(map(str, threads)) + ")"))
-        else:
-            out.append(_target(f"{name}: scaling 1 -> 2 threads", ">= 1.90x", r, r >= 1.9,
-                               _div(one, two, r)))
+    # compute-bound kernels: 1 -> 2 threads, pool awake (judged) and after an idle pause
+    out += scaling.targets(res.scaling)
     # Python call overhead
     for door, limit in (("pyo3", 1e-6), ("ctypes", 5e-6)):
         t = res.overhead.get(door)
@@ -191,8 +206,6 @@ def workload_rows(w: Workload) -> Tuple[List[str], List[List[str]]]:
         t = ("~" if c.scale != 1 else "") + fmt_time(c.time)
         label = c.label + (f" (~ scaled from {c.scaled_from})" if c.scaled_from else "")
         check = "-" if c.check is None else str(c.check)
-        if c.kind == "read":
-            check = f"{w.extra['bytes'] / c.time / 1e9:.1f} GB/s"
         rows.append([label, t, f"{fmt_time(lo)} - {fmt_time(hi)}", fmt_ratio(ratio(npy, c)), fmt_ratio(ratio(nbp, c)),
                      check])
     return head, rows
@@ -222,6 +235,13 @@ def header_lines(res: Results) -> List[str]:
         "'~' = plain Python run at a reduced size and scaled linearly; ratios: how many times faster "
         "than NumPy / than parallel Numba",
     ]
+    sig = m.get("signature")
+    if sig:
+        mem = sig.get("memory_bytes")
+        simd = " ".join(sig["simd"]) or "unknown"
+        gib = "?" if mem is None else f"{mem / 2**30:.1f}"
+        lines.append(f"machine signature: {sig['cpu']}, {sig['logical_cpus']} CPUs, SIMD {simd}, {gib} GiB memory, "
+                     f"{sig['kernel']}, speedup {sig['speedup']}, NumPy {sig['numpy']}")
     o = res.overhead
     if o:
         lines.append("call overhead, speedup.sum(empty array): "
@@ -283,6 +303,43 @@ def sweep_rows(res: Results, name: str) -> Tuple[List[str], List[List[str]]]:
     return head, rows
 
 
+def floor_rows(res: Results) -> Tuple[List[str], List[List[str]]]:
+    """The memory floor's contestants: best time and bandwidth (bytes moved / best time)."""
+    head = ["yardstick", "best time", "bandwidth"]
+    rows = []
+    assert res.floor is not None
+    gbps = res.floor.extra.get("summary", {}).get("GBps", {})
+    for c in res.floor.contestants:
+        if not c.samples:
+            rows.append([c.label, "-", c.skipped or c.error or "not run"])
+        else:
+            rows.append([c.label, fmt_time(c.lo), f"{gbps.get(c.key, 0):.1f} GB/s"])
+    return head, rows
+
+
+def faults_rows(res: Results) -> Tuple[List[str], List[List[str]]]:
+    """The Laplacian's output variants: best time, against out=, minor page faults per call."""
+    f = res.faults
+    head = ["output", "best time", "vs out=", "page faults per call"]
+    rows = [[k, fmt_time(t), f"{f['vs_out'].get(k, 0):.2f}x", str(f["minor_faults"].get(k, "-"))]
+            for k, t in f["best_s"].items()]
+    return head, rows
+
+
+def _sections(res: Results) -> List[Tuple[str, List[str], List[List[str]], List[str]]]:
+    out = []
+    if res.floor is not None:
+        llc = res.machine.get("llc_bytes")
+        out.append((f"memory floor: {res.floor.size}"
+                    + (f" (last-level cache {llc / 2**20:.0f} MiB)" if llc else ""), *floor_rows(res),
+                    ["bandwidth = bytes moved / best time; a read counts its arrays, a copy its reads and writes"]))
+    if res.faults:
+        side = "x".join(map(str, res.faults["shape"]))
+        out.append((f"laplacian output: page faults ({side}, {res.faults['output_bytes'] / 2**20:.0f} MiB written)",
+                    *faults_rows(res), []))
+    return out
+
+
 def print_terminal(res: Results, console: Any = None) -> None:
     """Rich tables when rich is installed, plain text otherwise."""
     if console is None and sys.stdout.isatty():  # rich on a terminal, plain text into a pipe or file
@@ -295,6 +352,7 @@ def print_terminal(res: Results, console: Any = None) -> None:
     sections = [(f"{w.name}: {w.size}", *workload_rows(w), w.notes) for w in res.workloads]
     for name in res.sweep:
         sections.append((f"size sweep: {name} (serial vs parallel, median per call)", *sweep_rows(res, name), []))
+    sections += _sections(res)
     sections.append(("speed targets", *target_rows(res), []))
     if console is None:
         print("\n".join(header_lines(res)))
@@ -331,6 +389,9 @@ def to_json(res: Results, plots: Sequence[str]) -> Dict[str, Any]:
         "overhead_s": res.overhead,
         "workloads": [w.to_json() for w in res.workloads],
         "sweep": {k: [w.to_json() for w in ws] for k, ws in res.sweep.items()},
+        "floor": None if res.floor is None else res.floor.to_json(),
+        "faults": res.faults,
+        "scaling": res.scaling,
         "targets": res.targets,
         "plots": list(plots),
         "wall_s": res.wall_s,
@@ -358,6 +419,8 @@ def write_markdown(res: Results, path: str, plots: Sequence[str]) -> None:
         parts += [f"\n_{n}_" for n in w.notes]
     for name in res.sweep:
         parts += ["", f"## size sweep: {name}", "", md_table(*sweep_rows(res, name))]
+    for title, head, rows, notes in _sections(res):
+        parts += ["", f"## {title}", "", md_table(head, rows)] + [f"\n_{n}_" for n in notes]
     parts += ["", "## targets", "", md_table(*target_rows(res))]
     if plots:
         parts += ["", "## plots", ""] + [f"![{p}]({p})" for p in plots]

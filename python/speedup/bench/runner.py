@@ -16,7 +16,7 @@ import numpy as np
 import speedup
 
 from .. import _api
-from . import seeds, workloads
+from . import compare, faults, floor, scaling, seeds, workloads
 from .race import Contestant, Knobs, Workload, run_workload
 
 
@@ -30,6 +30,9 @@ class Results:
     notes: List[str] = field(default_factory=list)
     targets: List[Dict[str, Any]] = field(default_factory=list)
     wall_s: float = 0.0
+    floor: Optional[Workload] = None  # the memory floor's contestants (floor.py)
+    faults: Dict[str, Any] = field(default_factory=dict)  # the Laplacian's output variants (faults.py)
+    scaling: Dict[str, Any] = field(default_factory=dict)  # 1 -> 2 threads, twice (scaling.py)
 
     def workload(self, name: str) -> Optional[Workload]:
         for w in self.workloads:
@@ -289,6 +292,7 @@ def run(
             for w in ws:
                 run_workload(w, knobs, budget_s=budget_s / 4, min_reps=5, max_reps=25, tick=tick)
             res.sweep[name] = ws
+        measure_machine(res, preset, sz, ctx, knobs, tick)
     finally:
         knobs.restore()
         if progress is not None:
@@ -300,8 +304,37 @@ def run(
             res.machine["numba_threading_layer"] = None
     res.machine["load_average_at_end"] = _loadavg()
     res.machine["other_cpu_share"] = other_cpu_share(cpu_start, _cpu_snapshot())
+    res.machine["signature"] = compare.signature(res.machine)
     res.wall_s = time.perf_counter() - t_start
     return res
+
+
+def measure_machine(res: Results, preset: str, sz: workloads.Sizes, ctx: workloads.Context, knobs: Knobs,
+                    tick: Callable[[str], None]) -> None:
+    """The physical yardsticks, in the same run as the kernels: the memory floor (streaming read
+    and copy bandwidth at the kernels' thread count) when a memory-bound kernel ran, what a fresh
+    output costs the Laplacian when it ran, and the 1 -> 2 thread scaling of the compute-bound
+    kernels."""
+    llc = floor.llc_bytes()
+    res.machine["llc_bytes"] = llc
+    try:
+        if any(res.workload(n) for n in floor.JUDGED):
+            fw, team = floor.floor_workload(floor.floor_nbytes(preset, llc), ctx.tmax, ctx.numba)
+            try:
+                run_workload(fw, knobs, budget_s=0.25, min_reps=5, max_reps=9, tick=tick)
+                floor.summarise(fw, llc)
+                res.floor = fw
+                if res.workload("laplacian") is not None:
+                    tick("laplacian: output page faults")
+                    f = np.random.default_rng(5).random((sz.side, sz.side))
+                    speedup.set_num_threads(ctx.tmax)
+                    lap = functools.partial(_api.laplacian, ctx.pyo3)
+                    res.faults = faults.probe(lap, f, 1.0 / (sz.side - 1), team)
+            finally:
+                team.close()
+        res.scaling = scaling.measure(res.workloads, speedup.set_num_threads, list(ctx.threads), tick)
+    finally:
+        knobs.restore()
 
 
 def _pyo3() -> Any:

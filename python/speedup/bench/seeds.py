@@ -269,20 +269,6 @@ def _nb_comb_par(signal, tau, alpha):  # the tau interleaved lanes are independe
             y[n] = signal[n] + alpha * y[n - tau]
     return y
 
-def _nb_isprime_py(n):  # seed 002 isprime, compiled for primes/primes_par
-    if n < 2:
-        return False
-    if n == 2:
-        return True
-    max_ = int(math.ceil(math.sqrt(n)))
-    i = 2
-    while i <= max_:
-        if n % i == 0:
-            return False
-        i += 1
-    return True
-
-
 def _nb_primes(queries):  # seed 002: [sum_primes(n) for n in queries]
     out = np.zeros(queries.shape[0], np.uint64)
     for q in range(queries.shape[0]):
@@ -350,7 +336,7 @@ def _nb_closest_par(points):  # rows in parallel, then the best row (ties: small
     i = np.argmin(best)
     return i, partner[i], math.sqrt(best[i])
 
-def _nb_markov(P, n_steps, n_chains, start):  # seed 004 exercise Q1 under Numba
+def _nb_cumulative_py(P):  # the rows' running sums, for the Markov chains' inverse-CDF draw
     k = P.shape[0]
     cum = np.empty_like(P)
     for s in range(k):
@@ -358,39 +344,34 @@ def _nb_markov(P, n_steps, n_chains, start):  # seed 004 exercise Q1 under Numba
         for j in range(k):
             acc += P[s, j]
             cum[s, j] = acc
+    return cum
+
+def _nb_next_state_py(cum, s, u):  # the first state whose running sum exceeds u (the last one else)
+    k = cum.shape[0]
+    for j in range(k):
+        if u < cum[s, j]:
+            return j
+    return k - 1
+
+def _nb_markov(P, n_steps, n_chains, start):  # seed 004 exercise Q1 under Numba
+    k = P.shape[0]
+    cum = _nb_cumulative(P)
     counts = np.zeros((n_chains, k), np.uint64)
     for c in range(n_chains):
         s = start
         for t in range(n_steps):
-            u = np.random.random()
-            nxt = k - 1
-            for j in range(k):
-                if u < cum[s, j]:
-                    nxt = j
-                    break
-            s = nxt
+            s = _nb_next_state(cum, s, np.random.random())
             counts[c, s] += 1
     return counts
 
 def _nb_markov_par(P, n_steps, n_chains, start):
     k = P.shape[0]
-    cum = np.empty_like(P)
-    for s in range(k):
-        acc = 0.0
-        for j in range(k):
-            acc += P[s, j]
-            cum[s, j] = acc
+    cum = _nb_cumulative(P)
     counts = np.zeros((n_chains, k), np.uint64)
     for c in prange(n_chains):
         s = start
         for t in range(n_steps):
-            u = np.random.random()
-            nxt = k - 1
-            for j in range(k):
-                if u < cum[s, j]:
-                    nxt = j
-                    break
-            s = nxt
+            s = _nb_next_state(cum, s, np.random.random())
             counts[c, s] += 1
     return counts
 
@@ -433,7 +414,10 @@ def _nb_stream_read(A):  # the bandwidth probe: a parallel read, reassociated fr
     return s
 
 
-_nb_isprime: Any = _nb_isprime_py  # replaced by its compiled form in numba_contestants()
+# replaced by their compiled forms in numba_contestants()
+_nb_isprime: Any = py_isprime
+_nb_cumulative: Any = _nb_cumulative_py
+_nb_next_state: Any = _nb_next_state_py
 
 
 _compiled: Dict[str, Callable[..., Any]] = {}
@@ -442,13 +426,15 @@ _compiled: Dict[str, Callable[..., Any]] = {}
 def numba_contestants() -> Dict[str, Callable[..., Any]]:
     """Compiles nothing yet (Numba compiles on the first call); raises ImportError without
     numba. Keys: ``<workload>`` (serial) and ``<workload>_par`` (parallel)."""
-    global _nb_isprime
+    global _nb_isprime, _nb_cumulative, _nb_next_state
     if _compiled:
         return _compiled
     import numba
     from numba import njit
 
-    _nb_isprime = njit(cache=True)(_nb_isprime_py)
+    _nb_isprime = njit(cache=True)(py_isprime)  # seed 002 isprime, for primes/primes_par
+    _nb_cumulative = njit(cache=True)(_nb_cumulative_py)
+    _nb_next_state = njit(cache=True)(_nb_next_state_py)
 
     sig = [numba.int32(numba.complex128)]
     ser = njit(cache=True)

@@ -209,6 +209,15 @@ def _python(run: Callable[[], Any], reference: Callable[[], Any], cmp: Any, scal
                       scale=scale, scaled_from=what)
 
 
+def _check_numpy(cs: List[Contestant], cmp: Any) -> None:
+    """Checks the NumPy contestant's answer against speedup's on the same input (the speedup
+    contestants' shared reference, computed once), with ``cmp``."""
+    ref = next(c.reference for c in cs if c.kind == "speedup")
+    for c in cs:
+        if c.key == "numpy":
+            c.reference, c.compare = ref, cmp
+
+
 def _rng() -> np.random.Generator:
     return np.random.default_rng(2024)
 
@@ -231,18 +240,7 @@ def sum_workload(sz: Sizes, ctx: Context) -> Workload:
         numba_call=lambda f: f(x), numba_prepare=lambda f: f(x[:16]),
         legacy_call=lambda lg: lg.sum(x),
     )
-    for c in cs:
-        if c.key == "numpy":
-            c.reference, c.compare = _memo(lambda: _api.sum(ctx.pyo3, x)), bound
-    # the streaming read that sum's bandwidth is measured against
-    u64 = x.view(np.uint64)
-    cs.append(Contestant("read_numpy", "streaming read (NumPy bitwise_or.reduce, 1 thread)", "read",
-                         run=lambda: np.bitwise_or.reduce(u64)))
-    if ctx.numba is not None:
-        f = ctx.numba["stream_read"]
-        cs.append(Contestant("read_numba", f"streaming read (Numba parallel fastmath sum, {ctx.tmax} threads)",
-                             "read", run=lambda: f(x), prepare=lambda: f(x[:16]), threads=ctx.tmax))
-        cs[-1].kind = "read"
+    _check_numpy(cs, bound)
     return Workload("sum", f"n = {_fmt_n(sz.n)}", cs, extra={"bytes": int(x.nbytes)})
 
 
@@ -261,9 +259,7 @@ def std_workload(sz: Sizes, ctx: Context) -> Workload:
         numba_call=lambda f: f(x), numba_prepare=lambda f: f(x[:16]),
         legacy_call=lambda lg: lg.std(x),
     )
-    for c in cs:
-        if c.key == "numpy":
-            c.reference, c.compare = _memo(lambda: _api.std(ctx.pyo3, x)), bound_for(sz.n)
+    _check_numpy(cs, bound_for(sz.n))
     return Workload("std", f"n = {_fmt_n(sz.n)}", cs)
 
 
@@ -288,9 +284,7 @@ def laplacian_workload(sz: Sizes, ctx: Context) -> Workload:
         numba_call=lambda fn: fn(f, d, d), numba_prepare=lambda fn: fn(f[:8, :8], d, d),
         legacy_call=lambda lg: lg.laplacian(f, d, d),
     )
-    for c in cs:
-        if c.key == "numpy":
-            c.reference, c.compare = _memo(lambda: _api.laplacian(ctx.pyo3, f, d, d)), cmp
+    _check_numpy(cs, cmp)
     return Workload("laplacian", f"{sz.side}x{sz.side}", cs, extra={"bytes": int(f.nbytes + (sz.side - 2) ** 2 * 8)})
 
 
@@ -342,9 +336,7 @@ def pi_workload(sz: Sizes, ctx: Context) -> Workload:
         numba_call=lambda f: f(n), numba_prepare=lambda f: f(10), numba_cmp=pi_statistical(n),
         legacy_why="no legacy routine (docs/contract.md)",
     )
-    for c in cs:
-        if c.key == "numpy":
-            c.reference, c.compare = _memo(lambda: _api.monte_carlo_pi(ctx.pyo3, n, SEED)), exact
+    _check_numpy(cs, exact)
     return Workload("monte_carlo_pi", f"{_fmt_n(n)} points", cs)
 
 
@@ -361,9 +353,7 @@ def closest_workload(sz: Sizes, ctx: Context) -> Workload:
         numba_call=lambda f: f(pts), numba_prepare=lambda f: f(pts[:8]),
         legacy_call=lambda lg: lg.closest_pair(pts),
     )
-    for c in cs:
-        if c.key == "numpy":
-            c.reference, c.compare = _memo(lambda: _api.closest_pair(ctx.pyo3, pts)), exact
+    _check_numpy(cs, exact)
     return Workload("closest_pair", f"{n:,} points", cs)
 
 
@@ -400,9 +390,7 @@ def mandelbrot_workload(sz: Sizes, ctx: Context) -> Workload:
         numba_call=lambda f: f(c), numba_prepare=lambda f: f(c[:2, :2]),
         legacy_call=lambda lg: lg.mandelbrot(c, it),
     )
-    for k in cs:
-        if k.key == "numpy":
-            k.reference, k.compare = _memo(lambda: _api.mandelbrot(ctx.pyo3, c, it)), exact
+    _check_numpy(cs, exact)
     return Workload("mandelbrot", f"{sz.mandel}x{sz.mandel}, {it} iterations", cs)
 
 

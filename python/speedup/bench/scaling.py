@@ -1,0 +1,87 @@
+"""Scaling from 1 to 2 threads, measured twice for the compute-bound kernels.
+
+- **pool awake** (judged, >= 1.9x): calls at 1 and at 2 threads back to back, pair after pair,
+  so speedup's worker pool is still awake when the 2-thread call starts (a 1-thread call runs on
+  the caller's thread and leaves the 2-thread pool alone). This is the kernels' own scaling.
+- **after an idle pause** (reported, not judged): each 2-thread call follows a pause long enough
+  for the pool's threads to go to sleep, as a program that calls a kernel now and then sees it.
+  On a small VM the first parallel call after a pause often starts on one CPU; this figure shows
+  what that costs.
+
+Each figure is the best of its repetitions.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Callable, Dict, List, Optional
+
+from .race import Workload
+
+JUDGED = ("monte_carlo_pi", "markov_chains", "mandelbrot", "sum_primes_below")
+REPORTED = ("closest_pair_big",)
+NEED = 1.9
+
+
+def _timed(call: Callable[[], Any]) -> float:
+    t0 = time.perf_counter()
+    call()
+    return time.perf_counter() - t0
+
+
+def measure_one(call: Callable[[], Any], set_threads: Callable[[int], None], pairs: int = 3,
+                pause_s: float = 0.25) -> Dict[str, Any]:
+    """Best 1-thread and 2-thread times, back to back and after ``pause_s`` idle."""
+    one: List[float] = []
+    two: List[float] = []
+    idle: List[float] = []
+    set_threads(2)
+    call()  # wakes (or builds) the pool
+    for _ in range(pairs):
+        set_threads(1)
+        one.append(_timed(call))
+        set_threads(2)
+        two.append(_timed(call))
+    for _ in range(pairs):
+        time.sleep(pause_s)
+        idle.append(_timed(call))
+    t1, t2, t2i = min(one), min(two), min(idle)
+    return {"one_s": t1, "two_s": t2, "two_after_pause_s": t2i, "awake": t1 / t2,
+            "after_pause": t1 / t2i, "pause_s": pause_s, "samples": {"one": one, "two": two, "after_pause": idle}}
+
+
+def measure(workloads: List[Workload], set_threads: Callable[[int], None], threads: List[int],
+            tick: Callable[[str], None] = lambda label: None) -> Dict[str, Any]:
+    """Per compute-bound workload of the run: the two scalings, or why it was not measured."""
+    out: Dict[str, Any] = {}
+    for w in workloads:
+        if w.name not in JUDGED + REPORTED:
+            continue
+        c = next((k for k in w.contestants if k.key == "speedup@1" and k.run is not None and not k.error), None)
+        if c is None or not {1, 2} <= set(threads):
+            out[w.name] = {"why": "needs --threads with 1 and 2 (this run: " + ",".join(map(str, threads)) + ")"}
+            continue
+        tick(f"scaling: {w.name}")
+        assert c.run is not None
+        out[w.name] = measure_one(c.run, set_threads)
+    return out
+
+
+def targets(scaling: Dict[str, Any]) -> List[Dict[str, Any]]:
+    """Judged: pool awake, for :data:`JUDGED`; reported (``met`` None): the rest."""
+    from .report import fmt_time
+
+    rows: List[Dict[str, Any]] = []
+    for name, s in scaling.items():
+        judged = name in JUDGED
+        why: Optional[str] = s.get("why")
+        awake = s.get("awake")
+        met = None if (awake is None or not judged) else awake >= NEED
+        detail = f"not evaluated: {why}" if why else (
+            f"{fmt_time(s['one_s'])} / {fmt_time(s['two_s'])} = {awake:.2f}x back to back; after a "
+            f"{s['pause_s']:g} s pause {fmt_time(s['two_after_pause_s'])} = {s['after_pause']:.2f}x"
+            + ("" if judged else " (reported, not judged)"))
+        goal = f">= {NEED:.2f}x, pool awake" if judged else "reported"
+        rows.append({"target": f"{name}: scaling 1 -> 2 threads", "goal": goal, "value": awake, "met": met,
+                     "detail": detail})
+    return rows
