@@ -1,6 +1,8 @@
 """`speedup bench` (speedup.bench): the whole race at tiny sizes writes a valid results.json,
 results.md and the plots; the result check flags wrong answers; the command line refuses bad
-values with clear messages; the package and the bench work without the optional extras.
+values with clear messages; the package and the bench work without the optional extras; the
+memory floor's rule, the scaling targets and the comparison of two runs (flags at 10%, exit codes,
+the machine-signature warning) on synthetic figures.
 
 The bench times both backends itself, so these tests run once (on the pyo3 run of the autouse
 `backend` fixture; the ctypes run is skipped, saying so). They check results, never timings.
@@ -375,3 +377,12 @@ def test_results_json_round_trip(tiny_run: Path, capsys: pytest.CaptureFixture) 
     assert compare.signature_mismatch(r, r) == []
     assert cli.main(["--compare", path, "--against", path, "--fail-on-regression"]) == 0
     assert "0 slower, 0 faster beyond 10%" in capsys.readouterr().out
+
+
+@pytest.mark.timeout(10)
+def test_compare_notes_a_busy_machine() -> None:
+    old, new = _run({"a": 1.0}), _run({"a": 1.0})
+    old["machine"]["other_cpu_share"], new["machine"]["other_cpu_share"] = 0.5, 0.02
+    lines = compare.report_lines(old, new, compare.compare(old, new), "old.json")
+    assert lines[0] == ("note: other processes used 50% of the CPU time in the old run, 2% of the CPU time in the "
+                        "new run: changes may be the machine's, not the code's")

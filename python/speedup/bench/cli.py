@@ -128,7 +128,8 @@ def compare_runs(old_path: str, new: Dict[str, Any], fail_on_regression: bool) -
     slow = compare.regressions(rows)
     if fail_on_regression and slow:
         print(f"speedup bench: {len(slow)} regression(s) beyond {compare.THRESHOLD:.0%}: "
-              + ", ".join(f"{r['workload']}/{r['key']}" for r in slow), file=sys.stderr)
+              + ", ".join(f"{r['workload']}/{r['key']}" for r in slow[:10]) + (", ..." if len(slow) > 10 else ""),
+              file=sys.stderr)
         return REGRESSION_EXIT
     return 0
 

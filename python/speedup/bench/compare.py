@@ -125,6 +125,11 @@ def report_lines(old: Dict[str, Any], new: Dict[str, Any], rows: Sequence[Dict[s
         a, b = old["machine"]["signature"], new["machine"]["signature"]
         lines.append(f"WARNING: {old_name} ran on a different machine signature; the ratios compare machines, "
                      "not code: " + "; ".join(f"{k} {a.get(k)!r} -> {b.get(k)!r}" for k in differ))
+    busy = [(who, run.get("machine", {}).get("other_cpu_share")) for who, run in (("old", old), ("new", new))]
+    if any(share is not None and share > 0.1 for _, share in busy):
+        shares = [f"{'?' if share is None else f'{100 * share:.0f}%'} of the CPU time in the {who} run"
+                  for who, share in busy]
+        lines.append(f"note: other processes used {', '.join(shares)}: changes may be the machine's, not the code's")
     lines.append(f"compared with {old_name} (ratio = new best time / old best time; flagged beyond "
                  f"{THRESHOLD:.0%}):")
     width = max((len(f"{r['workload']}: {r['label']}") for r in rows), default=10)

@@ -44,7 +44,7 @@ def _minflt() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_minflt
 
 
-def probe(lap: Callable[..., np.ndarray], f: np.ndarray, dx: float, team: Team, rounds: int = 7) -> Dict[str, Any]:
+def probe(lap: Callable[..., np.ndarray], f: np.ndarray, dx: float, team: Team, rounds: int = 5) -> Dict[str, Any]:
     """Best time and page faults per call of each variant (:data:`VARIANTS`); ``lap(f, dx, dy,
     out=None)`` is speedup's Laplacian at the thread count already set."""
     shape = (f.shape[0] - 2, f.shape[1] - 2)
