@@ -107,7 +107,7 @@ def test_results_json_schema(tiny_run: Path) -> None:
     assert set(r["faults"]["best_s"]) >= {"out=", "fresh", "pre-faulted", "fresh, parallel first touch"}
     for name in scaling.JUDGED:
         s = r["scaling"][name]
-        assert s["one_s"] > 0 and s["two_s"] > 0 and s["two_after_pause_s"] > 0
+        assert s["one_s"] > 0 and s["two_s"] > 0 and s["two_after_pause_s"] > 0 and s["size"]
     repro = next(t for t in r["targets"] if t["target"] == "monte_carlo_pi: reproducible")
     assert repro["met"] is True
 
@@ -290,12 +290,14 @@ def test_floor_judgement() -> None:
 
 @pytest.mark.timeout(10)
 def test_scaling_targets_judge_only_the_compute_bound_awake_figure() -> None:
-    s = {"one_s": 2.0, "two_s": 1.0, "two_after_pause_s": 1.6, "awake": 2.0, "after_pause": 1.25, "pause_s": 0.25}
+    s = {"one_s": 2.0, "two_s": 1.0, "two_after_pause_s": 1.6, "awake": 2.0, "after_pause": 1.25, "pause_s": 0.25,
+         "size": "1e6 points"}
     rows = {t["target"]: t for t in scaling.targets({"mandelbrot": s, "closest_pair_big": dict(s, awake=1.5),
                                                      "markov_chains": dict(s, awake=1.8),
                                                      "sum_primes_below": {"why": "needs --threads with 1 and 2"}})}
     assert rows["mandelbrot: scaling 1 -> 2 threads"]["met"] is True
-    assert "after a 0.25 s pause" in rows["mandelbrot: scaling 1 -> 2 threads"]["detail"]
+    assert rows["mandelbrot: scaling 1 -> 2 threads"]["detail"] == (
+        "1e6 points: 2.00 s / 1.00 s = 2.00x back to back; after a 0.25 s pause 1.60 s = 1.25x")
     assert rows["markov_chains: scaling 1 -> 2 threads"]["met"] is False
     assert rows["closest_pair_big: scaling 1 -> 2 threads"]["met"] is None  # reported, not judged
     assert rows["sum_primes_below: scaling 1 -> 2 threads"]["met"] is None

@@ -127,6 +127,8 @@ def summarise(w: Workload, llc: Optional[int]) -> Dict[str, Any]:
         best = max((c for c in w.contestants if c.kind == kind and c.key in bw), key=lambda c: bw[c.key], default=None)
         out[kind] = None if best is None else {"Bps": bw[best.key], "by": best.label}
     w.extra["summary"] = out
+    for c in w.contestants:  # the figures stay; the arrays their calls hold (hundreds of MiB) go
+        c.run = c.prepare = None
     return out
 
 

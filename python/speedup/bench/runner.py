@@ -292,7 +292,10 @@ def run(
             for w in ws:
                 run_workload(w, knobs, budget_s=budget_s / 4, min_reps=5, max_reps=25, tick=tick)
             res.sweep[name] = ws
+        t_machine = time.perf_counter()
         measure_machine(res, preset, sz, ctx, knobs, tick)
+        t_machine = time.perf_counter() - t_machine
+        res.notes.append(f"memory floor, output variants and scaling: {t_machine:.0f} s of the run")
     finally:
         knobs.restore()
         if progress is not None:
@@ -332,9 +335,23 @@ def measure_machine(res: Results, preset: str, sz: workloads.Sizes, ctx: workloa
                     res.faults = faults.probe(lap, f, 1.0 / (sz.side - 1), team)
             finally:
                 team.close()
-        res.scaling = scaling.measure(res.workloads, speedup.set_num_threads, list(ctx.threads), tick)
+        res.scaling = scaling.measure(res.workloads, speedup.set_num_threads, list(ctx.threads), tick,
+                                      sized=scaling_calls(sz, ctx))
     finally:
         knobs.restore()
+
+
+def scaling_calls(sz: workloads.Sizes, ctx: workloads.Context) -> Dict[str, Any]:
+    """The compute-bound calls whose scaling is timed at a size of their own (scaling.py)."""
+    q = np.array([sz.primes**2], dtype=np.uint64)
+    pi_n, steps = max(sz.pi // 10, 1000), max(sz.steps // 4, 100)
+    P, seed = workloads.STOCK_MARKET, workloads.SEED
+    return {
+        "sum_primes_below": (f"n < {sz.primes**2:,}", functools.partial(_api.sum_primes_below, ctx.pyo3, q)),
+        "monte_carlo_pi": (f"{pi_n:,} points", functools.partial(_api.monte_carlo_pi, ctx.pyo3, pi_n, seed)),
+        "markov_chains": (f"{sz.chains} chains x {steps:,} steps",
+                          functools.partial(_api.markov_chains, ctx.pyo3, P, steps, sz.chains, 0, seed)),
+    }
 
 
 def _pyo3() -> Any:
