@@ -21,7 +21,7 @@ cargo build --release -p speedup-capi --quiet
 lib=$root/target/release
 version=$(sed -n '/^\[workspace\.package\]/,/^\[/ s/^version *= *"\([^"]*\)".*/\1/p' Cargo.toml | head -n 1)
 gcc -std=c11 -O2 -g -Wall -Wextra -Werror -Wpedantic -ffp-contract=off -Iinclude \
-    -DEXPECTED_VERSION="\"$version\"" tests/c/test_capi.c -o "$work/test_capi" \
+    -DEXPECTED_VERSION="\"$version\"" tests/c/test_capi.c tests/c/capi_*.c -o "$work/test_capi" \
     -L"$lib" -lspeedup -lm -Wl,-rpath,"$lib"
 gfortran -std=f2018 -Wall -O2 -g -J "$work/mod" fortran_src/speedup/speedup_c.f90 fortran_src/speedup/speedup_door.f90 fortran_src/speedup/speedup.f90 fortran_src/speedup/speedup_legacy.f90 tests/fortran/test_speedup.f90 \
     -L"$lib" -lspeedup -Wl,-rpath,"$lib" -o "$work/test_speedup_fortran"
