@@ -1,0 +1,77 @@
+!> What the files of the Fortran door test (test_speedup.f90) share: the check counters,
+!> bitwise comparisons, the inputs' generator and the map_f64 callback.
+module test_support
+    use, intrinsic :: iso_c_binding, only: c_double, c_int64_t, c_ptr, c_f_pointer, &
+        c_associated
+    use, intrinsic :: ieee_arithmetic, only: ieee_is_nan
+    implicit none
+    private
+    public :: check, same, same_all, names, finish, lcg_uniform, plus_scaled_square
+    integer :: passed = 0, failed = 0
+    !> The state of lcg_uniform that all the checks draw from.
+    integer(c_int64_t), public :: seed_state = 12345
+contains
+    subroutine check(ok, what)
+        logical, intent(in) :: ok
+        character(len=*), intent(in) :: what
+        if (ok) then
+            passed = passed + 1
+        else
+            failed = failed + 1
+            write (*, '(a, a)') 'FAIL: ', what
+        end if
+    end subroutine check
+
+    !> True when an error message is there and names `arg`.
+    logical function names(text, arg)
+        character(len=*), intent(in) :: text, arg
+        names = len_trim(text) > 0 .and. index(text, arg) > 0
+    end function names
+
+    !> Bitwise equality of two doubles (any NaN equals any NaN).
+    elemental logical function same(a, b)
+        real(c_double), intent(in) :: a, b
+        if (ieee_is_nan(a) .or. ieee_is_nan(b)) then
+            same = ieee_is_nan(a) .and. ieee_is_nan(b)
+        else
+            same = transfer(a, 0_c_int64_t) == transfer(b, 0_c_int64_t)
+        end if
+    end function same
+
+    logical function same_all(a, b)
+        real(c_double), intent(in) :: a(:), b(:)
+        same_all = size(a) == size(b)
+        if (same_all) same_all = all(same(a, b))
+    end function same_all
+
+    subroutine finish()
+        write (*, '(i0, a, i0, a)') passed, ' passed, ', failed, ' failed'
+        if (failed > 0) error stop 'test_speedup: some checks failed'
+    end subroutine finish
+
+    !> Deterministic uniforms in [lo, hi) (a 64-bit LCG, top 53 bits).
+    subroutine lcg_uniform(state, x, lo, hi)
+        integer(c_int64_t), intent(inout) :: state
+        real(c_double), intent(out) :: x(:)
+        real(c_double), intent(in) :: lo, hi
+        integer :: i
+        do i = 1, size(x)
+            ! Park-Miller style, modulo 2**31: no integer overflow anywhere.
+            state = mod(state*1103515245_c_int64_t + 12345_c_int64_t, 2147483648_c_int64_t)
+            x(i) = lo + (hi - lo)*(real(state, c_double)*2.0_c_double**(-31))
+        end do
+    end subroutine lcg_uniform
+
+    !> The map_f64 callback: f(x) = x*x + scale, scale read from ctx (a real(c_double)).
+    function plus_scaled_square(x, ctx) result(y) bind(C)
+        real(c_double), value, intent(in) :: x
+        type(c_ptr), value, intent(in) :: ctx
+        real(c_double) :: y
+        real(c_double), pointer :: scale
+        y = x*x
+        if (c_associated(ctx)) then
+            call c_f_pointer(ctx, scale)
+            y = y + scale
+        end if
+    end function plus_scaled_square
+end module test_support
