@@ -1,11 +1,6 @@
 !> The Fortran door test (test_speedup.f90): the library procedures (version, threads,
 !> configuration) and the array kernels: reductions, stencils, comb filters.
 module test_door_arrays
-    use, intrinsic :: iso_c_binding, only: c_double, c_double_complex, c_int32_t, c_int64_t, &
-        c_bool, c_size_t, c_ptr, c_loc, c_null_ptr
-    use, intrinsic :: ieee_arithmetic, only: ieee_value, ieee_quiet_nan
-    use speedup
-    use speedup_legacy
     use test_support
     implicit none
     private
@@ -58,7 +53,7 @@ contains
     end subroutine test_config
 
     subroutine test_reductions()
-        real(c_double) :: x(1001), s, sc, e(0)
+        real(c_double) :: x(1001), s, sc
         integer :: threads(3) = [1, 2, 3], t, stc
         call lcg_uniform(seed_state, x, -1.0e3_c_double, 1.0e3_c_double)
         do t = 1, size(threads)
@@ -78,18 +73,7 @@ contains
         call speedup_sum(x(1:size(x):3), s)
         stc = c_speedup_sum(x(1:size(x):3), int(size(x(1:size(x):3)), c_size_t), sc)
         call check(same(s, sc), 'sum of a strided section')
-        call speedup_sum(e, s, stat)
-        call check(stat == 0 .and. same(s, 0.0_c_double), 'sum of nothing is 0')
-        call speedup_mean(e, s, stat, msg)
-        stc = c_speedup_mean(e, 0_c_size_t, sc)
-        call check(stat /= 0 .and. stat == stc .and. names(msg, 'mean'), &
-            'mean of nothing: '//trim(msg))
-        call speedup_std(x(1:3), 3, s, stat, msg)
-        call check(stat == SPEEDUP_ERR_INVALID_ARGUMENT .and. names(msg, 'ddof'), &
-            'std ddof >= n: '//trim(msg))
-        call speedup_std(x(1:3), -1, s, stat, msg)
-        call check(stat == SPEEDUP_ERR_INVALID_ARGUMENT .and. names(msg, 'ddof'), &
-            'std ddof < 0: '//trim(msg))
+        call check_reduction_errors('', x, speedup_sum, speedup_mean, speedup_std, c_speedup_mean)
     end subroutine test_reductions
 
     subroutine test_second_derivative()

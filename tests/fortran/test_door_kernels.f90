@@ -1,11 +1,6 @@
 !> The Fortran door test (test_speedup.f90): the random kernels, Mandelbrot, map_f64, the
 !> primes and closest_pair.
 module test_door_kernels
-    use, intrinsic :: iso_c_binding, only: c_double, c_double_complex, c_int32_t, c_int64_t, &
-        c_bool, c_size_t, c_ptr, c_loc, c_null_ptr
-    use, intrinsic :: ieee_arithmetic, only: ieee_value, ieee_quiet_nan
-    use speedup
-    use speedup_legacy
     use test_support
     implicit none
     private

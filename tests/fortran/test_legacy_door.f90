@@ -2,11 +2,6 @@
 !> the same module: exact kernels bitwise equal to the Rust kernels on the same data,
 !> reductions within the contract's accuracy, the thread knob.
 module test_legacy_door
-    use, intrinsic :: iso_c_binding, only: c_double, c_double_complex, c_int32_t, c_int64_t, &
-        c_bool, c_size_t, c_ptr, c_loc, c_null_ptr
-    use, intrinsic :: ieee_arithmetic, only: ieee_value, ieee_quiet_nan
-    use speedup
-    use speedup_legacy
     use test_support
     implicit none
     private
@@ -40,8 +35,8 @@ contains
     !> mean (d ss / d m = -2 sum(x_i - m) = 0), so sqrt gives a relative difference below
     !> n*epsilon. The OpenMP reductions (mean, std) only change the order of the same sums.
     subroutine test_legacy_reductions()
-        real(c_double) :: x(1001), e(0), s, sl, ref, tol
-        integer :: t, stc
+        real(c_double) :: x(1001), s, sl, ref, tol
+        integer :: t
         call lcg_uniform(seed_state, x, -1.0e3_c_double, 1.0e3_c_double)
         ref = 0
         do t = 1, size(x)
@@ -66,18 +61,8 @@ contains
         call speedup_legacy_sum(x(1:size(x):3), sl)
         call speedup_sum(x(1:size(x):3), s)
         call check(abs(sl - s) <= tol*sum(abs(x)), 'legacy_sum of a strided section')
-        call speedup_legacy_sum(e, sl, stat)
-        call check(stat == 0 .and. same(sl, 0.0_c_double), 'legacy_sum of nothing is 0')
-        call speedup_legacy_mean(e, sl, stat, msg)
-        stc = c_speedup_legacy_mean(e, 0_c_size_t, s)
-        call check(stat /= 0 .and. stat == stc .and. names(msg, 'mean'), &
-            'legacy_mean of nothing: '//trim(msg))
-        call speedup_legacy_std(x(1:3), 3, sl, stat, msg)
-        call check(stat == SPEEDUP_ERR_INVALID_ARGUMENT .and. names(msg, 'ddof'), &
-            'legacy_std ddof >= n: '//trim(msg))
-        call speedup_legacy_std(x(1:3), -1, sl, stat, msg)
-        call check(stat == SPEEDUP_ERR_INVALID_ARGUMENT .and. names(msg, 'ddof'), &
-            'legacy_std ddof < 0: '//trim(msg))
+        call check_reduction_errors('legacy_', x, speedup_legacy_sum, speedup_legacy_mean, &
+            speedup_legacy_std, c_speedup_legacy_mean)
     end subroutine test_legacy_reductions
 
     subroutine test_legacy_stencils()

@@ -1,15 +1,16 @@
 !> What the files of the Fortran door test (test_speedup.f90) share: the check counters,
 !> bitwise comparisons, the inputs' generator and the map_f64 callback.
 module test_support
-    use, intrinsic :: iso_c_binding, only: c_double, c_int64_t, c_ptr, c_f_pointer, &
-        c_associated
-    use, intrinsic :: ieee_arithmetic, only: ieee_is_nan
+    ! The test modules take the kinds and the modules under test from here (use test_support).
+    use, intrinsic :: iso_c_binding, only: c_double, c_double_complex, c_int32_t, c_int64_t, &
+        c_bool, c_size_t, c_ptr, c_loc, c_null_ptr, c_f_pointer, c_associated
+    use, intrinsic :: ieee_arithmetic, only: ieee_is_nan, ieee_value, ieee_quiet_nan
+    use speedup
+    use speedup_legacy
     implicit none
-    private
-    public :: check, same, same_all, names, finish, lcg_uniform, plus_scaled_square
-    integer :: passed = 0, failed = 0
+    integer, private :: passed = 0, failed = 0
     !> The state of lcg_uniform that all the checks draw from.
-    integer(c_int64_t), public :: seed_state = 12345
+    integer(c_int64_t) :: seed_state = 12345
 contains
     subroutine check(ok, what)
         logical, intent(in) :: ok
@@ -48,6 +49,34 @@ contains
         write (*, '(i0, a, i0, a)') passed, ' passed, ', failed, ' failed'
         if (failed > 0) error stop 'test_speedup: some checks failed'
     end subroutine finish
+
+    !> The bad inputs of sum, mean and std, the same through the Rust kernels and through the
+    !> legacy routines: `kernel_sum`, `kernel_mean`, `kernel_std` of one family and `c_mean` its
+    !> C function; `prefix` ('' or 'legacy_') names the family in the checks.
+    subroutine check_reduction_errors(prefix, x, kernel_sum, kernel_mean, kernel_std, c_mean)
+        character(len=*), intent(in) :: prefix
+        real(c_double), intent(in) :: x(:)
+        procedure(speedup_sum) :: kernel_sum
+        procedure(speedup_mean) :: kernel_mean
+        procedure(speedup_std) :: kernel_std
+        procedure(c_speedup_mean) :: c_mean
+        real(c_double) :: e(0), s, sc
+        integer :: stat, stc
+        character(len=256) :: msg
+        s = 1
+        call kernel_sum(e, s, stat)
+        call check(stat == 0 .and. same(s, 0.0_c_double), prefix//'sum of nothing is 0')
+        call kernel_mean(e, s, stat, msg)
+        stc = c_mean(e, 0_c_size_t, sc)
+        call check(stat /= 0 .and. stat == stc .and. names(msg, 'mean'), &
+            prefix//'mean of nothing: '//trim(msg))
+        call kernel_std(x(1:3), 3, s, stat, msg)
+        call check(stat == SPEEDUP_ERR_INVALID_ARGUMENT .and. names(msg, 'ddof'), &
+            prefix//'std ddof >= n: '//trim(msg))
+        call kernel_std(x(1:3), -1, s, stat, msg)
+        call check(stat == SPEEDUP_ERR_INVALID_ARGUMENT .and. names(msg, 'ddof'), &
+            prefix//'std ddof < 0: '//trim(msg))
+    end subroutine check_reduction_errors
 
     !> Deterministic uniforms in [lo, hi) (a 64-bit LCG, top 53 bits).
     subroutine lcg_uniform(state, x, lo, hi)
