@@ -19,6 +19,8 @@
 #include <speedup.h>
 #include <speedup_legacy.h>
 
+#include "inputs.h"
+
 typedef speedup_status (*call_fn)(unsigned char *out, size_t *len);
 
 struct call_inputs {
@@ -45,6 +47,20 @@ struct call_inputs {
 };
 static struct call_inputs call_in, call_legacy_in;
 
+/* Draws the arrays the calls read, each uniform in the range its kernel wants: x (n_x values),
+ * grid (n_grid values), sig (n_sig values), pts (n_pts points) and cgrid (n_c complex numbers
+ * around the Mandelbrot set). */
+static inline void draw_call_arrays(double **x, size_t n_x, double **grid, size_t n_grid,
+                                    double **sig, size_t n_sig, double **pts, size_t n_pts,
+                                    double **cgrid, size_t n_c)
+{
+    *x = random_array(n_x, -1.0, 1.0);
+    *grid = random_array(n_grid, 0.0, 1.0);
+    *sig = random_array(n_sig, -1.0, 1.0);
+    *pts = random_array(2 * n_pts, 0.0, 1000.0);
+    *cgrid = random_array(2 * n_c, -1.5, 1.0);
+}
+
 /* A scalar result r_ (R points at it), 0xA5 bytes before the call: a refused call leaves it so. */
 #define CALL_SCALAR(type, expr)                                                                  \
     do {                                                                                         \
@@ -63,6 +79,17 @@ static struct call_inputs call_in, call_legacy_in;
         *len = (n) * sizeof(type);                                                               \
         return (expr);                                                                           \
     } while (0)
+
+typedef speedup_status (*comb_fn)(const double *, size_t, size_t, size_t, double, double *,
+                                  size_t);
+
+/* A comb filter (forward or backward) over sig. */
+static inline speedup_status call_comb_with(comb_fn f, const struct call_inputs *in,
+                                            unsigned char *out, size_t *len)
+{
+    size_t n = in->n_sig * in->k_sig;
+    CALL_ARRAY(double, n, f(in->sig, in->n_sig, in->k_sig, 7, 0.5, (double *)out, n));
+}
 
 typedef speedup_status (*closest_fn)(const double *, size_t, size_t *, size_t *, double *);
 
@@ -97,18 +124,8 @@ static inline speedup_status call_closest_with(closest_fn f, const struct call_i
         CALL_ARRAY(double, n_,                                                                   \
                    fn##laplacian(in.grid, in.rows, in.cols, 0.1, 0.2, (double *)out, n_));       \
     }                                                                                            \
-    CALL_FN(name##comb_forward)                                                                  \
-    {                                                                                            \
-        size_t n_ = in.n_sig * in.k_sig;                                                         \
-        CALL_ARRAY(double, n_,                                                                   \
-                   fn##comb_forward(in.sig, in.n_sig, in.k_sig, 7, 0.5, (double *)out, n_));     \
-    }                                                                                            \
-    CALL_FN(name##comb_backward)                                                                 \
-    {                                                                                            \
-        size_t n_ = in.n_sig * in.k_sig;                                                         \
-        CALL_ARRAY(double, n_,                                                                   \
-                   fn##comb_backward(in.sig, in.n_sig, in.k_sig, 7, 0.5, (double *)out, n_));    \
-    }                                                                                            \
+    CALL_FN(name##comb_forward) { return call_comb_with(fn##comb_forward, &in, out, len); }      \
+    CALL_FN(name##comb_backward) { return call_comb_with(fn##comb_backward, &in, out, len); }    \
     CALL_FN(name##is_prime) { CALL_SCALAR(bool, fn##is_prime(in.prime, R)); }                    \
     CALL_FN(name##is_prime_many)                                                                 \
     {                                                                                            \

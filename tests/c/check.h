@@ -44,6 +44,16 @@ CHECK_LINKAGE int check_report(void);
 #define CHECK_SAME_BITS(a, b, count, size, what)                                                 \
     check_same_bits_at((a), (b), (count), (size), (what), __FILE__, __LINE__)
 
+/* Whether a program run as `prog [name ...]` is to run the part `name`: all parts when no name
+ * is given. */
+static inline bool check_wanted(int argc, char **argv, const char *name)
+{
+    bool wanted = argc < 2;
+    for (int a = 1; a < argc; a++)
+        wanted |= strcmp(argv[a], name) == 0;
+    return wanted;
+}
+
 #if !defined(CHECK_SHARED) || defined(CHECK_DEFINE)
 #ifdef CHECK_SHARED
 #undef CHECK_LINKAGE

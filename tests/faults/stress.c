@@ -82,11 +82,7 @@ static size_t ref_len[NK];
 
 static void make_inputs(void)
 {
-    x = random_array(NX, -1.0, 1.0);
-    grid = random_array(ROWS * COLS, 0.0, 1.0);
-    sig = random_array(NSIGNAL * KSIG, -1.0, 1.0);
-    pts = random_array(2 * NPTS, 0.0, 1000.0);
-    cgrid = random_array(2 * NC, -1.5, 1.0);
+    draw_call_arrays(&x, NX, &grid, ROWS * COLS, &sig, NSIGNAL * KSIG, &pts, NPTS, &cgrid, NC);
     for (size_t i = 0; i < NQ; i++)
         q[i] = rng_next() % 300000;
     call_in = (struct call_inputs){
@@ -439,12 +435,8 @@ int main(int argc, char **argv)
         return check_report();
     }
     make_inputs();
-    for (size_t i = 0; i < sizeof SECTIONS / sizeof SECTIONS[0]; i++) {
-        int wanted = argc < 2;
-        for (int a = 1; a < argc; a++)
-            wanted |= strcmp(argv[a], SECTIONS[i].name) == 0;
-        if (wanted)
+    for (size_t i = 0; i < sizeof SECTIONS / sizeof SECTIONS[0]; i++)
+        if (check_wanted(argc, argv, SECTIONS[i].name))
             SECTIONS[i].fn();
-    }
     return check_report();
 }

@@ -80,12 +80,8 @@ static const double P_BAD[KM * KM] = {0.9, 0.2, 0.0, 0.2, 0.5, 0.3, 0.0, 0.4, 0.
 
 static void make_inputs(void)
 {
-    x = random_array(NX, -1.0, 1.0);
-    grid = random_array(ROWS * COLS, 0.0, 1.0);
+    draw_call_arrays(&x, NX, &grid, ROWS * COLS, &sig, NSIG * KSIG, &pts, NPTS, &cgrid, NC);
     big_grid = random_array(BIG_SIDE * BIG_SIDE, 0.0, 1.0);
-    sig = random_array(NSIG * KSIG, -1.0, 1.0);
-    pts = random_array(2 * NPTS, 0.0, 1000.0);
-    cgrid = random_array(2 * NC, -1.5, 1.0);
     for (size_t i = 0; i < NQ; i++)
         q[i] = rng_next() % 100000;
     for (size_t i = 0; i < NQS; i++)
