@@ -47,6 +47,24 @@ scratch_dir() {
     trap 'rm -rf "$tmp"' EXIT
 }
 
+# `parse_mode DEFAULT USAGE FLAG=MODE ... -- ARGS ...`: sets mode to DEFAULT, or to the MODE of
+# the last FLAG among ARGS; any other argument prints "usage: USAGE" and exits 2.
+parse_mode() {
+    mode=$1
+    local usage=$2 arg
+    local -A modes=()
+    shift 2
+    while [ "$1" != -- ]; do
+        modes[${1%%=*}]=${1#*=}
+        shift
+    done
+    shift
+    for arg in "$@"; do
+        [ -n "${modes[$arg]:-}" ] || { echo "usage: $usage" >&2; exit 2; }
+        mode=${modes[$arg]}
+    done
+}
+
 # `ok TEXT`: one more passed check ($passed), printed.
 passed=0
 ok() { passed=$((passed + 1)); echo "ok: $*"; }

@@ -16,14 +16,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 source tests/lib.sh
 
-mode=${SPEEDUP_HUGE:-default}
-for arg in "$@"; do
-    case $arg in
-        --full) mode=full ;;
-        --alias-only) mode=alias ;;
-        *) echo "usage: tests/huge/run.sh [--full | --alias-only]" >&2; exit 2 ;;
-    esac
-done
+parse_mode "${SPEEDUP_HUGE:-default}" "tests/huge/run.sh [--full | --alias-only]" \
+    --full=full --alias-only=alias -- "$@"
 case $mode in
     default) c_parts=(sum-alias real) py_parts=(sum-alias) ;;
     full) c_parts=(sum-alias real) py_parts=(sum-alias real) ;;

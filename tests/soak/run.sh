@@ -14,13 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 source tests/lib.sh
 
-mode=${SPEEDUP_SOAK:-reduced}
-for arg in "$@"; do
-    case $arg in
-        --full) mode=full ;;
-        *) echo "usage: tests/soak/run.sh [--full]" >&2; exit 2 ;;
-    esac
-done
+parse_mode "${SPEEDUP_SOAK:-reduced}" "tests/soak/run.sh [--full]" --full=full -- "$@"
 case $mode in
     full) c_calls=5000000 py_calls=200000 c_limit=600 py_limit=600 ;;
     reduced) c_calls=1000000 py_calls=20000 c_limit=300 py_limit=300 ;;

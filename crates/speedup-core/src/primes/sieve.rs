@@ -279,10 +279,8 @@ impl Sieve {
             let (seg, ks, out) = (&seg[..nwords], &ks[q0..q1], &mut partial[q0..q1]);
             totals.push(if ks.is_empty() {
                 segment_total(seg, first)
-            } else if ks.len() > 2 * nwords {
-                answer_dense(seg, first, ks, out, &mut prefix)
             } else {
-                answer_sparse(seg, first, ks, out, &mut prefix)
+                answer_queries(seg, first, ks, out, &mut prefix)
             });
         }
         Ok(totals)
@@ -367,10 +365,13 @@ fn segment_total(seg: &[u64], first: u64) -> u64 {
     total
 }
 
-/// Dense queries (e.g. every n below some bound): `prefix[k]` = the sum of the primes among
-/// the first `k` bits, so each query is one lookup. Returns the segment's total.
+/// Answers a segment's queries (`ks`: bit indices) into `out`, with `prefix` as scratch, and
+/// returns the segment's total. Dense queries (e.g. every n below some bound; more than two a
+/// word): `prefix[k]` = the sum of the primes among the first `k` bits, so each query is one
+/// lookup. Sparse ones: `prefix[w]` = the sum of the primes in words `0..w`, plus the bits of
+/// the query's own word.
 #[inline(always)]
-fn answer_dense(
+fn answer_queries(
     seg: &[u64],
     first: u64,
     ks: &[u32],
@@ -380,44 +381,31 @@ fn answer_dense(
     prefix.clear();
     prefix.push(0u64);
     let mut total = 0u64;
-    for (w, &c) in seg.iter().enumerate() {
-        let base = first + 128 * w as u64;
-        for b in 0..64 {
-            let prime = ((!c >> b) & 1).wrapping_neg(); // all ones when prime
-            total += (base + 2 * b) & prime;
+    if ks.len() > 2 * seg.len() {
+        for (w, &c) in seg.iter().enumerate() {
+            let base = first + 128 * w as u64;
+            for b in 0..64 {
+                let prime = ((!c >> b) & 1).wrapping_neg(); // all ones when prime
+                total += (base + 2 * b) & prime;
+                prefix.push(total);
+            }
+        }
+        for (&k, o) in ks.iter().zip(out) {
+            *o = prefix[k as usize];
+        }
+    } else {
+        for (w, &c) in seg.iter().enumerate() {
+            total += word_sum(c, first + 128 * w as u64);
             prefix.push(total);
         }
-    }
-    for (&k, o) in ks.iter().zip(out) {
-        *o = prefix[k as usize];
-    }
-    total
-}
-
-/// Sparse queries: `prefix[w]` = the sum of the primes in words `0..w`, plus the bits of the
-/// query's own word. Returns the segment's total.
-#[inline(always)]
-fn answer_sparse(
-    seg: &[u64],
-    first: u64,
-    ks: &[u32],
-    out: &mut [u64],
-    prefix: &mut Vec<u64>,
-) -> u64 {
-    prefix.clear();
-    prefix.push(0u64);
-    let mut total = 0u64;
-    for (w, &c) in seg.iter().enumerate() {
-        total += word_sum(c, first + 128 * w as u64);
-        prefix.push(total);
-    }
-    for (&k, o) in ks.iter().zip(out) {
-        let (w, b) = ((k / 64) as usize, k % 64);
-        let mut v = prefix[w];
-        if b != 0 {
-            v += word_sum(seg[w] | (!0u64 << b), first + 128 * w as u64);
+        for (&k, o) in ks.iter().zip(out) {
+            let (w, b) = ((k / 64) as usize, k % 64);
+            let mut v = prefix[w];
+            if b != 0 {
+                v += word_sum(seg[w] | (!0u64 << b), first + 128 * w as u64);
+            }
+            *o = v;
         }
-        *o = v;
     }
     total
 }
