@@ -65,6 +65,27 @@ parse_mode() {
     done
 }
 
+# `tally NAME PATTERN "P F [S]" LOG ...`: adds up, over the LOGs, the counts of each one's last
+# line matching PATTERN (an extended regex): passed, failed and skipped are its awk fields P, F
+# and S, into $passed, $failed and $skipped. A LOG with no such line is one failure, said.
+tally() {
+    local name=$1 pattern=$2 p fl sk f last
+    read -r p fl sk <<<"$3"
+    shift 3
+    passed=0 failed=0 skipped=0
+    for f in "$@"; do
+        last=$(grep -E "$pattern" "$f" | tail -1 || true)
+        if [ -z "$last" ]; then
+            echo "$name: $(basename "$f" .log) did not finish (see $f)" >&2
+            failed=$((failed + 1))
+            continue
+        fi
+        passed=$((passed + $(echo "$last" | awk -v i="$p" '{print $i}')))
+        failed=$((failed + $(echo "$last" | awk -v i="$fl" '{print $i}')))
+        [ -z "$sk" ] || skipped=$((skipped + $(echo "$last" | awk -v i="$sk" '{print $i}')))
+    done
+}
+
 # `ok TEXT`: one more passed check ($passed), printed.
 passed=0
 ok() { passed=$((passed + 1)); echo "ok: $*"; }

@@ -42,18 +42,7 @@ for backend in pyo3 ctypes; do
     eval "py_time_$backend=\$((SECONDS - start))"
 done
 
-passed=0
-failed=0
-for f in c py-pyo3 py-ctypes; do
-    last=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$out/$f.log" | tail -1 || true)
-    if [ -z "$last" ]; then
-        echo "soak: $f did not finish (see $out/$f.log)" >&2
-        failed=$((failed + 1))
-        continue
-    fi
-    passed=$((passed + $(echo "$last" | awk '{print $1}')))
-    failed=$((failed + $(echo "$last" | awk '{print $3}')))
-done
+tally soak '^[0-9]+ passed, [0-9]+ failed$' "1 3" "$out/c.log" "$out/py-pyo3.log" "$out/py-ctypes.log"
 {
     echo "soak ($mode): C ${c_time} s, Python pyo3 ${py_time_pyo3} s, ctypes ${py_time_ctypes} s"
     grep -hE '^soak-(c|py\[[a-z0-9]+\]): (rss_kib|threads) ' "$out/c.log" "$out/py-pyo3.log" "$out/py-ctypes.log" || true

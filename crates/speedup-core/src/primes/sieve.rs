@@ -161,6 +161,16 @@ pub(super) struct Sieve {
     base: Vec<u32>,
 }
 
+/// The arguments of [`Sieve::run_range`], as its CPU-specific versions take them.
+struct Range<'a> {
+    s0: u64,
+    s1: u64,
+    ks: &'a [u32],
+    starts: &'a [usize],
+    partial: &'a mut [u64],
+    token: &'a Token,
+}
+
 impl Sieve {
     pub(super) fn new(limit: u64) -> Self {
         let bits = limit / 2;
@@ -226,12 +236,20 @@ impl Sieve {
         partial: &mut [u64],
         token: &Token,
     ) -> Result<Vec<u64>> {
+        let range = Range {
+            s0,
+            s1,
+            ks,
+            starts,
+            partial,
+            token,
+        };
         #[cfg(target_arch = "x86_64")]
         if crate::simd::popcnt() {
             // SAFETY: the CPU has POPCNT (checked just above).
-            return unsafe { self.run_range_popcnt(s0, s1, ks, starts, partial, token) };
+            return unsafe { self.run_range_popcnt(range) };
         }
-        self.run_range_body(s0, s1, ks, starts, partial, token)
+        self.run_range_body(range)
     }
 
     /// [`Sieve::run_range`] compiled for CPUs with the POPCNT instruction, which
@@ -242,28 +260,20 @@ impl Sieve {
     /// The CPU must support POPCNT.
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "popcnt")]
-    unsafe fn run_range_popcnt(
-        &self,
-        s0: u64,
-        s1: u64,
-        ks: &[u32],
-        starts: &[usize],
-        partial: &mut [u64],
-        token: &Token,
-    ) -> Result<Vec<u64>> {
-        self.run_range_body(s0, s1, ks, starts, partial, token)
+    unsafe fn run_range_popcnt(&self, range: Range<'_>) -> Result<Vec<u64>> {
+        self.run_range_body(range)
     }
 
     #[inline(always)]
-    fn run_range_body(
-        &self,
-        s0: u64,
-        s1: u64,
-        ks: &[u32],
-        starts: &[usize],
-        partial: &mut [u64],
-        token: &Token,
-    ) -> Result<Vec<u64>> {
+    fn run_range_body(&self, range: Range<'_>) -> Result<Vec<u64>> {
+        let Range {
+            s0,
+            s1,
+            ks,
+            starts,
+            partial,
+            token,
+        } = range;
         // A segment's words (fewer when the whole sieve is smaller than one segment).
         let mut seg = vec![0u64; SEG_WORDS.min(self.bits.div_ceil(64) as usize)];
         let mut cursors: Vec<Cursor> = Vec::with_capacity(self.base.len());
