@@ -167,3 +167,37 @@ pub fn escape_reference(c: speedup_core::Complex64, max_iter: i32) -> i32 {
     }
     -1
 }
+
+/// Forks; the child runs `child` (its return value is the exit code) and must finish within
+/// `limit`. Returns the child's exit code; a child past its deadline is killed and fails.
+pub fn in_forked_child(limit: std::time::Duration, child: impl FnOnce() -> i32) -> i32 {
+    // SAFETY: the child only computes and calls _exit; it never returns into the test harness.
+    let pid = unsafe { libc::fork() };
+    assert!(pid >= 0, "fork failed");
+    if pid == 0 {
+        let code = std::panic::catch_unwind(std::panic::AssertUnwindSafe(child)).unwrap_or(101);
+        unsafe { libc::_exit(code) };
+    }
+    let deadline = std::time::Instant::now() + limit;
+    let mut status = 0;
+    loop {
+        // SAFETY: waiting on our own child.
+        let r = unsafe { libc::waitpid(pid, &mut status, libc::WNOHANG) };
+        if r == pid {
+            break;
+        }
+        if std::time::Instant::now() > deadline {
+            unsafe {
+                libc::kill(pid, libc::SIGKILL);
+                libc::waitpid(pid, &mut status, 0);
+            }
+            panic!("the forked child hung (killed after {limit:?})");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert!(
+        libc::WIFEXITED(status),
+        "the child died (status {status:#x})"
+    );
+    libc::WEXITSTATUS(status)
+}
