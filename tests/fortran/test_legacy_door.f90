@@ -130,12 +130,7 @@ contains
             call check(same_all(yl1, y1), 'legacy_comb_forward 1-D of a reversed section')
         end do
         call speedup_set_num_threads(0)
-        call speedup_legacy_comb_forward(x, 0, alpha, yl, stat, msg)
-        call check(stat == SPEEDUP_ERR_INVALID_ARGUMENT .and. names(msg, 'tau'), &
-            'legacy_comb_forward tau = 0: '//trim(msg))
-        call speedup_legacy_comb_backward(x, tau, alpha, yl(:, 1:2), stat, msg)
-        call check(stat == SPEEDUP_ERR_LENGTH .and. names(msg, 'y'), &
-            'legacy_comb_backward y of the wrong shape: '//trim(msg))
+        call check_comb_errors(.true., x, tau, alpha)
     end subroutine test_legacy_comb
 
     subroutine test_legacy_primes()

@@ -78,6 +78,34 @@ contains
             prefix//'std ddof < 0: '//trim(msg))
     end subroutine check_reduction_errors
 
+    !> The comb filters' tau = 0 and an output of the wrong shape, the same through the Rust
+    !> kernels and (legacy) through the legacy routines, on the n x k signal x (k /= 2).
+    subroutine check_comb_errors(legacy, x, tau, alpha)
+        logical, intent(in) :: legacy
+        real(c_double), intent(in) :: x(:, :)
+        integer, intent(in) :: tau
+        real(c_double), intent(in) :: alpha
+        real(c_double) :: y(size(x, 1), size(x, 2))
+        integer :: stat
+        character(len=256) :: msg
+        character(len=:), allocatable :: prefix
+        prefix = trim(merge('legacy_', '       ', legacy))
+        if (legacy) then
+            call speedup_legacy_comb_forward(x, 0, alpha, y, stat, msg)
+        else
+            call speedup_comb_forward(x, 0, alpha, y, stat, msg)
+        end if
+        call check(stat == SPEEDUP_ERR_INVALID_ARGUMENT .and. names(msg, 'tau'), &
+            prefix//'comb_forward tau = 0: '//trim(msg))
+        if (legacy) then
+            call speedup_legacy_comb_backward(x, tau, alpha, y(:, 1:2), stat, msg)
+        else
+            call speedup_comb_backward(x, tau, alpha, y(:, 1:2), stat, msg)
+        end if
+        call check(stat == SPEEDUP_ERR_LENGTH .and. names(msg, 'y'), &
+            prefix//'comb_backward y of the wrong shape: '//trim(msg))
+    end subroutine check_comb_errors
+
     !> Deterministic uniforms in [lo, hi) (a 64-bit LCG, top 53 bits).
     subroutine lcg_uniform(state, x, lo, hi)
         integer(c_int64_t), intent(inout) :: state
