@@ -204,14 +204,9 @@ static double cube_root(double x, void *ctx)
     return cbrt(x);
 }
 
-typedef struct {
-    const double *x;
-    size_t n;
-} map_run_ctx;
-
 static speedup_status run_map(void *ctx, void *out)
 {
-    const map_run_ctx *m = ctx;
+    const arr_ctx *m = ctx;
     return speedup_map_f64(cube_root, NULL, m->x, m->n, out, m->n);
 }
 
@@ -257,7 +252,7 @@ void test_map_f64(void)
     CHECK(atomic_load(&ctx.calls) == 0, "a refused map called f %lu times",
           (unsigned long)atomic_load(&ctx.calls));
 
-    map_run_ctx m = {x, n};
+    arr_ctx m = {x, n, 0, 0, 0, 0};
     check_threads("map_f64 cbrt 1e6", run_map, &m, n * sizeof(double));
     free(x);
     free(out);

@@ -157,6 +157,25 @@ static char *next_line(FILE *fp, char **buf, size_t *cap)
     return NULL;
 }
 
+/* A vectors file read line by line (next_line); vectors_open is false when it is not there. */
+typedef struct {
+    FILE *fp;
+    char *buf;
+    size_t cap;
+} vectors;
+
+static bool vectors_open(vectors *v, const char *name)
+{
+    *v = (vectors){open_vectors(name), NULL, 0};
+    return v->fp != NULL;
+}
+static char *vectors_line(vectors *v) { return next_line(v->fp, &v->buf, &v->cap); }
+static void vectors_close(vectors *v)
+{
+    free(v->buf);
+    fclose(v->fp);
+}
+
 static double bits_to_double(uint64_t bits)
 {
     double d;
@@ -167,33 +186,31 @@ static double bits_to_double(uint64_t bits)
 /* philox_words.txt: the test's own Philox reference against numpy's raw words. */
 static void check_numpy_words(void)
 {
-    FILE *fp = open_vectors("philox_words.txt");
-    if (!fp)
+    vectors v;
+    if (!vectors_open(&v, "philox_words.txt"))
         return;
-    char *buf = NULL, *p, *end;
-    size_t cap = 0, windows = 0, bad = 0;
-    while ((p = next_line(fp, &buf, &cap))) {
+    char *p, *end;
+    size_t windows = 0, bad = 0;
+    while ((p = vectors_line(&v))) {
         uint64_t k0 = strtoull(p, &end, 10), k1 = strtoull(end, &end, 10);
         uint64_t start = strtoull(end, &end, 10), n = strtoull(end, &end, 10);
         stream s = {{k0, k1}, 0, {0}, false};
-        for (uint64_t i = 0; i < n && (p = next_line(fp, &buf, &cap)); i++)
+        for (uint64_t i = 0; i < n && (p = vectors_line(&v)); i++)
             bad += stream_word(&s, start + i) != strtoull(p, NULL, 16);
         windows++;
     }
     CHECK(windows > 0 && bad == 0, "test's Philox reference: %zu words differ from numpy", bad);
-    free(buf);
-    fclose(fp);
+    vectors_close(&v);
 }
 
 /* philox_pi.txt: "n_points seed inside pi_bits". */
 static void check_numpy_pi(void)
 {
-    FILE *fp = open_vectors("philox_pi.txt");
-    if (!fp)
+    vectors v;
+    if (!vectors_open(&v, "philox_pi.txt"))
         return;
-    char *buf = NULL, *p, *end;
-    size_t cap = 0;
-    while ((p = next_line(fp, &buf, &cap))) {
+    char *p, *end;
+    while ((p = vectors_line(&v))) {
         uint64_t n = strtoull(p, &end, 10), seed = strtoull(end, &end, 10);
         (void)strtoull(end, &end, 10); /* inside */
         double want = bits_to_double(strtoull(end, &end, 16)), got = NAN;
@@ -204,22 +221,20 @@ static void check_numpy_pi(void)
             CHECK(memcmp(&got, &want, sizeof got) == 0,
                   "monte_carlo_pi(%" PRIu64 ", %" PRIu64 ") = %a, numpy %a", n, seed, got, want);
     }
-    free(buf);
-    fclose(fp);
+    vectors_close(&v);
 }
 
 /* philox_markov.txt: "case name k start n_steps n_chains seed", k rows of P (hex bits),
  * n_chains rows of counts, "path c" and one line of states (ignored here). */
 static void check_numpy_markov(void)
 {
-    FILE *fp = open_vectors("philox_markov.txt");
-    if (!fp)
+    vectors v;
+    if (!vectors_open(&v, "philox_markov.txt"))
         return;
-    char *buf = NULL, *p, *end, name[128];
-    size_t cap = 0;
-    while ((p = next_line(fp, &buf, &cap))) {
+    char *p, *end, name[128];
+    while ((p = vectors_line(&v))) {
         if (strncmp(p, "path", 4) == 0) {
-            if (getline(&buf, &cap, fp) < 0) /* the states, maybe none: not skipped as blank */
+            if (getline(&v.buf, &v.cap, v.fp) < 0) /* the states, maybe none: not skipped as blank */
                 break;
             continue;
         }
@@ -232,10 +247,10 @@ static void check_numpy_markov(void)
         double *pm = xmalloc(k * k * sizeof *pm);
         uint64_t *want = xmalloc(chains * k * sizeof *want), *got = xmalloc(chains * k * 8);
         uint64_t *mine = xmalloc(chains * k * sizeof *mine);
-        for (size_t r = 0; r < k && (p = next_line(fp, &buf, &cap)); r++)
+        for (size_t r = 0; r < k && (p = vectors_line(&v)); r++)
             for (size_t c = 0; c < k; c++, p = end)
                 pm[r * k + c] = bits_to_double(strtoull(p, &end, 16));
-        for (size_t r = 0; r < chains && (p = next_line(fp, &buf, &cap)); r++)
+        for (size_t r = 0; r < chains && (p = vectors_line(&v)); r++)
             for (size_t c = 0; c < k; c++, p = end)
                 want[r * k + c] = strtoull(p, &end, 10);
         ref_markov(pm, k, start, steps, chains, seed, mine);
@@ -247,8 +262,7 @@ static void check_numpy_markov(void)
         free(got);
         free(mine);
     }
-    free(buf);
-    fclose(fp);
+    vectors_close(&v);
 }
 
 void test_monte_carlo_pi(void)

@@ -266,14 +266,8 @@ impl Sieve {
 
     #[inline(always)]
     fn run_range_body(&self, range: Range<'_>) -> Result<Vec<u64>> {
-        let Range {
-            s0,
-            s1,
-            ks,
-            starts,
-            partial,
-            token,
-        } = range;
+        let (s0, s1, ks, starts) = (range.s0, range.s1, range.ks, range.starts);
+        let (partial, token) = (range.partial, range.token);
         // A segment's words (fewer when the whole sieve is smaller than one segment).
         let mut seg = vec![0u64; SEG_WORDS.min(self.bits.div_ceil(64) as usize)];
         let mut cursors: Vec<Cursor> = Vec::with_capacity(self.base.len());
