@@ -218,7 +218,7 @@ impl Sieve {
         for (&p, c) in self.base.iter().zip(cursors.iter_mut()) {
             cross_off(p as usize, c, seg, nbits);
         }
-        if nbits % 64 != 0 {
+        if !nbits.is_multiple_of(64) {
             seg[nwords - 1] |= !0u64 << (nbits % 64);
         }
         nwords

@@ -152,6 +152,24 @@ pub fn closest_reference(pts: &[[f64; 2]]) -> (usize, usize, f64) {
     best
 }
 
+/// A `w x h` grid of complex numbers in row order: point `(i, j)` is
+/// `(x0 + xs * j / w, y0 + ys * i / h)` for `x = (x0, xs)`, `y = (y0, ys)`.
+pub fn complex_grid(
+    (w, h): (usize, usize),
+    (x0, xs): (f64, f64),
+    (y0, ys): (f64, f64),
+) -> Vec<speedup_core::Complex64> {
+    (0..w * h)
+        .map(|p| {
+            let (i, j) = (p / w, p % w);
+            speedup_core::Complex64::new(
+                x0 + xs * j as f64 / w as f64,
+                y0 + ys * i as f64 / h as f64,
+            )
+        })
+        .collect()
+}
+
 /// The contract's Mandelbrot escape loop for one point: the iteration count at which
 /// |z|^2 >= 16, or -1 when z has not escaped after max_iter iterations. Written from
 /// docs/contract.md, apart from the kernel it checks (src/mandelbrot.rs).
