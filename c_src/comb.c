@@ -11,6 +11,8 @@ static inline double comb_at(const double *x, const double *d, size_t t, size_t 
     return x[t * k + j] + alpha * d[(t - tau) * k + j];
 }
 
+/* Two routines, two loop nests: the forward filter is independent along t (OpenMP over rows),
+ * the backward one is a recurrence along t (OpenMP over columns). */
 void legacy_comb_forward(const double *x, size_t n, size_t k, size_t tau, double alpha, double *y)
 {
     ptrdiff_t t;

@@ -66,6 +66,7 @@ def py_comb_backward(x, tau, alpha):
     return y
 
 
+# The seed's loop, timed as plain Python (tests/python/references.py has the tests' reference).
 def py_isprime(n):
     if n < 2:
         return False
