@@ -47,6 +47,45 @@ scratch_dir() {
     trap 'rm -rf "$tmp"' EXIT
 }
 
+# `parse_mode DEFAULT USAGE FLAG=MODE ... -- ARGS ...`: sets mode to DEFAULT, or to the MODE of
+# the last FLAG among ARGS; any other argument prints "usage: USAGE" and exits 2.
+parse_mode() {
+    mode=$1
+    local usage=$2 arg
+    local -A modes=()
+    shift 2
+    while [ "$1" != -- ]; do
+        modes[${1%%=*}]=${1#*=}
+        shift
+    done
+    shift
+    for arg in "$@"; do
+        [ -n "${modes[$arg]:-}" ] || { echo "usage: $usage" >&2; exit 2; }
+        mode=${modes[$arg]}
+    done
+}
+
+# `tally NAME PATTERN "P F [S]" LOG ...`: adds up, over the LOGs, the counts of each one's last
+# line matching PATTERN (an extended regex): passed, failed and skipped are its awk fields P, F
+# and S, into $passed, $failed and $skipped. A LOG with no such line is one failure, said.
+tally() {
+    local name=$1 pattern=$2 p fl sk f last
+    read -r p fl sk <<<"$3"
+    shift 3
+    passed=0 failed=0 skipped=0
+    for f in "$@"; do
+        last=$(grep -E "$pattern" "$f" | tail -1 || true)
+        if [ -z "$last" ]; then
+            echo "$name: $(basename "$f" .log) did not finish (see $f)" >&2
+            failed=$((failed + 1))
+            continue
+        fi
+        passed=$((passed + $(echo "$last" | awk -v i="$p" '{print $i}')))
+        failed=$((failed + $(echo "$last" | awk -v i="$fl" '{print $i}')))
+        [ -z "$sk" ] || skipped=$((skipped + $(echo "$last" | awk -v i="$sk" '{print $i}')))
+    done
+}
+
 # `ok TEXT`: one more passed check ($passed), printed.
 passed=0
 ok() { passed=$((passed + 1)); echo "ok: $*"; }

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# valgrind memcheck of the native doors: the C door test program (tests/c/test_capi.c), the
-# Fortran door test program (tests/fortran/test_speedup.f90) and the bad-input runners of both
-# doors (tests/badinput/run_c.c, run_fortran.f90: every bad input of the table, where memory
-# errors hide). Fails on any invalid read or write, use of uninitialised memory, or a
+# valgrind memcheck of the native doors: the C door test program (tests/c/test_capi.c and its
+# capi_*.c), the Fortran door test program (tests/fortran/test_speedup.f90 and its modules) and
+# the bad-input runners of both doors (tests/badinput/run_c.c, run_fortran.f90: every bad input
+# of the table, where memory errors hide). Fails on any invalid read or write, use of uninitialised memory, or a
 # definite, indirect or possible leak; tests/valgrind.supp holds the only suppressions (thread
 # pool workers alive at exit), each explained. Prints one line per program with its time, then
 # `memcheck: N passed, 0 failed`. About a minute on 2 cores (valgrind runs ~30-50x slower; the
@@ -21,9 +21,10 @@ cargo build --release -p speedup-capi --quiet
 lib=$root/target/release
 version=$(sed -n '/^\[workspace\.package\]/,/^\[/ s/^version *= *"\([^"]*\)".*/\1/p' Cargo.toml | head -n 1)
 gcc -std=c11 -O2 -g -Wall -Wextra -Werror -Wpedantic -ffp-contract=off -Iinclude \
-    -DEXPECTED_VERSION="\"$version\"" tests/c/test_capi.c -o "$work/test_capi" \
+    -DEXPECTED_VERSION="\"$version\"" tests/c/test_capi.c tests/c/capi_*.c -o "$work/test_capi" \
     -L"$lib" -lspeedup -lm -Wl,-rpath,"$lib"
-gfortran -std=f2018 -Wall -O2 -g -J "$work/mod" fortran_src/speedup/speedup_c.f90 fortran_src/speedup/speedup_door.f90 fortran_src/speedup/speedup.f90 fortran_src/speedup/speedup_legacy.f90 tests/fortran/test_speedup.f90 \
+gfortran -std=f2018 -Wall -O2 -g -J "$work/mod" fortran_src/speedup/speedup_c.f90 fortran_src/speedup/speedup_door.f90 fortran_src/speedup/speedup.f90 fortran_src/speedup/speedup_legacy.f90 \
+    tests/fortran/test_support.f90 tests/fortran/test_door_arrays.f90 tests/fortran/test_door_kernels.f90 tests/fortran/test_legacy_door.f90 tests/fortran/test_speedup.f90 \
     -L"$lib" -lspeedup -Wl,-rpath,"$lib" -o "$work/test_speedup_fortran"
 python3 tests/badinput/cases.py "$work" >/dev/null
 grep -oE '\bspeedup_[a-z0-9_]+\(' include/speedup.h | tr -d '(' | sort -u >"$work/funcs.txt"

@@ -2,8 +2,8 @@
 # AddressSanitizer + UndefinedBehaviorSanitizer (+ LeakSanitizer) on the native doors' test
 # programs, built with gcc/gfortran -fsanitize=address,undefined against the release
 # libspeedup.so:
-#   c-door            tests/c/test_capi.c
-#   fortran-door      tests/fortran/test_speedup.f90 with the modules of fortran_src/speedup/
+#   c-door            tests/c/test_capi.c (and its capi_*.c)
+#   fortran-door      tests/fortran/test_speedup.f90 (and its modules) with the modules of fortran_src/speedup/
 #   badinput-c        tests/badinput/run_c.c on every bad input of the table (cases.py)
 #   badinput-fortran  tests/badinput/run_fortran.f90, the same
 #   stress            tests/faults/stress.c: 16 threads x 1000 calls with the knob changing,
@@ -52,8 +52,9 @@ fmods=(fortran_src/speedup/speedup_c.f90 fortran_src/speedup/speedup_door.f90
 
 echo "sanitize: building the programs with ${san[*]}"
 gcc -std=c11 -O1 "${san[@]}" -Wall -Wextra -Werror -Wpedantic -ffp-contract=off -Iinclude \
-    -DEXPECTED_VERSION="\"$version\"" tests/c/test_capi.c -o "$work/test_capi" "${link[@]}" -lm
-gfortran -std=f2018 -O1 "${san[@]}" -Wall -J "$work/mod" "${fmods[@]}" tests/fortran/test_speedup.f90 \
+    -DEXPECTED_VERSION="\"$version\"" tests/c/test_capi.c tests/c/capi_*.c -o "$work/test_capi" "${link[@]}" -lm
+gfortran -std=f2018 -O1 "${san[@]}" -Wall -J "$work/mod" "${fmods[@]}" \
+    tests/fortran/test_support.f90 tests/fortran/test_door_arrays.f90 tests/fortran/test_door_kernels.f90 tests/fortran/test_legacy_door.f90 tests/fortran/test_speedup.f90 \
     -o "$work/test_speedup_fortran" "${link[@]}"
 python3 tests/badinput/cases.py "$work" >/dev/null
 cat include/speedup.h include/speedup_legacy.h | grep -oE '\bspeedup_[a-z0-9_]+\(' | tr -d '(' \

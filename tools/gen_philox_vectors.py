@@ -19,6 +19,7 @@ Run: /work/main/.venv/bin/python tools/gen_philox_vectors.py   (from the reposit
 
 from __future__ import annotations
 
+import itertools
 import struct
 from pathlib import Path
 
@@ -114,13 +115,7 @@ def markov(P: list[list[float]], start: int, n_steps: int, n_chains: int, seed: 
     """docs/contract.md, as a plain loop: chain c uses key (seed, c); step t takes u[t]; next
     state is the first j with u < cumsum(P[s])[j] (added left to right), k-1 if none."""
     k = len(P)
-    cums = []
-    for row in P:
-        acc, c = 0.0, []
-        for v in row:
-            acc += v
-            c.append(acc)
-        cums.append(c)
+    cums = [list(itertools.accumulate(row)) for row in P]
     counts, paths = [], []
     for chain in range(n_chains):
         u = np.random.Generator(bitgen(seed, chain)).random(n_steps)

@@ -22,6 +22,8 @@ import time
 
 import numpy as np
 
+from speedup.bench.report import fmt_time as fmt  # the bench's time cells
+
 
 def best(f, reps=3):
     f()
@@ -64,6 +66,7 @@ def py_comb_backward(x, tau, alpha):
     return y
 
 
+# The seed's loop, timed as plain Python (tests/python/references.py has the tests' reference).
 def py_isprime(n):
     if n < 2:
         return False
@@ -191,16 +194,6 @@ def load_backend(name):
     s = importlib.import_module("speedup")
     assert s.backend == name
     return s
-
-
-def fmt(t):
-    if t is None:
-        return "-"
-    if t >= 1:
-        return f"{t:.2f} s"
-    if t >= 1e-3:
-        return f"{t * 1e3:.2f} ms"
-    return f"{t * 1e6:.1f} us"
 
 
 def main():

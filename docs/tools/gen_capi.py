@@ -15,11 +15,12 @@ Standard library only.
 
 from __future__ import annotations
 
-import argparse
 import re
 import sys
 from pathlib import Path
 from typing import Dict, List, Tuple
+
+from pages import page_main
 
 ROOT = Path(__file__).resolve().parents[2]
 HEADERS = [ROOT / "include" / "speedup.h", ROOT / "include" / "speedup_legacy.h"]
@@ -162,19 +163,8 @@ def render() -> str:
 
 
 def main(argv: List[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--check", action="store_true", help="fail when docs/capi.md is stale")
-    args = ap.parse_args(argv)
-    text = render()
-    if args.check:
-        if not OUT.exists() or OUT.read_text() != text:
-            print("docs/capi.md is stale: run python3 docs/tools/gen_capi.py", file=sys.stderr)
-            return 1
-        print(f"capi: docs/capi.md up to date ({text.count(chr(10) + '### `speedup_')} functions)")
-        return 0
-    OUT.write_text(text)
-    print(f"capi: wrote docs/capi.md ({text.count(chr(10) + '### `speedup_')} functions)")
-    return 0
+    return page_main(__doc__, "capi", OUT, render,
+                     lambda text: f"{text.count(chr(10) + '### `speedup_')} functions", argv)
 
 
 if __name__ == "__main__":

@@ -14,11 +14,12 @@ Standard library only.
 
 from __future__ import annotations
 
-import argparse
 import re
 import sys
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
+
+from pages import page_main
 
 ROOT = Path(__file__).resolve().parents[2]
 SRC = ROOT / "fortran_src" / "speedup"
@@ -242,20 +243,8 @@ def render() -> str:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--check", action="store_true", help="fail when docs/fortran-api.md is stale")
-    args = ap.parse_args(argv)
-    text = render()
-    count = text.count("\n### `")
-    if args.check:
-        if not OUT.exists() or OUT.read_text() != text:
-            print("docs/fortran-api.md is stale: run python3 docs/tools/gen_fortran.py", file=sys.stderr)
-            return 1
-        print(f"fortran: docs/fortran-api.md up to date ({count} public procedures)")
-        return 0
-    OUT.write_text(text)
-    print(f"fortran: wrote docs/fortran-api.md ({count} public procedures)")
-    return 0
+    return page_main(__doc__, "fortran", OUT, render,
+                     lambda text: f"{text.count(chr(10) + '### `')} public procedures", argv)
 
 
 if __name__ == "__main__":

@@ -82,7 +82,9 @@ available: Tuple[str, ...] = tuple(
 
 
 # ---------------------------------------------------------------------------------------------
-# The routines (each with the API of speedup.<name>)
+# The routines (each with the API of speedup.<name>). Their docstrings look alike on purpose:
+# each names its twin, says how it computes and carries its own doctest; the sections that would
+# repeat the twin's (Parameters, Returns, Raises) are borrowed from it by _api_of_public.
 
 _PUBLIC = sys.modules[__package__]  # speedup itself, always imported before this module
 _BORROWED = ("Parameters", "Returns", "Raises")

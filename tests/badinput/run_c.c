@@ -103,38 +103,40 @@ static void cannot(call_args *a, const char *why, const char *name)
     a->cannot = true;
 }
 
+/* A scalar the table gives with a kind or value its argument cannot take: the case cannot be
+ * expressed (no-op when the table does not give it: the caller's default holds). */
+static void unfit(call_args *a, const param *p, const char *why, const char *name)
+{
+    if (p)
+        cannot(a, why, name);
+}
+
 static double scalar_f(test_case *c, call_args *a, const char *name, double dflt)
 {
     param *p = find(c, name);
-    if (!p)
-        return dflt;
-    if (strcmp(p->kind, "F") == 0)
+    if (p && strcmp(p->kind, "F") == 0)
         return as_double(p->vals[0]);
-    if (strcmp(p->kind, "I") == 0)
+    if (p && strcmp(p->kind, "I") == 0)
         return (double)p->vals[0];
-    cannot(a, "not a real scalar", name);
+    unfit(a, p, "not a real scalar", name);
     return dflt;
 }
 
 static uint64_t scalar_u(test_case *c, call_args *a, const char *name, uint64_t dflt)
 {
     param *p = find(c, name);
-    if (!p)
-        return dflt;
-    if (strcmp(p->kind, "U") == 0 || (strcmp(p->kind, "I") == 0 && p->vals[0] >= 0))
+    if (p && (strcmp(p->kind, "U") == 0 || (strcmp(p->kind, "I") == 0 && p->vals[0] >= 0)))
         return (uint64_t)p->vals[0];
-    cannot(a, "not an unsigned integer", name);
+    unfit(a, p, "not an unsigned integer", name);
     return dflt;
 }
 
 static int32_t scalar_i32(test_case *c, call_args *a, const char *name, int32_t dflt)
 {
     param *p = find(c, name);
-    if (!p)
-        return dflt;
-    if (strcmp(p->kind, "I") == 0 && p->vals[0] >= INT32_MIN && p->vals[0] <= INT32_MAX)
+    if (p && strcmp(p->kind, "I") == 0 && p->vals[0] >= INT32_MIN && p->vals[0] <= INT32_MAX)
         return (int32_t)p->vals[0];
-    cannot(a, "not an int32_t", name);
+    unfit(a, p, "not an int32_t", name);
     return dflt;
 }
 

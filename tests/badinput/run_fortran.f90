@@ -45,19 +45,32 @@ contains
         cannot = .true.
     end subroutine gap
 
+    !> The index of parameter `name` when the case gives it with one of the kinds `kinds`;
+    !> 0 otherwise. An absent one is a gap when `needed` (else the caller's default holds), one of
+    !> another kind always (`what` says what it must be).
+    integer function lookup(name, kinds, what, needed) result(i)
+        character(len=*), intent(in) :: name, kinds, what
+        logical, intent(in) :: needed
+        i = find(name)
+        if (i == 0) then
+            if (needed) call gap(name//': missing')
+        else if (index(kinds, trim(p(i)%kind)) == 0) then
+            call gap(name//': not '//what//' ('//trim(p(i)%kind)//')')
+            i = 0
+        end if
+    end function lookup
+
     real(c_double) function rscalar(name, dflt)
         character(len=*), intent(in) :: name
         real(c_double), intent(in) :: dflt
         integer :: i
         rscalar = dflt
-        i = find(name)
+        i = lookup(name, 'FI', 'a real scalar', .false.)
         if (i == 0) return
         if (trim(p(i)%kind) == 'F') then
             rscalar = transfer(p(i)%vals(1), 1.0_c_double)
-        else if (trim(p(i)%kind) == 'I') then
-            rscalar = real(p(i)%vals(1), c_double)
         else
-            call gap(name//': not a real scalar')
+            rscalar = real(p(i)%vals(1), c_double)
         end if
     end function rscalar
 
@@ -65,14 +78,9 @@ contains
         character(len=*), intent(in) :: name
         integer(c_int64_t), intent(in) :: dflt
         integer :: i
+        i = lookup(name, 'I', 'an integer(c_int64_t) scalar', .false.)
         iscalar = dflt
-        i = find(name)
-        if (i == 0) return
-        if (trim(p(i)%kind) == 'I') then
-            iscalar = p(i)%vals(1)
-        else
-            call gap(name//': not an integer(c_int64_t) scalar ('//trim(p(i)%kind)//')')
-        end if
+        if (i > 0) iscalar = p(i)%vals(1)
     end function iscalar
 
     !> A default-integer argument (gap when the value does not fit).
@@ -94,15 +102,9 @@ contains
         character(len=*), intent(in) :: name
         real(c_double), allocatable, intent(out) :: x(:)
         integer :: i
-        i = find(name)
         allocate (x(0))
-        if (i == 0) then
-            call gap(name//': missing')
-        else if (trim(p(i)%kind) /= 'A') then
-            call gap(name//': not a float64 array ('//trim(p(i)%kind)//')')
-        else
-            x = transfer(p(i)%vals, 1.0_c_double, size(p(i)%vals))
-        end if
+        i = lookup(name, 'A', 'a float64 array', .true.)
+        if (i > 0) x = transfer(p(i)%vals, 1.0_c_double, size(p(i)%vals))
     end subroutine arr1
 
     !> A 2-D float64 array: table shape (m, n) in C order -> Fortran x(m, n).
@@ -111,13 +113,10 @@ contains
         real(c_double), allocatable, intent(out) :: x(:, :)
         integer :: i, m, n
         real(c_double), allocatable :: flat(:)
-        i = find(name)
         allocate (x(0, 0))
-        if (i == 0) then
-            call gap(name//': missing')
-            return
-        end if
-        if (trim(p(i)%kind) /= 'A' .or. p(i)%ndim /= 2) then
+        i = lookup(name, 'A', 'a 2-D float64 array', .true.)
+        if (i == 0) return
+        if (p(i)%ndim /= 2) then
             call gap(name//': not a 2-D float64 array')
             return
         end if
@@ -131,15 +130,9 @@ contains
         character(len=*), intent(in) :: name
         integer(c_int64_t), allocatable, intent(out) :: q(:)
         integer :: i
-        i = find(name)
         allocate (q(0))
-        if (i == 0) then
-            call gap(name//': missing')
-        else if (trim(p(i)%kind) /= 'Q') then
-            call gap(name//': not integer queries')
-        else
-            q = p(i)%vals
-        end if
+        i = lookup(name, 'Q', 'integer queries', .true.)
+        if (i > 0) q = p(i)%vals
     end subroutine queries
 
     !> The shape of output `name`: the table's when given, else `natural`.

@@ -4,6 +4,10 @@
  * CHECK(cond, fmt, ...) counts one check; on failure it prints the section, the source line,
  * the condition and a formatted explanation, and keeps going. check_report() prints the final
  * "N passed, M failed" line and gives the exit status.
+ *
+ * A program of one file includes it as it is (private definitions). A program of several files
+ * defines CHECK_SHARED before including it everywhere, and CHECK_DEFINE as well in exactly one
+ * file, which then holds the definitions the others share.
  */
 #ifndef SPEEDUP_TEST_CHECK_H
 #define SPEEDUP_TEST_CHECK_H
@@ -14,15 +18,54 @@
 #include <stdio.h>
 #include <string.h>
 
-static long check_passed;
-static long check_failed;
-static long check_section_failed;
-static const char *check_section = "(none)";
+#ifdef CHECK_SHARED
+#define CHECK_LINKAGE extern
+#else
+#define CHECK_LINKAGE static
+#endif
 
-static bool check_at(bool ok, const char *file, int line, const char *cond, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
+CHECK_LINKAGE long check_passed;
+CHECK_LINKAGE long check_failed;
+CHECK_LINKAGE long check_section_failed;
+CHECK_LINKAGE const char *check_section;
 
-static bool check_at(bool ok, const char *file, int line, const char *cond, const char *fmt, ...)
+CHECK_LINKAGE bool check_at(bool ok, const char *file, int line, const char *cond,
+                            const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+CHECK_LINKAGE bool check_same_bits_at(const void *a, const void *b, size_t count, size_t size,
+                                      const char *what, const char *file, int line);
+CHECK_LINKAGE void check_begin_section(const char *name);
+CHECK_LINKAGE int check_report(void);
+
+/* CHECK(cond, fmt, args...): the format is required (C11 needs one variadic argument). */
+#define CHECK(cond, ...) check_at((cond) ? true : false, __FILE__, __LINE__, #cond, __VA_ARGS__)
+
+/* Bitwise comparison of two arrays of `count` elements of `size` bytes; names the first
+ * differing element. */
+#define CHECK_SAME_BITS(a, b, count, size, what)                                                 \
+    check_same_bits_at((a), (b), (count), (size), (what), __FILE__, __LINE__)
+
+/* Whether a program run as `prog [name ...]` is to run the part `name`: all parts when no name
+ * is given. */
+static inline bool check_wanted(int argc, char **argv, const char *name)
+{
+    bool wanted = argc < 2;
+    for (int a = 1; a < argc; a++)
+        wanted |= strcmp(argv[a], name) == 0;
+    return wanted;
+}
+
+#if !defined(CHECK_SHARED) || defined(CHECK_DEFINE)
+#ifdef CHECK_SHARED
+#undef CHECK_LINKAGE
+#define CHECK_LINKAGE
+#endif
+
+CHECK_LINKAGE long check_passed;
+CHECK_LINKAGE long check_failed;
+CHECK_LINKAGE long check_section_failed;
+CHECK_LINKAGE const char *check_section = "(none)";
+
+CHECK_LINKAGE bool check_at(bool ok, const char *file, int line, const char *cond, const char *fmt, ...)
 {
     if (ok) {
         check_passed++;
@@ -39,15 +82,7 @@ static bool check_at(bool ok, const char *file, int line, const char *cond, cons
     return false;
 }
 
-/* CHECK(cond, fmt, args...): the format is required (C11 needs one variadic argument). */
-#define CHECK(cond, ...) check_at((cond) ? true : false, __FILE__, __LINE__, #cond, __VA_ARGS__)
-
-/* Bitwise comparison of two arrays of `count` elements of `size` bytes; names the first
- * differing element. */
-#define CHECK_SAME_BITS(a, b, count, size, what)                                                 \
-    check_same_bits_at((a), (b), (count), (size), (what), __FILE__, __LINE__)
-
-static bool check_same_bits_at(const void *a, const void *b, size_t count, size_t size,
+CHECK_LINKAGE bool check_same_bits_at(const void *a, const void *b, size_t count, size_t size,
                                const char *what, const char *file, int line)
 {
     if (count == 0 || memcmp(a, b, count * size) == 0)
@@ -67,16 +102,18 @@ static bool check_same_bits_at(const void *a, const void *b, size_t count, size_
                     i, count, shown);
 }
 
-static void check_begin_section(const char *name)
+CHECK_LINKAGE void check_begin_section(const char *name)
 {
     check_section = name;
     check_section_failed = 0;
 }
 
-static int check_report(void)
+CHECK_LINKAGE int check_report(void)
 {
     printf("%ld passed, %ld failed\n", check_passed, check_failed);
     return check_failed == 0 ? 0 : 1;
 }
+
+#endif /* definitions */
 
 #endif /* SPEEDUP_TEST_CHECK_H */

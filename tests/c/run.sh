@@ -20,7 +20,7 @@ version=$(sed -n '/^\[workspace\.package\]/,/^\[/ s/^version *= *"\([^"]*\)".*/\
 bin=$lib/c-tests
 mkdir -p "$bin"
 "${CC:-gcc}" -std=c11 -O2 -Wall -Wextra -Werror -Wpedantic -ffp-contract=off -I include \
-    -DEXPECTED_VERSION="\"$version\"" tests/c/test_capi.c -o "$bin/test_capi" \
+    -DEXPECTED_VERSION="\"$version\"" tests/c/test_capi.c tests/c/capi_*.c -o "$bin/test_capi" \
     -L "$lib" -lspeedup -lm -Wl,-rpath,"$lib"
 
 if [ "${VALGRIND:-0}" = 1 ]; then

@@ -34,6 +34,7 @@
 #include <speedup.h>
 #include <speedup_legacy.h>
 
+#include "../c/calls.h"
 #include "../c/check.h"
 #include "../c/inputs.h"
 
@@ -50,138 +51,28 @@ static double *x, *grid, *sig, *pts, *cgrid;
 static uint64_t q[NQ];
 static const double P[KM * KM] = {0.9, 0.1, 0.0, 0.2, 0.5, 0.3, 0.0, 0.4, 0.6};
 
-static double square_plus_one(double v, void *ctx)
-{
-    (void)ctx;
-    return v * v + 1.0;
-}
-
-/* One kernel call writes its result (any type) into a byte buffer. */
-typedef speedup_status (*call_fn)(unsigned char *out, size_t *len);
-
-#define BYTES(p, n) (memcpy(out, (p), (n)), *len = (n))
-
-static speedup_status c_sum(unsigned char *out, size_t *len)
-{
-    double r;
-    speedup_status s = speedup_sum(x, NX, &r);
-    BYTES(&r, sizeof r);
-    return s;
-}
-static speedup_status c_mean(unsigned char *out, size_t *len)
-{
-    double r;
-    speedup_status s = speedup_mean(x, 5000, &r);
-    BYTES(&r, sizeof r);
-    return s;
-}
-static speedup_status c_std(unsigned char *out, size_t *len)
-{
-    double r;
-    speedup_status s = speedup_std(x, NX, 1, &r);
-    BYTES(&r, sizeof r);
-    return s;
-}
-static speedup_status c_d2(unsigned char *out, size_t *len)
-{
-    *len = (5000 - 2) * sizeof(double);
-    return speedup_second_derivative(x, 5000, 0.5, (double *)out, 5000 - 2);
-}
-static speedup_status c_lap(unsigned char *out, size_t *len)
-{
-    size_t n = (ROWS - 2) * (COLS - 2);
-    *len = n * sizeof(double);
-    return speedup_laplacian(grid, ROWS, COLS, 0.1, 0.2, (double *)out, n);
-}
-static speedup_status c_combf(unsigned char *out, size_t *len)
-{
-    *len = NSIGNAL * KSIG * sizeof(double);
-    return speedup_comb_forward(sig, NSIGNAL, KSIG, 7, 0.5, (double *)out, NSIGNAL * KSIG);
-}
-static speedup_status c_combb(unsigned char *out, size_t *len)
-{
-    *len = NSIGNAL * KSIG * sizeof(double);
-    return speedup_comb_backward(sig, NSIGNAL, KSIG, 7, 0.5, (double *)out, NSIGNAL * KSIG);
-}
-static speedup_status c_primes(unsigned char *out, size_t *len)
-{
-    *len = NQ * sizeof(bool);
-    return speedup_is_prime_many(q, NQ, (bool *)out, NQ);
-}
-static speedup_status c_prime1(unsigned char *out, size_t *len)
-{
-    bool r;
-    speedup_status s = speedup_is_prime(UINT64_C(18446744073709551557), &r);
-    BYTES(&r, sizeof r);
-    return s;
-}
-static speedup_status c_sums(unsigned char *out, size_t *len)
-{
-    *len = NQ * sizeof(uint64_t);
-    return speedup_sum_primes_below_many(q, NQ, (uint64_t *)out, NQ);
-}
-static speedup_status c_sum1(unsigned char *out, size_t *len)
-{
-    uint64_t r;
-    speedup_status s = speedup_sum_primes_below(200000, &r);
-    BYTES(&r, sizeof r);
-    return s;
-}
-static speedup_status c_pi(unsigned char *out, size_t *len)
-{
-    double r;
-    speedup_status s = speedup_monte_carlo_pi(NPI, 42, &r);
-    BYTES(&r, sizeof r);
-    return s;
-}
-static speedup_status c_markov(unsigned char *out, size_t *len)
-{
-    *len = NCHAINS * KM * sizeof(uint64_t);
-    return speedup_markov_chains(P, KM, 0, NSTEPS, NCHAINS, 3, (uint64_t *)out, NCHAINS * KM);
-}
-static speedup_status c_closest(unsigned char *out, size_t *len)
-{
-    size_t ij[2];
-    double d;
-    speedup_status s = speedup_closest_pair(pts, NPTS, &ij[0], &ij[1], &d);
-    memcpy(out, ij, sizeof ij);
-    memcpy(out + sizeof ij, &d, sizeof d);
-    *len = sizeof ij + sizeof d;
-    return s;
-}
-static speedup_status c_mandel(unsigned char *out, size_t *len)
-{
-    *len = NC * sizeof(int32_t);
-    return speedup_mandelbrot(cgrid, NC, 100, (int32_t *)out, NC);
-}
-static speedup_status c_map(unsigned char *out, size_t *len)
-{
-    *len = 8192 * sizeof(double);
-    return speedup_map_f64(square_plus_one, NULL, x, 8192, (double *)out, 8192);
-}
-static speedup_status c_legacy_lap(unsigned char *out, size_t *len)
-{
-    size_t n = (ROWS - 2) * (COLS - 2);
-    *len = n * sizeof(double);
-    return speedup_legacy_laplacian(grid, ROWS, COLS, 0.1, 0.2, (double *)out, n);
-}
-static speedup_status c_legacy_mandel(unsigned char *out, size_t *len)
-{
-    *len = NC * sizeof(int32_t);
-    return speedup_legacy_mandelbrot(cgrid, NC, 100, (int32_t *)out, NC);
-}
-
 static const struct {
     const char *name;
     call_fn fn;
 } KERNELS[] = {
-    {"sum", c_sum},          {"mean", c_mean},           {"std", c_std},
-    {"second_derivative", c_d2}, {"laplacian", c_lap},   {"comb_forward", c_combf},
-    {"comb_backward", c_combb},  {"is_prime_many", c_primes}, {"is_prime", c_prime1},
-    {"sum_primes_below_many", c_sums}, {"sum_primes_below", c_sum1},
-    {"monte_carlo_pi", c_pi}, {"markov_chains", c_markov}, {"closest_pair", c_closest},
-    {"mandelbrot", c_mandel}, {"map_f64", c_map},
-    {"legacy_laplacian", c_legacy_lap}, {"legacy_mandelbrot", c_legacy_mandel},
+    {"sum", call_sum},
+    {"mean", call_mean},
+    {"std", call_std},
+    {"second_derivative", call_second_derivative},
+    {"laplacian", call_laplacian},
+    {"comb_forward", call_comb_forward},
+    {"comb_backward", call_comb_backward},
+    {"is_prime_many", call_is_prime_many},
+    {"is_prime", call_is_prime},
+    {"sum_primes_below_many", call_sum_primes_below_many},
+    {"sum_primes_below", call_sum_primes_below},
+    {"monte_carlo_pi", call_monte_carlo_pi},
+    {"markov_chains", call_markov_chains},
+    {"closest_pair", call_closest_pair},
+    {"mandelbrot", call_mandelbrot},
+    {"map_f64", call_map_f64},
+    {"legacy_laplacian", call_legacy_laplacian},
+    {"legacy_mandelbrot", call_legacy_mandelbrot},
 };
 enum { NK = sizeof KERNELS / sizeof KERNELS[0] };
 enum { OUT_BYTES = NSIGNAL * KSIG * sizeof(double) > NC * 8 ? NSIGNAL * KSIG * sizeof(double) : NC * 8 };
@@ -191,13 +82,17 @@ static size_t ref_len[NK];
 
 static void make_inputs(void)
 {
-    x = random_array(NX, -1.0, 1.0);
-    grid = random_array(ROWS * COLS, 0.0, 1.0);
-    sig = random_array(NSIGNAL * KSIG, -1.0, 1.0);
-    pts = random_array(2 * NPTS, 0.0, 1000.0);
-    cgrid = random_array(2 * NC, -1.5, 1.0);
+    draw_call_arrays(&x, NX, &grid, ROWS * COLS, &sig, NSIGNAL * KSIG, &pts, NPTS, &cgrid, NC);
     for (size_t i = 0; i < NQ; i++)
         q[i] = rng_next() % 300000;
+    call_in = (struct call_inputs){
+        .x = x, .n_sum = NX, .n_mean = 5000, .n_std = NX, .n_d2 = 5000,
+        .grid = grid, .rows = ROWS, .cols = COLS,
+        .sig = sig, .n_sig = NSIGNAL, .k_sig = KSIG,
+        .q = q, .n_q = NQ, .n_sums = NQ, .prime = UINT64_C(18446744073709551557), .below = 200000,
+        .pts = pts, .n_pts = NPTS, .cgrid = cgrid, .n_c = NC, .max_iter = 100,
+        .n_pi = NPI, .p = P, .k_m = KM, .n_chains = NCHAINS, .n_steps = NSTEPS, .n_map = 8192};
+    call_legacy_in = call_in;
     speedup_set_num_threads(1);
     for (size_t k = 0; k < NK; k++) {
         ref[k] = xmalloc((ROWS - 2) * (COLS - 2) * sizeof(double) + OUT_BYTES);
@@ -540,12 +435,8 @@ int main(int argc, char **argv)
         return check_report();
     }
     make_inputs();
-    for (size_t i = 0; i < sizeof SECTIONS / sizeof SECTIONS[0]; i++) {
-        int wanted = argc < 2;
-        for (int a = 1; a < argc; a++)
-            wanted |= strcmp(argv[a], SECTIONS[i].name) == 0;
-        if (wanted)
+    for (size_t i = 0; i < sizeof SECTIONS / sizeof SECTIONS[0]; i++)
+        if (check_wanted(argc, argv, SECTIONS[i].name))
             SECTIONS[i].fn();
-    }
     return check_report();
 }

@@ -16,14 +16,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 source tests/lib.sh
 
-mode=${SPEEDUP_HUGE:-default}
-for arg in "$@"; do
-    case $arg in
-        --full) mode=full ;;
-        --alias-only) mode=alias ;;
-        *) echo "usage: tests/huge/run.sh [--full | --alias-only]" >&2; exit 2 ;;
-    esac
-done
+parse_mode "${SPEEDUP_HUGE:-default}" "tests/huge/run.sh [--full | --alias-only]" \
+    --full=full --alias-only=alias -- "$@"
 case $mode in
     default) c_parts=(sum-alias real) py_parts=(sum-alias) ;;
     full) c_parts=(sum-alias real) py_parts=(sum-alias real) ;;
@@ -57,20 +51,8 @@ start=$SECONDS
 bounded 300 "the huge-array program (Fortran)" "$out/huge_fortran" 2>&1 | tee "$out/fortran.log"
 f_time=$((SECONDS - start))
 
-passed=0
-failed=0
-skipped=0
-for f in c py fortran; do
-    last=$(grep -E '^huge-(c|py|fortran): [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$out/$f.log" | tail -1 || true)
-    if [ -z "$last" ]; then
-        echo "huge: the $f program did not finish (see $out/$f.log)" >&2
-        failed=$((failed + 1))
-        continue
-    fi
-    passed=$((passed + $(echo "$last" | awk '{print $2}')))
-    failed=$((failed + $(echo "$last" | awk '{print $4}')))
-    skipped=$((skipped + $(echo "$last" | awk '{print $6}')))
-done
+tally huge '^huge-(c|py|fortran): [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "2 4 6" \
+    "$out/c.log" "$out/py.log" "$out/fortran.log"
 {
     echo "huge ($mode): C ${c_time} s (${c_parts[*]}), Python ${py_time} s (${py_parts[*]}), Fortran ${f_time} s (sum-alias)"
     grep -hE '^huge-(c|py): SKIP' "$out/c.log" "$out/py.log" || true

@@ -55,37 +55,21 @@ contains
         p = trim(outdir)//'/'//trim(id)//ext
     end function path
 
-    !> Opens this case's input <id>.bin for a stream read; sz is its size in bytes.
-    integer function open_input(sz) result(v)
-        integer, intent(out) :: sz
+    !> Reads this case's input <id>.bin into the array at p, which holds as many bytes as the
+    !> file (every kind of array the cases read, through one stream read of bytes).
+    subroutine read_input(p)
+        type(c_ptr), intent(in) :: p
+        integer(c_int8_t), pointer :: bytes(:)
+        integer :: v, sz
         open (newunit=v, file=trim(vec)//'/'//trim(id)//'.bin', access='stream', form='unformatted', &
             status='old', action='read')
         inquire (unit=v, size=sz)
-    end function open_input
-
-    subroutine read_f64(x)
-        real(c_double), intent(out) :: x(*)
-        integer :: v, sz
-        v = open_input(sz)
-        if (sz > 0) read (v) x(1:sz/8)
+        if (sz > 0) then
+            call c_f_pointer(p, bytes, [sz])
+            read (v) bytes
+        end if
         close (v)
-    end subroutine read_f64
-
-    subroutine read_i64(x)
-        integer(c_int64_t), intent(out) :: x(*)
-        integer :: v, sz
-        v = open_input(sz)
-        if (sz > 0) read (v) x(1:sz/8)
-        close (v)
-    end subroutine read_i64
-
-    subroutine read_c128(x)
-        complex(c_double_complex), intent(out) :: x(*)
-        integer :: v, sz
-        v = open_input(sz)
-        if (sz > 0) read (v) x(1:sz/16)
-        close (v)
-    end subroutine read_c128
+    end subroutine read_input
 
     !> Opens the output file: <id>.bin on success, <id>.err (with the message) otherwise.
     logical function open_out(v, stat, msg)
@@ -104,10 +88,12 @@ contains
     end function open_out
 
     logical function run_case() result(ran_it)
-        real(c_double), allocatable :: x(:), buf(:, :), f(:, :), o1(:), o2(:, :)
-        integer(c_int64_t), allocatable :: q(:), s(:), counts(:, :)
+        real(c_double), allocatable, target :: x(:), buf(:, :)
+        real(c_double), allocatable :: f(:, :), o1(:), o2(:, :)
+        integer(c_int64_t), allocatable, target :: q(:)
+        integer(c_int64_t), allocatable :: s(:), counts(:, :)
         logical(c_bool), allocatable :: pr(:)
-        complex(c_double_complex), allocatable :: cb(:, :)
+        complex(c_double_complex), allocatable, target :: cb(:, :)
         integer(c_int32_t), allocatable :: it(:, :)
         real(c_double) :: d, dx, dy
         integer :: stat, v, i, j
@@ -120,7 +106,7 @@ contains
         select case (trim(kernel))
         case ('sum', 'mean', 'std')
             allocate (x(n))
-            call read_f64(x)
+            call read_input(c_loc(x))
             if (trim(kernel) == 'sum') then
                 if (legacy) then; call speedup_legacy_sum(x, d, stat, msg)
                 else; call speedup_sum(x, d, stat, msg); end if
@@ -134,20 +120,20 @@ contains
             if (open_out(v, stat, msg)) then; write (v) d; close (v); end if
         case ('second_derivative')
             allocate (x(n), o1(max(n - 2, 0)))
-            call read_f64(x)
+            call read_input(c_loc(x))
             if (legacy) then; call speedup_legacy_second_derivative(x, dx, o1, stat, msg)
             else; call speedup_second_derivative(x, dx, o1, stat, msg); end if
             if (open_out(v, stat, msg)) then; write (v) o1; close (v); end if
         case ('laplacian')
             allocate (buf(m, n), o2(max(n - 2, 0), max(m - 2, 0)))
-            call read_f64(buf)
+            call read_input(c_loc(buf))
             f = transpose(buf)
             if (legacy) then; call speedup_legacy_laplacian(f, dx, dy, o2, stat, msg)
             else; call speedup_laplacian(f, dx, dy, o2, stat, msg); end if
             if (open_out(v, stat, msg)) then; write (v) transpose(o2); close (v); end if
         case ('comb_forward', 'comb_backward')
             allocate (buf(m, n), o2(n, m))
-            call read_f64(buf)
+            call read_input(c_loc(buf))
             f = transpose(buf)
             if (m == 1) then   ! a 1-D signal x(n), the way a Fortran caller holds one
                 x = f(:, 1)
@@ -172,7 +158,7 @@ contains
             if (open_out(v, stat, msg)) then; write (v) transpose(o2); close (v); end if
         case ('is_prime', 'sum_primes_below')
             allocate (q(n))
-            call read_i64(q)
+            call read_input(c_loc(q))
             if (any(q < 0)) then   ! >= 2**63: outside integer(c_int64_t), not for this door
                 ran_it = .false.
                 return
@@ -196,13 +182,13 @@ contains
             if (open_out(v, stat, msg)) then; write (v) d; close (v); end if
         case ('markov_chains')
             allocate (buf(m, m), counts(b, m))
-            call read_f64(buf)
+            call read_input(c_loc(buf))
             f = transpose(buf)
             call speedup_markov_chains(f, a + 1, n8, r1, counts, stat, msg)
             if (open_out(v, stat, msg)) then; write (v) transpose(counts); close (v); end if
         case ('closest_pair')
             allocate (buf(2, n))
-            call read_f64(buf)
+            call read_input(c_loc(buf))
             f = transpose(buf)   ! points(n, 2)
             if (legacy) then; call speedup_legacy_closest_pair(f, i, j, d, stat, msg)
             else; call speedup_closest_pair(f, i, j, d, stat, msg); end if
@@ -212,7 +198,7 @@ contains
             end if
         case ('mandelbrot')
             allocate (cb(m, n), it(n, m))
-            call read_c128(cb)
+            call read_input(c_loc(cb))
             if (legacy) then; call speedup_legacy_mandelbrot(transpose(cb), int(a, c_int32_t), it, stat, msg)
             else; call speedup_mandelbrot(transpose(cb), int(a, c_int32_t), it, stat, msg); end if
             if (open_out(v, stat, msg)) then; write (v) transpose(it); close (v); end if

@@ -31,6 +31,8 @@ def test_sixteen_threads_a_thousand_calls_each_with_the_knob_changing() -> None:
     pts = rng.random((500, 2))
     c = rng.standard_normal(500) + 1j * rng.standard_normal(500)
     P = np.array([[0.5, 0.5], [0.1, 0.9]])
+    # Its own calls (tests/faults/test_faults.py lists the fault-injection ones): inputs above
+    # the parallel cut-offs, so that the pool works while the knob changes.
     jobs: List[Tuple[str, Callable[[], Any]]] = [
         ("sum", lambda: speedup.sum(big)),
         ("mean", lambda: speedup.mean(x)),

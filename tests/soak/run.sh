@@ -14,13 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 source tests/lib.sh
 
-mode=${SPEEDUP_SOAK:-reduced}
-for arg in "$@"; do
-    case $arg in
-        --full) mode=full ;;
-        *) echo "usage: tests/soak/run.sh [--full]" >&2; exit 2 ;;
-    esac
-done
+parse_mode "${SPEEDUP_SOAK:-reduced}" "tests/soak/run.sh [--full]" --full=full -- "$@"
 case $mode in
     full) c_calls=5000000 py_calls=200000 c_limit=600 py_limit=600 ;;
     reduced) c_calls=1000000 py_calls=20000 c_limit=300 py_limit=300 ;;
@@ -48,18 +42,7 @@ for backend in pyo3 ctypes; do
     eval "py_time_$backend=\$((SECONDS - start))"
 done
 
-passed=0
-failed=0
-for f in c py-pyo3 py-ctypes; do
-    last=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$out/$f.log" | tail -1 || true)
-    if [ -z "$last" ]; then
-        echo "soak: $f did not finish (see $out/$f.log)" >&2
-        failed=$((failed + 1))
-        continue
-    fi
-    passed=$((passed + $(echo "$last" | awk '{print $1}')))
-    failed=$((failed + $(echo "$last" | awk '{print $3}')))
-done
+tally soak '^[0-9]+ passed, [0-9]+ failed$' "1 3" "$out/c.log" "$out/py-pyo3.log" "$out/py-ctypes.log"
 {
     echo "soak ($mode): C ${c_time} s, Python pyo3 ${py_time_pyo3} s, ctypes ${py_time_ctypes} s"
     grep -hE '^soak-(c|py\[[a-z0-9]+\]): (rss_kib|threads) ' "$out/c.log" "$out/py-pyo3.log" "$out/py-ctypes.log" || true

@@ -36,6 +36,7 @@
 #include <speedup.h>
 #include <speedup_legacy.h>
 
+#include "../c/calls.h"
 #include "../c/check.h"
 #include "../c/inputs.h"
 
@@ -77,166 +78,46 @@ static uint64_t q[NQ], qs[NQS];
 static const double P[KM * KM] = {0.9, 0.1, 0.0, 0.2, 0.5, 0.3, 0.0, 0.4, 0.6};
 static const double P_BAD[KM * KM] = {0.9, 0.2, 0.0, 0.2, 0.5, 0.3, 0.0, 0.4, 0.6};
 
-static double square_plus_one(double v, void *ctx)
-{
-    (void)ctx;
-    return v * v + 1.0;
-}
-
 static void make_inputs(void)
 {
-    x = random_array(NX, -1.0, 1.0);
-    grid = random_array(ROWS * COLS, 0.0, 1.0);
+    draw_call_arrays(&x, NX, &grid, ROWS * COLS, &sig, NSIG * KSIG, &pts, NPTS, &cgrid, NC);
     big_grid = random_array(BIG_SIDE * BIG_SIDE, 0.0, 1.0);
-    sig = random_array(NSIG * KSIG, -1.0, 1.0);
-    pts = random_array(2 * NPTS, 0.0, 1000.0);
-    cgrid = random_array(2 * NC, -1.5, 1.0);
     for (size_t i = 0; i < NQ; i++)
         q[i] = rng_next() % 100000;
     for (size_t i = 0; i < NQS; i++)
         qs[i] = rng_next() % 3000;
+    call_in = (struct call_inputs){
+        .x = x, .n_sum = NSMALL, .n_mean = 777, .n_std = NSMALL, .n_d2 = ND2,
+        .grid = grid, .rows = ROWS, .cols = COLS,
+        .sig = sig, .n_sig = NSIG, .k_sig = KSIG,
+        .q = q, .n_q = NQ, .n_sums = NQ, .prime = UINT64_C(18446744073709551557), .below = 5000,
+        .pts = pts, .n_pts = NPTS, .cgrid = cgrid, .n_c = NC, .max_iter = 50,
+        .n_pi = 1000, .p = P, .k_m = KM, .n_chains = 4, .n_steps = 200, .n_map = 256};
+    /* The legacy routines: the same but for smaller prime and closest-pair problems (they are
+     * slow there) and the mean's length. */
+    call_legacy_in = call_in;
+    call_legacy_in.n_mean = NSMALL;
+    call_legacy_in.q = qs;
+    call_legacy_in.n_q = NQS;
+    call_legacy_in.n_sums = 4;
+    call_legacy_in.prime = 1000003;
+    call_legacy_in.below = 2000;
+    call_legacy_in.n_pts = NPTS_LEGACY;
 }
 
 /* ------------------------------------------------------------------------------------------ */
-/* One call of a kernel: writes its result (any type) into a byte buffer, its length in *len. */
+/* The calls (calls.h), and three of them above the kernels' parallel cut-offs. */
 
-typedef speedup_status (*call_fn)(unsigned char *out, size_t *len);
-
-#define SCALAR(type, expr)                                                                       \
-    do {                                                                                         \
-        type r_;                                                                                 \
-        memset(&r_, 0xA5, sizeof r_); /* must stay so on error */                                \
-        speedup_status s_ = (expr);                                                              \
-        memcpy(out, &r_, sizeof r_);                                                             \
-        *len = sizeof r_;                                                                        \
-        return s_;                                                                               \
-    } while (0)
-#define R (&r_)
-
-static speedup_status c_sum(unsigned char *out, size_t *len) { SCALAR(double, speedup_sum(x, NSMALL, R)); }
-static speedup_status c_sum_big(unsigned char *out, size_t *len) { SCALAR(double, speedup_sum(x, NX, R)); }
-static speedup_status c_mean(unsigned char *out, size_t *len) { SCALAR(double, speedup_mean(x, 777, R)); }
-static speedup_status c_std(unsigned char *out, size_t *len) { SCALAR(double, speedup_std(x, NSMALL, 1, R)); }
-static speedup_status c_d2(unsigned char *out, size_t *len)
+CALL_FN(call_sum_big) { CALL_SCALAR(double, speedup_sum(x, NX, R)); }
+CALL_FN(call_d2_big)
 {
-    *len = (ND2 - 2) * sizeof(double);
-    return speedup_second_derivative(x, ND2, 0.5, (double *)out, ND2 - 2);
+    CALL_ARRAY(double, ND2_BIG - 2,
+               speedup_second_derivative(x, ND2_BIG, 0.5, (double *)out, ND2_BIG - 2));
 }
-static speedup_status c_d2_big(unsigned char *out, size_t *len)
-{
-    *len = (ND2_BIG - 2) * sizeof(double);
-    return speedup_second_derivative(x, ND2_BIG, 0.5, (double *)out, ND2_BIG - 2);
-}
-static speedup_status c_lap(unsigned char *out, size_t *len)
-{
-    size_t n = (ROWS - 2) * (COLS - 2);
-    *len = n * sizeof(double);
-    return speedup_laplacian(grid, ROWS, COLS, 0.1, 0.2, (double *)out, n);
-}
-static speedup_status c_lap_big(unsigned char *out, size_t *len)
+CALL_FN(call_lap_big)
 {
     size_t n = (BIG_SIDE - 2) * (BIG_SIDE - 2);
-    *len = n * sizeof(double);
-    return speedup_laplacian(big_grid, BIG_SIDE, BIG_SIDE, 0.1, 0.2, (double *)out, n);
-}
-static speedup_status c_combf(unsigned char *out, size_t *len)
-{
-    *len = NSIG * KSIG * sizeof(double);
-    return speedup_comb_forward(sig, NSIG, KSIG, 7, 0.5, (double *)out, NSIG * KSIG);
-}
-static speedup_status c_combb(unsigned char *out, size_t *len)
-{
-    *len = NSIG * KSIG * sizeof(double);
-    return speedup_comb_backward(sig, NSIG, KSIG, 7, 0.5, (double *)out, NSIG * KSIG);
-}
-static speedup_status c_prime1(unsigned char *out, size_t *len) { SCALAR(bool, speedup_is_prime(UINT64_C(18446744073709551557), R)); }
-static speedup_status c_primes(unsigned char *out, size_t *len)
-{
-    *len = NQ * sizeof(bool);
-    return speedup_is_prime_many(q, NQ, (bool *)out, NQ);
-}
-static speedup_status c_sum1(unsigned char *out, size_t *len) { SCALAR(uint64_t, speedup_sum_primes_below(5000, R)); }
-static speedup_status c_sums(unsigned char *out, size_t *len)
-{
-    *len = NQ * sizeof(uint64_t);
-    return speedup_sum_primes_below_many(q, NQ, (uint64_t *)out, NQ);
-}
-static speedup_status c_pi(unsigned char *out, size_t *len) { SCALAR(double, speedup_monte_carlo_pi(1000, 42, R)); }
-static speedup_status c_markov(unsigned char *out, size_t *len)
-{
-    *len = 4 * KM * sizeof(uint64_t);
-    return speedup_markov_chains(P, KM, 0, 200, 4, 3, (uint64_t *)out, 4 * KM);
-}
-static speedup_status c_closest(unsigned char *out, size_t *len)
-{
-    size_t ij[2];
-    double d;
-    speedup_status s = speedup_closest_pair(pts, NPTS, &ij[0], &ij[1], &d);
-    memcpy(out, ij, sizeof ij);
-    memcpy(out + sizeof ij, &d, sizeof d);
-    *len = sizeof ij + sizeof d;
-    return s;
-}
-static speedup_status c_mandel(unsigned char *out, size_t *len)
-{
-    *len = NC * sizeof(int32_t);
-    return speedup_mandelbrot(cgrid, NC, 50, (int32_t *)out, NC);
-}
-static speedup_status c_map(unsigned char *out, size_t *len)
-{
-    *len = 256 * sizeof(double);
-    return speedup_map_f64(square_plus_one, NULL, x, 256, (double *)out, 256);
-}
-static speedup_status l_sum(unsigned char *out, size_t *len) { SCALAR(double, speedup_legacy_sum(x, NSMALL, R)); }
-static speedup_status l_mean(unsigned char *out, size_t *len) { SCALAR(double, speedup_legacy_mean(x, NSMALL, R)); }
-static speedup_status l_std(unsigned char *out, size_t *len) { SCALAR(double, speedup_legacy_std(x, NSMALL, 1, R)); }
-static speedup_status l_d2(unsigned char *out, size_t *len)
-{
-    *len = (ND2 - 2) * sizeof(double);
-    return speedup_legacy_second_derivative(x, ND2, 0.5, (double *)out, ND2 - 2);
-}
-static speedup_status l_lap(unsigned char *out, size_t *len)
-{
-    size_t n = (ROWS - 2) * (COLS - 2);
-    *len = n * sizeof(double);
-    return speedup_legacy_laplacian(grid, ROWS, COLS, 0.1, 0.2, (double *)out, n);
-}
-static speedup_status l_combf(unsigned char *out, size_t *len)
-{
-    *len = NSIG * KSIG * sizeof(double);
-    return speedup_legacy_comb_forward(sig, NSIG, KSIG, 7, 0.5, (double *)out, NSIG * KSIG);
-}
-static speedup_status l_combb(unsigned char *out, size_t *len)
-{
-    *len = NSIG * KSIG * sizeof(double);
-    return speedup_legacy_comb_backward(sig, NSIG, KSIG, 7, 0.5, (double *)out, NSIG * KSIG);
-}
-static speedup_status l_prime1(unsigned char *out, size_t *len) { SCALAR(bool, speedup_legacy_is_prime(1000003, R)); }
-static speedup_status l_primes(unsigned char *out, size_t *len)
-{
-    *len = NQS * sizeof(bool);
-    return speedup_legacy_is_prime_many(qs, NQS, (bool *)out, NQS);
-}
-static speedup_status l_sum1(unsigned char *out, size_t *len) { SCALAR(uint64_t, speedup_legacy_sum_primes_below(2000, R)); }
-static speedup_status l_sums(unsigned char *out, size_t *len)
-{
-    *len = 4 * sizeof(uint64_t);
-    return speedup_legacy_sum_primes_below_many(qs, 4, (uint64_t *)out, 4);
-}
-static speedup_status l_closest(unsigned char *out, size_t *len)
-{
-    size_t ij[2];
-    double d;
-    speedup_status s = speedup_legacy_closest_pair(pts, NPTS_LEGACY, &ij[0], &ij[1], &d);
-    memcpy(out, ij, sizeof ij);
-    memcpy(out + sizeof ij, &d, sizeof d);
-    *len = sizeof ij + sizeof d;
-    return s;
-}
-static speedup_status l_mandel(unsigned char *out, size_t *len)
-{
-    *len = NC * sizeof(int32_t);
-    return speedup_legacy_mandelbrot(cgrid, NC, 50, (int32_t *)out, NC);
+    CALL_ARRAY(double, n, speedup_laplacian(big_grid, BIG_SIDE, BIG_SIDE, 0.1, 0.2, (double *)out, n));
 }
 
 /* weight: how often the schedule picks it; exact: 0 for the legacy OpenMP reductions, whose
@@ -246,38 +127,38 @@ static const struct {
     call_fn fn;
     int weight, exact;
 } K[] = {
-    {"sum", c_sum, 10, 1},
-    {"sum (parallel)", c_sum_big, 1, 1},
-    {"mean", c_mean, 10, 1},
-    {"std", c_std, 10, 1},
-    {"second_derivative", c_d2, 10, 1},
-    {"second_derivative (parallel)", c_d2_big, 1, 1},
-    {"laplacian", c_lap, 10, 1},
-    {"laplacian (parallel)", c_lap_big, 1, 1},
-    {"comb_forward", c_combf, 10, 1},
-    {"comb_backward", c_combb, 10, 1},
-    {"is_prime", c_prime1, 10, 1},
-    {"is_prime_many", c_primes, 10, 1},
-    {"sum_primes_below", c_sum1, 10, 1},
-    {"sum_primes_below_many", c_sums, 5, 1},
-    {"monte_carlo_pi", c_pi, 10, 1},
-    {"markov_chains", c_markov, 10, 1},
-    {"closest_pair", c_closest, 10, 1},
-    {"mandelbrot", c_mandel, 10, 1},
-    {"map_f64", c_map, 10, 1},
-    {"legacy_sum", l_sum, 3, 1},
-    {"legacy_mean", l_mean, 3, 0},
-    {"legacy_std", l_std, 3, 0},
-    {"legacy_second_derivative", l_d2, 3, 1},
-    {"legacy_laplacian", l_lap, 3, 1},
-    {"legacy_comb_forward", l_combf, 3, 1},
-    {"legacy_comb_backward", l_combb, 3, 1},
-    {"legacy_is_prime", l_prime1, 3, 1},
-    {"legacy_is_prime_many", l_primes, 3, 1},
-    {"legacy_sum_primes_below", l_sum1, 2, 1},
-    {"legacy_sum_primes_below_many", l_sums, 2, 1},
-    {"legacy_closest_pair", l_closest, 3, 1},
-    {"legacy_mandelbrot", l_mandel, 3, 1},
+    {"sum", call_sum, 10, 1},
+    {"sum (parallel)", call_sum_big, 1, 1},
+    {"mean", call_mean, 10, 1},
+    {"std", call_std, 10, 1},
+    {"second_derivative", call_second_derivative, 10, 1},
+    {"second_derivative (parallel)", call_d2_big, 1, 1},
+    {"laplacian", call_laplacian, 10, 1},
+    {"laplacian (parallel)", call_lap_big, 1, 1},
+    {"comb_forward", call_comb_forward, 10, 1},
+    {"comb_backward", call_comb_backward, 10, 1},
+    {"is_prime", call_is_prime, 10, 1},
+    {"is_prime_many", call_is_prime_many, 10, 1},
+    {"sum_primes_below", call_sum_primes_below, 10, 1},
+    {"sum_primes_below_many", call_sum_primes_below_many, 5, 1},
+    {"monte_carlo_pi", call_monte_carlo_pi, 10, 1},
+    {"markov_chains", call_markov_chains, 10, 1},
+    {"closest_pair", call_closest_pair, 10, 1},
+    {"mandelbrot", call_mandelbrot, 10, 1},
+    {"map_f64", call_map_f64, 10, 1},
+    {"legacy_sum", call_legacy_sum, 3, 1},
+    {"legacy_mean", call_legacy_mean, 3, 0},
+    {"legacy_std", call_legacy_std, 3, 0},
+    {"legacy_second_derivative", call_legacy_second_derivative, 3, 1},
+    {"legacy_laplacian", call_legacy_laplacian, 3, 1},
+    {"legacy_comb_forward", call_legacy_comb_forward, 3, 1},
+    {"legacy_comb_backward", call_legacy_comb_backward, 3, 1},
+    {"legacy_is_prime", call_legacy_is_prime, 3, 1},
+    {"legacy_is_prime_many", call_legacy_is_prime_many, 3, 1},
+    {"legacy_sum_primes_below", call_legacy_sum_primes_below, 2, 1},
+    {"legacy_sum_primes_below_many", call_legacy_sum_primes_below_many, 2, 1},
+    {"legacy_closest_pair", call_legacy_closest_pair, 3, 1},
+    {"legacy_mandelbrot", call_legacy_mandelbrot, 3, 1},
 };
 enum { NK = sizeof K / sizeof K[0], SUM_BIG = 1 };
 
@@ -430,13 +311,13 @@ static void arm(int on)
 }
 
 /* Long calls (hundreds of ms to seconds uninterrupted); reference bits computed on demand. */
-static speedup_status long_pi(unsigned char *out, size_t *len) { SCALAR(double, speedup_monte_carlo_pi(200000000, 7, R)); }
-static speedup_status long_markov(unsigned char *out, size_t *len)
+CALL_FN(long_pi) { CALL_SCALAR(double, speedup_monte_carlo_pi(200000000, 7, R)); }
+CALL_FN(long_markov)
 {
-    *len = 2 * KM * sizeof(uint64_t);
-    return speedup_markov_chains(P, KM, 1, 100000000, 2, 5, (uint64_t *)out, 2 * KM);
+    CALL_ARRAY(uint64_t, 2 * KM,
+               speedup_markov_chains(P, KM, 1, 100000000, 2, 5, (uint64_t *)out, 2 * KM));
 }
-static speedup_status long_primes(unsigned char *out, size_t *len) { SCALAR(uint64_t, speedup_sum_primes_below(UINT64_C(20000000000), R)); }
+CALL_FN(long_primes) { CALL_SCALAR(uint64_t, speedup_sum_primes_below(UINT64_C(20000000000), R)); }
 
 static const struct {
     const char *name;
@@ -596,7 +477,7 @@ int main(int argc, char **argv)
             long unused, thr;
             speedup_set_num_threads(4);
             K[SUM_BIG].fn(out, &len);
-            l_std(out, &len);
+            call_legacy_std(out, &len);
             thr = settled_threads(&unused);
             thr_warm_max = thr > thr_warm_max ? thr : thr_warm_max;
             speedup_set_num_threads(knobs[(knob_changes + 4) % 5]);

@@ -102,6 +102,28 @@ def bits(r: Any) -> bytes:
     raise TypeError(f"no bits for {type(r).__name__}")
 
 
+def twin_calls(m: Any, prefix: str, *, x: Any, x_mean: Any, grid: Any, sig: Any, prime: int,
+               q: Any, below: int, q_sums: Any, pts: Any, cs: Any) -> List[Tuple[str, Callable[[], Any]]]:
+    """The calls of the kernels that speedup and speedup.legacy both have (they take the same
+    arguments), through module m on these inputs, named prefix + kernel."""
+    calls: List[Tuple[str, Callable[[], Any]]] = [
+        ("sum", lambda: m.sum(x)),
+        ("mean", lambda: m.mean(x_mean)),
+        ("std", lambda: m.std(x, ddof=1)),
+        ("second_derivative", lambda: m.second_derivative(x[:500], 0.5)),
+        ("laplacian", lambda: m.laplacian(grid, 0.1, 0.2)),
+        ("comb_forward", lambda: m.comb_forward(sig, 7, 0.5)),
+        ("comb_backward", lambda: m.comb_backward(sig, 7, 0.5)),
+        ("is_prime", lambda: m.is_prime(prime)),
+        ("is_prime (many)", lambda: m.is_prime(q)),
+        ("sum_primes_below", lambda: m.sum_primes_below(below)),
+        ("sum_primes_below (many)", lambda: m.sum_primes_below(q_sums)),
+        ("closest_pair", lambda: m.closest_pair(pts)),
+        ("mandelbrot", lambda: m.mandelbrot(cs, 50)),
+    ]
+    return [(prefix + name, fn) for name, fn in calls]
+
+
 def soak(args: argparse.Namespace) -> int:
     import speedup
     import speedup.legacy as legacy
@@ -136,40 +158,25 @@ def soak(args: argparse.Namespace) -> int:
     square_plus_one = F(lambda v, ctx: v * v + 1.0)
     xm = x[:64].copy()
 
-    # (name, call, weight, exact)
+    rust = twin_calls(speedup, "", x=x, x_mean=x[:777], grid=grid, sig=sig,
+                      prime=18446744073709551557, q=q, below=5000, q_sums=q, pts=pts, cs=cs)
+    olds = twin_calls(legacy, "legacy.", x=x, x_mean=x, grid=grid, sig=sig, prime=1000003, q=qs,
+                      below=2000, q_sums=qs[:4], pts=pts[:50], cs=cs)
+    # (name, call, weight, exact); inexact: the legacy OpenMP mean and std.
     kernels: List[Tuple[str, Callable[[], Any], int, bool]] = [
-        ("sum", lambda: speedup.sum(x), 10, True),
-        ("sum (parallel)", lambda: speedup.sum(x_big), 1, True),
-        ("mean", lambda: speedup.mean(x[:777]), 10, True),
-        ("std", lambda: speedup.std(x, ddof=1), 10, True),
-        ("second_derivative", lambda: speedup.second_derivative(x[:500], 0.5), 10, True),
+        (name, fn, 5 if name == "sum_primes_below (many)" else 10, True) for name, fn in rust
+    ]
+    kernels[1:1] = [("sum (parallel)", lambda: speedup.sum(x_big), 1, True)]
+    kernels += [
         ("second_derivative (parallel)", lambda: speedup.second_derivative(x_big[:300_000], 0.5), 1, True),
-        ("laplacian", lambda: speedup.laplacian(grid, 0.1, 0.2), 10, True),
         ("laplacian (parallel)", lambda: speedup.laplacian(big_grid, 0.1, 0.2), 1, True),
-        ("comb_forward", lambda: speedup.comb_forward(sig, 7, 0.5), 10, True),
-        ("comb_backward", lambda: speedup.comb_backward(sig, 7, 0.5), 10, True),
-        ("is_prime", lambda: speedup.is_prime(18446744073709551557), 10, True),
-        ("is_prime (many)", lambda: speedup.is_prime(q), 10, True),
-        ("sum_primes_below", lambda: speedup.sum_primes_below(5000), 10, True),
-        ("sum_primes_below (many)", lambda: speedup.sum_primes_below(q), 5, True),
         ("monte_carlo_pi", lambda: speedup.monte_carlo_pi(1000, 42), 10, True),
         ("markov_chains", lambda: speedup.markov_chains(P, 200, n_chains=4, seed=3), 10, True),
-        ("closest_pair", lambda: speedup.closest_pair(pts), 10, True),
-        ("mandelbrot", lambda: speedup.mandelbrot(cs, 50), 10, True),
         ("parallel_map", lambda: speedup.parallel_map(square_plus_one, xm), 3, True),
-        ("legacy.sum", lambda: legacy.sum(x), 3, True),
-        ("legacy.mean", lambda: legacy.mean(x), 3, False),
-        ("legacy.std", lambda: legacy.std(x, ddof=1), 3, False),
-        ("legacy.second_derivative", lambda: legacy.second_derivative(x[:500], 0.5), 3, True),
-        ("legacy.laplacian", lambda: legacy.laplacian(grid, 0.1, 0.2), 3, True),
-        ("legacy.comb_forward", lambda: legacy.comb_forward(sig, 7, 0.5), 3, True),
-        ("legacy.comb_backward", lambda: legacy.comb_backward(sig, 7, 0.5), 3, True),
-        ("legacy.is_prime", lambda: legacy.is_prime(1000003), 3, True),
-        ("legacy.is_prime (many)", lambda: legacy.is_prime(qs), 3, True),
-        ("legacy.sum_primes_below", lambda: legacy.sum_primes_below(2000), 2, True),
-        ("legacy.sum_primes_below (many)", lambda: legacy.sum_primes_below(qs[:4]), 2, True),
-        ("legacy.closest_pair", lambda: legacy.closest_pair(pts[:50]), 3, True),
-        ("legacy.mandelbrot", lambda: legacy.mandelbrot(cs, 50), 3, True),
+    ]
+    kernels += [
+        (name, fn, 2 if "sum_primes_below" in name else 3, name not in ("legacy.mean", "legacy.std"))
+        for name, fn in olds
     ]
     SUM_BIG = 1
     nk = len(kernels)

@@ -2,6 +2,10 @@
 //! the pieces of a sum of a part of a larger input and their join, the finishes of `mean`,
 //! `std` and `monte_carlo_pi`, and the output shapes of the stencils. A distributed caller
 //! (`speedup.dask` through the ctypes backend) schedules with these and computes no formula.
+//!
+//! Each export spells out its signature (cbindgen writes the header only from `extern "C"`
+//! functions written out in full), so the small wrappers look alike; their bodies are one call
+//! of the shared helpers (`scalar`, `boundary`).
 
 use crate::args::{product, scalar_out, Raw};
 use crate::status::{boundary, speedup_status, Failure};

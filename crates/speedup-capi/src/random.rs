@@ -1,4 +1,8 @@
 //! The C exports of the Monte Carlo kernels on the Philox stream.
+//!
+//! Each export spells out its signature (cbindgen writes the header only from `extern "C"`
+//! functions written out in full), so the small wrappers look alike; their bodies are one call
+//! of the shared helpers (`scalar`, `boundary`).
 
 use crate::args::{expect_len, product, Raw};
 use crate::status::{boundary, speedup_status};
@@ -46,7 +50,9 @@ pub unsafe extern "C" fn speedup_markov_chains(
     counts: *mut u64,
     counts_len: usize,
 ) -> speedup_status {
-    unsafe { markov(p, k, start, n_steps, 0, n_chains, seed, counts, counts_len) }
+    unsafe {
+        speedup_markov_chains_from(p, k, start, n_steps, 0, n_chains, seed, counts, counts_len)
+    }
 }
 
 /// Chains `first_chain .. first_chain + n_chains` of `speedup_markov_chains` (row `r` of
@@ -54,32 +60,6 @@ pub unsafe extern "C" fn speedup_markov_chains(
 /// splitting one run's chains into such slices gives its rows bit for bit.
 #[no_mangle]
 pub unsafe extern "C" fn speedup_markov_chains_from(
-    p: *const f64,
-    k: usize,
-    start: usize,
-    n_steps: u64,
-    first_chain: u64,
-    n_chains: usize,
-    seed: u64,
-    counts: *mut u64,
-    counts_len: usize,
-) -> speedup_status {
-    unsafe {
-        markov(
-            p,
-            k,
-            start,
-            n_steps,
-            first_chain,
-            n_chains,
-            seed,
-            counts,
-            counts_len,
-        )
-    }
-}
-
-unsafe fn markov(
     p: *const f64,
     k: usize,
     start: usize,

@@ -143,6 +143,21 @@ fn a_panic_at_the_start_of_a_call_becomes_speedup_err_panic_and_the_next_call_wo
     }
 }
 
+/// The Laplacian of the first `n` values of `x` as an `n / 100 x 100` grid, into `lap`.
+fn big_laplacian(x: &[f64], n: usize, lap: &mut [f64]) -> speedup_status {
+    unsafe {
+        speedup_laplacian(
+            x.as_ptr(),
+            n / 100,
+            100,
+            0.1,
+            0.1,
+            lap.as_mut_ptr(),
+            lap.len(),
+        )
+    }
+}
+
 #[test]
 fn a_panic_on_a_pool_worker_comes_back_to_the_caller_and_the_pool_keeps_working() {
     let _f = fault("panic-in-pool");
@@ -158,17 +173,7 @@ fn a_panic_on_a_pool_worker_comes_back_to_the_caller_and_the_pool_keeps_working(
             last_error(),
             "sum: internal error (panic): injected fault: panic inside speedup's thread pool"
         );
-        let st = unsafe {
-            speedup_laplacian(
-                x.as_ptr(),
-                n / 100,
-                100,
-                0.1,
-                0.1,
-                lap.as_mut_ptr(),
-                lap.len(),
-            )
-        };
+        let st = big_laplacian(&x, n, &mut lap);
         assert_eq!(st, SPEEDUP_ERR_PANIC, "laplacian, round {round}");
     }
     // Small calls run on the calling thread, never reach the pool, and are unaffected.
@@ -181,18 +186,12 @@ fn a_panic_on_a_pool_worker_comes_back_to_the_caller_and_the_pool_keeps_working(
         SPEEDUP_OK
     );
     assert_eq!(o, 499_500_000.0);
-    let st = unsafe {
-        speedup_laplacian(
-            x.as_ptr(),
-            n / 100,
-            100,
-            0.1,
-            0.1,
-            lap.as_mut_ptr(),
-            lap.len(),
-        )
-    };
-    assert_eq!(st, SPEEDUP_OK, "{}", last_error());
+    assert_eq!(
+        big_laplacian(&x, n, &mut lap),
+        SPEEDUP_OK,
+        "{}",
+        last_error()
+    );
 }
 
 #[test]

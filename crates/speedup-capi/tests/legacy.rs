@@ -11,53 +11,43 @@ fn last_error() -> String {
     String::from_utf8(bytes).unwrap()
 }
 
+/// A Rust export and its legacy twin, each writing `len` elements (into buffers that start
+/// different, so that both must write): both succeed with the same elements.
+fn assert_twins<T: Copy + From<u8> + PartialEq + std::fmt::Debug>(
+    len: usize,
+    rust: impl FnOnce(*mut T, usize) -> speedup_status,
+    legacy: impl FnOnce(*mut T, usize) -> speedup_status,
+) {
+    let mut a = vec![T::from(0); len];
+    let mut b = vec![T::from(1); len];
+    assert_eq!(rust(a.as_mut_ptr(), len), SPEEDUP_OK, "{}", last_error());
+    assert_eq!(legacy(b.as_mut_ptr(), len), SPEEDUP_OK, "{}", last_error());
+    assert_eq!(a, b);
+}
+
 #[test]
 fn legacy_doors_match_rust_doors() {
     let (rows, cols) = (40usize, 30usize);
     let f: Vec<f64> = (0..rows * cols)
         .map(|k| ((k * 7919) % 1000) as f64 / 7.0)
         .collect();
-    let mut a = vec![0.0; (rows - 2) * (cols - 2)];
-    let mut b = vec![1.0; a.len()];
-    unsafe {
-        assert_eq!(
-            speedup_laplacian(f.as_ptr(), rows, cols, 0.3, 0.7, a.as_mut_ptr(), a.len()),
-            SPEEDUP_OK
-        );
-        assert_eq!(
-            speedup_legacy_laplacian(f.as_ptr(), rows, cols, 0.3, 0.7, b.as_mut_ptr(), b.len()),
-            SPEEDUP_OK
-        );
-    }
-    assert_eq!(a, b);
-
-    let mut y1 = vec![0.0; f.len()];
-    let mut y2 = vec![0.0; f.len()];
-    unsafe {
-        assert_eq!(
-            speedup_comb_backward(f.as_ptr(), rows, cols, 3, 0.5, y1.as_mut_ptr(), y1.len()),
-            SPEEDUP_OK
-        );
-        assert_eq!(
-            speedup_legacy_comb_backward(f.as_ptr(), rows, cols, 3, 0.5, y2.as_mut_ptr(), y2.len()),
-            SPEEDUP_OK
-        );
-    }
-    assert_eq!(y1, y2);
-
+    let lap = (rows - 2) * (cols - 2);
+    assert_twins(
+        lap,
+        |o, n| unsafe { speedup_laplacian(f.as_ptr(), rows, cols, 0.3, 0.7, o, n) },
+        |o, n| unsafe { speedup_legacy_laplacian(f.as_ptr(), rows, cols, 0.3, 0.7, o, n) },
+    );
+    assert_twins(
+        f.len(),
+        |o, n| unsafe { speedup_comb_backward(f.as_ptr(), rows, cols, 3, 0.5, o, n) },
+        |o, n| unsafe { speedup_legacy_comb_backward(f.as_ptr(), rows, cols, 3, 0.5, o, n) },
+    );
     let c = [0.0, 0.0, 2.0, 2.0, -0.75, 0.1];
-    let (mut m1, mut m2) = ([0i32; 3], [0i32; 3]);
-    unsafe {
-        assert_eq!(
-            speedup_mandelbrot(c.as_ptr(), 3, 50, m1.as_mut_ptr(), 3),
-            SPEEDUP_OK
-        );
-        assert_eq!(
-            speedup_legacy_mandelbrot(c.as_ptr(), 3, 50, m2.as_mut_ptr(), 3),
-            SPEEDUP_OK
-        );
-    }
-    assert_eq!(m1, m2);
+    assert_twins(
+        3,
+        |o, n| unsafe { speedup_mandelbrot(c.as_ptr(), 3, 50, o, n) },
+        |o, n| unsafe { speedup_legacy_mandelbrot(c.as_ptr(), 3, 50, o, n) },
+    );
 
     let mut s = 0u64;
     let mut p = false;

@@ -111,16 +111,13 @@ pub fn check_len(
     expected: usize,
     got: usize,
 ) -> Result<()> {
-    if expected == got {
-        Ok(())
-    } else {
-        Err(Error::length(
-            kernel,
-            arg,
-            format_args!("length {expected}"),
-            format_args!("length {got}"),
-        ))
-    }
+    length_unless(
+        expected == got,
+        kernel,
+        arg,
+        format_args!("length {expected}"),
+        format_args!("length {got}"),
+    )
 }
 
 /// `Err(Length)` unless the 2-D shape matches.
@@ -130,15 +127,27 @@ pub fn check_shape(
     expected: (usize, usize),
     got: (usize, usize),
 ) -> Result<()> {
-    if expected == got {
+    length_unless(
+        expected == got,
+        kernel,
+        arg,
+        format_args!("shape {}x{}", expected.0, expected.1),
+        format_args!("shape {}x{}", got.0, got.1),
+    )
+}
+
+/// `Ok` when `same`, else the `Length` error of `arg` with the two sizes as written.
+fn length_unless(
+    same: bool,
+    kernel: &'static str,
+    arg: &'static str,
+    expected: fmt::Arguments<'_>,
+    got: fmt::Arguments<'_>,
+) -> Result<()> {
+    if same {
         Ok(())
     } else {
-        Err(Error::length(
-            kernel,
-            arg,
-            format_args!("shape {}x{}", expected.0, expected.1),
-            format_args!("shape {}x{}", got.0, got.1),
-        ))
+        Err(Error::length(kernel, arg, expected, got))
     }
 }
 

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{assert_bits_eq, escape_reference, fsum, numpy_pairwise, Rng};
+use common::{assert_bits_eq, complex_grid, escape_reference, fsum, numpy_pairwise, Rng};
 use ndarray::{Array2, ShapeBuilder};
 use speedup_core::test_support::at_thread_counts;
 use speedup_core::{self as sp, Complex64, Error};
@@ -292,14 +292,7 @@ fn comb_filters_refuse_tau_zero_and_wrong_out() {
 #[test]
 fn mandelbrot_matches_the_iteration() {
     let (w, h) = (300, 200);
-    let c: Vec<Complex64> = (0..w * h)
-        .map(|k| {
-            Complex64::new(
-                -2.0 + 3.0 * (k % w) as f64 / w as f64,
-                -1.5 + 3.0 * (k / w) as f64 / h as f64,
-            )
-        })
-        .collect();
+    let c = complex_grid((w, h), (-2.0, 3.0), (-1.5, 3.0));
     for max_iter in [0, 1, 20, 100] {
         let want: Vec<i32> = c.iter().map(|&z| escape_reference(z, max_iter)).collect();
         let got = at_thread_counts(&COUNTS, || {

@@ -15,10 +15,22 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use ndarray::Array2;
+#[path = "../../speedup-core/tests/common/mod.rs"]
+mod common;
+
+use ndarray::{Array2, ArrayView2, ArrayViewMut2};
 use speedup_core::test_support::lcg_uniforms as lcg_vec;
-use speedup_core::{self as core, threads, Complex64};
+use speedup_core::{self as core, threads};
 use speedup_legacy as legacy;
+
+/// A comb filter of either family (same signature).
+type CombFn = fn(ArrayView2<f64>, usize, f64, ArrayViewMut2<f64>) -> speedup_core::Result<()>;
+
+/// One line of the table: the kernel, its input and the four timings.
+fn print_row(kernel: &str, input: &str, times: [String; 4]) {
+    let times: Vec<String> = times.iter().map(|t| format!("{t:>11}")).collect();
+    println!("{kernel:<18} {input:<24} {}", times.join(" "));
+}
 
 fn fmt_s(s: Option<f64>) -> String {
     match s {
@@ -115,21 +127,13 @@ fn main() {
     // Quiet the panic message of a stub kernel: it is reported as "n/a".
     std::panic::set_hook(Box::new(|_| {}));
 
-    println!(
-        "{:<18} {:<24} {:>11} {:>11} {:>11} {:>11}",
-        "kernel", "input", "rust 1t", "rust 2t", "legacy 1t", "legacy 2t"
+    print_row(
+        "kernel",
+        "input",
+        ["rust 1t", "rust 2t", "legacy 1t", "legacy 2t"].map(String::from),
     );
-    let row = |name: &str, input: String, t: [Option<f64>; 4]| {
-        println!(
-            "{:<18} {:<24} {:>11} {:>11} {:>11} {:>11}",
-            name,
-            input,
-            fmt_s(t[0]),
-            fmt_s(t[1]),
-            fmt_s(t[2]),
-            fmt_s(t[3])
-        );
-    };
+    let row =
+        |name: &str, input: String, t: [Option<f64>; 4]| print_row(name, &input, t.map(fmt_s));
 
     if want("laplacian") {
         let n = if quick { 1264 } else { 4000 };
@@ -142,27 +146,20 @@ fn main() {
         );
         row("laplacian", format!("{n}x{n}"), t);
     }
-    if want("comb_backward") {
+    let combs: [(&str, CombFn, CombFn); 2] = [
+        ("comb_backward", core::comb_backward, legacy::comb_backward),
+        ("comb_forward", core::comb_forward, legacy::comb_forward),
+    ];
+    for (name, rust, old) in combs.into_iter().filter(|c| want(c.0)) {
         let n = scale(10_000_000);
         let x = Array2::from_shape_vec((n, 1), lcg_vec(n, 2)).unwrap();
         let mut a = Array2::zeros((n, 1));
         let mut b = Array2::zeros((n, 1));
         let t = measure(
-            Box::new(|| core::comb_backward(x.view(), 4, 0.5, a.view_mut()).unwrap()),
-            Box::new(|| legacy::comb_backward(x.view(), 4, 0.5, b.view_mut()).unwrap()),
+            Box::new(|| rust(x.view(), 4, 0.5, a.view_mut()).unwrap()),
+            Box::new(|| old(x.view(), 4, 0.5, b.view_mut()).unwrap()),
         );
-        row("comb_backward", format!("n={n} tau=4"), t);
-    }
-    if want("comb_forward") {
-        let n = scale(10_000_000);
-        let x = Array2::from_shape_vec((n, 1), lcg_vec(n, 2)).unwrap();
-        let mut a = Array2::zeros((n, 1));
-        let mut b = Array2::zeros((n, 1));
-        let t = measure(
-            Box::new(|| core::comb_forward(x.view(), 4, 0.5, a.view_mut()).unwrap()),
-            Box::new(|| legacy::comb_forward(x.view(), 4, 0.5, b.view_mut()).unwrap()),
-        );
-        row("comb_forward", format!("n={n} tau=4"), t);
+        row(name, format!("n={n} tau=4"), t);
     }
     let n = scale(10_000_000);
     let x = lcg_vec(n, 3);
@@ -210,15 +207,7 @@ fn main() {
     }
     if want("mandelbrot") {
         let side = if quick { 316 } else { 1000 };
-        let c: Vec<Complex64> = (0..side * side)
-            .map(|p| {
-                let (i, j) = (p / side, p % side);
-                Complex64::new(
-                    -2.0 + 2.5 * j as f64 / side as f64,
-                    -1.25 + 2.5 * i as f64 / side as f64,
-                )
-            })
-            .collect();
+        let c = common::complex_grid((side, side), (-2.0, 2.5), (-1.25, 2.5));
         let mut a = vec![0; c.len()];
         let mut b = vec![0; c.len()];
         let t = measure(

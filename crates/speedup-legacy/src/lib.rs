@@ -157,6 +157,9 @@ fn comb(
     Ok(())
 }
 
+// The two comb filters keep the signature of their `speedup-core` twins (the crate's promise:
+// a wrapper takes what the kernel of the same name takes); the body is the shared `comb`.
+
 /// Forward comb filter along axis 0 of the `n x k` signal (C `legacy_comb_forward`).
 pub fn comb_forward(
     x: ArrayView2<f64>,

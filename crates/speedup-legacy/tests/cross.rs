@@ -8,8 +8,8 @@ mod common;
 
 use common::{closest_reference, fsum, sieve, Rng};
 use ndarray::{Array2, ShapeBuilder};
+use speedup_core as core;
 use speedup_core::test_support::knob;
-use speedup_core::{self as core, Complex64};
 use speedup_legacy as legacy;
 
 const THREADS: [usize; 2] = [1, 2];
@@ -102,15 +102,7 @@ fn stencils_agree_bitwise() {
 #[test]
 fn mandelbrot_agrees_bitwise() {
     let (w, h) = (240, 180);
-    let c: Vec<Complex64> = (0..w * h)
-        .map(|p| {
-            let (i, j) = (p / w, p % w);
-            Complex64::new(
-                -2.2 + 3.0 * j as f64 / w as f64,
-                -1.3 + 2.6 * i as f64 / h as f64,
-            )
-        })
-        .collect();
+    let c = common::complex_grid((w, h), (-2.2, 3.0), (-1.3, 2.6));
     for t in THREADS {
         let _g = knob(t);
         for max_iter in [0, 1, 20, 100] {

@@ -4,7 +4,11 @@
 //! one thread would wait forever). Every result equals the parent's; nothing hangs (the parent
 //! kills a child that runs past its deadline and fails).
 
-use std::time::{Duration, Instant};
+#[path = "../../speedup-core/tests/common/mod.rs"]
+mod common;
+
+use common::in_forked_child;
+use std::time::Duration;
 
 use ndarray::Array2;
 use speedup_core::{self as core, threads, Complex64};
@@ -107,40 +111,6 @@ fn everything() -> Vec<(&'static str, Vec<u64>)> {
         counts.iter().map(|&v| v as u64).collect(),
     ));
     out
-}
-
-/// Forks; the child runs `child` (its return value is the exit code) and must finish within
-/// `limit`. Returns the child's exit code; a child past its deadline is killed and fails.
-fn in_forked_child(limit: Duration, child: impl FnOnce() -> i32) -> i32 {
-    // SAFETY: the child only computes and calls _exit; it never returns into the test harness.
-    let pid = unsafe { libc::fork() };
-    assert!(pid >= 0, "fork failed");
-    if pid == 0 {
-        let code = std::panic::catch_unwind(std::panic::AssertUnwindSafe(child)).unwrap_or(101);
-        unsafe { libc::_exit(code) };
-    }
-    let deadline = Instant::now() + limit;
-    let mut status = 0;
-    loop {
-        // SAFETY: waiting on our own child.
-        let r = unsafe { libc::waitpid(pid, &mut status, libc::WNOHANG) };
-        if r == pid {
-            break;
-        }
-        if Instant::now() > deadline {
-            unsafe {
-                libc::kill(pid, libc::SIGKILL);
-                libc::waitpid(pid, &mut status, 0);
-            }
-            panic!("the forked child hung (killed after {limit:?})");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    assert!(
-        libc::WIFEXITED(status),
-        "the child died (status {status:#x})"
-    );
-    libc::WEXITSTATUS(status)
 }
 
 #[test]

@@ -161,6 +161,16 @@ pub(super) struct Sieve {
     base: Vec<u32>,
 }
 
+/// The arguments of [`Sieve::run_range`], as its CPU-specific versions take them.
+struct Range<'a> {
+    s0: u64,
+    s1: u64,
+    ks: &'a [u32],
+    starts: &'a [usize],
+    partial: &'a mut [u64],
+    token: &'a Token,
+}
+
 impl Sieve {
     pub(super) fn new(limit: u64) -> Self {
         let bits = limit / 2;
@@ -208,7 +218,7 @@ impl Sieve {
         for (&p, c) in self.base.iter().zip(cursors.iter_mut()) {
             cross_off(p as usize, c, seg, nbits);
         }
-        if nbits % 64 != 0 {
+        if !nbits.is_multiple_of(64) {
             seg[nwords - 1] |= !0u64 << (nbits % 64);
         }
         nwords
@@ -226,12 +236,20 @@ impl Sieve {
         partial: &mut [u64],
         token: &Token,
     ) -> Result<Vec<u64>> {
+        let range = Range {
+            s0,
+            s1,
+            ks,
+            starts,
+            partial,
+            token,
+        };
         #[cfg(target_arch = "x86_64")]
         if crate::simd::popcnt() {
             // SAFETY: the CPU has POPCNT (checked just above).
-            return unsafe { self.run_range_popcnt(s0, s1, ks, starts, partial, token) };
+            return unsafe { self.run_range_popcnt(range) };
         }
-        self.run_range_body(s0, s1, ks, starts, partial, token)
+        self.run_range_body(range)
     }
 
     /// [`Sieve::run_range`] compiled for CPUs with the POPCNT instruction, which
@@ -242,28 +260,14 @@ impl Sieve {
     /// The CPU must support POPCNT.
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "popcnt")]
-    unsafe fn run_range_popcnt(
-        &self,
-        s0: u64,
-        s1: u64,
-        ks: &[u32],
-        starts: &[usize],
-        partial: &mut [u64],
-        token: &Token,
-    ) -> Result<Vec<u64>> {
-        self.run_range_body(s0, s1, ks, starts, partial, token)
+    unsafe fn run_range_popcnt(&self, range: Range<'_>) -> Result<Vec<u64>> {
+        self.run_range_body(range)
     }
 
     #[inline(always)]
-    fn run_range_body(
-        &self,
-        s0: u64,
-        s1: u64,
-        ks: &[u32],
-        starts: &[usize],
-        partial: &mut [u64],
-        token: &Token,
-    ) -> Result<Vec<u64>> {
+    fn run_range_body(&self, range: Range<'_>) -> Result<Vec<u64>> {
+        let (s0, s1, ks, starts) = (range.s0, range.s1, range.ks, range.starts);
+        let (partial, token) = (range.partial, range.token);
         // A segment's words (fewer when the whole sieve is smaller than one segment).
         let mut seg = vec![0u64; SEG_WORDS.min(self.bits.div_ceil(64) as usize)];
         let mut cursors: Vec<Cursor> = Vec::with_capacity(self.base.len());
@@ -279,10 +283,8 @@ impl Sieve {
             let (seg, ks, out) = (&seg[..nwords], &ks[q0..q1], &mut partial[q0..q1]);
             totals.push(if ks.is_empty() {
                 segment_total(seg, first)
-            } else if ks.len() > 2 * nwords {
-                answer_dense(seg, first, ks, out, &mut prefix)
             } else {
-                answer_sparse(seg, first, ks, out, &mut prefix)
+                answer_queries(seg, first, ks, out, &mut prefix)
             });
         }
         Ok(totals)
@@ -367,10 +369,13 @@ fn segment_total(seg: &[u64], first: u64) -> u64 {
     total
 }
 
-/// Dense queries (e.g. every n below some bound): `prefix[k]` = the sum of the primes among
-/// the first `k` bits, so each query is one lookup. Returns the segment's total.
+/// Answers a segment's queries (`ks`: bit indices) into `out`, with `prefix` as scratch, and
+/// returns the segment's total. Dense queries (e.g. every n below some bound; more than two a
+/// word): `prefix[k]` = the sum of the primes among the first `k` bits, so each query is one
+/// lookup. Sparse ones: `prefix[w]` = the sum of the primes in words `0..w`, plus the bits of
+/// the query's own word.
 #[inline(always)]
-fn answer_dense(
+fn answer_queries(
     seg: &[u64],
     first: u64,
     ks: &[u32],
@@ -380,44 +385,31 @@ fn answer_dense(
     prefix.clear();
     prefix.push(0u64);
     let mut total = 0u64;
-    for (w, &c) in seg.iter().enumerate() {
-        let base = first + 128 * w as u64;
-        for b in 0..64 {
-            let prime = ((!c >> b) & 1).wrapping_neg(); // all ones when prime
-            total += (base + 2 * b) & prime;
+    if ks.len() > 2 * seg.len() {
+        for (w, &c) in seg.iter().enumerate() {
+            let base = first + 128 * w as u64;
+            for b in 0..64 {
+                let prime = ((!c >> b) & 1).wrapping_neg(); // all ones when prime
+                total += (base + 2 * b) & prime;
+                prefix.push(total);
+            }
+        }
+        for (&k, o) in ks.iter().zip(out) {
+            *o = prefix[k as usize];
+        }
+    } else {
+        for (w, &c) in seg.iter().enumerate() {
+            total += word_sum(c, first + 128 * w as u64);
             prefix.push(total);
         }
-    }
-    for (&k, o) in ks.iter().zip(out) {
-        *o = prefix[k as usize];
-    }
-    total
-}
-
-/// Sparse queries: `prefix[w]` = the sum of the primes in words `0..w`, plus the bits of the
-/// query's own word. Returns the segment's total.
-#[inline(always)]
-fn answer_sparse(
-    seg: &[u64],
-    first: u64,
-    ks: &[u32],
-    out: &mut [u64],
-    prefix: &mut Vec<u64>,
-) -> u64 {
-    prefix.clear();
-    prefix.push(0u64);
-    let mut total = 0u64;
-    for (w, &c) in seg.iter().enumerate() {
-        total += word_sum(c, first + 128 * w as u64);
-        prefix.push(total);
-    }
-    for (&k, o) in ks.iter().zip(out) {
-        let (w, b) = ((k / 64) as usize, k % 64);
-        let mut v = prefix[w];
-        if b != 0 {
-            v += word_sum(seg[w] | (!0u64 << b), first + 128 * w as u64);
+        for (&k, o) in ks.iter().zip(out) {
+            let (w, b) = ((k / 64) as usize, k % 64);
+            let mut v = prefix[w];
+            if b != 0 {
+                v += word_sum(seg[w] | (!0u64 << b), first + 128 * w as u64);
+            }
+            *o = v;
         }
-        *o = v;
     }
     total
 }

@@ -152,6 +152,24 @@ pub fn closest_reference(pts: &[[f64; 2]]) -> (usize, usize, f64) {
     best
 }
 
+/// A `w x h` grid of complex numbers in row order: point `(i, j)` is
+/// `(x0 + xs * j / w, y0 + ys * i / h)` for `x = (x0, xs)`, `y = (y0, ys)`.
+pub fn complex_grid(
+    (w, h): (usize, usize),
+    (x0, xs): (f64, f64),
+    (y0, ys): (f64, f64),
+) -> Vec<speedup_core::Complex64> {
+    (0..w * h)
+        .map(|p| {
+            let (i, j) = (p / w, p % w);
+            speedup_core::Complex64::new(
+                x0 + xs * j as f64 / w as f64,
+                y0 + ys * i as f64 / h as f64,
+            )
+        })
+        .collect()
+}
+
 /// The contract's Mandelbrot escape loop for one point: the iteration count at which
 /// |z|^2 >= 16, or -1 when z has not escaped after max_iter iterations. Written from
 /// docs/contract.md, apart from the kernel it checks (src/mandelbrot.rs).
@@ -166,4 +184,38 @@ pub fn escape_reference(c: speedup_core::Complex64, max_iter: i32) -> i32 {
         re = new_re;
     }
     -1
+}
+
+/// Forks; the child runs `child` (its return value is the exit code) and must finish within
+/// `limit`. Returns the child's exit code; a child past its deadline is killed and fails.
+pub fn in_forked_child(limit: std::time::Duration, child: impl FnOnce() -> i32) -> i32 {
+    // SAFETY: the child only computes and calls _exit; it never returns into the test harness.
+    let pid = unsafe { libc::fork() };
+    assert!(pid >= 0, "fork failed");
+    if pid == 0 {
+        let code = std::panic::catch_unwind(std::panic::AssertUnwindSafe(child)).unwrap_or(101);
+        unsafe { libc::_exit(code) };
+    }
+    let deadline = std::time::Instant::now() + limit;
+    let mut status = 0;
+    loop {
+        // SAFETY: waiting on our own child.
+        let r = unsafe { libc::waitpid(pid, &mut status, libc::WNOHANG) };
+        if r == pid {
+            break;
+        }
+        if std::time::Instant::now() > deadline {
+            unsafe {
+                libc::kill(pid, libc::SIGKILL);
+                libc::waitpid(pid, &mut status, 0);
+            }
+            panic!("the forked child hung (killed after {limit:?})");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert!(
+        libc::WIFEXITED(status),
+        "the child died (status {status:#x})"
+    );
+    libc::WEXITSTATUS(status)
 }

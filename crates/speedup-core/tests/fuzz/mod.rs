@@ -157,26 +157,27 @@ pub fn same_as_reference(got: f64, want: f64) -> bool {
 
 /// [`same_as_reference`] elementwise; `Err` names the first difference.
 pub fn matches_reference(what: &str, got: &[f64], want: &[f64]) -> Result<(), TestCaseError> {
-    prop_assert_eq!(got.len(), want.len(), "{}: lengths differ", what);
-    if let Some(i) = (0..got.len()).find(|&i| !same_as_reference(got[i], want[i])) {
-        return Err(TestCaseError::fail(format!(
-            "{what}: first difference at {i} of {}: got {:e} ({:#018x}), contract {:e} ({:#018x})",
-            got.len(),
-            got[i],
-            got[i].to_bits(),
-            want[i],
-            want[i].to_bits()
-        )));
-    }
-    Ok(())
+    first_difference(what, got, want, same_as_reference, ("got ", ", contract "))
 }
 
 /// [`same_f64`] elementwise; `Err` names the first difference.
 pub fn same_slices(what: &str, a: &[f64], b: &[f64]) -> Result<(), TestCaseError> {
+    first_difference(what, a, b, same_f64, ("", " vs "))
+}
+
+/// `same` elementwise; `Err` names the first difference, its two values written as
+/// `{la}a ({bits}){lb}b ({bits})`.
+fn first_difference(
+    what: &str,
+    a: &[f64],
+    b: &[f64],
+    same: impl Fn(f64, f64) -> bool,
+    (la, lb): (&str, &str),
+) -> Result<(), TestCaseError> {
     prop_assert_eq!(a.len(), b.len(), "{}: lengths differ", what);
-    if let Some(i) = (0..a.len()).find(|&i| !same_f64(a[i], b[i])) {
+    if let Some(i) = (0..a.len()).find(|&i| !same(a[i], b[i])) {
         return Err(TestCaseError::fail(format!(
-            "{what}: first difference at {i} of {}: {:e} ({:#018x}) vs {:e} ({:#018x})",
+            "{what}: first difference at {i} of {}: {la}{:e} ({:#018x}){lb}{:e} ({:#018x})",
             a.len(),
             a[i],
             a[i].to_bits(),

@@ -1,0 +1,275 @@
+!> The Fortran door test (test_speedup.f90): the random kernels, Mandelbrot, map_f64, the
+!> primes and closest_pair.
+module test_door_kernels
+    use test_support
+    implicit none
+    private
+    public :: test_monte_carlo_pi, test_markov_chains, test_mandelbrot, test_map, test_is_prime, &
+        test_sum_primes_below, test_closest_pair
+    ! What the calls of one check give back, as the checks read them.
+    integer :: stat
+    character(len=256) :: msg
+contains
+
+    subroutine test_monte_carlo_pi()
+        real(c_double) :: pi, pic
+        integer :: stc
+        call speedup_monte_carlo_pi(100000_c_int64_t, 42_c_int64_t, pi)
+        stc = c_speedup_monte_carlo_pi(100000_c_int64_t, 42_c_int64_t, pic)
+        call check(stc == 0 .and. same(pi, pic) .and. abs(pi - 3.14159_c_double) < 0.05, &
+            'monte_carlo_pi matches the C door')
+        call speedup_monte_carlo_pi(1000_c_int64_t, -1_c_int64_t, pi)
+        stc = c_speedup_monte_carlo_pi(1000_c_int64_t, -1_c_int64_t, pic)
+        call check(stc == 0 .and. same(pi, pic), 'monte_carlo_pi seed 2**64 - 1, bit for bit')
+        call speedup_monte_carlo_pi(0_c_int64_t, 1_c_int64_t, pi, stat, msg)
+        call check(stat == SPEEDUP_ERR_INVALID_ARGUMENT .and. names(msg, 'n_points'), &
+            'monte_carlo_pi n_points = 0: '//trim(msg))
+    end subroutine test_monte_carlo_pi
+
+    subroutine test_markov_chains()
+        integer, parameter :: k = 3, chains = 4
+        real(c_double) :: p(k, k), cyc(k, k), bad(k, k)
+        integer(c_int64_t) :: counts(chains, k), cc(k, chains), steps
+        integer :: stc, s
+        ! P(i, j): probability from state i to state j; rows sum to 1 (dyadic, exact).
+        p = reshape([0.5_c_double, 0.25_c_double, 0.0_c_double, &
+                     0.5_c_double, 0.25_c_double, 0.125_c_double, &
+                     0.0_c_double, 0.5_c_double, 0.875_c_double], [k, k])
+        steps = 1000
+        call speedup_markov_chains(p, 2, steps, 7_c_int64_t, counts)
+        stc = c_speedup_markov_chains(transpose(p), int(k, c_size_t), 1_c_size_t, steps, &
+            int(chains, c_size_t), 7_c_int64_t, cc, int(k*chains, c_size_t))
+        call check(stc == 0 .and. all(counts == transpose(cc)), &
+            'markov_chains matches the C door (start 2 = C start 1)')
+        call check(all(sum(counts, dim=2) == steps), 'markov_chains rows sum to n_steps')
+        ! Orientation, independently of C: the cycle 1 -> 2 -> 3 -> 1, P(i, j) = 1 for
+        ! j = i mod 3 + 1. From start 3, 4 steps visit 1, 2, 3, 1: counts (2, 1, 1).
+        cyc = 0
+        do s = 1, k
+            cyc(s, mod(s, k) + 1) = 1
+        end do
+        call speedup_markov_chains(cyc, 3, 4_c_int64_t, 0_c_int64_t, counts)
+        call check(all(counts(1, :) == [2, 1, 1]) .and. all(counts(chains, :) == [2, 1, 1]), &
+            'markov_chains P(i, j) is from i to j; start is 1-based')
+        bad = p
+        bad(2, 3) = 0.2_c_double
+        call speedup_markov_chains(bad, 1, steps, 1_c_int64_t, counts, stat, msg)
+        stc = c_speedup_markov_chains(transpose(bad), int(k, c_size_t), 0_c_size_t, steps, &
+            int(chains, c_size_t), 1_c_int64_t, cc, int(k*chains, c_size_t))
+        call check(stat == SPEEDUP_ERR_INVALID_ARGUMENT .and. stat == stc .and. &
+            names(msg, 'markov_chains'), 'markov_chains row not summing to 1: '//trim(msg))
+        call speedup_markov_chains(p, 0, steps, 1_c_int64_t, counts, stat, msg)
+        call check(stat == SPEEDUP_ERR_INVALID_ARGUMENT .and. names(msg, 'start'), &
+            'markov_chains start = 0: '//trim(msg))
+        call speedup_markov_chains(p, 4, steps, 1_c_int64_t, counts, stat, msg)
+        call check(stat == SPEEDUP_ERR_INVALID_ARGUMENT .and. names(msg, 'start'), &
+            'markov_chains start = k + 1: '//trim(msg))
+    end subroutine test_markov_chains
+
+    integer(c_int32_t) function escape(c, max_iter)
+        complex(c_double_complex), intent(in) :: c
+        integer(c_int32_t), intent(in) :: max_iter
+        real(c_double) :: re, im, t
+        integer(c_int32_t) :: it
+        re = real(c, c_double)
+        im = aimag(c)
+        do it = 0, max_iter - 1
+            if (re*re + im*im >= 16.0_c_double) then
+                escape = it
+                return
+            end if
+            t = (re*re - im*im) + real(c, c_double)
+            im = (2.0_c_double*re)*im + aimag(c)
+            re = t
+        end do
+        escape = -1
+    end function escape
+
+    subroutine test_mandelbrot()
+        integer, parameter :: nx = 13, ny = 7
+        complex(c_double_complex) :: c(nx, ny), c3(3, 2, 2), c1(nx*ny), one
+        integer(c_int32_t) :: counts(nx, ny), ref(nx, ny), cnt3(3, 2, 2), cnt1(nx*ny), cntc(nx*ny)
+        integer(c_int32_t) :: cnt0, strided(nx, 2*ny)
+        integer :: i, j, stc
+        do j = 1, ny
+            do i = 1, nx
+                c(i, j) = cmplx(-2.1_c_double + 2.6_c_double*(i - 1)/(nx - 1), &
+                    -1.2_c_double + 2.4_c_double*(j - 1)/(ny - 1), c_double_complex)
+                ref(i, j) = escape(c(i, j), 50_c_int32_t)
+            end do
+        end do
+        call speedup_mandelbrot(c, 50_c_int32_t, counts)
+        call check(all(counts == ref), 'mandelbrot = contract formula (rank 2)')
+        call check(any(ref == -1) .and. any(ref > 0), 'mandelbrot grid has both kinds of point')
+        c1 = reshape(c, [nx*ny])
+        stc = c_speedup_mandelbrot(c1, int(nx*ny, c_size_t), 50_c_int32_t, cntc, &
+            int(nx*ny, c_size_t))
+        call speedup_mandelbrot(c1, 50_c_int32_t, cnt1)
+        call check(stc == 0 .and. all(cnt1 == cntc) .and. all(reshape(counts, [nx*ny]) == cntc), &
+            'mandelbrot matches the C door (rank 1)')
+        c3 = reshape(c(1:12, 1), [3, 2, 2])
+        call speedup_mandelbrot(c3, 50_c_int32_t, cnt3)
+        call check(all(reshape(cnt3, [12]) == ref(1:12, 1)), 'mandelbrot rank 3')
+        one = c(5, 4)
+        call speedup_mandelbrot(one, 50_c_int32_t, cnt0)
+        call check(cnt0 == ref(5, 4), 'mandelbrot scalar')
+        strided = -7
+        call speedup_mandelbrot(c(:, ny:1:-1), 50_c_int32_t, strided(:, 1:2*ny:2))
+        call check(all(strided(:, 1:2*ny:2) == ref(:, ny:1:-1)) .and. &
+            all(strided(:, 2:2*ny:2) == -7), 'mandelbrot of strided sections')
+        call speedup_mandelbrot(c, -1_c_int32_t, counts, stat, msg)
+        call check(stat == SPEEDUP_ERR_INVALID_ARGUMENT .and. names(msg, 'max_iter'), &
+            'mandelbrot max_iter < 0: '//trim(msg))
+        call speedup_mandelbrot(c, 5_c_int32_t, counts(1:2, :), stat, msg)
+        call check(stat == SPEEDUP_ERR_LENGTH .and. names(msg, 'counts'), &
+            'mandelbrot counts of the wrong shape: '//trim(msg))
+        call speedup_mandelbrot(c, 5_c_int32_t, cnt1, stat, msg)
+        call check(stat == SPEEDUP_ERR_LENGTH .and. names(msg, 'rank'), &
+            'mandelbrot counts of the wrong rank: '//trim(msg))
+    end subroutine test_mandelbrot
+
+    subroutine test_map()
+        real(c_double) :: x(5000), y(5000), ref(5000)
+        real(c_double), target :: scale
+        type(c_ptr) :: ctx
+        integer :: i
+        call lcg_uniform(seed_state, x, -4.0_c_double, 4.0_c_double)
+        scale = 0.5_c_double
+        ctx = c_loc(scale)
+        do i = 1, size(x)
+            ref(i) = x(i)*x(i) + scale
+        end do
+        call speedup_set_num_threads(4)
+        call speedup_map_f64(plus_scaled_square, ctx, x, y)
+        call speedup_set_num_threads(0)
+        call check(same_all(y, ref), 'map_f64 with a bind(C) callback and ctx')
+        call speedup_map_f64(plus_scaled_square, c_null_ptr, x(1:10), y(1:10))
+        call check(same_all(y(1:10), x(1:10)*x(1:10)), 'map_f64 with a null ctx')
+        call speedup_map_f64(plus_scaled_square, ctx, x, y(1:3), stat, msg)
+        call check(stat == SPEEDUP_ERR_LENGTH .and. names(msg, 'out'), &
+            'map_f64 out of the wrong size: '//trim(msg))
+    end subroutine test_map
+
+    logical function trial_division(n)
+        integer(c_int64_t), intent(in) :: n
+        integer(c_int64_t) :: d
+        trial_division = n >= 2
+        d = 2
+        do while (d*d <= n)
+            if (mod(n, d) == 0) then
+                trial_division = .false.
+                return
+            end if
+            d = d + 1
+        end do
+    end function trial_division
+
+    subroutine test_is_prime()
+        integer(c_int64_t) :: n(200), big(4)
+        logical(c_bool) :: out(200), outc(200), one, ob(4)
+        logical :: ref(200)
+        integer :: i, stc
+        do i = 1, 200
+            n(i) = int(i - 1, c_int64_t)*7919_c_int64_t/3_c_int64_t + int(i - 1, c_int64_t)
+            ref(i) = trial_division(n(i))
+        end do
+        call speedup_is_prime(n, out, stat, msg)
+        call check(stat == 0, 'is_prime (array) runs: '//trim(msg))
+        if (stat == 0) then
+            call check(all(out .eqv. ref), 'is_prime (array) = trial division')
+            stc = c_speedup_is_prime_many(n, 200_c_size_t, outc, 200_c_size_t)
+            call check(stc == 0 .and. all(out .eqv. outc), 'is_prime matches the C door')
+        end if
+        call speedup_is_prime(97_c_int64_t, one, stat, msg)
+        call check(stat == 0 .and. one, 'is_prime(97) (scalar): '//trim(msg))
+        ! 2**61 - 1 and 2**63 - 25 are prime; 2**63 - 1 = 7**2 * 73 * ...; 1 is not.
+        big = [2305843009213693951_c_int64_t, 9223372036854775783_c_int64_t, &
+            huge(0_c_int64_t), 1_c_int64_t]
+        call speedup_is_prime_many(big, ob, stat, msg)
+        call check(stat == 0 .and. all(ob .eqv. [.true., .true., .false., .false.]), &
+            'is_prime_many of 64-bit values: '//trim(msg))
+        call speedup_is_prime(-5_c_int64_t, one, stat, msg)
+        call check(stat == SPEEDUP_ERR_INVALID_ARGUMENT .and. names(msg, 'n'), &
+            'is_prime(-5): '//trim(msg))
+    end subroutine test_is_prime
+
+    subroutine test_sum_primes_below()
+        integer(c_int64_t) :: s, q(5), r(5), rc(5), refs(5)
+        integer :: i, stc
+        q = [0_c_int64_t, 3_c_int64_t, 100_c_int64_t, 1000_c_int64_t, 2000000_c_int64_t]
+        refs = 0
+        do i = 1, 4
+            refs(i) = sieve_sum(q(i))
+        end do
+        refs(5) = 142913828922_c_int64_t          ! Project Euler 10, the seed's size
+        call speedup_sum_primes_below(q, r, stat, msg)
+        call check(stat == 0 .and. all(r == refs), 'sum_primes_below (array): '//trim(msg))
+        stc = c_speedup_sum_primes_below_many(q, 5_c_size_t, rc, 5_c_size_t)
+        call check(stat == 0 .and. stc == 0 .and. all(r == rc), &
+            'sum_primes_below_many matches the C door')
+        call speedup_sum_primes_below(100_c_int64_t, s, stat, msg)
+        call check(stat == 0 .and. s == 1060, 'sum_primes_below(100) (scalar): '//trim(msg))
+        call speedup_sum_primes_below(-1_c_int64_t, s, stat, msg)
+        call check(stat == SPEEDUP_ERR_INVALID_ARGUMENT .and. names(msg, 'n'), &
+            'sum_primes_below(-1): '//trim(msg))
+    end subroutine test_sum_primes_below
+
+    integer(c_int64_t) function sieve_sum(n)
+        integer(c_int64_t), intent(in) :: n
+        integer(c_int64_t) :: p
+        sieve_sum = 0
+        do p = 2, n - 1
+            if (trial_division(p)) sieve_sum = sieve_sum + p
+        end do
+    end function sieve_sum
+
+    subroutine test_closest_pair()
+        integer, parameter :: n = 300
+        real(c_double) :: pts(n, 2), dist, d2, best, dref, distc, tie(4, 2)
+        integer :: i, j, a, b, bi, bj, stc
+        integer(c_size_t) :: ci, cj
+        call lcg_uniform(seed_state, pts(:, 1), 0.0_c_double, 100.0_c_double)
+        call lcg_uniform(seed_state, pts(:, 2), -50.0_c_double, 50.0_c_double)
+        ! Brute force from docs/contract.md: the minimal d2, ties to the smallest (i, j).
+        best = huge(best)
+        bi = 0
+        bj = 0
+        do a = 1, n - 1
+            do b = a + 1, n
+                d2 = (pts(a, 1) - pts(b, 1))*(pts(a, 1) - pts(b, 1)) + &
+                    (pts(a, 2) - pts(b, 2))*(pts(a, 2) - pts(b, 2))
+                if (d2 < best) then
+                    best = d2
+                    bi = a
+                    bj = b
+                end if
+            end do
+        end do
+        dref = sqrt(best)
+        call speedup_closest_pair(pts, i, j, dist, stat, msg)
+        call check(stat == 0, 'closest_pair runs: '//trim(msg))
+        if (stat == 0) then
+            call check(i == bi .and. j == bj .and. same(dist, dref), &
+                'closest_pair = brute force (1-based, i < j)')
+            stc = c_speedup_closest_pair(transpose(pts), int(n, c_size_t), ci, cj, distc)
+            call check(stc == 0 .and. ci + 1 == i .and. cj + 1 == j .and. same(dist, distc), &
+                'closest_pair matches the C door')
+        end if
+        ! Ties: points 1, 2 and 3, 4 are both at distance 1; (1, 2) wins.
+        tie = reshape([0.0_c_double, 0.0_c_double, 5.0_c_double, 5.0_c_double, &
+                       0.0_c_double, 1.0_c_double, 0.0_c_double, 1.0_c_double], [4, 2])
+        call speedup_closest_pair(tie(4:1:-1, :), i, j, dist, stat, msg)
+        call check(stat == 0 .and. i == 1 .and. j == 2 .and. same(dist, 1.0_c_double), &
+            'closest_pair ties to the smallest (i, j): '//trim(msg))
+        call speedup_closest_pair(pts(1:1, :), i, j, dist, stat, msg)
+        stc = c_speedup_closest_pair(pts(1:1, :), 1_c_size_t, ci, cj, distc)
+        call check(stat /= 0 .and. stat /= SPEEDUP_ERR_PANIC .and. stat == stc .and. &
+            names(msg, 'closest_pair'), 'closest_pair of 1 point: '//trim(msg))
+        call speedup_closest_pair(pts(:, 1:1), i, j, dist, stat, msg)
+        call check(stat == SPEEDUP_ERR_LENGTH .and. names(msg, 'points'), &
+            'closest_pair points(n, 1): '//trim(msg))
+    end subroutine test_closest_pair
+
+    ! ------------------------------------------------------------------------------------------
+    ! Legacy routines
+end module test_door_kernels
