@@ -185,7 +185,7 @@ const char *speedup_version(void);
  (`yes`/`no`), `cpus` (the CPUs this process may use), `threads` (= `speedup_get_num_threads()`),
  `threads_source` (`SPEEDUP_NUM_THREADS`, `OMP_NUM_THREADS`, `cpus` or `set_num_threads`),
  `cpu_features`, `simd.<family>` (the instruction set each kernel family runs on here:
- `avx2`, `popcnt`, `baseline` or `scalar`), `legacy` (`yes`/`no`) and `openmp` (the OpenMP
+ `avx512`, `avx2`, `popcnt`, `baseline` or `scalar`), `legacy` (`yes`/`no`) and `openmp` (the OpenMP
  runtime of the legacy routines and its file, or `none`). Later versions may add keys.
  */
 size_t speedup_config(char *buf, size_t len);

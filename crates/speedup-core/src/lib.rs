@@ -19,6 +19,8 @@
 #[macro_use]
 pub mod simd;
 pub mod alloc;
+#[doc(hidden)]
+pub mod bench_paths;
 pub mod cancel;
 pub mod closest;
 pub mod comb;

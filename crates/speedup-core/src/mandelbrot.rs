@@ -131,14 +131,44 @@ unsafe fn escape_lanes_avx2(c: &[Complex64], max_iter: i32, out: &mut [i32]) {
     }
 }
 
+#[cfg(target_arch = "x86_64")]
+mod avx512;
+
+use crate::simd::Isa;
+
+/// Escape counts of `c` into `out` on the widest path this CPU runs (same bits on every path).
 fn fill(c: &[Complex64], max_iter: i32, out: &mut [i32]) {
+    fill_on(Isa::best(), c, max_iter, out);
+}
+
+/// [`fill`] on path `isa`, which the CPU must run (the tests and the path benchmark call every
+/// path; the kernel goes through [`fill`]).
+pub(crate) fn fill_on(isa: Isa, c: &[Complex64], max_iter: i32, out: &mut [i32]) {
     #[cfg(target_arch = "x86_64")]
-    if crate::simd::avx2() {
-        // SAFETY: AVX2 was detected at run time.
-        unsafe { fill_avx2(c, max_iter, out) };
-        return;
+    match isa {
+        // SAFETY: `isa` is a path this CPU runs (detected at run time).
+        Isa::Avx512 => return unsafe { avx512::fill(c, max_iter, out) },
+        // SAFETY: as above.
+        Isa::Avx2 => return unsafe { fill_avx2(c, max_iter, out) },
+        Isa::Baseline => {}
     }
+    let _ = isa;
     fill_lanes(c, max_iter, out);
+}
+
+/// [`fill`] on the AVX-512 path with `G` registers of eight points abreast (the path benchmark
+/// measures `G`).
+///
+/// # Safety
+/// The CPU must support AVX-512 F, DQ, BW and VL.
+#[cfg(target_arch = "x86_64")]
+pub(crate) unsafe fn fill_avx512_groups<const G: usize>(
+    c: &[Complex64],
+    max_iter: i32,
+    out: &mut [i32],
+) {
+    // SAFETY: the caller's guarantee.
+    unsafe { avx512::fill_groups::<G>(c, max_iter, out) }
 }
 
 /// [`fill`] with [`escape_lanes_avx2`].
@@ -236,13 +266,30 @@ mod tests {
 
     #[test]
     fn vectorised_lanes_match_the_scalar_count() {
-        for n in [0, 1, 7, 8, 9, 15, 16, 17, 100, 1001] {
+        for n in [0, 1, 7, 8, 9, 15, 16, 17, 23, 24, 25, 31, 32, 33, 100, 1001] {
             let c = points(n);
             for max_iter in [0, 1, 2, 20, 100] {
                 let want: Vec<i32> = c.iter().map(|&z| escape_count(z, max_iter)).collect();
-                let mut got = vec![7i32; n];
-                fill(&c, max_iter, &mut got);
-                assert_eq!(got, want, "n={n} max_iter={max_iter}");
+                for isa in Isa::available() {
+                    let mut got = vec![7i32; n];
+                    fill_on(isa, &c, max_iter, &mut got);
+                    assert_eq!(got, want, "{isa:?} n={n} max_iter={max_iter}");
+                }
+                #[cfg(target_arch = "x86_64")]
+                if crate::simd::avx512() {
+                    for g in [1, 3, 4] {
+                        let mut got = vec![7i32; n];
+                        // SAFETY: AVX-512 was detected just above.
+                        unsafe {
+                            match g {
+                                1 => fill_avx512_groups::<1>(&c, max_iter, &mut got),
+                                3 => fill_avx512_groups::<3>(&c, max_iter, &mut got),
+                                _ => fill_avx512_groups::<4>(&c, max_iter, &mut got),
+                            }
+                        }
+                        assert_eq!(got, want, "avx512 x{g} n={n} max_iter={max_iter}");
+                    }
+                }
                 let mut lanes = vec![7i32; n];
                 fill_lanes(&c, max_iter, &mut lanes);
                 assert_eq!(lanes, want, "portable, n={n} max_iter={max_iter}");
