@@ -55,3 +55,37 @@ pub fn mandelbrot_avx512_groups(
     }
     Some(())
 }
+
+/// `mandelbrot_f32` on one thread on path `name`; `None` when this CPU does not run it.
+pub fn mandelbrot_f32(
+    name: &str,
+    c: &[num_complex::Complex32],
+    max_iter: i32,
+    out: &mut [i32],
+) -> Option<()> {
+    crate::mandelbrot::fill_f32_on(isa(name)?, c, max_iter, out);
+    Some(())
+}
+
+/// `mandelbrot_f32` on one thread on the AVX-512 path with `groups` (1 to 4) registers of
+/// sixteen points abreast; `None` without AVX-512.
+pub fn mandelbrot_f32_avx512_groups(
+    groups: usize,
+    c: &[num_complex::Complex32],
+    max_iter: i32,
+    out: &mut [i32],
+) -> Option<()> {
+    isa("avx512")?;
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: AVX-512 was detected just above.
+    unsafe {
+        use crate::mandelbrot::fill_f32_avx512_groups as f;
+        match groups {
+            1 => f::<1>(c, max_iter, out),
+            2 => f::<2>(c, max_iter, out),
+            3 => f::<3>(c, max_iter, out),
+            _ => f::<4>(c, max_iter, out),
+        }
+    }
+    Some(())
+}

@@ -1,7 +1,9 @@
 //! Escape-time Mandelbrot counts.
 //!
 //! `z = c; for it in 0..max_iter { if re*re + im*im >= 16.0 { return it } ;
-//! (re, im) = ((re*re - im*im) + c_re, (2.0*re)*im + c_im) }; return -1`.
+//! (re, im) = ((re*re - im*im) + c_re, (2.0*re)*im + c_im) }; return -1`, in `f64` for
+//! [`mandelbrot`] (`complex128` points) and in `f32` for [`mandelbrot_f32`] (`complex64`).
+//! Every path (portable lanes, AVX2, AVX-512, chosen at run time) gives the scalar loop's bits.
 
 use num_complex::Complex64;
 use rayon::prelude::*;
@@ -133,6 +135,12 @@ unsafe fn escape_lanes_avx2(c: &[Complex64], max_iter: i32, out: &mut [i32]) {
 
 #[cfg(target_arch = "x86_64")]
 mod avx512;
+mod complex32;
+
+#[cfg(target_arch = "x86_64")]
+pub(crate) use complex32::fill_avx512_groups as fill_f32_avx512_groups;
+pub(crate) use complex32::fill_on as fill_f32_on;
+pub use complex32::{escape_count_f32, mandelbrot_f32};
 
 use crate::simd::Isa;
 
@@ -203,15 +211,24 @@ fn fill_lanes(c: &[Complex64], max_iter: i32, out: &mut [i32]) {
 
 /// The bad-input rules of `mandelbrot` (shared with the legacy twin).
 pub fn check_mandelbrot(max_iter: i32, c_len: usize, out_len: usize) -> Result<()> {
-    const K: &str = "mandelbrot";
+    check_mandelbrot_named("mandelbrot", max_iter, c_len, out_len)
+}
+
+/// The bad-input rules of `mandelbrot` and `mandelbrot_f32`, whose errors name `kernel`.
+fn check_mandelbrot_named(
+    kernel: &'static str,
+    max_iter: i32,
+    c_len: usize,
+    out_len: usize,
+) -> Result<()> {
     if max_iter < 0 {
         return Err(Error::invalid(
-            K,
+            kernel,
             "max_iter",
             format!("must be >= 0, got {max_iter}"),
         ));
     }
-    check_len(K, "out", c_len, out_len)
+    check_len(kernel, "out", c_len, out_len)
 }
 
 /// Escape counts for every point of `c` into `out` (same length).
