@@ -191,6 +191,13 @@ const char *speedup_version(void);
 size_t speedup_config(char *buf, size_t len);
 
 /*
+ Escape counts of the `n` complex points `c` (`2n` floats, interleaved re, im, like C99
+ `float complex`) into `out`, `-1` for points that did not escape in `max_iter` iterations;
+ the iteration of `speedup_mandelbrot` computed in `float`.
+ */
+speedup_status speedup_mandelbrot_f32(const float *c, size_t n, int32_t max_iter, int32_t *out, size_t out_len);
+
+/*
  The pieces of `speedup_sum` for a part of a larger input (for distributed callers): the
  nodes of the summation tree of an input of `n_total` elements that lie inside the part
  `x[0..len]` = elements `offset .. offset + len` and whose parent does not. Node `i` covers

@@ -26,6 +26,7 @@ mod args;
 mod fault;
 #[cfg(feature = "legacy")]
 mod legacy;
+mod mandelbrot_f32;
 mod pieces;
 mod random;
 mod status;
