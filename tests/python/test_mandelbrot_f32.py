@@ -116,3 +116,14 @@ def test_bad_input_names_the_kernel() -> None:
         speedup.mandelbrot(c, 2**31)
     with pytest.raises(TypeError, match="^mandelbrot: max_iter must be an integer"):
         speedup.mandelbrot(c, 5.0)
+
+
+def test_dask_keeps_complex64() -> None:
+    da = pytest.importorskip("dask.array")
+    import speedup.dask
+
+    re = np.linspace(-0.7436, -0.7426, 64)
+    im = np.linspace(0.1310, 0.1320, 64)
+    c = (re[None, :] + 1j * im[:, None]).astype(np.complex64)  # where float32 differs
+    got = speedup.dask.mandelbrot(da.from_array(c, chunks=(7, 11)), 500).compute()
+    assert same_bits(got, speedup.mandelbrot(c, 500))
