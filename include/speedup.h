@@ -185,10 +185,17 @@ const char *speedup_version(void);
  (`yes`/`no`), `cpus` (the CPUs this process may use), `threads` (= `speedup_get_num_threads()`),
  `threads_source` (`SPEEDUP_NUM_THREADS`, `OMP_NUM_THREADS`, `cpus` or `set_num_threads`),
  `cpu_features`, `simd.<family>` (the instruction set each kernel family runs on here:
- `avx2`, `popcnt`, `baseline` or `scalar`), `legacy` (`yes`/`no`) and `openmp` (the OpenMP
+ `avx512`, `avx2`, `popcnt`, `baseline` or `scalar`), `legacy` (`yes`/`no`) and `openmp` (the OpenMP
  runtime of the legacy routines and its file, or `none`). Later versions may add keys.
  */
 size_t speedup_config(char *buf, size_t len);
+
+/*
+ Escape counts of the `n` complex points `c` (`2n` floats, interleaved re, im, like C99
+ `float complex`) into `out`, `-1` for points that did not escape in `max_iter` iterations;
+ the iteration of `speedup_mandelbrot` computed in `float`.
+ */
+speedup_status speedup_mandelbrot_f32(const float *c, size_t n, int32_t max_iter, int32_t *out, size_t out_len);
 
 /*
  The pieces of `speedup_sum` for a part of a larger input (for distributed callers): the

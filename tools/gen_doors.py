@@ -19,9 +19,10 @@ crates/speedup-capi) are the one source. From their function declarations this s
 The rules (the conventions of the hand-written bindings before this script):
 
   C parameter                  Fortran (bind(C) interface)                    ctypes
-  double / size_t / uint64_t   real(c_double) / integer(c_size_t) /           c_double / c_size_t /
-  / int32_t / bool (value)     integer(c_int64_t) / integer(c_int32_t) /      c_uint64 / c_int32 /
-                               logical(c_bool), all `value, intent(in)`       c_bool
+  double / float / size_t      real(c_double) / real(c_float) /               c_double / c_float /
+  / uint64_t / int32_t / bool  integer(c_size_t) / integer(c_int64_t) /       c_size_t / c_uint64 /
+  (value)                      integer(c_int32_t) / logical(c_bool),          c_int32 / c_bool
+                               all `value, intent(in)`
   const T *p                   T, intent(in) :: p(*)                          c_void_p (an address)
   T *p, an array               T, intent(inout) :: p(*)                       c_void_p
   T *p, a scalar output        T, intent(inout) :: p                          POINTER(T)
@@ -61,11 +62,17 @@ EXCEPTIONS: Dict[Tuple[str, str], Tuple[str, str]] = {
         "complex(c_double_complex)",
         "c holds n complex values (2n doubles, interleaved), like complex(c_double_complex).",
     ),
+    # The same for the single-precision kernel: 2n interleaved floats, complex(c_float_complex).
+    ("mandelbrot_f32", "c"): (
+        "complex(c_float_complex)",
+        "c holds n complex values (2n floats, interleaved), like complex(c_float_complex).",
+    ),
 }
 
 # C type -> (Fortran type, its kind name, ctypes name).
 SCALARS: Dict[str, Tuple[str, str, str]] = {
     "double": ("real(c_double)", "c_double", "c_double"),
+    "float": ("real(c_float)", "c_float", "c_float"),
     "size_t": ("integer(c_size_t)", "c_size_t", "c_size_t"),
     "uint64_t": ("integer(c_int64_t)", "c_int64_t", "c_uint64"),
     "int32_t": ("integer(c_int32_t)", "c_int32_t", "c_int32"),

@@ -107,6 +107,11 @@ def parse_file(path: Path) -> List[Module]:
             cur = None
         elif re.match(r"use\s+(\w+)\s*$", low) and not low.startswith("use,"):
             cur.uses_all.append(re.match(r"use\s+(\w+)", low).group(1))
+        elif re.match(r"use\s+\w+\s*,\s*\w+\s*=>", low):  # all of a module, some renamed
+            cur.uses_all.append(re.match(r"use\s+(\w+)", low).group(1))
+            for item in s.split(",")[1:]:
+                local, original = (t.strip() for t in item.split("=>"))
+                cur.aliases[local] = original
         elif low == "private":
             cur.default_private = True
         elif re.match(r"use\s+\w+\s*,\s*only\s*:", low):
@@ -225,6 +230,10 @@ def render() -> str:
                 if doc:
                     out += [doc, ""]
                 for s in specifics:
+                    original = m.aliases.get(s, s)  # a specific imported under another name
+                    if s not in procs and original in procs:
+                        header, decls, doc = procs[original]
+                        procs[s] = (re.sub(rf"\b{original}\b", s, header), decls, doc)
                     proc_block(s, out)
             elif n in procs:
                 out += [f"### `{n}`", ""]

@@ -27,13 +27,20 @@ end module speedup_kernels
 !> f[i-1][j-1]. This module does the layout work; indices are 1-based on this side.
 !> Semantics of every kernel: docs/contract.md.
 module speedup
-    use, intrinsic :: iso_c_binding, only: c_double, c_funloc, c_int32_t, c_int64_t, c_ptr, &
-        c_size_t
+    use, intrinsic :: iso_c_binding, only: c_double, c_f_pointer, c_float_complex, c_funloc, &
+        c_int32_t, c_int64_t, c_loc, c_ptr, c_size_t
     use speedup_c
     use speedup_door
-    use speedup_kernels
+    use speedup_kernels, speedup_mandelbrot_c128 => speedup_mandelbrot
     implicit none
     private
+
+    !> Escape counts of complex(real64) points (the Rust kernel mandelbrot, in double
+    !> precision) or of complex(real32) points (mandelbrot_f32, the same iteration in single
+    !> precision), any rank; counts has the shape of c.
+    interface speedup_mandelbrot
+        module procedure speedup_mandelbrot_c128, speedup_mandelbrot_f32
+    end interface speedup_mandelbrot
 
     ! Status codes and the raw C door (module speedup_c).
     public :: SPEEDUP_OK, SPEEDUP_ERR_NULL_POINTER, SPEEDUP_ERR_LENGTH, &
@@ -46,7 +53,8 @@ module speedup
         c_speedup_monte_carlo_pi, c_speedup_sum_nodes, c_speedup_monte_carlo_pi_inside, &
         c_speedup_markov_chains, c_speedup_markov_chains_from, c_speedup_map_f64, &
         c_speedup_set_num_threads, c_speedup_get_num_threads, c_speedup_request_interrupt, &
-        c_speedup_version, c_speedup_last_error, c_speedup_status_message, c_speedup_config
+        c_speedup_version, c_speedup_last_error, c_speedup_status_message, c_speedup_config, &
+        c_speedup_mandelbrot_f32
     ! The Fortran door.
     public :: speedup_version, speedup_status_message, speedup_set_num_threads, &
         speedup_get_num_threads, speedup_request_interrupt, speedup_sum, speedup_mean, &
@@ -54,7 +62,7 @@ module speedup
         speedup_sum_primes_below_many, speedup_monte_carlo_pi, speedup_markov_chains, &
         speedup_closest_pair, speedup_mandelbrot, speedup_map_f64, speedup_is_prime, &
         speedup_sum_primes_below, speedup_comb_forward, speedup_comb_backward, &
-        speedup_last_error, speedup_config
+        speedup_last_error, speedup_config, speedup_mandelbrot_f32
     public :: speedup_map_fn
 
 contains
@@ -171,6 +179,44 @@ contains
         if (st == SPEEDUP_OK) counts = transpose(cc)
         call report(st, stat, errmsg)
     end subroutine speedup_markov_chains
+
+    ! ------------------------------------------------------------------------------------------
+    ! Mandelbrot on complex(real32)
+
+    !> Escape counts of the complex(c_float_complex) points c (any rank, scalars included) into
+    !> counts of the same shape, iterated in single precision (C's speedup_mandelbrot_f32); -1
+    !> where a point did not escape in max_iter iterations. Also reached as speedup_mandelbrot.
+    subroutine speedup_mandelbrot_f32(c, max_iter, counts, stat, errmsg)
+        complex(c_float_complex), intent(in), contiguous, target :: c(..)
+        integer(c_int32_t), intent(in) :: max_iter
+        integer(c_int32_t), intent(inout), contiguous, target :: counts(..)
+        integer, intent(out), optional :: stat
+        character(len=*), intent(out), optional :: errmsg
+        complex(c_float_complex), pointer :: cf(:)
+        integer(c_int32_t), pointer :: of(:)
+        complex(c_float_complex), target :: c0(1)
+        integer(c_int32_t), target :: o0(1)
+        if (rank(c) /= rank(counts)) then
+            call report(SPEEDUP_ERR_LENGTH, stat, errmsg, 'mandelbrot_f32: counts must have '// &
+                'the rank of c')
+            return
+        end if
+        if (any(shape(c, kind=c_size_t) /= shape(counts, kind=c_size_t))) then
+            call report(SPEEDUP_ERR_LENGTH, stat, errmsg, &
+                shape_msg('mandelbrot_f32', 'counts', shape(c), shape(counts)))
+            return
+        end if
+        if (size(c) == 0) then
+            ! Zero-size: c_loc is not allowed; hand C valid (unused) addresses.
+            cf => c0(1:0)
+            of => o0(1:0)
+        else
+            call c_f_pointer(c_loc(c), cf, [size(c, kind=c_size_t)])
+            call c_f_pointer(c_loc(counts), of, [size(counts, kind=c_size_t)])
+        end if
+        call report(int(c_speedup_mandelbrot_f32(cf, size(cf, kind=c_size_t), max_iter, of, &
+            size(of, kind=c_size_t))), stat, errmsg)
+    end subroutine speedup_mandelbrot_f32
 
     ! ------------------------------------------------------------------------------------------
     ! Parallel map

@@ -13,7 +13,7 @@
 !> reference.)
 module speedup_c
     use, intrinsic :: iso_c_binding, only: c_bool, c_char, c_double, c_double_complex, &
-        c_funptr, c_int32_t, c_int64_t, c_ptr, c_size_t
+        c_float_complex, c_funptr, c_int32_t, c_int64_t, c_ptr, c_size_t
     implicit none
     private
 
@@ -33,9 +33,9 @@ module speedup_c
         c_speedup_is_prime_many, c_speedup_sum_primes_below, c_speedup_sum_primes_below_many, &
         c_speedup_closest_pair, c_speedup_mandelbrot, c_speedup_map_f64, &
         c_speedup_set_num_threads, c_speedup_get_num_threads, c_speedup_request_interrupt, &
-        c_speedup_version, c_speedup_config, c_speedup_sum_nodes, c_speedup_sum_nodes_check, &
-        c_speedup_join_nodes, c_speedup_mean_finish, c_speedup_std_finish, &
-        c_speedup_monte_carlo_pi_finish, c_speedup_laplacian_shape, &
+        c_speedup_version, c_speedup_config, c_speedup_mandelbrot_f32, c_speedup_sum_nodes, &
+        c_speedup_sum_nodes_check, c_speedup_join_nodes, c_speedup_mean_finish, &
+        c_speedup_std_finish, c_speedup_monte_carlo_pi_finish, c_speedup_laplacian_shape, &
         c_speedup_second_derivative_len, c_speedup_monte_carlo_pi, &
         c_speedup_monte_carlo_pi_inside, c_speedup_markov_chains, c_speedup_markov_chains_from, &
         c_speedup_last_error, c_speedup_status_message
@@ -187,6 +187,17 @@ module speedup_c
             character(kind=c_char), intent(inout) :: buf(*)
             integer(c_size_t), value, intent(in) :: len
         end function c_speedup_config
+
+        !> c holds n complex values (2n floats, interleaved), like complex(c_float_complex).
+        integer(c_int32_t) function c_speedup_mandelbrot_f32(c, n, max_iter, out, out_len) &
+            bind(C, name='speedup_mandelbrot_f32')
+            import :: c_float_complex, c_size_t, c_int32_t
+            complex(c_float_complex), intent(in) :: c(*)
+            integer(c_size_t), value, intent(in) :: n
+            integer(c_int32_t), value, intent(in) :: max_iter
+            integer(c_int32_t), intent(inout) :: out(*)
+            integer(c_size_t), value, intent(in) :: out_len
+        end function c_speedup_mandelbrot_f32
 
         integer(c_int32_t) function c_speedup_sum_nodes(x, len, offset, n_total, bounds, acc, cap, &
             count) bind(C, name='speedup_sum_nodes')

@@ -706,7 +706,9 @@ def mandelbrot(c: Any, max_iter: int = 20) -> np.ndarray:
     Parameters
     ----------
     c : array_like
-        Complex (or real) points of any shape; converted to complex128.
+        Complex (or real) points of any shape. A ``complex64`` array is iterated in single
+        precision, as it is (no converted copy); anything else is converted to complex128
+        and iterated in double precision.
     max_iter : int, optional
         The most iterations per point, ``0 .. 2**31 - 1``.
 
@@ -732,8 +734,9 @@ def mandelbrot(c: Any, max_iter: int = 20) -> np.ndarray:
     Notes
     -----
     ``z = c``; for ``it`` in ``0 .. max_iter-1``: if ``re*re + im*im >= 16.0`` the count is
-    ``it``, else ``z = z*z + c`` (written out in real arithmetic). See ``docs/contract.md``,
-    section "mandelbrot".
+    ``it``, else ``z = z*z + c`` (written out in real arithmetic), in the precision of the
+    points (``float32`` for ``complex64``, where a bad ``max_iter`` is reported by the kernel
+    ``mandelbrot_f32``). See ``docs/contract.md``, section "mandelbrot".
 
     Examples
     --------

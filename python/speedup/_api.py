@@ -347,12 +347,22 @@ def closest_pair(impl: Any, points: Any) -> Tuple[int, int, float]:
     return impl.closest_pair(a)  # type: ignore[no-any-return]
 
 
+_C64 = np.dtype(np.complex64)
+
+
 def mandelbrot(impl: Any, c: Any, max_iter: Any = 20) -> np.ndarray:
     K = "mandelbrot"
     m = as_int(max_iter, K, "max_iter", I32_MIN, I32_MAX, f"must be between 0 and {I32_MAX}")
-    a = as_array(c, C128, K, "c")
+    if isinstance(c, (np.ndarray, np.generic)) and c.dtype == _C64:
+        # complex64 stays complex64 (a copy only when not C-contiguous and aligned): the
+        # kernel iterates in f32 (mandelbrot_f32).
+        a = as_array(c, _C64, K, "c")
+        run = impl.mandelbrot_f32
+    else:
+        a = as_array(c, C128, K, "c")
+        run = impl.mandelbrot
     out = new_array(a.shape, I32, K, "the result")
-    impl.mandelbrot(a.reshape(-1), m, out.reshape(-1))
+    run(a.reshape(-1), m, out.reshape(-1))
     return out  # always an array of c's shape (0-d for a scalar c)
 
 

@@ -306,6 +306,9 @@ class CBackend:
     def mandelbrot(self, c: np.ndarray, max_iter: int, out: np.ndarray) -> None:
         self._call("mandelbrot", _addr(c), c.size, max_iter, _addr(out), out.size)
 
+    def mandelbrot_f32(self, c: np.ndarray, max_iter: int, out: np.ndarray) -> None:
+        self._call("mandelbrot_f32", _addr(c), c.size, max_iter, _addr(out), out.size)
+
     def map_f64(self, func: int, ctx: int, x: np.ndarray, out: np.ndarray) -> None:
         self._call("map_f64", func, ctx, _addr(x), x.size, _addr(out), out.size)
 

@@ -35,6 +35,7 @@ SPEEDUP: Dict[str, Tuple[List[Any], Any]] = {
     "speedup_request_interrupt": ([], None),
     "speedup_version": ([], c_char_p),
     "speedup_config": ([c_char_p, c_size_t], c_size_t),
+    "speedup_mandelbrot_f32": ([_p, c_size_t, c_int32, _p, c_size_t], c_int32),
     "speedup_sum_nodes": (
         [_p, c_size_t, c_size_t, c_size_t, _p, _p, c_size_t, POINTER(c_size_t)],
         c_int32,

@@ -197,10 +197,11 @@ program run_fortran
     integer(c_int64_t) :: d1, d2
     character(len=64) :: covered(0:1, 64)
     integer :: ncov(0:1)
-    character(len=48), parameter :: api(16) = [character(len=48) :: 'mean', 'std', &
+    character(len=48), parameter :: api(17) = [character(len=48) :: 'mean', 'std', &
         'second_derivative', 'laplacian', 'comb_forward', 'comb_backward', 'is_prime', &
         'is_prime_many', 'sum_primes_below', 'sum_primes_below_many', 'monte_carlo_pi', &
-        'markov_chains', 'closest_pair', 'mandelbrot', 'map_f64', 'set_num_threads']
+        'markov_chains', 'closest_pair', 'mandelbrot', 'mandelbrot_f32', 'map_f64', &
+        'set_num_threads']
     character(len=48), parameter :: twins(12) = [character(len=48) :: 'mean', 'std', &
         'second_derivative', 'laplacian', 'comb_forward', 'comb_backward', 'is_prime', &
         'is_prime_many', 'sum_primes_below', 'sum_primes_below_many', 'closest_pair', 'mandelbrot']
@@ -346,6 +347,7 @@ contains
         logical(c_bool), allocatable :: b1(:)
         integer(c_int32_t), allocatable :: m1(:), m2(:, :)
         complex(c_double_complex), allocatable :: z(:)
+        complex(c_float_complex), allocatable :: zs(:)
         integer, allocatable :: shp(:)
         real(c_double) :: s, dist
         integer(c_int64_t) :: si
@@ -525,6 +527,35 @@ contains
                 else
                     call speedup_mandelbrot(z, int(i, c_int32_t), m2, stat, msg)
                 end if
+                touched = any(m2 /= SENT_I32)
+            end if
+        case ('mandelbrot_f32')
+            ! the generic speedup_mandelbrot on complex(c_float_complex) points
+            if (legacy) return
+            k = find('c')
+            if (k == 0) then
+                call gap('c: missing')
+                return
+            end if
+            if (trim(p(k)%kind) /= 'Z') call gap('c: not a complex array')
+            if (cannot) return
+            allocate (zs(p(k)%cnt / 2))
+            do i = 1, size(zs)
+                zs(i) = cmplx(transfer(p(k)%vals(2 * i - 1), 1d0), transfer(p(k)%vals(2 * i), 1d0), &
+                    c_float_complex)
+            end do
+            call out_shape('out', [size(zs)], shp)
+            i = dscalar('max_iter', 20)
+            if (cannot) return
+            if (size(shp) == 1) then
+                allocate (m1(shp(1)))
+                m1 = SENT_I32
+                call speedup_mandelbrot(zs, int(i, c_int32_t), m1, stat, msg)
+                touched = any(m1 /= SENT_I32)
+            else
+                allocate (m2(shp(1), shp(2)))
+                m2 = SENT_I32
+                call speedup_mandelbrot(zs, int(i, c_int32_t), m2, stat, msg)
                 touched = any(m2 /= SENT_I32)
             end if
         case ('monte_carlo_pi')

@@ -35,6 +35,7 @@ SENTINEL = {np.dtype(np.float64): -7777.25, np.dtype(np.uint64): 0xDEADBEEF, np.
 # The Python name of each kernel of the table, and whether the public API takes out=.
 PY_NAME = {
     "is_prime_many": "is_prime", "sum_primes_below_many": "sum_primes_below", "map_f64": "parallel_map",
+    "mandelbrot_f32": "mandelbrot",
 }
 # Internal backend functions (the same set on both backends; what speedup.dask calls).
 INTERNAL = (
@@ -156,6 +157,8 @@ def call(ns: Any, impl: Any, kernel: str, a: Dict[str, Any]) -> Any:
         return ns.closest_pair(a["points"])
     if kernel == "mandelbrot":
         return ns.mandelbrot(a["c"], max_iter=a["max_iter"])
+    if kernel == "mandelbrot_f32":  # speedup.mandelbrot on complex64 points
+        return ns.mandelbrot(a["c"].astype(np.complex64), max_iter=a["max_iter"])
     if kernel == "map_f64":
         return ns.parallel_map(a.get("fn", _square), a["x"], out=g("out"))
     if kernel == "set_num_threads":

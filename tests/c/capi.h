@@ -93,6 +93,7 @@ void test_laplacian(void);
 void test_comb_forward(void);       /* capi_filters.c */
 void test_comb_backward(void);
 void test_mandelbrot(void);
+void test_mandelbrot_f32(void);
 void test_map_f64(void);
 void test_is_prime(void);           /* capi_primes.c */
 void test_sum_primes_below(void);

@@ -184,6 +184,81 @@ void test_mandelbrot(void)
     free(want);
 }
 
+/* --- mandelbrot_f32 ------------------------------------------------------------------------ */
+
+/* The contract's iteration in float (FLT_EVAL_METHOD 0 on x86-64 and AArch64: every operation
+ * rounds to float; -ffp-contract=off: no FMA). */
+static int32_t ref_escape_f32(float c_re, float c_im, int32_t max_iter)
+{
+    float re = c_re, im = c_im;
+    for (int32_t it = 0; it < max_iter; it++) {
+        if (re * re + im * im >= 16.0f)
+            return it;
+        float new_re = (re * re - im * im) + c_re;
+        im = (2.0f * re) * im + c_im;
+        re = new_re;
+    }
+    return -1;
+}
+
+typedef struct {
+    const float *c;
+    size_t n;
+    int32_t max_iter;
+} mandel_f32_ctx;
+
+static speedup_status run_mandel_f32(void *ctx, void *out)
+{
+    const mandel_f32_ctx *m = ctx;
+    return speedup_mandelbrot_f32(m->c, m->n, m->max_iter, out, m->n);
+}
+
+void test_mandelbrot_f32(void)
+{
+    const size_t w = 700, h = 500, n = w * h;
+    double *cd = mandel_grid(w, h, -2.0, 1.0, -1.5, 1.5);
+    float *c = xmalloc(2 * n * sizeof *c);
+    for (size_t i = 0; i < 2 * n; i++)
+        c[i] = (float)cd[i];
+    int32_t *got = xmalloc(n * sizeof *got), *want = xmalloc(n * sizeof *want);
+    const int32_t iters[] = {0, 1, 20, 100};
+    for (size_t t = 0; t < 4; t++) {
+        size_t m = iters[t] == 100 ? 50000 : n;
+        for (size_t i = 0; i < m; i++)
+            want[i] = ref_escape_f32(c[2 * i], c[2 * i + 1], iters[t]);
+        if (EXPECT_OK(speedup_mandelbrot_f32(c, m, iters[t], got, m)))
+            CHECK_SAME_BITS(got, want, m, sizeof(int32_t), "mandelbrot_f32 vs reference");
+    }
+    float special[12] = {0.0f, 0.0f, 4.0f, 0.0f, -2.0f, 0.0f, INFINITY, 0.0f, NAN, 0.0f, 3e38f, 3e38f};
+    int32_t sg[6], sw[6];
+    for (size_t i = 0; i < 6; i++)
+        sw[i] = ref_escape_f32(special[2 * i], special[2 * i + 1], 50);
+    if (EXPECT_OK(speedup_mandelbrot_f32(special, 6, 50, sg, 6)))
+        CHECK_SAME_BITS(sg, sw, 6, sizeof(int32_t), "mandelbrot_f32 special points");
+    EXPECT_OK(speedup_mandelbrot_f32(NULL, 0, 20, NULL, 0));
+
+    const char *K = "mandelbrot_f32";
+    memset(got, SENTINEL_BYTE, n * sizeof *got);
+    EXPECT_FAIL(speedup_mandelbrot_f32(c, n, -1, got, n), SPEEDUP_ERR_INVALID_ARGUMENT, K, "max_iter");
+    EXPECT_FAIL(speedup_mandelbrot_f32(NULL, n, 20, got, n), SPEEDUP_ERR_NULL_POINTER, K, "c");
+    EXPECT_FAIL(speedup_mandelbrot_f32(c, n, 20, NULL, n), SPEEDUP_ERR_NULL_POINTER, K, "out");
+    EXPECT_FAIL(speedup_mandelbrot_f32(c, n, 20, got, n - 1), SPEEDUP_ERR_LENGTH, K, "out_len");
+    EXPECT_FAIL(speedup_mandelbrot_f32(c, SIZE_MAX, 20, got, n), SPEEDUP_ERR_INVALID_ARGUMENT, K,
+                "n|c");
+    EXPECT_FAIL(speedup_mandelbrot_f32(c, 100, 20, (int32_t *)(void *)(c + 10), 100),
+                SPEEDUP_ERR_INVALID_ARGUMENT, K, "out");
+    EXPECT_FAIL(speedup_mandelbrot_f32(misaligned(c), 100, 20, got, 100),
+                SPEEDUP_ERR_INVALID_ARGUMENT, K, "c");
+    EXPECT_UNTOUCHED(got, n * sizeof *got);
+
+    mandel_f32_ctx m = {c, n, 20};
+    check_threads("mandelbrot_f32 700x500, 20 iterations", run_mandel_f32, &m, n * sizeof(int32_t));
+    free(cd);
+    free(c);
+    free(got);
+    free(want);
+}
+
 /* --- map_f64 ------------------------------------------------------------------------------- */
 
 typedef struct {

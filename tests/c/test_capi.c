@@ -47,6 +47,7 @@ static const section SECTIONS[] = {
     {"comb_forward", test_comb_forward, false},
     {"comb_backward", test_comb_backward, false},
     {"mandelbrot", test_mandelbrot, false},
+    {"mandelbrot_f32", test_mandelbrot_f32, false},
     {"map_f64", test_map_f64, false},
     {"is_prime", test_is_prime, true},
     {"sum_primes_below", test_sum_primes_below, true},

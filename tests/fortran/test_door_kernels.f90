@@ -4,7 +4,7 @@ module test_door_kernels
     use test_support
     implicit none
     private
-    public :: test_monte_carlo_pi, test_markov_chains, test_mandelbrot, test_map, test_is_prime, &
+    public :: test_monte_carlo_pi, test_markov_chains, test_mandelbrot, test_mandelbrot_f32, test_map, test_is_prime, &
         test_sum_primes_below, test_closest_pair
     ! What the calls of one check give back, as the checks read them.
     integer :: stat
@@ -127,6 +127,59 @@ contains
         call check(stat == SPEEDUP_ERR_LENGTH .and. names(msg, 'rank'), &
             'mandelbrot counts of the wrong rank: '//trim(msg))
     end subroutine test_mandelbrot
+
+    !> The contract's iteration in single precision (every operation rounds to real(c_float)).
+    integer(c_int32_t) function escape_f32(c, max_iter) result(escape)
+        complex(c_float_complex), intent(in) :: c
+        integer(c_int32_t), intent(in) :: max_iter
+        real(c_float) :: re, im, t
+        integer(c_int32_t) :: it
+        re = real(c, c_float)
+        im = aimag(c)
+        do it = 0, max_iter - 1
+            if (re*re + im*im >= 16.0_c_float) then
+                escape = it
+                return
+            end if
+            t = (re*re - im*im) + real(c, c_float)
+            im = (2.0_c_float*re)*im + aimag(c)
+            re = t
+        end do
+        escape = -1
+    end function escape_f32
+
+    !> The generic speedup_mandelbrot on complex(c_float_complex) points: the single-precision
+    !> reference, the C door, any rank, bad input naming mandelbrot_f32.
+    subroutine test_mandelbrot_f32()
+        integer, parameter :: nx = 37, ny = 11
+        complex(c_float_complex) :: c(nx, ny), c1(nx*ny), one
+        integer(c_int32_t) :: counts(nx, ny), ref(nx, ny), cnt1(nx*ny), cntc(nx*ny), cnt0
+        integer :: i, j, stc
+        do j = 1, ny
+            do i = 1, nx
+                c(i, j) = cmplx(-2.1_c_float + 2.6_c_float*(i - 1)/(nx - 1), &
+                    -1.2_c_float + 2.4_c_float*(j - 1)/(ny - 1), c_float_complex)
+                ref(i, j) = escape_f32(c(i, j), 80_c_int32_t)
+            end do
+        end do
+        call speedup_mandelbrot(c, 80_c_int32_t, counts)
+        call check(all(counts == ref), 'mandelbrot complex(real32) = contract formula in f32')
+        c1 = reshape(c, [nx*ny])
+        stc = c_speedup_mandelbrot_f32(c1, int(nx*ny, c_size_t), 80_c_int32_t, cntc, &
+            int(nx*ny, c_size_t))
+        call speedup_mandelbrot_f32(c1, 80_c_int32_t, cnt1)
+        call check(stc == 0 .and. all(cnt1 == cntc) .and. all(reshape(counts, [nx*ny]) == cntc), &
+            'mandelbrot complex(real32) matches the C door (rank 1)')
+        one = c(5, 4)
+        call speedup_mandelbrot(one, 80_c_int32_t, cnt0)
+        call check(cnt0 == ref(5, 4), 'mandelbrot complex(real32) scalar')
+        call speedup_mandelbrot(c, -1_c_int32_t, counts, stat, msg)
+        call check(stat == SPEEDUP_ERR_INVALID_ARGUMENT .and. names(msg, 'max_iter') .and. &
+            index(msg, 'mandelbrot_f32') == 1, 'mandelbrot_f32 max_iter < 0: '//trim(msg))
+        call speedup_mandelbrot(c, 5_c_int32_t, counts(1:2, :), stat, msg)
+        call check(stat == SPEEDUP_ERR_LENGTH .and. names(msg, 'counts'), &
+            'mandelbrot_f32 counts of the wrong shape: '//trim(msg))
+    end subroutine test_mandelbrot_f32
 
     subroutine test_map()
         real(c_double) :: x(5000), y(5000), ref(5000)

@@ -20,6 +20,7 @@ program test_speedup
     call test_monte_carlo_pi()
     call test_markov_chains()
     call test_mandelbrot()
+    call test_mandelbrot_f32()
     call test_map()
     ! Rust kernels that are stubs until their branches merge: here they fail with
     ! SPEEDUP_ERR_PANIC, which these checks report.

@@ -3,7 +3,8 @@
 module test_support
     ! The test modules take the kinds and the modules under test from here (use test_support).
     use, intrinsic :: iso_c_binding, only: c_double, c_double_complex, c_int32_t, c_int64_t, &
-        c_bool, c_size_t, c_ptr, c_loc, c_null_ptr, c_f_pointer, c_associated
+        c_bool, c_size_t, c_ptr, c_loc, c_null_ptr, c_f_pointer, c_associated, c_float, &
+        c_float_complex
     use, intrinsic :: ieee_arithmetic, only: ieee_is_nan, ieee_value, ieee_quiet_nan
     use speedup
     use speedup_legacy

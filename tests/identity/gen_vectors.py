@@ -21,12 +21,13 @@ Format, chosen so that C and Fortran read it with a few lines (no .npy header pa
     markov_chains           f64[m, m] (P)           n = n_steps, a = start, b = n_chains, r1 = seed
     closest_pair            f64[n, 2]
     mandelbrot              complex128[n, m]        a = max_iter
+    mandelbrot_f32          complex64[n, m]         a = max_iter
 Outputs (written by every runner as OUT/<door>/t<threads>/<id>.bin, same conventions):
     sum/mean/std/monte_carlo_pi f64[1]; stencils and combs f64 of the result shape (C order);
     is_prime u8[n] (0/1); sum_primes_below u64[n]; markov_chains u64[b, m];
-    closest_pair u64 i, u64 j (0-based), f64 d; mandelbrot i32[n, m].
+    closest_pair u64 i, u64 j (0-based), f64 d; mandelbrot and mandelbrot_f32 i32[n, m].
     A kernel that reports an error writes <id>.err instead (its contents are not compared).
-Legacy doors have no monte_carlo_pi / markov_chains and skip the cases whose id ends in "_big"
+Legacy doors have no monte_carlo_pi / markov_chains / mandelbrot_f32 and skip the cases whose id ends in "_big"
 (their closest pair is the O(n^2) brute force, their is_prime trial division); the Fortran
 doors skip is_prime / sum_primes_below cases holding a value >= 2**63 (integer(c_int64_t)).
 """
@@ -215,6 +216,14 @@ def main(out: Path) -> None:
     for name, c, it in mb:
         c = np.ascontiguousarray(np.asarray(c, dtype="<c16"))
         case(f"mandel_{name}", "mandelbrot", c, n=c.shape[0], m=c.shape[1], a=it)
+    # The same grids in complex64 (iterated in float32); 1e308 becomes inf there, so "special"
+    # gets float32's huge value instead.
+    for name, c, it in mb:
+        c = np.ascontiguousarray(np.asarray(c, dtype="<c16"))
+        with np.errstate(over="ignore"):
+            c32 = c.astype("<c8")
+        c32[~np.isfinite(c32) & np.isfinite(c)] = complex(3e38, 3e38)
+        case(f"mandel32_{name}", "mandelbrot_f32", c32, n=c.shape[0], m=c.shape[1], a=it)
 
     out.mkdir(parents=True, exist_ok=True)
     lines = []

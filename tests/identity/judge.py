@@ -27,12 +27,14 @@ DOORS = ["rust", "c", "fortran", "py-pyo3", "py-ctypes", "legacy-c", "legacy-for
 THREADS = [1, 2, 3, 8]
 REF = ("rust", 1)
 EPS = np.finfo(np.float64).eps
-DTYPE = {"is_prime": "u1", "sum_primes_below": "<u8", "markov_chains": "<u8", "mandelbrot": "<i4"}
+DTYPE = {"is_prime": "u1", "sum_primes_below": "<u8", "markov_chains": "<u8", "mandelbrot": "<i4",
+         "mandelbrot_f32": "<i4"}
 REDUCTIONS = ("sum", "mean", "std")
 
 
 def applies(door: str, cid: str, kernel: str, vec: Path) -> bool:
-    if door.startswith("legacy") and (kernel in ("monte_carlo_pi", "markov_chains") or cid.endswith("_big")):
+    if door.startswith("legacy") and (kernel in ("monte_carlo_pi", "markov_chains", "mandelbrot_f32")
+                                      or cid.endswith("_big")):
         return False
     if door.endswith("fortran") and kernel in ("is_prime", "sum_primes_below"):
         # integer(c_int64_t) arguments: the Fortran doors cannot pass values >= 2**63
@@ -52,7 +54,7 @@ def load(out: Path, door: str, t: int, cid: str):
 def shape_of(kernel: str, n: int, m: int, b: int):
     if kernel == "laplacian":
         return (max(n - 2, 0), max(m - 2, 0))
-    if kernel in ("comb_forward", "comb_backward", "mandelbrot"):
+    if kernel in ("comb_forward", "comb_backward", "mandelbrot", "mandelbrot_f32"):
         return (n, m)
     if kernel == "markov_chains":
         return (b, m)

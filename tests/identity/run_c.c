@@ -68,6 +68,7 @@ int main(int argc, char **argv) {
                       id, kernel, &n, &mm, &a, &b, &r1, &r2) == 8) {
             size_t len, N = (size_t)n, M = (size_t)mm;
             if (legacy && (!strcmp(kernel, "monte_carlo_pi") || !strcmp(kernel, "markov_chains") ||
+                           !strcmp(kernel, "mandelbrot_f32") ||
                            (strlen(id) > 4 && !strcmp(id + strlen(id) - 4, "_big"))))
                 continue;
             void *in = slurp(vec, id, &len);
@@ -131,6 +132,11 @@ int main(int argc, char **argv) {
             } else if (!strcmp(kernel, "mandelbrot")) {
                 int32_t *o = malloc(N * M * 4 + 4);
                 st = (legacy ? speedup_legacy_mandelbrot : speedup_mandelbrot)(x, N * M, (int32_t)a, o, N * M);
+                emit(out, id, st, o, N * M * 4);
+                free(o);
+            } else if (!strcmp(kernel, "mandelbrot_f32")) {
+                int32_t *o = malloc(N * M * 4 + 4);
+                st = speedup_mandelbrot_f32(in, N * M, (int32_t)a, o, N * M);
                 emit(out, id, st, o, N * M * 4);
                 free(o);
             } else {

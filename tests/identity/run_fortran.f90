@@ -33,6 +33,7 @@ program run_fortran
             n = int(n8); m = int(m8); a = int(a8); b = int(b8)
             if (legacy) then
                 if (kernel == 'monte_carlo_pi' .or. kernel == 'markov_chains') cycle
+                if (kernel == 'mandelbrot_f32') cycle
                 if (len_trim(id) > 4) then
                     if (id(len_trim(id) - 3:len_trim(id)) == '_big') cycle
                 end if
@@ -94,6 +95,7 @@ contains
         integer(c_int64_t), allocatable :: s(:), counts(:, :)
         logical(c_bool), allocatable :: pr(:)
         complex(c_double_complex), allocatable, target :: cb(:, :)
+        complex(c_float_complex), allocatable, target :: cs(:, :)
         integer(c_int32_t), allocatable :: it(:, :)
         real(c_double) :: d, dx, dy
         integer :: stat, v, i, j
@@ -201,6 +203,12 @@ contains
             call read_input(c_loc(cb))
             if (legacy) then; call speedup_legacy_mandelbrot(transpose(cb), int(a, c_int32_t), it, stat, msg)
             else; call speedup_mandelbrot(transpose(cb), int(a, c_int32_t), it, stat, msg); end if
+            if (open_out(v, stat, msg)) then; write (v) transpose(it); close (v); end if
+        case ('mandelbrot_f32')
+            ! the generic speedup_mandelbrot on complex(c_float_complex) points
+            allocate (cs(m, n), it(n, m))
+            call read_input(c_loc(cs))
+            call speedup_mandelbrot(transpose(cs), int(a, c_int32_t), it, stat, msg)
             if (open_out(v, stat, msg)) then; write (v) transpose(it); close (v); end if
         case default
             error stop 'run_fortran: unknown kernel'

@@ -26,6 +26,7 @@ mod args;
 mod fault;
 #[cfg(feature = "legacy")]
 mod legacy;
+mod mandelbrot_f32;
 mod pieces;
 mod random;
 mod status;
@@ -547,7 +548,7 @@ pub fn config_report() -> String {
 /// (`yes`/`no`), `cpus` (the CPUs this process may use), `threads` (= `speedup_get_num_threads()`),
 /// `threads_source` (`SPEEDUP_NUM_THREADS`, `OMP_NUM_THREADS`, `cpus` or `set_num_threads`),
 /// `cpu_features`, `simd.<family>` (the instruction set each kernel family runs on here:
-/// `avx2`, `popcnt`, `baseline` or `scalar`), `legacy` (`yes`/`no`) and `openmp` (the OpenMP
+/// `avx512`, `avx2`, `popcnt`, `baseline` or `scalar`), `legacy` (`yes`/`no`) and `openmp` (the OpenMP
 /// runtime of the legacy routines and its file, or `none`). Later versions may add keys.
 #[no_mangle]
 pub unsafe extern "C" fn speedup_config(buf: *mut c_char, len: usize) -> usize {

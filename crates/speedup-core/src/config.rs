@@ -59,21 +59,26 @@ fn cpu_features() -> Vec<&'static str> {
     Vec::new()
 }
 
-/// The path of each kernel family on this CPU. `"avx2"` / `"popcnt"`: the loops compiled for
-/// that extension; `"baseline"`: the same loops compiled for the target's base instruction set
+/// The path of each kernel family on this CPU. `"avx512"` / `"avx2"` / `"popcnt"`: the loops
+/// compiled for that extension; `"baseline"`: the same loops compiled for the target's base instruction set
 /// (auto-vectorised where the compiler can); `"scalar"`: one element at a time by design.
 fn simd_paths() -> Vec<(&'static str, &'static str)> {
     let (avx2, popcnt) = (crate::simd::avx2(), crate::simd::popcnt());
     let wide = if avx2 { "avx2" } else { "baseline" };
+    let widest = match crate::simd::Isa::best() {
+        crate::simd::Isa::Avx512 => "avx512",
+        crate::simd::Isa::Avx2 => "avx2",
+        crate::simd::Isa::Baseline => "baseline",
+    };
     vec![
         // reduce.rs: the compensated leaf sums (sum, mean, std).
-        ("sum_mean_std", wide),
+        ("sum_mean_std", widest),
         // stencil.rs: second_derivative and laplacian rows (avx2_dispatch!).
         ("stencils", wide),
         // comb.rs: comb_forward and comb_backward (avx2_dispatch!).
         ("comb_filters", wide),
-        // mandelbrot.rs: four points per AVX2 register.
-        ("mandelbrot", wide),
+        // mandelbrot.rs: eight points per AVX-512 register, or four per AVX2 register.
+        ("mandelbrot", widest),
         // primes.rs: the segmented sieve of sum_primes_below counts bits with POPCNT.
         (
             "sum_primes_below",
@@ -156,11 +161,11 @@ impl fmt::Display for Config {
 /// cpus: 8
 /// threads: 8
 /// threads_source: cpus
-/// cpu_features: popcnt avx avx2 fma
-/// simd.sum_mean_std: avx2
+/// cpu_features: popcnt avx avx2 fma avx512f
+/// simd.sum_mean_std: avx512
 /// simd.stencils: avx2
 /// simd.comb_filters: avx2
-/// simd.mandelbrot: avx2
+/// simd.mandelbrot: avx512
 /// simd.sum_primes_below: popcnt
 /// simd.philox: scalar
 /// ```
@@ -239,7 +244,14 @@ mod tests {
         let path = |family: &str| c.simd.iter().find(|(f, _)| *f == family).unwrap().1;
         let avx2 = c.cpu_features.contains(&"avx2");
         assert_eq!(path("stencils"), if avx2 { "avx2" } else { "baseline" });
-        assert_eq!(path("sum_mean_std"), path("comb_filters"));
+        assert_eq!(path("stencils"), path("comb_filters"));
+        let widest = if crate::simd::avx512() {
+            "avx512"
+        } else {
+            path("stencils")
+        };
+        assert_eq!(path("sum_mean_std"), widest);
+        assert_eq!(path("mandelbrot"), widest);
         assert_eq!(path("philox"), "scalar");
     }
 }

@@ -19,6 +19,8 @@
 #[macro_use]
 pub mod simd;
 pub mod alloc;
+#[doc(hidden)]
+pub mod bench_paths;
 pub mod cancel;
 pub mod closest;
 pub mod comb;
@@ -42,9 +44,9 @@ pub mod threads;
 pub use closest::{closest_pair, ClosestPair};
 pub use comb::{comb_backward, comb_forward};
 pub use error::{catch_panic, check_len, check_shape, Error, Result};
-pub use mandelbrot::mandelbrot;
+pub use mandelbrot::{mandelbrot, mandelbrot_f32};
 pub use map::map_f64;
-pub use num_complex::Complex64;
+pub use num_complex::{Complex32, Complex64};
 pub use primes::{is_prime, is_prime_many, sum_primes_below, sum_primes_below_many};
 pub use random::{
     markov_chains, markov_chains_from, markov_path, monte_carlo_pi, monte_carlo_pi_finish,

@@ -1,7 +1,9 @@
 //! Escape-time Mandelbrot counts.
 //!
 //! `z = c; for it in 0..max_iter { if re*re + im*im >= 16.0 { return it } ;
-//! (re, im) = ((re*re - im*im) + c_re, (2.0*re)*im + c_im) }; return -1`.
+//! (re, im) = ((re*re - im*im) + c_re, (2.0*re)*im + c_im) }; return -1`, in `f64` for
+//! [`mandelbrot`] (`complex128` points) and in `f32` for [`mandelbrot_f32`] (`complex64`).
+//! Every path (portable lanes, AVX2, AVX-512, chosen at run time) gives the scalar loop's bits.
 
 use num_complex::Complex64;
 use rayon::prelude::*;
@@ -131,14 +133,50 @@ unsafe fn escape_lanes_avx2(c: &[Complex64], max_iter: i32, out: &mut [i32]) {
     }
 }
 
+#[cfg(target_arch = "x86_64")]
+mod avx512;
+mod complex32;
+
+#[cfg(target_arch = "x86_64")]
+pub(crate) use complex32::fill_avx512_groups as fill_f32_avx512_groups;
+pub(crate) use complex32::fill_on as fill_f32_on;
+pub use complex32::{escape_count_f32, mandelbrot_f32};
+
+use crate::simd::Isa;
+
+/// Escape counts of `c` into `out` on the widest path this CPU runs (same bits on every path).
 fn fill(c: &[Complex64], max_iter: i32, out: &mut [i32]) {
+    fill_on(Isa::best(), c, max_iter, out);
+}
+
+/// [`fill`] on path `isa`, which the CPU must run (the tests and the path benchmark call every
+/// path; the kernel goes through [`fill`]).
+pub(crate) fn fill_on(isa: Isa, c: &[Complex64], max_iter: i32, out: &mut [i32]) {
     #[cfg(target_arch = "x86_64")]
-    if crate::simd::avx2() {
-        // SAFETY: AVX2 was detected at run time.
-        unsafe { fill_avx2(c, max_iter, out) };
-        return;
+    match isa {
+        // SAFETY: `isa` is a path this CPU runs (detected at run time).
+        Isa::Avx512 => return unsafe { avx512::fill(c, max_iter, out) },
+        // SAFETY: as above.
+        Isa::Avx2 => return unsafe { fill_avx2(c, max_iter, out) },
+        Isa::Baseline => {}
     }
+    let _ = isa;
     fill_lanes(c, max_iter, out);
+}
+
+/// [`fill`] on the AVX-512 path with `G` registers of eight points abreast (the path benchmark
+/// measures `G`).
+///
+/// # Safety
+/// The CPU must support AVX-512 F, DQ, BW and VL.
+#[cfg(target_arch = "x86_64")]
+pub(crate) unsafe fn fill_avx512_groups<const G: usize>(
+    c: &[Complex64],
+    max_iter: i32,
+    out: &mut [i32],
+) {
+    // SAFETY: the caller's guarantee.
+    unsafe { avx512::fill_groups::<G>(c, max_iter, out) }
 }
 
 /// [`fill`] with [`escape_lanes_avx2`].
@@ -173,15 +211,24 @@ fn fill_lanes(c: &[Complex64], max_iter: i32, out: &mut [i32]) {
 
 /// The bad-input rules of `mandelbrot` (shared with the legacy twin).
 pub fn check_mandelbrot(max_iter: i32, c_len: usize, out_len: usize) -> Result<()> {
-    const K: &str = "mandelbrot";
+    check_mandelbrot_named("mandelbrot", max_iter, c_len, out_len)
+}
+
+/// The bad-input rules of `mandelbrot` and `mandelbrot_f32`, whose errors name `kernel`.
+fn check_mandelbrot_named(
+    kernel: &'static str,
+    max_iter: i32,
+    c_len: usize,
+    out_len: usize,
+) -> Result<()> {
     if max_iter < 0 {
         return Err(Error::invalid(
-            K,
+            kernel,
             "max_iter",
             format!("must be >= 0, got {max_iter}"),
         ));
     }
-    check_len(K, "out", c_len, out_len)
+    check_len(kernel, "out", c_len, out_len)
 }
 
 /// Escape counts for every point of `c` into `out` (same length).
@@ -236,13 +283,30 @@ mod tests {
 
     #[test]
     fn vectorised_lanes_match_the_scalar_count() {
-        for n in [0, 1, 7, 8, 9, 15, 16, 17, 100, 1001] {
+        for n in [0, 1, 7, 8, 9, 15, 16, 17, 23, 24, 25, 31, 32, 33, 100, 1001] {
             let c = points(n);
             for max_iter in [0, 1, 2, 20, 100] {
                 let want: Vec<i32> = c.iter().map(|&z| escape_count(z, max_iter)).collect();
-                let mut got = vec![7i32; n];
-                fill(&c, max_iter, &mut got);
-                assert_eq!(got, want, "n={n} max_iter={max_iter}");
+                for isa in Isa::available() {
+                    let mut got = vec![7i32; n];
+                    fill_on(isa, &c, max_iter, &mut got);
+                    assert_eq!(got, want, "{isa:?} n={n} max_iter={max_iter}");
+                }
+                #[cfg(target_arch = "x86_64")]
+                if crate::simd::avx512() {
+                    for g in [1, 3, 4] {
+                        let mut got = vec![7i32; n];
+                        // SAFETY: AVX-512 was detected just above.
+                        unsafe {
+                            match g {
+                                1 => fill_avx512_groups::<1>(&c, max_iter, &mut got),
+                                3 => fill_avx512_groups::<3>(&c, max_iter, &mut got),
+                                _ => fill_avx512_groups::<4>(&c, max_iter, &mut got),
+                            }
+                        }
+                        assert_eq!(got, want, "avx512 x{g} n={n} max_iter={max_iter}");
+                    }
+                }
                 let mut lanes = vec![7i32; n];
                 fill_lanes(&c, max_iter, &mut lanes);
                 assert_eq!(lanes, want, "portable, n={n} max_iter={max_iter}");

@@ -14,10 +14,10 @@
 //!   whole subtrees to rayon, so every thread count gives the same bits.
 //! - Infinities and NaN propagate as in a plain sum: when the running sum is not finite it is
 //!   returned as it is (the error term is meaningless then).
-//! - Speed: on x86-64 CPUs with AVX2 (detected at run time) the leaves of `sum`, `mean` and
-//!   `std` run as two 4-wide registers of lanes, the same operations in the same order, so the
-//!   same bits as the portable loop (a unit test compares them); that makes a single thread's
-//!   sum of a large array memory-bound instead of add-bound.
+//! - Speed: on x86-64 CPUs with AVX-512 or AVX2 (detected at run time) the leaves of `sum`,
+//!   `mean` and `std` run as one 8-wide or two 4-wide registers of lanes, the same operations in
+//!   the same order, so the same bits as the portable loop (a unit test compares every path);
+//!   that makes a single thread's sum of a large array memory-bound instead of add-bound.
 
 use crate::error::{Error, Result};
 
@@ -181,24 +181,99 @@ unsafe fn leaf_sum_avx2<const SQUARED: bool>(x: &[f64], m: f64) -> Acc {
     finish_leaf(s, c, chunks.remainder(), &|v| term.apply(v))
 }
 
-/// The leaf sum of `term` over `x`: AVX2 where the CPU has it, else the portable loop (same
-/// bits either way).
+/// The leaf sum of [`leaf_sum`] in AVX-512: the eight lanes are one 8-wide register, the same
+/// operations in the same order as [`leaf_sum_avx2`] and the portable loop, so the same bits.
+///
+/// # Safety
+/// The CPU must support AVX-512 F ([`crate::simd::avx512`] says so).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512dq,avx512bw,avx512vl")]
+unsafe fn leaf_sum_avx512<const SQUARED: bool>(x: &[f64], m: f64) -> Acc {
+    use std::arch::x86_64::*;
+    let mv = _mm512_set1_pd(m);
+    let (mut s0, mut c0) = (_mm512_setzero_pd(), _mm512_setzero_pd());
+    let mut chunks = x.chunks_exact(8);
+    for ch in &mut chunks {
+        // SAFETY: `ch` holds 8 elements; an unaligned load.
+        let mut v0 = unsafe { _mm512_loadu_pd(ch.as_ptr()) };
+        if SQUARED {
+            let d0 = _mm512_sub_pd(v0, mv);
+            v0 = _mm512_mul_pd(d0, d0);
+        }
+        let t0 = _mm512_add_pd(s0, v0);
+        let z0 = _mm512_sub_pd(t0, s0);
+        let e0 = _mm512_add_pd(
+            _mm512_sub_pd(s0, _mm512_sub_pd(t0, z0)),
+            _mm512_sub_pd(v0, z0),
+        );
+        c0 = _mm512_add_pd(c0, e0);
+        s0 = t0;
+    }
+    let (mut s, mut c) = ([0.0f64; 8], [0.0f64; 8]);
+    // SAFETY: each array holds 8 elements; unaligned stores.
+    unsafe {
+        _mm512_storeu_pd(s.as_mut_ptr(), s0);
+        _mm512_storeu_pd(c.as_mut_ptr(), c0);
+    }
+    let term = if SQUARED {
+        Term::SquaredDeviation(m)
+    } else {
+        Term::Value
+    };
+    finish_leaf(s, c, chunks.remainder(), &|v| term.apply(v))
+}
+
+/// The leaf sum of `term` over `x` on the widest path this CPU runs (same bits on every path).
 #[inline(always)]
 fn leaf_term(x: &[f64], term: Term) -> Acc {
+    leaf_term_on(crate::simd::Isa::best(), x, term)
+}
+
+/// The leaf sum of `term` over `x` on path `isa`, which the CPU must run (the tests call every
+/// path; everything else goes through [`leaf_term`]).
+#[inline(always)]
+fn leaf_term_on(isa: crate::simd::Isa, x: &[f64], term: Term) -> Acc {
     #[cfg(target_arch = "x86_64")]
-    if crate::simd::avx2() {
-        // SAFETY: AVX2 was detected at run time.
-        return unsafe {
-            match term {
-                Term::Value => leaf_sum_avx2::<false>(x, 0.0),
-                Term::SquaredDeviation(m) => leaf_sum_avx2::<true>(x, m),
-            }
+    {
+        use crate::simd::Isa;
+        let m = match term {
+            Term::Value => 0.0,
+            Term::SquaredDeviation(m) => m,
         };
+        let squared = matches!(term, Term::SquaredDeviation(_));
+        match isa {
+            // SAFETY (both arms): `isa` is a path this CPU runs (detected at run time).
+            Isa::Avx512 => {
+                return unsafe {
+                    if squared {
+                        leaf_sum_avx512::<true>(x, m)
+                    } else {
+                        leaf_sum_avx512::<false>(x, m)
+                    }
+                };
+            }
+            Isa::Avx2 => {
+                return unsafe {
+                    if squared {
+                        leaf_sum_avx2::<true>(x, m)
+                    } else {
+                        leaf_sum_avx2::<false>(x, m)
+                    }
+                };
+            }
+            Isa::Baseline => {}
+        }
     }
+    let _ = isa;
     match term {
         Term::Value => leaf_sum(x, &|v| v),
         Term::SquaredDeviation(m) => leaf_sum(x, &|v| (v - m) * (v - m)),
     }
+}
+
+/// The sum of one leaf of values on path `isa` (for the path benchmark).
+pub(crate) fn leaf_value_on(isa: crate::simd::Isa, x: &[f64]) -> f64 {
+    leaf_term_on(isa, x, Term::Value).value()
 }
 
 /// Where a range of `n > LEAF` elements splits: after its first `leaves / 2` leaves.
@@ -417,6 +492,7 @@ pub fn sum_map_serial(x: &[f64], f: impl Fn(f64) -> f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::simd::Isa;
 
     /// Inputs that exercise the compensation: cancellation, magnitudes far apart, signed zeros,
     /// subnormals, and every tail length.
@@ -448,24 +524,28 @@ mod tests {
             for seed in 1..4 {
                 let mut x = awkward(n, seed);
                 let m = 0.3 * seed as f64;
-                assert_eq!(
-                    bits(leaf_term(&x, Term::Value)),
-                    bits(leaf_sum(&x, &|v| v)),
-                    "n={n}"
-                );
-                assert_eq!(
-                    bits(leaf_term(&x, Term::SquaredDeviation(m))),
-                    bits(leaf_sum(&x, &|v| (v - m) * (v - m))),
-                    "n={n}"
-                );
+                for isa in Isa::available() {
+                    assert_eq!(
+                        bits(leaf_term_on(isa, &x, Term::Value)),
+                        bits(leaf_sum(&x, &|v| v)),
+                        "{isa:?} n={n}"
+                    );
+                    assert_eq!(
+                        bits(leaf_term_on(isa, &x, Term::SquaredDeviation(m))),
+                        bits(leaf_sum(&x, &|v| (v - m) * (v - m))),
+                        "{isa:?} n={n}"
+                    );
+                }
                 if n > 3 {
                     x[n / 2] = f64::INFINITY;
                     x[n / 3] = f64::NAN;
-                    assert_eq!(
-                        bits(leaf_term(&x, Term::Value)),
-                        bits(leaf_sum(&x, &|v| v)),
-                        "n={n} with inf and NaN"
-                    );
+                    for isa in Isa::available() {
+                        assert_eq!(
+                            bits(leaf_term_on(isa, &x, Term::Value)),
+                            bits(leaf_sum(&x, &|v| v)),
+                            "{isa:?} n={n} with inf and NaN"
+                        );
+                    }
                 }
             }
         }

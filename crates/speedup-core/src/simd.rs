@@ -37,6 +37,46 @@ pub fn popcnt() -> bool {
     return false;
 }
 
+/// An instruction-set path of the kernels that have several: the best one this CPU runs is
+/// [`Isa::best`]; a kernel's dispatch takes it, and its tests run every path in
+/// [`Isa::available`] to check that they give the same bits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Isa {
+    /// The loops compiled for the target's base instruction set.
+    Baseline,
+    /// Intrinsics for AVX2 ([`avx2`]).
+    Avx2,
+    /// Intrinsics for AVX-512 F, DQ, BW and VL ([`avx512`]).
+    Avx512,
+}
+
+impl Isa {
+    /// The widest path this CPU runs.
+    #[inline(always)]
+    pub(crate) fn best() -> Isa {
+        if avx512() {
+            Isa::Avx512
+        } else if avx2() {
+            Isa::Avx2
+        } else {
+            Isa::Baseline
+        }
+    }
+
+    /// Every path this CPU runs, narrowest first.
+    #[cfg(test)]
+    pub(crate) fn available() -> Vec<Isa> {
+        [Isa::Baseline, Isa::Avx2, Isa::Avx512]
+            .into_iter()
+            .filter(|&i| match i {
+                Isa::Baseline => true,
+                Isa::Avx2 => avx2(),
+                Isa::Avx512 => avx512(),
+            })
+            .collect()
+    }
+}
+
 /// Defines `$name`, which runs the `#[inline(always)]` function `$generic` with the same
 /// arguments, compiled for AVX2 when the CPU has it (detected at run time) and for the baseline
 /// instruction set otherwise. The element formulas are the same IEEE operations either way (no

@@ -4,7 +4,7 @@
 //! SPEEDUP_IDENTITY_OUT; a plain `cargo test` passes it without doing anything.
 
 use ndarray::{Array2, ArrayView2};
-use speedup_core::{self as core, Complex64};
+use speedup_core::{self as core, Complex32, Complex64};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -118,6 +118,19 @@ fn identity_runner() {
                         .collect();
                     let mut o = vec![0i32; c.len()];
                     core::mandelbrot(&c, a as i32, &mut o)
+                        .map(|_| o.iter().flat_map(|v| v.to_le_bytes()).collect())
+                }
+                "mandelbrot_f32" => {
+                    let c: Vec<Complex32> = raw
+                        .chunks_exact(8)
+                        .map(|p| {
+                            let part =
+                                |k: usize| f32::from_le_bytes(p[k..k + 4].try_into().unwrap());
+                            Complex32::new(part(0), part(4))
+                        })
+                        .collect();
+                    let mut o = vec![0i32; c.len()];
+                    core::mandelbrot_f32(&c, a as i32, &mut o)
                         .map(|_| o.iter().flat_map(|v| v.to_le_bytes()).collect())
                 }
                 other => panic!("identity_runner: unknown kernel {other}"),

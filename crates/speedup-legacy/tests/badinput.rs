@@ -282,6 +282,20 @@ fn call(c: &Case, twin: bool) -> Result<(Option<Error>, Option<&'static str>), C
             )
         }
         _ if twin => return Err(Cannot(format!("{k}: no legacy twin"))),
+        "mandelbrot_f32" => {
+            let z: Vec<core::Complex32> = c
+                .complex("c")?
+                .iter()
+                .map(|v| core::Complex32::new(v.re as f32, v.im as f32))
+                .collect();
+            let (r, cc) = c.out_shape("out", (z.len(), 1))?;
+            let mut o = vec![SENT_I; r * cc];
+            let e = err(core::mandelbrot_f32(&z, c.i32("max_iter", 20)?, &mut o));
+            (
+                e,
+                (!o.iter().all(|&v| v == SENT_I)).then_some("out was written"),
+            )
+        }
         "monte_carlo_pi" => (
             core::monte_carlo_pi(c.u("n_points", 1)?, c.u("seed", 0)?).err(),
             None,
@@ -494,6 +508,7 @@ fn badinput_runner() {
     // (`sum`, `is_prime` and `get_num_threads` are total: they take no argument that can be
     // wrong.)
     let rust_only = [
+        "mandelbrot_f32",
         "monte_carlo_pi",
         "monte_carlo_pi_inside",
         "markov_chains",

@@ -29,6 +29,8 @@ use speedup_core as core;
 // Keep the C ABI in the extension (see Cargo.toml).
 use speedup as _;
 
+mod mandelbrot_f32;
+
 /// The one mapping from a kernel error to a Python exception (message unchanged).
 fn to_py(e: core::Error) -> PyErr {
     let msg = e.to_string();
@@ -320,5 +322,6 @@ fn _speedup(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(_inject_fault, m)?)?;
     m.add_function(wrap_pyfunction!(bench_ignore_cutoffs, m)?)?;
     m.add_function(wrap_pyfunction!(config, m)?)?;
+    m.add_function(wrap_pyfunction!(mandelbrot_f32::mandelbrot_f32, m)?)?;
     Ok(())
 }
