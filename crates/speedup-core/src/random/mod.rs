@@ -14,8 +14,12 @@
 
 mod markov;
 mod monte_carlo;
+mod pi_simd;
 
-pub use markov::{markov_chains, markov_chains_from, markov_path, MARKOV_PARALLEL_CUTOFF};
+pub use markov::{
+    markov_chains, markov_chains_from, markov_chains_on, markov_path, MARKOV_PARALLEL_CUTOFF,
+};
 pub use monte_carlo::{
-    monte_carlo_pi, monte_carlo_pi_finish, monte_carlo_pi_inside, PI_MAX_POINTS, PI_PARALLEL_CUTOFF,
+    monte_carlo_pi, monte_carlo_pi_finish, monte_carlo_pi_inside, monte_carlo_pi_inside_on,
+    PI_MAX_POINTS, PI_PARALLEL_CUTOFF,
 };
