@@ -79,8 +79,9 @@ fn simd_paths() -> Vec<(&'static str, &'static str)> {
             "sum_primes_below",
             if popcnt { "popcnt" } else { "baseline" },
         ),
-        // philox.rs: monte_carlo_pi and markov_chains draw from scalar Philox4x64-10 blocks.
-        ("philox", "scalar"),
+        // philox/: monte_carlo_pi and markov_chains draw Philox4x64-10 blocks eight per AVX-512
+        // register, four per AVX2 register, or in scalar code.
+        ("philox", crate::philox::Path::best().name()),
     ]
 }
 
@@ -162,7 +163,7 @@ impl fmt::Display for Config {
 /// simd.comb_filters: avx2
 /// simd.mandelbrot: avx2
 /// simd.sum_primes_below: popcnt
-/// simd.philox: scalar
+/// simd.philox: avx2
 /// ```
 pub fn report() -> String {
     Config::current().to_string()
@@ -240,6 +241,7 @@ mod tests {
         let avx2 = c.cpu_features.contains(&"avx2");
         assert_eq!(path("stencils"), if avx2 { "avx2" } else { "baseline" });
         assert_eq!(path("sum_mean_std"), path("comb_filters"));
-        assert_eq!(path("philox"), "scalar");
+        assert_eq!(path("philox"), crate::philox::Path::best().name());
+        assert_eq!(path("philox") == "scalar", !avx2);
     }
 }

@@ -16,7 +16,7 @@
 //!
 //! Bulk fills take one of three paths ([`Path`]), chosen at run time through [`crate::simd`]:
 //! eight blocks per AVX-512 register (`avx512`), four per AVX2 register (`avx2`), or several
-//! blocks side by side in plain integer code (`portable`). The vector paths build each 64x64 ->
+//! blocks side by side in plain scalar integer code, on any CPU (`scalar`). The vector paths build each 64x64 ->
 //! 128-bit product from 32-bit multiplies; all three compute the same integers, so the stream is
 //! the same bit for bit on every CPU.
 
@@ -73,15 +73,16 @@ fn counter(b: u64) -> [u64; 4] {
     [c0, carry as u64, 0, 0]
 }
 
-/// Blocks the portable path computes side by side (their multiply chains overlap; more than two
+/// Blocks the scalar path computes side by side (their multiply chains overlap; more than two
 /// measured no faster on x86-64, where the spilled registers cost what the overlap saves).
-pub const PORTABLE_ABREAST: usize = 2;
+pub const SCALAR_ABREAST: usize = 2;
 
 /// How bulk fills compute the stream on this CPU; every path gives the same words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Path {
-    /// Plain integer code, [`PORTABLE_ABREAST`] blocks side by side (any CPU).
-    Portable,
+    /// Plain scalar integer code, [`SCALAR_ABREAST`] blocks side by side: the portable path
+    /// (any CPU).
+    Scalar,
     /// Four blocks per AVX2 register (x86-64 with AVX2).
     Avx2,
     /// Eight blocks per AVX-512 register (x86-64 with [`crate::simd::avx512`]).
@@ -90,7 +91,7 @@ pub enum Path {
 
 impl Path {
     /// Every path, narrowest first.
-    pub const ALL: [Path; 3] = [Path::Portable, Path::Avx2, Path::Avx512];
+    pub const ALL: [Path; 3] = [Path::Scalar, Path::Avx2, Path::Avx512];
 
     /// The widest path this CPU runs: the one the kernels take.
     #[inline]
@@ -100,7 +101,7 @@ impl Path {
         } else if crate::simd::avx2() {
             Path::Avx2
         } else {
-            Path::Portable
+            Path::Scalar
         }
     }
 
@@ -108,16 +109,16 @@ impl Path {
     #[inline]
     pub fn available(self) -> bool {
         match self {
-            Path::Portable => true,
+            Path::Scalar => true,
             Path::Avx2 => crate::simd::avx2(),
             Path::Avx512 => crate::simd::avx512(),
         }
     }
 
-    /// The path's name in the configuration report: `portable`, `avx2` or `avx512`.
+    /// The path's name in the configuration report: `scalar`, `avx2` or `avx512`.
     pub fn name(self) -> &'static str {
         match self {
-            Path::Portable => "portable",
+            Path::Scalar => "scalar",
             Path::Avx2 => "avx2",
             Path::Avx512 => "avx512",
         }
@@ -237,7 +238,7 @@ impl Philox4x64 {
             // SAFETY: the caller checked `path.available()`, i.e. the CPU has AVX2.
             Path::Avx2 => unsafe { avx2::fill_blocks::<UNIFORM>(self.key, first, out) },
             _ => {
-                self.fill_blocks_portable(first, out);
+                self.fill_blocks_scalar(first, out);
                 if UNIFORM {
                     for w in out.iter_mut() {
                         *w = uniform(*w).to_bits();
@@ -247,16 +248,16 @@ impl Philox4x64 {
         }
     }
 
-    /// The portable path: [`PORTABLE_ABREAST`] blocks side by side, then single blocks.
-    fn fill_blocks_portable(&self, first: u64, out: &mut [u64]) {
+    /// The scalar path: [`SCALAR_ABREAST`] blocks side by side, then single blocks.
+    fn fill_blocks_scalar(&self, first: u64, out: &mut [u64]) {
         let mut b = first;
-        let mut chunks = out.chunks_exact_mut(4 * PORTABLE_ABREAST);
+        let mut chunks = out.chunks_exact_mut(4 * SCALAR_ABREAST);
         for c in &mut chunks {
-            let bs = self.blocks::<PORTABLE_ABREAST>(b);
+            let bs = self.blocks::<SCALAR_ABREAST>(b);
             for (dst, src) in c.chunks_exact_mut(4).zip(bs.iter()) {
                 dst.copy_from_slice(src);
             }
-            b = b.wrapping_add(PORTABLE_ABREAST as u64);
+            b = b.wrapping_add(SCALAR_ABREAST as u64);
         }
         for dst in chunks.into_remainder().chunks_exact_mut(4) {
             dst.copy_from_slice(&self.block(b));

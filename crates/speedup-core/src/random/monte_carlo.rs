@@ -44,11 +44,11 @@ fn count_words(words: &[u64]) -> u64 {
 /// Points `first .. first + n` inside the circle (point `i` takes words `2i`, `2i+1`), on `path`.
 fn count_inside(g: &Philox4x64, first: u64, n: u64, path: Path) -> u64 {
     #[cfg(target_arch = "x86_64")]
-    if path != Path::Portable {
+    if path != Path::Scalar {
         // A point on its own at either end, whole blocks (two points each) between.
         let end = first + n;
         let (lo, hi) = (first.next_multiple_of(2).min(end), end / 2 * 2);
-        let mut inside = count_inside_portable(g, first, lo - first);
+        let mut inside = count_inside_scalar(g, first, lo - first);
         if hi > lo {
             let (b, nb) = (lo / 2, (hi - lo) / 2);
             inside += match path {
@@ -58,14 +58,14 @@ fn count_inside(g: &Philox4x64, first: u64, n: u64, path: Path) -> u64 {
                 _ => unsafe { super::pi_simd::inside_blocks_avx2(g, b, nb) },
             };
         }
-        return inside + count_inside_portable(g, hi.max(lo), end - hi.max(lo));
+        return inside + count_inside_scalar(g, hi.max(lo), end - hi.max(lo));
     }
     let _ = path;
-    count_inside_portable(g, first, n)
+    count_inside_scalar(g, first, n)
 }
 
-/// [`count_inside`] on the portable path: words in batches, then the test.
-fn count_inside_portable(g: &Philox4x64, first: u64, n: u64) -> u64 {
+/// [`count_inside`] on the scalar path: words in batches, then the test.
+fn count_inside_scalar(g: &Philox4x64, first: u64, n: u64) -> u64 {
     let mut buf = [0u64; PI_BATCH_WORDS];
     let mut inside = 0u64;
     let mut i = first;
@@ -73,7 +73,7 @@ fn count_inside_portable(g: &Philox4x64, first: u64, n: u64) -> u64 {
     while i < end {
         let pts = (end - i).min(PI_BATCH_WORDS as u64 / 2) as usize;
         let words = &mut buf[..2 * pts];
-        g.fill_words_on(Path::Portable, 2 * i, words);
+        g.fill_words_on(Path::Scalar, 2 * i, words);
         inside += count_words(words);
         i += pts as u64;
     }

@@ -125,3 +125,64 @@ pub(super) fn inside_blocks_avx2(g: &Philox4x64, first: u64, n: u64) -> u64 {
     unsafe { _mm256_storeu_si256(lanes.as_mut_ptr().cast(), _mm256_add_epi64(acc0, acc1)) };
     lanes.iter().sum::<u64>() + scalar + inside_blocks_scalar(g, b, first + n - b)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Points on and next to the circle, where a rounding would show: for many x, the words of
+    /// the y just inside, on and just outside `x^2 + y^2 = 1`, through both vector tests.
+    #[test]
+    fn vector_tests_agree_with_the_scalar_test_at_the_circle() {
+        let g = Philox4x64::new(5, 6);
+        let mut pairs = vec![
+            (0, 0),
+            (u64::MAX, 0),
+            (0, u64::MAX),
+            (u64::MAX, u64::MAX),
+            (1 << 63, 1 << 63),
+        ];
+        for i in 0..2000u64 {
+            let a = g.word(i);
+            let x = uniform(a);
+            let y = (1.0 - x * x).sqrt();
+            let yw = ((y * (1u64 << 53) as f64) as u64) << 11;
+            for d in [-3i64, -2, -1, 0, 1, 2, 3] {
+                let b = yw.wrapping_add_signed(d << 11) | (i & 0x7FF);
+                pairs.push((a, b));
+            }
+        }
+        pairs.truncate(pairs.len() / 8 * 8);
+        for chunk in pairs.chunks_exact(8) {
+            let (a, b): (Vec<u64>, Vec<u64>) = chunk.iter().copied().unzip();
+            let want: Vec<u64> = chunk.iter().map(|&(a, b)| in_circle(a, b)).collect();
+            if crate::simd::avx512() {
+                // SAFETY: the CPU has AVX-512 (checked just above); the loads read 8 u64 each.
+                let m = unsafe {
+                    inside8(
+                        _mm512_loadu_si512(a.as_ptr().cast()),
+                        _mm512_loadu_si512(b.as_ptr().cast()),
+                    )
+                };
+                let got: Vec<u64> = (0..8).map(|l| u64::from(m >> l & 1)).collect();
+                assert_eq!(got, want, "avx512 {chunk:x?}");
+            }
+            if crate::simd::avx2() {
+                for h in 0..2 {
+                    let mut lanes = [0u64; 4];
+                    // SAFETY: the CPU has AVX2 (checked just above); the loads and the store
+                    // touch 4 u64 each.
+                    unsafe {
+                        let m = inside4(
+                            _mm256_loadu_si256(a[4 * h..].as_ptr().cast()),
+                            _mm256_loadu_si256(b[4 * h..].as_ptr().cast()),
+                        );
+                        _mm256_storeu_si256(lanes.as_mut_ptr().cast(), m);
+                    }
+                    let got: Vec<u64> = lanes.iter().map(|&l| l & 1).collect();
+                    assert_eq!(got, want[4 * h..4 * h + 4], "avx2 {chunk:x?}");
+                }
+            }
+        }
+    }
+}
