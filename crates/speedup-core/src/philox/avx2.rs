@@ -1,6 +1,7 @@
 //! Philox4x64-10 four blocks at a time: lane `l` of an AVX2 register holds block `first + l`,
-//! and the four registers of a group from [`blocks_mixed`] hold the blocks' words 0, 1, 2, 3. The 128-bit
-//! products are built from 32-bit ones as in [`super::avx512`] (same integers, same stream).
+//! and the four registers of a group from [`blocks_mixed`] hold the blocks' words 0, 1, 2, 3.
+//! The 128-bit products are built from 32-bit ones as in [`super::avx512`] (same integers,
+//! same stream).
 
 #![cfg(target_arch = "x86_64")]
 

@@ -15,7 +15,7 @@ use super::{M0, M1, ROUNDS, W0, W1};
 pub(crate) const LANES: usize = 8;
 
 /// The constant multiplier `m` as its 32-bit halves in every lane (`vpmuludq` reads the low
-/// half of each lane).
+/// half of each lane), and whole.
 #[derive(Clone, Copy)]
 struct Mul {
     lo: __m512i,
@@ -36,8 +36,8 @@ fn mul(m: u64) -> Mul {
 /// `(hi, lo)` of the 128-bit products `a * m` of every lane.
 ///
 /// With `a = ah 2^32 + al` and `m = mh 2^32 + ml`: `t = ah ml + (al ml >> 32)` and
-/// `u = al mh + (t mod 2^32)` cannot overflow 64 bits, `hi = ah mh + (t >> 32) + (u >> 32)`,
-/// and `lo` is `u mod 2^32` above `al ml mod 2^32`.
+/// `u = al mh + (t mod 2^32)` cannot overflow 64 bits, and `hi = ah mh + (t >> 32) + (u >> 32)`;
+/// `lo` is the low 64-bit product (`vpmullq`, one instruction where the halves would take two).
 #[inline]
 #[target_feature(enable = "avx512f,avx512dq")]
 fn mulhilo(a: __m512i, m: Mul) -> (__m512i, __m512i) {
@@ -54,10 +54,7 @@ fn mulhilo(a: __m512i, m: Mul) -> (__m512i, __m512i) {
         _mm512_add_epi64(hh, _mm512_srli_epi64::<32>(t)),
         _mm512_srli_epi64::<32>(u),
     );
-    // Odd 32-bit elements (the high halves of the lanes) from u's low halves, even ones from ll.
-    let _ = u;
-    let lo = _mm512_mullo_epi64(a, m.full);
-    (hi, lo)
+    (hi, _mm512_mullo_epi64(a, m.full))
 }
 
 /// A key's round keys, broadcast: built once per run of blocks, so the rounds only read them.

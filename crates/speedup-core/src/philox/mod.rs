@@ -16,9 +16,9 @@
 //!
 //! Bulk fills take one of three paths ([`Path`]), chosen at run time through [`crate::simd`]:
 //! eight blocks per AVX-512 register (`avx512`), four per AVX2 register (`avx2`), or several
-//! blocks side by side in plain scalar integer code, on any CPU (`scalar`). The vector paths build each 64x64 ->
-//! 128-bit product from 32-bit multiplies; all three compute the same integers, so the stream is
-//! the same bit for bit on every CPU.
+//! blocks side by side in plain scalar integer code, on any CPU (`scalar`). The vector paths
+//! build each 64x64 -> 128-bit product from 32-bit multiplies; all three compute the same
+//! integers, so the stream is the same bit for bit on every CPU.
 
 mod avx2;
 mod avx512;
