@@ -508,11 +508,22 @@ fn every_path_gives_markov_chains_its_counts() {
         for k in [4usize, 20] {
             let p = stochastic(k, &[3, 1, 4, 1, 5, 9, 2, 6]);
             let run = |path: Path| {
-                let mut counts = Array2::<u64>::zeros((7, k));
+                // Eleven chains: on one thread eight abreast, then three.
+                let mut counts = Array2::<u64>::zeros((11, k));
                 markov_chains_on(path, p.view(), 1, 10_007, 3, counts.view_mut()).unwrap();
                 counts
             };
             let want = run(Path::Scalar);
+            // The scalar run against markov_path, chain by chain (one chain at a time).
+            let mut states = vec![0i32; 10_007];
+            for c in 0..11 {
+                markov_path(p.view(), 1, 10_007, 3, c as u64, &mut states).unwrap();
+                let mut visits = vec![0u64; k];
+                for &s in &states {
+                    visits[s as usize] += 1;
+                }
+                assert_eq!(want.row(c).to_vec(), visits, "k={k} chain {c}");
+            }
             for got in at_thread_counts(&[1, 2, 3], || run(path)) {
                 assert_eq!(got, want, "{path:?} k={k}");
             }
