@@ -36,7 +36,9 @@ def test_config_keys_and_values(backend: str) -> None:
     assert c["profile"] in ("release", "debug") and c["debug_assertions"] in ("yes", "no")
     assert isinstance(c["cpus"], int) and c["cpus"] >= 1
     assert c["threads_source"] in SOURCES
-    assert c["simd.philox"] == "scalar"
+    assert c["simd.philox"] in ("avx512", "avx2", "scalar")
+    assert (c["simd.philox"] == "scalar") == ("avx2" not in c["cpu_features"].split())
+    assert c["simd.philox"] != "avx512" or "avx512f" in c["cpu_features"].split()
     assert all(c[k] in ("avx2", "baseline") for k in ("simd.stencils", "simd.comb_filters"))
     assert all(c[k] in ("avx512", "avx2", "baseline") for k in ("simd.sum_mean_std", "simd.mandelbrot"))
     assert (c["simd.stencils"] == "avx2") == ("avx2" in c["cpu_features"].split())

@@ -84,8 +84,9 @@ fn simd_paths() -> Vec<(&'static str, &'static str)> {
             "sum_primes_below",
             if popcnt { "popcnt" } else { "baseline" },
         ),
-        // philox.rs: monte_carlo_pi and markov_chains draw from scalar Philox4x64-10 blocks.
-        ("philox", "scalar"),
+        // philox/: monte_carlo_pi and markov_chains draw Philox4x64-10 blocks eight per AVX-512
+        // register, four per AVX2 register, or in scalar code.
+        ("philox", crate::philox::Path::best().name()),
     ]
 }
 
@@ -167,7 +168,7 @@ impl fmt::Display for Config {
 /// simd.comb_filters: avx2
 /// simd.mandelbrot: avx512
 /// simd.sum_primes_below: popcnt
-/// simd.philox: scalar
+/// simd.philox: avx512
 /// ```
 pub fn report() -> String {
     Config::current().to_string()
@@ -252,6 +253,7 @@ mod tests {
         };
         assert_eq!(path("sum_mean_std"), widest);
         assert_eq!(path("mandelbrot"), widest);
-        assert_eq!(path("philox"), "scalar");
+        assert_eq!(path("philox"), crate::philox::Path::best().name());
+        assert_eq!(path("philox") == "scalar", !avx2);
     }
 }

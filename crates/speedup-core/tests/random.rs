@@ -3,8 +3,11 @@
 
 use ndarray::{Array2, ArrayView2};
 use proptest::prelude::*;
-use speedup_core::philox::{uniform, Philox4x64};
-use speedup_core::random::{markov_chains, markov_path, monte_carlo_pi};
+use speedup_core::philox::{uniform, Path, Philox4x64};
+use speedup_core::random::{
+    markov_chains, markov_chains_on, markov_path, monte_carlo_pi, monte_carlo_pi_finish,
+    monte_carlo_pi_inside_on,
+};
 use speedup_core::test_support::at_thread_counts;
 use speedup_core::Error;
 
@@ -403,6 +406,126 @@ fn chains_run_abreast_count_their_own_paths() {
             }
             for r in &runs {
                 assert_eq!(r.row(c).to_vec(), want, "k={k} chain {c}");
+            }
+        }
+    }
+}
+
+/// The Philox paths this CPU runs (scalar, AVX2, AVX-512), each forced in turn by the tests
+/// below: on an AVX-512 machine all three.
+fn paths() -> Vec<Path> {
+    let p: Vec<Path> = Path::ALL.into_iter().filter(|p| p.available()).collect();
+    assert!(p.contains(&Path::Scalar) && p.contains(&Path::best()));
+    p
+}
+
+/// Every path against the committed numpy words and uniforms, from the cases' starts and from
+/// starts a few words later (inside a block, odd blocks), over lengths of every remainder.
+#[test]
+fn every_path_matches_the_committed_vectors() {
+    for path in paths() {
+        for name in ["philox_words.txt", "philox_uniforms.txt"] {
+            for ((k0, k1, start), want) in stream_cases(name) {
+                let g = Philox4x64::new(k0, k1);
+                for skip in [0usize, 1, 3, 5, 9]
+                    .into_iter()
+                    .filter(|&s| s <= want.len())
+                {
+                    let want = &want[skip..];
+                    let from = start + skip as u64;
+                    let got: Vec<u64> = if name == "philox_words.txt" {
+                        let mut w = vec![0u64; want.len()];
+                        g.fill_words_on(path, from, &mut w);
+                        w
+                    } else {
+                        let mut u = vec![0.0f64; want.len()];
+                        g.fill_uniforms_on(path, from, &mut u);
+                        u.iter().map(|u| u.to_bits()).collect()
+                    };
+                    assert_eq!(got, want, "{path:?} {name} key ({k0}, {k1}) from {from}");
+                }
+            }
+        }
+    }
+}
+
+/// `monte_carlo_pi` on every path: the committed numpy results at several thread counts, and a
+/// long slice from an odd point (half a block first) against the scalar path.
+#[test]
+fn every_path_gives_monte_carlo_pi_its_results() {
+    let text = data("philox_pi.txt");
+    for path in paths() {
+        for line in text.lines().filter(|l| !l.starts_with('#')) {
+            let f: Vec<&str> = line.split_whitespace().collect();
+            let (n, seed) = (f[0].parse::<u64>().unwrap(), f[1].parse::<u64>().unwrap());
+            let got = at_thread_counts(&[1, 2, 3, 8], || {
+                let inside = monte_carlo_pi_inside_on(path, 0, n, seed).unwrap();
+                monte_carlo_pi_finish(inside, n).unwrap()
+            });
+            for g in got {
+                assert_eq!(g.to_bits(), hex(f[3]), "{path:?} n_points {n} seed {seed}");
+            }
+        }
+        for (first, n) in [(12_345u64, 3_000_017u64), (7, 61), (1, 26)] {
+            let want = monte_carlo_pi_inside_on(Path::Scalar, first, n, 99).unwrap();
+            let got = at_thread_counts(&[1, 2, 3, 8], || {
+                monte_carlo_pi_inside_on(path, first, n, 99).unwrap()
+            });
+            assert!(
+                got.iter().all(|&g| g == want),
+                "{path:?} {first} {n}: {got:?} vs {want}"
+            );
+        }
+    }
+}
+
+/// `markov_chains` on every path: the committed Python results at several thread counts, and a
+/// run whose length is no multiple of any batch, linear and binary search, against the scalar
+/// path.
+#[test]
+fn every_path_gives_markov_chains_its_counts() {
+    let cases = markov_cases();
+    for path in paths() {
+        for case in &cases {
+            let got = at_thread_counts(&[1, 2, 3, 8], || {
+                let mut counts = Array2::<u64>::from_elem(case.counts.dim(), 99);
+                let p = case.p.view();
+                markov_chains_on(
+                    path,
+                    p,
+                    case.start,
+                    case.n_steps,
+                    case.seed,
+                    counts.view_mut(),
+                )
+                .unwrap();
+                counts
+            });
+            for counts in got {
+                assert_eq!(counts, case.counts, "{path:?} {}", case.name);
+            }
+        }
+        for k in [4usize, 20] {
+            let p = stochastic(k, &[3, 1, 4, 1, 5, 9, 2, 6]);
+            let run = |path: Path| {
+                // Eleven chains: on one thread eight abreast, then three.
+                let mut counts = Array2::<u64>::zeros((11, k));
+                markov_chains_on(path, p.view(), 1, 10_007, 3, counts.view_mut()).unwrap();
+                counts
+            };
+            let want = run(Path::Scalar);
+            // The scalar run against markov_path, chain by chain (one chain at a time).
+            let mut states = vec![0i32; 10_007];
+            for c in 0..11 {
+                markov_path(p.view(), 1, 10_007, 3, c as u64, &mut states).unwrap();
+                let mut visits = vec![0u64; k];
+                for &s in &states {
+                    visits[s as usize] += 1;
+                }
+                assert_eq!(want.row(c).to_vec(), visits, "k={k} chain {c}");
+            }
+            for got in at_thread_counts(&[1, 2, 3], || run(path)) {
+                assert_eq!(got, want, "{path:?} k={k}");
             }
         }
     }

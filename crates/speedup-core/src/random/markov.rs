@@ -1,18 +1,21 @@
 //! `markov_chains`: each chain runs serially on its own Philox stream (key `(seed, c)`); chains
-//! run in parallel, up to four abreast on a thread, and each writes only its own row of counts.
+//! run in parallel, up to eight abreast on a thread, and each writes only its own row of counts.
 
 use ndarray::{ArrayView2, ArrayViewMut2};
 use rayon::prelude::*;
 
 use crate::cancel::Token;
 use crate::error::{check_shape, Error, Result};
-use crate::philox::{uniform, Philox4x64};
+use crate::philox::{Path, Philox4x64};
 use crate::threads;
 
 /// Below this many steps in total (`n_chains * n_steps`) `markov_chains` runs serially.
 pub const MARKOV_PARALLEL_CUTOFF: u64 = 1 << 16;
-/// Steps between two interruption checks of one chain (a multiple of 16).
+/// Steps between two interruption checks of one chain.
 const MARKOV_CHECK: u64 = 1 << 20;
+/// Steps a chain takes from one batch of uniforms (24 blocks: three AVX-512 registers per word,
+/// whose multiplies overlap).
+const GROUP: usize = 96;
 /// Largest `k` searched linearly (branch-free count); above it, binary search.
 const LINEAR_MAX: usize = 16;
 
@@ -77,30 +80,22 @@ impl CumTable {
     }
 
     /// Runs one chain of `n_steps` steps from `start` on `g`, calling `visit(t, s)` with the state
-    /// `s` after step `t`. Checks `token` every [`MARKOV_CHECK`] steps.
+    /// `s` after step `t`. Draws its uniforms on `path`; checks `token` every [`MARKOV_CHECK`]
+    /// steps.
     #[inline(always)]
     fn run_chain(
         &self,
         g: &Philox4x64,
+        path: Path,
         start: usize,
         n_steps: u64,
         token: &Token,
         mut visit: impl FnMut(u64, usize),
     ) -> Result<()> {
         if self.k <= LINEAR_MAX {
-            self.run_chain_with(g, start, n_steps, token, &mut visit, |row, u| {
-                // The first j with u < row[j] is the number of j with row[j] <= u (row is
-                // non-decreasing); counting over 0..k-1 caps it at k-1 ("k-1 if none").
-                let mut j = 0usize;
-                for &c in &row[..row.len() - 1] {
-                    j += (c <= u) as usize;
-                }
-                j
-            })
+            self.run_chain_with(g, path, start, n_steps, token, &mut visit, next_linear)
         } else {
-            self.run_chain_with(g, start, n_steps, token, &mut visit, |row, u| {
-                row[..row.len() - 1].partition_point(|&c| c <= u)
-            })
+            self.run_chain_with(g, path, start, n_steps, token, &mut visit, next_binary)
         }
     }
 
@@ -108,6 +103,7 @@ impl CumTable {
     fn run_chain_with(
         &self,
         g: &Philox4x64,
+        path: Path,
         start: usize,
         n_steps: u64,
         token: &Token,
@@ -118,22 +114,16 @@ impl CumTable {
         let cum = &self.cum[..];
         let mut s = start;
         let mut t = 0u64;
+        let mut u = [0.0f64; GROUP];
         while t < n_steps {
             token.check()?;
             let end = n_steps.min(t + MARKOV_CHECK);
-            // Whole groups of four blocks (16 steps), then single blocks.
-            while end - t >= 16 {
-                let bs = g.blocks::<4>(t / 4);
-                for w in bs.iter().flatten() {
-                    s = next(&cum[s * k..s * k + k], uniform(*w));
-                    visit(t, s);
-                    t += 1;
-                }
-            }
+            // Batches of GROUP uniforms (the last one of a check interval shorter).
             while t < end {
-                let w = g.block(t / 4);
-                for &w in &w[..(end - t).min(4) as usize] {
-                    s = next(&cum[s * k..s * k + k], uniform(w));
+                let u = &mut u[..(end - t).min(GROUP as u64) as usize];
+                g.fill_uniforms_on(path, t, u);
+                for &u in u.iter() {
+                    s = next(&cum[s * k..s * k + k], u);
                     visit(t, s);
                     t += 1;
                 }
@@ -143,8 +133,26 @@ impl CumTable {
     }
 }
 
-/// Most chains [`CumTable::run_chains`] runs abreast on one thread.
-const MARKOV_ABREAST: usize = 4;
+/// The first `j` with `u < row[j]`, `k-1` if none: the number of `j < k-1` with `row[j] <= u`
+/// (row is non-decreasing), counted without branches (small `k`).
+#[inline(always)]
+fn next_linear(row: &[f64], u: f64) -> usize {
+    let mut j = 0usize;
+    for &c in &row[..row.len() - 1] {
+        j += (c <= u) as usize;
+    }
+    j
+}
+
+/// [`next_linear`] by binary search (large `k`).
+#[inline(always)]
+fn next_binary(row: &[f64], u: f64) -> usize {
+    row[..row.len() - 1].partition_point(|&c| c <= u)
+}
+
+/// Most chains [`CumTable::run_chains`] runs abreast on one thread (eight hide more of a step's
+/// latency than four; from five to seven chains run as four, then the rest).
+const MARKOV_ABREAST: usize = 8;
 
 impl CumTable {
     /// Runs the chains of `gens` (one stream each) from `start` for `n_steps` steps, abreast,
@@ -156,6 +164,7 @@ impl CumTable {
     fn run_chains(
         &self,
         gens: &[Philox4x64],
+        path: Path,
         start: usize,
         n_steps: u64,
         token: &Token,
@@ -164,14 +173,21 @@ impl CumTable {
         debug_assert_eq!(rows.len(), gens.len() * self.k);
         match gens.len() {
             0 => Ok(()),
-            1 => self.run_chain(&gens[0], start, n_steps, token, |_, s| rows[s] += 1),
-            2 => self.run_abreast::<2>(gens, start, n_steps, token, rows),
-            3 => self.run_abreast::<3>(gens, start, n_steps, token, rows),
+            1 => self.run_chain(&gens[0], path, start, n_steps, token, |_, s| rows[s] += 1),
+            2 => self.run_abreast::<2>(gens, path, start, n_steps, token, rows),
+            3 => self.run_abreast::<3>(gens, path, start, n_steps, token, rows),
+            4 => self.run_abreast::<4>(gens, path, start, n_steps, token, rows),
+            n if n < MARKOV_ABREAST => {
+                let (now, later) = gens.split_at(4);
+                let (r_now, r_later) = rows.split_at_mut(4 * self.k);
+                self.run_abreast::<4>(now, path, start, n_steps, token, r_now)?;
+                self.run_chains(later, path, start, n_steps, token, r_later)
+            }
             _ => {
                 let (now, later) = gens.split_at(MARKOV_ABREAST);
                 let (r_now, r_later) = rows.split_at_mut(MARKOV_ABREAST * self.k);
-                self.run_abreast::<MARKOV_ABREAST>(now, start, n_steps, token, r_now)?;
-                self.run_chains(later, start, n_steps, token, r_later)
+                self.run_abreast::<MARKOV_ABREAST>(now, path, start, n_steps, token, r_now)?;
+                self.run_chains(later, path, start, n_steps, token, r_later)
             }
         }
     }
@@ -180,23 +196,16 @@ impl CumTable {
     fn run_abreast<const L: usize>(
         &self,
         gens: &[Philox4x64],
+        path: Path,
         start: usize,
         n_steps: u64,
         token: &Token,
         rows: &mut [u64],
     ) -> Result<()> {
         if self.k <= LINEAR_MAX {
-            self.run_abreast_with::<L>(gens, start, n_steps, token, rows, |row, u| {
-                let mut j = 0usize;
-                for &c in &row[..row.len() - 1] {
-                    j += (c <= u) as usize;
-                }
-                j
-            })
+            self.run_abreast_with::<L>(gens, path, start, n_steps, token, rows, next_linear)
         } else {
-            self.run_abreast_with::<L>(gens, start, n_steps, token, rows, |row, u| {
-                row[..row.len() - 1].partition_point(|&c| c <= u)
-            })
+            self.run_abreast_with::<L>(gens, path, start, n_steps, token, rows, next_binary)
         }
     }
 
@@ -204,6 +213,7 @@ impl CumTable {
     fn run_abreast_with<const L: usize>(
         &self,
         gens: &[Philox4x64],
+        path: Path,
         start: usize,
         n_steps: u64,
         token: &Token,
@@ -216,41 +226,25 @@ impl CumTable {
         let rows = &mut rows[..L * k];
         let mut s = [start; L];
         let mut t = 0u64;
+        let mut u = [[0.0f64; GROUP]; L];
         while t < n_steps {
             token.check()?;
             let end = n_steps.min(t + MARKOV_CHECK);
-            // Groups of 16 steps (four blocks per chain): t stays a multiple of 16 here.
-            while end - t >= 16 {
-                let mut u = [[0.0f64; 16]; L];
+            // Batches of GROUP steps per chain (the last one of a check interval shorter);
+            // each chain takes its own uniforms in order.
+            while t < end {
+                let n = (end - t).min(GROUP as u64) as usize;
                 for (ul, g) in u.iter_mut().zip(gens) {
-                    let bs = g.blocks::<4>(t / 4);
-                    for (d, &w) in ul.iter_mut().zip(bs.iter().flatten()) {
-                        *d = uniform(w);
-                    }
+                    g.fill_uniforms_on(path, t, &mut ul[..n]);
                 }
-                for step in 0..16 {
+                for step in 0..n {
                     for l in 0..L {
                         let st = next(&cum[s[l] * k..s[l] * k + k], u[l][step]);
                         s[l] = st;
                         rows[l * k + st] += 1;
                     }
                 }
-                t += 16;
-            }
-            // The last steps of the run (fewer than 16), one chain at a time.
-            if t < end {
-                for l in 0..L {
-                    let mut tl = t;
-                    while tl < end {
-                        let w = gens[l].block(tl / 4);
-                        for &w in &w[..(end - tl).min(4) as usize] {
-                            s[l] = next(&cum[s[l] * k..s[l] * k + k], uniform(w));
-                            rows[l * k + s[l]] += 1;
-                            tl += 1;
-                        }
-                    }
-                }
-                t = end;
+                t += n as u64;
             }
         }
         Ok(())
@@ -277,12 +271,39 @@ pub fn markov_chains(
     markov_chains_from(p, start, n_steps, seed, 0, counts)
 }
 
+/// [`markov_chains`] drawing on the given Philox path (for tests and benchmarks, which compare
+/// the paths on one CPU). Panics when this CPU lacks the path's instructions.
+#[doc(hidden)]
+pub fn markov_chains_on(
+    path: Path,
+    p: ArrayView2<f64>,
+    start: usize,
+    n_steps: u64,
+    seed: u64,
+    counts: ArrayViewMut2<u64>,
+) -> Result<()> {
+    assert!(path.available(), "this CPU has no {} path", path.name());
+    chains_on(path, p, start, n_steps, seed, 0, counts)
+}
+
 /// Chains `first_chain .. first_chain + n_chains` of [`markov_chains`] (chain `c` on the stream
 /// with key `(seed, c)`), row `r` of `counts` holding chain `first_chain + r`. Splitting the
 /// chains of one run into such slices gives the rows of the whole run bit for bit (what
 /// `speedup.dask` does). Same validation as `markov_chains`, plus: the chain numbers must fit
 /// in u64.
 pub fn markov_chains_from(
+    p: ArrayView2<f64>,
+    start: usize,
+    n_steps: u64,
+    seed: u64,
+    first_chain: u64,
+    counts: ArrayViewMut2<u64>,
+) -> Result<()> {
+    chains_on(Path::best(), p, start, n_steps, seed, first_chain, counts)
+}
+
+fn chains_on(
+    path: Path,
     p: ArrayView2<f64>,
     start: usize,
     n_steps: u64,
@@ -328,10 +349,10 @@ pub fn markov_chains_from(
                 .par_chunks_mut(per_task * k)
                 .zip(gens.par_chunks(per_task))
                 .with_max_len(1)
-                .try_for_each(|(rows, g)| table.run_chains(g, start, n_steps, &token, rows))
+                .try_for_each(|(rows, g)| table.run_chains(g, path, start, n_steps, &token, rows))
         })?;
     } else {
-        table.run_chains(&gens, start, n_steps, &token, &mut local)?;
+        table.run_chains(&gens, path, start, n_steps, &token, &mut local)?;
     }
     let view = ArrayView2::from_shape((n_chains, k), &local[..]).expect("n_chains x k buffer");
     counts.assign(&view);
@@ -370,7 +391,7 @@ pub fn markov_path(
     let token = Token::new(K);
     let g = Philox4x64::new(seed, chain);
     let mut local = crate::alloc::try_vec(K, "the path", path.len(), 0i32)?;
-    table.run_chain(&g, start, n_steps, &token, |t, s| {
+    table.run_chain(&g, Path::best(), start, n_steps, &token, |t, s| {
         local[t as usize] = s as i32
     })?;
     path.copy_from_slice(&local);

@@ -5,7 +5,7 @@ use rayon::prelude::*;
 
 use crate::cancel::Token;
 use crate::error::{Error, Result};
-use crate::philox::Philox4x64;
+use crate::philox::{Path, Philox4x64};
 use crate::threads;
 
 /// Below this many points `monte_carlo_pi` runs on the calling thread.
@@ -41,8 +41,31 @@ fn count_words(words: &[u64]) -> u64 {
     inside
 }
 
-/// Points `first .. first + n` inside the circle (point `i` takes words `2i`, `2i+1`).
-fn count_inside(g: &Philox4x64, first: u64, n: u64) -> u64 {
+/// Points `first .. first + n` inside the circle (point `i` takes words `2i`, `2i+1`), on `path`.
+fn count_inside(g: &Philox4x64, first: u64, n: u64, path: Path) -> u64 {
+    #[cfg(target_arch = "x86_64")]
+    if path != Path::Scalar {
+        // A point on its own at either end, whole blocks (two points each) between.
+        let end = first + n;
+        let (lo, hi) = (first.next_multiple_of(2).min(end), end / 2 * 2);
+        let mut inside = count_inside_scalar(g, first, lo - first);
+        if hi > lo {
+            let (b, nb) = (lo / 2, (hi - lo) / 2);
+            inside += match path {
+                // SAFETY: the caller checked `path.available()`: the CPU has AVX-512.
+                Path::Avx512 => unsafe { super::pi_simd::inside_blocks_avx512(g, b, nb) },
+                // SAFETY: the caller checked `path.available()`: the CPU has AVX2.
+                _ => unsafe { super::pi_simd::inside_blocks_avx2(g, b, nb) },
+            };
+        }
+        return inside + count_inside_scalar(g, hi.max(lo), end - hi.max(lo));
+    }
+    let _ = path;
+    count_inside_scalar(g, first, n)
+}
+
+/// [`count_inside`] on the scalar path: words in batches, then the test.
+fn count_inside_scalar(g: &Philox4x64, first: u64, n: u64) -> u64 {
     let mut buf = [0u64; PI_BATCH_WORDS];
     let mut inside = 0u64;
     let mut i = first;
@@ -50,7 +73,7 @@ fn count_inside(g: &Philox4x64, first: u64, n: u64) -> u64 {
     while i < end {
         let pts = (end - i).min(PI_BATCH_WORDS as u64 / 2) as usize;
         let words = &mut buf[..2 * pts];
-        g.fill_words(2 * i, words);
+        g.fill_words_on(Path::Scalar, 2 * i, words);
         inside += count_words(words);
         i += pts as u64;
     }
@@ -66,7 +89,7 @@ pub fn monte_carlo_pi(n_points: u64, seed: u64) -> Result<f64> {
     if n_points == 0 {
         return Err(Error::invalid(K, "n_points", "must be >= 1, got 0"));
     }
-    let inside = count_inside_slice(K, 0, n_points, seed)?;
+    let inside = count_inside_slice(K, 0, n_points, seed, Path::best())?;
     monte_carlo_pi_finish(inside, n_points)
 }
 
@@ -97,10 +120,24 @@ pub const PI_MAX_POINTS: u64 = 1 << 63;
 /// tasks and gets the local answer bit for bit: `(4.0 * sum of counts) / n_points`.
 /// Errors when `first + n_points` exceeds [`PI_MAX_POINTS`]; an empty slice counts 0.
 pub fn monte_carlo_pi_inside(first: u64, n_points: u64, seed: u64) -> Result<u64> {
-    count_inside_slice("monte_carlo_pi_inside", first, n_points, seed)
+    count_inside_slice("monte_carlo_pi_inside", first, n_points, seed, Path::best())
 }
 
-fn count_inside_slice(kernel: &'static str, first: u64, n_points: u64, seed: u64) -> Result<u64> {
+/// [`monte_carlo_pi_inside`] on the given Philox path (for tests and benchmarks, which compare
+/// the paths on one CPU). Panics when this CPU lacks the path's instructions.
+#[doc(hidden)]
+pub fn monte_carlo_pi_inside_on(path: Path, first: u64, n_points: u64, seed: u64) -> Result<u64> {
+    assert!(path.available(), "this CPU has no {} path", path.name());
+    count_inside_slice("monte_carlo_pi_inside", first, n_points, seed, path)
+}
+
+fn count_inside_slice(
+    kernel: &'static str,
+    first: u64,
+    n_points: u64,
+    seed: u64,
+    path: Path,
+) -> Result<u64> {
     match first.checked_add(n_points) {
         Some(end) if end <= PI_MAX_POINTS => {}
         _ => {
@@ -129,6 +166,7 @@ fn count_inside_slice(kernel: &'static str, first: u64, n_points: u64, seed: u64
                         &g,
                         first + start,
                         PI_TASK.min(n_points - start),
+                        path,
                     ))
                 })
                 .try_reduce(|| 0u64, |a, b| Ok(a + b))
@@ -139,7 +177,7 @@ fn count_inside_slice(kernel: &'static str, first: u64, n_points: u64, seed: u64
         while done < n_points {
             token.check()?;
             let n = PI_CHECK.min(n_points - done);
-            inside += count_inside(&g, first + done, n);
+            inside += count_inside(&g, first + done, n, path);
             done += n;
         }
         inside
@@ -187,8 +225,11 @@ mod tests {
                 .sum()
         };
         for first in 0..5 {
-            for n in [0, 1, 2, 3, 7, 8, 9, 17, 33, 127, 128, 129, 300] {
-                assert_eq!(count_inside(&g, first, n), naive(first, n), "{first} {n}");
+            for n in [0, 1, 2, 3, 7, 8, 9, 15, 16, 17, 33, 127, 128, 129, 300] {
+                for path in Path::ALL.into_iter().filter(|p| p.available()) {
+                    let got = count_inside(&g, first, n, path);
+                    assert_eq!(got, naive(first, n), "{path:?} {first} {n}");
+                }
             }
         }
     }

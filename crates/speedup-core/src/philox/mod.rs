@@ -13,6 +13,20 @@
 //! once (independent multiply chains the CPU overlaps), [`Philox4x64::fill_words`] and
 //! [`Philox4x64::fill_uniforms`] fill a buffer from any start index, and [`Philox4x64::words`]
 //! iterates from any index.
+//!
+//! Bulk fills take one of three paths ([`Path`]), chosen at run time through [`crate::simd`]:
+//! eight blocks per AVX-512 register (`avx512`), four per AVX2 register (`avx2`), or several
+//! blocks side by side in plain scalar integer code, on any CPU (`scalar`). The vector paths
+//! build each 64x64 -> 128-bit product from 32-bit multiplies; all three compute the same
+//! integers, so the stream is the same bit for bit on every CPU.
+
+mod avx2;
+mod avx512;
+
+#[cfg(target_arch = "x86_64")]
+pub(crate) use avx2::{blocks_mixed as avx2_blocks_mixed, uniform4 as avx2_uniform4, Keys4};
+#[cfg(target_arch = "x86_64")]
+pub(crate) use avx512::{blocks_mixed as avx512_blocks_mixed, Keys8};
 
 /// First round multiplier (applied to counter word 0).
 pub const M0: u64 = 0xD2E7_470E_E14C_6C93;
@@ -57,6 +71,58 @@ pub fn philox4x64_10(mut ctr: [u64; 4], key: [u64; 2]) -> [u64; 4] {
 fn counter(b: u64) -> [u64; 4] {
     let (c0, carry) = b.overflowing_add(1);
     [c0, carry as u64, 0, 0]
+}
+
+/// Blocks the scalar path computes side by side (their multiply chains overlap; more than two
+/// measured no faster on x86-64, where the spilled registers cost what the overlap saves).
+pub const SCALAR_ABREAST: usize = 2;
+
+/// How bulk fills compute the stream on this CPU; every path gives the same words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Path {
+    /// Plain scalar integer code, [`SCALAR_ABREAST`] blocks side by side: the portable path
+    /// (any CPU).
+    Scalar,
+    /// Four blocks per AVX2 register (x86-64 with AVX2).
+    Avx2,
+    /// Eight blocks per AVX-512 register (x86-64 with [`crate::simd::avx512`]).
+    Avx512,
+}
+
+impl Path {
+    /// Every path, narrowest first.
+    pub const ALL: [Path; 3] = [Path::Scalar, Path::Avx2, Path::Avx512];
+
+    /// The widest path this CPU runs: the one the kernels take.
+    #[inline]
+    pub fn best() -> Path {
+        if crate::simd::avx512() {
+            Path::Avx512
+        } else if crate::simd::avx2() {
+            Path::Avx2
+        } else {
+            Path::Scalar
+        }
+    }
+
+    /// Whether this CPU has the path's instructions.
+    #[inline]
+    pub fn available(self) -> bool {
+        match self {
+            Path::Scalar => true,
+            Path::Avx2 => crate::simd::avx2(),
+            Path::Avx512 => crate::simd::avx512(),
+        }
+    }
+
+    /// The path's name in the configuration report: `scalar`, `avx2` or `avx512`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Path::Scalar => "scalar",
+            Path::Avx2 => "avx2",
+            Path::Avx512 => "avx512",
+        }
+    }
 }
 
 /// The stream of key `(k0, k1)`: block `b` is the Philox output for counter `(b+1, 0, 0, 0)`.
@@ -110,7 +176,33 @@ impl Philox4x64 {
     }
 
     /// Fills `out` with words `start .. start + out.len()` of the stream.
+    #[inline]
     pub fn fill_words(&self, start: u64, out: &mut [u64]) {
+        self.fill_words_on(Path::best(), start, out)
+    }
+
+    /// [`Philox4x64::fill_words`] on the given path (for tests and benchmarks, which compare
+    /// the paths on one CPU). Panics when this CPU lacks the path's instructions.
+    #[doc(hidden)]
+    pub fn fill_words_on(&self, path: Path, start: u64, out: &mut [u64]) {
+        self.fill_on::<false>(path, start, out)
+    }
+
+    /// [`Philox4x64::fill_uniforms`] on the given path (for tests and benchmarks). Panics when
+    /// this CPU lacks the path's instructions.
+    #[doc(hidden)]
+    pub fn fill_uniforms_on(&self, path: Path, start: u64, out: &mut [f64]) {
+        // SAFETY: f64 and u64 have the same size and alignment, and every bit pattern is valid
+        // for both; the words written are the bits of the uniforms.
+        let bits = unsafe { std::slice::from_raw_parts_mut(out.as_mut_ptr().cast(), out.len()) };
+        self.fill_on::<true>(path, start, bits)
+    }
+
+    /// Words `start .. start + out.len()` to `out` on `path`, or with `UNIFORM` the bits of
+    /// their uniforms.
+    fn fill_on<const UNIFORM: bool>(&self, path: Path, start: u64, out: &mut [u64]) {
+        assert!(path.available(), "this CPU has no {} path", path.name());
+        let conv = |w: u64| if UNIFORM { uniform(w).to_bits() } else { w };
         let mut out = out;
         // A start inside a block: take the rest of that block first.
         let skip = (start % 4) as usize;
@@ -118,38 +210,65 @@ impl Philox4x64 {
         if skip != 0 && !out.is_empty() {
             let w = self.block(b);
             let take = (4 - skip).min(out.len());
-            out[..take].copy_from_slice(&w[skip..skip + take]);
+            for (d, &w) in out[..take].iter_mut().zip(&w[skip..]) {
+                *d = conv(w);
+            }
             out = &mut out[take..];
             b = b.wrapping_add(1);
         }
-        // Two blocks side by side: measured fastest on x86-64 (more spill registers).
-        let mut chunks = out.chunks_exact_mut(8);
+        let whole = out.len() / 4 * 4;
+        let (body, tail) = out.split_at_mut(whole);
+        self.fill_blocks_on::<UNIFORM>(path, b, body);
+        if !tail.is_empty() {
+            let w = self.block(b.wrapping_add(whole as u64 / 4));
+            for (d, &w) in tail.iter_mut().zip(&w) {
+                *d = conv(w);
+            }
+        }
+    }
+
+    /// Writes blocks `first .. first + out.len() / 4` to `out` (whole blocks) on `path`: their
+    /// words, or with `UNIFORM` the bits of their uniforms.
+    fn fill_blocks_on<const UNIFORM: bool>(&self, path: Path, first: u64, out: &mut [u64]) {
+        match path {
+            #[cfg(target_arch = "x86_64")]
+            // SAFETY: the caller checked `path.available()`, i.e. the CPU has AVX-512.
+            Path::Avx512 => unsafe { avx512::fill_blocks::<UNIFORM>(self.key, first, out) },
+            #[cfg(target_arch = "x86_64")]
+            // SAFETY: the caller checked `path.available()`, i.e. the CPU has AVX2.
+            Path::Avx2 => unsafe { avx2::fill_blocks::<UNIFORM>(self.key, first, out) },
+            _ => {
+                self.fill_blocks_scalar(first, out);
+                if UNIFORM {
+                    for w in out.iter_mut() {
+                        *w = uniform(*w).to_bits();
+                    }
+                }
+            }
+        }
+    }
+
+    /// The scalar path: [`SCALAR_ABREAST`] blocks side by side, then single blocks.
+    fn fill_blocks_scalar(&self, first: u64, out: &mut [u64]) {
+        let mut b = first;
+        let mut chunks = out.chunks_exact_mut(4 * SCALAR_ABREAST);
         for c in &mut chunks {
-            let bs = self.blocks::<2>(b);
+            let bs = self.blocks::<SCALAR_ABREAST>(b);
             for (dst, src) in c.chunks_exact_mut(4).zip(bs.iter()) {
                 dst.copy_from_slice(src);
             }
-            b = b.wrapping_add(2);
+            b = b.wrapping_add(SCALAR_ABREAST as u64);
         }
-        for dst in chunks.into_remainder().chunks_mut(4) {
-            let w = self.block(b);
-            dst.copy_from_slice(&w[..dst.len()]);
+        for dst in chunks.into_remainder().chunks_exact_mut(4) {
+            dst.copy_from_slice(&self.block(b));
             b = b.wrapping_add(1);
         }
     }
 
     /// Fills `out` with the uniforms of words `start .. start + out.len()` (see [`uniform`]).
+    #[inline]
     pub fn fill_uniforms(&self, start: u64, out: &mut [f64]) {
-        let mut buf = [0u64; 256];
-        let mut pos = start;
-        for dst in out.chunks_mut(buf.len()) {
-            let words = &mut buf[..dst.len()];
-            self.fill_words(pos, words);
-            for (d, &w) in dst.iter_mut().zip(words.iter()) {
-                *d = uniform(w);
-            }
-            pos = pos.wrapping_add(dst.len() as u64);
-        }
+        self.fill_uniforms_on(Path::best(), start, out)
     }
 
     /// The words of the stream from index `start` on.
@@ -269,6 +388,48 @@ mod tests {
         g.fill_uniforms(0, &mut [0.0; 0]);
         g.fill_words(0, &mut long);
         assert_eq!(&long[..256], &reference[..]);
+    }
+
+    /// Every path this CPU runs against single scalar blocks: starts inside a block and on odd
+    /// blocks, lengths that are not multiples of any width, and the counter's carry.
+    #[test]
+    fn every_path_gives_the_scalar_stream() {
+        let paths: Vec<Path> = Path::ALL.into_iter().filter(|p| p.available()).collect();
+        assert!(paths.contains(&Path::best()));
+        for key in [(12345, 678), (0, 0), (u64::MAX, u64::MAX)] {
+            let g = Philox4x64::new(key.0, key.1);
+            let reference: Vec<u64> = (0..80).flat_map(|b| g.block(b)).collect();
+            for start in [0u64, 1, 2, 3, 4, 5, 7, 13, 17, 31, 33, 36] {
+                for len in [
+                    0usize, 1, 3, 4, 5, 15, 16, 17, 31, 32, 33, 63, 64, 65, 127, 250,
+                ] {
+                    for &p in &paths {
+                        let mut out = vec![0u64; len];
+                        g.fill_words_on(p, start, &mut out);
+                        let want = &reference[start as usize..start as usize + len];
+                        assert_eq!(&out[..], want, "{p:?} key {key:?} start {start} len {len}");
+                        let mut u = vec![0.0; len];
+                        g.fill_uniforms_on(p, start, &mut u);
+                        let bits: Vec<u64> = u.iter().map(|u| u.to_bits()).collect();
+                        let want: Vec<u64> = want.iter().map(|&w| uniform(w).to_bits()).collect();
+                        assert_eq!(
+                            bits, want,
+                            "{p:?} uniforms key {key:?} start {start} len {len}"
+                        );
+                    }
+                }
+            }
+            // Blocks u64::MAX - 5 ..: the counter's first word wraps and carries into the second
+            // (beyond the word indices, so through the whole-block fill).
+            let last: Vec<u64> = (0..12u64)
+                .flat_map(|i| g.block((u64::MAX - 5).wrapping_add(i)))
+                .collect();
+            for &p in &paths {
+                let mut out = vec![0u64; last.len()];
+                g.fill_blocks_on::<false>(p, u64::MAX - 5, &mut out);
+                assert_eq!(out, last, "{p:?} at the counter's carry");
+            }
+        }
     }
 
     #[test]
