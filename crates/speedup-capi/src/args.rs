@@ -36,7 +36,7 @@ impl<T> Raw<T> {
                 arg: self.arg,
             });
         }
-        if (self.ptr as usize) % align_of::<T>() != 0 {
+        if !(self.ptr as usize).is_multiple_of(align_of::<T>()) {
             return Err(Failure::Invalid {
                 kernel: self.kernel,
                 message: format!("{} must be aligned to {} bytes", self.arg, align_of::<T>()),

@@ -21,7 +21,7 @@ fn trial_division(n: u64) -> bool {
     }
     let mut d = 2u64;
     while d.checked_mul(d).is_some_and(|dd| dd <= n) {
-        if n % d == 0 {
+        if n.is_multiple_of(d) {
             return false;
         }
         d += 1;

@@ -142,7 +142,7 @@ fn mandelbrot_bitwise() {
 /// `v` when trial division settles it quickly (below 2^34, or a factor below 2^16), else `v`
 /// reduced below 2^34: the legacy test divides up to the square root.
 fn fast_for_trial_division(v: u64) -> u64 {
-    if v < 1 << 34 || (2..1u64 << 16).any(|d| v % d == 0) {
+    if v < 1 << 34 || (2..1u64 << 16).any(|d| v.is_multiple_of(d)) {
         v
     } else {
         v % (1 << 34)

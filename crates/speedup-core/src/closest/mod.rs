@@ -338,7 +338,11 @@ mod tests {
         for _ in 0..50 {
             let n = 2 + (g.next() % 40) as usize;
             let p = Array2::from_shape_fn((n, 2), |(_, c)| {
-                let base = if g.next() % 2 == 0 { 0.0 } else { 1e-150 };
+                let base = if g.next().is_multiple_of(2) {
+                    0.0
+                } else {
+                    1e-150
+                };
                 let v = base + (g.next() % 1000) as f64 * 1e-163;
                 if c == 0 {
                     v
