@@ -41,10 +41,12 @@
 //! can never come out even if the constant were wrong. See the constant's documentation for how
 //! it is known.
 
+mod lucy;
 mod primality;
 mod queries;
 mod sieve;
 
+pub use lucy::{sum_primes_below_u128, LUCY_CUTOFF, SUM_PRIMES_BELOW_U128_MAX_N};
 pub use primality::{is_prime, is_prime_many, IS_PRIME_PARALLEL_CUTOFF};
 pub use queries::{sum_primes_below, sum_primes_below_many, SUM_AT_MAX_N, SUM_PRIMES_BELOW_MAX_N};
 pub use sieve::{SEG_WORDS, SIEVE_PARALLEL_CUTOFF};

@@ -1,0 +1,285 @@
+//! Sublinear prime sums: Lucy Hedgehog's recursion over the values `floor(N / i)`, on odd
+//! numbers only, with the rough-number compaction of min_25's prime-counting code
+//! (O(N^(3/4) / log N) time, O(N^(1/2)) memory).
+//!
+//! `F(x)` is the sum of the odd numbers in `[3, x]` that survive the sieve so far: at the start
+//! every odd number, after sieving with every odd prime up to `sqrt(x)` the odd primes alone.
+//! Sieving with the prime `p` removes the odd multiples of `p` that have no smaller odd factor:
+//! `F(x) -= p (F(x / p) - F(p - 1))` for every `x >= p^2`. Only two kinds of `x` ever matter:
+//! the small ones `x <= v = isqrt(N)` (tables indexed by `x / 2`) and the large ones
+//! `x = N / i` for odd `i <= v` (indexed by position in the list of `i`).
+//!
+//! - Phase 1, primes `p` with `p^2 <= v`: every large value and the small ones from `p^2` up
+//!   are updated. An `i` that `p` divides is dropped from the list of large values: `N / i` is
+//!   only ever read as `N / (i' p')` with `i'` free of primes below `p' > p`, so once `p | i`
+//!   its value is dead (`1` stays: `F(N)` is the answer). The list stays sorted, and the
+//!   position of a live `i` is the count of live odd numbers in `[3, i]` (the small count
+//!   table) less the number of primes already sieved.
+//! - Phase 2, primes with `p^2 > v`: the small tables are final (the sums of odd primes), the
+//!   list holds `1` and the primes in `(p0, v]`, and only the values `N / i` with `i = 1` or
+//!   `p <= i <= N / p^2` still change; for `i >= p` the lookup `N / (i p) < v` is small, so
+//!   one prime's updates are independent of each other and run on the pool when large.
+//!
+//! Every value is a sum of nonnegative terms no larger than the sum of the odd numbers up to
+//! `N`, below `2^127` for every u64 `N`: u128 arithmetic never wraps. The small tables fit
+//! u64 (`v < 2^32`). Quotients `N / d` use an f64 division when `N < 2^53`, where it is exact
+//! (the rounding error of `N / d` is below `1 / d`, never enough to cross an integer).
+
+use rayon::prelude::*;
+
+use crate::alloc::try_vec;
+use crate::cancel::Token;
+use crate::error::{Error, Result};
+use crate::threads;
+
+/// Phase-2 updates of one prime touching fewer values than this run on the calling thread.
+const PAR_UPDATES: usize = 1 << 14;
+
+/// The state of the recursion for one `N` (see the module documentation).
+struct Lucy {
+    n: u64,
+    v: u64,
+    /// `n < 2^53`: quotients through f64.
+    fast: bool,
+    /// `skip[m / 2]`: the odd `m <= v` is a multiple of a sieved prime (or that prime).
+    skip: Vec<bool>,
+    /// The odd `i` whose `F(N / i)` is still live, increasing.
+    roughs: Vec<u32>,
+    /// `F(N / roughs[k])`.
+    larges: Vec<u128>,
+    /// `F(2j + 1)` and the count of live odd numbers in `[3, 2j + 1]`.
+    small_sum: Vec<u64>,
+    small_cnt: Vec<u32>,
+    /// Odd primes sieved so far, and their sum.
+    pc: u32,
+    ps: u64,
+}
+
+/// `floor(n / d)`.
+#[inline(always)]
+fn div(n: u64, d: u64, fast: bool) -> u64 {
+    if fast {
+        (n as f64 / d as f64) as u64
+    } else {
+        n / d
+    }
+}
+
+/// Index of the largest odd number `<= y` (`y >= 1`).
+#[inline(always)]
+fn half(y: u64) -> usize {
+    ((y - 1) >> 1) as usize
+}
+
+/// Sum of the odd numbers in `[3, x]`.
+fn odd_sum(x: u64) -> u128 {
+    let h = (x as u128).div_ceil(2);
+    h * h - 1
+}
+
+impl Lucy {
+    fn new(kernel: &'static str, n: u64) -> Result<Self> {
+        let v = n.isqrt();
+        let s = v.div_ceil(2) as usize;
+        let mut small_sum = try_vec(kernel, "the small prime-sum table", s, 0u64)?;
+        let mut small_cnt = try_vec(kernel, "the small prime-count table", s, 0u32)?;
+        let mut roughs = try_vec(kernel, "the rough-number list", s, 0u32)?;
+        let mut larges = try_vec(kernel, "the large prime-sum table", s, 0u128)?;
+        let fast = n < 1 << 53;
+        for j in 0..s {
+            let m = 2 * j as u64 + 1;
+            small_sum[j] = (j as u64 + 1) * (j as u64 + 1) - 1;
+            small_cnt[j] = j as u32;
+            roughs[j] = m as u32;
+            larges[j] = odd_sum(div(n, m, fast));
+        }
+        Ok(Lucy {
+            n,
+            v,
+            fast,
+            skip: try_vec(kernel, "the sieve of the small primes", s, false)?,
+            roughs,
+            larges,
+            small_sum,
+            small_cnt,
+            pc: 0,
+            ps: 0,
+        })
+    }
+
+    /// Phase 1 for the prime `p` (`p^2 <= v`): mark its multiples, update and compact the
+    /// large values, update the small ones from `p^2` up.
+    fn sieve_small_prime(&mut self, p: u64) {
+        self.skip[(p >> 1) as usize] = true;
+        for m in (p * p..=self.v).step_by(2 * p as usize) {
+            self.skip[(m >> 1) as usize] = true;
+        }
+        self.update_and_compact(p);
+        self.update_small(p);
+        self.pc += 1;
+        self.ps += p;
+    }
+
+    /// `F(N / i) -= p (F(N / (i p)) - F(p - 1))` for every live `i` that `p` does not divide;
+    /// the others leave the list. Position `r` of `i p` in the list is past `k`, so it is read
+    /// before it can be overwritten.
+    fn update_and_compact(&mut self, p: u64) {
+        let (n, v, fast) = (self.n, self.v, self.fast);
+        let (pc, ps, pu) = (self.pc, self.ps as u128, p as u128);
+        let mut ns = 0;
+        for k in 0..self.roughs.len() {
+            let i = self.roughs[k] as u64;
+            if self.skip[(i >> 1) as usize] {
+                continue;
+            }
+            let d = i * p;
+            let f = if d <= v {
+                self.larges[(self.small_cnt[(d >> 1) as usize] - pc) as usize]
+            } else {
+                self.small_sum[half(div(n, d, fast))] as u128
+            };
+            self.larges[ns] = self.larges[k] - pu * (f - ps);
+            self.roughs[ns] = i as u32;
+            ns += 1;
+        }
+        self.roughs.truncate(ns);
+        self.larges.truncate(ns);
+    }
+
+    /// `F(y) -= p (F(y / p) - F(p - 1))` for the small `y >= p^2`, from the top down: `y / p`
+    /// is constant on runs of `p` consecutive odd numbers, and below the run being written.
+    fn update_small(&mut self, p: u64) {
+        let (pc, ps) = (self.pc, self.ps);
+        let mut i = half(self.v);
+        let mut j = ((self.v / p) - 1) | 1;
+        while j >= p {
+            let c = self.small_cnt[(j >> 1) as usize] - pc;
+            let cs = p * (self.small_sum[(j >> 1) as usize] - ps);
+            let e = ((j * p) >> 1) as usize;
+            while i >= e {
+                self.small_cnt[i] -= c;
+                self.small_sum[i] -= cs;
+                i -= 1;
+            }
+            j -= 2;
+        }
+    }
+
+    /// Phase 2 for the prime `p` (`p^2 > v`): `F(N)` first (it reads `F(N / p)` before this
+    /// prime changes it), then the `N / i` with `p <= i <= N / p^2`.
+    fn sieve_large_prime(&mut self, p: u64, pc0: u32) {
+        let (n, fast) = (self.n, self.fast);
+        let ps = self.small_sum[(p >> 1) as usize - 1] as u128;
+        let pu = p as u128;
+        let rank = |y: u64| (self.small_cnt[half(y)] - pc0) as usize;
+        let first = rank(p);
+        let y = n / (p * p);
+        let last = if y >= p { rank(y) + 1 } else { first };
+        let f = self.larges[first];
+        self.larges[0] -= pu * (f - ps);
+        let small_sum = &self.small_sum;
+        let update = |(&i, f): (&u32, &mut u128)| {
+            let q = div(n, i as u64 * p, fast);
+            *f -= pu * (small_sum[half(q)] as u128 - ps);
+        };
+        let roughs = &self.roughs[first..last];
+        let larges = &mut self.larges[first..last];
+        if threads::parallel_worthwhile(last - first, PAR_UPDATES) {
+            threads::run(|| {
+                roughs
+                    .par_iter()
+                    .zip(larges.par_iter_mut())
+                    .for_each(update)
+            });
+        } else {
+            roughs.iter().zip(larges.iter_mut()).for_each(update);
+        }
+    }
+}
+
+/// The sum of the primes `<= n`, exact, for every u64 `n`; memory about `14 sqrt(n)` bytes.
+/// Checks `token` between primes.
+pub(super) fn prime_sum_le(kernel: &'static str, n: u64, token: &Token) -> Result<u128> {
+    if n < 2 {
+        return Ok(0);
+    }
+    let mut t = Lucy::new(kernel, n)?;
+    let mut p = 3;
+    while p * p <= t.v {
+        if !t.skip[(p >> 1) as usize] {
+            t.sieve_small_prime(p);
+            token.check()?;
+        }
+        p += 2;
+    }
+    let pc0 = t.pc;
+    while p <= t.v {
+        if !t.skip[(p >> 1) as usize] {
+            t.sieve_large_prime(p, pc0);
+            if p & 0xffff == 1 {
+                token.check()?;
+            }
+        }
+        p += 2;
+    }
+    Ok(t.larges[0] + 2)
+}
+
+/// Single queries `sum_primes_below(n)` with `n` at least this go through the recursion
+/// instead of the sieve (measured: the recursion is faster from here on).
+pub const LUCY_CUTOFF: u64 = 1 << 16;
+
+/// The largest `n` that [`sum_primes_below_u128`] accepts: `10^16`, where the recursion needs
+/// about 1.7 GB and minutes on one core (time grows like `n^(3/4)`, memory like `n^(1/2)`).
+/// The sum itself fits u128 for every u64 `n`; this bound only refuses work that would run
+/// for hours or exhaust memory.
+pub const SUM_PRIMES_BELOW_U128_MAX_N: u64 = 10_000_000_000_000_000;
+
+/// The sum of all primes `p < n`, exact in u128, for `n <= `[`SUM_PRIMES_BELOW_U128_MAX_N`]
+/// (above it: `Err(InvalidArgument)` naming `n`).
+pub fn sum_primes_below_u128(n: u64) -> Result<u128> {
+    const K: &str = "sum_primes_below_u128";
+    if n > SUM_PRIMES_BELOW_U128_MAX_N {
+        return Err(Error::invalid(
+            K,
+            "n",
+            format!("must be at most {SUM_PRIMES_BELOW_U128_MAX_N} (got {n})"),
+        ));
+    }
+    if n < LUCY_CUTOFF {
+        return super::sum_primes_below(n).map(u128::from);
+    }
+    prime_sum_le(K, n - 1, &Token::new(K))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The recursion itself (below `LUCY_CUTOFF` the public functions sieve) at every
+    /// `n < 20000`, against a byte sieve: the empty phases, `v` odd and even, squares.
+    #[test]
+    fn every_small_n_matches_a_byte_sieve() {
+        let token = Token::new("t");
+        let limit = 20_000usize;
+        let mut composite = vec![false; limit + 1];
+        let mut through = 0u128; // the sum of primes <= i
+        for i in 0..=limit {
+            if i >= 2 && !composite[i] {
+                through += i as u128;
+                (i * i..=limit).step_by(i).for_each(|j| composite[j] = true);
+            }
+            assert_eq!(prime_sum_le("t", i as u64, &token).unwrap(), through, "{i}");
+        }
+    }
+
+    #[test]
+    fn odd_sum_and_half() {
+        assert_eq!(odd_sum(1), 0);
+        assert_eq!(odd_sum(3), 3);
+        assert_eq!(odd_sum(10), 3 + 5 + 7 + 9);
+        assert_eq!(odd_sum(u64::MAX), (1u128 << 126) - 1);
+        assert_eq!((half(1), half(2), half(3), half(10)), (0, 0, 1, 4));
+        assert_eq!(div(1 << 52, 3, true), (1 << 52) / 3);
+    }
+}
