@@ -12,9 +12,8 @@
 //! - Phase 1, primes `p` with `p^2 <= v`: every large value and the small ones from `p^2` up
 //!   are updated. An `i` that `p` divides is dropped from the list of large values: `N / i` is
 //!   only ever read as `N / (i' p')` with `i'` free of primes below `p' > p`, so once `p | i`
-//!   its value is dead (`1` stays: `F(N)` is the answer). The list stays sorted, and the
-//!   position of a live `i` is the count of live odd numbers in `[3, i]` (the small count
-//!   table) less the number of primes already sieved.
+//!   its value is dead (`1` stays: `F(N)` is the answer). The list stays sorted; a table maps
+//!   each live `i` to its position, rewritten as the list is compacted.
 //! - Phase 2, primes with `p^2 > v`: the small tables are final (the sums of odd primes), the
 //!   list holds `1` and the primes in `(p0, v]`, and only the values `N / i` with `i = 1` or
 //!   `p <= i <= N / p^2` still change; for `i >= p` the lookup `N / (i p) < v` is small, so
@@ -47,11 +46,11 @@ struct Lucy {
     roughs: Vec<u32>,
     /// `F(N / roughs[k])`.
     larges: Vec<u128>,
-    /// `F(2j + 1)` and the count of live odd numbers in `[3, 2j + 1]`.
+    /// `F(2j + 1)`.
     small_sum: Vec<u64>,
-    small_cnt: Vec<u32>,
-    /// Odd primes sieved so far, and their sum.
-    pc: u32,
+    /// `position[i / 2]`: where the live `i` sits in `roughs`.
+    position: Vec<u32>,
+    /// The sum of the odd primes sieved so far.
     ps: u64,
 }
 
@@ -82,14 +81,14 @@ impl Lucy {
         let v = n.isqrt();
         let s = v.div_ceil(2) as usize;
         let mut small_sum = try_vec(kernel, "the small prime-sum table", s, 0u64)?;
-        let mut small_cnt = try_vec(kernel, "the small prime-count table", s, 0u32)?;
+        let mut position = try_vec(kernel, "the rough-number positions", s, 0u32)?;
         let mut roughs = try_vec(kernel, "the rough-number list", s, 0u32)?;
         let mut larges = try_vec(kernel, "the large prime-sum table", s, 0u128)?;
         let fast = n < 1 << 53;
         for j in 0..s {
             let m = 2 * j as u64 + 1;
             small_sum[j] = (j as u64 + 1) * (j as u64 + 1) - 1;
-            small_cnt[j] = j as u32;
+            position[j] = j as u32;
             roughs[j] = m as u32;
             larges[j] = odd_sum(div(n, m, fast));
         }
@@ -101,8 +100,7 @@ impl Lucy {
             roughs,
             larges,
             small_sum,
-            small_cnt,
-            pc: 0,
+            position,
             ps: 0,
         })
     }
@@ -116,16 +114,15 @@ impl Lucy {
         }
         self.update_and_compact(p);
         self.update_small(p);
-        self.pc += 1;
         self.ps += p;
     }
 
     /// `F(N / i) -= p (F(N / (i p)) - F(p - 1))` for every live `i` that `p` does not divide;
     /// the others leave the list. Position `r` of `i p` in the list is past `k`, so it is read
-    /// before it can be overwritten.
+    /// (and `position` of `i p` too) before it can be overwritten.
     fn update_and_compact(&mut self, p: u64) {
         let (n, v, fast) = (self.n, self.v, self.fast);
-        let (pc, ps, pu) = (self.pc, self.ps as u128, p as u128);
+        let (ps, pu) = (self.ps as u128, p as u128);
         let mut ns = 0;
         for k in 0..self.roughs.len() {
             let i = self.roughs[k] as u64;
@@ -134,12 +131,13 @@ impl Lucy {
             }
             let d = i * p;
             let f = if d <= v {
-                self.larges[(self.small_cnt[(d >> 1) as usize] - pc) as usize]
+                self.larges[self.position[(d >> 1) as usize] as usize]
             } else {
                 self.small_sum[half(div(n, d, fast))] as u128
             };
             self.larges[ns] = self.larges[k] - pu * (f - ps);
             self.roughs[ns] = i as u32;
+            self.position[(i >> 1) as usize] = ns as u32;
             ns += 1;
         }
         self.roughs.truncate(ns);
@@ -147,34 +145,34 @@ impl Lucy {
     }
 
     /// `F(y) -= p (F(y / p) - F(p - 1))` for the small `y >= p^2`, from the top down: `y / p`
-    /// is constant on runs of `p` consecutive odd numbers, and below the run being written.
+    /// is constant on runs of `p` consecutive odd numbers, and below the run being written
+    /// (each run is one subtraction over a slice, which vectorises).
     fn update_small(&mut self, p: u64) {
-        let (pc, ps) = (self.pc, self.ps);
-        let mut i = half(self.v);
+        let ps = self.ps;
+        let mut end = half(self.v) + 1;
         let mut j = ((self.v / p) - 1) | 1;
         while j >= p {
-            let c = self.small_cnt[(j >> 1) as usize] - pc;
-            let cs = p * (self.small_sum[(j >> 1) as usize] - ps);
-            let e = ((j * p) >> 1) as usize;
-            while i >= e {
-                self.small_cnt[i] -= c;
-                self.small_sum[i] -= cs;
-                i -= 1;
-            }
+            let c = p * (self.small_sum[(j >> 1) as usize] - ps);
+            let start = ((j * p) >> 1) as usize;
+            self.small_sum[start..end].iter_mut().for_each(|f| *f -= c);
+            end = start;
             j -= 2;
         }
     }
 
     /// Phase 2 for the prime `p` (`p^2 > v`): `F(N)` first (it reads `F(N / p)` before this
     /// prime changes it), then the `N / i` with `p <= i <= N / p^2`.
-    fn sieve_large_prime(&mut self, p: u64, pc0: u32) {
+    fn sieve_large_prime(&mut self, p: u64) {
         let (n, fast) = (self.n, self.fast);
         let ps = self.small_sum[(p >> 1) as usize - 1] as u128;
         let pu = p as u128;
-        let rank = |y: u64| (self.small_cnt[half(y)] - pc0) as usize;
-        let first = rank(p);
+        let first = self.position[(p >> 1) as usize] as usize;
         let y = n / (p * p);
-        let last = if y >= p { rank(y) + 1 } else { first };
+        let last = if y >= p {
+            first + self.roughs[first..].partition_point(|&r| r as u64 <= y)
+        } else {
+            first
+        };
         let f = self.larges[first];
         self.larges[0] -= pu * (f - ps);
         let small_sum = &self.small_sum;
@@ -212,10 +210,9 @@ pub(super) fn prime_sum_le(kernel: &'static str, n: u64, token: &Token) -> Resul
         }
         p += 2;
     }
-    let pc0 = t.pc;
     while p <= t.v {
         if !t.skip[(p >> 1) as usize] {
-            t.sieve_large_prime(p, pc0);
+            t.sieve_large_prime(p);
             if p & 0xffff == 1 {
                 token.check()?;
             }
