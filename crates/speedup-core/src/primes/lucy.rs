@@ -224,7 +224,7 @@ pub(super) fn prime_sum_le(kernel: &'static str, n: u64, token: &Token) -> Resul
 
 /// Single queries `sum_primes_below(n)` with `n` at least this go through the recursion
 /// instead of the sieve (measured: the recursion is faster from here on).
-pub const LUCY_CUTOFF: u64 = 1 << 16;
+pub const LUCY_CUTOFF: u64 = 1 << 14;
 
 /// The largest `n` that [`sum_primes_below_u128`] accepts: `10^16`, where the recursion needs
 /// about 1.7 GB and minutes on one core (time grows like `n^(3/4)`, memory like `n^(1/2)`).
