@@ -33,6 +33,10 @@ use crate::threads;
 
 /// Phase-2 updates of one prime touching fewer values than this run on the calling thread.
 const PAR_UPDATES: usize = 1 << 14;
+/// Phase-1 passes over fewer large values than this run on the calling thread; longer ones
+/// run on the pool in chunks of `CHUNK` values (the chunking depends on the list only).
+const PAR_COMPACT: usize = 1 << 15;
+const CHUNK: usize = 1 << 13;
 
 /// The state of the recursion for one `N` (see the module documentation).
 struct Lucy {
@@ -50,6 +54,10 @@ struct Lucy {
     small_sum: Vec<u64>,
     /// `position[i / 2]`: where the live `i` sits in `roughs`.
     position: Vec<u32>,
+    /// Second buffers for `larges` and `roughs`, for the parallel compaction (empty when it
+    /// cannot happen).
+    spare_larges: Vec<u128>,
+    spare_roughs: Vec<u32>,
     /// The sum of the odd primes sieved so far.
     ps: u64,
 }
@@ -101,6 +109,8 @@ impl Lucy {
             larges,
             small_sum,
             position,
+            spare_larges: spare(kernel, s, 0u128)?,
+            spare_roughs: spare(kernel, s, 0u32)?,
             ps: 0,
         })
     }
@@ -121,6 +131,11 @@ impl Lucy {
     /// the others leave the list. Position `r` of `i p` in the list is past `k`, so it is read
     /// (and `position` of `i p` too) before it can be overwritten.
     fn update_and_compact(&mut self, p: u64) {
+        if self.spare_larges.capacity() > 0
+            && threads::parallel_worthwhile(self.roughs.len(), PAR_COMPACT)
+        {
+            return self.update_and_compact_par(p);
+        }
         let (n, v, fast) = (self.n, self.v, self.fast);
         let (ps, pu) = (self.ps as u128, p as u128);
         let mut ns = 0;
@@ -142,6 +157,59 @@ impl Lucy {
         }
         self.roughs.truncate(ns);
         self.larges.truncate(ns);
+    }
+
+    /// [`Self::update_and_compact`] on the pool: each chunk of the list writes its survivors'
+    /// new values into the second buffers, at the offset that the counts of the survivors of
+    /// the chunks before it give, reading only the old tables; then the buffers swap and the
+    /// positions are rewritten. The same integers as the serial pass.
+    fn update_and_compact_par(&mut self, p: u64) {
+        let (n, v, fast) = (self.n, self.v, self.fast);
+        let (ps, pu) = (self.ps as u128, p as u128);
+        let (skip, roughs) = (&self.skip, &self.roughs);
+        let live = |i: &u32| !skip[(i >> 1) as usize];
+        let counts: Vec<usize> = threads::run(|| {
+            roughs
+                .par_chunks(CHUNK)
+                .map(|c| c.iter().filter(|i| live(i)).count())
+                .collect()
+        });
+        let ns = counts.iter().sum();
+        let mut new_l = std::mem::take(&mut self.spare_larges);
+        let mut new_r = std::mem::take(&mut self.spare_roughs);
+        new_l.resize(ns, 0); // within their capacity: no allocation
+        new_r.resize(ns, 0);
+        let mut jobs = Vec::with_capacity(counts.len());
+        let (mut l_rest, mut r_rest) = (&mut new_l[..], &mut new_r[..]);
+        for (c, &count) in counts.iter().enumerate() {
+            let (l, l_tail) = l_rest.split_at_mut(count);
+            let (r, r_tail) = r_rest.split_at_mut(count);
+            (l_rest, r_rest) = (l_tail, r_tail);
+            jobs.push((c * CHUNK, l, r));
+        }
+        let (larges, position, small) = (&self.larges, &self.position, &self.small_sum);
+        threads::run(|| {
+            jobs.into_par_iter().for_each(|(k0, l, r)| {
+                let end = roughs.len().min(k0 + CHUNK);
+                let kept = (k0..end).filter(|&k| live(&roughs[k]));
+                for ((k, new_l), new_r) in kept.zip(l.iter_mut()).zip(r.iter_mut()) {
+                    let i = roughs[k] as u64;
+                    let d = i * p;
+                    let f = if d <= v {
+                        larges[position[(d >> 1) as usize] as usize]
+                    } else {
+                        small[half(div(n, d, fast))] as u128
+                    };
+                    *new_l = larges[k] - pu * (f - ps);
+                    *new_r = i as u32;
+                }
+            })
+        });
+        self.spare_larges = std::mem::replace(&mut self.larges, new_l);
+        self.spare_roughs = std::mem::replace(&mut self.roughs, new_r);
+        for (k, &i) in self.roughs.iter().enumerate() {
+            self.position[(i >> 1) as usize] = k as u32;
+        }
     }
 
     /// `F(y) -= p (F(y / p) - F(p - 1))` for the small `y >= p^2`, from the top down: `y / p`
@@ -195,7 +263,19 @@ impl Lucy {
     }
 }
 
-/// The sum of the primes `<= n`, exact, for every u64 `n`; memory about `14 sqrt(n)` bytes.
+/// An empty buffer, or one with room for `s` values when the parallel compaction may run
+/// (more than one thread and a list long enough).
+fn spare<T: Clone>(kernel: &'static str, s: usize, zero: T) -> Result<Vec<T>> {
+    if s < PAR_COMPACT || !threads::parallel_worthwhile(s, PAR_COMPACT) {
+        return Ok(Vec::new());
+    }
+    let mut v = try_vec(kernel, "the second large-value buffers", s, zero)?;
+    v.clear();
+    Ok(v)
+}
+
+/// The sum of the primes `<= n`, exact, for every u64 `n`; memory about `17 sqrt(n)` bytes
+/// (`27 sqrt(n)` with the second buffers of the parallel pass).
 /// Checks `token` between primes.
 pub(super) fn prime_sum_le(kernel: &'static str, n: u64, token: &Token) -> Result<u128> {
     if n < 2 {
