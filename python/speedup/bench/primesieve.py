@@ -26,6 +26,13 @@ MISSING = "libprimesieve not found (Debian: apt-get install libprimesieve-dev)"
 class _Iterator(ctypes.Structure):
     """``primesieve_iterator`` of primesieve/iterator.h (versions 11 and 12)."""
 
+    i: int
+    size: int
+    start: int
+    stop_hint: int
+    primes: Any
+    memory: Optional[int]
+    is_error: int
     _fields_ = [
         ("i", ctypes.c_size_t),
         ("size", ctypes.c_size_t),

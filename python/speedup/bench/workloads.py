@@ -342,6 +342,9 @@ def primes_big_workload(sz: Sizes, ctx: Context) -> Workload:
                    run=lambda: _api.sum_primes_below(ctx.pyo3, n), reference=ref, compare=exact, threads=t)
         for t in ctx.threads
     ]
+    cs.append(Contestant(f"ctypes@{ctx.tmax}", f"speedup, {_threads_label(ctx.tmax)} (ctypes)", "ctypes",
+                         run=lambda: _api.sum_primes_below(ctx.ctypes, n), reference=ref, compare=exact,
+                         threads=ctx.tmax))
     cs.append(primesieve.contestant(n, ref))
     return Workload("sum_primes_below_big", f"one query, n = {_fmt_n(n)}", cs,
                     notes=["speedup: Lucy's O(n^(3/4)/log n) recursion; primesieve: every prime, summed"])

@@ -15,7 +15,8 @@
 //!   its value is dead (`1` stays: `F(N)` is the answer). The list stays sorted; a table maps
 //!   each live `i` to its position, rewritten as the list is compacted.
 //! - Phase 2, primes with `p^2 > v`: the small tables are final (the sums of odd primes), the
-//!   list holds `1` and the primes in `(p0, v]`, and only the values `N / i` with `i = 1` or
+//!   list holds `1` and the primes above those of phase 1 (composites left in it would be at
+//!   least the square of such a prime, above `v`), and only the values `N / i` with `i = 1` or
 //!   `p <= i <= N / p^2` still change; for `i >= p` the lookup `N / (i p) < v` is small, so
 //!   one prime's updates are independent of each other and run on the pool when large.
 //!
