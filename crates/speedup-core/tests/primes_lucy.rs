@@ -153,4 +153,13 @@ fn identical_at_every_thread_count() {
     assert!(got.iter().all(|&s| s == got[0]), "{got:?}");
     let got = at_thread_counts(&[1, 2], || sum_primes_below(10_000_000_000).unwrap());
     assert_eq!(got, [2_220_822_432_581_729_238; 2]);
+    // Odd and even n, squares and not: the chunk and run edges of the parallel passes move.
+    let mut rng = Rng(99);
+    for _ in 0..if RELEASE { 6 } else { 2 } {
+        let n = 1_000_000_000 + rng.below(99_000_000_000);
+        for m in [n, n | 1, n.isqrt() * n.isqrt()] {
+            let got = at_thread_counts(&[1, 2, 3], || sum_primes_below_u128(m).unwrap());
+            assert!(got.iter().all(|&s| s == got[0]), "n = {m}: {got:?}");
+        }
+    }
 }

@@ -38,6 +38,9 @@ const PAR_UPDATES: usize = 1 << 14;
 /// run on the pool in chunks of `CHUNK` values (the chunking depends on the list only).
 const PAR_COMPACT: usize = 1 << 15;
 const CHUNK: usize = 1 << 13;
+/// Small updates of one prime over fewer values than this run on the calling thread; more
+/// run on the pool in chunks of this many values.
+const PAR_SMALL: usize = 1 << 16;
 
 /// The state of the recursion for one `N` (see the module documentation).
 struct Lucy {
@@ -217,8 +220,12 @@ impl Lucy {
     /// is constant on runs of `p` consecutive odd numbers, and below the run being written
     /// (each run is one subtraction over a slice, which vectorises).
     fn update_small(&mut self, p: u64) {
+        let (first, last) = (((p * p) >> 1) as usize, half(self.v) + 1);
+        if threads::parallel_worthwhile(last - first, PAR_SMALL) {
+            return self.update_small_par(p, first, last);
+        }
         let ps = self.ps;
-        let mut end = half(self.v) + 1;
+        let mut end = last;
         let mut j = ((self.v / p) - 1) | 1;
         while j >= p {
             let c = p * (self.small_sum[(j >> 1) as usize] - ps);
@@ -227,6 +234,37 @@ impl Lucy {
             end = start;
             j -= 2;
         }
+    }
+
+    /// [`Self::update_small`] on the pool: the subtrahend `p (F(j) - F(p - 1))` of every run is
+    /// taken first (serially these `F(j)` are read before their own run is written), then
+    /// chunks of the table `[first, last)` subtract them independently.
+    fn update_small_par(&mut self, p: u64, first: usize, last: usize) {
+        let (ps, top) = (self.ps, ((self.v / p) - 1) | 1);
+        let small = &self.small_sum;
+        let sub: Vec<u64> = (p..=top)
+            .step_by(2)
+            .map(|j| p * (small[(j >> 1) as usize] - ps))
+            .collect();
+        let part = &mut self.small_sum[first..last];
+        threads::run(|| {
+            part.par_chunks_mut(PAR_SMALL)
+                .enumerate()
+                .for_each(|(c, chunk)| {
+                    let (mut idx, stop) =
+                        (first + c * PAR_SMALL, first + c * PAR_SMALL + chunk.len());
+                    let mut rest = chunk;
+                    while idx < stop {
+                        // the run of the odd y = 2 idx + 1 in [j p, (j + 2) p), j odd
+                        let j = ((2 * idx as u64 + 1) / p - 1) | 1;
+                        let run_end = ((((j + 2) * p) >> 1) as usize).min(stop);
+                        let (run, tail) = rest.split_at_mut(run_end - idx);
+                        let s = sub[((j - p) / 2) as usize];
+                        run.iter_mut().for_each(|f| *f -= s);
+                        (rest, idx) = (tail, run_end);
+                    }
+                })
+        });
     }
 
     /// Phase 2 for the prime `p` (`p^2 > v`): `F(N)` first (it reads `F(N / p)` before this
