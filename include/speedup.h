@@ -124,7 +124,8 @@ speedup_status speedup_is_prime(uint64_t n, bool *out);
 speedup_status speedup_is_prime_many(const uint64_t *n, size_t len, bool *out, size_t out_len);
 
 /*
- `*out` = the sum of all primes `p < n`; `SPEEDUP_ERR_OVERFLOW` when it does not fit.
+ `*out` = the sum of all primes `p < n`; `SPEEDUP_ERR_OVERFLOW` when it does not fit, which
+ is exactly when `n > 29505444491` (then `speedup_sum_primes_below_u128` gives it exactly).
  */
 speedup_status speedup_sum_primes_below(uint64_t n, uint64_t *out);
 
@@ -258,6 +259,13 @@ speedup_status speedup_laplacian_shape(size_t rows, size_t cols, double dx, doub
  into `*out_len`, after the kernel's rules on `n` and `dx`.
  */
 speedup_status speedup_second_derivative_len(size_t n, double dx, size_t *out_len);
+
+/*
+ The sum of all primes `p < n` as 128 bits: `*lo` = its low 64 bits, `*hi` = its high 64
+ bits (the sum is `hi * 2^64 + lo`). Exact for every `n` up to `10^16`
+ (`SPEEDUP_ERR_INVALID_ARGUMENT` naming `n` above it); no overflow is possible.
+ */
+speedup_status speedup_sum_primes_below_u128(uint64_t n, uint64_t *lo, uint64_t *hi);
 
 /*
  Estimates pi from `n_points` points of the Philox stream with key `(seed, 0)`.

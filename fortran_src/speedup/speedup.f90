@@ -55,6 +55,7 @@ module speedup
         c_speedup_set_num_threads, c_speedup_get_num_threads, c_speedup_request_interrupt, &
         c_speedup_version, c_speedup_last_error, c_speedup_status_message, c_speedup_config, &
         c_speedup_mandelbrot_f32
+    public :: c_speedup_sum_primes_below_u128
     ! The Fortran door.
     public :: speedup_version, speedup_status_message, speedup_set_num_threads, &
         speedup_get_num_threads, speedup_request_interrupt, speedup_sum, speedup_mean, &
@@ -64,6 +65,10 @@ module speedup
         speedup_sum_primes_below, speedup_comb_forward, speedup_comb_backward, &
         speedup_last_error, speedup_config, speedup_mandelbrot_f32
     public :: speedup_map_fn
+    public :: speedup_sum_primes_below_i128, speedup_int128
+
+    !> The kind of a 128-bit integer (gfortran: 16), for speedup_sum_primes_below_i128.
+    integer, parameter :: speedup_int128 = selected_int_kind(38)
 
 contains
 
@@ -238,4 +243,6 @@ contains
         call report(int(c_speedup_map_f64(c_funloc(f), ctx, x, size(x, kind=c_size_t), out, &
             size(out, kind=c_size_t))), stat, errmsg)
     end subroutine speedup_map_f64
+
+    include 'speedup_primes_wide.inc'
 end module speedup

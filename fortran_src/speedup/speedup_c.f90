@@ -36,9 +36,9 @@ module speedup_c
         c_speedup_version, c_speedup_config, c_speedup_mandelbrot_f32, c_speedup_sum_nodes, &
         c_speedup_sum_nodes_check, c_speedup_join_nodes, c_speedup_mean_finish, &
         c_speedup_std_finish, c_speedup_monte_carlo_pi_finish, c_speedup_laplacian_shape, &
-        c_speedup_second_derivative_len, c_speedup_monte_carlo_pi, &
-        c_speedup_monte_carlo_pi_inside, c_speedup_markov_chains, c_speedup_markov_chains_from, &
-        c_speedup_last_error, c_speedup_status_message
+        c_speedup_second_derivative_len, c_speedup_sum_primes_below_u128, &
+        c_speedup_monte_carlo_pi, c_speedup_monte_carlo_pi_inside, c_speedup_markov_chains, &
+        c_speedup_markov_chains_from, c_speedup_last_error, c_speedup_status_message
 
     interface
         integer(c_int32_t) function c_speedup_sum(x, n, out) bind(C, name='speedup_sum')
@@ -263,6 +263,13 @@ module speedup_c
             real(c_double), value, intent(in) :: dx
             integer(c_size_t), intent(inout) :: out_len
         end function c_speedup_second_derivative_len
+
+        integer(c_int32_t) function c_speedup_sum_primes_below_u128(n, lo, hi) &
+            bind(C, name='speedup_sum_primes_below_u128')
+            import :: c_int64_t, c_int32_t
+            integer(c_int64_t), value, intent(in) :: n
+            integer(c_int64_t), intent(inout) :: lo, hi
+        end function c_speedup_sum_primes_below_u128
 
         integer(c_int32_t) function c_speedup_monte_carlo_pi(n_points, seed, out) &
             bind(C, name='speedup_monte_carlo_pi')

@@ -515,10 +515,11 @@ def sum_primes_below(n: Any) -> Union[int, np.ndarray]:
     TypeError
         When ``n`` is a float or holds non-integers.
     ValueError
-        When ``n`` is negative.
+        When ``n`` is negative, or a scalar ``n`` is above ``10**16`` (the recursion would
+        need gigabytes and minutes; the message names ``n``).
     OverflowError
-        When ``n`` is above ``2**64 - 1``, or a sum does not fit in uint64 (never a wrapped
-        value).
+        When ``n`` is above ``2**64 - 1``, or, for an array, a sum does not fit in uint64
+        (never a wrapped value).
     MemoryError
         When working memory or the result cannot be allocated.
     KeyboardInterrupt
@@ -530,8 +531,10 @@ def sum_primes_below(n: Any) -> Union[int, np.ndarray]:
 
     Notes
     -----
-    The sum of all primes ``p < n``, exact in uint64; an array of queries is answered from one
-    sieve up to its largest query. See ``docs/contract.md``, section "is_prime,
+    The sum of all primes ``p < n``, exact. A scalar gives a Python ``int`` for every ``n`` up
+    to ``10**16``: past ``n = 29505444491`` the sum exceeds uint64 and comes from the 128-bit
+    kernel (``speedup_sum_primes_below_u128`` in C). An array of queries gives uint64 sums,
+    answered from one sieve up to its largest query. See ``docs/contract.md``, section "is_prime,
     sum_primes_below".
 
     Examples
@@ -541,6 +544,8 @@ def sum_primes_below(n: Any) -> Union[int, np.ndarray]:
     17
     >>> speedup.sum_primes_below([2, 3, 10]).tolist()
     [0, 2, 17]
+    >>> speedup.sum_primes_below(10**12)
+    18435588552550705911377
     """
     return _api.sum_primes_below(_impl, n)
 

@@ -23,6 +23,8 @@ I32 = np.dtype(np.int32)
 C128 = np.dtype(np.complex128)
 BOOL = np.dtype(np.bool_)
 U64_MAX = (1 << 64) - 1
+# The largest n whose sum of primes below n fits uint64 (SUM_PRIMES_BELOW_MAX_N in the core).
+SUM_PRIMES_BELOW_U64_MAX_N = 29_505_444_491
 USIZE_MAX = (1 << (8 * ctypes.sizeof(ctypes.c_size_t))) - 1
 I32_MAX = (1 << 31) - 1
 I32_MIN = -(1 << 31)
@@ -299,6 +301,14 @@ def is_prime(impl: Any, n: Any) -> Union[bool, np.ndarray]:
     return out
 
 
+def _wide_prime_sum(impl: Any) -> Optional[Callable[[int], int]]:
+    """``impl``'s 128-bit prime sum; None for the legacy routines, which have none."""
+    available = getattr(impl, "available", None)
+    if available is not None and "sum_primes_below_u128" not in available:
+        return None
+    return getattr(impl, "sum_primes_below_u128", None)
+
+
 def sum_primes_below(impl: Any, n: Any) -> Union[int, np.ndarray]:
     K = "sum_primes_below"
     if _is_scalar(n):
@@ -306,6 +316,9 @@ def sum_primes_below(impl: Any, n: Any) -> Union[int, np.ndarray]:
         if isinstance(v, (float, np.floating)):
             raise TypeError(f"{K}: n must be an integer, got {type(v).__name__}")
         q = as_int(v, K, "n", 0, U64_MAX, "must be between 0 and 2**64-1")
+        wide = _wide_prime_sum(impl)
+        if q > SUM_PRIMES_BELOW_U64_MAX_N and wide is not None:  # past uint64: 128 bits
+            return interruptible(impl, int(q**0.75), wide, q)  # type: ignore[no-any-return]
         return interruptible(impl, q // 8, impl.sum_primes_below, q)  # type: ignore[no-any-return]
     a = as_u64_queries(n, K)
     out = new_array(a.shape, U64, K, "the result")

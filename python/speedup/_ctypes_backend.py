@@ -258,6 +258,11 @@ class CBackend:
         self._call("sum_primes_below", n, ctypes.byref(r))
         return int(r.value)
 
+    def sum_primes_below_u128(self, n: int) -> int:
+        lo, hi = c_uint64(), c_uint64()
+        self._call("sum_primes_below_u128", n, ctypes.byref(lo), ctypes.byref(hi))
+        return (int(hi.value) << 64) | int(lo.value)
+
     def sum_primes_below_many(self, n: np.ndarray, out: np.ndarray) -> None:
         self._call("sum_primes_below_many", _addr(n), n.size, _addr(out), out.size)
 

@@ -50,6 +50,7 @@ SPEEDUP: Dict[str, Tuple[List[Any], Any]] = {
         c_int32,
     ),
     "speedup_second_derivative_len": ([c_size_t, c_double, POINTER(c_size_t)], c_int32),
+    "speedup_sum_primes_below_u128": ([c_uint64, POINTER(c_uint64), POINTER(c_uint64)], c_int32),
     "speedup_monte_carlo_pi": ([c_uint64, c_uint64, POINTER(c_double)], c_int32),
     "speedup_monte_carlo_pi_inside": ([c_uint64, c_uint64, c_uint64, POINTER(c_uint64)], c_int32),
     "speedup_markov_chains": (

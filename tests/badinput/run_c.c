@@ -336,6 +336,12 @@ static int call(test_case *c, int legacy, call_args *a, size_t *knob_out)
         if (a->cannot)
             return -1;
         st = !strcmp(k, "is_prime") ? PICK(is_prime)(n, o->ptr) : PICK(sum_primes_below)(n, o->ptr);
+    } else if (!strcmp(k, "sum_primes_below_u128")) {
+        uint64_t n = scalar_u(c, a, "n", 0);
+        buffer *lo = output(c, a, "lo", 8, 1), *hi = output(c, a, "hi", 8, 1);
+        if (a->cannot)
+            return -1;
+        st = speedup_sum_primes_below_u128(n, lo->ptr, hi->ptr);
     } else if (!strcmp(k, "is_prime_many") || !strcmp(k, "sum_primes_below_many")) {
         bool ip = !strcmp(k, "is_prime_many");
         param *np_ = find(c, "n");

@@ -197,11 +197,11 @@ program run_fortran
     integer(c_int64_t) :: d1, d2
     character(len=64) :: covered(0:1, 64)
     integer :: ncov(0:1)
-    character(len=48), parameter :: api(17) = [character(len=48) :: 'mean', 'std', &
+    character(len=48), parameter :: api(18) = [character(len=48) :: 'mean', 'std', &
         'second_derivative', 'laplacian', 'comb_forward', 'comb_backward', 'is_prime', &
         'is_prime_many', 'sum_primes_below', 'sum_primes_below_many', 'monte_carlo_pi', &
         'markov_chains', 'closest_pair', 'mandelbrot', 'mandelbrot_f32', 'map_f64', &
-        'set_num_threads']
+        'set_num_threads', 'sum_primes_below_u128']
     character(len=48), parameter :: twins(12) = [character(len=48) :: 'mean', 'std', &
         'second_derivative', 'laplacian', 'comb_forward', 'comb_backward', 'is_prime', &
         'is_prime_many', 'sum_primes_below', 'sum_primes_below_many', 'closest_pair', 'mandelbrot']
@@ -468,6 +468,15 @@ contains
                     call speedup_sum_primes_below(si, r, stat, msg)
                 end if
                 touched = r /= SENT_I64
+            end block
+        case ('sum_primes_below_u128')
+            si = iscalar('n', 0_c_int64_t)
+            if (cannot) return
+            block
+                integer(speedup_int128) :: w
+                w = SENT_I64
+                call speedup_sum_primes_below_i128(si, w, stat, msg)
+                touched = w /= SENT_I64
             end block
         case ('sum_primes_below_many')
             call queries('n', q)

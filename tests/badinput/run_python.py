@@ -36,6 +36,7 @@ SENTINEL = {np.dtype(np.float64): -7777.25, np.dtype(np.uint64): 0xDEADBEEF, np.
 PY_NAME = {
     "is_prime_many": "is_prime", "sum_primes_below_many": "sum_primes_below", "map_f64": "parallel_map",
     "mandelbrot_f32": "mandelbrot",
+    "sum_primes_below_u128": "sum_primes_below",
 }
 # Internal backend functions (the same set on both backends; what speedup.dask calls).
 INTERNAL = (
@@ -146,7 +147,7 @@ def call(ns: Any, impl: Any, kernel: str, a: Dict[str, Any]) -> Any:
         return getattr(ns, kernel)(a["x"], a["tau"], a["alpha"], out=g("out"))
     if kernel in ("is_prime", "is_prime_many"):
         return ns.is_prime(a["n"])
-    if kernel in ("sum_primes_below", "sum_primes_below_many"):
+    if kernel in ("sum_primes_below", "sum_primes_below_many", "sum_primes_below_u128"):
         return ns.sum_primes_below(a["n"])
     if kernel == "monte_carlo_pi":
         return ns.monte_carlo_pi(a["n_points"], seed=g("seed", 0))

@@ -22,6 +22,8 @@ mkdir -p "$bin"
 "${CC:-gcc}" -std=c11 -O2 -Wall -Wextra -Werror -Wpedantic -ffp-contract=off -I include \
     -DEXPECTED_VERSION="\"$version\"" tests/c/test_capi.c tests/c/capi_*.c -o "$bin/test_capi" \
     -L "$lib" -lspeedup -lm -Wl,-rpath,"$lib"
+"${CC:-gcc}" -std=c11 -O2 -Wall -Wextra -Werror -Wpedantic -I include tests/c/test_primes_wide.c \
+    -o "$bin/test_primes_wide" -L "$lib" -lspeedup -Wl,-rpath,"$lib"
 
 if [ "${VALGRIND:-0}" = 1 ]; then
     # Any invalid access or definite/indirect/possible leak fails; tests/valgrind.supp lists
@@ -31,3 +33,7 @@ if [ "${VALGRIND:-0}" = 1 ]; then
     exit
 fi
 bounded 300 "the C door test (test_capi)" "$bin/test_capi" "$@"
+# The 128-bit prime sum has a program of its own (no sections): run with the full test.
+if [ $# -eq 0 ]; then
+    bounded 120 "the C test of the 128-bit prime sum" "$bin/test_primes_wide"
+fi

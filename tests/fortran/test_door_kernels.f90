@@ -5,7 +5,7 @@ module test_door_kernels
     implicit none
     private
     public :: test_monte_carlo_pi, test_markov_chains, test_mandelbrot, test_mandelbrot_f32, test_map, test_is_prime, &
-        test_sum_primes_below, test_closest_pair
+        test_sum_primes_below, test_sum_primes_below_i128, test_closest_pair
     ! What the calls of one check give back, as the checks read them.
     integer :: stat
     character(len=256) :: msg
@@ -266,6 +266,35 @@ contains
         call check(stat == SPEEDUP_ERR_INVALID_ARGUMENT .and. names(msg, 'n'), &
             'sum_primes_below(-1): '//trim(msg))
     end subroutine test_sum_primes_below
+
+    !> The 128-bit prime sum: the u64 limit n = 29505444491 (the 64-bit procedure's result
+    !> already exceeds integer(c_int64_t) there), past it, 10**12, and bad n.
+    subroutine test_sum_primes_below_i128()
+        integer(speedup_int128) :: w
+        integer(c_int64_t) :: lo, hi, s
+        integer(c_int64_t), parameter :: lim = 29505444491_c_int64_t
+        integer(speedup_int128), parameter :: at_lim = 18446744057541225032_speedup_int128
+        call speedup_sum_primes_below_i128(100_c_int64_t, w, stat, msg)
+        call check(stat == 0 .and. w == 1060, 'sum_primes_below_i128(100): '//trim(msg))
+        call speedup_sum_primes_below_i128(lim, w, stat, msg)
+        call check(stat == 0 .and. w == at_lim, 'sum_primes_below_i128(limit): '//trim(msg))
+        call speedup_sum_primes_below_i128(lim + 1, w, stat, msg)
+        call check(stat == 0 .and. w == at_lim + lim, 'sum_primes_below_i128(limit+1)')
+        call speedup_sum_primes_below(lim + 1, s, stat, msg)
+        call check(stat == SPEEDUP_ERR_OVERFLOW, 'sum_primes_below(limit+1) overflows')
+        call speedup_sum_primes_below_i128(10_c_int64_t**12, w, stat, msg)
+        call check(stat == 0 .and. w == 18435588552550705911377_speedup_int128, &
+            'sum_primes_below_i128(1e12): '//trim(msg))
+        call check(c_speedup_sum_primes_below_u128(10_c_int64_t**12, lo, hi) == 0 .and. &
+            hi == 999 .and. lo == 7291222914863846993_c_int64_t, 'the C door''s two words')
+        w = -5
+        call speedup_sum_primes_below_i128(-1_c_int64_t, w, stat, msg)
+        call check(stat == SPEEDUP_ERR_INVALID_ARGUMENT .and. names(msg, 'n') .and. w == -5, &
+            'sum_primes_below_i128(-1): '//trim(msg))
+        call speedup_sum_primes_below_i128(10_c_int64_t**16 + 1, w, stat, msg)
+        call check(stat == SPEEDUP_ERR_INVALID_ARGUMENT .and. names(msg, 'n') .and. w == -5, &
+            'sum_primes_below_i128(1e16+1): '//trim(msg))
+    end subroutine test_sum_primes_below_i128
 
     integer(c_int64_t) function sieve_sum(n)
         integer(c_int64_t), intent(in) :: n

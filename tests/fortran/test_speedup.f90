@@ -26,6 +26,7 @@ program test_speedup
     ! SPEEDUP_ERR_PANIC, which these checks report.
     call test_is_prime()
     call test_sum_primes_below()
+    call test_sum_primes_below_i128()
     call test_closest_pair()
     ! The legacy routines through the same module: exact kernels bitwise equal to the Rust
     ! kernels on the same data, reductions within the contract's accuracy, the thread knob.

@@ -97,7 +97,7 @@ def test_same_exceptions_and_messages(backend: str, i: int) -> None:
     assert mine[0] in (ValueError, TypeError, OverflowError), mine
     assert mine[1] and mine[1].split(":")[0] in (
         "mean std second_derivative laplacian comb_forward comb_backward is_prime "
-        "sum_primes_below sum_primes_below_many monte_carlo_pi markov_chains closest_pair "
+        "sum_primes_below sum_primes_below_many sum_primes_below_u128 monte_carlo_pi markov_chains closest_pair "
         "mandelbrot set_num_threads parallel_map".split()
     ), mine
     speedup._use_backend("ctypes" if backend == "pyo3" else "pyo3")

@@ -59,7 +59,8 @@ def test_results_json_schema(tiny_run: Path) -> None:
     assert m["other_cpu_share"] is None or 0.0 <= m["other_cpu_share"] <= 1.0
     assert r["config"] == {"sizes": "tiny", "threads": [1, 2], "only": list(workloads.WORKLOADS), "sweep": True}
     names = [w["name"] for w in r["workloads"]]
-    assert names == [*workloads.WORKLOADS[:7], "closest_pair_big", *workloads.WORKLOADS[7:]]
+    assert names == [*workloads.WORKLOADS[:5], "sum_primes_below_big", *workloads.WORKLOADS[5:7], "closest_pair_big",
+                     *workloads.WORKLOADS[7:]]
     for w in r["workloads"]:
         assert w["size"] and isinstance(w["contestants"], list)
         keys = [c["key"] for c in w["contestants"]]
@@ -135,7 +136,8 @@ def test_markdown_and_plots(tiny_run: Path) -> None:
     if not HAS_MPL:
         assert plots == []
         return
-    expected = {f"bars_{w}.png" for w in workloads.WORKLOADS} | {"bars_closest_pair_big.png", "scaling.png", "sweep.png"}
+    expected = {f"bars_{w}.png" for w in workloads.WORKLOADS} | {
+        "bars_closest_pair_big.png", "bars_sum_primes_below_big.png", "scaling.png", "sweep.png"}
     assert set(plots) == expected
     for p in plots:
         data = (tiny_run / p).read_bytes()

@@ -28,6 +28,7 @@ mod fault;
 mod legacy;
 mod mandelbrot_f32;
 mod pieces;
+mod primes_wide;
 mod random;
 mod status;
 
@@ -42,6 +43,7 @@ pub use fault::speedup_test_inject_fault;
 #[cfg(feature = "legacy")]
 pub use legacy::*;
 pub use pieces::*;
+pub use primes_wide::*;
 pub use random::*;
 pub use status::*;
 
@@ -406,7 +408,8 @@ pub unsafe extern "C" fn speedup_is_prime_many(
     unsafe { many("is_prime_many", core::is_prime_many, n, len, out, out_len) }
 }
 
-/// `*out` = the sum of all primes `p < n`; `SPEEDUP_ERR_OVERFLOW` when it does not fit.
+/// `*out` = the sum of all primes `p < n`; `SPEEDUP_ERR_OVERFLOW` when it does not fit, which
+/// is exactly when `n > 29505444491` (then `speedup_sum_primes_below_u128` gives it exactly).
 #[no_mangle]
 pub unsafe extern "C" fn speedup_sum_primes_below(n: u64, out: *mut u64) -> speedup_status {
     scalar("sum_primes_below", "out", out, || core::sum_primes_below(n))

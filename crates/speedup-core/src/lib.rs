@@ -47,7 +47,9 @@ pub use error::{catch_panic, check_len, check_shape, Error, Result};
 pub use mandelbrot::{mandelbrot, mandelbrot_f32};
 pub use map::map_f64;
 pub use num_complex::{Complex32, Complex64};
-pub use primes::{is_prime, is_prime_many, sum_primes_below, sum_primes_below_many};
+pub use primes::{
+    is_prime, is_prime_many, sum_primes_below, sum_primes_below_many, sum_primes_below_u128,
+};
 pub use random::{
     markov_chains, markov_chains_from, markov_path, monte_carlo_pi, monte_carlo_pi_finish,
     monte_carlo_pi_inside,

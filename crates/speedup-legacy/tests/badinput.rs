@@ -253,6 +253,10 @@ fn call(c: &Case, twin: bool) -> Result<(Option<Error>, Option<&'static str>), C
             let n = c.u("n", 0)?;
             (pick!(sum_primes_below)(n).err(), None)
         }
+        "sum_primes_below_u128" => {
+            let n = c.u("n", 0)?;
+            (core::sum_primes_below_u128(n).err(), None)
+        }
         "sum_primes_below_many" => {
             let n = c.queries("n")?;
             let (r, _) = c.out_shape("out", (n.len(), 1))?;
@@ -509,6 +513,7 @@ fn badinput_runner() {
     // wrong.)
     let rust_only = [
         "mandelbrot_f32",
+        "sum_primes_below_u128",
         "monte_carlo_pi",
         "monte_carlo_pi_inside",
         "markov_chains",

@@ -180,6 +180,9 @@ kernels! {
 
     fn sum_primes_below(n: u64) -> u64 = "sum_primes_below" => core::sum_primes_below(n);
 
+    fn sum_primes_below_u128(n: u64) -> u128
+        = "sum_primes_below_u128" => core::sum_primes_below_u128(n);
+
     fn sum_primes_below_many(
         n: PyReadonlyArray1<'_, u64> as slice,
         out: PyReadwriteArray1<'_, u64> as slice_mut,
@@ -296,6 +299,7 @@ fn _speedup(m: &Bound<'_, PyModule>) -> PyResult<()> {
         wrap_pyfunction!(is_prime, m)?,
         wrap_pyfunction!(is_prime_many, m)?,
         wrap_pyfunction!(sum_primes_below, m)?,
+        wrap_pyfunction!(sum_primes_below_u128, m)?,
         wrap_pyfunction!(sum_primes_below_many, m)?,
         wrap_pyfunction!(monte_carlo_pi, m)?,
         wrap_pyfunction!(markov_chains, m)?,

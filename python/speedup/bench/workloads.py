@@ -17,7 +17,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence
 import numpy as np
 
 from .. import _api
-from . import seeds
+from . import primesieve, seeds
 from .race import (
     U,
     Contestant,
@@ -326,6 +326,24 @@ def primes_workload(sz: Sizes, ctx: Context) -> Workload:
     return Workload("sum_primes_below", f"every n < {sz.primes:,}", cs)
 
 
+def primes_big_workload(sz: Sizes, ctx: Context) -> Workload:
+    """One large query (1e10 at the seed size): speedup's sublinear prime sum against summing
+    primesieve's iterator (skipped with a note when libprimesieve is absent)."""
+    n = 100 * sz.primes**2
+    ref = _memo(lambda: _api.sum_primes_below(ctx.pyo3, n))
+    cs = [
+        Contestant(f"speedup@{t}", f"speedup, {_threads_label(t)} (PyO3)", "speedup",
+                   run=lambda: _api.sum_primes_below(ctx.pyo3, n), reference=ref, compare=exact, threads=t)
+        for t in ctx.threads
+    ]
+    cs.append(Contestant(f"ctypes@{ctx.tmax}", f"speedup, {_threads_label(ctx.tmax)} (ctypes)", "ctypes",
+                         run=lambda: _api.sum_primes_below(ctx.ctypes, n), reference=ref, compare=exact,
+                         threads=ctx.tmax))
+    cs.append(primesieve.contestant(n, ref))
+    return Workload("sum_primes_below_big", f"one query, n = {_fmt_n(n)}", cs,
+                    notes=["speedup: Lucy's O(n^(3/4)/log n) recursion; primesieve: every prime, summed"])
+
+
 def pi_workload(sz: Sizes, ctx: Context) -> Workload:
     n = sz.pi
     cs = _contestants(
@@ -415,7 +433,7 @@ BUILDERS: Dict[str, Callable[[Sizes, Context], List[Workload]]] = {
     "std": lambda s, c: [std_workload(s, c)],
     "laplacian": lambda s, c: [laplacian_workload(s, c)],
     "comb_backward": lambda s, c: [comb_workload(s, c)],
-    "sum_primes_below": lambda s, c: [primes_workload(s, c)],
+    "sum_primes_below": lambda s, c: [primes_workload(s, c), primes_big_workload(s, c)],
     "monte_carlo_pi": lambda s, c: [pi_workload(s, c)],
     "closest_pair": lambda s, c: [closest_workload(s, c), closest_big_workload(s, c)],
     "mandelbrot": lambda s, c: [mandelbrot_workload(s, c)],

@@ -1,7 +1,9 @@
-//! Primes: [`is_prime`] (exact for every u64) and [`sum_primes_below`] (segmented sieve), in
-//! three modules cut at the algorithm seams: `primality` (trial division, Miller–Rabin in
-//! Montgomery arithmetic), `sieve` (one segmented sieve of Eratosthenes and the prime sums of
-//! its segments) and `queries` (many queries answered from one sieve, the overflow bound).
+//! Primes: [`is_prime`] (exact for every u64), [`sum_primes_below`] (segmented sieve, or
+//! Lucy's recursion for one large query) and [`sum_primes_below_u128`], in four modules cut at
+//! the algorithm seams: `primality` (trial division, Miller–Rabin in Montgomery arithmetic),
+//! `sieve` (one segmented sieve of Eratosthenes and the prime sums of its segments), `queries`
+//! (many queries answered from one sieve, the overflow bound) and `lucy` (the sublinear prime
+//! sum of one query, exact in u128: from [`LUCY_CUTOFF`] on, single queries take it).
 //!
 //! # `is_prime`
 //! Numbers below 64 come from a bit mask; larger ones are trial-divided by the primes up to 61
@@ -41,10 +43,12 @@
 //! can never come out even if the constant were wrong. See the constant's documentation for how
 //! it is known.
 
+mod lucy;
 mod primality;
 mod queries;
 mod sieve;
 
+pub use lucy::{sum_primes_below_u128, LUCY_CUTOFF, SUM_PRIMES_BELOW_U128_MAX_N};
 pub use primality::{is_prime, is_prime_many, IS_PRIME_PARALLEL_CUTOFF};
 pub use queries::{sum_primes_below, sum_primes_below_many, SUM_AT_MAX_N, SUM_PRIMES_BELOW_MAX_N};
 pub use sieve::{SEG_WORDS, SIEVE_PARALLEL_CUTOFF};

@@ -5,6 +5,7 @@
 
 use rayon::prelude::*;
 
+use super::lucy::{self, LUCY_CUTOFF};
 use super::sieve::{Sieve, SEG_BITS, SIEVE_PARALLEL_CUTOFF};
 use crate::alloc::try_vec;
 use crate::cancel::Token;
@@ -189,7 +190,7 @@ fn answers(
     Ok(answers)
 }
 
-fn overflow(kernel: &'static str, q: u64) -> Error {
+pub(super) fn overflow(kernel: &'static str, q: u64) -> Error {
     Error::Overflow {
         kernel,
         what: format!("the sum of primes below {q} does not fit in u64"),
@@ -198,8 +199,18 @@ fn overflow(kernel: &'static str, q: u64) -> Error {
 
 /// The sum of all primes `p < n`; `Err(Overflow)` when it does not fit in u64, which is
 /// exactly when `n > `[`SUM_PRIMES_BELOW_MAX_N`] (refused at once, without sieving).
+/// From [`LUCY_CUTOFF`] on, the sum comes from Lucy's recursion instead of the sieve (exact
+/// either way; the recursion is much faster for one large query).
 pub fn sum_primes_below(n: u64) -> Result<u64> {
-    Ok(sums_below("sum_primes_below", &[n])?[0])
+    const K: &str = "sum_primes_below";
+    if n < LUCY_CUTOFF {
+        return Ok(sums_below(K, &[n])?[0]);
+    }
+    if n > SUM_PRIMES_BELOW_MAX_N {
+        return Err(overflow(K, n));
+    }
+    let sum = lucy::prime_sum_le(K, n - 1, &Token::new(K))?;
+    u64::try_from(sum).map_err(|_| overflow(K, n))
 }
 
 /// `out[i] = sum_primes_below(n[i])`, all answered from one sieve up to `max(n)`.
