@@ -29,6 +29,8 @@ mod legacy;
 mod pieces;
 mod random;
 mod status;
+mod stencils;
+mod strided;
 
 use std::ffi::{c_char, c_void};
 
@@ -43,6 +45,7 @@ pub use legacy::*;
 pub use pieces::*;
 pub use random::*;
 pub use status::*;
+pub use stencils::*;
 
 /// Writes `value` through a pointer already checked by [`scalar_out`].
 fn put<T>(ptr: *mut T, value: T) {

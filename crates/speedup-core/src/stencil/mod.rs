@@ -98,7 +98,7 @@ fn d2_len(kernel: &'static str, n: usize, dx: f64, mode: Mode) -> Result<usize> 
         return Err(Error::invalid(
             kernel,
             "f",
-            format!("must have at least 3 elements for mode 'valid', got {n}"),
+            format!("must have at least 3 elements, got {n}"),
         ));
     };
     check_step(kernel, "dx", dx)?;
@@ -152,7 +152,7 @@ fn lap_shape(
         return Err(Error::invalid(
             kernel,
             "f",
-            format!("must be at least 3x3 for mode 'valid', got {rows}x{cols}"),
+            format!("must be at least 3x3, got {rows}x{cols}"),
         ));
     };
     check_step(kernel, "dx", dx)?;
