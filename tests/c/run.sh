@@ -22,6 +22,8 @@ mkdir -p "$bin"
 "${CC:-gcc}" -std=c11 -O2 -Wall -Wextra -Werror -Wpedantic -ffp-contract=off -I include \
     -DEXPECTED_VERSION="\"$version\"" tests/c/test_capi.c -o "$bin/test_capi" \
     -L "$lib" -lspeedup -lm -Wl,-rpath,"$lib"
+"${CC:-gcc}" -std=c11 -O2 -Wall -Wextra -Werror -Wpedantic -ffp-contract=off -I include \
+    tests/c/test_stencils.c -o "$bin/test_stencils" -L "$lib" -lspeedup -lm -Wl,-rpath,"$lib"
 
 if [ "${VALGRIND:-0}" = 1 ]; then
     # Any invalid access or definite/indirect/possible leak fails; tests/valgrind.supp lists
@@ -31,3 +33,5 @@ if [ "${VALGRIND:-0}" = 1 ]; then
     exit
 fi
 bounded 300 "the C door test (test_capi)" "$bin/test_capi" "$@"
+# The stencils' float twins, boundary modes and strided variants (all sections, no arguments).
+[ "$#" -eq 0 ] && bounded 120 "the C stencil test (test_stencils)" "$bin/test_stencils"

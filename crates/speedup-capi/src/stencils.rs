@@ -130,6 +130,7 @@ unsafe fn d2<T: Real>(
         let mode = mode_of(K, mode)?;
         let shape = second_derivative_out_len_mode(n, mode).map(|m| (m, 1));
         let mut out = out.raw(K, "the result's length for the mode", shape)?;
+        out.dim.1 = 1; // a column; a refused input's empty result is 0 x 1
         out.strides.1 = 1;
         let (f, out) = unsafe { (f.view()?, out.view_mut(&[f_span])?) };
         let (f, out) = (
