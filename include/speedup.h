@@ -328,6 +328,20 @@ size_t speedup_last_error(char *buf, size_t len);
 const char *speedup_status_message(speedup_status s);
 
 /*
+ The output shape of `speedup_laplacian_mode` over a `rows x cols` grid: `(rows - 2, cols -
+ 2)` for `SPEEDUP_MODE_VALID`, else `(rows, cols)`, into `*out_rows`, `*out_cols`, after the
+ kernel's rules on the grid, the steps and the mode.
+ */
+speedup_status speedup_laplacian_shape_mode(size_t rows, size_t cols, double dx, double dy, speedup_mode mode, size_t *out_rows, size_t *out_cols);
+
+/*
+ The output length of `speedup_second_derivative_mode` over `n` points: `n - 2` for
+ `SPEEDUP_MODE_VALID`, else `n`, into `*out_len`, after the kernel's rules on `n`, `dx` and
+ the mode.
+ */
+speedup_status speedup_second_derivative_len_mode(size_t n, double dx, speedup_mode mode, size_t *out_len);
+
+/*
  `speedup_second_derivative` on `float` data, computed in `float` (`dx` rounded to `float`).
  */
 speedup_status speedup_second_derivative_f32(const float *f, size_t n, double dx, float *out, size_t out_len);

@@ -38,7 +38,8 @@ module speedup_c
         c_speedup_monte_carlo_pi_finish, c_speedup_laplacian_shape, &
         c_speedup_second_derivative_len, c_speedup_monte_carlo_pi, &
         c_speedup_monte_carlo_pi_inside, c_speedup_markov_chains, c_speedup_markov_chains_from, &
-        c_speedup_last_error, c_speedup_status_message, c_speedup_second_derivative_f32, &
+        c_speedup_last_error, c_speedup_status_message, c_speedup_laplacian_shape_mode, &
+        c_speedup_second_derivative_len_mode, c_speedup_second_derivative_f32, &
         c_speedup_laplacian_f32, c_speedup_comb_forward_f32, c_speedup_comb_backward_f32, &
         c_speedup_second_derivative_mode, c_speedup_second_derivative_mode_f32, &
         c_speedup_laplacian_mode, c_speedup_laplacian_mode_f32, &
@@ -309,6 +310,24 @@ module speedup_c
             import :: c_int32_t, c_ptr
             integer(c_int32_t), value, intent(in) :: s
         end function c_speedup_status_message
+
+        integer(c_int32_t) function c_speedup_laplacian_shape_mode(rows, cols, dx, dy, mode, &
+            out_rows, out_cols) bind(C, name='speedup_laplacian_shape_mode')
+            import :: c_size_t, c_double, c_int32_t
+            integer(c_size_t), value, intent(in) :: rows, cols
+            real(c_double), value, intent(in) :: dx, dy
+            integer(c_int32_t), value, intent(in) :: mode
+            integer(c_size_t), intent(inout) :: out_rows, out_cols
+        end function c_speedup_laplacian_shape_mode
+
+        integer(c_int32_t) function c_speedup_second_derivative_len_mode(n, dx, mode, out_len) &
+            bind(C, name='speedup_second_derivative_len_mode')
+            import :: c_size_t, c_double, c_int32_t
+            integer(c_size_t), value, intent(in) :: n
+            real(c_double), value, intent(in) :: dx
+            integer(c_int32_t), value, intent(in) :: mode
+            integer(c_size_t), intent(inout) :: out_len
+        end function c_speedup_second_derivative_len_mode
 
         integer(c_int32_t) function c_speedup_second_derivative_f32(f, n, dx, out, out_len) &
             bind(C, name='speedup_second_derivative_f32')

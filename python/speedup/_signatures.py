@@ -63,6 +63,14 @@ SPEEDUP: Dict[str, Tuple[List[Any], Any]] = {
     ),
     "speedup_last_error": ([c_char_p, c_size_t], c_size_t),
     "speedup_status_message": ([c_int32], c_char_p),
+    "speedup_laplacian_shape_mode": (
+        [c_size_t, c_size_t, c_double, c_double, c_int32, POINTER(c_size_t), POINTER(c_size_t)],
+        c_int32,
+    ),
+    "speedup_second_derivative_len_mode": (
+        [c_size_t, c_double, c_int32, POINTER(c_size_t)],
+        c_int32,
+    ),
     "speedup_second_derivative_f32": ([_p, c_size_t, c_double, _p, c_size_t], c_int32),
     "speedup_laplacian_f32": ([_p, c_size_t, c_size_t, c_double, c_double, _p, c_size_t], c_int32),
     "speedup_comb_forward_f32": (

@@ -9,7 +9,7 @@
 use speedup_core::stencil::{laplacian_out_dim_mode, second_derivative_out_len_mode};
 use speedup_core::{self as core, Mode, Real};
 
-use crate::args::{expect_len, product};
+use crate::args::{expect_len, product, scalar_out};
 use crate::status::{boundary, speedup_status, Failure};
 use crate::strided::Strided;
 
@@ -173,6 +173,51 @@ unsafe fn comb<T: Real>(
         let (x, out) = unsafe { (x.view()?, out.view_mut(&[x_span])?) };
         run(x, tau, alpha, out)?;
         Ok(())
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Output shapes in a mode (the core's rule, for callers that allocate)
+
+/// The output shape of `speedup_laplacian_mode` over a `rows x cols` grid: `(rows - 2, cols -
+/// 2)` for `SPEEDUP_MODE_VALID`, else `(rows, cols)`, into `*out_rows`, `*out_cols`, after the
+/// kernel's rules on the grid, the steps and the mode.
+#[no_mangle]
+pub unsafe extern "C" fn speedup_laplacian_shape_mode(
+    rows: usize,
+    cols: usize,
+    dx: f64,
+    dy: f64,
+    mode: speedup_mode,
+    out_rows: *mut usize,
+    out_cols: *mut usize,
+) -> speedup_status {
+    const K: &str = "laplacian";
+    boundary(K, || {
+        let out_rows = scalar_out(K, "out_rows", out_rows)?;
+        let out_cols = scalar_out(K, "out_cols", out_cols)?;
+        let mode = mode_of(K, mode)?;
+        let (r, c) = core::laplacian_shape_mode((rows, cols), dx, dy, mode)?;
+        crate::put(out_rows, r);
+        crate::put(out_cols, c);
+        Ok(())
+    })
+}
+
+/// The output length of `speedup_second_derivative_mode` over `n` points: `n - 2` for
+/// `SPEEDUP_MODE_VALID`, else `n`, into `*out_len`, after the kernel's rules on `n`, `dx` and
+/// the mode.
+#[no_mangle]
+pub unsafe extern "C" fn speedup_second_derivative_len_mode(
+    n: usize,
+    dx: f64,
+    mode: speedup_mode,
+    out_len: *mut usize,
+) -> speedup_status {
+    const K: &str = "second_derivative";
+    crate::scalar(K, "out_len", out_len, || {
+        let mode = Mode::from_code(K, mode.0)?;
+        core::second_derivative_len_mode(n, dx, mode)
     })
 }
 

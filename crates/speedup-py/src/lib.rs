@@ -26,6 +26,8 @@ use pyo3::exceptions::{
 };
 use pyo3::prelude::*;
 use speedup_core as core;
+
+mod stencils;
 // Keep the C ABI in the extension (see Cargo.toml).
 use speedup as _;
 
@@ -320,5 +322,6 @@ fn _speedup(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(_inject_fault, m)?)?;
     m.add_function(wrap_pyfunction!(bench_ignore_cutoffs, m)?)?;
     m.add_function(wrap_pyfunction!(config, m)?)?;
+    stencils::register(m)?;
     Ok(())
 }

@@ -70,13 +70,14 @@ fn step_in<T: Real>(kernel: &'static str, arg: &'static str, h: f64) -> Result<T
 /// The output length of `second_derivative` over `n` points, `n - 2`, after its rules on `f`
 /// and `dx` (the one place that says both; the doors ask it for the shape they allocate).
 pub fn second_derivative_len(n: usize, dx: f64) -> Result<usize> {
-    second_derivative_len_mode(n, dx, Mode::Valid)
+    d2_len("second_derivative_len", n, dx, Mode::Valid)
 }
 
 /// The output length of `second_derivative` in `mode`: `n - 2` for `Valid`, `n` otherwise,
-/// after its rules on `f` and `dx`.
+/// after its rules on `f` and `dx` (an error names `second_derivative`, as the kernel's would:
+/// the doors ask this before they allocate, and the caller called the kernel).
 pub fn second_derivative_len_mode(n: usize, dx: f64, mode: Mode) -> Result<usize> {
-    d2_len("second_derivative_len", n, dx, mode)
+    d2_len("second_derivative", n, dx, mode)
 }
 
 /// The shape rule of `second_derivative`: `n - 2` outputs, `None` below 3 points.
@@ -126,18 +127,19 @@ pub fn check_laplacian(
 /// its rules on `f`, `dx` and `dy` (the one place that says both; the doors ask it for the
 /// shape they allocate).
 pub fn laplacian_shape(dim: (usize, usize), dx: f64, dy: f64) -> Result<(usize, usize)> {
-    laplacian_shape_mode(dim, dx, dy, Mode::Valid)
+    lap_shape("laplacian_shape", dim, dx, dy, Mode::Valid)
 }
 
 /// The output shape of `laplacian` in `mode`: `(rows - 2, cols - 2)` for `Valid`, `dim`
-/// otherwise, after its rules on `f`, `dx` and `dy`.
+/// otherwise, after its rules on `f`, `dx` and `dy` (an error names `laplacian`, as the
+/// kernel's would).
 pub fn laplacian_shape_mode(
     dim: (usize, usize),
     dx: f64,
     dy: f64,
     mode: Mode,
 ) -> Result<(usize, usize)> {
-    lap_shape("laplacian_shape", dim, dx, dy, mode)
+    lap_shape("laplacian", dim, dx, dy, mode)
 }
 
 fn lap_shape(
