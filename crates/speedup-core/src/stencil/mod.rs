@@ -59,7 +59,7 @@ fn step_in<T: Real>(kernel: &'static str, arg: &'static str, h: f64) -> Result<T
             kernel,
             arg,
             format!(
-                "must be finite and nonzero in {}, got {h} (rounds to {back})",
+                "must be finite and nonzero in {}, got {h:?} (rounds to {back:?})",
                 T::NAME
             ),
         ));
