@@ -368,7 +368,7 @@ def laplacian(
     --------
     >>> import numpy as np, speedup
     >>> speedup.laplacian(np.arange(9.0).reshape(3, 3) ** 2, 1.0, 1.0).tolist()
-    [[4.0]]
+    [[20.0]]
     >>> out = np.empty((1, 2))
     >>> speedup.laplacian(np.ones((3, 4)), 1.0, 2.0, out=out) is out
     True
