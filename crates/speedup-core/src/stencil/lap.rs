@@ -1,7 +1,7 @@
 //! The 5-point Laplacian over strided views: the interior in parallel row blocks, then the ring
 //! of edge cells of a padded mode.
 
-use ndarray::{s, ArrayView1, ArrayView2, ArrayViewMut2, Axis};
+use ndarray::{s, ArrayView2, ArrayViewMut2, Axis};
 use rayon::prelude::*;
 
 use super::{ends, Mode, PARALLEL_CUTOFF, TASK};
@@ -141,15 +141,29 @@ fn interior<T: Real>(mut f: ArrayView2<T>, mut k: Coef<T>, mut out: ArrayViewMut
 /// Output rows `first..first + out.nrows()` (input rows `first..first + out.nrows() + 2`).
 fn rows_of<T: Real>(f: ArrayView2<T>, k: Coef<T>, first: usize, mut out: ArrayViewMut2<T>) {
     let mut rows = Rows::new(f);
-    let mut tmp = Vec::new();
-    for (r, mut orow) in out.outer_iter_mut().enumerate() {
-        let [up, mid, down] = rows.three(first + r);
-        match orow.as_slice_mut() {
-            Some(o) => lap_row(up, mid, down, k, o),
-            None => {
-                tmp.resize(orow.len(), T::default());
-                lap_row(up, mid, down, k, &mut tmp);
-                orow.assign(&ArrayView1::from(&tmp[..]));
+    if out.ncols() <= 1 || out.strides()[1] == 1 {
+        for (r, mut orow) in out.outer_iter_mut().enumerate() {
+            let [up, mid, down] = rows.three(first + r);
+            lap_row(up, mid, down, k, orow.as_slice_mut().expect("unit stride"));
+        }
+        return;
+    }
+    // Rows that are not contiguous (a transposed or Fortran-order output): a block of rows is
+    // computed into a buffer, then stored column by column, so that consecutive stores are
+    // neighbours in memory when the output's columns are contiguous (one row apart would be a
+    // cache miss each).
+    const BLOCK: usize = 16;
+    let ocols = out.ncols();
+    let mut tmp = vec![T::default(); BLOCK * ocols];
+    for (b, mut blk) in out.axis_chunks_iter_mut(Axis(0), BLOCK).enumerate() {
+        let nb = blk.nrows();
+        for (r, t) in tmp.chunks_exact_mut(ocols).take(nb).enumerate() {
+            let [up, mid, down] = rows.three(first + b * BLOCK + r);
+            lap_row(up, mid, down, k, t);
+        }
+        for (j, mut col) in blk.columns_mut().into_iter().enumerate() {
+            for (o, &v) in col.iter_mut().zip(tmp[j..].iter().step_by(ocols)) {
+                *o = v;
             }
         }
     }
