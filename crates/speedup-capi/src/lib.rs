@@ -30,6 +30,7 @@ mod pieces;
 mod random;
 mod status;
 mod stencils;
+mod stencils_strided;
 mod strided;
 
 use std::ffi::{c_char, c_void};
@@ -46,6 +47,7 @@ pub use pieces::*;
 pub use random::*;
 pub use status::*;
 pub use stencils::*;
+pub use stencils_strided::*;
 
 /// Writes `value` through a pointer already checked by [`scalar_out`].
 fn put<T>(ptr: *mut T, value: T) {

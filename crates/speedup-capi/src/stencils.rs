@@ -37,7 +37,7 @@ pub const SPEEDUP_MODE_CONSTANT: speedup_mode = speedup_mode(5);
 /// Where a result goes: a C-order array of `len` elements (its shape is the kernel's rule), or
 /// a strided array of the given shape.
 #[derive(Clone, Copy)]
-enum Out<T> {
+pub(crate) enum Out<T> {
     Contiguous(*mut T, usize),
     Strided(*mut T, (usize, usize), (isize, isize)),
 }
@@ -74,7 +74,7 @@ fn mode_of(k: &'static str, m: speedup_mode) -> Result<Mode, Failure> {
 }
 
 #[allow(clippy::too_many_arguments)] // the C signature's parts, passed through
-unsafe fn lap<T: Real>(
+pub(crate) unsafe fn lap<T: Real>(
     f: *const T,
     dim: (usize, usize),
     strides: Option<(isize, isize)>,
@@ -108,7 +108,7 @@ unsafe fn lap<T: Real>(
 }
 
 #[allow(clippy::too_many_arguments)] // the C signature's parts, passed through
-unsafe fn d2<T: Real>(
+pub(crate) unsafe fn d2<T: Real>(
     f: *const T,
     n: usize,
     stride: isize,
@@ -146,7 +146,7 @@ type CombKernel<T> =
     fn(ndarray::ArrayView2<T>, usize, f64, ndarray::ArrayViewMut2<T>) -> core::Result<()>;
 
 #[allow(clippy::too_many_arguments)] // the C signature's parts, passed through
-unsafe fn comb<T: Real>(
+pub(crate) unsafe fn comb<T: Real>(
     k_name: &'static str,
     run: CombKernel<T>,
     x: *const T,
@@ -380,222 +380,4 @@ pub unsafe extern "C" fn speedup_laplacian_mode_f32(
 ) -> speedup_status {
     let out = Out::Contiguous(out, out_len);
     unsafe { lap(f, (rows, cols), None, dx, dy, mode, cval, out) }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Strided arrays: strides in ELEMENTS (not bytes), any sign. Element `[i][j]` of a 2-D array is
-// `p[i * row_stride + j * col_stride]`: C order is `(cols, 1)`, Fortran order `(1, rows)`,
-// every other row `(2 * cols, 1)`. Inputs are read in place; an output's elements must be
-// distinct and must not overlap the input.
-
-/// `speedup_second_derivative_mode` over `f[i * f_stride]`, `i < n`, into
-/// `out[i * out_stride]`, `i < out_len` (`n - 2` for `SPEEDUP_MODE_VALID`, else `n`).
-#[no_mangle]
-pub unsafe extern "C" fn speedup_second_derivative_strided(
-    f: *const f64,
-    n: usize,
-    f_stride: isize,
-    dx: f64,
-    mode: speedup_mode,
-    cval: f64,
-    out: *mut f64,
-    out_len: usize,
-    out_stride: isize,
-) -> speedup_status {
-    let out = Out::Strided(out, (out_len, 1), (out_stride, 1));
-    unsafe { d2(f, n, f_stride, dx, mode, cval, out) }
-}
-
-/// `speedup_second_derivative_strided` on `float` data, computed in `float`.
-#[no_mangle]
-pub unsafe extern "C" fn speedup_second_derivative_strided_f32(
-    f: *const f32,
-    n: usize,
-    f_stride: isize,
-    dx: f64,
-    mode: speedup_mode,
-    cval: f64,
-    out: *mut f32,
-    out_len: usize,
-    out_stride: isize,
-) -> speedup_status {
-    let out = Out::Strided(out, (out_len, 1), (out_stride, 1));
-    unsafe { d2(f, n, f_stride, dx, mode, cval, out) }
-}
-
-/// `speedup_laplacian_mode` over the strided `rows x cols` grid `f` into the strided
-/// `out_rows x out_cols` array `out` (`(rows - 2) x (cols - 2)` for `SPEEDUP_MODE_VALID`, else
-/// `rows x cols`).
-#[no_mangle]
-pub unsafe extern "C" fn speedup_laplacian_strided(
-    f: *const f64,
-    rows: usize,
-    cols: usize,
-    f_row_stride: isize,
-    f_col_stride: isize,
-    dx: f64,
-    dy: f64,
-    mode: speedup_mode,
-    cval: f64,
-    out: *mut f64,
-    out_rows: usize,
-    out_cols: usize,
-    out_row_stride: isize,
-    out_col_stride: isize,
-) -> speedup_status {
-    let out = Out::Strided(out, (out_rows, out_cols), (out_row_stride, out_col_stride));
-    let strides = Some((f_row_stride, f_col_stride));
-    unsafe { lap(f, (rows, cols), strides, dx, dy, mode, cval, out) }
-}
-
-/// `speedup_laplacian_strided` on `float` data, computed in `float`.
-#[no_mangle]
-pub unsafe extern "C" fn speedup_laplacian_strided_f32(
-    f: *const f32,
-    rows: usize,
-    cols: usize,
-    f_row_stride: isize,
-    f_col_stride: isize,
-    dx: f64,
-    dy: f64,
-    mode: speedup_mode,
-    cval: f64,
-    out: *mut f32,
-    out_rows: usize,
-    out_cols: usize,
-    out_row_stride: isize,
-    out_col_stride: isize,
-) -> speedup_status {
-    let out = Out::Strided(out, (out_rows, out_cols), (out_row_stride, out_col_stride));
-    let strides = Some((f_row_stride, f_col_stride));
-    unsafe { lap(f, (rows, cols), strides, dx, dy, mode, cval, out) }
-}
-
-/// `speedup_comb_forward` over the strided `n x k` signal `x` into the strided `n x k` array
-/// `out` (filter along axis 0, each column alone).
-#[no_mangle]
-pub unsafe extern "C" fn speedup_comb_forward_strided(
-    x: *const f64,
-    n: usize,
-    k: usize,
-    x_row_stride: isize,
-    x_col_stride: isize,
-    tau: usize,
-    alpha: f64,
-    out: *mut f64,
-    out_row_stride: isize,
-    out_col_stride: isize,
-) -> speedup_status {
-    let (xs, out) = (
-        (x_row_stride, x_col_stride),
-        Out::Strided(out, (n, k), (out_row_stride, out_col_stride)),
-    );
-    unsafe {
-        comb(
-            "comb_forward",
-            core::comb_forward,
-            x,
-            (n, k),
-            Some(xs),
-            tau,
-            alpha,
-            out,
-        )
-    }
-}
-
-/// `speedup_comb_forward_strided` on `float` data, computed in `float`.
-#[no_mangle]
-pub unsafe extern "C" fn speedup_comb_forward_strided_f32(
-    x: *const f32,
-    n: usize,
-    k: usize,
-    x_row_stride: isize,
-    x_col_stride: isize,
-    tau: usize,
-    alpha: f64,
-    out: *mut f32,
-    out_row_stride: isize,
-    out_col_stride: isize,
-) -> speedup_status {
-    let (xs, out) = (
-        (x_row_stride, x_col_stride),
-        Out::Strided(out, (n, k), (out_row_stride, out_col_stride)),
-    );
-    unsafe {
-        comb(
-            "comb_forward",
-            core::comb_forward,
-            x,
-            (n, k),
-            Some(xs),
-            tau,
-            alpha,
-            out,
-        )
-    }
-}
-
-/// `speedup_comb_backward` over strided arrays, as `speedup_comb_forward_strided`.
-#[no_mangle]
-pub unsafe extern "C" fn speedup_comb_backward_strided(
-    x: *const f64,
-    n: usize,
-    k: usize,
-    x_row_stride: isize,
-    x_col_stride: isize,
-    tau: usize,
-    alpha: f64,
-    out: *mut f64,
-    out_row_stride: isize,
-    out_col_stride: isize,
-) -> speedup_status {
-    let (xs, out) = (
-        (x_row_stride, x_col_stride),
-        Out::Strided(out, (n, k), (out_row_stride, out_col_stride)),
-    );
-    unsafe {
-        comb(
-            "comb_backward",
-            core::comb_backward,
-            x,
-            (n, k),
-            Some(xs),
-            tau,
-            alpha,
-            out,
-        )
-    }
-}
-
-/// `speedup_comb_backward_strided` on `float` data, computed in `float`.
-#[no_mangle]
-pub unsafe extern "C" fn speedup_comb_backward_strided_f32(
-    x: *const f32,
-    n: usize,
-    k: usize,
-    x_row_stride: isize,
-    x_col_stride: isize,
-    tau: usize,
-    alpha: f64,
-    out: *mut f32,
-    out_row_stride: isize,
-    out_col_stride: isize,
-) -> speedup_status {
-    let (xs, out) = (
-        (x_row_stride, x_col_stride),
-        Out::Strided(out, (n, k), (out_row_stride, out_col_stride)),
-    );
-    unsafe {
-        comb(
-            "comb_backward",
-            core::comb_backward,
-            x,
-            (n, k),
-            Some(xs),
-            tau,
-            alpha,
-            out,
-        )
-    }
 }
