@@ -95,7 +95,7 @@ program test_stencils
     real(real64), allocatable :: f(:, :), big(:, :), out(:, :), want(:, :), s(:), d(:), dw(:)
     real(real32), allocatable :: g(:, :), outs(:, :), wants(:, :), y32(:, :), w32(:, :)
 
-    allocate (f(13, 9), big(26, 9))
+    allocate (f(13, 9), big(26, 9), want(0, 0), wants(0, 0), s(0), dw(0))
     call random_number(f)
     f = f - 0.5_real64
     big = 99
