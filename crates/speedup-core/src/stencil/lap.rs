@@ -103,6 +103,9 @@ pub(super) fn run<T: Real>(
     }
 }
 
+/// Rows per block of a strided output (see [`rows_of`]).
+const BLOCK: usize = 16;
+
 /// The valid Laplacian of `f` into `out` (`(rows - 2) x (cols - 2)`), whatever the strides.
 fn interior<T: Real>(mut f: ArrayView2<T>, mut k: Coef<T>, mut out: ArrayViewMut2<T>) {
     // A reversed axis swaps `up`/`down` or `left`/`right`: operands of a commutative sum.
@@ -122,7 +125,12 @@ fn interior<T: Real>(mut f: ArrayView2<T>, mut k: Coef<T>, mut out: ArrayViewMut
     if orows == 0 || ocols == 0 {
         return;
     }
-    let rows_per_task = (TASK / ocols).max(1);
+    let mut rows_per_task = (TASK / ocols).max(1);
+    if ocols > 1 && out.strides()[1] != 1 {
+        // Rows stored through strides (a transposed output): whole blocks of rows per task, and
+        // enough of them that two tasks do not share the output's cache lines.
+        rows_per_task = rows_per_task.max(4 * BLOCK).next_multiple_of(BLOCK);
+    }
     if threads::parallel_worthwhile(orows * ocols, PARALLEL_CUTOFF) {
         let tasks: Vec<_> = out
             .axis_chunks_iter_mut(Axis(0), rows_per_task)
@@ -152,7 +160,6 @@ fn rows_of<T: Real>(f: ArrayView2<T>, k: Coef<T>, first: usize, mut out: ArrayVi
     // computed into a buffer, then stored column by column, so that consecutive stores are
     // neighbours in memory when the output's columns are contiguous (one row apart would be a
     // cache miss each).
-    const BLOCK: usize = 16;
     let ocols = out.ncols();
     let mut tmp = vec![T::default(); BLOCK * ocols];
     for (b, mut blk) in out.axis_chunks_iter_mut(Axis(0), BLOCK).enumerate() {
