@@ -6,7 +6,8 @@
 //! precision (`alpha` rounded to it first).
 //!
 //! Layouts: C-ordered contiguous input and output take the flat fast paths; any other strides
-//! are read and written in place ([`strided`]), element for element the same operations.
+//! are read and written in place (the `strided` submodule), element for element the same
+//! operations.
 
 use ndarray::{ArrayView2, ArrayViewMut2};
 use rayon::prelude::*;
