@@ -29,6 +29,13 @@
 typedef int32_t speedup_status;
 
 /*
+ A boundary mode of `speedup_laplacian_mode` / `speedup_second_derivative_mode` and their
+ variants, with SciPy `ndimage`'s meanings. A plain integer type: an unknown value is refused
+ with `SPEEDUP_ERR_INVALID_ARGUMENT`.
+ */
+typedef int32_t speedup_mode;
+
+/*
  Success; the outputs were written.
  */
 #define SPEEDUP_OK 0
@@ -70,6 +77,36 @@ typedef int32_t speedup_status;
  and the process is fine.
  */
 #define SPEEDUP_ERR_ALLOCATION 7
+
+/*
+ Only where the stencil fits: the result is 2 smaller along each axis (the contract's result).
+ */
+#define SPEEDUP_MODE_VALID 0
+
+/*
+ Pad by one cell, half-sample symmetric (`d c b a | a b c d | d c b a`); result of the input's shape.
+ */
+#define SPEEDUP_MODE_REFLECT 1
+
+/*
+ Pad by one cell repeating the edge value (`a a a | a b c d | d d d`).
+ */
+#define SPEEDUP_MODE_NEAREST 2
+
+/*
+ Pad by one cell, whole-sample symmetric (`d c b | a b c d | c b a`).
+ */
+#define SPEEDUP_MODE_MIRROR 3
+
+/*
+ Pad by one cell periodically (`b c d | a b c d | a b c`).
+ */
+#define SPEEDUP_MODE_WRAP 4
+
+/*
+ Pad by one cell of the value `cval`.
+ */
+#define SPEEDUP_MODE_CONSTANT 5
 
 #ifdef __cplusplus
 extern "C" {
@@ -304,6 +341,108 @@ size_t speedup_last_error(char *buf, size_t len);
  A static, NUL-terminated description of a status code (any value is accepted).
  */
 const char *speedup_status_message(speedup_status s);
+
+/*
+ The output shape of `speedup_laplacian_mode` over a `rows x cols` grid: `(rows - 2, cols -
+ 2)` for `SPEEDUP_MODE_VALID`, else `(rows, cols)`, into `*out_rows`, `*out_cols`, after the
+ kernel's rules on the grid, the steps and the mode.
+ */
+speedup_status speedup_laplacian_shape_mode(size_t rows, size_t cols, double dx, double dy, speedup_mode mode, size_t *out_rows, size_t *out_cols);
+
+/*
+ The output length of `speedup_second_derivative_mode` over `n` points: `n - 2` for
+ `SPEEDUP_MODE_VALID`, else `n`, into `*out_len`, after the kernel's rules on `n`, `dx` and
+ the mode.
+ */
+speedup_status speedup_second_derivative_len_mode(size_t n, double dx, speedup_mode mode, size_t *out_len);
+
+/*
+ `speedup_second_derivative` on `float` data, computed in `float` (`dx` rounded to `float`).
+ */
+speedup_status speedup_second_derivative_f32(const float *f, size_t n, double dx, float *out, size_t out_len);
+
+/*
+ `speedup_laplacian` on `float` data, computed in `float` (`dx`, `dy` rounded to `float`).
+ */
+speedup_status speedup_laplacian_f32(const float *f, size_t rows, size_t cols, double dx, double dy, float *out, size_t out_len);
+
+/*
+ `speedup_comb_forward` on `float` data, computed in `float` (`alpha` rounded to `float`).
+ */
+speedup_status speedup_comb_forward_f32(const float *x, size_t n, size_t k, size_t tau, double alpha, float *out, size_t out_len);
+
+/*
+ `speedup_comb_backward` on `float` data, computed in `float` (`alpha` rounded to `float`).
+ */
+speedup_status speedup_comb_backward_f32(const float *x, size_t n, size_t k, size_t tau, double alpha, float *out, size_t out_len);
+
+/*
+ `second_derivative` of `f[0..n]` in boundary `mode` (`cval`: the outside value of
+ `SPEEDUP_MODE_CONSTANT`, ignored by the other modes). `out_len` is `n - 2` for
+ `SPEEDUP_MODE_VALID` (which needs `n >= 3`), else `n`.
+ */
+speedup_status speedup_second_derivative_mode(const double *f, size_t n, double dx, speedup_mode mode, double cval, double *out, size_t out_len);
+
+/*
+ `speedup_second_derivative_mode` on `float` data, computed in `float`.
+ */
+speedup_status speedup_second_derivative_mode_f32(const float *f, size_t n, double dx, speedup_mode mode, double cval, float *out, size_t out_len);
+
+/*
+ The Laplacian of the `rows x cols` grid `f` in boundary `mode` (`cval` as in
+ `speedup_second_derivative_mode`). `out_len` is `(rows - 2) * (cols - 2)` for
+ `SPEEDUP_MODE_VALID` (which needs a 3x3 grid), else `rows * cols`.
+ */
+speedup_status speedup_laplacian_mode(const double *f, size_t rows, size_t cols, double dx, double dy, speedup_mode mode, double cval, double *out, size_t out_len);
+
+/*
+ `speedup_laplacian_mode` on `float` data, computed in `float`.
+ */
+speedup_status speedup_laplacian_mode_f32(const float *f, size_t rows, size_t cols, double dx, double dy, speedup_mode mode, double cval, float *out, size_t out_len);
+
+/*
+ `speedup_second_derivative_mode` over `f[i * f_stride]`, `i < n`, into
+ `out[i * out_stride]`, `i < out_len` (`n - 2` for `SPEEDUP_MODE_VALID`, else `n`).
+ */
+speedup_status speedup_second_derivative_strided(const double *f, size_t n, ptrdiff_t f_stride, double dx, speedup_mode mode, double cval, double *out, size_t out_len, ptrdiff_t out_stride);
+
+/*
+ `speedup_second_derivative_strided` on `float` data, computed in `float`.
+ */
+speedup_status speedup_second_derivative_strided_f32(const float *f, size_t n, ptrdiff_t f_stride, double dx, speedup_mode mode, double cval, float *out, size_t out_len, ptrdiff_t out_stride);
+
+/*
+ `speedup_laplacian_mode` over the strided `rows x cols` grid `f` into the strided
+ `out_rows x out_cols` array `out` (`(rows - 2) x (cols - 2)` for `SPEEDUP_MODE_VALID`, else
+ `rows x cols`).
+ */
+speedup_status speedup_laplacian_strided(const double *f, size_t rows, size_t cols, ptrdiff_t f_row_stride, ptrdiff_t f_col_stride, double dx, double dy, speedup_mode mode, double cval, double *out, size_t out_rows, size_t out_cols, ptrdiff_t out_row_stride, ptrdiff_t out_col_stride);
+
+/*
+ `speedup_laplacian_strided` on `float` data, computed in `float`.
+ */
+speedup_status speedup_laplacian_strided_f32(const float *f, size_t rows, size_t cols, ptrdiff_t f_row_stride, ptrdiff_t f_col_stride, double dx, double dy, speedup_mode mode, double cval, float *out, size_t out_rows, size_t out_cols, ptrdiff_t out_row_stride, ptrdiff_t out_col_stride);
+
+/*
+ `speedup_comb_forward` over the strided `n x k` signal `x` into the strided `n x k` array
+ `out` (filter along axis 0, each column alone).
+ */
+speedup_status speedup_comb_forward_strided(const double *x, size_t n, size_t k, ptrdiff_t x_row_stride, ptrdiff_t x_col_stride, size_t tau, double alpha, double *out, ptrdiff_t out_row_stride, ptrdiff_t out_col_stride);
+
+/*
+ `speedup_comb_forward_strided` on `float` data, computed in `float`.
+ */
+speedup_status speedup_comb_forward_strided_f32(const float *x, size_t n, size_t k, ptrdiff_t x_row_stride, ptrdiff_t x_col_stride, size_t tau, double alpha, float *out, ptrdiff_t out_row_stride, ptrdiff_t out_col_stride);
+
+/*
+ `speedup_comb_backward` over strided arrays, as `speedup_comb_forward_strided`.
+ */
+speedup_status speedup_comb_backward_strided(const double *x, size_t n, size_t k, ptrdiff_t x_row_stride, ptrdiff_t x_col_stride, size_t tau, double alpha, double *out, ptrdiff_t out_row_stride, ptrdiff_t out_col_stride);
+
+/*
+ `speedup_comb_backward_strided` on `float` data, computed in `float`.
+ */
+speedup_status speedup_comb_backward_strided_f32(const float *x, size_t n, size_t k, ptrdiff_t x_row_stride, ptrdiff_t x_col_stride, size_t tau, double alpha, float *out, ptrdiff_t out_row_stride, ptrdiff_t out_col_stride);
 
 #ifdef __cplusplus
 }  // extern "C"

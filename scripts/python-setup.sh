@@ -2,7 +2,7 @@
 # Creates or updates the Python environment of speedup at .venv (repository root) and installs
 # the package from python/ into it, with both backends:
 #   1. .venv with maturin, numpy, pytest, pytest-timeout, hypothesis, threadpoolctl, joblib, mypy,
-#      numpydoc, dask, and the bench extra (numba, matplotlib, rich) (installed only when missing);
+#      numpydoc, dask, scipy (the stencils' reference), and the bench extra (numba, matplotlib, rich) (installed only when missing);
 #   2. libspeedup.so (cargo build --release -p speedup-capi), copied into python/speedup/_lib/ so the
 #      wheel ships it for the ctypes backend;
 #   3. `pip install ./python` (maturin builds the PyO3 extension speedup._speedup; no build
@@ -33,6 +33,8 @@ missing=()
 # docstring checks (tests/python/test_doctests.py: numpydoc.validate)
 "$VPY" -c 'import numpydoc' 2>/dev/null || missing+=(numpydoc)
 "$VPY" -c 'import dask.array, distributed' 2>/dev/null || missing+=("dask[array]" distributed)
+# the reference of the stencils' boundary modes (tests/python/test_stencil_modes.py)
+"$VPY" -c 'import scipy.ndimage' 2>/dev/null || missing+=(scipy)
 # the bench extra (speedup bench): Numba contestants, plots, progress bar
 "$VPY" -c 'import numba, matplotlib, rich' 2>/dev/null || missing+=("numba>=0.60" "matplotlib>=3.7" "rich>=13")
 [ -x "$VENV/bin/maturin" ] || missing+=("maturin>=1.9,<2")

@@ -19,10 +19,11 @@ crates/speedup-capi) are the one source. From their function declarations this s
 The rules (the conventions of the hand-written bindings before this script):
 
   C parameter                  Fortran (bind(C) interface)                    ctypes
-  double / float / size_t      real(c_double) / real(c_float) /               c_double / c_float /
-  / uint64_t / int32_t / bool  integer(c_size_t) / integer(c_int64_t) /       c_size_t / c_uint64 /
-  (value)                      integer(c_int32_t) / logical(c_bool),          c_int32 / c_bool
-                               all `value, intent(in)`
+  double / size_t / uint64_t   real(c_double) / integer(c_size_t) /           c_double / c_size_t /
+  / int32_t / bool (value)     integer(c_int64_t) / integer(c_int32_t) /      c_uint64 / c_int32 /
+                               logical(c_bool), all `value, intent(in)`       c_bool
+  float / ptrdiff_t /          real(c_float) / integer(c_ptrdiff_t) /         c_float / c_ssize_t /
+  speedup_mode (value)         integer(c_int32_t)                             c_int32
   const T *p                   T, intent(in) :: p(*)                          c_void_p (an address)
   T *p, an array               T, intent(inout) :: p(*)                       c_void_p
   T *p, a scalar output        T, intent(inout) :: p                          POINTER(T)
@@ -31,7 +32,8 @@ The rules (the conventions of the hand-written bindings before this script):
   double (*f)(double, void *)  type(c_funptr), value, intent(in)              c_void_p
 
 A non-const pointer is an array when the first value parameter after it is its length: named
-`len`, `cap` or `<anything>_len` (`out, out_len`; `bounds, acc, cap`); otherwise it is a scalar
+`len`, `cap`, `<anything>_len`, `_rows` or `_stride` (`out, out_len`; `bounds, acc, cap`;
+the strided `out, out_rows` and `out, out_row_stride`); otherwise it is a scalar
 output (`*out`, `*count`, `*i`). Every output is `intent(inout)`, so it keeps its value when a
 call fails. uint64_t is integer(c_int64_t) in Fortran (the same bits). Results: speedup_status
 -> integer(c_int32_t) function / c_int32; size_t -> integer(c_size_t) / c_size_t;
@@ -73,6 +75,8 @@ EXCEPTIONS: Dict[Tuple[str, str], Tuple[str, str]] = {
 SCALARS: Dict[str, Tuple[str, str, str]] = {
     "double": ("real(c_double)", "c_double", "c_double"),
     "float": ("real(c_float)", "c_float", "c_float"),
+    "ptrdiff_t": ("integer(c_ptrdiff_t)", "c_ptrdiff_t", "c_ssize_t"),
+    "speedup_mode": ("integer(c_int32_t)", "c_int32_t", "c_int32"),
     "size_t": ("integer(c_size_t)", "c_size_t", "c_size_t"),
     "uint64_t": ("integer(c_int64_t)", "c_int64_t", "c_uint64"),
     "int32_t": ("integer(c_int32_t)", "c_int32_t", "c_int32"),
@@ -159,7 +163,7 @@ def is_sized(rest: Sequence[Param]) -> bool:
     pointers: `out, out_len`, `bounds, acc, cap`, `buf, len`)."""
     for p in rest:
         if not p.pointer and p.ctype != "funptr":
-            return p.name in ("len", "cap") or p.name.endswith("_len")
+            return p.name in ("len", "cap") or p.name.endswith(("_len", "_rows", "_stride"))
     return False
 
 
@@ -349,7 +353,9 @@ def ctypes_module(speedup: Sequence[Function], legacy: Sequence[Function]) -> st
         "a raw address (``c_void_p``), a scalar output as a pointer to its type.",
         '"""',
         "",
-        "from ctypes import POINTER, c_bool, c_char_p, c_double, c_int32, c_size_t, c_uint64, c_void_p",
+        "from ctypes import (",
+        "    POINTER, c_bool, c_char_p, c_double, c_float, c_int32, c_size_t, c_ssize_t, c_uint64, c_void_p,",
+        ")",
         "from typing import Any, Dict, List, Tuple",
         "",
         '__all__ = ["SPEEDUP", "LEGACY"]',

@@ -5,6 +5,13 @@ module speedup_kernels
     include 'speedup_kernels.inc'
 end module speedup_kernels
 
+! speedup_stencils: the stencils and comb filters of `speedup` in real64 and real32, with
+! boundary modes (speedup_stencils.inc). Internal: programs use `speedup`.
+module speedup_stencils
+    use speedup_c
+    include 'speedup_stencils.inc'
+end module speedup_stencils
+
 !> The Fortran door of speedup: `use speedup`.
 !>
 !> Two layers, both public:
@@ -31,7 +38,13 @@ module speedup
         c_int32_t, c_int64_t, c_loc, c_ptr, c_size_t
     use speedup_c
     use speedup_door
-    use speedup_kernels, speedup_mandelbrot_c128 => speedup_mandelbrot
+    ! The kernels' real64-only stencils and comb filters give way to speedup_stencils' generics,
+    ! and the complex(real64) Mandelbrot to the generic over both kinds below.
+    use speedup_kernels, speedup_mandelbrot_c128 => speedup_mandelbrot, &
+        kernels_laplacian => speedup_laplacian, &
+        kernels_second_derivative => speedup_second_derivative, &
+        kernels_comb_forward => speedup_comb_forward, kernels_comb_backward => speedup_comb_backward
+    use speedup_stencils
     implicit none
     private
 

@@ -38,7 +38,16 @@ module speedup_c
         c_speedup_std_finish, c_speedup_monte_carlo_pi_finish, c_speedup_laplacian_shape, &
         c_speedup_second_derivative_len, c_speedup_sum_primes_below_u128, &
         c_speedup_monte_carlo_pi, c_speedup_monte_carlo_pi_inside, c_speedup_markov_chains, &
-        c_speedup_markov_chains_from, c_speedup_last_error, c_speedup_status_message
+        c_speedup_markov_chains_from, c_speedup_last_error, c_speedup_status_message, &
+        c_speedup_laplacian_shape_mode, c_speedup_second_derivative_len_mode, &
+        c_speedup_second_derivative_f32, c_speedup_laplacian_f32, c_speedup_comb_forward_f32, &
+        c_speedup_comb_backward_f32, c_speedup_second_derivative_mode, &
+        c_speedup_second_derivative_mode_f32, c_speedup_laplacian_mode, &
+        c_speedup_laplacian_mode_f32, c_speedup_second_derivative_strided, &
+        c_speedup_second_derivative_strided_f32, c_speedup_laplacian_strided, &
+        c_speedup_laplacian_strided_f32, c_speedup_comb_forward_strided, &
+        c_speedup_comb_forward_strided_f32, c_speedup_comb_backward_strided, &
+        c_speedup_comb_backward_strided_f32
 
     interface
         integer(c_int32_t) function c_speedup_sum(x, n, out) bind(C, name='speedup_sum')
@@ -320,6 +329,223 @@ module speedup_c
             import :: c_int32_t, c_ptr
             integer(c_int32_t), value, intent(in) :: s
         end function c_speedup_status_message
+
+        integer(c_int32_t) function c_speedup_laplacian_shape_mode(rows, cols, dx, dy, mode, &
+            out_rows, out_cols) bind(C, name='speedup_laplacian_shape_mode')
+            import :: c_size_t, c_double, c_int32_t
+            integer(c_size_t), value, intent(in) :: rows, cols
+            real(c_double), value, intent(in) :: dx, dy
+            integer(c_int32_t), value, intent(in) :: mode
+            integer(c_size_t), intent(inout) :: out_rows, out_cols
+        end function c_speedup_laplacian_shape_mode
+
+        integer(c_int32_t) function c_speedup_second_derivative_len_mode(n, dx, mode, out_len) &
+            bind(C, name='speedup_second_derivative_len_mode')
+            import :: c_size_t, c_double, c_int32_t
+            integer(c_size_t), value, intent(in) :: n
+            real(c_double), value, intent(in) :: dx
+            integer(c_int32_t), value, intent(in) :: mode
+            integer(c_size_t), intent(inout) :: out_len
+        end function c_speedup_second_derivative_len_mode
+
+        integer(c_int32_t) function c_speedup_second_derivative_f32(f, n, dx, out, out_len) &
+            bind(C, name='speedup_second_derivative_f32')
+            import :: c_float, c_size_t, c_double, c_int32_t
+            real(c_float), intent(in) :: f(*)
+            integer(c_size_t), value, intent(in) :: n
+            real(c_double), value, intent(in) :: dx
+            real(c_float), intent(inout) :: out(*)
+            integer(c_size_t), value, intent(in) :: out_len
+        end function c_speedup_second_derivative_f32
+
+        integer(c_int32_t) function c_speedup_laplacian_f32(f, rows, cols, dx, dy, out, out_len) &
+            bind(C, name='speedup_laplacian_f32')
+            import :: c_float, c_size_t, c_double, c_int32_t
+            real(c_float), intent(in) :: f(*)
+            integer(c_size_t), value, intent(in) :: rows, cols
+            real(c_double), value, intent(in) :: dx, dy
+            real(c_float), intent(inout) :: out(*)
+            integer(c_size_t), value, intent(in) :: out_len
+        end function c_speedup_laplacian_f32
+
+        integer(c_int32_t) function c_speedup_comb_forward_f32(x, n, k, tau, alpha, out, out_len) &
+            bind(C, name='speedup_comb_forward_f32')
+            import :: c_float, c_size_t, c_double, c_int32_t
+            real(c_float), intent(in) :: x(*)
+            integer(c_size_t), value, intent(in) :: n, k, tau
+            real(c_double), value, intent(in) :: alpha
+            real(c_float), intent(inout) :: out(*)
+            integer(c_size_t), value, intent(in) :: out_len
+        end function c_speedup_comb_forward_f32
+
+        integer(c_int32_t) function c_speedup_comb_backward_f32(x, n, k, tau, alpha, out, out_len) &
+            bind(C, name='speedup_comb_backward_f32')
+            import :: c_float, c_size_t, c_double, c_int32_t
+            real(c_float), intent(in) :: x(*)
+            integer(c_size_t), value, intent(in) :: n, k, tau
+            real(c_double), value, intent(in) :: alpha
+            real(c_float), intent(inout) :: out(*)
+            integer(c_size_t), value, intent(in) :: out_len
+        end function c_speedup_comb_backward_f32
+
+        integer(c_int32_t) function c_speedup_second_derivative_mode(f, n, dx, mode, cval, out, &
+            out_len) bind(C, name='speedup_second_derivative_mode')
+            import :: c_double, c_size_t, c_int32_t
+            real(c_double), intent(in) :: f(*)
+            integer(c_size_t), value, intent(in) :: n
+            real(c_double), value, intent(in) :: dx
+            integer(c_int32_t), value, intent(in) :: mode
+            real(c_double), value, intent(in) :: cval
+            real(c_double), intent(inout) :: out(*)
+            integer(c_size_t), value, intent(in) :: out_len
+        end function c_speedup_second_derivative_mode
+
+        integer(c_int32_t) function c_speedup_second_derivative_mode_f32(f, n, dx, mode, cval, &
+            out, out_len) bind(C, name='speedup_second_derivative_mode_f32')
+            import :: c_float, c_size_t, c_double, c_int32_t
+            real(c_float), intent(in) :: f(*)
+            integer(c_size_t), value, intent(in) :: n
+            real(c_double), value, intent(in) :: dx
+            integer(c_int32_t), value, intent(in) :: mode
+            real(c_double), value, intent(in) :: cval
+            real(c_float), intent(inout) :: out(*)
+            integer(c_size_t), value, intent(in) :: out_len
+        end function c_speedup_second_derivative_mode_f32
+
+        integer(c_int32_t) function c_speedup_laplacian_mode(f, rows, cols, dx, dy, mode, cval, &
+            out, out_len) bind(C, name='speedup_laplacian_mode')
+            import :: c_double, c_size_t, c_int32_t
+            real(c_double), intent(in) :: f(*)
+            integer(c_size_t), value, intent(in) :: rows, cols
+            real(c_double), value, intent(in) :: dx, dy
+            integer(c_int32_t), value, intent(in) :: mode
+            real(c_double), value, intent(in) :: cval
+            real(c_double), intent(inout) :: out(*)
+            integer(c_size_t), value, intent(in) :: out_len
+        end function c_speedup_laplacian_mode
+
+        integer(c_int32_t) function c_speedup_laplacian_mode_f32(f, rows, cols, dx, dy, mode, &
+            cval, out, out_len) bind(C, name='speedup_laplacian_mode_f32')
+            import :: c_float, c_size_t, c_double, c_int32_t
+            real(c_float), intent(in) :: f(*)
+            integer(c_size_t), value, intent(in) :: rows, cols
+            real(c_double), value, intent(in) :: dx, dy
+            integer(c_int32_t), value, intent(in) :: mode
+            real(c_double), value, intent(in) :: cval
+            real(c_float), intent(inout) :: out(*)
+            integer(c_size_t), value, intent(in) :: out_len
+        end function c_speedup_laplacian_mode_f32
+
+        integer(c_int32_t) function c_speedup_second_derivative_strided(f, n, f_stride, dx, mode, &
+            cval, out, out_len, out_stride) bind(C, name='speedup_second_derivative_strided')
+            import :: c_double, c_size_t, c_ptrdiff_t, c_int32_t
+            real(c_double), intent(in) :: f(*)
+            integer(c_size_t), value, intent(in) :: n
+            integer(c_ptrdiff_t), value, intent(in) :: f_stride
+            real(c_double), value, intent(in) :: dx
+            integer(c_int32_t), value, intent(in) :: mode
+            real(c_double), value, intent(in) :: cval
+            real(c_double), intent(inout) :: out(*)
+            integer(c_size_t), value, intent(in) :: out_len
+            integer(c_ptrdiff_t), value, intent(in) :: out_stride
+        end function c_speedup_second_derivative_strided
+
+        integer(c_int32_t) function c_speedup_second_derivative_strided_f32(f, n, f_stride, dx, &
+            mode, cval, out, out_len, out_stride) &
+            bind(C, name='speedup_second_derivative_strided_f32')
+            import :: c_float, c_size_t, c_ptrdiff_t, c_double, c_int32_t
+            real(c_float), intent(in) :: f(*)
+            integer(c_size_t), value, intent(in) :: n
+            integer(c_ptrdiff_t), value, intent(in) :: f_stride
+            real(c_double), value, intent(in) :: dx
+            integer(c_int32_t), value, intent(in) :: mode
+            real(c_double), value, intent(in) :: cval
+            real(c_float), intent(inout) :: out(*)
+            integer(c_size_t), value, intent(in) :: out_len
+            integer(c_ptrdiff_t), value, intent(in) :: out_stride
+        end function c_speedup_second_derivative_strided_f32
+
+        integer(c_int32_t) function c_speedup_laplacian_strided(f, rows, cols, f_row_stride, &
+            f_col_stride, dx, dy, mode, cval, out, out_rows, out_cols, out_row_stride, &
+            out_col_stride) bind(C, name='speedup_laplacian_strided')
+            import :: c_double, c_size_t, c_ptrdiff_t, c_int32_t
+            real(c_double), intent(in) :: f(*)
+            integer(c_size_t), value, intent(in) :: rows, cols
+            integer(c_ptrdiff_t), value, intent(in) :: f_row_stride, f_col_stride
+            real(c_double), value, intent(in) :: dx, dy
+            integer(c_int32_t), value, intent(in) :: mode
+            real(c_double), value, intent(in) :: cval
+            real(c_double), intent(inout) :: out(*)
+            integer(c_size_t), value, intent(in) :: out_rows, out_cols
+            integer(c_ptrdiff_t), value, intent(in) :: out_row_stride, out_col_stride
+        end function c_speedup_laplacian_strided
+
+        integer(c_int32_t) function c_speedup_laplacian_strided_f32(f, rows, cols, f_row_stride, &
+            f_col_stride, dx, dy, mode, cval, out, out_rows, out_cols, out_row_stride, &
+            out_col_stride) bind(C, name='speedup_laplacian_strided_f32')
+            import :: c_float, c_size_t, c_ptrdiff_t, c_double, c_int32_t
+            real(c_float), intent(in) :: f(*)
+            integer(c_size_t), value, intent(in) :: rows, cols
+            integer(c_ptrdiff_t), value, intent(in) :: f_row_stride, f_col_stride
+            real(c_double), value, intent(in) :: dx, dy
+            integer(c_int32_t), value, intent(in) :: mode
+            real(c_double), value, intent(in) :: cval
+            real(c_float), intent(inout) :: out(*)
+            integer(c_size_t), value, intent(in) :: out_rows, out_cols
+            integer(c_ptrdiff_t), value, intent(in) :: out_row_stride, out_col_stride
+        end function c_speedup_laplacian_strided_f32
+
+        integer(c_int32_t) function c_speedup_comb_forward_strided(x, n, k, x_row_stride, &
+            x_col_stride, tau, alpha, out, out_row_stride, out_col_stride) &
+            bind(C, name='speedup_comb_forward_strided')
+            import :: c_double, c_size_t, c_ptrdiff_t, c_int32_t
+            real(c_double), intent(in) :: x(*)
+            integer(c_size_t), value, intent(in) :: n, k
+            integer(c_ptrdiff_t), value, intent(in) :: x_row_stride, x_col_stride
+            integer(c_size_t), value, intent(in) :: tau
+            real(c_double), value, intent(in) :: alpha
+            real(c_double), intent(inout) :: out(*)
+            integer(c_ptrdiff_t), value, intent(in) :: out_row_stride, out_col_stride
+        end function c_speedup_comb_forward_strided
+
+        integer(c_int32_t) function c_speedup_comb_forward_strided_f32(x, n, k, x_row_stride, &
+            x_col_stride, tau, alpha, out, out_row_stride, out_col_stride) &
+            bind(C, name='speedup_comb_forward_strided_f32')
+            import :: c_float, c_size_t, c_ptrdiff_t, c_double, c_int32_t
+            real(c_float), intent(in) :: x(*)
+            integer(c_size_t), value, intent(in) :: n, k
+            integer(c_ptrdiff_t), value, intent(in) :: x_row_stride, x_col_stride
+            integer(c_size_t), value, intent(in) :: tau
+            real(c_double), value, intent(in) :: alpha
+            real(c_float), intent(inout) :: out(*)
+            integer(c_ptrdiff_t), value, intent(in) :: out_row_stride, out_col_stride
+        end function c_speedup_comb_forward_strided_f32
+
+        integer(c_int32_t) function c_speedup_comb_backward_strided(x, n, k, x_row_stride, &
+            x_col_stride, tau, alpha, out, out_row_stride, out_col_stride) &
+            bind(C, name='speedup_comb_backward_strided')
+            import :: c_double, c_size_t, c_ptrdiff_t, c_int32_t
+            real(c_double), intent(in) :: x(*)
+            integer(c_size_t), value, intent(in) :: n, k
+            integer(c_ptrdiff_t), value, intent(in) :: x_row_stride, x_col_stride
+            integer(c_size_t), value, intent(in) :: tau
+            real(c_double), value, intent(in) :: alpha
+            real(c_double), intent(inout) :: out(*)
+            integer(c_ptrdiff_t), value, intent(in) :: out_row_stride, out_col_stride
+        end function c_speedup_comb_backward_strided
+
+        integer(c_int32_t) function c_speedup_comb_backward_strided_f32(x, n, k, x_row_stride, &
+            x_col_stride, tau, alpha, out, out_row_stride, out_col_stride) &
+            bind(C, name='speedup_comb_backward_strided_f32')
+            import :: c_float, c_size_t, c_ptrdiff_t, c_double, c_int32_t
+            real(c_float), intent(in) :: x(*)
+            integer(c_size_t), value, intent(in) :: n, k
+            integer(c_ptrdiff_t), value, intent(in) :: x_row_stride, x_col_stride
+            integer(c_size_t), value, intent(in) :: tau
+            real(c_double), value, intent(in) :: alpha
+            real(c_float), intent(inout) :: out(*)
+            integer(c_ptrdiff_t), value, intent(in) :: out_row_stride, out_col_stride
+        end function c_speedup_comb_backward_strided_f32
     end interface
     ! END GENERATED
 

@@ -39,7 +39,7 @@ from typing import Any, Dict, Iterator, Optional, Tuple, Union
 
 import numpy as np
 
-from . import _api
+from . import _api, _stencil
 
 __all__ = [
     "backend",
@@ -245,31 +245,42 @@ def std(x: Any, ddof: int = 0) -> float:
     return _api.std(_impl, x, ddof)
 
 
-def second_derivative(f: Any, dx: float, *, out: Optional[np.ndarray] = None) -> np.ndarray:
+def second_derivative(
+    f: Any, dx: float, *, mode: str = "valid", cval: float = 0.0, out: Optional[np.ndarray] = None
+) -> np.ndarray:
     """Central second difference of a 1-D signal with spacing ``dx``.
 
     Parameters
     ----------
     f : array_like
-        1-D real samples, length ``n >= 3``; converted to float64.
+        1-D real samples, ``n`` of them (``n >= 3`` for ``mode="valid"``). float32 stays
+        float32 (computed in float32); anything else becomes float64. Any strides are read in
+        place.
     dx : float
-        The sample spacing; finite and nonzero.
+        The sample spacing; finite and nonzero (also once rounded to float32, for float32).
+    mode : {"valid", "reflect", "nearest", "mirror", "wrap", "constant"}, optional
+        ``"valid"`` (the default) gives the ``n - 2`` interior points; the others pad ``f`` by
+        one sample as ``scipy.ndimage`` means them and give ``n`` points.
+    cval : float, optional
+        The value outside ``f`` for ``mode="constant"``; ignored by the other modes.
     out : numpy.ndarray, optional
-        Where to write the result: float64, shape ``(n - 2,)``, writable, C-contiguous and not
+        Where to write the result: the result's shape and dtype, writable, any strides, not
         overlapping ``f``.
 
     Returns
     -------
     numpy.ndarray
-        A float64 array of shape ``(n - 2,)`` (``out`` when given).
+        The second difference, float64 or float32 like ``f`` (``out`` when given).
 
     Raises
     ------
     ValueError
-        When ``f`` is not 1-D or ``n < 3``, ``dx`` is zero or not finite, or ``out`` has the
-        wrong shape, is read-only, not C-contiguous or overlaps ``f``.
+        When ``f`` is not 1-D or too short for ``"valid"``, ``dx`` is zero or not finite,
+        ``mode`` is unknown, or ``out`` has the wrong shape, is read-only, repeats elements or
+        overlaps ``f``.
     TypeError
-        When ``f`` or ``dx`` is not real numbers, or ``out`` is not a float64 ndarray.
+        When ``f``, ``dx`` or ``cval`` is not real numbers, ``mode`` is not a string, or ``out``
+        is not an ndarray of the result's dtype.
     MemoryError
         When the result cannot be allocated.
 
@@ -279,47 +290,65 @@ def second_derivative(f: Any, dx: float, *, out: Optional[np.ndarray] = None) ->
 
     Notes
     -----
-    ``out[i] = ((f[i] - 2.0*f[i+1]) + f[i+2]) * (1.0/(dx*dx))`` for ``i = 0 .. n-3``. See
-    ``docs/contract.md``, section "second_derivative".
+    ``out[i] = ((g[i-1] - 2*g[i]) + g[i+1]) * (1/(dx*dx))`` over ``f`` padded as ``mode``
+    says, in the data's precision. See ``docs/contract.md``, sections "second_derivative" and
+    "Boundary modes".
 
     Examples
     --------
     >>> import speedup
     >>> speedup.second_derivative([0.0, 1.0, 4.0, 9.0], 1.0).tolist()
     [2.0, 2.0]
-    >>> speedup.second_derivative([0.0, 1.0, 4.0], 0.5).tolist()
-    [8.0]
+    >>> speedup.second_derivative([0.0, 1.0, 4.0, 9.0], 1.0, mode="nearest").tolist()
+    [1.0, 2.0, 2.0, -5.0]
     """
-    return _api.second_derivative(_impl, f, dx, out)
+    return _stencil.second_derivative(_impl, f, dx, mode, cval, out)
 
 
-def laplacian(f: Any, dx: float, dy: float, *, out: Optional[np.ndarray] = None) -> np.ndarray:
-    """Five-point Laplacian of the interior of a 2-D grid.
+def laplacian(
+    f: Any,
+    dx: float,
+    dy: float,
+    *,
+    mode: str = "valid",
+    cval: float = 0.0,
+    out: Optional[np.ndarray] = None,
+) -> np.ndarray:
+    """Five-point Laplacian of a 2-D grid.
 
     Parameters
     ----------
     f : array_like
-        2-D real grid of shape ``(rows, cols)``, both at least 3; converted to float64.
+        2-D real grid of shape ``(rows, cols)`` (at least 3x3 for ``mode="valid"``). float32
+        stays float32 (computed in float32); anything else becomes float64. Any strides
+        (Fortran order, slices, transposes) are read in place.
     dx : float
-        Spacing between rows (along the first index); finite and nonzero.
+        Spacing between rows (axis 0); finite and nonzero.
     dy : float
-        Spacing between columns (along the second index); finite and nonzero.
+        Spacing between columns (axis 1); finite and nonzero.
+    mode : {"valid", "reflect", "nearest", "mirror", "wrap", "constant"}, optional
+        ``"valid"`` (the default) gives the interior, ``(rows - 2, cols - 2)``; the others pad
+        ``f`` by one cell as ``scipy.ndimage`` means them and give ``(rows, cols)``.
+    cval : float, optional
+        The value outside ``f`` for ``mode="constant"``; ignored by the other modes.
     out : numpy.ndarray, optional
-        Where to write the result: float64, shape ``(rows - 2, cols - 2)``, writable,
-        C-contiguous and not overlapping ``f``.
+        Where to write the result: the result's shape and dtype, writable, any strides, not
+        overlapping ``f``.
 
     Returns
     -------
     numpy.ndarray
-        A float64 array of shape ``(rows - 2, cols - 2)`` (``out`` when given).
+        The Laplacian, float64 or float32 like ``f`` (``out`` when given).
 
     Raises
     ------
     ValueError
-        When ``f`` is not 2-D or a side is below 3, ``dx`` or ``dy`` is zero or not finite, or
-        ``out`` has the wrong shape, is read-only, not C-contiguous or overlaps ``f``.
+        When ``f`` is not 2-D or too small for ``"valid"``, ``dx`` or ``dy`` is zero or not
+        finite, ``mode`` is unknown, or ``out`` has the wrong shape, is read-only, repeats
+        elements or overlaps ``f``.
     TypeError
-        When ``f``, ``dx`` or ``dy`` is not real numbers, or ``out`` is not a float64 ndarray.
+        When ``f``, ``dx``, ``dy`` or ``cval`` is not real numbers, ``mode`` is not a string, or
+        ``out`` is not an ndarray of the result's dtype.
     MemoryError
         When the result cannot be allocated.
 
@@ -330,9 +359,10 @@ def laplacian(f: Any, dx: float, dy: float, *, out: Optional[np.ndarray] = None)
 
     Notes
     -----
-    With ``ax = 1/(dx*dx)``, ``ay = 1/(dy*dy)``, ``c = 2*ax + 2*ay``:
-    ``out[i-1, j-1] = ((f[i-1,j] + f[i+1,j])*ax + (f[i,j-1] + f[i,j+1])*ay) - f[i,j]*c``.
-    See ``docs/contract.md``, section "laplacian".
+    With ``ax = 1/(dx*dx)``, ``ay = 1/(dy*dy)``, ``c = 2*ax + 2*ay`` in the data's precision,
+    ``out[i][j] = ((g[i-1][j] + g[i+1][j])*ax + (g[i][j-1] + g[i][j+1])*ay) - g[i][j]*c`` over
+    ``f`` padded as ``mode`` says. See ``docs/contract.md``, sections "laplacian" and
+    "Boundary modes".
 
     Examples
     --------
@@ -342,8 +372,10 @@ def laplacian(f: Any, dx: float, dy: float, *, out: Optional[np.ndarray] = None)
     >>> out = np.empty((1, 2))
     >>> speedup.laplacian(np.ones((3, 4)), 1.0, 2.0, out=out) is out
     True
+    >>> speedup.laplacian(np.ones((2, 2), np.float32), 1.0, 1.0, mode="wrap").dtype
+    dtype('float32')
     """
-    return _api.laplacian(_impl, f, dx, dy, out)
+    return _stencil.laplacian(_impl, f, dx, dy, mode, cval, out)
 
 
 def comb_forward(x: Any, tau: int, alpha: float, *, out: Optional[np.ndarray] = None) -> np.ndarray:
@@ -352,31 +384,30 @@ def comb_forward(x: Any, tau: int, alpha: float, *, out: Optional[np.ndarray] = 
     Parameters
     ----------
     x : array_like
-        Real signal of shape ``(n,)``, or ``(n, k)`` for ``k`` columns filtered independently;
-        converted to float64.
+        Signal, 1-D of length ``n`` or 2-D ``(n, k)`` (each column filtered alone). float32
+        stays float32 (computed in float32); anything else becomes float64. Any strides are read
+        in place.
     tau : int
-        The delay in samples, at least 1.
+        The delay in samples, ``tau >= 1``.
     alpha : float
-        The gain of the delayed input.
+        The gain of the delayed sample (rounded to float32 for float32 data).
     out : numpy.ndarray, optional
-        Where to write the result: float64, the shape of ``x``, writable, C-contiguous and not
+        Where to write the result: the shape and dtype of ``x``, writable, any strides, not
         overlapping ``x``.
 
     Returns
     -------
     numpy.ndarray
-        A float64 array of the shape of ``x`` (``out`` when given).
+        The filtered signal, the shape and dtype of ``x`` (``out`` when given).
 
     Raises
     ------
     ValueError
         When ``x`` is not 1-D or 2-D, ``tau < 1``, or ``out`` has the wrong shape, is
-        read-only, not C-contiguous or overlaps ``x``.
+        read-only, repeats elements or overlaps ``x``.
     TypeError
         When ``x`` or ``alpha`` is not real numbers, ``tau`` is not an integer, or ``out`` is
-        not a float64 ndarray.
-    OverflowError
-        When ``tau`` is above ``2**64 - 1``.
+        not an ndarray of the result's dtype.
     MemoryError
         When the result cannot be allocated.
 
@@ -386,7 +417,7 @@ def comb_forward(x: Any, tau: int, alpha: float, *, out: Optional[np.ndarray] = 
 
     Notes
     -----
-    ``y[t] = x[t]`` for ``t < tau``, else ``y[t] = x[t] + alpha*x[t-tau]``. See
+    ``y[t] = x[t]`` for ``t < tau``, ``y[t] = x[t] + alpha*x[t-tau]`` otherwise. See
     ``docs/contract.md``, section "comb_forward, comb_backward".
 
     Examples
@@ -397,7 +428,7 @@ def comb_forward(x: Any, tau: int, alpha: float, *, out: Optional[np.ndarray] = 
     >>> speedup.comb_forward([[1.0, 2.0], [3.0, 4.0]], 1, -1.0).tolist()
     [[1.0, 2.0], [2.0, 2.0]]
     """
-    return _api.comb_forward(_impl, x, tau, alpha, out)
+    return _stencil.comb(_impl, "comb_forward", x, tau, alpha, out)
 
 
 def comb_backward(x: Any, tau: int, alpha: float, *, out: Optional[np.ndarray] = None) -> np.ndarray:
@@ -406,31 +437,31 @@ def comb_backward(x: Any, tau: int, alpha: float, *, out: Optional[np.ndarray] =
     Parameters
     ----------
     x : array_like
-        Real signal of shape ``(n,)``, or ``(n, k)`` for ``k`` columns filtered independently;
-        converted to float64.
+        Signal, 1-D of length ``n`` or 2-D ``(n, k)`` (each column filtered alone). float32
+        stays float32 (computed in float32); anything else becomes float64. Any strides are read
+        in place.
     tau : int
-        The delay in samples, at least 1.
+        The delay in samples, ``tau >= 1``.
     alpha : float
-        The gain of the delayed output.
+        The feedback gain (rounded to float32 for float32 data); ``|alpha| < 1`` for a stable
+        filter.
     out : numpy.ndarray, optional
-        Where to write the result: float64, the shape of ``x``, writable, C-contiguous and not
+        Where to write the result: the shape and dtype of ``x``, writable, any strides, not
         overlapping ``x``.
 
     Returns
     -------
     numpy.ndarray
-        A float64 array of the shape of ``x`` (``out`` when given).
+        The filtered signal, the shape and dtype of ``x`` (``out`` when given).
 
     Raises
     ------
     ValueError
         When ``x`` is not 1-D or 2-D, ``tau < 1``, or ``out`` has the wrong shape, is
-        read-only, not C-contiguous or overlaps ``x``.
+        read-only, repeats elements or overlaps ``x``.
     TypeError
         When ``x`` or ``alpha`` is not real numbers, ``tau`` is not an integer, or ``out`` is
-        not a float64 ndarray.
-    OverflowError
-        When ``tau`` is above ``2**64 - 1``.
+        not an ndarray of the result's dtype.
     MemoryError
         When the result cannot be allocated.
 
@@ -440,8 +471,8 @@ def comb_backward(x: Any, tau: int, alpha: float, *, out: Optional[np.ndarray] =
 
     Notes
     -----
-    ``y[t] = x[t]`` for ``t < tau``, else ``y[t] = x[t] + alpha*y[t-tau]`` (a recurrence on
-    the output). See ``docs/contract.md``, section "comb_forward, comb_backward".
+    ``y[t] = x[t]`` for ``t < tau``, ``y[t] = x[t] + alpha*y[t-tau]`` otherwise (a recurrence
+    along axis 0). See ``docs/contract.md``, section "comb_forward, comb_backward".
 
     Examples
     --------
@@ -449,7 +480,7 @@ def comb_backward(x: Any, tau: int, alpha: float, *, out: Optional[np.ndarray] =
     >>> speedup.comb_backward([1.0, 0.0, 0.0, 0.0, 0.0], 2, 0.5).tolist()
     [1.0, 0.0, 0.5, 0.0, 0.25]
     """
-    return _api.comb_backward(_impl, x, tau, alpha, out)
+    return _stencil.comb(_impl, "comb_backward", x, tau, alpha, out)
 
 
 def is_prime(n: Any) -> Union[bool, np.ndarray]:

@@ -128,6 +128,12 @@ def _addr(a: np.ndarray) -> int:
     return a.ctypes.data  # type: ignore[no-any-return]
 
 
+def _el(a: np.ndarray) -> Tuple[int, ...]:
+    """The strides of ``a`` in elements (whole: the public layer copies arrays whose strides
+    are not)."""
+    return tuple(s // a.itemsize for s in a.strides)
+
+
 class CBackend:
     """The internal function set over one C library; ``prefix`` selects ``speedup_`` (the
     kernels) or ``speedup_legacy_`` (the legacy routines, where the library has them)."""
@@ -244,6 +250,43 @@ class CBackend:
     def comb_backward(self, x: np.ndarray, tau: int, alpha: float, out: np.ndarray) -> None:
         n, k = x.shape
         self._call("comb_backward", _addr(x), n, k, tau, alpha, _addr(out), out.size)
+
+    # -- stencils and comb filters over strided float64/float32 arrays (the `_strided` C
+    # functions; strides in elements, which the public layer guarantees are whole) ---------
+    def _strided(self, name: str, a: np.ndarray, *args: Any) -> None:
+        suffix = "_f32" if a.dtype == np.float32 else ""
+        self._call(name + "_strided" + suffix, *args)
+
+    def laplacian_ext(self, f: np.ndarray, dx: float, dy: float, code: int, cval: float,
+                      out: np.ndarray) -> None:
+        self._strided("laplacian", f, _addr(f), *f.shape, *_el(f), dx, dy, code, cval,
+                      _addr(out), *out.shape, *_el(out))
+
+    def second_derivative_ext(self, f: np.ndarray, dx: float, code: int, cval: float,
+                              out: np.ndarray) -> None:
+        self._strided("second_derivative", f, _addr(f), f.shape[0], *_el(f), dx, code, cval,
+                      _addr(out), out.shape[0], *_el(out))
+
+    def comb_forward_ext(self, x: np.ndarray, tau: int, alpha: float, out: np.ndarray) -> None:
+        self._strided("comb_forward", x, _addr(x), *x.shape, *_el(x), tau, alpha, _addr(out), *_el(out))
+
+    def comb_backward_ext(self, x: np.ndarray, tau: int, alpha: float, out: np.ndarray) -> None:
+        self._strided("comb_backward", x, _addr(x), *x.shape, *_el(x), tau, alpha, _addr(out), *_el(out))
+
+    laplacian_ext_f32 = laplacian_ext
+    second_derivative_ext_f32 = second_derivative_ext
+    comb_forward_ext_f32 = comb_forward_ext
+    comb_backward_ext_f32 = comb_backward_ext
+
+    def laplacian_shape_mode(self, rows: int, cols: int, dx: float, dy: float, code: int) -> Tuple[int, int]:
+        r, c = c_size_t(), c_size_t()
+        self._call("laplacian_shape_mode", rows, cols, dx, dy, code, ctypes.byref(r), ctypes.byref(c))
+        return int(r.value), int(c.value)
+
+    def second_derivative_len_mode(self, n: int, dx: float, code: int) -> int:
+        r = c_size_t()
+        self._call("second_derivative_len_mode", n, dx, code, ctypes.byref(r))
+        return int(r.value)
 
     def is_prime(self, n: int) -> bool:
         r = c_bool()

@@ -8,12 +8,14 @@ cluster: only the scheduler address changes). Needs the ``dask`` extra
 What equals the single-machine call, bit for bit (``local`` = the same ``speedup`` function on the
 whole NumPy array):
 
-- ``laplacian``, ``second_derivative`` (``map_overlap``, depth 1): bitwise, any chunking. With
-  ``boundary="none"`` (the default) the result is the contract's interior, shape
-  ``(rows-2, cols-2)`` / ``(n-2,)``, equal to ``local(f)``; with ``"periodic"``, ``"nearest"``,
-  ``"reflect"`` or a number the grid is first padded by one cell (as ``numpy.pad`` with ``wrap``,
-  ``edge``, ``symmetric``, ``constant``) and the result has the input's shape, equal to
-  ``local(numpy.pad(f, 1, mode))``.
+- ``laplacian``, ``second_derivative`` (``map_overlap``, depth 1): bitwise, any chunking, with
+  the boundary modes of ``speedup.laplacian`` (``mode=``, ``cval=``): ``"valid"`` (the default)
+  is the contract's interior, shape ``(rows-2, cols-2)`` / ``(n-2,)``; ``"reflect"``,
+  ``"nearest"``, ``"wrap"`` and ``"constant"`` pad each block's outer halo as Dask's boundaries
+  of the same meaning do, ``"mirror"`` pads the grid first (``dask.array.pad``, NumPy's
+  ``reflect``), and the result has the input's shape, equal to ``local(f, mode=mode)``. The
+  older ``boundary=`` spellings still work (``"periodic"`` is ``"wrap"``, a number is
+  ``"constant"``).
 - ``mandelbrot``, ``sum_primes_below`` (per block of queries), ``comb_forward`` and
   ``comb_backward`` (per column block; axis 0 is made one chunk): bitwise, any chunking.
 - ``monte_carlo_pi``, ``markov_chains``: bitwise whatever ``chunks`` says: one task per slice of
@@ -39,8 +41,8 @@ whole NumPy array):
 
 Nothing here computes a formula of the core or repeats one of its rules: the tasks call
 speedup's kernels and the core's finishing steps through the backend (``speedup._impl``); the
-output shapes of the stencils come from the core's ``laplacian_shape`` /
-``second_derivative_len``, which also validate the steps before the graph is built. Other bad
+output shapes of the stencils come from the core's ``laplacian_shape_mode`` /
+``second_derivative_len_mode``, which also validate the steps before the graph is built. Other bad
 arguments (``tau``, ``alpha``, ``max_iter``, ``P``, ``seed``, ``ddof >= n``) raise the local
 call's error when the graph is computed.
 
@@ -66,6 +68,7 @@ import dask
 import dask.array as da
 
 import speedup as _sp
+from speedup import _stencil
 
 __all__ = [
     "laplacian",
@@ -153,6 +156,44 @@ def _check_boundary(boundary: Any) -> Any:
     raise ValueError(f"speedup.dask: boundary must be a string or a number, got {boundary!r}")
 
 
+# The older ``boundary=`` spellings, as the mode names of speedup.laplacian.
+_BOUNDARY_MODES = {"none": "valid", "periodic": "wrap", "nearest": "nearest", "reflect": "reflect"}
+# What Dask's map_overlap pads with for each mode (``mirror`` has no Dask boundary: the grid is
+# padded with ``dask.array.pad(mode="reflect")`` first, NumPy's name for it).
+_DASK_BOUNDARY = {"reflect": "reflect", "nearest": "nearest", "wrap": "periodic"}
+
+
+def _stencil_mode(kernel: str, mode: Any, cval: Any, boundary: Any) -> Tuple[str, float]:
+    """(mode, cval) from ``mode=``/``cval=`` or the older ``boundary=`` (not both)."""
+    if boundary is not None:
+        if mode != "valid":
+            raise ValueError(f"{kernel}: give mode= or boundary=, not both")
+        b = _check_boundary(boundary)
+        return ("constant", b) if isinstance(b, float) else (_BOUNDARY_MODES[b], 0.0)
+    _stencil.mode_code(kernel, mode)  # the names and message of speedup.laplacian
+    return mode, float(cval)
+
+
+def _overlap(block_fn: Any, a: da.Array, mode: str, cval: float, meta: np.ndarray, **kw: Any) -> da.Array:
+    """``block_fn`` (a valid stencil) over ``a`` with a one-cell halo padded as ``mode`` says."""
+    if mode == "valid":
+        a = a.rechunk(tuple(_fix_edge_chunks(c) for c in a.chunks))
+        out_chunks = tuple(_stencil_out_chunks(c) for c in a.chunks)
+        return da.map_overlap(block_fn, a, depth=1, boundary="none", trim=False,
+                              chunks=out_chunks, dtype=a.dtype, meta=meta, **kw)
+    if mode == "mirror":
+        return _overlap(block_fn, da.pad(a, 1, mode="reflect"), "valid", cval, meta, **kw)
+    b = cval if mode == "constant" else _DASK_BOUNDARY[mode]
+    return da.map_overlap(block_fn, a, depth=1, boundary=b, trim=False,
+                          chunks=a.chunks, dtype=a.dtype, meta=meta, **kw)
+
+
+def _real_dask(f: Any) -> da.Array:
+    """float32 stays float32 (computed in float32 by the kernels); anything else is float64."""
+    a = f if isinstance(f, da.Array) else da.asarray(f)
+    return a if a.dtype == np.float32 else _as_dask(a, F64)
+
+
 # ---------------------------------------------------------------------------------------------
 # Stencils (map_overlap, depth 1)
 
@@ -165,33 +206,43 @@ def _second_derivative_block(block: np.ndarray, dx: float) -> np.ndarray:
     return _sp.second_derivative(block, dx)
 
 
-def laplacian(f: Any, dx: float, dy: float, boundary: Any = "none") -> da.Array:
+def laplacian(
+    f: Any, dx: float, dy: float, mode: str = "valid", cval: float = 0.0, boundary: Any = None
+) -> da.Array:
     """Five-point Laplacian of a 2-D Dask grid, chunk by chunk (``map_overlap``, depth 1).
 
     Parameters
     ----------
     f : dask.array.Array or array_like
-        2-D real grid of shape ``(rows, cols)``; converted to float64.
+        2-D real grid of shape ``(rows, cols)``; float32 stays float32, anything else becomes
+        float64.
     dx : float
         Spacing between rows; finite and nonzero.
     dy : float
         Spacing between columns; finite and nonzero.
+    mode : {"valid", "reflect", "nearest", "mirror", "wrap", "constant"}, optional
+        As for ``speedup.laplacian``: ``"valid"`` (the default) gives the interior, shape
+        ``(rows - 2, cols - 2)``; the others pad the grid by one cell as ``scipy.ndimage``
+        means them and give the input's shape.
+    cval : float, optional
+        The value outside the grid for ``mode="constant"``.
     boundary : {"none", "periodic", "nearest", "reflect"} or float, optional
-        ``"none"`` (the default) gives the interior, shape ``(rows - 2, cols - 2)``. Any other
-        value pads the grid by one cell first (as ``numpy.pad`` with ``wrap``, ``edge``,
-        ``symmetric``, or ``constant`` for a number) and gives the input's shape.
+        The older spelling, kept working: ``"none"`` is ``mode="valid"``, ``"periodic"``
+        ``"wrap"``, ``"nearest"`` and ``"reflect"`` the modes of those names, a number
+        ``mode="constant"`` with that ``cval``. Not together with ``mode``.
 
     Returns
     -------
     dask.array.Array
-        Lazy float64 array: bitwise ``speedup.laplacian(f)`` (of the padded grid for a padded
-        boundary), for any chunking.
+        Lazy array of ``f``'s dtype: bitwise ``speedup.laplacian(f, dx, dy, mode=mode,
+        cval=cval)``, for any chunking.
 
     Raises
     ------
     ValueError
-        When ``f`` is not 2-D, a side is below 3, ``dx`` or ``dy`` is zero or not finite, or
-        ``boundary`` is not one of the above (raised when the graph is built).
+        When ``f`` is not 2-D or too small for ``"valid"``, ``dx`` or ``dy`` is zero or not
+        finite, ``mode`` or ``boundary`` is unknown, or both are given (raised when the graph is
+        built).
 
     See Also
     --------
@@ -211,55 +262,52 @@ def laplacian(f: Any, dx: float, dy: float, boundary: Any = "none") -> da.Array:
     (4, 4)
     >>> np.array_equal(lap.compute(), speedup.laplacian(f, 1.0, 1.0))
     True
-    >>> speedup.dask.laplacian(f, 1.0, 1.0, boundary="nearest").shape
-    (6, 6)
+    >>> g = speedup.dask.laplacian(dask.array.from_array(f, chunks=4), 1.0, 1.0, mode="mirror")
+    >>> np.array_equal(g.compute(), speedup.laplacian(f, 1.0, 1.0, mode="mirror"))
+    True
     """
-    a = _as_dask(f, F64)
+    m, cv = _stencil_mode("laplacian", mode, cval, boundary)
+    a = _real_dask(f)
     if a.ndim != 2:
         raise ValueError(f"laplacian: f must be 2-D, got {a.ndim}-D")
-    b = _check_boundary(boundary)
-    pad = 0 if b == "none" else 2  # a padded grid gives the input's shape back
     rows, cols = a.shape
-    if _has("laplacian_shape"):  # the core's shape rule, which validates f, dx and dy
-        _kernel("laplacian_shape")(rows + pad, cols + pad, float(dx), float(dy))
-    meta = np.empty((0, 0), dtype=F64)
-    if b == "none":
-        a = a.rechunk(tuple(_fix_edge_chunks(c) for c in a.chunks))
-        out_chunks = tuple(_stencil_out_chunks(c) for c in a.chunks)
-        return da.map_overlap(
-            _laplacian_block, a, depth=1, boundary="none", trim=False,
-            chunks=out_chunks, dtype=F64, meta=meta, dx=dx, dy=dy,
-        )
-    return da.map_overlap(
-        _laplacian_block, a, depth=1, boundary=b, trim=False,
-        chunks=a.chunks, dtype=F64, meta=meta, dx=dx, dy=dy,
-    )
+    if _has("laplacian_shape_mode"):  # the core's shape rule, which validates f, dx and dy
+        _kernel("laplacian_shape_mode")(rows, cols, float(dx), float(dy), _stencil.mode_code("laplacian", m))
+    meta = np.empty((0, 0), dtype=a.dtype)
+    return _overlap(_laplacian_block, a, m, cv, meta, dx=dx, dy=dy)
 
 
-def second_derivative(f: Any, dx: float, boundary: Any = "none") -> da.Array:
+def second_derivative(
+    f: Any, dx: float, mode: str = "valid", cval: float = 0.0, boundary: Any = None
+) -> da.Array:
     """Central second difference of a 1-D Dask signal, chunk by chunk (``map_overlap``, depth 1).
 
     Parameters
     ----------
     f : dask.array.Array or array_like
-        1-D real samples, length ``n``; converted to float64.
+        1-D real samples, length ``n``; float32 stays float32, anything else becomes float64.
     dx : float
         The sample spacing; finite and nonzero.
+    mode : {"valid", "reflect", "nearest", "mirror", "wrap", "constant"}, optional
+        As for ``speedup.second_derivative``: ``"valid"`` (the default) gives shape
+        ``(n - 2,)``, the others pad one sample at each end and give shape ``(n,)``.
+    cval : float, optional
+        The value outside the signal for ``mode="constant"``.
     boundary : {"none", "periodic", "nearest", "reflect"} or float, optional
-        ``"none"`` (the default) gives shape ``(n - 2,)``; any other value pads one sample at
-        each end first (as for :func:`laplacian`) and gives shape ``(n,)``.
+        The older spelling (see :func:`laplacian`). Not together with ``mode``.
 
     Returns
     -------
     dask.array.Array
-        Lazy float64 array: bitwise ``speedup.second_derivative(f, dx)`` (of the padded signal
-        for a padded boundary), for any chunking.
+        Lazy array of ``f``'s dtype: bitwise ``speedup.second_derivative(f, dx, mode=mode,
+        cval=cval)``, for any chunking.
 
     Raises
     ------
     ValueError
-        When ``f`` is not 1-D or too short, ``dx`` is zero or not finite, or ``boundary`` is
-        not one of the above (raised when the graph is built).
+        When ``f`` is not 1-D or too short for ``"valid"``, ``dx`` is zero or not finite,
+        ``mode`` or ``boundary`` is unknown, or both are given (raised when the graph is
+        built).
 
     See Also
     --------
@@ -276,27 +324,17 @@ def second_derivative(f: Any, dx: float, boundary: Any = "none") -> da.Array:
     >>> f = dask.array.from_array([0.0, 1.0, 4.0, 9.0, 16.0, 25.0], chunks=2)
     >>> speedup.dask.second_derivative(f, 1.0).compute().tolist()
     [2.0, 2.0, 2.0, 2.0]
-    >>> speedup.dask.second_derivative(f, 1.0, boundary=0.0).compute().tolist()
+    >>> speedup.dask.second_derivative(f, 1.0, mode="constant").compute().tolist()
     [1.0, 2.0, 2.0, 2.0, 2.0, -34.0]
     """
-    a = _as_dask(f, F64)
+    m, cv = _stencil_mode("second_derivative", mode, cval, boundary)
+    a = _real_dask(f)
     if a.ndim != 1:
         raise ValueError(f"second_derivative: f must be 1-D, got {a.ndim}-D")
-    b = _check_boundary(boundary)
-    pad = 0 if b == "none" else 2
-    if _has("second_derivative_len"):  # the core's shape rule, which validates f and dx
-        _kernel("second_derivative_len")(a.shape[0] + pad, float(dx))
-    meta = np.empty((0,), dtype=F64)
-    if b == "none":
-        a = a.rechunk((_fix_edge_chunks(a.chunks[0]),))
-        return da.map_overlap(
-            _second_derivative_block, a, depth=1, boundary="none", trim=False,
-            chunks=(_stencil_out_chunks(a.chunks[0]),), dtype=F64, meta=meta, dx=dx,
-        )
-    return da.map_overlap(
-        _second_derivative_block, a, depth=1, boundary=b, trim=False,
-        chunks=a.chunks, dtype=F64, meta=meta, dx=dx,
-    )
+    if _has("second_derivative_len_mode"):  # the core's shape rule, which validates f and dx
+        _kernel("second_derivative_len_mode")(a.shape[0], float(dx), _stencil.mode_code("second_derivative", m))
+    meta = np.empty((0,), dtype=a.dtype)
+    return _overlap(_second_derivative_block, a, m, cv, meta, dx=dx)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -35,6 +35,7 @@ that library exports are present: ``available`` lists them; any other name raise
 from __future__ import annotations
 
 import ctypes
+import inspect
 import re
 import sys
 from typing import Any, Callable, Dict, Optional, Tuple, Union
@@ -111,6 +112,11 @@ def _api_of_public(fn: Callable[..., Any]) -> Callable[..., Any]:
         text = borrowed[title]
         if title == "Raises":
             text = re.sub(r"    KeyboardInterrupt\n(        .*\n)+", "", text)
+        if title == "Parameters":  # only the routine's own (no mode=, cval= for the stencils)
+            own_params = inspect.signature(fn).parameters
+            for name in re.findall(r"^    (\w+) :", text, re.M):
+                if name not in own_params:
+                    text = re.sub(rf"    {name} :.*\n(        .*\n)+", "", text)
         parts.append(text)
     own = fn.__doc__ or ""
     at = own.index("    See Also\n")

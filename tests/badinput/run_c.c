@@ -273,6 +273,90 @@ static double square(double x, void *ctx)
 
 /* ---- the calls ------------------------------------------------------------------------------ */
 
+/* The stencils' float twins, boundary modes and strided variants (stencils.rs in the C door),
+ * and their shape rules: the status, -1 when the case cannot be expressed, -3 when `k` is none
+ * of them. Strides default to C order; a float input reuses the case's values as raw bits. */
+static int call_ext(test_case *c, call_args *a)
+{
+    const char *k = c->kernel;
+    bool single = strstr(k, "_f32") != NULL, strided = strstr(k, "_strided") != NULL;
+    size_t el = single ? 4 : 8;
+    speedup_mode mode = (speedup_mode)scalar_i32(c, a, "mode", 0);
+    double cval = scalar_f(c, a, "cval", 0.0);
+    if (!strcmp(k, "laplacian_shape_mode") || !strcmp(k, "second_derivative_len_mode")) {
+        size_t rows = size_arg(c, a, "rows", 3), cols = size_arg(c, a, "cols", 3), n = size_arg(c, a, "n", 3);
+        double dx = scalar_f(c, a, "dx", 1.0), dy = scalar_f(c, a, "dy", 1.0);
+        bool lap = k[0] == 'l';
+        buffer *r = output(c, a, lap ? "out_rows" : "out_len", sizeof(size_t), 1);
+        buffer *q = lap ? output(c, a, "out_cols", sizeof(size_t), 1) : NULL;
+        if (a->cannot)
+            return -1;
+        return lap ? speedup_laplacian_shape_mode(rows, cols, dx, dy, mode, r->ptr, q->ptr)
+                   : speedup_second_derivative_len_mode(n, dx, mode, r->ptr);
+    }
+    if (!strncmp(k, "laplacian_", 10)) {
+        param *fp = find(c, "f");
+        buffer *f = input(c, a, "f", el);
+        size_t rows = size_arg(c, a, "rows", fp && fp->ndim == 2 ? (size_t)fp->d1 : f->len);
+        size_t cols = size_arg(c, a, "cols", fp && fp->ndim == 2 ? (size_t)fp->d2 : 1);
+        double dx = scalar_f(c, a, "dx", 1.0), dy = scalar_f(c, a, "dy", 1.0);
+        bool valid = mode == SPEEDUP_MODE_VALID;
+        size_t orows = valid ? (rows >= 2 ? rows - 2 : 0) : rows, ocols = valid ? (cols >= 2 ? cols - 2 : 0) : cols;
+        orows = size_arg(c, a, "out_rows", orows), ocols = size_arg(c, a, "out_cols", ocols);
+        buffer *o = output(c, a, "out", el, orows * ocols);
+        size_t out_len = size_arg(c, a, "out_len", o->len);
+        ptrdiff_t frs = scalar_i32(c, a, "f_row_stride", (int32_t)cols), fcs = scalar_i32(c, a, "f_col_stride", 1);
+        ptrdiff_t ors = scalar_i32(c, a, "out_row_stride", (int32_t)ocols), ocs = scalar_i32(c, a, "out_col_stride", 1);
+        if (a->cannot)
+            return -1;
+        if (strided)
+            return single ? speedup_laplacian_strided_f32(f->ptr, rows, cols, frs, fcs, dx, dy, mode, cval, o->ptr, orows, ocols, ors, ocs)
+                          : speedup_laplacian_strided(f->ptr, rows, cols, frs, fcs, dx, dy, mode, cval, o->ptr, orows, ocols, ors, ocs);
+        if (!strcmp(k, "laplacian_f32"))
+            return speedup_laplacian_f32(f->ptr, rows, cols, dx, dy, o->ptr, out_len);
+        return single ? speedup_laplacian_mode_f32(f->ptr, rows, cols, dx, dy, mode, cval, o->ptr, out_len)
+                      : speedup_laplacian_mode(f->ptr, rows, cols, dx, dy, mode, cval, o->ptr, out_len);
+    }
+    if (!strncmp(k, "second_derivative_", 18)) {
+        buffer *f = input(c, a, "f", el);
+        size_t n = size_arg(c, a, "n", f->len);
+        double dx = scalar_f(c, a, "dx", 1.0);
+        buffer *o = output(c, a, "out", el, mode == SPEEDUP_MODE_VALID ? (n >= 2 ? n - 2 : 0) : n);
+        size_t out_len = size_arg(c, a, "out_len", o->len);
+        ptrdiff_t fs = scalar_i32(c, a, "f_stride", 1), os = scalar_i32(c, a, "out_stride", 1);
+        if (a->cannot)
+            return -1;
+        if (strided)
+            return single ? speedup_second_derivative_strided_f32(f->ptr, n, fs, dx, mode, cval, o->ptr, out_len, os)
+                          : speedup_second_derivative_strided(f->ptr, n, fs, dx, mode, cval, o->ptr, out_len, os);
+        if (!strcmp(k, "second_derivative_f32"))
+            return speedup_second_derivative_f32(f->ptr, n, dx, o->ptr, out_len);
+        return single ? speedup_second_derivative_mode_f32(f->ptr, n, dx, mode, cval, o->ptr, out_len)
+                      : speedup_second_derivative_mode(f->ptr, n, dx, mode, cval, o->ptr, out_len);
+    }
+    if (!strncmp(k, "comb_", 5) && (single || strided)) {
+        param *xp = find(c, "x");
+        buffer *x = input(c, a, "x", el);
+        size_t n = size_arg(c, a, "n", xp && xp->ndim == 2 ? (size_t)xp->d1 : x->len);
+        size_t kk = size_arg(c, a, "k", xp && xp->ndim == 2 ? (size_t)xp->d2 : 1);
+        size_t tau = (size_t)scalar_u(c, a, "tau", 1);
+        double alpha = scalar_f(c, a, "alpha", 0.5);
+        buffer *o = output(c, a, "out", el, n * kk);
+        size_t out_len = size_arg(c, a, "out_len", o->len);
+        ptrdiff_t xrs = scalar_i32(c, a, "x_row_stride", (int32_t)kk), xcs = scalar_i32(c, a, "x_col_stride", 1);
+        ptrdiff_t ors = scalar_i32(c, a, "out_row_stride", (int32_t)kk), ocs = scalar_i32(c, a, "out_col_stride", 1);
+        bool fw = !strncmp(k, "comb_forward", 12);
+        if (a->cannot)
+            return -1;
+        if (strided && single)
+            return (fw ? speedup_comb_forward_strided_f32 : speedup_comb_backward_strided_f32)(x->ptr, n, kk, xrs, xcs, tau, alpha, o->ptr, ors, ocs);
+        if (strided)
+            return (fw ? speedup_comb_forward_strided : speedup_comb_backward_strided)(x->ptr, n, kk, xrs, xcs, tau, alpha, o->ptr, ors, ocs);
+        return (fw ? speedup_comb_forward_f32 : speedup_comb_backward_f32)(x->ptr, n, kk, tau, alpha, o->ptr, out_len);
+    }
+    return -3;
+}
+
 /* Runs the case through the kernel (legacy = 0) or its twin; returns the status, or -1 when the
  * runner cannot express it (a->why says why). */
 static int call(test_case *c, int legacy, call_args *a, size_t *knob_out)
@@ -497,6 +581,8 @@ static int call(test_case *c, int legacy, call_args *a, size_t *knob_out)
         if (a->cannot)
             return -1;
         st = speedup_legacy_omp_team_size(t->ptr, d->ptr);
+    } else if (!legacy && (st = call_ext(c, a)) != -3) {
+        return st;
     } else {
         cannot(a, "no C call for this kernel", k);
         return -1;

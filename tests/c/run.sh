@@ -24,6 +24,8 @@ mkdir -p "$bin"
     -L "$lib" -lspeedup -lm -Wl,-rpath,"$lib"
 "${CC:-gcc}" -std=c11 -O2 -Wall -Wextra -Werror -Wpedantic -I include tests/c/test_primes_wide.c \
     -o "$bin/test_primes_wide" -L "$lib" -lspeedup -Wl,-rpath,"$lib"
+"${CC:-gcc}" -std=c11 -O2 -Wall -Wextra -Werror -Wpedantic -ffp-contract=off -I include \
+    tests/c/test_stencils.c -o "$bin/test_stencils" -L "$lib" -lspeedup -lm -Wl,-rpath,"$lib"
 
 if [ "${VALGRIND:-0}" = 1 ]; then
     # Any invalid access or definite/indirect/possible leak fails; tests/valgrind.supp lists
@@ -37,3 +39,5 @@ bounded 300 "the C door test (test_capi)" "$bin/test_capi" "$@"
 if [ $# -eq 0 ]; then
     bounded 120 "the C test of the 128-bit prime sum" "$bin/test_primes_wide"
 fi
+# The stencils' float twins, boundary modes and strided variants (all sections, no arguments).
+[ "$#" -eq 0 ] && bounded 120 "the C stencil test (test_stencils)" "$bin/test_stencils"

@@ -22,12 +22,19 @@ Format, chosen so that C and Fortran read it with a few lines (no .npy header pa
     closest_pair            f64[n, 2]
     mandelbrot              complex128[n, m]        a = max_iter
     mandelbrot_f32          complex64[n, m]         a = max_iter
+    laplacian_mode          f64[n, m]               a = mode code, b = cval, r1 = dx, r2 = dy
+    laplacian_f32           f32[n, m]               as laplacian_mode (result float32)
+    second_derivative_mode  f64[n]                  a = mode code, b = cval, r1 = dx
+    second_derivative_f32   f32[n]                  as second_derivative_mode (result float32)
+    comb_forward_f32/_backward_f32  f32[n, m]       a = tau, r1 = alpha (result float32)
+    (mode codes as speedup_mode: 0 valid, 1 reflect, 2 nearest, 3 mirror, 4 wrap, 5 constant;
+    b holds the bits of cval like r1.)
 Outputs (written by every runner as OUT/<door>/t<threads>/<id>.bin, same conventions):
     sum/mean/std/monte_carlo_pi f64[1]; stencils and combs f64 of the result shape (C order);
     is_prime u8[n] (0/1); sum_primes_below u64[n]; markov_chains u64[b, m];
     closest_pair u64 i, u64 j (0-based), f64 d; mandelbrot and mandelbrot_f32 i32[n, m].
     A kernel that reports an error writes <id>.err instead (its contents are not compared).
-Legacy doors have no monte_carlo_pi / markov_chains / mandelbrot_f32 and skip the cases whose id ends in "_big"
+Legacy doors have no monte_carlo_pi / markov_chains / mandelbrot_f32, no modes and no float32 and skip the cases whose id ends in "_big"
 (their closest pair is the O(n^2) brute force, their is_prime trial division); the Fortran
 doors skip is_prime / sum_primes_below cases holding a value >= 2**63 (integer(c_int64_t)).
 """
@@ -142,6 +149,28 @@ def main(out: Path) -> None:
     x = f64(rng.standard_normal((1000, 2))); x[5, 0] = nan; x[100, 1] = inf; x[101, 1] = -inf
     for k in ("comb_forward", "comb_backward"):
         case(f"{k}_naninf", k, x, n=1000, m=2, a=4, r1=bits(0.5))
+
+    # --- boundary modes and float32 of the stencils and comb filters -------------------------
+    def f32(x):
+        return np.ascontiguousarray(np.asarray(x, dtype="<f4"))
+    for r, c in ((1, 1), (2, 5), (3, 3), (57, 40), (700, 503)):
+        f = rng.standard_normal((r, c))
+        if r * c > 100:
+            f[5, 7] = nan; f[9, 3] = inf; f[9, 4] = -inf
+        for mode in range(6):
+            tag = f"{r}x{c}_m{mode}"
+            case(f"lapmode_{tag}", "laplacian_mode", f64(f), n=r, m=c, a=mode, b=bits(-1.5), r1=bits(0.1), r2=bits(1.0 / 7.0))
+            case(f"lap32_{tag}", "laplacian_f32", f32(f), n=r, m=c, a=mode, b=bits(-1.5), r1=bits(0.1), r2=bits(1.0 / 7.0))
+    for n in (1, 2, 3, 1000, 300_001):
+        f = rng.standard_normal(n)
+        for mode in range(6):
+            case(f"d2mode_n{n}_m{mode}", "second_derivative_mode", f64(f), n=n, m=1, a=mode, b=bits(2.0), r1=bits(1.0 / 3.0))
+            case(f"d232_n{n}_m{mode}", "second_derivative_f32", f32(f), n=n, m=1, a=mode, b=bits(2.0), r1=bits(1.0 / 3.0))
+    case("lap32_dx_underflow", "laplacian_f32", f32(np.ones((4, 4))), n=4, m=4, a=1, r1=bits(1e-50), r2=bits(1.0))
+    for name, shape, tau in (("1d", (200_003, 1), 7), ("1000x3", (1000, 3), 2), ("wide", (20_000, 5), 3), ("tau0", (10, 1), 0)):
+        x = f32(rng.standard_normal(shape))
+        for k in ("comb_forward_f32", "comb_backward_f32"):
+            case(f"{k}_{name}", k, x, n=shape[0], m=shape[1], a=tau, r1=bits(-0.9))
 
     # --- primes ------------------------------------------------------------------------------
     u64max = 2**64 - 1

@@ -68,8 +68,8 @@ int main(int argc, char **argv) {
                       id, kernel, &n, &mm, &a, &b, &r1, &r2) == 8) {
             size_t len, N = (size_t)n, M = (size_t)mm;
             if (legacy && (!strcmp(kernel, "monte_carlo_pi") || !strcmp(kernel, "markov_chains") ||
-                           !strcmp(kernel, "mandelbrot_f32") ||
-                           (strlen(id) > 4 && !strcmp(id + strlen(id) - 4, "_big"))))
+                           (strlen(id) > 4 && !strcmp(id + strlen(id) - 4, "_big")) ||
+                           strstr(kernel, "_mode") || strstr(kernel, "_f32")))
                 continue;
             void *in = slurp(vec, id, &len);
             const double *x = in;
@@ -103,6 +103,30 @@ int main(int argc, char **argv) {
                          : (legacy ? speedup_legacy_comb_backward : speedup_comb_backward))(
                     x, N, M, (size_t)a, from_bits(r1), o, N * M);
                 emit(out, id, st, o, N * M * 8);
+                free(o);
+            } else if (!strcmp(kernel, "laplacian_mode") || !strcmp(kernel, "laplacian_f32")) {
+                bool valid = a == SPEEDUP_MODE_VALID;
+                size_t rows = valid ? (N >= 2 ? N - 2 : 0) : N, cols = valid ? (M >= 2 ? M - 2 : 0) : M;
+                size_t ol = valid && (N < 3 || M < 3) ? 0 : rows * cols;
+                bool single = !strcmp(kernel, "laplacian_f32");
+                void *o = malloc(ol * 8 + 8);
+                st = single ? speedup_laplacian_mode_f32(in, N, M, from_bits(r1), from_bits(r2), (speedup_mode)a, from_bits(b), o, ol)
+                            : speedup_laplacian_mode(x, N, M, from_bits(r1), from_bits(r2), (speedup_mode)a, from_bits(b), o, ol);
+                emit(out, id, st, o, ol * (single ? 4 : 8));
+                free(o);
+            } else if (!strcmp(kernel, "second_derivative_mode") || !strcmp(kernel, "second_derivative_f32")) {
+                size_t ol = a == SPEEDUP_MODE_VALID ? (N >= 2 ? N - 2 : 0) : N;
+                bool single = !strcmp(kernel, "second_derivative_f32");
+                void *o = malloc(ol * 8 + 8);
+                st = single ? speedup_second_derivative_mode_f32(in, N, from_bits(r1), (speedup_mode)a, from_bits(b), o, ol)
+                            : speedup_second_derivative_mode(x, N, from_bits(r1), (speedup_mode)a, from_bits(b), o, ol);
+                emit(out, id, st, o, ol * (single ? 4 : 8));
+                free(o);
+            } else if (!strcmp(kernel, "comb_forward_f32") || !strcmp(kernel, "comb_backward_f32")) {
+                float *o = malloc(N * M * 4 + 4);
+                st = (!strcmp(kernel, "comb_forward_f32") ? speedup_comb_forward_f32 : speedup_comb_backward_f32)(
+                    in, N, M, (size_t)a, from_bits(r1), o, N * M);
+                emit(out, id, st, o, N * M * 4);
                 free(o);
             } else if (!strcmp(kernel, "is_prime")) {
                 bool *o = malloc(N + 1);

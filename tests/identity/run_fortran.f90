@@ -33,7 +33,7 @@ program run_fortran
             n = int(n8); m = int(m8); a = int(a8); b = int(b8)
             if (legacy) then
                 if (kernel == 'monte_carlo_pi' .or. kernel == 'markov_chains') cycle
-                if (kernel == 'mandelbrot_f32') cycle
+                if (index(kernel, '_mode') > 0 .or. index(kernel, '_f32') > 0) cycle
                 if (len_trim(id) > 4) then
                     if (id(len_trim(id) - 3:len_trim(id)) == '_big') cycle
                 end if
@@ -97,8 +97,12 @@ contains
         complex(c_double_complex), allocatable, target :: cb(:, :)
         complex(c_float_complex), allocatable, target :: cs(:, :)
         integer(c_int32_t), allocatable :: it(:, :)
-        real(c_double) :: d, dx, dy
-        integer :: stat, v, i, j
+        real(c_float), allocatable, target :: b32(:, :), x32(:)
+        real(c_float), allocatable :: g32(:, :), o32(:, :), p32(:)
+        real(c_double) :: d, dx, dy, cv
+        character(len=8), parameter :: modes(0:5) = [character(len=8) :: 'valid', 'reflect', &
+            'nearest', 'mirror', 'wrap', 'constant']
+        integer :: stat, v, i, j, r, c
         character(len=512) :: msg
         ran_it = .true.
         stat = 0
@@ -158,6 +162,49 @@ contains
                 end if
             end if
             if (open_out(v, stat, msg)) then; write (v) transpose(o2); close (v); end if
+        case ('laplacian_mode', 'laplacian_f32')
+            cv = transfer(b8, cv)
+            r = merge(max(n - 2, 0), n, a == 0)
+            c = merge(max(m - 2, 0), m, a == 0)
+            if (trim(kernel) == 'laplacian_mode') then
+                allocate (buf(m, n), o2(r, c))
+                call read_input(c_loc(buf))
+                f = transpose(buf)
+                call speedup_laplacian(f, dx, dy, o2, stat, msg, mode=trim(modes(a)), cval=cv)
+                if (open_out(v, stat, msg)) then; write (v) transpose(o2); close (v); end if
+            else
+                allocate (b32(m, n), o32(r, c))
+                call read_input(c_loc(b32))
+                g32 = transpose(b32)
+                call speedup_laplacian(g32, real(dx, c_float), real(dy, c_float), o32, stat, msg, &
+                    mode=trim(modes(a)), cval=real(cv, c_float))
+                if (open_out(v, stat, msg)) then; write (v) transpose(o32); close (v); end if
+            end if
+        case ('second_derivative_mode', 'second_derivative_f32')
+            cv = transfer(b8, cv)
+            r = merge(max(n - 2, 0), n, a == 0)
+            if (trim(kernel) == 'second_derivative_mode') then
+                allocate (x(n), o1(r))
+                call read_input(c_loc(x))
+                call speedup_second_derivative(x, dx, o1, stat, msg, mode=trim(modes(a)), cval=cv)
+                if (open_out(v, stat, msg)) then; write (v) o1; close (v); end if
+            else
+                allocate (x32(n), p32(r))
+                call read_input(c_loc(x32))
+                call speedup_second_derivative(x32, real(dx, c_float), p32, stat, msg, &
+                    mode=trim(modes(a)), cval=real(cv, c_float))
+                if (open_out(v, stat, msg)) then; write (v) p32; close (v); end if
+            end if
+        case ('comb_forward_f32', 'comb_backward_f32')
+            allocate (b32(m, n), o32(n, m))
+            call read_input(c_loc(b32))
+            g32 = transpose(b32)
+            if (trim(kernel) == 'comb_forward_f32') then
+                call speedup_comb_forward(g32, a, real(transfer(r1, d), c_float), o32, stat, msg)
+            else
+                call speedup_comb_backward(g32, a, real(transfer(r1, d), c_float), o32, stat, msg)
+            end if
+            if (open_out(v, stat, msg)) then; write (v) transpose(o32); close (v); end if
         case ('is_prime', 'sum_primes_below')
             allocate (q(n))
             call read_input(c_loc(q))

@@ -37,19 +37,28 @@ def main() -> int:
         out.mkdir(parents=True, exist_ok=True)
         for cid, kernel, *ints in cases:
             n, m, a, b, r1, r2 = map(int, ints)
-            if legacy and (kernel in ("monte_carlo_pi", "markov_chains", "mandelbrot_f32") or cid.endswith("_big")):
+            if legacy and (kernel in ("monte_carlo_pi", "markov_chains", "mandelbrot_f32") or cid.endswith("_big")
+                           or kernel.endswith(("_mode", "_f32"))):
                 continue
             raw = (vec / f"{cid}.bin").read_bytes()
             dt = {"is_prime": "<u8", "sum_primes_below": "<u8", "mandelbrot": "<c16",
-                  "mandelbrot_f32": "<c8"}.get(kernel, "<f8")
+                  "mandelbrot_f32": "<c8"}.get(kernel, "<f4" if kernel.endswith("_f32") else "<f8")
             x = np.frombuffer(raw, dtype=dt)
-            # mandelbrot_f32 is speedup.mandelbrot on complex64 points
-            fn = getattr(ns, "mandelbrot" if kernel == "mandelbrot_f32" else kernel)
+            # mandelbrot_f32 is speedup.mandelbrot on complex64 points, laplacian_f32 laplacian on float32
+            base = kernel.rsplit("_", 1)[0] if kernel.endswith(("_mode", "_f32")) else kernel
+            fn = getattr(ns, base)
+            modes = ("valid", "reflect", "nearest", "mirror", "wrap", "constant")
             try:
                 if kernel in ("sum", "mean"):
                     res = np.array([fn(x)], "<f8")
                 elif kernel == "std":
                     res = np.array([fn(x, ddof=a)], "<f8")
+                elif kernel in ("laplacian_mode", "laplacian_f32"):
+                    res = fn(x.reshape(n, m), f(r1), f(r2), mode=modes[a], cval=f(b))
+                elif base == "second_derivative" and kernel != base:
+                    res = fn(x, f(r1), mode=modes[a], cval=f(b))
+                elif kernel in ("comb_forward_f32", "comb_backward_f32"):
+                    res = fn(x.reshape(n, m) if m != 1 else x, a, f(r1))
                 elif kernel == "second_derivative":
                     res = fn(x, f(r1))
                 elif kernel == "laplacian":

@@ -58,6 +58,36 @@ def test_laplacian_padded_boundaries(sync: None, boundary: Any) -> None:
     assert np.array_equal(r, speedup.laplacian(padded, 0.1, 0.3))
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("mode", ["valid", "reflect", "nearest", "mirror", "wrap", "constant"])
+def test_stencil_modes_are_the_local_modes(sync: None, mode: str, dtype: Any) -> None:
+    """The mode names of speedup.laplacian / second_derivative, bitwise the local call, any
+    chunking, float32 kept."""
+    for f, chunks in [(grid(), (9, 8)), (grid(), (61, 47)), (grid(9, 8), (1, 2))]:
+        f = f.astype(dtype)
+        r = sd.laplacian(da.from_array(f, chunks=chunks), 0.1, 0.3, mode=mode, cval=-1.25)
+        want = speedup.laplacian(f, 0.1, 0.3, mode=mode, cval=-1.25)
+        got = r.compute()
+        assert r.dtype == dtype and got.dtype == dtype and got.tobytes() == want.tobytes(), chunks
+    g = grid()[:, 0].astype(dtype)
+    for chunks in [1, 5, 100]:
+        got = sd.second_derivative(da.from_array(g, chunks=chunks), 0.3, mode=mode, cval=2.0).compute()
+        assert got.tobytes() == speedup.second_derivative(g, 0.3, mode=mode, cval=2.0).tobytes()
+
+
+@pytest.mark.parametrize("boundary,mode,cval", [("none", "valid", 0.0), ("periodic", "wrap", 0.0),
+                                                 ("nearest", "nearest", 0.0), ("reflect", "reflect", 0.0),
+                                                 (2.5, "constant", 2.5)])
+def test_boundary_is_the_older_spelling_of_mode(sync: None, boundary: Any, mode: str, cval: float) -> None:
+    f = da.from_array(grid(), chunks=(9, 8))
+    old = sd.laplacian(f, 0.1, 0.3, boundary=boundary).compute()
+    assert old.tobytes() == sd.laplacian(f, 0.1, 0.3, mode=mode, cval=cval).compute().tobytes()
+    with pytest.raises(ValueError, match="give mode= or boundary=, not both"):
+        sd.laplacian(f, 0.1, 0.3, mode="wrap", boundary=boundary)
+    with pytest.raises(ValueError, match="laplacian: mode must be one of"):
+        sd.laplacian(f, 0.1, 0.3, mode="periodic")
+
+
 def test_second_derivative_bitwise(sync: None) -> None:
     g = np.random.default_rng(2).standard_normal(1001)
     for chunks in (100, 3, 2, 1001):

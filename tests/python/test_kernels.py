@@ -287,7 +287,10 @@ def test_out_is_checked_and_returned() -> None:
         (dict(out=np.empty(99)), ValueError, r"^comb_forward: out must have shape \(100,\), got \(99,\)$"),
         (dict(out=np.empty(100, np.float32)), TypeError, "^comb_forward: out must have dtype float64, got float32$"),
         (dict(out=[0.0] * 100), TypeError, "^comb_forward: out must be a numpy.ndarray, got list$"),
-        (dict(out=np.empty(200)[::2]), ValueError, "^comb_forward: out must be C-contiguous and aligned$"),
+        (dict(out=np.lib.stride_tricks.as_strided(np.empty(1), (100,), (0,), writeable=True)), ValueError,
+         r"^comb_forward: out must not repeat elements \(a stride of 0 or overlapping axes\)$"),
+        (dict(out=np.empty(801, np.uint8)[1:].view(np.float64)), ValueError,
+         "^comb_forward: out must be aligned, in native byte order, with strides of whole elements$"),
         (dict(out=x), ValueError, "^comb_forward: out must not overlap an input$"),
     ]
     ro = np.empty(100)

@@ -31,6 +31,9 @@ mod pieces;
 mod primes_wide;
 mod random;
 mod status;
+mod stencils;
+mod stencils_strided;
+mod strided;
 
 use std::ffi::{c_char, c_void};
 
@@ -46,6 +49,8 @@ pub use pieces::*;
 pub use primes_wide::*;
 pub use random::*;
 pub use status::*;
+pub use stencils::*;
+pub use stencils_strided::*;
 
 /// Writes `value` through a pointer already checked by [`scalar_out`].
 fn put<T>(ptr: *mut T, value: T) {

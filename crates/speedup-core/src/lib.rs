@@ -36,6 +36,7 @@ pub mod nan;
 pub mod philox;
 pub mod primes;
 pub mod random;
+pub mod real;
 pub mod reduce;
 pub mod stats;
 pub mod stencil;
@@ -54,8 +55,12 @@ pub use random::{
     markov_chains, markov_chains_from, markov_path, monte_carlo_pi, monte_carlo_pi_finish,
     monte_carlo_pi_inside,
 };
+pub use real::Real;
 pub use stats::{mean, mean_finish, std, std_finish, sum};
-pub use stencil::{laplacian, laplacian_shape, second_derivative, second_derivative_len};
+pub use stencil::{
+    laplacian, laplacian_mode, laplacian_shape, laplacian_shape_mode, second_derivative,
+    second_derivative_len, second_derivative_len_mode, second_derivative_mode, Mode,
+};
 
 /// The version of speedup (the workspace version).
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -83,7 +83,27 @@ impl Isa {
 /// FMA: Rust never contracts), so the bits are too; AVX2 only makes the vectors wider and the
 /// canonical-NaN select
 /// ([`crate::nan::canon`]) one blend.
+///
+/// `fn name<T: Bound> => generic(...)` defines a generic `name` over a generic `generic` (the
+/// `f64`/`f32` kernels of [`crate::real::Real`]): each type gets its own AVX2 and baseline build.
 macro_rules! avx2_dispatch {
+    ($(#[$m:meta])* fn $name:ident<$t:ident: $bound:path> => $generic:ident($($arg:ident: $ty:ty),* $(,)?)) => {
+        $(#[$m])*
+        fn $name<$t: $bound>($($arg: $ty),*) {
+            #[cfg(target_arch = "x86_64")]
+            {
+                #[target_feature(enable = "avx2")]
+                unsafe fn wide<$t: $bound>($($arg: $ty),*) {
+                    $generic::<$t>($($arg),*)
+                }
+                if $crate::simd::avx2() {
+                    // SAFETY: the CPU supports AVX2 (checked just above).
+                    return unsafe { wide::<$t>($($arg),*) };
+                }
+            }
+            $generic::<$t>($($arg),*)
+        }
+    };
     ($(#[$m:meta])* fn $name:ident => $generic:ident($($arg:ident: $ty:ty),* $(,)?)) => {
         $(#[$m])*
         fn $name($($arg: $ty),*) {

@@ -4,7 +4,7 @@
 //! SPEEDUP_IDENTITY_OUT; a plain `cargo test` passes it without doing anything.
 
 use ndarray::{Array2, ArrayView2};
-use speedup_core::{self as core, Complex32, Complex64};
+use speedup_core::{self as core, Complex32, Complex64, Mode};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -33,6 +33,75 @@ fn emit(dir: &Path, id: &str, r: core::Result<Vec<u8>>) {
         Ok(b) => fs::write(dir.join(format!("{id}.bin")), b).unwrap(),
         Err(e) => fs::write(dir.join(format!("{id}.err")), format!("{e}\n")).unwrap(),
     }
+}
+
+fn f32s(b: &[u8]) -> Vec<f32> {
+    b.chunks_exact(4)
+        .map(|c| f32::from_le_bytes(c.try_into().unwrap()))
+        .collect()
+}
+
+fn bytes<T: core::Real>(v: &[T]) -> Vec<u8> {
+    v.iter()
+        .flat_map(|x| {
+            let w = x.to_f64();
+            if std::mem::size_of::<T>() == 4 {
+                (w as f32).to_le_bytes().to_vec()
+            } else {
+                w.to_le_bytes().to_vec()
+            }
+        })
+        .collect()
+}
+
+fn lap_mode<T: core::Real>(
+    x: &[T],
+    dim: (usize, usize),
+    mode: Mode,
+    cval: f64,
+    h: (f64, f64),
+) -> core::Result<Vec<u8>> {
+    let f = ArrayView2::from_shape(dim, x).unwrap();
+    let shape = core::stencil::laplacian_out_dim_mode(dim, mode).unwrap_or((0, 0));
+    let mut o = Array2::<T>::default(shape);
+    core::laplacian_mode(f, h.0, h.1, mode, cval, o.view_mut())
+        .map(|_| bytes(o.as_slice().unwrap()))
+}
+
+fn d2_mode<T: core::Real>(x: &[T], mode: Mode, cval: f64, dx: f64) -> core::Result<Vec<u8>> {
+    let len = core::stencil::second_derivative_out_len_mode(x.len(), mode).unwrap_or(0);
+    let mut o = vec![T::default(); len];
+    core::second_derivative_mode(x.into(), dx, mode, cval, (&mut o[..]).into()).map(|_| bytes(&o))
+}
+
+/// The kernels with a boundary mode or in float32 (a = the mode's code or tau, b = cval).
+fn ext_kernel(
+    kernel: &str,
+    dim: (usize, usize),
+    a: usize,
+    cval: f64,
+    (r1, r2): (f64, f64),
+    raw: &[u8],
+) -> Option<core::Result<Vec<u8>>> {
+    let mode = || Mode::from_code("identity", a as i32).unwrap();
+    Some(match kernel {
+        "laplacian_mode" => lap_mode(&f64s(raw), dim, mode(), cval, (r1, r2)),
+        "laplacian_f32" => lap_mode(&f32s(raw), dim, mode(), cval, (r1, r2)),
+        "second_derivative_mode" => d2_mode(&f64s(raw), mode(), cval, r1),
+        "second_derivative_f32" => d2_mode(&f32s(raw), mode(), cval, r1),
+        "comb_forward_f32" | "comb_backward_f32" => {
+            let x = f32s(raw);
+            let f = ArrayView2::from_shape(dim, &x).unwrap();
+            let mut o = Array2::<f32>::zeros(dim);
+            let r = if kernel == "comb_forward_f32" {
+                core::comb_forward(f, a, r1, o.view_mut())
+            } else {
+                core::comb_backward(f, a, r1, o.view_mut())
+            };
+            r.map(|_| bytes(o.as_slice().unwrap()))
+        }
+        _ => return None,
+    })
 }
 
 #[test]
@@ -133,7 +202,15 @@ fn identity_runner() {
                     core::mandelbrot_f32(&c, a as i32, &mut o)
                         .map(|_| o.iter().flat_map(|v| v.to_le_bytes()).collect())
                 }
-                other => panic!("identity_runner: unknown kernel {other}"),
+                other => ext_kernel(
+                    other,
+                    (n, m),
+                    a,
+                    f64::from_bits(i[3] as u64),
+                    (r1, r2),
+                    &raw,
+                )
+                .unwrap_or_else(|| panic!("identity_runner: unknown kernel {other}")),
             };
             emit(&dir, id, r);
             ran += 1;

@@ -26,6 +26,8 @@ use pyo3::exceptions::{
 };
 use pyo3::prelude::*;
 use speedup_core as core;
+
+mod stencils;
 // Keep the C ABI in the extension (see Cargo.toml).
 use speedup as _;
 
@@ -327,5 +329,6 @@ fn _speedup(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(bench_ignore_cutoffs, m)?)?;
     m.add_function(wrap_pyfunction!(config, m)?)?;
     m.add_function(wrap_pyfunction!(mandelbrot_f32::mandelbrot_f32, m)?)?;
+    stencils::register(m)?;
     Ok(())
 }

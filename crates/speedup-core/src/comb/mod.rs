@@ -2,16 +2,22 @@
 //!
 //! forward:  `y[t] = x[t]` for `t < tau`, else `x[t] + alpha * x[t - tau]`;
 //! backward: `y[t] = x[t]` for `t < tau`, else `x[t] + alpha * y[t - tau]` (a recurrence).
-//! A 1-D signal is the `n x 1` case.
+//! A 1-D signal is the `n x 1` case. `f64` or `f32` ([`Real`]): the same formulas in the data's
+//! precision (`alpha` rounded to it first).
+//!
+//! Layouts: C-ordered contiguous input and output take the flat fast paths; any other strides
+//! are read and written in place (the `strided` submodule), element for element the same
+//! operations.
 
 use ndarray::{ArrayView2, ArrayViewMut2};
 use rayon::prelude::*;
 
 use crate::error::check_shape;
 use crate::error::{Error, Result};
-use crate::layout::with_c_order;
-use crate::nan::{canon, canon_slice};
+use crate::real::{canon_all, Real};
 use crate::threads;
+
+mod strided;
 
 /// Below this many elements the filters run on the calling thread (measured).
 pub const PARALLEL_CUTOFF: usize = 1 << 18;
@@ -33,11 +39,11 @@ pub fn check_comb(
 }
 
 /// Forward comb filter; `out` has the shape of `x`.
-pub fn comb_forward(
-    x: ArrayView2<f64>,
+pub fn comb_forward<T: Real>(
+    x: ArrayView2<T>,
     tau: usize,
     alpha: f64,
-    out: ArrayViewMut2<f64>,
+    mut out: ArrayViewMut2<T>,
 ) -> Result<()> {
     const K: &str = "comb_forward";
     check_comb(K, tau, x.dim(), out.dim())?;
@@ -45,30 +51,33 @@ pub fn comb_forward(
     if n == 0 || k == 0 {
         return Ok(());
     }
-    with_c_order(x, out, |xs, ys| {
-        let lag = tau.saturating_mul(k);
-        let rows = |ys: &mut [f64], first: usize| forward_rows(xs, ys, first * k, lag, alpha);
-        if threads::parallel_worthwhile(xs.len(), PARALLEL_CUTOFF) {
-            threads::run(|| {
-                ys.par_chunks_mut(TASK_ROWS * k)
-                    .enumerate()
-                    .for_each(|(t, c)| rows(c, t * TASK_ROWS));
-            });
-        } else {
-            rows(ys, 0);
-        }
-    });
+    let alpha = T::from_f64(alpha);
+    let (Some(xs), Some(ys)) = (x.to_slice(), out.as_slice_mut()) else {
+        strided::forward(x, tau, alpha, out);
+        return Ok(());
+    };
+    let lag = tau.saturating_mul(k);
+    let rows = |ys: &mut [T], first: usize| forward_rows(xs, ys, first * k, lag, alpha);
+    if threads::parallel_worthwhile(xs.len(), PARALLEL_CUTOFF) {
+        threads::run(|| {
+            ys.par_chunks_mut(TASK_ROWS * k)
+                .enumerate()
+                .for_each(|(t, c)| rows(c, t * TASK_ROWS));
+        });
+    } else {
+        rows(ys, 0);
+    }
     Ok(())
 }
 
 #[inline(always)]
-fn forward_rows_generic(xs: &[f64], ys: &mut [f64], start: usize, lag: usize, alpha: f64) {
+fn forward_rows_generic<T: Real>(xs: &[T], ys: &mut [T], start: usize, lag: usize, alpha: T) {
     // The first `lag` elements are copies, the rest the formula: two branch-free loops.
     let end = start + ys.len();
     let head = lag.saturating_sub(start).min(ys.len());
     let (copied, computed) = ys.split_at_mut(head);
     for (y, &x) in copied.iter_mut().zip(&xs[start..]) {
-        *y = canon(x);
+        *y = x.canon();
     }
     if computed.is_empty() {
         return;
@@ -76,33 +85,33 @@ fn forward_rows_generic(xs: &[f64], ys: &mut [f64], start: usize, lag: usize, al
     let first = start + head; // >= lag
     let (now, before) = (&xs[first..end], &xs[first - lag..end - lag]);
     for ((y, &x), &p) in computed.iter_mut().zip(now).zip(before) {
-        *y = canon(x + alpha * p);
+        *y = (x + alpha * p).canon();
     }
 }
 
 avx2_dispatch!(
     /// `ys` = the forward filter's outputs from C-order element `start` on.
-    fn forward_rows => forward_rows_generic(xs: &[f64], ys: &mut [f64], start: usize, lag: usize, alpha: f64)
+    fn forward_rows<T: Real> => forward_rows_generic(xs: &[T], ys: &mut [T], start: usize, lag: usize, alpha: T)
 );
 
 avx2_dispatch!(
     /// The backward recurrence over a C-ordered `n x k` signal, all columns at once: element
     /// `t` depends on element `t - lag` only (`lag = tau * k`), so there are `lag` independent
     /// lanes.
-    fn backward_serial => backward_serial_generic(xs: &[f64], ys: &mut [f64], lag: usize, alpha: f64)
+    fn backward_serial<T: Real> => backward_serial_generic(xs: &[T], ys: &mut [T], lag: usize, alpha: T)
 );
 
 #[inline(always)]
-fn backward_serial_generic(xs: &[f64], ys: &mut [f64], lag: usize, alpha: f64) {
+fn backward_serial_generic<T: Real>(xs: &[T], ys: &mut [T], lag: usize, alpha: T) {
     match lag {
-        1 => backward_lanes::<1>(xs, ys, alpha),
-        2 => backward_lanes::<2>(xs, ys, alpha),
-        3 => backward_lanes::<3>(xs, ys, alpha),
-        4 => backward_lanes::<4>(xs, ys, alpha),
-        5 => backward_lanes::<5>(xs, ys, alpha),
-        6 => backward_lanes::<6>(xs, ys, alpha),
-        7 => backward_lanes::<7>(xs, ys, alpha),
-        8 => backward_lanes::<8>(xs, ys, alpha),
+        1 => backward_lanes::<1, T>(xs, ys, alpha),
+        2 => backward_lanes::<2, T>(xs, ys, alpha),
+        3 => backward_lanes::<3, T>(xs, ys, alpha),
+        4 => backward_lanes::<4, T>(xs, ys, alpha),
+        5 => backward_lanes::<5, T>(xs, ys, alpha),
+        6 => backward_lanes::<6, T>(xs, ys, alpha),
+        7 => backward_lanes::<7, T>(xs, ys, alpha),
+        8 => backward_lanes::<8, T>(xs, ys, alpha),
         _ => backward_slabs(xs, ys, lag, alpha),
     }
 }
@@ -111,14 +120,14 @@ fn backward_serial_generic(xs: &[f64], ys: &mut [f64], lag: usize, alpha: f64) {
 /// and an add, never a reload of what was just stored (the store-to-load round trip would be
 /// on the critical path of every step).
 #[inline(always)]
-fn backward_lanes<const L: usize>(xs: &[f64], ys: &mut [f64], alpha: f64) {
+fn backward_lanes<const L: usize, T: Real>(xs: &[T], ys: &mut [T], alpha: T) {
     if xs.len() <= L {
         for (y, &x) in ys.iter_mut().zip(xs) {
-            *y = canon(x);
+            *y = x.canon();
         }
         return;
     }
-    let mut prev = [0.0f64; L];
+    let mut prev = [T::default(); L];
     prev.copy_from_slice(&xs[..L]);
     ys[..L].copy_from_slice(&prev);
     let mut yc = ys[L..].chunks_exact_mut(L);
@@ -138,14 +147,14 @@ fn backward_lanes<const L: usize>(xs: &[f64], ys: &mut [f64], alpha: f64) {
     #[allow(clippy::eq_op)] // v != v: NaN
     let nan = prev.iter().chain(rest.iter()).any(|&v| v != v);
     if nan {
-        canon_slice(ys);
+        canon_all(ys);
     }
 }
 
 /// Many lanes: slabs of `lag` elements, each computed from the previous one element by element
 /// (disjoint slices, which the compiler vectorises).
 #[inline(always)]
-fn backward_slabs(xs: &[f64], ys: &mut [f64], lag: usize, alpha: f64) {
+fn backward_slabs<T: Real>(xs: &[T], ys: &mut [T], lag: usize, alpha: T) {
     let len = xs.len();
     let lag = lag.min(len);
     ys[..lag].copy_from_slice(&xs[..lag]);
@@ -168,7 +177,7 @@ fn backward_slabs(xs: &[f64], ys: &mut [f64], lag: usize, alpha: f64) {
     #[allow(clippy::eq_op)] // v != v: NaN
     let nan = ys[len - lag..].iter().any(|&v| v != v);
     if nan {
-        canon_slice(ys);
+        canon_all(ys);
     }
 }
 
@@ -176,11 +185,11 @@ fn backward_slabs(xs: &[f64], ys: &mut [f64], lag: usize, alpha: f64) {
 ///
 /// The recurrence is serial along axis 0 by nature and memory-bound, so it runs on the calling
 /// thread; `tau * k` independent lanes are computed abreast.
-pub fn comb_backward(
-    x: ArrayView2<f64>,
+pub fn comb_backward<T: Real>(
+    x: ArrayView2<T>,
     tau: usize,
     alpha: f64,
-    out: ArrayViewMut2<f64>,
+    mut out: ArrayViewMut2<T>,
 ) -> Result<()> {
     const K: &str = "comb_backward";
     check_comb(K, tau, x.dim(), out.dim())?;
@@ -188,8 +197,10 @@ pub fn comb_backward(
     if n == 0 || k == 0 {
         return Ok(());
     }
-    with_c_order(x, out, |xs, ys| {
-        backward_serial(xs, ys, tau.saturating_mul(k), alpha)
-    });
+    let alpha = T::from_f64(alpha);
+    match (x.to_slice(), out.as_slice_mut()) {
+        (Some(xs), Some(ys)) => backward_serial(xs, ys, tau.saturating_mul(k), alpha),
+        _ => strided::backward(x, tau, alpha, out),
+    }
     Ok(())
 }
