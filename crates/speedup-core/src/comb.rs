@@ -48,7 +48,7 @@ pub fn comb_forward(
     with_c_order(x, out, |xs, ys| {
         let lag = tau.saturating_mul(k);
         let rows = |ys: &mut [f64], first: usize| forward_rows(xs, ys, first * k, lag, alpha);
-        if threads::parallel_worthwhile(xs.len(), PARALLEL_CUTOFF) {
+        if threads::go_parallel(xs.len(), threads::Kernel::CombForward) {
             threads::run(|| {
                 ys.par_chunks_mut(TASK_ROWS * k)
                     .enumerate()

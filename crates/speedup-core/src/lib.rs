@@ -19,6 +19,7 @@
 #[macro_use]
 pub mod simd;
 pub mod alloc;
+pub mod calibrate;
 pub mod cancel;
 pub mod closest;
 pub mod comb;

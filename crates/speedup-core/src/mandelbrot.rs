@@ -188,7 +188,7 @@ pub fn check_mandelbrot(max_iter: i32, c_len: usize, out_len: usize) -> Result<(
 pub fn mandelbrot(c: &[Complex64], max_iter: i32, out: &mut [i32]) -> Result<()> {
     check_mandelbrot(max_iter, c.len(), out.len())?;
     let work = c.len().saturating_mul((max_iter as usize).max(1));
-    if threads::parallel_worthwhile(work, PARALLEL_CUTOFF) && c.len() > 1 {
+    if threads::go_parallel(work, threads::Kernel::Mandelbrot) && c.len() > 1 {
         threads::run(|| {
             out.par_chunks_mut(TASK)
                 .zip(c.par_chunks(TASK))

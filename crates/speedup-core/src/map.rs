@@ -15,7 +15,7 @@ const TASK: usize = 1 << 10;
 /// `out[i] = f(x[i])`. `f` must be safe to call from several threads at once.
 pub fn map_f64<F: Fn(f64) -> f64 + Sync>(f: F, x: &[f64], out: &mut [f64]) -> Result<()> {
     check_len("map_f64", "out", x.len(), out.len())?;
-    if threads::parallel_worthwhile(x.len(), PARALLEL_CUTOFF) {
+    if threads::go_parallel(x.len(), threads::Kernel::MapF64) {
         threads::run(|| {
             out.par_chunks_mut(TASK)
                 .zip(x.par_chunks(TASK))

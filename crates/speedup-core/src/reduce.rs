@@ -229,7 +229,7 @@ fn tree_parallel(x: &[f64], leaf: &(impl Fn(&[f64]) -> Acc + Sync)) -> Acc {
 
 /// The tree over `x` with leaves summed by `leaf`, on speedup's pool when `x` is large.
 fn tree(x: &[f64], leaf: impl Fn(&[f64]) -> Acc + Sync) -> Acc {
-    if crate::threads::parallel_worthwhile(x.len(), PARALLEL_CUTOFF) {
+    if crate::threads::go_parallel(x.len(), crate::threads::Kernel::Sum) {
         crate::threads::run(|| tree_parallel(x, &leaf))
     } else {
         tree_serial(x, &leaf)

@@ -112,7 +112,7 @@ pub fn laplacian_out_dim(dim: (usize, usize)) -> Option<(usize, usize)> {
 pub fn second_derivative(f: &[f64], dx: f64, out: &mut [f64]) -> Result<()> {
     check_second_derivative(f.len(), dx, out.len())?;
     let scale = 1.0 / (dx * dx);
-    if threads::parallel_worthwhile(out.len(), PARALLEL_CUTOFF) {
+    if threads::go_parallel(out.len(), threads::Kernel::Stencils) {
         threads::run(|| {
             out.par_chunks_mut(TASK).enumerate().for_each(|(t, o)| {
                 let start = t * TASK;
@@ -167,7 +167,7 @@ pub fn laplacian(f: ArrayView2<f64>, dx: f64, dy: f64, out: ArrayViewMut2<f64>) 
                 lap_row(row(i - 1), row(i), row(i + 1), ax, ay, c, orow);
             }
         };
-        if threads::parallel_worthwhile(o.len(), PARALLEL_CUTOFF) {
+        if threads::go_parallel(o.len(), threads::Kernel::Stencils) {
             let rows_per_task = (TASK / oc).max(1);
             threads::run(|| {
                 o.par_chunks_mut(rows_per_task * oc)

@@ -148,7 +148,7 @@ pub fn closest_pair(points: ArrayView2<f64>) -> Result<ClosestPair> {
     crate::alloc::try_reserve(K, "the sorted copy of the points", &mut pts, n)?;
     let mut buf: Vec<Pt> = Vec::new();
     crate::alloc::try_reserve(K, "the merge buffer", &mut buf, n)?;
-    let par = threads::parallel_worthwhile(n, PARALLEL_CUTOFF);
+    let par = threads::go_parallel(n, threads::Kernel::ClosestPair);
     let (i, j) = if par {
         threads::run(|| solve_all(&points, pts, buf, true))
     } else {

@@ -188,7 +188,7 @@ pub fn is_prime_many(n: &[u64], out: &mut [bool]) -> Result<()> {
             *o = is_prime(x);
         }
     };
-    if threads::parallel_worthwhile(n.len(), IS_PRIME_PARALLEL_CUTOFF) {
+    if threads::go_parallel(n.len(), threads::Kernel::IsPrimeMany) {
         threads::run(|| {
             out.par_chunks_mut(IS_PRIME_TASK)
                 .zip(n.par_chunks(IS_PRIME_TASK))

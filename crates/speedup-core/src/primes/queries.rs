@@ -5,7 +5,7 @@
 
 use rayon::prelude::*;
 
-use super::sieve::{Sieve, SEG_BITS, SIEVE_PARALLEL_CUTOFF};
+use super::sieve::{Sieve, SEG_BITS};
 use crate::alloc::try_vec;
 use crate::cancel::Token;
 use crate::error::{check_len, Error, Result};
@@ -46,7 +46,7 @@ fn sums_below(kernel: &'static str, queries: &[u64]) -> Result<Vec<u64>> {
     let buckets = Buckets::new(kernel, queries, sieve.nsegs as usize)?;
     let mut partial = try_vec(kernel, "the partial sums", buckets.ks.len(), 0u64)?;
     let work = usize::try_from(limit).unwrap_or(usize::MAX);
-    let totals = if threads::parallel_worthwhile(work, SIEVE_PARALLEL_CUTOFF as usize) {
+    let totals = if threads::go_parallel(work, threads::Kernel::SumPrimesBelow) {
         sieve_blocks(&sieve, &buckets, &mut partial, &token)?
     } else {
         sieve.run_range(

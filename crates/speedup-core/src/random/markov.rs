@@ -312,10 +312,9 @@ pub fn markov_chains_from(
     gens.extend((0..n_chains as u64).map(|c| Philox4x64::new(seed, first_chain + c)));
     let work = (n_chains as u64).saturating_mul(n_steps);
     if n_chains > 1
-        && work >= MARKOV_PARALLEL_CUTOFF
-        && threads::parallel_worthwhile(
+        && threads::go_parallel(
             usize::try_from(work).unwrap_or(usize::MAX),
-            MARKOV_PARALLEL_CUTOFF as usize,
+            threads::Kernel::MarkovChains,
         )
     {
         // Tasks of up to MARKOV_ABREAST chains, but at least one task per thread. Each chain

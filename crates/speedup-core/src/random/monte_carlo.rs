@@ -114,9 +114,7 @@ fn count_inside_slice(kernel: &'static str, first: u64, n_points: u64, seed: u64
     let token = Token::new(kernel);
     let g = Philox4x64::new(seed, 0);
     let work = usize::try_from(n_points).unwrap_or(usize::MAX);
-    let inside = if n_points >= PI_PARALLEL_CUTOFF
-        && threads::parallel_worthwhile(work, PI_PARALLEL_CUTOFF as usize)
-    {
+    let inside = if threads::go_parallel(work, threads::Kernel::MonteCarloPi) {
         // Tasks cover fixed point ranges of the whole stream, so they start on block boundaries.
         let tasks = n_points.div_ceil(PI_TASK);
         threads::run(|| {
