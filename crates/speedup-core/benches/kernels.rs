@@ -92,11 +92,13 @@ fn run_queue_wait_ns() -> u64 {
         .sum()
 }
 
-/// How one column of a row runs: the thread count, and whether the serial cut-offs apply.
+/// How one column of a row runs: the thread count, whether the serial cut-offs apply, and
+/// whether they are the documented defaults instead of the calibrated ones.
 #[derive(Clone, Copy)]
 struct Cell {
     threads: usize,
     ignore_cutoffs: bool,
+    defaults: bool,
 }
 
 /// Median seconds of `f` in each cell, the cells measured interleaved, after one warm-up each
@@ -114,6 +116,7 @@ fn time_cells(
     let set = |c: &Cell| {
         threads::set_num_threads(c.threads).unwrap();
         threads::set_ignore_cutoffs(c.ignore_cutoffs);
+        speedup_core::calibrate::set_defaults_only(c.defaults);
     };
     for c in cells {
         set(c);
@@ -140,6 +143,7 @@ fn time_cells(
     }
     threads::set_num_threads(0).unwrap();
     threads::set_ignore_cutoffs(false);
+    speedup_core::calibrate::set_defaults_only(false);
     times
         .iter_mut()
         .map(|v| {
@@ -360,6 +364,7 @@ fn seed_sizes(quick: bool, only: &[String]) {
         let cells = [1, all].map(|threads| Cell {
             threads,
             ignore_cutoffs: false,
+            defaults: false,
         });
         let t = time_cells(reps, Duration::ZERO, &cells, &mut case.run);
         println!(

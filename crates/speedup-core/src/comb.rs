@@ -13,7 +13,8 @@ use crate::layout::with_c_order;
 use crate::nan::{canon, canon_slice};
 use crate::threads;
 
-/// Below this many elements the filters run on the calling thread (measured).
+/// The default cut-off (`crate::calibrate` measures one per machine): below this many elements
+/// the forward filter runs on the calling thread.
 pub const PARALLEL_CUTOFF: usize = 1 << 18;
 /// Rows per parallel task for the forward filter.
 const TASK_ROWS: usize = 1 << 13;

@@ -10,7 +10,8 @@ use crate::error::check_len;
 use crate::error::{Error, Result};
 use crate::threads;
 
-/// Below this many points x iterations the kernel runs on the calling thread (measured).
+/// The default cut-off (`crate::calibrate` measures one per machine): below this many points x
+/// iterations the kernel runs on the calling thread.
 pub const PARALLEL_CUTOFF: usize = 1 << 17;
 /// Points per parallel task.
 const TASK: usize = 1 << 11;

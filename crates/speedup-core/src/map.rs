@@ -7,8 +7,9 @@ use crate::error::check_len;
 use crate::error::Result;
 use crate::threads;
 
-/// Below this many elements the map runs on the calling thread. The function's cost is unknown,
-/// so the cut-off is low, with one parallel task per 1024 elements.
+/// Below this many elements the map runs on the calling thread (unless the environment sets
+/// another: `crate::calibrate`). The function's cost is unknown, so the cut-off is low and is
+/// not measured, with one parallel task per 1024 elements.
 pub const PARALLEL_CUTOFF: usize = 1 << 12;
 const TASK: usize = 1 << 10;
 

@@ -11,7 +11,8 @@ use crate::layout::with_c_order;
 use crate::nan::canon;
 use crate::threads;
 
-/// Below this many output elements the stencils run on the calling thread (measured).
+/// The default cut-off (`crate::calibrate` measures one per machine): below this many output
+/// elements the stencils run on the calling thread.
 pub const PARALLEL_CUTOFF: usize = 1 << 18;
 /// Output elements per parallel task.
 const TASK: usize = 1 << 14;

@@ -183,11 +183,13 @@ fn reps_for(t: f64) -> usize {
     ((0.06 / t.max(1e-9)) as usize).clamp(5, 51)
 }
 
-/// Serial vs forced-parallel vs default, by size: where the cut-offs belong. The last column is
-/// the default call against the better of the other two (`!` above 1.10: a cut-off is off).
-/// Samples follow each other back to back (the pool's workers mostly awake, as in a loop of
-/// calls); with `--cold` each starts after 1 ms of rest, so every cell meets the pool asleep, as
-/// an isolated call does (on a VM waking it costs about 100 us, so the crossovers move up).
+/// Serial vs forced-parallel vs the default call, by size: where the cut-offs belong. The
+/// default call runs twice, with the documented fixed cut-offs (`fixed`, as
+/// `SPEEDUP_CALIBRATE=0` has them) and with the cut-offs in force (`default`: calibrated, unless
+/// the environment sets them); the last two columns set each against the better of serial
+/// and parallel (`!` above 1.10: that cut-off is off here). Samples follow each other back to
+/// back (the pool's workers mostly awake, as in a loop of calls); with `--cold` each starts
+/// after 1 ms of rest, so every cell meets the pool asleep, as an isolated call does.
 pub fn sweep(cold: bool, only: &[String]) {
     let rest = if cold {
         Duration::from_millis(1)
@@ -196,29 +198,49 @@ pub fn sweep(cold: bool, only: &[String]) {
     };
     let all = threads::default_num_threads().max(2);
     println!(
-        "size sweep: serial (1 thread) vs parallel ({all} threads, cut-offs ignored) vs default ({all} threads){}",
-        if cold { ", each sample after 1 ms of rest" } else { "" }
+        "size sweep: serial (1 thread) vs parallel ({all} threads, cut-offs ignored) vs fixed \
+         and default cut-offs ({all} threads){}",
+        if cold {
+            ", each sample after 1 ms of rest"
+        } else {
+            ""
+        }
     );
-    let cells = [(1, true), (all, true), (all, false)].map(|(threads, ignore_cutoffs)| Cell {
+    let cell = |threads, ignore_cutoffs, defaults| Cell {
         threads,
         ignore_cutoffs,
-    });
-    let mut worst: f64 = 0.0;
+        defaults,
+    };
+    let cells = [
+        cell(1, true, false),
+        cell(all, true, false),
+        cell(all, false, true),
+        cell(all, false, false),
+    ];
+    let mut worst: [f64; 2] = [0.0; 2];
     for row in rows() {
-        if !only.is_empty() && !only.iter().any(|o| row.name.starts_with(o.as_str())) {
+        if !only.is_empty() && !only.iter().any(|o| row.name.split(' ').next() == Some(o)) {
             continue;
         }
         // The cut-off the default cell meets (measuring the machine now if due).
-        let (cut, source) = cutoff(row.kernel, all);
-        let cut = if cut == usize::MAX {
-            "never".to_owned()
-        } else {
-            cut.to_string()
+        let (now, source) = cutoff(row.kernel, all);
+        let cut = |n: usize| {
+            if n == usize::MAX {
+                "never".to_owned()
+            } else {
+                n.to_string()
+            }
         };
-        println!("\n{} (cut-off {cut}, {})", row.name, source.label());
         println!(
-            "{:>12}{:>14}{:>14}{:>14}{:>16}",
-            "work", "serial", "parallel", "default", "default/best"
+            "\n{}: fixed cut-off {}, default {} ({})",
+            row.name,
+            cut(row.kernel.default_cutoff()),
+            cut(now),
+            source.label()
+        );
+        println!(
+            "{:>10}{:>12}{:>12}{:>12}{:>12}{:>12}{:>12}",
+            "work", "serial", "parallel", "fixed", "default", "fixed/best", "dflt/best"
         );
         for &n in &row.sizes {
             let (work, mut run) = (row.make)(n);
@@ -228,21 +250,25 @@ pub fn sweep(cold: bool, only: &[String]) {
             run();
             let reps = reps_for(t.elapsed().as_secs_f64());
             let t = time_cells(reps, rest, &cells, &mut run);
-            let ratio = t[2].0 / t[0].0.min(t[1].0);
-            if ratio.is_finite() {
-                worst = worst.max(ratio);
+            let best = t[0].0.min(t[1].0);
+            let mut line = format!("{work:>10}");
+            for c in &t {
+                line += &format!("{:>12}", cell_s(*c));
             }
-            println!(
-                "{:>12}{:>14}{:>14}{:>14}{:>15.2}{}",
-                work,
-                cell_s(t[0]),
-                cell_s(t[1]),
-                cell_s(t[2]),
-                ratio,
-                if ratio > 1.10 { "!" } else { " " }
-            );
+            for (i, w) in worst.iter_mut().enumerate() {
+                let ratio = t[2 + i].0 / best;
+                if ratio.is_finite() {
+                    *w = w.max(ratio);
+                }
+                let flag = if ratio > 1.10 { "!" } else { " " };
+                line += &format!("{ratio:>11.2}{flag}");
+            }
+            println!("{line}");
         }
     }
     threads::set_num_threads(0).unwrap();
-    println!("\nworst default/best: {worst:.2}");
+    println!(
+        "\nworst against the better of serial and parallel: fixed {:.2}, default {:.2}",
+        worst[0], worst[1]
+    );
 }

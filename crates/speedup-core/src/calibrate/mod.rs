@@ -27,6 +27,7 @@
 pub mod env;
 mod probe;
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::OnceLock;
 use std::time::Instant;
 
@@ -273,11 +274,23 @@ pub(crate) fn calibrating() -> bool {
     CALIBRATING.with(|c| c.get())
 }
 
+/// Benchmarks only: when set, the kernels use the documented defaults (as with
+/// `SPEEDUP_CALIBRATE=0`), so that one run can time them beside the calibrated cut-offs.
+static DEFAULTS_ONLY: AtomicBool = AtomicBool::new(false);
+
+#[doc(hidden)]
+pub fn set_defaults_only(on: bool) {
+    DEFAULTS_ONLY.store(on, Ordering::Relaxed);
+}
+
 /// Whether a call of `kernel` with `work` units at `threads` (> 1) threads goes parallel.
 /// Inputs below the kernel's task size never ask for a measurement.
 pub(crate) fn parallel(work: usize, kernel: Kernel, threads: usize) -> bool {
     if let Some((n, _)) = env::overrides().cutoff(kernel) {
         return work >= n;
+    }
+    if DEFAULTS_ONLY.load(Ordering::Relaxed) {
+        return work >= kernel.default_cutoff();
     }
     if kernel.calibrated() && work < kernel.grain() {
         return false;

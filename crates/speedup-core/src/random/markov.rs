@@ -9,7 +9,8 @@ use crate::error::{check_shape, Error, Result};
 use crate::philox::{uniform, Philox4x64};
 use crate::threads;
 
-/// Below this many steps in total (`n_chains * n_steps`) `markov_chains` runs serially.
+/// The default cut-off (`crate::calibrate` measures one per machine): below this many steps in
+/// total (`n_chains * n_steps`) `markov_chains` runs serially.
 pub const MARKOV_PARALLEL_CUTOFF: u64 = 1 << 16;
 /// Steps between two interruption checks of one chain (a multiple of 16).
 const MARKOV_CHECK: u64 = 1 << 20;

@@ -8,7 +8,8 @@ use crate::error::{Error, Result};
 use crate::philox::Philox4x64;
 use crate::threads;
 
-/// Below this many points `monte_carlo_pi` runs on the calling thread.
+/// The default cut-off (`crate::calibrate` measures one per machine): below this many points
+/// `monte_carlo_pi` runs on the calling thread.
 pub const PI_PARALLEL_CUTOFF: u64 = 1 << 16;
 /// Points per parallel task of `monte_carlo_pi` (even, so a task starts on a block boundary).
 const PI_TASK: u64 = 1 << 18;
