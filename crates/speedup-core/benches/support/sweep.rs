@@ -11,13 +11,16 @@ use speedup_core::{self as sp, threads, Complex64};
 
 use super::{cell_s, lcg_vec, time_cells, Cell};
 
+/// A call at one size: its work units and the call.
+type Call = (usize, Box<dyn FnMut()>);
+
 /// One kernel's sweep: its name, the cut-off it asks for, the sizes (work units, the unit the
 /// cut-off counts) and a maker of the call at a size.
 struct Row {
     name: &'static str,
     kernel: Kernel,
     sizes: Vec<usize>,
-    make: fn(usize) -> (usize, Box<dyn FnMut()>),
+    make: fn(usize) -> Call,
 }
 
 fn pow2(lo: u32, hi: u32) -> Vec<usize> {
