@@ -270,8 +270,10 @@ pub fn sweep(cold: bool, only: &[String]) {
         }
     }
     threads::set_num_threads(0).unwrap();
+    let calibration = speedup_core::config::Config::current().calibration;
+    println!("\ncalibration: {calibration}");
     println!(
-        "\nworst against the better of serial and parallel: fixed {:.2}, default {:.2}",
+        "worst against the better of serial and parallel: fixed {:.2}, default {:.2}",
         worst[0], worst[1]
     );
 }

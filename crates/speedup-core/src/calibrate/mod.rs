@@ -6,13 +6,16 @@
 //! at the first call that could go parallel:
 //!
 //! - the pool's round trip `w`: a broadcast on speedup's pool in which every worker spins
-//!   [`probe::SPIN`], minus that spin (the median of a few back-to-back samples);
+//!   [`probe::SPIN`], minus that spin (the median of a few back-to-back samples), and how many
+//!   workers spun at once (the median): where other work keeps the CPUs busy, woken workers
+//!   wait for a CPU and run one after the other, and a second thread wins nothing;
 //! - each calibrated kernel's serial cost per unit of work `c`, on a small cache-resident input
 //!   (the fastest of a few runs).
 //!
 //! The cost model ([`model_cutoff`]) predicts `T_serial(n) = n c` and
 //! `T_parallel(n) = w + c max(n / p, min(n, g))` (`p` threads, `g` the kernel's parallel task
-//! size) and puts the cut-off where the parallel call wins by [`MARGIN`].
+//! size; `p` at most the workers seen at once) and puts the cut-off where the parallel call
+//! wins by [`MARGIN`] (never, when no two workers ran at once).
 //!
 //! The cut-offs only choose where a call runs: every kernel splits its work into blocks that
 //! depend only on the input (the reduction tree on `n` alone), so the result has the same bits
@@ -25,7 +28,7 @@
 //! whole sieve segment) are not measured: they keep their defaults unless overridden.
 
 pub mod env;
-mod probe;
+pub(crate) mod probe;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::OnceLock;
@@ -205,6 +208,8 @@ pub struct Measured {
     pub wake: f64,
     /// The thread count of the pool it was measured on.
     pub threads: usize,
+    /// How many of its workers ran at once (the median over the round trips).
+    pub at_once: usize,
     /// The CPUs this process could use then (the model never counts more threads).
     pub cpus: usize,
     /// Seconds per work unit of each kernel, by [`Kernel::ALL`] order; `None` when not measured.
@@ -249,7 +254,7 @@ pub fn measured_so_far() -> Option<&'static Measured> {
 /// was not measured.
 fn from_measurement(m: &Measured, kernel: Kernel, threads: usize) -> Option<usize> {
     let c = m.per_unit[kernel.index()]?;
-    let p = threads.min(m.cpus.max(1));
+    let p = threads.min(m.cpus).min(m.at_once);
     Some(model_cutoff(m.wake, c, p, kernel.grain()).max(kernel.grain()))
 }
 

@@ -1,4 +1,5 @@
-//! The measurements behind the calibrated cut-offs: the pool's round trip and each kernel's
+//! The measurements behind the calibrated cut-offs: the pool's round trip (and how many of its
+//! workers get a CPU at once) and each kernel's
 //! serial cost per work unit on a small input (tens of KiB, so it stays in cache). The whole
 //! measurement takes well under a millisecond of CPU on a current x86-64 core; `speedup info`
 //! prints what it took (`calibration:`).
@@ -11,11 +12,11 @@ use num_complex::Complex64;
 
 use super::{Kernel, Measured};
 
-/// The work each worker does in one round-trip sample: long enough that every worker is sure
-/// to be woken and to run (a shorter job could be finished by the first worker before the
-/// others start), short enough to keep the calibration cheap.
-pub(super) const SPIN: Duration = Duration::from_micros(10);
-/// Round-trip samples after one warm-up; the median is kept.
+/// The work each worker does in one round-trip sample: longer than a warm worker takes to
+/// wake (so that on free CPUs the workers' spins overlap), short enough to keep the
+/// calibration cheap.
+pub(super) const SPIN: Duration = Duration::from_micros(40);
+/// Round-trip samples after one warm-up; the medians are kept.
 const WAKE_SAMPLES: usize = 5;
 /// Runs of each kernel probe after one warm-up; the fastest is kept (the others were disturbed).
 const RUNS: usize = 3;
@@ -27,20 +28,39 @@ fn spin(d: Duration) {
     }
 }
 
-/// The median round trip of a broadcast on speedup's pool at `threads` threads, minus the
-/// spin every worker does in it.
-fn wake(threads: usize) -> f64 {
+/// The most intervals `(start, end)` that hold one instant: how many workers ran at once.
+pub(super) fn most_at_once(spans: &[(f64, f64)]) -> usize {
+    spans
+        .iter()
+        .map(|&(s, _)| spans.iter().filter(|&&(a, b)| a <= s && s < b).count())
+        .max()
+        .unwrap_or(0)
+}
+
+/// One round trip: a broadcast on `pool` in which every worker spins [`SPIN`]. Returns the
+/// round trip minus the spin (seconds) and how many workers spun at once (on a machine whose
+/// other CPUs are busy, woken workers wait for a CPU and run one after the other).
+fn round_trip(pool: &rayon::ThreadPool) -> (f64, usize) {
+    let t0 = Instant::now();
+    let spans: Vec<(f64, f64)> = pool.broadcast(|_| {
+        let s = t0.elapsed().as_secs_f64();
+        spin(SPIN);
+        (s, t0.elapsed().as_secs_f64())
+    });
+    let total = t0.elapsed().saturating_sub(SPIN).as_secs_f64();
+    (total, most_at_once(&spans))
+}
+
+/// The medians of [`WAKE_SAMPLES`] round trips on speedup's pool at `threads` threads, after a
+/// warm-up: `(seconds, workers at once)`.
+fn wake(threads: usize) -> (f64, usize) {
     let pool = crate::threads::pool_for(threads);
-    pool.broadcast(|_| spin(SPIN));
-    let mut samples: Vec<f64> = (0..WAKE_SAMPLES)
-        .map(|_| {
-            let t = Instant::now();
-            pool.broadcast(|_| spin(SPIN));
-            (t.elapsed().saturating_sub(SPIN)).as_secs_f64()
-        })
-        .collect();
-    samples.sort_by(f64::total_cmp);
-    samples[samples.len() / 2]
+    round_trip(&pool);
+    let (mut w, mut p): (Vec<f64>, Vec<usize>) =
+        (0..WAKE_SAMPLES).map(|_| round_trip(&pool)).unzip();
+    w.sort_by(f64::total_cmp);
+    p.sort_unstable();
+    (w[w.len() / 2], p[p.len() / 2])
 }
 
 /// Seconds per unit of `run`, which does `units` units of work and says whether it succeeded:
@@ -156,8 +176,10 @@ pub(super) fn measure(threads: usize) -> Measured {
             Kernel::SumPrimesBelow | Kernel::MapF64 => None,
         };
     }
+    let (wake, at_once) = wake(threads);
     Measured {
-        wake: wake(threads),
+        wake,
+        at_once,
         threads,
         cpus: std::thread::available_parallelism().map_or(1, |n| n.get()),
         per_unit,

@@ -171,6 +171,7 @@ fn the_measurement_is_sane_and_the_cutoffs_follow_from_it() {
     };
     assert!(m.wake.is_finite() && m.wake >= 0.0, "{m:?}");
     assert!(m.took > 0.0 && m.cpus >= 1 && m.threads >= 2, "{m:?}");
+    assert!((1..=m.threads).contains(&m.at_once), "{m:?}");
     for k in Kernel::ALL {
         let c = m.per_unit[k.index()];
         assert_eq!(c.is_some(), k.calibrated(), "{k:?}: {m:?}");
@@ -181,10 +182,25 @@ fn the_measurement_is_sane_and_the_cutoffs_follow_from_it() {
         assert!(c > 0.0 && c < 1e-3, "{k:?}: {c}");
         let (n, source) = cutoff(k, 2);
         assert_eq!(source, Source::Calibrated);
-        assert_eq!(
-            n,
-            model_cutoff(m.wake, c, 2.min(m.cpus), k.grain()).max(k.grain())
-        );
+        let p = 2.min(m.cpus).min(m.at_once);
+        assert_eq!(n, model_cutoff(m.wake, c, p, k.grain()).max(k.grain()));
         assert!(!parallel(k.grain() - 1, k, 2), "{k:?} below its task size");
     }
+}
+
+#[test]
+fn most_at_once_counts_overlapping_spins() {
+    use super::probe::most_at_once;
+    assert_eq!(most_at_once(&[]), 0);
+    assert_eq!(most_at_once(&[(0.0, 4.0), (1.0, 5.0)]), 2, "overlap");
+    assert_eq!(
+        most_at_once(&[(0.0, 4.0), (4.0, 8.0)]),
+        1,
+        "one after the other"
+    );
+    assert_eq!(
+        most_at_once(&[(0.0, 4.0), (1.0, 2.0), (3.0, 6.0), (5.0, 9.0)]),
+        2
+    );
+    assert_eq!(most_at_once(&[(0.0, 9.0), (1.0, 8.0), (2.0, 7.0)]), 3);
 }
