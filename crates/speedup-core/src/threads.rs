@@ -225,6 +225,11 @@ pub fn set_ignore_cutoffs(on: bool) {
     IGNORE_CUTOFFS.store(on, Ordering::Relaxed);
 }
 
+/// True while the benchmarks' switch above is set.
+pub(crate) fn cutoffs_ignored() -> bool {
+    IGNORE_CUTOFFS.load(Ordering::Relaxed)
+}
+
 /// True when a kernel with `work` units (elements, points, ...) and serial cut-off `cutoff`
 /// should go parallel (a fixed cut-off; the kernels ask [`go_parallel`]).
 pub fn parallel_worthwhile(work: usize, cutoff: usize) -> bool {

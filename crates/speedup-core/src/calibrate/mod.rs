@@ -24,8 +24,10 @@
 //! `SPEEDUP_PARALLEL_CUTOFF=<n>` for every kernel, then `SPEEDUP_CALIBRATE=0` for the documented
 //! defaults (the `*PARALLEL_CUTOFF` constants of the kernels).
 //!
-//! `map_f64` (the cost is the caller's function) and `sum_primes_below` (a probe would cost a
-//! whole sieve segment) are not measured: they keep their defaults unless overridden.
+//! `sum_primes_below` (a probe would cost a whole sieve segment) is not measured: it keeps its
+//! default unless overridden. Nor is `map_f64` ahead of time (the cost is the caller's
+//! function): above its default cut-off a call times its first task on the calling thread and
+//! asks the model about the rest ([`worth_at_call`]).
 
 pub mod env;
 pub(crate) mod probe;
@@ -127,8 +129,8 @@ impl Kernel {
     /// it a parallel call has one task and cannot win, so the calibrated cut-off never goes
     /// below it. The figures repeat each module's private task size: `reduce::GRAIN`,
     /// `stencil::TASK`, `comb::TASK_ROWS` (one column), `mandelbrot::TASK` (points: the lower
-    /// bound in points x iterations), `IS_PRIME_TASK`, `PI_TASK`, `closest::JOIN_CUTOFF`; a
-    /// Markov chain is one task (its length varies: 1).
+    /// bound in points x iterations), `IS_PRIME_TASK`, `PI_TASK`, `closest::JOIN_CUTOFF`,
+    /// `map::TASK`; a Markov chain is one task (its length varies: 1).
     fn grain(self) -> usize {
         match self {
             Kernel::Sum => 1 << 16,
@@ -138,7 +140,8 @@ impl Kernel {
             Kernel::IsPrimeMany => 1 << 11,
             Kernel::MonteCarloPi => 1 << 18,
             Kernel::ClosestPair => 1 << 13,
-            Kernel::MarkovChains | Kernel::SumPrimesBelow | Kernel::MapF64 => 1,
+            Kernel::MapF64 => 1 << 10,
+            Kernel::MarkovChains | Kernel::SumPrimesBelow => 1,
         }
     }
 
@@ -272,6 +275,29 @@ pub fn cutoff(kernel: Kernel, threads: usize) -> (usize, Source) {
         Some(n) => (n, Source::Calibrated),
         None => (kernel.default_cutoff(), Source::Default),
     }
+}
+
+/// For a kernel whose cost per unit is known only during the call (`map_f64`: the caller's
+/// function, timed on its first task): whether `work` more units at `per_unit` seconds each
+/// are worth the pool at `threads` threads, by the cost model with the measured round trip.
+/// `None` when the cut-off is not the calibration's to decide (the environment sets it,
+/// `SPEEDUP_CALIBRATE=0`, the benchmarks' switches): the kernel keeps its cut-off.
+pub(crate) fn worth_at_call(
+    kernel: Kernel,
+    work: usize,
+    per_unit: f64,
+    threads: usize,
+) -> Option<bool> {
+    if calibrating()
+        || DEFAULTS_ONLY.load(Ordering::Relaxed)
+        || crate::threads::cutoffs_ignored()
+        || env::overrides().cutoff(kernel).is_some()
+    {
+        return None;
+    }
+    let m = measured(threads)?;
+    let p = threads.min(m.cpus).min(m.at_once);
+    Some(work >= model_cutoff(m.wake, per_unit, p, kernel.grain()))
 }
 
 /// True on a thread running the calibration (its kernel calls stay serial).
