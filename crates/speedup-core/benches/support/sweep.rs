@@ -27,6 +27,7 @@ fn pow2(lo: u32, hi: u32) -> Vec<usize> {
     (lo..=hi).map(|e| 1usize << e).collect()
 }
 
+/// The kernels with a cut-off: one entry each, a table (hence its length).
 fn rows() -> Vec<Row> {
     vec![
         Row {
@@ -186,6 +187,54 @@ fn reps_for(t: f64) -> usize {
     ((0.06 / t.max(1e-9)) as usize).clamp(5, 51)
 }
 
+/// One line of the sweep: `row`'s call at size `n` in every cell; returns the fixed and the
+/// default call against the better of serial and parallel.
+fn sweep_size(row: &Row, n: usize, rest: Duration, cells: &[Cell; 4]) -> [f64; 2] {
+    let (work, mut run) = (row.make)(n);
+    threads::set_num_threads(1).unwrap();
+    run();
+    let t = Instant::now();
+    run();
+    let reps = reps_for(t.elapsed().as_secs_f64());
+    let t = time_cells(reps, rest, cells, &mut run);
+    let best = t[0].0.min(t[1].0);
+    let mut line = format!("{work:>10}");
+    for c in &t {
+        line += &format!("{:>12}", cell_s(*c));
+    }
+    let ratios = [t[2].0 / best, t[3].0 / best];
+    for ratio in ratios {
+        let flag = if ratio > 1.10 { "!" } else { " " };
+        line += &format!("{ratio:>11.2}{flag}");
+    }
+    println!("{line}");
+    ratios
+}
+
+/// The title and column heads of `row`'s table.
+fn row_header(row: &Row, all: usize) {
+    // The cut-off the default cell meets (measuring the machine now if due).
+    let (now, source) = cutoff(row.kernel, all);
+    let cut = |n: usize| {
+        if n == usize::MAX {
+            "never".to_owned()
+        } else {
+            n.to_string()
+        }
+    };
+    println!(
+        "\n{}: fixed cut-off {}, default {} ({})",
+        row.name,
+        cut(row.kernel.default_cutoff()),
+        cut(now),
+        source.label()
+    );
+    println!(
+        "{:>10}{:>12}{:>12}{:>12}{:>12}{:>12}{:>12}",
+        "work", "serial", "parallel", "fixed", "default", "fixed/best", "dflt/best"
+    );
+}
+
 /// Serial vs forced-parallel vs the default call, by size: where the cut-offs belong. The
 /// default call runs twice, with the documented fixed cut-offs (`fixed`, as
 /// `SPEEDUP_CALIBRATE=0` has them) and with the cut-offs in force (`default`: calibrated, unless
@@ -221,52 +270,18 @@ pub fn sweep(cold: bool, only: &[String]) {
         cell(all, false, false),
     ];
     let mut worst: [f64; 2] = [0.0; 2];
-    for row in rows() {
+    for row in &rows() {
         if !only.is_empty() && !only.iter().any(|o| row.name.split(' ').next() == Some(o)) {
             continue;
         }
-        // The cut-off the default cell meets (measuring the machine now if due).
-        let (now, source) = cutoff(row.kernel, all);
-        let cut = |n: usize| {
-            if n == usize::MAX {
-                "never".to_owned()
-            } else {
-                n.to_string()
-            }
-        };
-        println!(
-            "\n{}: fixed cut-off {}, default {} ({})",
-            row.name,
-            cut(row.kernel.default_cutoff()),
-            cut(now),
-            source.label()
-        );
-        println!(
-            "{:>10}{:>12}{:>12}{:>12}{:>12}{:>12}{:>12}",
-            "work", "serial", "parallel", "fixed", "default", "fixed/best", "dflt/best"
-        );
+        row_header(row, all);
         for &n in &row.sizes {
-            let (work, mut run) = (row.make)(n);
-            threads::set_num_threads(1).unwrap();
-            run();
-            let t = Instant::now();
-            run();
-            let reps = reps_for(t.elapsed().as_secs_f64());
-            let t = time_cells(reps, rest, &cells, &mut run);
-            let best = t[0].0.min(t[1].0);
-            let mut line = format!("{work:>10}");
-            for c in &t {
-                line += &format!("{:>12}", cell_s(*c));
-            }
-            for (i, w) in worst.iter_mut().enumerate() {
-                let ratio = t[2 + i].0 / best;
-                if ratio.is_finite() {
-                    *w = w.max(ratio);
+            let ratios = sweep_size(row, n, rest, &cells);
+            for (w, r) in worst.iter_mut().zip(ratios) {
+                if r.is_finite() {
+                    *w = w.max(r);
                 }
-                let flag = if ratio > 1.10 { "!" } else { " " };
-                line += &format!("{ratio:>11.2}{flag}");
             }
-            println!("{line}");
         }
     }
     threads::set_num_threads(0).unwrap();
