@@ -15,7 +15,8 @@
 //! The cost model ([`model_cutoff`]) predicts `T_serial(n) = n c` and
 //! `T_parallel(n) = w + c max(n / p, min(n, g))` (`p` threads, `g` the kernel's parallel task
 //! size; `p` at most the workers seen at once) and puts the cut-off where the parallel call
-//! wins by [`MARGIN`] (never, when no two workers ran at once).
+//! wins by [`MARGIN`]. When no two workers ran at once (other work holds the CPUs), `w` is
+//! [`BUSY_ROUND_TRIP`] instead ([`model_inputs`]).
 //!
 //! The cut-offs only choose where a call runs: every kernel splits its work into blocks that
 //! depend only on the input (the reduction tree on `n` alone), so the result has the same bits
@@ -257,8 +258,28 @@ pub fn measured_so_far() -> Option<&'static Measured> {
 /// was not measured.
 fn from_measurement(m: &Measured, kernel: Kernel, threads: usize) -> Option<usize> {
     let c = m.per_unit[kernel.index()]?;
-    let p = threads.min(m.cpus).min(m.at_once);
-    Some(model_cutoff(m.wake, c, p, kernel.grain()).max(kernel.grain()))
+    let (w, p) = model_inputs(m, threads);
+    Some(model_cutoff(w, c, p, kernel.grain()).max(kernel.grain()))
+}
+
+/// The round trip a busy machine charges: when the workers ran one after the other, a woken
+/// worker had to wait for a CPU that other work held, and a worker preempted in the middle of
+/// its task holds the whole call up for about a scheduler time slice. Counting that as the
+/// round trip keeps calls shorter than several milliseconds serial there (a second thread
+/// would win nothing and risk the slice), while long calls still go parallel and win when
+/// the other CPUs come free.
+pub const BUSY_ROUND_TRIP: f64 = 4e-3;
+
+/// The model's round trip and thread count for a call at `threads` threads: the measured
+/// round trip and at most the CPUs, or, when no two workers ran at once, the busy machine's
+/// round trip ([`BUSY_ROUND_TRIP`]).
+pub fn model_inputs(m: &Measured, threads: usize) -> (f64, usize) {
+    let p = threads.min(m.cpus.max(1));
+    if m.at_once >= 2 {
+        (m.wake, p.min(m.at_once))
+    } else {
+        (m.wake.max(BUSY_ROUND_TRIP), p)
+    }
 }
 
 /// The cut-off of `kernel` for a call at `threads` threads, and where it comes from. With more
@@ -295,9 +316,8 @@ pub(crate) fn worth_at_call(
     {
         return None;
     }
-    let m = measured(threads)?;
-    let p = threads.min(m.cpus).min(m.at_once);
-    Some(work >= model_cutoff(m.wake, per_unit, p, kernel.grain()))
+    let (w, p) = model_inputs(measured(threads)?, threads);
+    Some(work >= model_cutoff(w, per_unit, p, kernel.grain()))
 }
 
 /// True on a thread running the calibration (its kernel calls stay serial).

@@ -182,8 +182,8 @@ fn the_measurement_is_sane_and_the_cutoffs_follow_from_it() {
         assert!(c > 0.0 && c < 1e-3, "{k:?}: {c}");
         let (n, source) = cutoff(k, 2);
         assert_eq!(source, Source::Calibrated);
-        let p = 2.min(m.cpus).min(m.at_once);
-        assert_eq!(n, model_cutoff(m.wake, c, p, k.grain()).max(k.grain()));
+        let (w, p) = model_inputs(m, 2);
+        assert_eq!(n, model_cutoff(w, c, p, k.grain()).max(k.grain()));
         assert!(!parallel(k.grain() - 1, k, 2), "{k:?} below its task size");
     }
 }
@@ -203,4 +203,26 @@ fn most_at_once_counts_overlapping_spins() {
         2
     );
     assert_eq!(most_at_once(&[(0.0, 9.0), (1.0, 8.0), (2.0, 7.0)]), 3);
+}
+
+#[test]
+fn a_busy_machine_charges_a_time_slice() {
+    let m = |at_once| Measured {
+        wake: 20e-6,
+        threads: 2,
+        at_once,
+        cpus: 2,
+        per_unit: [None; Kernel::ALL.len()],
+        took: 0.0,
+    };
+    assert_eq!(model_inputs(&m(2), 2), (20e-6, 2));
+    assert_eq!(
+        model_inputs(&m(2), 8),
+        (20e-6, 2),
+        "no more threads than CPUs"
+    );
+    assert_eq!(model_inputs(&m(1), 2), (BUSY_ROUND_TRIP, 2));
+    // 0.25 ns an element: parallel only from about 35 million elements (8.8 ms of work).
+    let (w, p) = model_inputs(&m(1), 2);
+    assert_eq!(model_cutoff(w, 0.25e-9, p, 1 << 16), 35_368_422);
 }
