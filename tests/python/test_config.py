@@ -16,9 +16,13 @@ import speedup
 KEYS = [
     "backend", "library", "version", "target", "profile", "opt_level", "debug_assertions", "cpus",
     "threads", "threads_source", "cpu_features", "simd.sum_mean_std", "simd.stencils",
-    "simd.comb_filters", "simd.mandelbrot", "simd.sum_primes_below", "simd.philox", "legacy",
-    "openmp",
+    "simd.comb_filters", "simd.mandelbrot", "simd.sum_primes_below", "simd.philox", "calibration",
+    "cutoff.sum", "cutoff.stencils", "cutoff.comb_forward", "cutoff.mandelbrot",
+    "cutoff.is_prime_many", "cutoff.sum_primes_below", "cutoff.monte_carlo_pi",
+    "cutoff.markov_chains", "cutoff.closest_pair", "cutoff.map_f64", "legacy", "openmp",
 ]
+# Measured by each loaded copy of the library (the two backends load two): not build facts.
+MEASURED = ("calibration", "cutoff.")
 SOURCES = {"SPEEDUP_NUM_THREADS", "OMP_NUM_THREADS", "cpus", "set_num_threads"}
 
 
@@ -57,6 +61,9 @@ def test_both_backends_report_the_same_library_facts() -> None:
         speedup._use_backend(previous)
     assert (a["backend"], b["backend"]) == ("pyo3", "ctypes")
     del a["backend"], b["backend"], a["library"], b["library"]
+    for d in (a, b):
+        for k in [k for k in d if k.startswith(MEASURED)]:
+            del d[k]
     assert a == b
 
 
@@ -96,6 +103,28 @@ def test_thread_source_in_a_fresh_process(child_env: dict, env: dict, threads: i
     assert c["backend"] == child_env["SPEEDUP_BACKEND"]
     assert c["threads_source"] == source
     assert c["threads"] == (threads if threads is not None else c["cpus"])
+
+
+def test_cutoffs_in_a_fresh_process(child_env: dict) -> None:
+    """The cut-off variables reach the report, change no bits, and a bad value is ignored with a
+    warning."""
+    code = ("import json, numpy as np, speedup; x = np.linspace(-1, 1, 300001) ** 3; "
+            "print(json.dumps([speedup.config(), float(speedup.sum(x)).hex(), float(speedup.std(x)).hex()]))")
+    out = {}
+    for name, env in [("parallel", {"SPEEDUP_PARALLEL_CUTOFF": "0"}),
+                      ("serial", {"SPEEDUP_PARALLEL_CUTOFF": "never", "SPEEDUP_CUTOFF_SUM": "lots"}),
+                      ("defaults", {"SPEEDUP_CALIBRATE": "0"})]:
+        e = dict(child_env, SPEEDUP_NUM_THREADS="3", **env)
+        r = subprocess.run([sys.executable, "-c", code], env=e, capture_output=True, text=True, timeout=60)
+        assert r.returncode == 0, r.stderr
+        out[name] = (json.loads(r.stdout), r.stderr)
+    (par, _), (ser, ser_err), (dflt, _) = out["parallel"], out["serial"], out["defaults"]
+    assert par[1:] == ser[1:] == dflt[1:]
+    assert par[0]["cutoff.sum"] == "0 (SPEEDUP_PARALLEL_CUTOFF)"
+    assert ser[0]["cutoff.sum"] == "never (SPEEDUP_PARALLEL_CUTOFF)"
+    assert "speedup: ignoring SPEEDUP_CUTOFF_SUM: must be a non-negative integer" in ser_err
+    assert dflt[0]["calibration"] == "off (SPEEDUP_CALIBRATE=0)"
+    assert dflt[0]["cutoff.sum"] == "1048576 (default)"
 
 
 def test_show_config_prints_the_dict(backend: str, capsys: pytest.CaptureFixture) -> None:

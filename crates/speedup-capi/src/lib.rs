@@ -556,8 +556,12 @@ pub fn config_report() -> String {
 /// (`yes`/`no`), `cpus` (the CPUs this process may use), `threads` (= `speedup_get_num_threads()`),
 /// `threads_source` (`SPEEDUP_NUM_THREADS`, `OMP_NUM_THREADS`, `cpus` or `set_num_threads`),
 /// `cpu_features`, `simd.<family>` (the instruction set each kernel family runs on here:
-/// `avx512`, `avx2`, `popcnt`, `baseline` or `scalar`), `legacy` (`yes`/`no`) and `openmp` (the OpenMP
-/// runtime of the legacy routines and its file, or `none`). Later versions may add keys.
+/// `avx512`, `avx2`, `popcnt`, `baseline` or `scalar`), `calibration` (what the measurement behind the
+/// cut-offs found), `cutoff.<kernel>` (the kernel's serial/parallel cut-off at `threads` and
+/// where it comes from: `calibrated`, `default` or the environment variable), `legacy`
+/// (`yes`/`no`) and `openmp` (the OpenMP runtime of the legacy routines and its file, or
+/// `none`). Later versions may add keys. With more than one thread, the first report (or
+/// kernel call) measures the cut-offs: about a millisecond, once per process.
 #[no_mangle]
 pub unsafe extern "C" fn speedup_config(buf: *mut c_char, len: usize) -> usize {
     std::panic::catch_unwind(|| {

@@ -5,6 +5,7 @@
 //!     cargo bench -p speedup-core --bench kernels -- sum laplacian   # only these
 //!     cargo bench -p speedup-core --bench kernels -- sweep     # serial vs parallel by size
 //!     cargo bench -p speedup-core --bench kernels -- sweep --cold   # the same, pool asleep
+//!     cargo bench -p speedup-core --bench kernels -- sweep sum laplacian   # only these
 //!     cargo bench -p speedup-core --bench kernels -- pool      # cost of an empty parallel call
 //!     cargo bench -p speedup-core --bench kernels -- --cpu     # CPU time, not wall time
 //!     cargo bench -p speedup-core --bench kernels -- --clean   # only samples nobody disturbed
@@ -20,6 +21,9 @@ use std::time::{Duration, Instant};
 use ndarray::Array2;
 use speedup_core::test_support::lcg_uniforms as lcg_vec;
 use speedup_core::{self as sp, threads, Complex64};
+
+#[path = "support/sweep.rs"]
+mod sweep;
 
 /// The memory-bandwidth yardstick for `sum`: reads every element once, and does so little with
 /// it (eight XOR lanes of the bits, which vectorise) that only memory bounds it. It runs on the
@@ -88,11 +92,13 @@ fn run_queue_wait_ns() -> u64 {
         .sum()
 }
 
-/// How one column of a row runs: the thread count, and whether the serial cut-offs apply.
+/// How one column of a row runs: the thread count, whether the serial cut-offs apply, and
+/// whether they are the documented defaults instead of the calibrated ones.
 #[derive(Clone, Copy)]
 struct Cell {
     threads: usize,
     ignore_cutoffs: bool,
+    defaults: bool,
 }
 
 /// Median seconds of `f` in each cell, the cells measured interleaved, after one warm-up each
@@ -110,6 +116,7 @@ fn time_cells(
     let set = |c: &Cell| {
         threads::set_num_threads(c.threads).unwrap();
         threads::set_ignore_cutoffs(c.ignore_cutoffs);
+        speedup_core::calibrate::set_defaults_only(c.defaults);
     };
     for c in cells {
         set(c);
@@ -136,6 +143,7 @@ fn time_cells(
     }
     threads::set_num_threads(0).unwrap();
     threads::set_ignore_cutoffs(false);
+    speedup_core::calibrate::set_defaults_only(false);
     times
         .iter_mut()
         .map(|v| {
@@ -356,6 +364,7 @@ fn seed_sizes(quick: bool, only: &[String]) {
         let cells = [1, all].map(|threads| Cell {
             threads,
             ignore_cutoffs: false,
+            defaults: false,
         });
         let t = time_cells(reps, Duration::ZERO, &cells, &mut case.run);
         println!(
@@ -366,69 +375,6 @@ fn seed_sizes(quick: bool, only: &[String]) {
             cell_s(t[1]),
             t[0].0 / t[1].0
         );
-    }
-}
-
-/// Serial vs forced-parallel vs default, by size: where the cut-offs belong. The last column is
-/// the default call against the better of the other two (`!` above 1.10: a cut-off is off).
-/// Samples follow each other back to back (the pool's workers mostly awake, as in a loop of
-/// calls); with `--cold` each starts after 1 ms of rest, so every cell meets the pool asleep, as
-/// an isolated call does (on a VM waking it costs about 100 us, so the crossovers move up).
-fn sweep(cold: bool) {
-    let rest = if cold {
-        Duration::from_millis(1)
-    } else {
-        Duration::ZERO
-    };
-    let all = threads::default_num_threads().max(2);
-    println!(
-        "size sweep: serial (1 thread) vs parallel ({all} threads, cut-offs ignored) vs default ({all} threads)"
-    );
-    println!(
-        "{:<12}{:>12}{:>14}{:>14}{:>14}{:>16}",
-        "kernel", "elements", "serial", "parallel", "default", "default/best"
-    );
-    let cells = [
-        Cell {
-            threads: 1,
-            ignore_cutoffs: true,
-        },
-        Cell {
-            threads: all,
-            ignore_cutoffs: true,
-        },
-        Cell {
-            threads: all,
-            ignore_cutoffs: false,
-        },
-    ];
-    for e in 8..=24 {
-        let n = 1usize << e;
-        let x = lcg_vec(n, 5);
-        let side = (n as f64).sqrt() as usize;
-        let g = Array2::from_shape_vec((side, side), lcg_vec(side * side, 6)).unwrap();
-        let mut lo = Array2::zeros((side - 2, side - 2));
-        let reps = ((1 << 26) / n.max(1) + 5).min(101);
-        for kernel in ["sum", "laplacian"] {
-            let t = time_cells(reps, rest, &cells, || match kernel {
-                "sum" => {
-                    black_box(sp::sum(&x));
-                }
-                _ => sp::laplacian(g.view(), 0.1, 0.1, lo.view_mut()).unwrap(),
-            });
-            let size = if kernel == "sum" { n } else { side * side };
-            let ratio = t[2].0 / t[0].0.min(t[1].0);
-            println!(
-                "{:<12}{:>12}{:>14}{:>14}{:>14}{:>15.2}{}",
-                kernel,
-                size,
-                cell_s(t[0]),
-                cell_s(t[1]),
-                cell_s(t[2]),
-                ratio,
-                if ratio > 1.10 { "!" } else { " " }
-            );
-        }
     }
 }
 
@@ -478,7 +424,12 @@ fn main() {
     CPU_TIME.store(args.iter().any(|a| a == "--cpu"), Ordering::Relaxed);
     CLEAN.store(args.iter().any(|a| a == "--clean"), Ordering::Relaxed);
     if args.iter().any(|a| a == "sweep") {
-        sweep(args.iter().any(|a| a == "--cold"));
+        let only: Vec<String> = args
+            .iter()
+            .filter(|a| !a.starts_with("--") && *a != "sweep")
+            .cloned()
+            .collect();
+        sweep::sweep(args.iter().any(|a| a == "--cold"), &only);
         return;
     }
     if args.iter().any(|a| a == "pool") {

@@ -6,6 +6,9 @@
 //! appends what only it knows (the legacy routines and the OpenMP runtime). The report is plain
 //! text, one `key: value` per line, keys in a fixed order; `docs/config.md` lists them.
 //!
+//! The serial/parallel cut-offs are those of [`crate::calibrate`] at the current thread count
+//! (reading the report measures the machine, once per process, when more than one thread is set).
+//!
 //! The SIMD paths are the answers of [`crate::simd`], which the kernels' run-time dispatch asks
 //! too (`reduce.rs`, `stencil.rs` and `comb.rs` through `avx2_dispatch!`, `mandelbrot.rs`,
 //! `primes/sieve.rs`), so the report names the path a call takes here and now.
@@ -37,6 +40,12 @@ pub struct Config {
     pub cpu_features: Vec<&'static str>,
     /// `(kernel family, path)`: the instruction set each family's loops run on here.
     pub simd: Vec<(&'static str, &'static str)>,
+    /// What the cut-offs' calibration measured (or why it did not run), one line.
+    pub calibration: String,
+    /// `(kernel, cut-off, source)`: the serial/parallel cut-off of each kernel at
+    /// [`Config::threads`] (`usize::MAX`: never parallel) and where it comes from
+    /// ([`crate::calibrate::Source::label`]: `calibrated`, `default` or a variable's name).
+    pub cutoffs: Vec<(&'static str, usize, &'static str)>,
 }
 
 /// The x86-64 features listed in [`Config::cpu_features`], in this order when present.
@@ -90,9 +99,43 @@ fn simd_paths() -> Vec<(&'static str, &'static str)> {
     ]
 }
 
+/// The `calibration` line: the measurement, or why there is none.
+fn calibration_line() -> String {
+    use crate::calibrate::{env, measured_so_far};
+    if let Some(m) = measured_so_far() {
+        format!(
+            "pool round trip {:.1} us, {} of {} threads at once, took {:.2} ms",
+            m.wake * 1e6,
+            m.at_once,
+            m.threads,
+            m.took * 1e3
+        )
+    } else if !env::overrides().calibrate {
+        "off (SPEEDUP_CALIBRATE=0)".to_owned()
+    } else if crate::threads::get_num_threads() <= 1 {
+        "not run (1 thread)".to_owned()
+    } else {
+        "not run (every measured cut-off set by the environment)".to_owned()
+    }
+}
+
+/// Each kernel's cut-off at `threads` and its source (measures the machine if due).
+fn cutoffs(threads: usize) -> Vec<(&'static str, usize, &'static str)> {
+    use crate::calibrate::{cutoff, Kernel};
+    Kernel::ALL
+        .iter()
+        .map(|&k| {
+            let (n, source) = cutoff(k, threads);
+            (k.name(), n, source.label())
+        })
+        .collect()
+}
+
 impl Config {
     /// The facts as they stand now (the thread count is read at this call).
     pub fn current() -> Config {
+        let threads = crate::threads::get_num_threads();
+        let cutoffs = cutoffs(threads);
         Config {
             version: crate::VERSION,
             target: env!("SPEEDUP_BUILD_TARGET"),
@@ -104,10 +147,12 @@ impl Config {
             opt_level: env!("SPEEDUP_BUILD_OPT_LEVEL"),
             debug_assertions: cfg!(debug_assertions),
             cpus: std::thread::available_parallelism().map_or(1, |n| n.get()),
-            threads: crate::threads::get_num_threads(),
+            threads,
             threads_source: crate::threads::num_threads_source(),
             cpu_features: cpu_features(),
             simd: simd_paths(),
+            calibration: calibration_line(),
+            cutoffs,
         }
     }
 
@@ -137,6 +182,15 @@ impl Config {
                 .iter()
                 .map(|(family, path)| (format!("simd.{family}"), (*path).to_owned())),
         );
+        out.push(("calibration".to_owned(), self.calibration.clone()));
+        out.extend(self.cutoffs.iter().map(|&(kernel, n, source)| {
+            let n = if n == usize::MAX {
+                "never".to_owned()
+            } else {
+                n.to_string()
+            };
+            (format!("cutoff.{kernel}"), format!("{n} ({source})"))
+        }));
         out
     }
 }
@@ -169,6 +223,11 @@ impl fmt::Display for Config {
 /// simd.mandelbrot: avx512
 /// simd.sum_primes_below: popcnt
 /// simd.philox: avx512
+/// calibration: pool round trip 18.2 us, 8 of 8 threads at once, took 0.93 ms
+/// cutoff.sum: 139810 (calibrated)
+/// cutoff.stencils: 120114 (calibrated)
+/// ...
+/// cutoff.map_f64: 4096 (default)
 /// ```
 pub fn report() -> String {
     Config::current().to_string()
@@ -211,6 +270,17 @@ mod tests {
                 "simd.mandelbrot",
                 "simd.sum_primes_below",
                 "simd.philox",
+                "calibration",
+                "cutoff.sum",
+                "cutoff.stencils",
+                "cutoff.comb_forward",
+                "cutoff.mandelbrot",
+                "cutoff.is_prime_many",
+                "cutoff.sum_primes_below",
+                "cutoff.monte_carlo_pi",
+                "cutoff.markov_chains",
+                "cutoff.closest_pair",
+                "cutoff.map_f64",
             ]
         );
         let c = Config::current();
@@ -255,5 +325,27 @@ mod tests {
         assert_eq!(path("mandelbrot"), widest);
         assert_eq!(path("philox"), crate::philox::Path::best().name());
         assert_eq!(path("philox") == "scalar", !avx2);
+    }
+
+    #[test]
+    fn cutoffs_say_where_they_come_from() {
+        use crate::calibrate::{env, Kernel};
+        let c = {
+            let _g = crate::test_support::knob(2);
+            Config::current()
+        };
+        for (k, &(name, n, source)) in Kernel::ALL.iter().zip(&c.cutoffs) {
+            assert_eq!(name, k.name());
+            match env::overrides().cutoff(*k) {
+                Some((m, var)) => assert_eq!((n, source), (m, var.label())),
+                None if !k.calibrated() || !env::overrides().calibrate => {
+                    assert_eq!((n, source), (k.default_cutoff(), "default"))
+                }
+                None => assert_eq!(source, "calibrated", "{name}"),
+            }
+        }
+        let text = c.to_string();
+        assert!(text.contains("\ncutoff.map_f64: "), "{text}");
+        assert!(!c.calibration.is_empty() && !c.calibration.contains('\n'));
     }
 }

@@ -21,6 +21,7 @@ pub mod simd;
 pub mod alloc;
 #[doc(hidden)]
 pub mod bench_paths;
+pub mod calibrate;
 pub mod cancel;
 pub mod closest;
 pub mod comb;

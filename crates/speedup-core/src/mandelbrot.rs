@@ -12,7 +12,8 @@ use crate::error::check_len;
 use crate::error::{Error, Result};
 use crate::threads;
 
-/// Below this many points x iterations the kernel runs on the calling thread (measured).
+/// The default cut-off (`crate::calibrate` measures one per machine): below this many points x
+/// iterations the kernel runs on the calling thread.
 pub const PARALLEL_CUTOFF: usize = 1 << 17;
 /// Points per parallel task.
 const TASK: usize = 1 << 11;
@@ -235,7 +236,7 @@ fn check_mandelbrot_named(
 pub fn mandelbrot(c: &[Complex64], max_iter: i32, out: &mut [i32]) -> Result<()> {
     check_mandelbrot(max_iter, c.len(), out.len())?;
     let work = c.len().saturating_mul((max_iter as usize).max(1));
-    if threads::parallel_worthwhile(work, PARALLEL_CUTOFF) && c.len() > 1 {
+    if threads::go_parallel(work, threads::Kernel::Mandelbrot) && c.len() > 1 {
         threads::run(|| {
             out.par_chunks_mut(TASK)
                 .zip(c.par_chunks(TASK))

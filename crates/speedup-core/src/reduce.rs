@@ -25,7 +25,8 @@ use crate::error::{Error, Result};
 pub const LEAF: usize = 1024;
 /// Subtrees smaller than this many elements are summed on one thread.
 const GRAIN: usize = 1 << 16;
-/// Below this many elements a reduction never goes parallel. With the AVX2 leaves one thread
+/// The default cut-off, `SPEEDUP_CALIBRATE=0` (`crate::calibrate` measures one per machine):
+/// below this many elements a reduction stays serial. With the AVX2 leaves one thread
 /// sums 2^19 elements in about 140 us, while a call on the pool costs 30-120 us before any work
 /// (waking the workers), so at 2^19 two threads are as likely to lose as to win; from 2^20 they
 /// win (from 2^22 with the pool asleep). Re-measure with
@@ -304,7 +305,7 @@ fn tree_parallel(x: &[f64], leaf: &(impl Fn(&[f64]) -> Acc + Sync)) -> Acc {
 
 /// The tree over `x` with leaves summed by `leaf`, on speedup's pool when `x` is large.
 fn tree(x: &[f64], leaf: impl Fn(&[f64]) -> Acc + Sync) -> Acc {
-    if crate::threads::parallel_worthwhile(x.len(), PARALLEL_CUTOFF) {
+    if crate::threads::go_parallel(x.len(), crate::threads::Kernel::Sum) {
         crate::threads::run(|| tree_parallel(x, &leaf))
     } else {
         tree_serial(x, &leaf)

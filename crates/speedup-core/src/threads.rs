@@ -14,7 +14,9 @@
 //!   registered when the library is loaded).
 //!
 //! The thread count never changes a result: kernels split work into blocks that do not depend on
-//! it (see `crate::reduce`).
+//! it (see `crate::reduce`). Nor does where a call runs: below its serial cut-off a kernel runs
+//! on the calling thread ([`go_parallel`]; the cut-offs are measured on this machine by
+//! `crate::calibrate`, or set by the environment).
 
 use crate::error::{Error, Result};
 use std::cell::Cell;
@@ -193,6 +195,11 @@ fn pool(threads: usize) -> Arc<rayon::ThreadPool> {
     pool
 }
 
+/// The pool for `threads` workers (the calibration's round trip runs on it).
+pub(crate) fn pool_for(threads: usize) -> Arc<rayon::ThreadPool> {
+    pool(threads)
+}
+
 /// Runs `f` on speedup's pool with the current thread count, or directly on the calling thread
 /// when that count is 1 or when already inside a speedup worker. Kernels call this only when
 /// their input is above their serial cut-off.
@@ -218,10 +225,29 @@ pub fn set_ignore_cutoffs(on: bool) {
     IGNORE_CUTOFFS.store(on, Ordering::Relaxed);
 }
 
+/// True while the benchmarks' switch above is set.
+pub(crate) fn cutoffs_ignored() -> bool {
+    IGNORE_CUTOFFS.load(Ordering::Relaxed)
+}
+
 /// True when a kernel with `work` units (elements, points, ...) and serial cut-off `cutoff`
-/// should go parallel.
+/// should go parallel (a fixed cut-off; the kernels ask [`go_parallel`]).
 pub fn parallel_worthwhile(work: usize, cutoff: usize) -> bool {
     (work >= cutoff || IGNORE_CUTOFFS.load(Ordering::Relaxed)) && effective_threads() > 1
+}
+
+pub use crate::calibrate::Kernel;
+
+/// True when a call of `kernel` with `work` units (elements, points, ...) should go parallel:
+/// more than one thread here, and `work` at least the kernel's cut-off (measured on this
+/// machine at the first such call, or set by the environment: `crate::calibrate`). With one
+/// thread nothing is measured.
+pub fn go_parallel(work: usize, kernel: Kernel) -> bool {
+    let threads = effective_threads();
+    threads > 1
+        && !crate::calibrate::calibrating()
+        && (IGNORE_CUTOFFS.load(Ordering::Relaxed)
+            || crate::calibrate::parallel(work, kernel, threads))
 }
 
 #[cfg(test)]

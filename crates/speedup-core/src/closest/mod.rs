@@ -54,7 +54,8 @@ use zero_ties::{first_with_zero_partner, ykey};
 
 const K: &str = "closest_pair";
 
-/// Below this many points the whole kernel runs on the calling thread: from here on two
+/// The default cut-off (`crate::calibrate` measures one per machine): below this many points
+/// the whole kernel runs on the calling thread. From here on two
 /// threads are not slower than one (timings at 4096..65536 uniform points on a shared 2-CPU
 /// machine, which are noisy; worth re-measuring on a quiet many-core machine).
 pub const PARALLEL_CUTOFF: usize = 1 << 14;
@@ -148,7 +149,7 @@ pub fn closest_pair(points: ArrayView2<f64>) -> Result<ClosestPair> {
     crate::alloc::try_reserve(K, "the sorted copy of the points", &mut pts, n)?;
     let mut buf: Vec<Pt> = Vec::new();
     crate::alloc::try_reserve(K, "the merge buffer", &mut buf, n)?;
-    let par = threads::parallel_worthwhile(n, PARALLEL_CUTOFF);
+    let par = threads::go_parallel(n, threads::Kernel::ClosestPair);
     let (i, j) = if par {
         threads::run(|| solve_all(&points, pts, buf, true))
     } else {

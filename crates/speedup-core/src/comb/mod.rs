@@ -19,7 +19,8 @@ use crate::threads;
 
 mod strided;
 
-/// Below this many elements the filters run on the calling thread (measured).
+/// The default cut-off (`crate::calibrate` measures one per machine): below this many elements
+/// the forward filter runs on the calling thread.
 pub const PARALLEL_CUTOFF: usize = 1 << 18;
 /// Rows per parallel task for the forward filter.
 const TASK_ROWS: usize = 1 << 13;
@@ -58,7 +59,7 @@ pub fn comb_forward<T: Real>(
     };
     let lag = tau.saturating_mul(k);
     let rows = |ys: &mut [T], first: usize| forward_rows(xs, ys, first * k, lag, alpha);
-    if threads::parallel_worthwhile(xs.len(), PARALLEL_CUTOFF) {
+    if threads::go_parallel(xs.len(), threads::Kernel::CombForward) {
         threads::run(|| {
             ys.par_chunks_mut(TASK_ROWS * k)
                 .enumerate()

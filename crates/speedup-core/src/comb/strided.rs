@@ -5,7 +5,7 @@
 use ndarray::{s, ArrayView2, ArrayViewMut2, Axis, Zip};
 use rayon::prelude::*;
 
-use super::{PARALLEL_CUTOFF, TASK_ROWS};
+use super::TASK_ROWS;
 use crate::real::Real;
 use crate::threads;
 
@@ -26,7 +26,7 @@ pub(super) fn forward<T: Real>(x: ArrayView2<T>, tau: usize, alpha: T, mut out: 
                 .for_each(|y, &v, &p| *y = (v + alpha * p).canon());
         }
     };
-    if threads::parallel_worthwhile(x.len(), PARALLEL_CUTOFF) {
+    if threads::go_parallel(x.len(), threads::Kernel::CombForward) {
         let tasks: Vec<_> = out
             .axis_chunks_iter_mut(Axis(0), TASK_ROWS)
             .enumerate()

@@ -97,7 +97,7 @@ pub fn mandelbrot_f32(c: &[Complex32], max_iter: i32, out: &mut [i32]) -> Result
     check_mandelbrot_named("mandelbrot_f32", max_iter, c.len(), out.len())?;
     let work = c.len().saturating_mul((max_iter as usize).max(1));
     let isa = Isa::best();
-    if threads::parallel_worthwhile(work, PARALLEL_CUTOFF) && c.len() > 1 {
+    if threads::go_parallel(work, threads::Kernel::Mandelbrot) && c.len() > 1 {
         threads::run(|| {
             out.par_chunks_mut(TASK)
                 .zip(c.par_chunks(TASK))

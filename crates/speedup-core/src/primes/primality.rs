@@ -6,7 +6,8 @@ use rayon::prelude::*;
 use crate::error::{check_len, Result};
 use crate::threads;
 
-/// `is_prime_many` inputs shorter than this run on the calling thread (measured).
+/// The default cut-off (`crate::calibrate` measures one per machine): `is_prime_many` inputs
+/// shorter than this run on the calling thread.
 pub const IS_PRIME_PARALLEL_CUTOFF: usize = 1 << 13;
 /// Numbers per parallel task of `is_prime_many`.
 const IS_PRIME_TASK: usize = 1 << 11;
@@ -188,7 +189,7 @@ pub fn is_prime_many(n: &[u64], out: &mut [bool]) -> Result<()> {
             *o = is_prime(x);
         }
     };
-    if threads::parallel_worthwhile(n.len(), IS_PRIME_PARALLEL_CUTOFF) {
+    if threads::go_parallel(n.len(), threads::Kernel::IsPrimeMany) {
         threads::run(|| {
             out.par_chunks_mut(IS_PRIME_TASK)
                 .zip(n.par_chunks(IS_PRIME_TASK))

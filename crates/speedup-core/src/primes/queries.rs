@@ -47,7 +47,7 @@ fn sums_below(kernel: &'static str, queries: &[u64]) -> Result<Vec<u64>> {
     let buckets = Buckets::new(kernel, queries, sieve.nsegs as usize)?;
     let mut partial = try_vec(kernel, "the partial sums", buckets.ks.len(), 0u64)?;
     let work = usize::try_from(limit).unwrap_or(usize::MAX);
-    let totals = if threads::parallel_worthwhile(work, SIEVE_PARALLEL_CUTOFF as usize) {
+    let totals = if threads::go_parallel(work, threads::Kernel::SumPrimesBelow) {
         sieve_blocks(&sieve, &buckets, &mut partial, &token)?
     } else {
         sieve.run_range(

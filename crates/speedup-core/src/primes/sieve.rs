@@ -7,7 +7,8 @@ use std::sync::OnceLock;
 use crate::cancel::Token;
 use crate::error::Result;
 
-/// Sieves covering fewer integers than this run on the calling thread (measured).
+/// Sieves covering fewer integers than this run on the calling thread (measured on the
+/// development machine; not calibrated, but the environment may set another: `crate::calibrate`).
 pub const SIEVE_PARALLEL_CUTOFF: u64 = 1 << 23;
 
 /// Words per segment (64 KiB: faster at 1e9 and 1e10 than 32 KiB and 256 KiB).

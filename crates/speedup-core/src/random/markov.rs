@@ -9,7 +9,8 @@ use crate::error::{check_shape, Error, Result};
 use crate::philox::{Path, Philox4x64};
 use crate::threads;
 
-/// Below this many steps in total (`n_chains * n_steps`) `markov_chains` runs serially.
+/// The default cut-off (`crate::calibrate` measures one per machine): below this many steps in
+/// total (`n_chains * n_steps`) `markov_chains` runs serially.
 pub const MARKOV_PARALLEL_CUTOFF: u64 = 1 << 16;
 /// Steps between two interruption checks of one chain.
 const MARKOV_CHECK: u64 = 1 << 20;
@@ -333,10 +334,9 @@ fn chains_on(
     gens.extend((0..n_chains as u64).map(|c| Philox4x64::new(seed, first_chain + c)));
     let work = (n_chains as u64).saturating_mul(n_steps);
     if n_chains > 1
-        && work >= MARKOV_PARALLEL_CUTOFF
-        && threads::parallel_worthwhile(
+        && threads::go_parallel(
             usize::try_from(work).unwrap_or(usize::MAX),
-            MARKOV_PARALLEL_CUTOFF as usize,
+            threads::Kernel::MarkovChains,
         )
     {
         // Tasks of up to MARKOV_ABREAST chains, but at least one task per thread. Each chain

@@ -8,7 +8,8 @@ use crate::error::{Error, Result};
 use crate::philox::{Path, Philox4x64};
 use crate::threads;
 
-/// Below this many points `monte_carlo_pi` runs on the calling thread.
+/// The default cut-off (`crate::calibrate` measures one per machine): below this many points
+/// `monte_carlo_pi` runs on the calling thread.
 pub const PI_PARALLEL_CUTOFF: u64 = 1 << 16;
 /// Points per parallel task of `monte_carlo_pi` (even, so a task starts on a block boundary).
 const PI_TASK: u64 = 1 << 18;
@@ -151,9 +152,7 @@ fn count_inside_slice(
     let token = Token::new(kernel);
     let g = Philox4x64::new(seed, 0);
     let work = usize::try_from(n_points).unwrap_or(usize::MAX);
-    let inside = if n_points >= PI_PARALLEL_CUTOFF
-        && threads::parallel_worthwhile(work, PI_PARALLEL_CUTOFF as usize)
-    {
+    let inside = if threads::go_parallel(work, threads::Kernel::MonteCarloPi) {
         // Tasks cover fixed point ranges of the whole stream, so they start on block boundaries.
         let tasks = n_points.div_ceil(PI_TASK);
         threads::run(|| {

@@ -58,7 +58,7 @@ fn interior<T: Real>(f: ArrayView1<T>, scale: T, mut out: ArrayViewMut1<T>) {
         return contiguous(fs, scale, os);
     }
     let block = |t: usize, o: ArrayViewMut1<T>| strided_block(f, scale, t * TASK, o);
-    if threads::parallel_worthwhile(len, PARALLEL_CUTOFF) {
+    if threads::go_parallel(len, threads::Kernel::Stencils) {
         let tasks: Vec<_> = out
             .axis_chunks_iter_mut(Axis(0), TASK)
             .enumerate()
@@ -72,7 +72,7 @@ fn interior<T: Real>(f: ArrayView1<T>, scale: T, mut out: ArrayViewMut1<T>) {
 }
 
 fn contiguous<T: Real>(f: &[T], scale: T, out: &mut [T]) {
-    if threads::parallel_worthwhile(out.len(), PARALLEL_CUTOFF) {
+    if threads::go_parallel(out.len(), threads::Kernel::Stencils) {
         threads::run(|| {
             out.par_chunks_mut(TASK).enumerate().for_each(|(t, o)| {
                 let start = t * TASK;

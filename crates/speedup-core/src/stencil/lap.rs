@@ -131,7 +131,7 @@ fn interior<T: Real>(mut f: ArrayView2<T>, mut k: Coef<T>, mut out: ArrayViewMut
         // enough of them that two tasks do not share the output's cache lines.
         rows_per_task = rows_per_task.max(4 * BLOCK).next_multiple_of(BLOCK);
     }
-    if threads::parallel_worthwhile(orows * ocols, PARALLEL_CUTOFF) {
+    if threads::go_parallel(orows * ocols, threads::Kernel::Stencils) {
         let tasks: Vec<_> = out
             .axis_chunks_iter_mut(Axis(0), rows_per_task)
             .enumerate()
