@@ -90,7 +90,7 @@ impl<T> Strided<T> {
                 arg: self.arg,
             });
         }
-        if (self.ptr as usize) % align_of::<T>() != 0 {
+        if !(self.ptr as usize).is_multiple_of(align_of::<T>()) {
             return Err(self.invalid(format!("must be aligned to {} bytes", align_of::<T>())));
         }
         let (lo, hi) = self.extent()?;

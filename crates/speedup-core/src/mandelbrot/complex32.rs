@@ -5,7 +5,7 @@
 use num_complex::Complex32;
 use rayon::prelude::*;
 
-use super::{check_mandelbrot_named, PARALLEL_CUTOFF, TASK};
+use super::{check_mandelbrot_named, TASK};
 use crate::error::Result;
 use crate::simd::Isa;
 use crate::threads;

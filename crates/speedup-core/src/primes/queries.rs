@@ -6,7 +6,7 @@
 use rayon::prelude::*;
 
 use super::lucy::{self, LUCY_CUTOFF};
-use super::sieve::{Sieve, SEG_BITS, SIEVE_PARALLEL_CUTOFF};
+use super::sieve::{Sieve, SEG_BITS};
 use crate::alloc::try_vec;
 use crate::cancel::Token;
 use crate::error::{check_len, Error, Result};

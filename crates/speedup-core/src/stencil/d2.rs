@@ -4,7 +4,7 @@
 use ndarray::{s, ArrayView1, ArrayViewMut1, Axis};
 use rayon::prelude::*;
 
-use super::{ends, Mode, PARALLEL_CUTOFF, TASK};
+use super::{ends, Mode, TASK};
 use crate::real::Real;
 use crate::threads;
 
