@@ -35,8 +35,11 @@ pub mod philox;
 pub mod primes;
 pub mod random;
 pub mod reduce;
+pub mod reduce_axes;
+mod reduce_tiles;
 pub mod stats;
 pub mod stencil;
+pub mod strided;
 pub mod threads;
 
 pub use closest::{closest_pair, ClosestPair};
@@ -50,8 +53,10 @@ pub use random::{
     markov_chains, markov_chains_from, markov_path, monte_carlo_pi, monte_carlo_pi_finish,
     monte_carlo_pi_inside,
 };
+pub use reduce_axes::{reduce, reduce_f32, Reduction};
 pub use stats::{mean, mean_finish, std, std_finish, sum};
 pub use stencil::{laplacian, laplacian_shape, second_derivative, second_derivative_len};
+pub use strided::Strided;
 
 /// The version of speedup (the workspace version).
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
