@@ -21,6 +21,13 @@ pub trait Elem: Copy + Send + Sync + 'static + sealed::Sealed {
     fn widen(self) -> f64;
     /// `Some` when the elements already are `f64` (the contiguous fast path reads them as they are).
     fn as_f64s(xs: &[Self]) -> Option<&[f64]>;
+    /// Four neighbouring elements widened into an AVX2 register.
+    ///
+    /// # Safety
+    /// The CPU must support AVX2 and `p .. p + 4` must be readable.
+    #[doc(hidden)]
+    #[cfg(target_arch = "x86_64")]
+    unsafe fn load4(p: *const Self) -> std::arch::x86_64::__m256d;
 }
 
 impl Elem for f64 {
@@ -32,6 +39,12 @@ impl Elem for f64 {
     fn as_f64s(xs: &[f64]) -> Option<&[f64]> {
         Some(xs)
     }
+    #[cfg(target_arch = "x86_64")]
+    #[inline(always)]
+    unsafe fn load4(p: *const f64) -> std::arch::x86_64::__m256d {
+        // SAFETY: the caller's promise.
+        unsafe { std::arch::x86_64::_mm256_loadu_pd(p) }
+    }
 }
 
 impl Elem for f32 {
@@ -42,6 +55,13 @@ impl Elem for f32 {
     #[inline(always)]
     fn as_f64s(_: &[f32]) -> Option<&[f64]> {
         None
+    }
+    #[cfg(target_arch = "x86_64")]
+    #[inline(always)]
+    unsafe fn load4(p: *const f32) -> std::arch::x86_64::__m256d {
+        use std::arch::x86_64::*;
+        // SAFETY: the caller's promise; the widening is exact.
+        unsafe { _mm256_cvtps_pd(_mm_loadu_ps(p)) }
     }
 }
 
