@@ -66,6 +66,8 @@ EXCEPTIONS: Dict[Tuple[str, str], Tuple[str, str]] = {
 # C type -> (Fortran type, its kind name, ctypes name).
 SCALARS: Dict[str, Tuple[str, str, str]] = {
     "double": ("real(c_double)", "c_double", "c_double"),
+    "float": ("real(c_float)", "c_float", "c_float"),
+    "ptrdiff_t": ("integer(c_ptrdiff_t)", "c_ptrdiff_t", "c_ssize_t"),
     "size_t": ("integer(c_size_t)", "c_size_t", "c_size_t"),
     "uint64_t": ("integer(c_int64_t)", "c_int64_t", "c_uint64"),
     "int32_t": ("integer(c_int32_t)", "c_int32_t", "c_int32"),

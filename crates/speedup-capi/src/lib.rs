@@ -21,6 +21,7 @@
 #![allow(clippy::missing_safety_doc)] // the safety contract is the C header's documentation
 
 mod args;
+mod axes;
 /// cbindgen:ignore
 #[cfg(feature = "fault-injection")]
 mod fault;
@@ -36,6 +37,7 @@ use ndarray::{ArrayView2, ArrayViewMut2};
 use speedup_core as core;
 
 use args::{expect_len, product, scalar_out, Raw};
+pub use axes::*;
 #[cfg(feature = "fault-injection")]
 pub use fault::speedup_test_inject_fault;
 #[cfg(feature = "legacy")]

@@ -50,7 +50,8 @@ fn main() {
         .map(|&v| v as f32)
         .collect();
     let x64 = lcg_uniforms(10_000_000, 2);
-    let mut cases: Vec<(&str, Box<dyn FnMut()>)> = vec![
+    type Case<'a> = (&'static str, Box<dyn FnMut() + 'a>);
+    let mut cases: Vec<Case> = vec![
         (
             "flat sum 4000x4000",
             Box::new(|| {

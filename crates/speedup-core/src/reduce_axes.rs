@@ -110,28 +110,24 @@ pub fn check<T: Elem>(
         ));
     }
     if p.lanes > 0 {
+        // The flat call (every axis) words its errors as the flat kernels do.
+        let (empty, per) = match axes {
+            None => ("must not be empty", "number of elements"),
+            Some(_) => (
+                "must not be empty along the reduced axes",
+                "number of elements per lane",
+            ),
+        };
         match red {
-            Reduction::Sum => {}
-            Reduction::Mean if p.lane_len == 0 => {
-                return Err(Error::invalid(
-                    k,
-                    "x",
-                    "must not be empty along the reduced axes",
-                ));
-            }
-            Reduction::Std { .. } if p.lane_len == 0 => {
-                return Err(Error::invalid(
-                    k,
-                    "x",
-                    "must not be empty along the reduced axes",
-                ));
+            Reduction::Mean | Reduction::Std { .. } if p.lane_len == 0 => {
+                return Err(Error::invalid(k, "x", empty));
             }
             Reduction::Std { ddof } if ddof >= p.lane_len => {
                 return Err(Error::invalid(
                     k,
                     "ddof",
                     format!(
-                        "must be smaller than the number of elements per lane ({}), got {ddof}",
+                        "must be smaller than the {per} ({}), got {ddof}",
                         p.lane_len
                     ),
                 ));
