@@ -344,7 +344,7 @@ def ctypes_module(speedup: Sequence[Function], legacy: Sequence[Function]) -> st
         "a raw address (``c_void_p``), a scalar output as a pointer to its type.",
         '"""',
         "",
-        "from ctypes import POINTER, c_bool, c_char_p, c_double, c_int32, c_size_t, c_uint64, c_void_p",
+        "from ctypes import POINTER, c_bool, c_char_p, c_double, c_float, c_int32, c_size_t, c_uint64, c_void_p",
         "from typing import Any, Dict, List, Tuple",
         "",
         '__all__ = ["SPEEDUP", "LEGACY"]',
