@@ -124,7 +124,7 @@ def sum(a: Any, axis: Any = None, dtype: Any = None, out: Any = None, keepdims: 
     Parameters
     ----------
     a : array_like
-        float64 or float32 data of any shape and layout (read in place, never copied). Integer
+        The data: float64 or float32 of any shape and layout (read in place, never copied). Integer
         or bool data needs ``dtype=numpy.float64`` (NumPy would sum integers exactly).
     axis : None or int or tuple of ints, optional
         Axes to reduce (negative counts from the end); None reduces all of them.

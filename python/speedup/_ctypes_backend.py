@@ -179,7 +179,7 @@ class CBackend:
         strides = np.array([s // x.itemsize for s in x.strides], dtype=np.intp)
         ax = None if axes is None else np.array(axes, dtype=np.uintp)
         name = f"{kernel}_axis" + ("_f32_f64" if x.dtype == np.float32 else "")
-        args = [_addr(x), x.ndim, _addr(shape), _addr(strides)]
+        args: List[Any] = [_addr(x), x.ndim, _addr(shape), _addr(strides)]
         args += [None, 0] if ax is None else [_addr(ax), ax.size]
         if kernel == "std":
             args.append(ddof)

@@ -114,7 +114,8 @@ def reduce(impl: Any, kernel: str, a: Any, axis: Any, dtype: Any, out: Any,
         np.copyto(out, res)
         return out
     if res.ndim == 0:
-        return res_dtype.type(res[()])
+        # A Python float for float64 (its exact type), numpy.float32 for float32.
+        return float(res[()]) if res_dtype == F64 else res_dtype.type(res[()])
     return res
 
 
