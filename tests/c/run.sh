@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds libspeedup (release) and the C test of the C door, then runs it.
+# Builds libspeedup (release) and the C tests of the C door (test_capi, test_axes), then runs them.
 # Usage: tests/c/run.sh [--list] [section ...]    (arguments go to the test program)
 # Environment: CC (default gcc), SPEEDUP_VECTORS_DIR (numpy vectors of the random kernels),
 #              VALGRIND=1 to run the test under valgrind.
@@ -22,12 +22,18 @@ mkdir -p "$bin"
 "${CC:-gcc}" -std=c11 -O2 -Wall -Wextra -Werror -Wpedantic -ffp-contract=off -I include \
     -DEXPECTED_VERSION="\"$version\"" tests/c/test_capi.c -o "$bin/test_capi" \
     -L "$lib" -lspeedup -lm -Wl,-rpath,"$lib"
+# The reductions along axes (strided, float32) have their own program.
+"${CC:-gcc}" -std=c11 -O2 -Wall -Wextra -Werror -Wpedantic -ffp-contract=off -I include \
+    tests/c/test_axes.c -o "$bin/test_axes" -L "$lib" -lspeedup -lm -Wl,-rpath,"$lib"
 
 if [ "${VALGRIND:-0}" = 1 ]; then
     # Any invalid access or definite/indirect/possible leak fails; tests/valgrind.supp lists
     # (and explains) the only suppressed reports: thread-pool workers alive at exit.
     bounded 1200 "test_capi under valgrind" valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect,possible \
         --suppressions="$root/tests/valgrind.supp" "$bin/test_capi" "$@"
+    bounded 1200 "test_axes under valgrind" valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect,possible \
+        --suppressions="$root/tests/valgrind.supp" "$bin/test_axes"
     exit
 fi
 bounded 300 "the C door test (test_capi)" "$bin/test_capi" "$@"
+bounded 300 "the C door test along axes (test_axes)" "$bin/test_axes"
