@@ -13,7 +13,7 @@
 !> reference.)
 module speedup_c
     use, intrinsic :: iso_c_binding, only: c_bool, c_char, c_double, c_double_complex, &
-        c_funptr, c_int32_t, c_int64_t, c_ptr, c_size_t
+        c_float, c_funptr, c_int32_t, c_int64_t, c_ptr, c_ptrdiff_t, c_size_t
     implicit none
     private
 
