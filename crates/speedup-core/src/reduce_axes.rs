@@ -39,7 +39,7 @@ pub enum Reduction {
 }
 
 impl Reduction {
-    fn kernel(self) -> &'static str {
+    pub(crate) fn kernel(self) -> &'static str {
         match self {
             Reduction::Sum => "sum",
             Reduction::Mean => "mean",

@@ -9,21 +9,26 @@
 //! the inner loop runs over the tile's lanes, which the compiler vectorises (the same IEEE
 //! operations lane by lane; nothing is reassociated or contracted).
 
-use crate::reduce::{finish_leaf, split_point, two_sum_into, Acc, Term, GRAIN, LEAF};
+use crate::error::Error;
+use crate::nan::canon;
+use crate::reduce::{finish_leaf, two_sum_into, Acc, Term, LEAF};
 use crate::reduce_axes::{finish, worth_parallel, Reduction};
 use crate::strided::{Elem, Plan, Strided};
 use rayon::prelude::*;
 
+/// How many rows ahead [`rows_avx2`] asks for: the rows are far apart in memory, so the
+/// hardware prefetchers, which stop at page boundaries, do not see the stream.
+#[cfg(target_arch = "x86_64")]
+const AHEAD: usize = 8;
+
 /// Lanes per tile: 64 lanes' sublanes and errors (8 KiB) stay in L1 while a leaf's rows stream.
-pub(crate) const W: usize = 64;
+pub(crate) const W: usize = 256;
 
 /// How the lanes split into tiles.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Tiles {
     /// Length of the last kept axis (lanes side by side).
     inner: usize,
-    /// Tiles along that axis.
-    per_row: usize,
     /// The lanes' stride (between element `i` and `i + 1` of a lane).
     step: isize,
 }
@@ -39,15 +44,13 @@ impl Tiles {
         if kstride != 1 || inner < 4 || step == 1 || p.lane_len < 2 {
             return None;
         }
-        Some(Tiles {
-            inner,
-            per_row: inner.div_ceil(W),
-            step,
-        })
+        Some(Tiles { inner, step })
     }
 }
 
-/// Reduces every lane of `p` tile by tile into `out` (C order of the kept axes).
+/// Reduces every lane of `p` into `out` (C order of the kept axes): the leaves of every lane
+/// first, leaf by leaf (all tiles of a leaf's rows before the next leaf's, so the pages a leaf
+/// touches stay in the TLB), then each lane's fixed tree over its leaves.
 pub(crate) fn run<T: Elem>(
     x: &Strided<'_, T>,
     p: &Plan,
@@ -55,61 +58,100 @@ pub(crate) fn run<T: Elem>(
     red: Reduction,
     out: &mut [f64],
 ) -> crate::Result<()> {
-    let one = |r: usize, j: usize, chunk: &mut [f64], par: bool| {
-        let base = p.lane_offset(r * t.inner + j * W);
-        tile(x, base, t.step, p.lane_len, chunk, red, par);
-    };
-    if worth_parallel(p) {
-        crate::threads::run(|| {
-            // Enough tiles to share out: one task per tile; else split each lane's tree too.
-            let split = t.per_row * (p.lanes / t.inner) < 2 * crate::threads::effective_threads();
-            out.par_chunks_mut(t.inner)
-                .enumerate()
-                .for_each(|(r, row)| {
-                    row.par_chunks_mut(W)
-                        .enumerate()
-                        .for_each(|(j, chunk)| one(r, j, chunk, split));
-                });
-        });
-    } else {
-        for (r, row) in out.chunks_mut(t.inner).enumerate() {
-            for (j, chunk) in row.chunks_mut(W).enumerate() {
-                one(r, j, chunk, false);
-            }
+    let n = p.lane_len;
+    let par = worth_parallel(p);
+    let sums = leaf_sums(x, p, t, None, par, red.kernel())?;
+    let leaves = n.div_ceil(LEAF);
+    let lane_sum = |acc: &[Acc], q: usize| join_leaves(&|l| acc[l * p.lanes + q], 0, leaves);
+    let squares = match red {
+        Reduction::Std { .. } => {
+            let ms: Vec<f64> = (0..p.lanes)
+                .map(|q| canon(canon(lane_sum(&sums, q).value()) / n as f64))
+                .collect();
+            Some(leaf_sums(x, p, t, Some(&ms), par, red.kernel())?)
         }
+        _ => None,
+    };
+    for (q, o) in out.iter_mut().enumerate() {
+        *o = finish(red, n, |term| match term {
+            Term::Value => lane_sum(&sums, q),
+            Term::SquaredDeviation(_) => lane_sum(squares.as_deref().expect("std pass"), q),
+        });
     }
     Ok(())
 }
 
-/// `out[w]` = the reduction of lane `w` of the tile starting at `base` (lanes `base + w`).
-fn tile<T: Elem>(
+/// The flat kernel's tree over leaves `lo..hi` of one lane (a range of `b` leaves splits after
+/// its first `b / 2`, as [`crate::reduce`]'s tree over elements does).
+fn join_leaves(leaf: &impl Fn(usize) -> Acc, lo: usize, hi: usize) -> Acc {
+    if hi - lo == 1 {
+        return leaf(lo);
+    }
+    let mid = lo + (hi - lo) / 2;
+    Acc::join(join_leaves(leaf, lo, mid), join_leaves(leaf, mid, hi))
+}
+
+/// Every leaf of every lane: `acc[l * lanes + q]` is leaf `l` of lane `q` (of the squared
+/// deviations from `ms[q]` when `ms` is given).
+fn leaf_sums<T: Elem>(
     x: &Strided<'_, T>,
-    base: isize,
-    step: isize,
-    n: usize,
-    out: &mut [f64],
-    red: Reduction,
+    p: &Plan,
+    t: &Tiles,
+    ms: Option<&[f64]>,
     par: bool,
-) {
-    let wn = out.len();
-    // SAFETY: lane origins `base .. base + wn` lie inside the view.
-    let origin = unsafe { x.ptr_at(base) };
-    let src = Src { origin, step, wn };
-    let sums = tree(&src, n, None, par);
-    let mut ms = [0.0f64; W];
-    for (m, s) in ms.iter_mut().zip(&sums[..wn]) {
-        *m = crate::nan::canon(crate::nan::canon(s.value()) / n as f64);
-    }
-    let squares = match red {
-        Reduction::Std { .. } => Some(tree(&src, n, Some(&ms), par)),
-        _ => None,
+    red_kernel: &'static str,
+) -> crate::Result<Vec<Acc>> {
+    let n = p.lane_len;
+    let leaves = n.div_ceil(LEAF);
+    let mut acc = Vec::new();
+    acc.try_reserve_exact(leaves * p.lanes)
+        .map_err(|_| Error::Allocation {
+            kernel: red_kernel,
+            what: format!("{} leaf sums along the reduced axes", leaves * p.lanes),
+        })?;
+    acc.resize(leaves * p.lanes, Acc::default());
+    let one = |l: usize, r: usize, j: usize, chunk: &mut [Acc]| {
+        let q = r * t.inner + j * W;
+        // SAFETY: lane origins `q .. q + chunk.len()` lie inside the view.
+        let origin = unsafe { x.ptr_at(p.lane_offset(q)) };
+        let src = Src {
+            origin,
+            step: t.step,
+            wn: chunk.len(),
+        };
+        let mut mw = [0.0f64; W];
+        if let Some(ms) = ms {
+            mw[..chunk.len()].copy_from_slice(&ms[q..q + chunk.len()]);
+        }
+        let (lo, hi) = (l * LEAF, ((l + 1) * LEAF).min(n));
+        let got = leaf(&src, lo, hi, ms.map(|_| &mw));
+        chunk.copy_from_slice(&got[..chunk.len()]);
     };
-    for (w, o) in out.iter_mut().enumerate() {
-        *o = finish(red, n, |term| match term {
-            Term::Value => sums[w],
-            Term::SquaredDeviation(_) => squares.as_ref().expect("std pass")[w],
+    if par {
+        crate::threads::run(|| {
+            acc.par_chunks_mut(p.lanes)
+                .enumerate()
+                .for_each(|(l, by_lane)| {
+                    by_lane
+                        .par_chunks_mut(t.inner)
+                        .enumerate()
+                        .for_each(|(r, row)| {
+                            row.par_chunks_mut(W)
+                                .enumerate()
+                                .for_each(|(j, chunk)| one(l, r, j, chunk));
+                        });
+                });
         });
+    } else {
+        for (l, by_lane) in acc.chunks_mut(p.lanes).enumerate() {
+            for (r, row) in by_lane.chunks_mut(t.inner).enumerate() {
+                for (j, chunk) in row.chunks_mut(W).enumerate() {
+                    one(l, r, j, chunk);
+                }
+            }
+        }
     }
+    Ok(acc)
 }
 
 /// Where a tile's lanes are: element `i` of lane `w` is at `origin + i * step + w`.
@@ -117,33 +159,6 @@ struct Src<T> {
     origin: *const T,
     step: isize,
     wn: usize,
-}
-
-// SAFETY: read-only access to data that is `Sync`.
-unsafe impl<T: Sync> Sync for Src<T> {}
-
-/// The flat kernel's tree over elements `0..n` of each lane of the tile.
-fn tree<T: Elem>(src: &Src<T>, n: usize, ms: Option<&[f64; W]>, par: bool) -> [Acc; W] {
-    fn rec<T: Elem>(
-        src: &Src<T>,
-        lo: usize,
-        hi: usize,
-        ms: Option<&[f64; W]>,
-        par: bool,
-    ) -> [Acc; W] {
-        let len = hi - lo;
-        if len <= LEAF {
-            return leaf(src, lo, hi, ms);
-        }
-        let mid = lo + split_point(len);
-        let (a, b) = if par && len * src.wn > GRAIN {
-            rayon::join(|| rec(src, lo, mid, ms, par), || rec(src, mid, hi, ms, par))
-        } else {
-            (rec(src, lo, mid, ms, par), rec(src, mid, hi, ms, par))
-        };
-        std::array::from_fn(|w| Acc::join(a[w], b[w]))
-    }
-    rec(src, 0, n, ms, par)
 }
 
 /// One leaf (elements `lo..hi`) of every lane of the tile, AVX2 where the CPU has it.
@@ -195,6 +210,14 @@ unsafe fn rows_avx2<T: Elem>(
         // and stores stay below `wn` lanes, inside `s[k]`, `c[k]` and `ms`.
         unsafe {
             let row = src.origin.offset(i as isize * src.step);
+            if i + AHEAD < hi {
+                let ahead = row.offset(AHEAD as isize * src.step).cast::<i8>();
+                let mut line = 0;
+                while line < wn * std::mem::size_of::<T>() {
+                    _mm_prefetch::<_MM_HINT_T0>(ahead.add(line));
+                    line += 64;
+                }
+            }
             let (sp, cp) = (s[k].as_mut_ptr(), c[k].as_mut_ptr());
             let mut w = 0;
             while w < body {
