@@ -14,7 +14,11 @@ fn reduction(kernel: &str, ddof: usize) -> PyResult<(&'static str, Reduction)> {
         "sum" => ("sum", Reduction::Sum),
         "mean" => ("mean", Reduction::Mean),
         "std" => ("std", Reduction::Std { ddof }),
-        _ => return Err(PyValueError::new_err(format!("unknown reduction {kernel:?}"))),
+        _ => {
+            return Err(PyValueError::new_err(format!(
+                "unknown reduction {kernel:?}"
+            )))
+        }
     })
 }
 
@@ -57,5 +61,7 @@ pub(crate) fn reduce_axis(
     if let Ok(a) = x.extract::<PyReadonlyArrayDyn<'_, f32>>() {
         return run(py, a.as_array(), axes, k, red, out);
     }
-    Err(PyTypeError::new_err(format!("{k}: x must be a float64 or float32 array")))
+    Err(PyTypeError::new_err(format!(
+        "{k}: x must be a float64 or float32 array"
+    )))
 }
