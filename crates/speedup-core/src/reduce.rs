@@ -114,7 +114,7 @@ pub(crate) enum Term {
 
 impl Term {
     #[inline(always)]
-    fn apply(self, v: f64) -> f64 {
+    pub(crate) fn apply(self, v: f64) -> f64 {
         match self {
             Term::Value => v,
             Term::SquaredDeviation(m) => (v - m) * (v - m),

@@ -219,6 +219,16 @@ fn lane_leaf<T: Elem>(
         if let Some(f) = T::as_f64s(xs) {
             return leaf_term(f, term);
         }
+        #[cfg(target_arch = "x86_64")]
+        if let (Some(f), true) = (as_f32s(xs), crate::simd::avx2()) {
+            // SAFETY: AVX2 was detected at run time.
+            return unsafe {
+                match term {
+                    Term::Value => leaf_f32_avx2::<false>(f, 0.0),
+                    Term::SquaredDeviation(m) => leaf_f32_avx2::<true>(f, m),
+                }
+            };
+        }
         let mut buf = [0.0f64; LEAF];
         widen_into(&mut buf[..len], xs);
         return leaf_term(&buf[..len], term);
@@ -239,6 +249,69 @@ fn lane_leaf<T: Elem>(
         }
     }
     leaf_term(&buf[..len], term)
+}
+
+/// The flat kernel's AVX2 leaf ([`crate::reduce`]) reading `f32` elements: each group of four
+/// is widened exactly (`vcvtps2pd`) and goes through the same operations in the same order as
+/// the `f64` leaf, so the bits are those of the leaf over the widened copy (a unit test
+/// compares them).
+///
+/// # Safety
+/// The CPU must support AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn leaf_f32_avx2<const SQUARED: bool>(x: &[f32], m: f64) -> Acc {
+    use crate::reduce::finish_leaf;
+    use std::arch::x86_64::*;
+    let mv = _mm256_set1_pd(m);
+    let (mut s0, mut s1) = (_mm256_setzero_pd(), _mm256_setzero_pd());
+    let (mut c0, mut c1) = (_mm256_setzero_pd(), _mm256_setzero_pd());
+    let mut chunks = x.chunks_exact(8);
+    for ch in &mut chunks {
+        // SAFETY: `ch` holds 8 elements; unaligned loads.
+        let (mut v0, mut v1) = unsafe {
+            (
+                _mm256_cvtps_pd(_mm_loadu_ps(ch.as_ptr())),
+                _mm256_cvtps_pd(_mm_loadu_ps(ch.as_ptr().add(4))),
+            )
+        };
+        if SQUARED {
+            let (d0, d1) = (_mm256_sub_pd(v0, mv), _mm256_sub_pd(v1, mv));
+            v0 = _mm256_mul_pd(d0, d0);
+            v1 = _mm256_mul_pd(d1, d1);
+        }
+        let (t0, t1) = (_mm256_add_pd(s0, v0), _mm256_add_pd(s1, v1));
+        let (z0, z1) = (_mm256_sub_pd(t0, s0), _mm256_sub_pd(t1, s1));
+        let e0 = _mm256_add_pd(
+            _mm256_sub_pd(s0, _mm256_sub_pd(t0, z0)),
+            _mm256_sub_pd(v0, z0),
+        );
+        let e1 = _mm256_add_pd(
+            _mm256_sub_pd(s1, _mm256_sub_pd(t1, z1)),
+            _mm256_sub_pd(v1, z1),
+        );
+        c0 = _mm256_add_pd(c0, e0);
+        c1 = _mm256_add_pd(c1, e1);
+        s0 = t0;
+        s1 = t1;
+    }
+    let (mut s, mut c) = ([0.0f64; 8], [0.0f64; 8]);
+    // SAFETY: each array holds 8 elements; unaligned stores.
+    unsafe {
+        _mm256_storeu_pd(s.as_mut_ptr(), s0);
+        _mm256_storeu_pd(s.as_mut_ptr().add(4), s1);
+        _mm256_storeu_pd(c.as_mut_ptr(), c0);
+        _mm256_storeu_pd(c.as_mut_ptr().add(4), c1);
+    }
+    let mut rest = [0.0f64; 8];
+    let tail = chunks.remainder();
+    widen_generic(&mut rest[..tail.len()], tail);
+    let term = if SQUARED {
+        Term::SquaredDeviation(m)
+    } else {
+        Term::Value
+    };
+    finish_leaf(s, c, &rest[..tail.len()], &|v| term.apply(v))
 }
 
 avx2_dispatch! {

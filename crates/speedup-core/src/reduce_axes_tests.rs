@@ -189,3 +189,23 @@ fn bad_axes_and_lengths_are_refused() {
     assert!(Strided::from_slice("t", &data, &[usize::MAX, 3], &[3, 1]).is_err());
     assert_eq!(out, [0.0; 3]);
 }
+
+#[test]
+fn f32_leaf_matches_the_f64_leaf_on_the_widened_copy() {
+    for n in (0..40).chain([63, 64, 65, 1000, 1023, 1024]) {
+        let x: Vec<f32> = awkward(n, 7).iter().map(|&v| v as f32).collect();
+        let wide: Vec<f64> = x.iter().map(|&v| f64::from(v)).collect();
+        for term in [Term::Value, Term::SquaredDeviation(0.375)] {
+            let shape = [n];
+            let v = Strided::from_slice("t", &x, &shape, &[1]).unwrap();
+            let p = plan("t", &shape, &[1], None).unwrap();
+            let got = lane_leaf(&v, &p, Walk::Step(1), 0, 0, n, term);
+            let want = leaf_term(&wide, term);
+            assert_eq!(
+                (got.s.to_bits(), got.c.to_bits()),
+                (want.s.to_bits(), want.c.to_bits()),
+                "n={n}"
+            );
+        }
+    }
+}
