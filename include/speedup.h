@@ -207,7 +207,7 @@ size_t speedup_get_num_threads(void);
 void speedup_request_interrupt(void);
 
 /*
- The library version, e.g. `"0.1.0"` (static, NUL-terminated).
+ The library version, e.g. `"0.2.0"` (static, NUL-terminated).
  */
 const char *speedup_version(void);
 
@@ -231,6 +231,79 @@ const char *speedup_version(void);
  kernel call) measures the cut-offs: about a millisecond, once per process.
  */
 size_t speedup_config(char *buf, size_t len);
+
+/*
+ The deterministic sum along axes of the strided array `x`: `out[q]` is the flat
+ `speedup_sum` of lane `q` copied out, bit for bit.
+
+ `x` has `ndim` axes, `shape[k]` elements along axis `k` and `strides[k]` ELEMENTS (not bytes)
+ between neighbours along it, of any sign; `strides` NULL means C order, contiguous. `axes`
+ lists the `naxes` axes to reduce (each `< ndim`, none twice); `axes` NULL with `naxes == 0`
+ reduces every axis. A lane runs over the reduced axes in C order of those axes. `out` holds
+ one value per index of the kept axes, in C order, contiguous; `out_len` must be their size.
+ The same rules hold for every `_axis` function.
+ */
+speedup_status speedup_sum_axis(const double *x, size_t ndim, const size_t *shape, const ptrdiff_t *strides, const size_t *axes, size_t naxes, double *out, size_t out_len);
+
+/*
+ The mean along `axes`: `out[q]` is the flat `speedup_mean` of lane `q`. Errors when the
+ lanes are empty (and there is at least one).
+ */
+speedup_status speedup_mean_axis(const double *x, size_t ndim, const size_t *shape, const ptrdiff_t *strides, const size_t *axes, size_t naxes, double *out, size_t out_len);
+
+/*
+ The two-pass standard deviation along `axes`: `out[q]` is the flat `speedup_std` of lane
+ `q`. Errors when the lanes are empty or `ddof` is not below their length.
+ */
+speedup_status speedup_std_axis(const double *x, size_t ndim, const size_t *shape, const ptrdiff_t *strides, const size_t *axes, size_t naxes, size_t ddof, double *out, size_t out_len);
+
+/*
+ `speedup_sum_axis` of `float` data, each result rounded once to `float`.
+ */
+speedup_status speedup_sum_axis_f32(const float *x, size_t ndim, const size_t *shape, const ptrdiff_t *strides, const size_t *axes, size_t naxes, float *out, size_t out_len);
+
+/*
+ `speedup_mean_axis` of `float` data, each result rounded once to `float`.
+ */
+speedup_status speedup_mean_axis_f32(const float *x, size_t ndim, const size_t *shape, const ptrdiff_t *strides, const size_t *axes, size_t naxes, float *out, size_t out_len);
+
+/*
+ `speedup_std_axis` of `float` data, each result rounded once to `float`.
+ */
+speedup_status speedup_std_axis_f32(const float *x, size_t ndim, const size_t *shape, const ptrdiff_t *strides, const size_t *axes, size_t naxes, size_t ddof, float *out, size_t out_len);
+
+/*
+ `speedup_sum_axis` of `float` data, the results kept in `double` (not rounded to `float`).
+ */
+speedup_status speedup_sum_axis_f32_f64(const float *x, size_t ndim, const size_t *shape, const ptrdiff_t *strides, const size_t *axes, size_t naxes, double *out, size_t out_len);
+
+/*
+ `speedup_mean_axis` of `float` data, the results kept in `double`.
+ */
+speedup_status speedup_mean_axis_f32_f64(const float *x, size_t ndim, const size_t *shape, const ptrdiff_t *strides, const size_t *axes, size_t naxes, double *out, size_t out_len);
+
+/*
+ `speedup_std_axis` of `float` data, the results kept in `double`.
+ */
+speedup_status speedup_std_axis_f32_f64(const float *x, size_t ndim, const size_t *shape, const ptrdiff_t *strides, const size_t *axes, size_t naxes, size_t ddof, double *out, size_t out_len);
+
+/*
+ The sum of `float` data `x[0..n]`: each element widened exactly to `double`, the tree of
+ `speedup_sum`, the result rounded once to `float`.
+ */
+speedup_status speedup_sum_f32(const float *x, size_t n, float *out);
+
+/*
+ The mean of `float` data, as `speedup_mean` in `double`, rounded once to `float`. Errors
+ when `n == 0`.
+ */
+speedup_status speedup_mean_f32(const float *x, size_t n, float *out);
+
+/*
+ The standard deviation of `float` data, as `speedup_std` in `double`, rounded once to
+ `float`. Errors when `n == 0` or `ddof >= n`.
+ */
+speedup_status speedup_std_f32(const float *x, size_t n, size_t ddof, float *out);
 
 /*
  Escape counts of the `n` complex points `c` (`2n` floats, interleaved re, im, like C99

@@ -88,7 +88,7 @@ contains
     ! ------------------------------------------------------------------------------------------
     ! Library
 
-    !> The library version, e.g. "0.1.0".
+    !> The library version, e.g. "0.2.0".
     function speedup_version() result(v)
         character(len=:), allocatable :: v
         v = c_string(c_speedup_version())

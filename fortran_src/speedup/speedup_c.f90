@@ -33,9 +33,13 @@ module speedup_c
         c_speedup_is_prime_many, c_speedup_sum_primes_below, c_speedup_sum_primes_below_many, &
         c_speedup_closest_pair, c_speedup_mandelbrot, c_speedup_map_f64, &
         c_speedup_set_num_threads, c_speedup_get_num_threads, c_speedup_request_interrupt, &
-        c_speedup_version, c_speedup_config, c_speedup_mandelbrot_f32, c_speedup_sum_nodes, &
-        c_speedup_sum_nodes_check, c_speedup_join_nodes, c_speedup_mean_finish, &
-        c_speedup_std_finish, c_speedup_monte_carlo_pi_finish, c_speedup_laplacian_shape, &
+        c_speedup_version, c_speedup_config, c_speedup_sum_axis, c_speedup_mean_axis, &
+        c_speedup_std_axis, c_speedup_sum_axis_f32, c_speedup_mean_axis_f32, &
+        c_speedup_std_axis_f32, c_speedup_sum_axis_f32_f64, c_speedup_mean_axis_f32_f64, &
+        c_speedup_std_axis_f32_f64, c_speedup_sum_f32, c_speedup_mean_f32, c_speedup_std_f32, &
+        c_speedup_mandelbrot_f32, c_speedup_sum_nodes, c_speedup_sum_nodes_check, &
+        c_speedup_join_nodes, c_speedup_mean_finish, c_speedup_std_finish, &
+        c_speedup_monte_carlo_pi_finish, c_speedup_laplacian_shape, &
         c_speedup_second_derivative_len, c_speedup_sum_primes_below_u128, &
         c_speedup_monte_carlo_pi, c_speedup_monte_carlo_pi_inside, c_speedup_markov_chains, &
         c_speedup_markov_chains_from, c_speedup_last_error, c_speedup_status_message, &
@@ -196,6 +200,145 @@ module speedup_c
             character(kind=c_char), intent(inout) :: buf(*)
             integer(c_size_t), value, intent(in) :: len
         end function c_speedup_config
+
+        integer(c_int32_t) function c_speedup_sum_axis(x, ndim, shape, strides, axes, naxes, out, &
+            out_len) bind(C, name='speedup_sum_axis')
+            import :: c_double, c_size_t, c_ptrdiff_t, c_int32_t
+            real(c_double), intent(in) :: x(*)
+            integer(c_size_t), value, intent(in) :: ndim
+            integer(c_size_t), intent(in) :: shape(*)
+            integer(c_ptrdiff_t), intent(in) :: strides(*)
+            integer(c_size_t), intent(in) :: axes(*)
+            integer(c_size_t), value, intent(in) :: naxes
+            real(c_double), intent(inout) :: out(*)
+            integer(c_size_t), value, intent(in) :: out_len
+        end function c_speedup_sum_axis
+
+        integer(c_int32_t) function c_speedup_mean_axis(x, ndim, shape, strides, axes, naxes, out, &
+            out_len) bind(C, name='speedup_mean_axis')
+            import :: c_double, c_size_t, c_ptrdiff_t, c_int32_t
+            real(c_double), intent(in) :: x(*)
+            integer(c_size_t), value, intent(in) :: ndim
+            integer(c_size_t), intent(in) :: shape(*)
+            integer(c_ptrdiff_t), intent(in) :: strides(*)
+            integer(c_size_t), intent(in) :: axes(*)
+            integer(c_size_t), value, intent(in) :: naxes
+            real(c_double), intent(inout) :: out(*)
+            integer(c_size_t), value, intent(in) :: out_len
+        end function c_speedup_mean_axis
+
+        integer(c_int32_t) function c_speedup_std_axis(x, ndim, shape, strides, axes, naxes, ddof, &
+            out, out_len) bind(C, name='speedup_std_axis')
+            import :: c_double, c_size_t, c_ptrdiff_t, c_int32_t
+            real(c_double), intent(in) :: x(*)
+            integer(c_size_t), value, intent(in) :: ndim
+            integer(c_size_t), intent(in) :: shape(*)
+            integer(c_ptrdiff_t), intent(in) :: strides(*)
+            integer(c_size_t), intent(in) :: axes(*)
+            integer(c_size_t), value, intent(in) :: naxes, ddof
+            real(c_double), intent(inout) :: out(*)
+            integer(c_size_t), value, intent(in) :: out_len
+        end function c_speedup_std_axis
+
+        integer(c_int32_t) function c_speedup_sum_axis_f32(x, ndim, shape, strides, axes, naxes, &
+            out, out_len) bind(C, name='speedup_sum_axis_f32')
+            import :: c_float, c_size_t, c_ptrdiff_t, c_int32_t
+            real(c_float), intent(in) :: x(*)
+            integer(c_size_t), value, intent(in) :: ndim
+            integer(c_size_t), intent(in) :: shape(*)
+            integer(c_ptrdiff_t), intent(in) :: strides(*)
+            integer(c_size_t), intent(in) :: axes(*)
+            integer(c_size_t), value, intent(in) :: naxes
+            real(c_float), intent(inout) :: out(*)
+            integer(c_size_t), value, intent(in) :: out_len
+        end function c_speedup_sum_axis_f32
+
+        integer(c_int32_t) function c_speedup_mean_axis_f32(x, ndim, shape, strides, axes, naxes, &
+            out, out_len) bind(C, name='speedup_mean_axis_f32')
+            import :: c_float, c_size_t, c_ptrdiff_t, c_int32_t
+            real(c_float), intent(in) :: x(*)
+            integer(c_size_t), value, intent(in) :: ndim
+            integer(c_size_t), intent(in) :: shape(*)
+            integer(c_ptrdiff_t), intent(in) :: strides(*)
+            integer(c_size_t), intent(in) :: axes(*)
+            integer(c_size_t), value, intent(in) :: naxes
+            real(c_float), intent(inout) :: out(*)
+            integer(c_size_t), value, intent(in) :: out_len
+        end function c_speedup_mean_axis_f32
+
+        integer(c_int32_t) function c_speedup_std_axis_f32(x, ndim, shape, strides, axes, naxes, &
+            ddof, out, out_len) bind(C, name='speedup_std_axis_f32')
+            import :: c_float, c_size_t, c_ptrdiff_t, c_int32_t
+            real(c_float), intent(in) :: x(*)
+            integer(c_size_t), value, intent(in) :: ndim
+            integer(c_size_t), intent(in) :: shape(*)
+            integer(c_ptrdiff_t), intent(in) :: strides(*)
+            integer(c_size_t), intent(in) :: axes(*)
+            integer(c_size_t), value, intent(in) :: naxes, ddof
+            real(c_float), intent(inout) :: out(*)
+            integer(c_size_t), value, intent(in) :: out_len
+        end function c_speedup_std_axis_f32
+
+        integer(c_int32_t) function c_speedup_sum_axis_f32_f64(x, ndim, shape, strides, axes, &
+            naxes, out, out_len) bind(C, name='speedup_sum_axis_f32_f64')
+            import :: c_float, c_size_t, c_ptrdiff_t, c_double, c_int32_t
+            real(c_float), intent(in) :: x(*)
+            integer(c_size_t), value, intent(in) :: ndim
+            integer(c_size_t), intent(in) :: shape(*)
+            integer(c_ptrdiff_t), intent(in) :: strides(*)
+            integer(c_size_t), intent(in) :: axes(*)
+            integer(c_size_t), value, intent(in) :: naxes
+            real(c_double), intent(inout) :: out(*)
+            integer(c_size_t), value, intent(in) :: out_len
+        end function c_speedup_sum_axis_f32_f64
+
+        integer(c_int32_t) function c_speedup_mean_axis_f32_f64(x, ndim, shape, strides, axes, &
+            naxes, out, out_len) bind(C, name='speedup_mean_axis_f32_f64')
+            import :: c_float, c_size_t, c_ptrdiff_t, c_double, c_int32_t
+            real(c_float), intent(in) :: x(*)
+            integer(c_size_t), value, intent(in) :: ndim
+            integer(c_size_t), intent(in) :: shape(*)
+            integer(c_ptrdiff_t), intent(in) :: strides(*)
+            integer(c_size_t), intent(in) :: axes(*)
+            integer(c_size_t), value, intent(in) :: naxes
+            real(c_double), intent(inout) :: out(*)
+            integer(c_size_t), value, intent(in) :: out_len
+        end function c_speedup_mean_axis_f32_f64
+
+        integer(c_int32_t) function c_speedup_std_axis_f32_f64(x, ndim, shape, strides, axes, &
+            naxes, ddof, out, out_len) bind(C, name='speedup_std_axis_f32_f64')
+            import :: c_float, c_size_t, c_ptrdiff_t, c_double, c_int32_t
+            real(c_float), intent(in) :: x(*)
+            integer(c_size_t), value, intent(in) :: ndim
+            integer(c_size_t), intent(in) :: shape(*)
+            integer(c_ptrdiff_t), intent(in) :: strides(*)
+            integer(c_size_t), intent(in) :: axes(*)
+            integer(c_size_t), value, intent(in) :: naxes, ddof
+            real(c_double), intent(inout) :: out(*)
+            integer(c_size_t), value, intent(in) :: out_len
+        end function c_speedup_std_axis_f32_f64
+
+        integer(c_int32_t) function c_speedup_sum_f32(x, n, out) bind(C, name='speedup_sum_f32')
+            import :: c_float, c_size_t, c_int32_t
+            real(c_float), intent(in) :: x(*)
+            integer(c_size_t), value, intent(in) :: n
+            real(c_float), intent(inout) :: out
+        end function c_speedup_sum_f32
+
+        integer(c_int32_t) function c_speedup_mean_f32(x, n, out) bind(C, name='speedup_mean_f32')
+            import :: c_float, c_size_t, c_int32_t
+            real(c_float), intent(in) :: x(*)
+            integer(c_size_t), value, intent(in) :: n
+            real(c_float), intent(inout) :: out
+        end function c_speedup_mean_f32
+
+        integer(c_int32_t) function c_speedup_std_f32(x, n, ddof, out) &
+            bind(C, name='speedup_std_f32')
+            import :: c_float, c_size_t, c_int32_t
+            real(c_float), intent(in) :: x(*)
+            integer(c_size_t), value, intent(in) :: n, ddof
+            real(c_float), intent(inout) :: out
+        end function c_speedup_std_f32
 
         !> c holds n complex values (2n floats, interleaved), like complex(c_float_complex).
         integer(c_int32_t) function c_speedup_mandelbrot_f32(c, n, max_iter, out, out_len) &

@@ -39,7 +39,7 @@ from typing import Any, Dict, Iterator, Optional, Tuple, Union
 
 import numpy as np
 
-from . import _api, _stencil
+from . import _api, _reductions, _stencil
 
 __all__ = [
     "backend",
@@ -118,131 +118,136 @@ def _use_backend(name: str) -> str:
 # Kernels (each converts its arguments once, in speedup._api, then calls the backend)
 
 
-def sum(x: Any) -> float:
-    """Sum all elements of an array with a deterministic blocked summation.
+def sum(a: Any, axis: Any = None, dtype: Any = None, out: Any = None, keepdims: bool = False) -> Any:
+    """Sum of array elements over given axes, with a deterministic compensated summation.
 
     Parameters
     ----------
-    x : array_like
-        Real numbers of any shape; flattened and converted to float64.
+    a : array_like
+        The data: float64 or float32 of any shape and layout (read in place, never copied). Integer
+        or bool data needs ``dtype=numpy.float64`` (NumPy would sum integers exactly).
+    axis : None or int or tuple of ints, optional
+        Axes to reduce (negative counts from the end); None reduces all of them.
+    dtype : {None, numpy.float32, numpy.float64}, optional
+        Result type; by default the input's (float32 stays float32).
+    out : ndarray, optional
+        Writable array of the result's shape and dtype (any strides) to fill and return.
+    keepdims : bool, optional
+        Keep the reduced axes with length one.
 
     Returns
     -------
-    float
-        The sum of all elements; ``0.0`` when ``x`` is empty, NaN when an element is NaN.
+    numpy.float64 or numpy.float32 or ndarray
+        The sums; ``0.0`` for an empty lane, NaN where a lane holds NaN.
 
     Raises
     ------
     TypeError
-        When ``x`` holds complex or non-numeric values (the message names ``x``).
+        For complex, non-numeric or (without ``dtype``) integer data, a bad ``dtype``, or an
+        ``out`` of the wrong dtype.
+    ValueError
+        For an axis out of range (``numpy.exceptions.AxisError``) or repeated, or an ``out`` of
+        the wrong shape, read-only or overlapping ``a``.
 
     See Also
     --------
-    mean, std
-    speedup.legacy.sum : The legacy left-to-right loop, for comparison.
+    mean, std, numpy.sum
 
     Notes
     -----
-    The block structure and the order in which blocks are combined depend only on the length,
-    so the result has the same bits on every backend and at every thread count. Never less
-    accurate than ``numpy.sum`` (measured against ``math.fsum``). See ``docs/contract.md``,
+    Each lane (one index of the kept axes; its elements in C order of the reduced axes) gets
+    exactly the bits the flat sum gives for that lane copied out, on every backend and at every
+    thread count. float32 data is summed in float64 and rounded once. See ``docs/contract.md``,
     section "sum, mean, std".
 
     Examples
     --------
-    >>> import speedup
-    >>> speedup.sum([0.1] * 10)
+    >>> import numpy as np, speedup
+    >>> float(speedup.sum([0.1] * 10))
     1.0
-    >>> speedup.sum([[1, 2], [3, 4]])
-    10.0
-    >>> speedup.sum([])
-    0.0
+    >>> speedup.sum(np.array([[1.0, 2.0], [3.0, 4.0]]), axis=0)
+    array([4., 6.])
     """
-    return _api.sum(_impl, x)
+    return _reductions.reduce(_impl, "sum", a, axis, dtype, out, keepdims)
 
 
-def mean(x: Any) -> float:
-    """Arithmetic mean of all elements, ``sum(x) / n``.
+def mean(a: Any, axis: Any = None, dtype: Any = None, out: Any = None, keepdims: bool = False) -> Any:
+    """Arithmetic mean over given axes, ``sum / n`` per lane.
 
     Parameters
     ----------
-    x : array_like
-        Real numbers of any shape; flattened and converted to float64.
+    a : array_like
+        Real numbers of any shape and layout; float32 and float64 are read in place, integers
+        and bools are converted to float64.
+    axis, dtype, out, keepdims
+        As for :func:`sum`.
 
     Returns
     -------
-    float
-        ``speedup.sum(x) / n`` where ``n`` is the number of elements.
+    numpy.float64 or numpy.float32 or ndarray
+        The means (float64 for integer input, like NumPy).
 
     Raises
     ------
     ValueError
-        When ``x`` is empty.
+        When a lane is empty, or for the argument errors of :func:`sum`.
     TypeError
-        When ``x`` holds complex or non-numeric values.
+        As for :func:`sum`.
 
     See Also
     --------
-    sum, std
-
-    Notes
-    -----
-    ``m = sum(x) / n`` with the deterministic blocked ``sum``. See ``docs/contract.md``,
-    section "sum, mean, std".
+    sum, std, numpy.mean
 
     Examples
     --------
     >>> import speedup
-    >>> speedup.mean([1, 2, 3, 4])
+    >>> float(speedup.mean([1, 2, 3, 4]))
     2.5
     """
-    return _api.mean(_impl, x)
+    return _reductions.reduce(_impl, "mean", a, axis, dtype, out, keepdims)
 
 
-def std(x: Any, ddof: int = 0) -> float:
-    """Standard deviation of all elements, computed in two passes.
+def std(a: Any, axis: Any = None, dtype: Any = None, out: Any = None, ddof: int = 0,
+        keepdims: bool = False) -> Any:
+    """Standard deviation over given axes, two passes per lane.
 
     Parameters
     ----------
-    x : array_like
-        Real numbers of any shape; flattened and converted to float64.
+    a : array_like
+        Real numbers of any shape and layout, as for :func:`mean`.
+    axis, dtype, out, keepdims
+        As for :func:`sum`.
     ddof : int, optional
-        Delta degrees of freedom: the divisor is ``n - ddof``. ``0`` (the default) gives the
-        population standard deviation, ``1`` the sample one.
+        Delta degrees of freedom: the divisor is ``n - ddof``.
 
     Returns
     -------
-    float
-        ``sqrt(ss / (n - ddof))``.
+    numpy.float64 or numpy.float32 or ndarray
+        ``sqrt(ss / (n - ddof))`` per lane, ``m = sum / n``, ``ss = sum((x - m)*(x - m))``.
 
     Raises
     ------
     ValueError
-        When ``x`` is empty, ``ddof`` is negative or ``ddof >= n``.
+        When a lane is empty, ``ddof`` is negative or ``ddof >= n``, or for the argument
+        errors of :func:`sum`.
     TypeError
-        When ``x`` holds complex or non-numeric values, or ``ddof`` is not an integer.
-    OverflowError
-        When ``ddof`` is above ``2**64 - 1``.
+        As for :func:`sum`, or ``ddof`` not an integer.
 
     See Also
     --------
-    mean, sum
+    mean, sum, numpy.std
 
     Notes
     -----
-    First ``m = sum(x) / n``, then ``ss = sum((x_i - m)*(x_i - m))`` with the same
-    deterministic sum; the result is ``sqrt(ss / (n - ddof))``. See ``docs/contract.md``,
-    section "sum, mean, std".
+    NumPy's positional order: ``std(a, 1)`` reduces axis 1; pass ``ddof`` by keyword.
 
     Examples
     --------
     >>> import speedup
-    >>> speedup.std([1.0, 2.0, 3.0, 4.0], ddof=1)
+    >>> float(speedup.std([1.0, 2.0, 3.0, 4.0], ddof=1))
     1.2909944487358056
-    >>> speedup.std([2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0])
-    2.0
     """
-    return _api.std(_impl, x, ddof)
+    return _reductions.reduce(_impl, "std", a, axis, dtype, out, keepdims, ddof)
 
 
 def second_derivative(

@@ -177,6 +177,20 @@ class CBackend:
         self._call("sum", _addr(x), x.size, ctypes.byref(r))
         return r.value
 
+    def reduce_axis(self, x: np.ndarray, axes: Optional[Tuple[int, ...]], kernel: str, ddof: int,
+                    out: np.ndarray) -> None:
+        """``out`` (float64, one per lane) = ``kernel`` along ``axes`` (None: all) of the float64
+        or float32 array ``x``, read in place through its strides (in elements)."""
+        shape = np.array(x.shape, dtype=np.uintp)
+        strides = np.array([s // x.itemsize for s in x.strides], dtype=np.intp)
+        ax = None if axes is None else np.array(axes, dtype=np.uintp)
+        name = f"{kernel}_axis" + ("_f32_f64" if x.dtype == np.float32 else "")
+        args: List[Any] = [_addr(x), x.ndim, _addr(shape), _addr(strides)]
+        args += [None, 0] if ax is None else [_addr(ax), ax.size]
+        if kernel == "std":
+            args.append(ddof)
+        self._call(name, *args, _addr(out), out.size)
+
     def sum_nodes(self, x: np.ndarray, offset: int, n_total: int) -> List[Tuple[int, int, float, float]]:
         cap = 128  # two nodes per tree level: always enough
         bounds = np.zeros(2 * cap, dtype=np.uintp)

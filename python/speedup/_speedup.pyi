@@ -1,12 +1,13 @@
 # The PyO3 extension: the internal function set over C-contiguous arrays of the right dtype
 # (validated by speedup/_api.py). Not public API.
+from typing import Sequence
 import numpy as np
 import numpy.typing as npt
 
 __version__: str
 
 __all__ = [
-    "__version__", "sum", "sum_nodes", "mean", "std", "second_derivative", "laplacian", "comb_forward", "comb_backward",
+    "__version__", "sum", "reduce_axis", "sum_nodes", "mean", "std", "second_derivative", "laplacian", "comb_forward", "comb_backward",
     "is_prime", "is_prime_many", "sum_primes_below", "sum_primes_below_u128", "sum_primes_below_many", "monte_carlo_pi",
     "monte_carlo_pi_inside", "markov_chains", "markov_chains_from", "closest_pair", "mandelbrot", "mandelbrot_f32", "map_f64", "set_num_threads", "get_num_threads",
     "request_interrupt", "bench_ignore_cutoffs", "sum_nodes_check", "join_nodes", "mean_finish", "std_finish",
@@ -17,6 +18,7 @@ __all__ = [
 ]
 
 def sum(x: npt.NDArray[np.float64]) -> float: ...
+def reduce_axis(x: npt.NDArray[np.float64] | npt.NDArray[np.float32], axes: Sequence[int] | None, kernel: str, ddof: int, out: npt.NDArray[np.float64]) -> None: ...
 def sum_nodes(x: npt.NDArray[np.float64], offset: int, n_total: int) -> list[tuple[int, int, float, float]]: ...
 def sum_nodes_check(len: int, offset: int, n_total: int) -> None: ...
 def join_nodes(nodes: list[tuple[int, int, float, float]], n_total: int) -> float: ...

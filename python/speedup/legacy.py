@@ -124,11 +124,34 @@ def _api_of_public(fn: Callable[..., Any]) -> Callable[..., Any]:
     return fn
 
 
-@_api_of_public
+def _flat_reduction(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """The Parameters, Returns and Raises sections of a legacy flat reduction (``speedup.sum``,
+    ``mean`` and ``std`` take axes as well; the legacy routines reduce the whole array)."""
+    ddof = (
+        "    ddof : int, optional\n"
+        "        Delta degrees of freedom: the divisor is ``n - ddof``.\n"
+        if fn.__name__ == "std" else ""
+    )
+    sections = (
+        "    Parameters\n    ----------\n"
+        "    x : array_like\n"
+        "        Real numbers of any shape; flattened and converted to float64.\n" + ddof + "\n"
+        "    Returns\n    -------\n    float\n        The reduction of all elements.\n\n"
+        "    Raises\n    ------\n"
+        "    ValueError\n        When ``x`` is empty (``mean``, ``std``) or ``ddof >= n``.\n"
+        "    TypeError\n        When ``x`` holds complex or non-numeric values.\n\n"
+    )
+    own = fn.__doc__ or ""
+    at = own.index("    See Also\n")
+    fn.__doc__ = own[:at] + sections + own[at:]
+    return fn
+
+
+@_flat_reduction
 def sum(x: Any) -> float:
     """Legacy sum (Fortran): a plain left-to-right loop.
 
-    The arguments, result and errors are those of ``speedup.sum``.
+    The result and errors are those of the flat ``speedup.sum`` (no axes).
 
     See Also
     --------
@@ -152,11 +175,11 @@ def sum(x: Any) -> float:
     return _api.sum(_backend, x)
 
 
-@_api_of_public
+@_flat_reduction
 def mean(x: Any) -> float:
     """Legacy mean (Fortran, OpenMP reduction): ``sum(x) / n``.
 
-    The arguments, result and errors are those of ``speedup.mean``.
+    The result and errors are those of the flat ``speedup.mean`` (no axes).
 
     See Also
     --------
@@ -177,11 +200,11 @@ def mean(x: Any) -> float:
     return _api.mean(_backend, x)
 
 
-@_api_of_public
+@_flat_reduction
 def std(x: Any, ddof: int = 0) -> float:
     """Legacy two-pass standard deviation (Fortran, OpenMP reductions).
 
-    The arguments, result and errors are those of ``speedup.std``.
+    The result and errors are those of the flat ``speedup.std`` (no axes).
 
     See Also
     --------

@@ -359,6 +359,51 @@ static int call_ext(test_case *c, call_args *a)
 
 /* Runs the case through the kernel (legacy = 0) or its twin; returns the status, or -1 when the
  * runner cannot express it (a->why says why). */
+/* The reductions along axes (speedup_<op>_axis[_f32[_f64]]) and the flat f32 reductions. */
+static int reduction_f32_or_axis(test_case *c, call_args *a, const char *k)
+{
+    bool f32 = strstr(k, "_f32") != NULL, out32 = f32 && !strstr(k, "_f64");
+    bool std = !strncmp(k, "std", 3), mean = !strncmp(k, "mean", 4);
+    buffer *x = input(c, a, "x", f32 ? 4 : 8);
+    size_t ddof = std ? (size_t)scalar_u(c, a, "ddof", 0) : 0;
+    if (!strstr(k, "_axis")) {
+        buffer *o = output(c, a, "out", 4, 1);
+        if (a->cannot)
+            return -1;
+        return std ? speedup_std_f32(x->ptr, x->len, ddof, o->ptr)
+               : mean ? speedup_mean_f32(x->ptr, x->len, o->ptr)
+                      : speedup_sum_f32(x->ptr, x->len, o->ptr);
+    }
+    buffer *sh = input(c, a, "shape", 8), *ax = input(c, a, "axes", 8);
+    if (a->cannot)
+        return -1;
+    const size_t *shape = sh->ptr, *axes = ax->ptr;
+    size_t lanes = 1;
+    for (size_t d = 0; d < sh->len; d++) {
+        bool reduced = false;
+        for (size_t i = 0; i < ax->len; i++)
+            reduced = reduced || axes[i] == d;
+        if (!reduced)
+            lanes *= shape[d];
+    }
+    buffer *o = output(c, a, "out", out32 ? 4 : 8, lanes);
+    if (a->cannot)
+        return -1;
+#define AXIS_ARGS x->ptr, sh->len, shape, NULL, axes, ax->len
+    if (!strcmp(k, "sum_axis")) return speedup_sum_axis(AXIS_ARGS, o->ptr, o->len);
+    if (!strcmp(k, "mean_axis")) return speedup_mean_axis(AXIS_ARGS, o->ptr, o->len);
+    if (!strcmp(k, "std_axis")) return speedup_std_axis(AXIS_ARGS, ddof, o->ptr, o->len);
+    if (!strcmp(k, "sum_axis_f32")) return speedup_sum_axis_f32(AXIS_ARGS, o->ptr, o->len);
+    if (!strcmp(k, "mean_axis_f32")) return speedup_mean_axis_f32(AXIS_ARGS, o->ptr, o->len);
+    if (!strcmp(k, "std_axis_f32")) return speedup_std_axis_f32(AXIS_ARGS, ddof, o->ptr, o->len);
+    if (!strcmp(k, "sum_axis_f32_f64")) return speedup_sum_axis_f32_f64(AXIS_ARGS, o->ptr, o->len);
+    if (!strcmp(k, "mean_axis_f32_f64")) return speedup_mean_axis_f32_f64(AXIS_ARGS, o->ptr, o->len);
+    if (!strcmp(k, "std_axis_f32_f64")) return speedup_std_axis_f32_f64(AXIS_ARGS, ddof, o->ptr, o->len);
+#undef AXIS_ARGS
+    cannot(a, "unknown reduction", k);
+    return -1;
+}
+
 static int call(test_case *c, int legacy, call_args *a, size_t *knob_out)
 {
     const char *k = c->kernel;
@@ -380,6 +425,8 @@ static int call(test_case *c, int legacy, call_args *a, size_t *knob_out)
                 return -1;
             st = PICK(std)(x->ptr, x->len, ddof, o->ptr);
         }
+    } else if (strstr(k, "_axis") || !strcmp(k, "sum_f32") || !strcmp(k, "mean_f32") || !strcmp(k, "std_f32")) {
+        st = reduction_f32_or_axis(c, a, k);
     } else if (!strcmp(k, "second_derivative")) {
         buffer *f = input(c, a, "f", 8);
         double dx = scalar_f(c, a, "dx", 1.0);

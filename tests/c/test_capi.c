@@ -13,7 +13,7 @@
  *
  * Build (tests/c/run.sh does this):
  *   gcc -std=c11 -O2 -Wall -Wextra -Werror -Wpedantic -ffp-contract=off -I include \
- *       -DEXPECTED_VERSION='"0.1.0"' tests/c/test_capi.c tests/c/capi_*.c -L target/release \
+ *       -DEXPECTED_VERSION='"0.2.0"' tests/c/test_capi.c tests/c/capi_*.c -L target/release \
  *       -lspeedup -lm -Wl,-rpath,$PWD/target/release
  * Run:  ./test_capi [--list] [section ...]     (no section: all of them)
  *

@@ -26,7 +26,7 @@ def results() -> dict:
     return {
         "sum": speedup.sum(X),
         "mean": speedup.mean(X),
-        "std": speedup.std(X, 1),
+        "std": speedup.std(X, ddof=1),
         "second_derivative": speedup.second_derivative(X, 0.01),
         "laplacian": speedup.laplacian(F2, 0.1, 0.2),
         "comb_forward": speedup.comb_forward(F2, 3, 0.5),
@@ -64,8 +64,8 @@ def test_bitwise_across_thread_counts_and_backends(backend: str) -> None:
 
 BAD_CALLS = [
     lambda: speedup.mean([]),
-    lambda: speedup.std([1.0], 1),
-    lambda: speedup.std([1.0], -1),
+    lambda: speedup.std([1.0], ddof=1),
+    lambda: speedup.std([1.0], ddof=-1),
     lambda: speedup.second_derivative([1.0, 2.0], 1.0),
     lambda: speedup.second_derivative([1.0, 2.0, 3.0], np.nan),
     lambda: speedup.laplacian(np.ones((3, 2)), 1.0, 1.0),
@@ -159,7 +159,7 @@ def test_ctypes_library_from_env(child_env: dict) -> None:
     path = str(shipped_library()) if shipped_library().exists() else _ctypes_backend.backend().path
     child_env["SPEEDUP_BACKEND"] = "ctypes"
     child_env["SPEEDUP_LIBRARY"] = path
-    r = run_child("import speedup; print(speedup._impl.path); print(speedup.std([1.0, 2.0, 3.0, 4.0], 1))", child_env)
+    r = run_child("import speedup; print(speedup._impl.path); print(speedup.std([1.0, 2.0, 3.0, 4.0], ddof=1))", child_env)
     assert r.returncode == 0, r.stderr
     assert r.stdout.split() == [path, "1.2909944487358056"]
 

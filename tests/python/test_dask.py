@@ -124,7 +124,7 @@ def test_reductions_one_chunk_bitwise(sync: None) -> None:
     assert float(sd.sum(d).compute()) == speedup.sum(x)
     assert float(sd.mean(d).compute()) == speedup.mean(x)
     for ddof in (0, 1):
-        assert float(sd.std(d, ddof=ddof).compute()) == speedup.std(x, ddof)
+        assert float(sd.std(d, ddof=ddof).compute()) == speedup.std(x, ddof=ddof)
 
 
 @pytest.mark.parametrize("chunks", [1024 * 7, 1024, (4096, 1024 * 50, 100_000 - 4096 - 1024 * 50 + 20_003)])
@@ -140,7 +140,7 @@ def test_reductions_chunked_on_leaf_multiples_are_bitwise(sync: None, chunks: An
     assert float(sd.sum(d).compute()) == speedup.sum(x)
     assert float(sd.mean(d).compute()) == speedup.mean(x)
     for ddof in (0, 1):
-        assert float(sd.std(d, ddof=ddof).compute()) == speedup.std(x, ddof)
+        assert float(sd.std(d, ddof=ddof).compute()) == speedup.std(x, ddof=ddof)
     y = x.copy()
     y[77_777] = np.inf
     assert float(sd.sum(da.from_array(y, chunks=chunks)).compute()) == np.inf
@@ -288,7 +288,7 @@ def test_cluster_results_equal_local_in_two_worker_processes(client: Any, backen
     assert np.array_equal(lap, speedup.laplacian(f, 0.5, 0.25))
     assert float(s1) == speedup.sum(x)
     assert float(s) == speedup.sum(x)  # 8192-element chunks: the core's tree, bit for bit
-    assert float(sdv) == speedup.std(x, 1)
+    assert float(sdv) == speedup.std(x, ddof=1)
     assert float(pi) == speedup.monte_carlo_pi(500_000, 9)
     assert np.array_equal(mk, speedup.markov_chains(P, 1000, n_chains=4, seed=2))
     # the stencil tasks ran on both workers, i.e. in two distinct processes, not here

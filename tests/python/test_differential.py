@@ -208,7 +208,7 @@ def test_reductions(backend: str, x: np.ndarray, ddof: int) -> None:
     tally("reductions", backend)
     differential(backend, lambda: speedup.sum(x))
     differential(backend, lambda: speedup.mean(x))
-    differential(backend, lambda: speedup.std(x, ddof))
+    differential(backend, lambda: speedup.std(x, ddof=ddof))
 
 
 @FUZZ
@@ -390,7 +390,7 @@ def test_every_nan_is_the_canonical_one(backend: str) -> None:
     outs = {
         "sum": speedup.sum([inf, -inf]), "sum payload": speedup.sum(sig),
         "mean": speedup.mean([inf, -inf]), "std [inf]": speedup.std([inf]),
-        "std": speedup.std(sig, 1),
+        "std": speedup.std(sig, ddof=1),
         "second_derivative": speedup.second_derivative(sig, 1.0),
         "laplacian": speedup.laplacian(grid, 1.0, 1e-200),
         "comb_forward": speedup.comb_forward(sig, 3, 0.5),

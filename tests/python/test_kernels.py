@@ -28,7 +28,9 @@ def test_sum_accuracy_never_worse_than_numpy(n: int) -> None:
 def test_sum_edge_values() -> None:
     assert speedup.sum([]) == 0.0
     assert math.isnan(speedup.sum([1.0, np.nan, 2.0]))
-    assert speedup.sum([1, 2, 3]) == 6.0  # ints convert
+    assert speedup.sum([1, 2, 3], dtype=np.float64) == 6.0  # ints convert when asked
+    with pytest.raises(TypeError, match="pass dtype=numpy.float64"):
+        speedup.sum([1, 2, 3])
     assert speedup.sum(np.ones((3, 4), np.float32)) == 12.0  # any shape, flattened
     assert speedup.sum([1e16, 1.0, -1e16]) == math.fsum([1e16, 1.0, -1e16]) or True
 
@@ -40,7 +42,7 @@ def test_mean_std() -> None:
     for ddof in (0, 1, 5):
         m = math.fsum(x) / x.size
         expect = math.sqrt(math.fsum((x - m) * (x - m)) / (x.size - ddof))
-        assert math.isclose(speedup.std(x, ddof), expect, rel_tol=1e-13)
+        assert math.isclose(speedup.std(x, ddof=ddof), expect, rel_tol=1e-13)
     assert speedup.std([1.0, 2.0, 3.0, 4.0], ddof=1) == pytest.approx(1.2909944487358056, rel=0, abs=0)
 
 
@@ -321,5 +323,7 @@ def test_input_layouts() -> None:
     assert same_bits(speedup.laplacian(ro, 0.1, 0.2), expect)
     assert same_bits(speedup.laplacian(ro.tolist(), 0.1, 0.2), expect)
     x = RNG.standard_normal(1000).astype(np.float32)
-    assert same_bits(speedup.sum(x), speedup.sum(x.astype(np.float64)))
+    # float32 is read in place, summed in float64, rounded once: the float64 copy's sum, rounded.
+    assert same_bits(speedup.sum(x), np.float32(speedup.sum(x.astype(np.float64))))
+    assert same_bits(speedup.sum(x, dtype=np.float64), speedup.sum(x.astype(np.float64)))
     assert same_bits(speedup.comb_backward(f[:, ::3], 2, 0.5), ref.comb_backward(np.ascontiguousarray(f[:, ::3]), 2, 0.5))

@@ -155,7 +155,7 @@ def test_sum_mean_std_within_bound(data: str, n_threads: int) -> None:
     with speedup.threads(n_threads):
         ls, lm = legacy.sum(x), legacy.mean(x)
         rs, rm = speedup.sum(x), speedup.mean(x)
-        stds = [(ddof, legacy.std(x, ddof), speedup.std(x, ddof)) for ddof in (0, 1) if ddof < n]
+        stds = [(ddof, legacy.std(x, ddof), speedup.std(x, ddof=ddof)) for ddof in (0, 1) if ddof < n]
     b = sum_bound(x)
     assert abs(ls - exact) <= b
     assert abs(rs - exact) <= b  # speedup's sum is never less accurate
@@ -188,8 +188,8 @@ def test_plain_loop_sum_is_the_plain_loop() -> None:
 BAD = [
     lambda m: m.mean([]),
     lambda m: m.std([], 0),
-    lambda m: m.std([1.0], 1),
-    lambda m: m.std([1.0, 2.0], -1),
+    lambda m: m.std([1.0], ddof=1),
+    lambda m: m.std([1.0, 2.0], ddof=-1),
     lambda m: m.sum("abc"),
     lambda m: m.sum([1 + 2j]),
     lambda m: m.second_derivative([1.0, 2.0], 1.0),

@@ -21,6 +21,7 @@
 #![allow(clippy::missing_safety_doc)] // the safety contract is the C header's documentation
 
 mod args;
+mod axes;
 /// cbindgen:ignore
 #[cfg(feature = "fault-injection")]
 mod fault;
@@ -41,6 +42,7 @@ use ndarray::{ArrayView2, ArrayViewMut2};
 use speedup_core as core;
 
 use args::{expect_len, product, scalar_out, Raw};
+pub use axes::*;
 #[cfg(feature = "fault-injection")]
 pub use fault::speedup_test_inject_fault;
 #[cfg(feature = "legacy")]
@@ -523,7 +525,7 @@ pub extern "C" fn speedup_request_interrupt() {
     core::cancel::request_interrupt();
 }
 
-/// The library version, e.g. `"0.1.0"` (static, NUL-terminated).
+/// The library version, e.g. `"0.2.0"` (static, NUL-terminated).
 #[no_mangle]
 pub extern "C" fn speedup_version() -> *const c_char {
     concat!(env!("CARGO_PKG_VERSION"), "\0").as_ptr().cast()

@@ -208,7 +208,7 @@ impl fmt::Display for Config {
 /// The report of [`Config::current`]: `key: value` lines, e.g.
 ///
 /// ```text
-/// version: 0.1.0
+/// version: 0.2.0
 /// target: x86_64-unknown-linux-gnu
 /// profile: release
 /// opt_level: 3

@@ -39,8 +39,11 @@ pub mod primes;
 pub mod random;
 pub mod real;
 pub mod reduce;
+pub mod reduce_axes;
+mod reduce_tiles;
 pub mod stats;
 pub mod stencil;
+pub mod strided;
 pub mod threads;
 
 pub use closest::{closest_pair, ClosestPair};
@@ -57,11 +60,13 @@ pub use random::{
     monte_carlo_pi_inside,
 };
 pub use real::Real;
+pub use reduce_axes::{reduce, reduce_f32, Reduction};
 pub use stats::{mean, mean_finish, std, std_finish, sum};
 pub use stencil::{
     laplacian, laplacian_mode, laplacian_shape, laplacian_shape_mode, second_derivative,
     second_derivative_len, second_derivative_len_mode, second_derivative_mode, Mode,
 };
+pub use strided::Strided;
 
 /// The version of speedup (the workspace version).
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

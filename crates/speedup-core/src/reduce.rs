@@ -24,7 +24,7 @@ use crate::error::{Error, Result};
 /// Elements per leaf.
 pub const LEAF: usize = 1024;
 /// Subtrees smaller than this many elements are summed on one thread.
-const GRAIN: usize = 1 << 16;
+pub(crate) const GRAIN: usize = 1 << 16;
 /// The default cut-off, `SPEEDUP_CALIBRATE=0` (`crate::calibrate` measures one per machine):
 /// below this many elements a reduction stays serial. With the AVX2 leaves one thread
 /// sums 2^19 elements in about 140 us, while a call on the pool costs 30-120 us before any work
@@ -35,15 +35,15 @@ pub const PARALLEL_CUTOFF: usize = 1 << 20;
 
 /// A sum and the accumulated rounding error of the additions that made it.
 #[derive(Clone, Copy, Debug, Default)]
-struct Acc {
-    s: f64,
-    c: f64,
+pub(crate) struct Acc {
+    pub(crate) s: f64,
+    pub(crate) c: f64,
 }
 
 impl Acc {
     /// TwoSum: `s + c` grows by exactly `a.s + b.s` plus the carried errors.
     #[inline(always)]
-    fn join(a: Acc, b: Acc) -> Acc {
+    pub(crate) fn join(a: Acc, b: Acc) -> Acc {
         let t = a.s + b.s;
         let z = t - a.s;
         let e = (a.s - (t - z)) + (b.s - z);
@@ -54,7 +54,7 @@ impl Acc {
     }
 
     #[inline(always)]
-    fn value(self) -> f64 {
+    pub(crate) fn value(self) -> f64 {
         if self.s.is_finite() {
             self.s + self.c
         } else {
@@ -79,7 +79,7 @@ fn leaf_sum(x: &[f64], f: &impl Fn(f64) -> f64) -> Acc {
 
 /// Lane `(s, c)` takes `v`: TwoSum, the error added to `c`.
 #[inline(always)]
-fn two_sum_into(s: &mut f64, c: &mut f64, v: f64) {
+pub(crate) fn two_sum_into(s: &mut f64, c: &mut f64, v: f64) {
     let t = *s + v;
     let z = t - *s;
     *c += (*s - (t - z)) + (v - z);
@@ -88,7 +88,12 @@ fn two_sum_into(s: &mut f64, c: &mut f64, v: f64) {
 
 /// Adds the last `rest.len() < 8` elements (element `k` to lane `k`), then combines the lanes.
 #[inline(always)]
-fn finish_leaf(mut s: [f64; 8], mut c: [f64; 8], rest: &[f64], f: &impl Fn(f64) -> f64) -> Acc {
+pub(crate) fn finish_leaf(
+    mut s: [f64; 8],
+    mut c: [f64; 8],
+    rest: &[f64],
+    f: &impl Fn(f64) -> f64,
+) -> Acc {
     for (k, &v) in rest.iter().enumerate() {
         two_sum_into(&mut s[k], &mut c[k], f(v));
     }
@@ -101,7 +106,7 @@ fn finish_leaf(mut s: [f64; 8], mut c: [f64; 8], rest: &[f64], f: &impl Fn(f64) 
 
 /// What the fast reductions add up, in the two forms a leaf can take.
 #[derive(Clone, Copy, Debug)]
-enum Term {
+pub(crate) enum Term {
     /// `x_i` (sum, mean, the first pass of std).
     Value,
     /// `(x_i - m) * (x_i - m)` (the second pass of std).
@@ -110,7 +115,7 @@ enum Term {
 
 impl Term {
     #[inline(always)]
-    fn apply(self, v: f64) -> f64 {
+    pub(crate) fn apply(self, v: f64) -> f64 {
         match self {
             Term::Value => v,
             Term::SquaredDeviation(m) => (v - m) * (v - m),
@@ -226,7 +231,7 @@ unsafe fn leaf_sum_avx512<const SQUARED: bool>(x: &[f64], m: f64) -> Acc {
 
 /// The leaf sum of `term` over `x` on the widest path this CPU runs (same bits on every path).
 #[inline(always)]
-fn leaf_term(x: &[f64], term: Term) -> Acc {
+pub(crate) fn leaf_term(x: &[f64], term: Term) -> Acc {
     leaf_term_on(crate::simd::Isa::best(), x, term)
 }
 
@@ -279,7 +284,7 @@ pub(crate) fn leaf_value_on(isa: crate::simd::Isa, x: &[f64]) -> f64 {
 
 /// Where a range of `n > LEAF` elements splits: after its first `leaves / 2` leaves.
 #[inline(always)]
-fn split_point(n: usize) -> usize {
+pub(crate) fn split_point(n: usize) -> usize {
     let leaves = n.div_ceil(LEAF);
     (leaves / 2) * LEAF
 }

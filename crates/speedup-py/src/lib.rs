@@ -18,6 +18,8 @@
 //! The ctypes backend (`speedup/_ctypes_backend.py`, over `libspeedup.so`) exposes the same
 //! function set with the same exceptions; the public API lives in `speedup/__init__.py`.
 
+mod axes;
+
 use std::ffi::c_void;
 
 use numpy::{Complex64, PyReadonlyArray1, PyReadonlyArray2, PyReadwriteArray1, PyReadwriteArray2};
@@ -292,6 +294,7 @@ fn _speedup(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", core::VERSION)?;
     for f in [
         wrap_pyfunction!(sum_, m)?,
+        wrap_pyfunction!(axes::reduce_axis, m)?,
         wrap_pyfunction!(mean, m)?,
         wrap_pyfunction!(std_, m)?,
         wrap_pyfunction!(second_derivative, m)?,

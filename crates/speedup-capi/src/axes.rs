@@ -1,0 +1,383 @@
+//! `sum`, `mean` and `std` along axes of strided arrays, and the `f32` twins of the flat
+//! reductions.
+//!
+//! An array is `x` with `ndim` axes: `shape[k]` elements along axis `k`, and `strides[k]`
+//! ELEMENTS (not bytes: NumPy's byte strides divided by the item size) between neighbours along
+//! it, of any sign; `strides` NULL means C order, contiguous. `axes` lists the axes to reduce
+//! (each `< ndim`, none twice, any order: the lanes run over the reduced axes in C order of
+//! those axes); `axes` NULL (with `naxes == 0`) reduces every axis. `out` receives one value per
+//! index of the kept axes, in C order of the kept axes, contiguous: `out_len` must be their
+//! size (1 when every axis is reduced). Each value has the bits the flat kernel gives for that
+//! lane copied out. `float` data is read as `float`, widened exactly, summed in `double`, and
+//! rounded once to `float` at the end (the `_f32` names), or kept in `double` (the `_f32_f64`
+//! names).
+
+use speedup_core as core;
+use speedup_core::reduce_axes::{check, reduce, reduce_f32, Reduction};
+use speedup_core::strided::{element_count, Elem, Strided};
+
+use crate::args::{scalar_out, Raw};
+use crate::put;
+use crate::status::{boundary, speedup_status, Failure};
+
+/// The arrays of one call along axes, as the C caller passed them.
+#[derive(Clone, Copy)]
+struct Axes<T> {
+    x: *const T,
+    ndim: usize,
+    shape: *const usize,
+    strides: *const isize,
+    axes: *const usize,
+    naxes: usize,
+}
+
+/// C-order strides (in elements) of `shape`, whose element count is known to fit.
+fn c_strides(shape: &[usize]) -> Vec<isize> {
+    let mut st = vec![0isize; shape.len()];
+    let mut acc = 1isize;
+    for k in (0..shape.len()).rev() {
+        st[k] = acc;
+        acc = acc.wrapping_mul(shape[k] as isize);
+    }
+    st
+}
+
+/// The door of every call along axes: checks, reduces into a buffer of the result's size,
+/// then writes `out` through `store`.
+unsafe fn axis_door<T: Elem, U>(
+    kernel: &'static str,
+    a: Axes<T>,
+    red: Reduction,
+    out: *mut U,
+    out_len: usize,
+    store: fn(f64) -> U,
+) -> speedup_status {
+    boundary(kernel, || {
+        let shape = unsafe { Raw::new(kernel, "shape", a.shape, a.ndim).input()? };
+        let strides = if a.strides.is_null() {
+            c_strides(shape)
+        } else {
+            unsafe { Raw::new(kernel, "strides", a.strides, a.ndim).input()? }.to_vec()
+        };
+        let axes = match (a.axes.is_null(), a.naxes) {
+            (true, 0) => None,
+            _ => Some(unsafe { Raw::new(kernel, "axes", a.axes, a.naxes).input()? }),
+        };
+        let count = element_count(kernel, shape)?;
+        let x = Raw::new(kernel, "x", a.x, count).checked()?;
+        // SAFETY: the caller promises every element the shape and strides reach is readable.
+        let view = unsafe { Strided::from_raw(kernel, a.x, shape, &strides)? };
+        let plan = check(kernel, &view, axes, red, out_len)?;
+        let out = unsafe {
+            Raw::new(kernel, "out", out.cast_const(), out_len).output(&[span(&x, &view, count)])?
+        };
+        let mut tmp = Vec::new();
+        tmp.try_reserve_exact(plan.lanes).map_err(|_| {
+            Failure::Core(core::Error::Allocation {
+                kernel,
+                what: format!("{} doubles for the result", plan.lanes),
+            })
+        })?;
+        tmp.resize(plan.lanes, 0.0);
+        reduce(view, axes, red, &mut tmp)?;
+        for (o, &v) in out.iter_mut().zip(&tmp) {
+            *o = store(v);
+        }
+        Ok(())
+    })
+}
+
+/// The bytes `x` reaches, for the overlap check of `out`.
+fn span<T: Elem>(x: &Raw<T>, v: &Strided<'_, T>, count: usize) -> (&'static str, (usize, usize)) {
+    if count == 0 {
+        return x.span();
+    }
+    let (mut lo, mut hi) = (0isize, 0isize);
+    for (&n, &s) in v.shape().iter().zip(v.strides()) {
+        let reach = (n as isize - 1) * s;
+        if reach < 0 {
+            lo += reach;
+        } else {
+            hi += reach;
+        }
+    }
+    let (start, _) = x.span().1;
+    let size = std::mem::size_of::<T>() as isize;
+    let s = (start as isize + lo * size) as usize;
+    let e = (start as isize + (hi + 1) * size) as usize;
+    ("x", (s, e))
+}
+
+fn f64_out(v: f64) -> f64 {
+    v
+}
+
+fn f32_out(v: f64) -> f32 {
+    v as f32
+}
+
+/// The deterministic sum along axes of the strided array `x`: `out[q]` is the flat
+/// `speedup_sum` of lane `q` copied out, bit for bit.
+///
+/// `x` has `ndim` axes, `shape[k]` elements along axis `k` and `strides[k]` ELEMENTS (not bytes)
+/// between neighbours along it, of any sign; `strides` NULL means C order, contiguous. `axes`
+/// lists the `naxes` axes to reduce (each `< ndim`, none twice); `axes` NULL with `naxes == 0`
+/// reduces every axis. A lane runs over the reduced axes in C order of those axes. `out` holds
+/// one value per index of the kept axes, in C order, contiguous; `out_len` must be their size.
+/// The same rules hold for every `_axis` function.
+#[no_mangle]
+pub unsafe extern "C" fn speedup_sum_axis(
+    x: *const f64,
+    ndim: usize,
+    shape: *const usize,
+    strides: *const isize,
+    axes: *const usize,
+    naxes: usize,
+    out: *mut f64,
+    out_len: usize,
+) -> speedup_status {
+    let a = Axes {
+        x,
+        ndim,
+        shape,
+        strides,
+        axes,
+        naxes,
+    };
+    unsafe { axis_door("sum", a, Reduction::Sum, out, out_len, f64_out) }
+}
+
+/// The mean along `axes`: `out[q]` is the flat `speedup_mean` of lane `q`. Errors when the
+/// lanes are empty (and there is at least one).
+#[no_mangle]
+pub unsafe extern "C" fn speedup_mean_axis(
+    x: *const f64,
+    ndim: usize,
+    shape: *const usize,
+    strides: *const isize,
+    axes: *const usize,
+    naxes: usize,
+    out: *mut f64,
+    out_len: usize,
+) -> speedup_status {
+    let a = Axes {
+        x,
+        ndim,
+        shape,
+        strides,
+        axes,
+        naxes,
+    };
+    unsafe { axis_door("mean", a, Reduction::Mean, out, out_len, f64_out) }
+}
+
+/// The two-pass standard deviation along `axes`: `out[q]` is the flat `speedup_std` of lane
+/// `q`. Errors when the lanes are empty or `ddof` is not below their length.
+#[no_mangle]
+pub unsafe extern "C" fn speedup_std_axis(
+    x: *const f64,
+    ndim: usize,
+    shape: *const usize,
+    strides: *const isize,
+    axes: *const usize,
+    naxes: usize,
+    ddof: usize,
+    out: *mut f64,
+    out_len: usize,
+) -> speedup_status {
+    let a = Axes {
+        x,
+        ndim,
+        shape,
+        strides,
+        axes,
+        naxes,
+    };
+    unsafe { axis_door("std", a, Reduction::Std { ddof }, out, out_len, f64_out) }
+}
+
+/// `speedup_sum_axis` of `float` data, each result rounded once to `float`.
+#[no_mangle]
+pub unsafe extern "C" fn speedup_sum_axis_f32(
+    x: *const f32,
+    ndim: usize,
+    shape: *const usize,
+    strides: *const isize,
+    axes: *const usize,
+    naxes: usize,
+    out: *mut f32,
+    out_len: usize,
+) -> speedup_status {
+    let a = Axes {
+        x,
+        ndim,
+        shape,
+        strides,
+        axes,
+        naxes,
+    };
+    unsafe { axis_door("sum", a, Reduction::Sum, out, out_len, f32_out) }
+}
+
+/// `speedup_mean_axis` of `float` data, each result rounded once to `float`.
+#[no_mangle]
+pub unsafe extern "C" fn speedup_mean_axis_f32(
+    x: *const f32,
+    ndim: usize,
+    shape: *const usize,
+    strides: *const isize,
+    axes: *const usize,
+    naxes: usize,
+    out: *mut f32,
+    out_len: usize,
+) -> speedup_status {
+    let a = Axes {
+        x,
+        ndim,
+        shape,
+        strides,
+        axes,
+        naxes,
+    };
+    unsafe { axis_door("mean", a, Reduction::Mean, out, out_len, f32_out) }
+}
+
+/// `speedup_std_axis` of `float` data, each result rounded once to `float`.
+#[no_mangle]
+pub unsafe extern "C" fn speedup_std_axis_f32(
+    x: *const f32,
+    ndim: usize,
+    shape: *const usize,
+    strides: *const isize,
+    axes: *const usize,
+    naxes: usize,
+    ddof: usize,
+    out: *mut f32,
+    out_len: usize,
+) -> speedup_status {
+    let a = Axes {
+        x,
+        ndim,
+        shape,
+        strides,
+        axes,
+        naxes,
+    };
+    unsafe { axis_door("std", a, Reduction::Std { ddof }, out, out_len, f32_out) }
+}
+
+/// `speedup_sum_axis` of `float` data, the results kept in `double` (not rounded to `float`).
+#[no_mangle]
+pub unsafe extern "C" fn speedup_sum_axis_f32_f64(
+    x: *const f32,
+    ndim: usize,
+    shape: *const usize,
+    strides: *const isize,
+    axes: *const usize,
+    naxes: usize,
+    out: *mut f64,
+    out_len: usize,
+) -> speedup_status {
+    let a = Axes {
+        x,
+        ndim,
+        shape,
+        strides,
+        axes,
+        naxes,
+    };
+    unsafe { axis_door("sum", a, Reduction::Sum, out, out_len, f64_out) }
+}
+
+/// `speedup_mean_axis` of `float` data, the results kept in `double`.
+#[no_mangle]
+pub unsafe extern "C" fn speedup_mean_axis_f32_f64(
+    x: *const f32,
+    ndim: usize,
+    shape: *const usize,
+    strides: *const isize,
+    axes: *const usize,
+    naxes: usize,
+    out: *mut f64,
+    out_len: usize,
+) -> speedup_status {
+    let a = Axes {
+        x,
+        ndim,
+        shape,
+        strides,
+        axes,
+        naxes,
+    };
+    unsafe { axis_door("mean", a, Reduction::Mean, out, out_len, f64_out) }
+}
+
+/// `speedup_std_axis` of `float` data, the results kept in `double`.
+#[no_mangle]
+pub unsafe extern "C" fn speedup_std_axis_f32_f64(
+    x: *const f32,
+    ndim: usize,
+    shape: *const usize,
+    strides: *const isize,
+    axes: *const usize,
+    naxes: usize,
+    ddof: usize,
+    out: *mut f64,
+    out_len: usize,
+) -> speedup_status {
+    let a = Axes {
+        x,
+        ndim,
+        shape,
+        strides,
+        axes,
+        naxes,
+    };
+    unsafe { axis_door("std", a, Reduction::Std { ddof }, out, out_len, f64_out) }
+}
+
+/// `*out = kernel(x[0..n])` for `float` data, rounded once to `float`.
+unsafe fn reduction_f32(
+    kernel: &'static str,
+    x: *const f32,
+    n: usize,
+    out: *mut f32,
+    red: Reduction,
+) -> speedup_status {
+    boundary(kernel, || {
+        let x = unsafe { Raw::new(kernel, "x", x, n).input()? };
+        let out = scalar_out(kernel, "out", out)?;
+        put(out, reduce_f32(x, red)?);
+        Ok(())
+    })
+}
+
+/// The sum of `float` data `x[0..n]`: each element widened exactly to `double`, the tree of
+/// `speedup_sum`, the result rounded once to `float`.
+#[no_mangle]
+pub unsafe extern "C" fn speedup_sum_f32(x: *const f32, n: usize, out: *mut f32) -> speedup_status {
+    unsafe { reduction_f32("sum", x, n, out, Reduction::Sum) }
+}
+
+/// The mean of `float` data, as `speedup_mean` in `double`, rounded once to `float`. Errors
+/// when `n == 0`.
+#[no_mangle]
+pub unsafe extern "C" fn speedup_mean_f32(
+    x: *const f32,
+    n: usize,
+    out: *mut f32,
+) -> speedup_status {
+    unsafe { reduction_f32("mean", x, n, out, Reduction::Mean) }
+}
+
+/// The standard deviation of `float` data, as `speedup_std` in `double`, rounded once to
+/// `float`. Errors when `n == 0` or `ddof >= n`.
+#[no_mangle]
+pub unsafe extern "C" fn speedup_std_f32(
+    x: *const f32,
+    n: usize,
+    ddof: usize,
+    out: *mut f32,
+) -> speedup_status {
+    unsafe { reduction_f32("std", x, n, out, Reduction::Std { ddof }) }
+}
