@@ -77,7 +77,7 @@ def _input(a: Any, kernel: str, dtype: Optional[np.dtype]) -> np.ndarray:
         except (TypeError, ValueError) as e:
             raise TypeError(f"{kernel}: x cannot be converted to float64: {e}") from None
     if not x.flags.aligned or any(s % x.itemsize for s in x.strides):
-        x = np.ascontiguousarray(x)  # odd buffers only: the kernels read whole elements
+        x = x.copy()  # odd buffers only (a fresh, aligned C-order copy): the kernels read whole elements
     return x
 
 
