@@ -7,7 +7,7 @@
 //! function repeats its formula.
 //!
 //! - Parallel work runs on speedup's own rayon pool, sized by [`threads`] (one knob).
-//! - Reductions are deterministic ([`reduce`]): the thread count never changes a result.
+//! - Reductions are deterministic ([`mod@reduce`]): the thread count never changes a result.
 //! - Random numbers come from the counter-based [`philox`] stream, addressed by index.
 //! - Every NaN an output holds is the canonical quiet NaN ([`nan`]), so same bits means same bits.
 //! - Bad input gives an [`Error`] naming the argument and the rule; nothing is written.

@@ -2,7 +2,7 @@
 //! place.
 //!
 //! Each lane (the elements of the reduced axes for one index of the kept axes, in C order of the
-//! reduced axes) is reduced with exactly the flat kernel's tree ([`crate::reduce`]): leaves of
+//! reduced axes) is reduced with exactly the flat kernel's tree ([`mod@crate::reduce`]): leaves of
 //! [`LEAF`] elements, element `i` of a leaf to sublane `i % 8` with TwoSum, the same fixed
 //! pairwise tree. So a lane's result has the bits [`crate::sum`] (or `mean`, `std`) gives for
 //! that lane copied out, at every thread count: the thread count decides only who computes a
@@ -14,7 +14,7 @@
 //!   into a leaf-sized buffer on the stack, widened, and handed to the same leaf;
 //! - when the lanes lie side by side in memory (the last kept axis has stride 1) and each lane
 //!   steps with one stride (the reduced axes merge into one), as in `sum(axis=0)` of a C-order
-//!   matrix, [`crate::reduce_tiles`] reads a tile of neighbouring lanes a row at a time and
+//!   matrix, `reduce_tiles` reads a tile of neighbouring lanes a row at a time and
 //!   keeps each lane's eight sublanes apart, vectorised across the lanes: memory speed.
 
 use crate::error::{Error, Result};
@@ -251,7 +251,7 @@ fn lane_leaf<T: Elem>(
     leaf_term(&buf[..len], term)
 }
 
-/// The flat kernel's AVX2 leaf ([`crate::reduce`]) reading `f32` elements: each group of four
+/// The flat kernel's AVX2 leaf ([`mod@crate::reduce`]) reading `f32` elements: each group of four
 /// is widened exactly (`vcvtps2pd`) and goes through the same operations in the same order as
 /// the `f64` leaf, so the bits are those of the leaf over the widened copy (a unit test
 /// compares them).

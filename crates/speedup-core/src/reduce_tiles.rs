@@ -83,7 +83,7 @@ pub(crate) fn run<T: Elem>(
 }
 
 /// The flat kernel's tree over leaves `lo..hi` of one lane (a range of `b` leaves splits after
-/// its first `b / 2`, as [`crate::reduce`]'s tree over elements does).
+/// its first `b / 2`, as [`mod@crate::reduce`]'s tree over elements does).
 fn join_leaves(leaf: &impl Fn(usize) -> Acc, lo: usize, hi: usize) -> Acc {
     if hi - lo == 1 {
         return leaf(lo);

@@ -1,4 +1,4 @@
-//! `sum`, `mean`, `std`: deterministic reductions (see [`crate::reduce`]).
+//! `sum`, `mean`, `std`: deterministic reductions (see [`mod@crate::reduce`]).
 
 use crate::error::{Error, Result};
 use crate::nan::canon;

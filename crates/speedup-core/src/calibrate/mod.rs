@@ -6,7 +6,7 @@
 //! at the first call that could go parallel:
 //!
 //! - the pool's round trip `w`: a broadcast on speedup's pool in which every worker spins
-//!   [`probe::SPIN`], minus that spin (the median of a few back-to-back samples), and how many
+//!   `probe::SPIN`, minus that spin (the median of a few back-to-back samples), and how many
 //!   workers spun at once (the median): where other work keeps the CPUs busy, woken workers
 //!   wait for a CPU and run one after the other, and a second thread wins nothing;
 //! - each calibrated kernel's serial cost per unit of work `c`, on a small cache-resident input
@@ -21,14 +21,14 @@
 //! The cut-offs only choose where a call runs: every kernel splits its work into blocks that
 //! depend only on the input (the reduction tree on `n` alone), so the result has the same bits
 //! whatever the cut-off. With one thread nothing is measured. The environment overrides the
-//! measurement for reproducible benchmarks (see [`env`]): `SPEEDUP_CUTOFF_<KERNEL>=<n>`, then
+//! measurement for reproducible benchmarks (see [`mod@env`]): `SPEEDUP_CUTOFF_<KERNEL>=<n>`, then
 //! `SPEEDUP_PARALLEL_CUTOFF=<n>` for every kernel, then `SPEEDUP_CALIBRATE=0` for the documented
 //! defaults (the `*PARALLEL_CUTOFF` constants of the kernels).
 //!
 //! `sum_primes_below` (a probe would cost a whole sieve segment) is not measured: it keeps its
 //! default unless overridden. Nor is `map_f64` ahead of time (the cost is the caller's
 //! function): above its default cut-off a call times its first task on the calling thread and
-//! asks the model about the rest ([`worth_at_call`]).
+//! asks the model about the rest (`worth_at_call`).
 
 pub mod env;
 pub(crate) mod probe;
