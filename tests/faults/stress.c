@@ -249,6 +249,16 @@ static double nested_large(double v, void *ctx)
     return v + s;
 }
 
+/* About a microsecond per element: a map_f64 of many elements always goes parallel. */
+static double costly(double v, void *ctx)
+{
+    (void)ctx;
+    volatile double acc = v;
+    for (int i = 0; i < 200; i++)
+        acc = acc * 0.999 + 1e-3;
+    return acc;
+}
+
 static void test_nested(void)
 {
     check_begin_section("nested");
@@ -257,8 +267,10 @@ static void test_nested(void)
     speedup_sum(x, NX, &sall);
     speedup_set_num_threads(4);
     double *out = xmalloc(NX * sizeof *out);
-    /* Warm the pool up so that its threads exist before counting. */
-    speedup_map_f64(square_plus_one, NULL, x, NX, out, NX);
+    /* Warm the pool up so that its threads exist before counting: a callback costly enough
+     * that the map goes parallel whatever the calibrated cut-off (a cheap one may stay serial
+     * and leave the pool unbuilt). */
+    speedup_map_f64(costly, NULL, x, NX, out, NX);
     int before = threads_now();
     atomic_store(&max_threads_seen, 0);
     speedup_status s = speedup_map_f64(nested_small, NULL, x, NX, out, NX);
