@@ -210,7 +210,7 @@ def soak(args: argparse.Namespace) -> int:
         ("is_prime negative", lambda: speedup.is_prime(-1), ValueError, None),
         ("is_prime 2**64", lambda: speedup.is_prime(2**64), OverflowError, None),
         ("is_prime float", lambda: speedup.is_prime(1.5), TypeError, None),
-        ("sum_primes_below overflow", lambda: speedup.sum_primes_below(2**64 - 1), OverflowError, None),
+        ("sum_primes_below overflow", lambda: speedup.sum_primes_below(np.array([2**64 - 1], dtype=np.uint64)), OverflowError, None),
         ("monte_carlo_pi 0 points", lambda: speedup.monte_carlo_pi(0), ValueError, None),
         ("markov_chains row sum", lambda: speedup.markov_chains(P_bad, 10), ValueError, None),
         ("closest_pair NaN", lambda: speedup.closest_pair([[0.0, 0.0], [math.nan, 1.0], [2.0, 2.0]]), ValueError, None),
