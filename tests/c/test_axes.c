@@ -12,9 +12,10 @@
 
 #include <speedup.h>
 
-static int failures = 0;
+static int failures = 0, checks = 0;
 #define CHECK(cond, ...)                                                        \
     do {                                                                        \
+        checks++;                                                               \
         if (!(cond)) {                                                          \
             failures++;                                                         \
             fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                \
@@ -182,9 +183,9 @@ int main(void) {
     test_threads();
     test_bad_input();
     if (failures) {
-        fprintf(stderr, "test_axes: %d failures\n", failures);
+        fprintf(stderr, "test_axes: %d of %d checks failed\n", failures, checks);
         return 1;
     }
-    printf("test_axes: all checks passed\n");
+    printf("%d passed, 0 failed\n", checks);
     return 0;
 }
