@@ -97,6 +97,17 @@ def reduce(impl: Any, kernel: str, a: Any, axis: Any, dtype: Any, out: Any,
            keepdims: bool, ddof: Any = 0) -> Any:
     """The public ``sum``/``mean``/``std`` over backend ``impl``: checks every argument, then
     reduces into a result-sized buffer, then writes ``out`` (so a failure leaves it as it was)."""
+    if (axis is None and dtype is None and out is None and not keepdims and type(a) is np.ndarray
+            and a.dtype == F64 and a.flags.c_contiguous and a.flags.aligned):
+        # The common call, a whole float64 array: the flat kernel on its C-order data (the same
+        # tree, so the same bits) without the axes' bookkeeping, which costs microseconds.
+        x = a.reshape(-1)
+        if kernel == "sum":
+            return impl.sum(x)
+        if kernel == "mean" and x.size:
+            return impl.mean(x)
+        if kernel == "std" and type(ddof) is int and 0 <= ddof < x.size:
+            return impl.std(x, ddof)
     d = as_int(ddof, kernel, "ddof", 0, USIZE_MAX, "must be >= 0") if kernel == "std" else 0
     want = _dtype(dtype, kernel)
     x = _input(a, kernel, want)

@@ -7,8 +7,8 @@
 //!
 //! - the pool's round trip `w`: a broadcast on speedup's pool in which every worker spins
 //!   `probe::SPIN`, minus that spin (the median of a few back-to-back samples), and how many
-//!   workers spun at once (the median): where other work keeps the CPUs busy, woken workers
-//!   wait for a CPU and run one after the other, and a second thread wins nothing;
+//!   workers spun at once (the most in any sample): where other work keeps the CPUs busy, woken
+//!   workers wait for a CPU and run one after the other, and a second thread wins nothing;
 //! - each calibrated kernel's serial cost per unit of work `c`, on a small cache-resident input
 //!   (the fastest of a few runs).
 //!

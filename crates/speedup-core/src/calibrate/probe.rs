@@ -12,11 +12,13 @@ use num_complex::Complex64;
 
 use super::{Kernel, Measured};
 
-/// The work each worker does in one round-trip sample: longer than a warm worker takes to
-/// wake (so that on free CPUs the workers' spins overlap), short enough to keep the
-/// calibration cheap.
-pub(super) const SPIN: Duration = Duration::from_micros(40);
-/// Round-trip samples after one warm-up; the medians are kept.
+/// The work each worker does in one round-trip sample: longer than an idle worker takes to
+/// wake (tens of microseconds on a virtual machine whose CPUs sleep), so that on free CPUs the
+/// workers' spins overlap; short enough to keep the calibration near a millisecond.
+pub(super) const SPIN: Duration = Duration::from_micros(150);
+/// Round-trip samples after one warm-up: the median round trip is kept, and the most workers
+/// that ever spun at once (one sample with all of them running shows the CPUs are there; a
+/// worker that woke late in the others is the wake-up, which the round trip already counts).
 const WAKE_SAMPLES: usize = 5;
 /// Runs of each kernel probe after one warm-up; the fastest is kept (the others were disturbed).
 const RUNS: usize = 3;
@@ -51,16 +53,14 @@ fn round_trip(pool: &rayon::ThreadPool) -> (f64, usize) {
     (total, most_at_once(&spans))
 }
 
-/// The medians of [`WAKE_SAMPLES`] round trips on speedup's pool at `threads` threads, after a
-/// warm-up: `(seconds, workers at once)`.
+/// The median round trip of [`WAKE_SAMPLES`] on speedup's pool at `threads` threads, after a
+/// warm-up, and the most workers that spun at once in any of them: `(seconds, workers)`.
 fn wake(threads: usize) -> (f64, usize) {
     let pool = crate::threads::pool_for(threads);
     round_trip(&pool);
-    let (mut w, mut p): (Vec<f64>, Vec<usize>) =
-        (0..WAKE_SAMPLES).map(|_| round_trip(&pool)).unzip();
+    let (mut w, p): (Vec<f64>, Vec<usize>) = (0..WAKE_SAMPLES).map(|_| round_trip(&pool)).unzip();
     w.sort_by(f64::total_cmp);
-    p.sort_unstable();
-    (w[w.len() / 2], p[p.len() / 2])
+    (w[w.len() / 2], p.into_iter().max().unwrap_or(1))
 }
 
 /// Seconds per unit of `run`, which does `units` units of work and says whether it succeeded:
