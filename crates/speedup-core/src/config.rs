@@ -102,9 +102,14 @@ fn simd_paths() -> Vec<(&'static str, &'static str)> {
 /// The `calibration` line: the measurement, or why there is none.
 fn calibration_line() -> String {
     use crate::calibrate::{env, measured_so_far};
-    if let Some(m) = measured_so_far() {
+    if let Some((m, retries)) = measured_so_far() {
+        let again = match retries {
+            0 => String::new(),
+            1 => " (measured once more: the machine was busy)".to_owned(),
+            n => format!(" (measured {n} more times: the machine was busy)"),
+        };
         format!(
-            "pool round trip {:.1} us, {} of {} threads at once, took {:.2} ms",
+            "pool round trip {:.1} us, {} of {} threads at once, took {:.2} ms{again}",
             m.wake * 1e6,
             m.at_once,
             m.threads,

@@ -34,8 +34,8 @@ pub mod env;
 pub(crate) mod probe;
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::OnceLock;
-use std::time::Instant;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 /// A kernel (or family of kernels sharing one cut-off) that may go parallel.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -220,6 +220,17 @@ pub struct Measured {
     pub per_unit: [Option<f64>; Kernel::ALL.len()],
     /// How long the whole calibration took, seconds.
     pub took: f64,
+    /// When it was made.
+    pub at: Instant,
+}
+
+impl Measured {
+    /// True when fewer workers ran at once than the pool has and the CPUs allow: other work
+    /// held the CPUs then (on a quiet machine too, for a moment: a library's freshly started
+    /// threads spin, as OpenBLAS's do right after `import numpy`).
+    pub fn busy(&self) -> bool {
+        self.at_once < self.threads.min(self.cpus)
+    }
 }
 
 thread_local! {
@@ -227,31 +238,66 @@ thread_local! {
     static CALIBRATING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
-static MEASURED: OnceLock<Option<Measured>> = OnceLock::new();
+/// A measurement that saw a busy machine is made again on the first call at least this long
+/// after it, at most [`RETRIES`] times: a moment's load must not fix the cut-offs for the
+/// process's lifetime, and a machine that stays busy costs a few milliseconds now and then.
+const RETRY_AFTER: Duration = Duration::from_secs(1);
+/// How many times a busy measurement is made again.
+pub const RETRIES: u32 = 5;
 
-/// The measurement, made now if it has not been (`None` when `SPEEDUP_CALIBRATE=0`). Runs on
-/// the calling thread with the pool at `threads`; concurrent first callers wait for it.
-fn measured(threads: usize) -> Option<&'static Measured> {
-    MEASURED
-        .get_or_init(|| {
-            if !env::overrides().calibrate {
-                return None;
-            }
-            let started = Instant::now();
-            CALIBRATING.with(|c| c.set(true));
-            let m = probe::measure(threads);
-            CALIBRATING.with(|c| c.set(false));
-            Some(Measured {
-                took: started.elapsed().as_secs_f64(),
-                ..m
-            })
-        })
-        .as_ref()
+/// The calibration's state: `None` before the first call that needs it, then the measurement
+/// in force (`None` inside when `SPEEDUP_CALIBRATE=0`); and how many times it was made again.
+struct State {
+    current: Option<Option<&'static Measured>>,
+    retries: u32,
 }
 
-/// The measurement if it was made; never starts one.
-pub fn measured_so_far() -> Option<&'static Measured> {
-    MEASURED.get().and_then(Option::as_ref)
+static STATE: Mutex<State> = Mutex::new(State {
+    current: None,
+    retries: 0,
+});
+
+/// Measures now, on the calling thread with the pool at `threads`.
+fn measure(threads: usize) -> &'static Measured {
+    let started = Instant::now();
+    CALIBRATING.with(|c| c.set(true));
+    let m = probe::measure(threads);
+    CALIBRATING.with(|c| c.set(false));
+    // Leaked on purpose: callers keep `&'static` references; at most 1 + RETRIES per process.
+    Box::leak(Box::new(Measured {
+        took: started.elapsed().as_secs_f64(),
+        at: started,
+        ..m
+    }))
+}
+
+/// The measurement, made now if it has not been or if the one in force saw a busy machine
+/// [`RETRY_AFTER`] ago or more (`None` when `SPEEDUP_CALIBRATE=0`). Concurrent callers wait for
+/// a measurement in progress.
+fn measured(threads: usize) -> Option<&'static Measured> {
+    let mut st = STATE.lock().unwrap_or_else(|p| p.into_inner());
+    let m = match st.current {
+        Some(m) => m?,
+        None => {
+            let m = env::overrides().calibrate.then(|| measure(threads));
+            st.current = Some(m);
+            return m;
+        }
+    };
+    if m.busy() && st.retries < RETRIES && m.at.elapsed() >= RETRY_AFTER {
+        st.retries += 1;
+        let again = measure(threads);
+        st.current = Some(Some(again));
+        return Some(again);
+    }
+    Some(m)
+}
+
+/// The measurement in force if one was made, and how many times a busy one was made again;
+/// never starts one.
+pub fn measured_so_far() -> Option<(&'static Measured, u32)> {
+    let st = STATE.lock().unwrap_or_else(|p| p.into_inner());
+    Some((st.current.flatten()?, st.retries))
 }
 
 /// The calibrated cut-off of `kernel` at `threads` from a measurement, `None` when the kernel

@@ -184,5 +184,6 @@ pub(super) fn measure(threads: usize) -> Measured {
         cpus: std::thread::available_parallelism().map_or(1, |n| n.get()),
         per_unit,
         took: 0.0,
+        at: Instant::now(),
     }
 }

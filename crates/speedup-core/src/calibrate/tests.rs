@@ -164,7 +164,7 @@ fn one_thread_uses_the_default_and_measures_nothing() {
 fn the_measurement_is_sane_and_the_cutoffs_follow_from_it() {
     let _g = crate::test_support::knob(2);
     let (_, source) = cutoff(Kernel::Sum, 2);
-    let Some(m) = measured_so_far() else {
+    let Some((m, _)) = measured_so_far() else {
         // SPEEDUP_CALIBRATE=0 or an override in this test's environment.
         assert_ne!(source, Source::Calibrated);
         return;
@@ -214,6 +214,7 @@ fn a_busy_machine_charges_a_time_slice() {
         cpus: 2,
         per_unit: [None; Kernel::ALL.len()],
         took: 0.0,
+        at: std::time::Instant::now(),
     };
     assert_eq!(model_inputs(&m(2), 2), (20e-6, 2));
     assert_eq!(
@@ -225,4 +226,8 @@ fn a_busy_machine_charges_a_time_slice() {
     // 0.25 ns an element: parallel only from about 35 million elements (8.8 ms of work).
     let (w, p) = model_inputs(&m(1), 2);
     assert_eq!(model_cutoff(w, 0.25e-9, p, 1 << 16), 35_368_422);
+    // Such a measurement is made again later; one that saw every worker at once is kept, and
+    // so is one on a single CPU (a second worker could never run beside the first).
+    assert!(m(1).busy() && !m(2).busy());
+    assert!(!Measured { cpus: 1, ..m(1) }.busy());
 }
