@@ -4,8 +4,7 @@
 # NumPy, Numba, the legacy C/Fortran OpenMP routines and speedup (PyO3 and ctypes), answers
 # checked, targets evaluated; tables on the terminal, results.json, results.md and PNG plots in
 # bench-out/. Extra arguments go to `speedup bench` (`--quick`, kernel names, `--threads 1,2,4`,
-# `--out DIR`; see `--help`). The C-door demo that used to be this command:
-# examples/c/run-demo.sh.
+# `--out DIR`; see `--help`). A C-door demo of the kernels is examples/c/run-demo.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
