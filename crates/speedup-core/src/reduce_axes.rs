@@ -220,14 +220,10 @@ fn lane_leaf<T: Elem>(
             return leaf_term(f, term);
         }
         #[cfg(target_arch = "x86_64")]
-        if let (Some(f), true) = (as_f32s(xs), crate::simd::avx2()) {
-            // SAFETY: AVX2 was detected at run time.
-            return unsafe {
-                match term {
-                    Term::Value => leaf_f32_avx2::<false>(f, 0.0),
-                    Term::SquaredDeviation(m) => leaf_f32_avx2::<true>(f, m),
-                }
-            };
+        if let Some(acc) =
+            as_f32s(xs).and_then(|f| leaf_f32_wide(crate::simd::Isa::best(), f, term))
+        {
+            return acc;
         }
         let mut buf = [0.0f64; LEAF];
         widen_into(&mut buf[..len], xs);
@@ -249,6 +245,79 @@ fn lane_leaf<T: Elem>(
         }
     }
     leaf_term(&buf[..len], term)
+}
+
+/// The leaf of `term` over `f32` elements on path `isa` (AVX-512 or AVX2, which the CPU must
+/// run), `None` for the baseline (which widens into a buffer first). Every path has the bits of
+/// the `f64` leaf over the widened copy.
+#[cfg(target_arch = "x86_64")]
+#[inline]
+pub(crate) fn leaf_f32_wide(isa: crate::simd::Isa, f: &[f32], term: Term) -> Option<Acc> {
+    use crate::simd::Isa;
+    let m = match term {
+        Term::Value => 0.0,
+        Term::SquaredDeviation(m) => m,
+    };
+    let sq = matches!(term, Term::SquaredDeviation(_));
+    // SAFETY (every arm): `isa` is a path this CPU runs (detected at run time).
+    unsafe {
+        match (isa, sq) {
+            (Isa::Avx512, false) => Some(leaf_f32_avx512::<false>(f, m)),
+            (Isa::Avx512, true) => Some(leaf_f32_avx512::<true>(f, m)),
+            (Isa::Avx2, false) => Some(leaf_f32_avx2::<false>(f, m)),
+            (Isa::Avx2, true) => Some(leaf_f32_avx2::<true>(f, m)),
+            _ => None,
+        }
+    }
+}
+
+/// The flat kernel's AVX-512 leaf ([`mod@crate::reduce`]) reading `f32` elements: each group of
+/// eight is widened exactly (`vcvtps2pd`) into one register of the eight lanes, which goes
+/// through the operations of the `f64` leaf in the same order (the same bits). Reading half
+/// the bytes of the `f64` leaf with the same arithmetic, it is what lets a `float32` sum
+/// outrun a `float64` one: the AVX2 leaf is bound by its additions, not by memory.
+///
+/// # Safety
+/// The CPU must support AVX-512 (F).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+unsafe fn leaf_f32_avx512<const SQUARED: bool>(x: &[f32], m: f64) -> Acc {
+    use crate::reduce::finish_leaf;
+    use std::arch::x86_64::*;
+    let mv = _mm512_set1_pd(m);
+    let (mut s0, mut c0) = (_mm512_setzero_pd(), _mm512_setzero_pd());
+    let mut chunks = x.chunks_exact(8);
+    for ch in &mut chunks {
+        // SAFETY: `ch` holds 8 elements; an unaligned load.
+        let mut v0 = _mm512_cvtps_pd(unsafe { _mm256_loadu_ps(ch.as_ptr()) });
+        if SQUARED {
+            let d0 = _mm512_sub_pd(v0, mv);
+            v0 = _mm512_mul_pd(d0, d0);
+        }
+        let t0 = _mm512_add_pd(s0, v0);
+        let z0 = _mm512_sub_pd(t0, s0);
+        let e0 = _mm512_add_pd(
+            _mm512_sub_pd(s0, _mm512_sub_pd(t0, z0)),
+            _mm512_sub_pd(v0, z0),
+        );
+        c0 = _mm512_add_pd(c0, e0);
+        s0 = t0;
+    }
+    let (mut s, mut c) = ([0.0f64; 8], [0.0f64; 8]);
+    // SAFETY: each array holds 8 elements; unaligned stores.
+    unsafe {
+        _mm512_storeu_pd(s.as_mut_ptr(), s0);
+        _mm512_storeu_pd(c.as_mut_ptr(), c0);
+    }
+    let mut rest = [0.0f64; 8];
+    let tail = chunks.remainder();
+    widen_generic(&mut rest[..tail.len()], tail);
+    let term = if SQUARED {
+        Term::SquaredDeviation(m)
+    } else {
+        Term::Value
+    };
+    finish_leaf(s, c, &rest[..tail.len()], &|v| term.apply(v))
 }
 
 /// The flat kernel's AVX2 leaf ([`mod@crate::reduce`]) reading `f32` elements: each group of four

@@ -201,11 +201,15 @@ fn f32_leaf_matches_the_f64_leaf_on_the_widened_copy() {
             let p = plan("t", &shape, &[1], None).unwrap();
             let got = lane_leaf(&v, &p, Walk::Step(1), 0, 0, n, term);
             let want = leaf_term(&wide, term);
-            assert_eq!(
-                (got.s.to_bits(), got.c.to_bits()),
-                (want.s.to_bits(), want.c.to_bits()),
-                "n={n}"
-            );
+            let bits = |a: Acc| (a.s.to_bits(), a.c.to_bits());
+            assert_eq!(bits(got), bits(want), "n={n}");
+            // Every wide path this CPU runs, not only the widest.
+            #[cfg(target_arch = "x86_64")]
+            for isa in crate::simd::Isa::available() {
+                if let Some(acc) = super::leaf_f32_wide(isa, &x, term) {
+                    assert_eq!(bits(acc), bits(want), "n={n} {isa:?}");
+                }
+            }
         }
     }
 }
