@@ -250,11 +250,15 @@ pub const RETRIES: u32 = 5;
 struct State {
     current: Option<Option<&'static Measured>>,
     retries: u32,
+    /// Every measurement made, the replaced ones too: callers may still hold them, so they live
+    /// as long as the process (kept here, they stay reachable rather than leaked).
+    all: Vec<&'static Measured>,
 }
 
 static STATE: Mutex<State> = Mutex::new(State {
     current: None,
     retries: 0,
+    all: Vec::new(),
 });
 
 /// Measures now, on the calling thread with the pool at `threads`.
@@ -263,7 +267,8 @@ fn measure(threads: usize) -> &'static Measured {
     CALIBRATING.with(|c| c.set(true));
     let m = probe::measure(threads);
     CALIBRATING.with(|c| c.set(false));
-    // Leaked on purpose: callers keep `&'static` references; at most 1 + RETRIES per process.
+    // Lives as long as the process: callers keep `&'static` references (at most 1 + RETRIES
+    // measurements per process, each listed in `State::all`).
     Box::leak(Box::new(Measured {
         took: started.elapsed().as_secs_f64(),
         at: started,
@@ -280,6 +285,7 @@ fn measured(threads: usize) -> Option<&'static Measured> {
         Some(m) => m?,
         None => {
             let m = env::overrides().calibrate.then(|| measure(threads));
+            st.all.extend(m);
             st.current = Some(m);
             return m;
         }
@@ -287,6 +293,7 @@ fn measured(threads: usize) -> Option<&'static Measured> {
     if m.busy() && st.retries < RETRIES && m.at.elapsed() >= RETRY_AFTER {
         st.retries += 1;
         let again = measure(threads);
+        st.all.push(again);
         st.current = Some(Some(again));
         return Some(again);
     }
