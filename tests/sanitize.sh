@@ -90,7 +90,7 @@ check() {  # check NAME COMMAND...: the command under the sanitizers; its output
     else
         failed=$((failed + 1))
         printf 'FAIL %-18s exit %s, %s report lines (see %s)\n' "$name" "$rc" "$reports" "$work/$name.log"
-        grep -E '^TIMEOUT: |ERROR: (Address|Leak)Sanitizer|runtime error:|^    #[0-9] |SUMMARY:' \
+        grep -E -A1 '^FAIL |^TIMEOUT: |ERROR: (Address|Leak)Sanitizer|runtime error:|^    #[0-9] |SUMMARY:' \
             "$work/$name.log" | head -30 || true
     fi
 }

@@ -225,11 +225,13 @@ pub struct Measured {
 }
 
 impl Measured {
-    /// True when fewer workers ran at once than the pool has and the CPUs allow: other work
+    /// True when fewer workers ran at once than the pool has and the CPUs allow, or when the
+    /// median round trip took a scheduler time slice or more ([`BUSY_ROUND_TRIP`]): other work
     /// held the CPUs then (on a quiet machine too, for a moment: a library's freshly started
-    /// threads spin, as OpenBLAS's do right after `import numpy`).
+    /// threads spin, as OpenBLAS's do right after `import numpy`; a program's own threads may
+    /// outnumber the CPUs for a while).
     pub fn busy(&self) -> bool {
-        self.at_once < self.threads.min(self.cpus)
+        self.at_once < self.threads.min(self.cpus) || self.wake >= BUSY_ROUND_TRIP
     }
 }
 
@@ -324,14 +326,15 @@ fn from_measurement(m: &Measured, kernel: Kernel, threads: usize) -> Option<usiz
 pub const BUSY_ROUND_TRIP: f64 = 4e-3;
 
 /// The model's round trip and thread count for a call at `threads` threads: the measured
-/// round trip and at most the CPUs, or, when no two workers ran at once, the busy machine's
-/// round trip ([`BUSY_ROUND_TRIP`]).
+/// round trip (at most [`BUSY_ROUND_TRIP`]: a longer one was a moment's oversubscription, and
+/// would keep even calls of a second serial) and at most the CPUs, or, when no two workers ran
+/// at once, the busy machine's round trip.
 pub fn model_inputs(m: &Measured, threads: usize) -> (f64, usize) {
     let p = threads.min(m.cpus.max(1));
     if m.at_once >= 2 {
-        (m.wake, p.min(m.at_once))
+        (m.wake.min(BUSY_ROUND_TRIP), p.min(m.at_once))
     } else {
-        (m.wake.max(BUSY_ROUND_TRIP), p)
+        (BUSY_ROUND_TRIP, p)
     }
 }
 

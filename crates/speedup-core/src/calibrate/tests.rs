@@ -230,4 +230,12 @@ fn a_busy_machine_charges_a_time_slice() {
     // so is one on a single CPU (a second worker could never run beside the first).
     assert!(m(1).busy() && !m(2).busy());
     assert!(!Measured { cpus: 1, ..m(1) }.busy());
+    // A round trip of a time slice or more (the program's own threads outnumbered the CPUs
+    // for a while) is made again too, and the model never charges more than the slice: a
+    // half-second round trip must not keep a 0.3 s call serial for the process's lifetime.
+    let slow = Measured { wake: 0.5, ..m(2) };
+    assert!(slow.busy());
+    assert_eq!(model_inputs(&slow, 2), (BUSY_ROUND_TRIP, 2));
+    let (w, p) = model_inputs(&slow, 2);
+    assert!(model_cutoff(w, 0.3e-6, p, 1 << 10) < 1_100_000);
 }
