@@ -34,7 +34,7 @@ pub mod env;
 pub(crate) mod probe;
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 /// A kernel (or family of kernels sharing one cut-off) that may go parallel.
@@ -247,10 +247,10 @@ const RETRY_AFTER: Duration = Duration::from_secs(1);
 /// How many times a busy measurement is made again.
 pub const RETRIES: u32 = 5;
 
-/// The calibration's state: `None` before the first call that needs it, then the measurement
-/// in force (`None` inside when `SPEEDUP_CALIBRATE=0`); and how many times it was made again.
+/// The calibration's state: the measurement in force (`None` before the first call that needs
+/// it, and always with `SPEEDUP_CALIBRATE=0`) and how many times it was made again.
 struct State {
-    current: Option<Option<&'static Measured>>,
+    current: Option<&'static Measured>,
     retries: u32,
     /// Every measurement made, the replaced ones too: callers may still hold them, so they live
     /// as long as the process (kept here, they stay reachable rather than leaked).
@@ -282,31 +282,40 @@ fn measure(threads: usize) -> &'static Measured {
 /// [`RETRY_AFTER`] ago or more (`None` when `SPEEDUP_CALIBRATE=0`). Concurrent callers wait for
 /// a measurement in progress.
 fn measured(threads: usize) -> Option<&'static Measured> {
+    if let Some(&m) = SETTLED.get() {
+        return Some(m);
+    }
+    if !env::overrides().calibrate {
+        return None;
+    }
     let mut st = STATE.lock().unwrap_or_else(|p| p.into_inner());
     let m = match st.current {
-        Some(m) => m?,
-        None => {
-            let m = env::overrides().calibrate.then(|| measure(threads));
-            st.all.extend(m);
-            st.current = Some(m);
-            return m;
+        Some(m) if m.busy() && st.retries < RETRIES && m.at.elapsed() >= RETRY_AFTER => {
+            st.retries += 1;
+            measure(threads)
         }
+        Some(m) => return Some(m),
+        None => measure(threads),
     };
-    if m.busy() && st.retries < RETRIES && m.at.elapsed() >= RETRY_AFTER {
-        st.retries += 1;
-        let again = measure(threads);
-        st.all.push(again);
-        st.current = Some(Some(again));
-        return Some(again);
+    st.all.push(m);
+    st.current = Some(m);
+    if !m.busy() || st.retries >= RETRIES {
+        // Final: later calls read it without the lock.
+        let _ = SETTLED.set(m);
     }
     Some(m)
 }
+
+/// The measurement in force once no retry can replace it (it saw a quiet machine, or the
+/// retries are spent): read without taking [`STATE`]'s lock, which every call above its grain
+/// would otherwise take.
+static SETTLED: OnceLock<&'static Measured> = OnceLock::new();
 
 /// The measurement in force if one was made, and how many times a busy one was made again;
 /// never starts one.
 pub fn measured_so_far() -> Option<(&'static Measured, u32)> {
     let st = STATE.lock().unwrap_or_else(|p| p.into_inner());
-    Some((st.current.flatten()?, st.retries))
+    Some((st.current?, st.retries))
 }
 
 /// The calibrated cut-off of `kernel` at `threads` from a measurement, `None` when the kernel
