@@ -249,14 +249,12 @@ def fortran_interface(f: Function) -> List[str]:
         kinds.append(result_kind)
     if kinds:
         out.append(f"{body}import :: {', '.join(kinds)}")
-    # Consecutive parameters with the same declaration share one line.
-    groups: List[Tuple[str, List[str]]] = []
+    # Parameters with the same declaration share one line (in the order of the first of them;
+    # the order of declarations in an interface body does not matter in Fortran).
+    groups: Dict[str, List[str]] = {}
     for left, name, _ in decls:
-        if groups and groups[-1][0] == left:
-            groups[-1][1].append(name)
-        else:
-            groups.append((left, [name]))
-    for left, names in groups:
+        groups.setdefault(left, []).append(name)
+    for left, names in groups.items():
         out += wrap(f"{left} :: ", names, body, body + "    ")
     out.append(f"{ind}{end}")
     return out
@@ -293,9 +291,7 @@ def fortran_block(funcs: Sequence[Function], header: str,
     if own:
         out.append("")
         out.append("    interface")
-        for i, f in enumerate(own):
-            if i:
-                out.append("")
+        for f in own:  # one after the other: each ends with its `end` line
             out += fortran_interface(f)
         out.append("    end interface")
     same = [(f, twin_of(f, twins)) for f in funcs if twin_of(f, twins) is not None]

@@ -60,92 +60,75 @@ module speedup_c
             integer(c_size_t), value, intent(in) :: n
             real(c_double), intent(inout) :: out
         end function c_speedup_sum
-
         integer(c_int32_t) function c_speedup_mean(x, n, out) bind(C, name='speedup_mean')
             import :: c_double, c_size_t, c_int32_t
             real(c_double), intent(in) :: x(*)
             integer(c_size_t), value, intent(in) :: n
             real(c_double), intent(inout) :: out
         end function c_speedup_mean
-
         integer(c_int32_t) function c_speedup_std(x, n, ddof, out) bind(C, name='speedup_std')
             import :: c_double, c_size_t, c_int32_t
             real(c_double), intent(in) :: x(*)
             integer(c_size_t), value, intent(in) :: n, ddof
             real(c_double), intent(inout) :: out
         end function c_speedup_std
-
         integer(c_int32_t) function c_speedup_second_derivative(f, n, dx, out, out_len) &
             bind(C, name='speedup_second_derivative')
             import :: c_double, c_size_t, c_int32_t
             real(c_double), intent(in) :: f(*)
-            integer(c_size_t), value, intent(in) :: n
+            integer(c_size_t), value, intent(in) :: n, out_len
             real(c_double), value, intent(in) :: dx
             real(c_double), intent(inout) :: out(*)
-            integer(c_size_t), value, intent(in) :: out_len
         end function c_speedup_second_derivative
-
         integer(c_int32_t) function c_speedup_laplacian(f, rows, cols, dx, dy, out, out_len) &
             bind(C, name='speedup_laplacian')
             import :: c_double, c_size_t, c_int32_t
             real(c_double), intent(in) :: f(*)
-            integer(c_size_t), value, intent(in) :: rows, cols
+            integer(c_size_t), value, intent(in) :: rows, cols, out_len
             real(c_double), value, intent(in) :: dx, dy
             real(c_double), intent(inout) :: out(*)
-            integer(c_size_t), value, intent(in) :: out_len
         end function c_speedup_laplacian
-
         integer(c_int32_t) function c_speedup_comb_forward(x, n, k, tau, alpha, out, out_len) &
             bind(C, name='speedup_comb_forward')
             import :: c_double, c_size_t, c_int32_t
             real(c_double), intent(in) :: x(*)
-            integer(c_size_t), value, intent(in) :: n, k, tau
+            integer(c_size_t), value, intent(in) :: n, k, tau, out_len
             real(c_double), value, intent(in) :: alpha
             real(c_double), intent(inout) :: out(*)
-            integer(c_size_t), value, intent(in) :: out_len
         end function c_speedup_comb_forward
-
         integer(c_int32_t) function c_speedup_comb_backward(x, n, k, tau, alpha, out, out_len) &
             bind(C, name='speedup_comb_backward')
             import :: c_double, c_size_t, c_int32_t
             real(c_double), intent(in) :: x(*)
-            integer(c_size_t), value, intent(in) :: n, k, tau
+            integer(c_size_t), value, intent(in) :: n, k, tau, out_len
             real(c_double), value, intent(in) :: alpha
             real(c_double), intent(inout) :: out(*)
-            integer(c_size_t), value, intent(in) :: out_len
         end function c_speedup_comb_backward
-
         integer(c_int32_t) function c_speedup_is_prime(n, out) bind(C, name='speedup_is_prime')
             import :: c_int64_t, c_bool, c_int32_t
             integer(c_int64_t), value, intent(in) :: n
             logical(c_bool), intent(inout) :: out
         end function c_speedup_is_prime
-
         integer(c_int32_t) function c_speedup_is_prime_many(n, len, out, out_len) &
             bind(C, name='speedup_is_prime_many')
             import :: c_int64_t, c_size_t, c_bool, c_int32_t
             integer(c_int64_t), intent(in) :: n(*)
-            integer(c_size_t), value, intent(in) :: len
+            integer(c_size_t), value, intent(in) :: len, out_len
             logical(c_bool), intent(inout) :: out(*)
-            integer(c_size_t), value, intent(in) :: out_len
         end function c_speedup_is_prime_many
-
         integer(c_int32_t) function c_speedup_sum_primes_below(n, out) &
             bind(C, name='speedup_sum_primes_below')
             import :: c_int64_t, c_int32_t
             integer(c_int64_t), value, intent(in) :: n
             integer(c_int64_t), intent(inout) :: out
         end function c_speedup_sum_primes_below
-
         integer(c_int32_t) function c_speedup_sum_primes_below_many(n, len, out, out_len) &
             bind(C, name='speedup_sum_primes_below_many')
             import :: c_int64_t, c_size_t, c_int32_t
             integer(c_int64_t), intent(in) :: n(*)
-            integer(c_size_t), value, intent(in) :: len
+            integer(c_size_t), value, intent(in) :: len, out_len
             integer(c_int64_t), intent(inout) :: out(*)
-            integer(c_size_t), value, intent(in) :: out_len
         end function c_speedup_sum_primes_below_many
-
         integer(c_int32_t) function c_speedup_closest_pair(points, n, i, j, dist) &
             bind(C, name='speedup_closest_pair')
             import :: c_double, c_size_t, c_int32_t
@@ -154,184 +137,136 @@ module speedup_c
             integer(c_size_t), intent(inout) :: i, j
             real(c_double), intent(inout) :: dist
         end function c_speedup_closest_pair
-
         !> c holds n complex values (2n doubles, interleaved), like complex(c_double_complex).
         integer(c_int32_t) function c_speedup_mandelbrot(c, n, max_iter, out, out_len) &
             bind(C, name='speedup_mandelbrot')
             import :: c_double_complex, c_size_t, c_int32_t
             complex(c_double_complex), intent(in) :: c(*)
-            integer(c_size_t), value, intent(in) :: n
+            integer(c_size_t), value, intent(in) :: n, out_len
             integer(c_int32_t), value, intent(in) :: max_iter
             integer(c_int32_t), intent(inout) :: out(*)
-            integer(c_size_t), value, intent(in) :: out_len
         end function c_speedup_mandelbrot
-
         integer(c_int32_t) function c_speedup_map_f64(f, ctx, x, n, out, out_len) &
             bind(C, name='speedup_map_f64')
             import :: c_funptr, c_ptr, c_double, c_size_t, c_int32_t
             type(c_funptr), value, intent(in) :: f
             type(c_ptr), value, intent(in) :: ctx
             real(c_double), intent(in) :: x(*)
-            integer(c_size_t), value, intent(in) :: n
+            integer(c_size_t), value, intent(in) :: n, out_len
             real(c_double), intent(inout) :: out(*)
-            integer(c_size_t), value, intent(in) :: out_len
         end function c_speedup_map_f64
-
         integer(c_int32_t) function c_speedup_set_num_threads(n) &
             bind(C, name='speedup_set_num_threads')
             import :: c_size_t, c_int32_t
             integer(c_size_t), value, intent(in) :: n
         end function c_speedup_set_num_threads
-
         integer(c_size_t) function c_speedup_get_num_threads() &
             bind(C, name='speedup_get_num_threads')
             import :: c_size_t
         end function c_speedup_get_num_threads
-
         subroutine c_speedup_request_interrupt() bind(C, name='speedup_request_interrupt')
         end subroutine c_speedup_request_interrupt
-
         type(c_ptr) function c_speedup_version() bind(C, name='speedup_version')
             import :: c_ptr
         end function c_speedup_version
-
         integer(c_size_t) function c_speedup_config(buf, len) bind(C, name='speedup_config')
             import :: c_char, c_size_t
             character(kind=c_char), intent(inout) :: buf(*)
             integer(c_size_t), value, intent(in) :: len
         end function c_speedup_config
-
         integer(c_int32_t) function c_speedup_sum_axis(x, ndim, shape, strides, axes, naxes, out, &
             out_len) bind(C, name='speedup_sum_axis')
             import :: c_double, c_size_t, c_ptrdiff_t, c_int32_t
             real(c_double), intent(in) :: x(*)
-            integer(c_size_t), value, intent(in) :: ndim
-            integer(c_size_t), intent(in) :: shape(*)
+            integer(c_size_t), value, intent(in) :: ndim, naxes, out_len
+            integer(c_size_t), intent(in) :: shape(*), axes(*)
             integer(c_ptrdiff_t), intent(in) :: strides(*)
-            integer(c_size_t), intent(in) :: axes(*)
-            integer(c_size_t), value, intent(in) :: naxes
             real(c_double), intent(inout) :: out(*)
-            integer(c_size_t), value, intent(in) :: out_len
         end function c_speedup_sum_axis
-
         integer(c_int32_t) function c_speedup_mean_axis(x, ndim, shape, strides, axes, naxes, out, &
             out_len) bind(C, name='speedup_mean_axis')
             import :: c_double, c_size_t, c_ptrdiff_t, c_int32_t
             real(c_double), intent(in) :: x(*)
-            integer(c_size_t), value, intent(in) :: ndim
-            integer(c_size_t), intent(in) :: shape(*)
+            integer(c_size_t), value, intent(in) :: ndim, naxes, out_len
+            integer(c_size_t), intent(in) :: shape(*), axes(*)
             integer(c_ptrdiff_t), intent(in) :: strides(*)
-            integer(c_size_t), intent(in) :: axes(*)
-            integer(c_size_t), value, intent(in) :: naxes
             real(c_double), intent(inout) :: out(*)
-            integer(c_size_t), value, intent(in) :: out_len
         end function c_speedup_mean_axis
-
         integer(c_int32_t) function c_speedup_std_axis(x, ndim, shape, strides, axes, naxes, ddof, &
             out, out_len) bind(C, name='speedup_std_axis')
             import :: c_double, c_size_t, c_ptrdiff_t, c_int32_t
             real(c_double), intent(in) :: x(*)
-            integer(c_size_t), value, intent(in) :: ndim
-            integer(c_size_t), intent(in) :: shape(*)
+            integer(c_size_t), value, intent(in) :: ndim, naxes, ddof, out_len
+            integer(c_size_t), intent(in) :: shape(*), axes(*)
             integer(c_ptrdiff_t), intent(in) :: strides(*)
-            integer(c_size_t), intent(in) :: axes(*)
-            integer(c_size_t), value, intent(in) :: naxes, ddof
             real(c_double), intent(inout) :: out(*)
-            integer(c_size_t), value, intent(in) :: out_len
         end function c_speedup_std_axis
-
         integer(c_int32_t) function c_speedup_sum_axis_f32(x, ndim, shape, strides, axes, naxes, &
             out, out_len) bind(C, name='speedup_sum_axis_f32')
             import :: c_float, c_size_t, c_ptrdiff_t, c_int32_t
             real(c_float), intent(in) :: x(*)
-            integer(c_size_t), value, intent(in) :: ndim
-            integer(c_size_t), intent(in) :: shape(*)
+            integer(c_size_t), value, intent(in) :: ndim, naxes, out_len
+            integer(c_size_t), intent(in) :: shape(*), axes(*)
             integer(c_ptrdiff_t), intent(in) :: strides(*)
-            integer(c_size_t), intent(in) :: axes(*)
-            integer(c_size_t), value, intent(in) :: naxes
             real(c_float), intent(inout) :: out(*)
-            integer(c_size_t), value, intent(in) :: out_len
         end function c_speedup_sum_axis_f32
-
         integer(c_int32_t) function c_speedup_mean_axis_f32(x, ndim, shape, strides, axes, naxes, &
             out, out_len) bind(C, name='speedup_mean_axis_f32')
             import :: c_float, c_size_t, c_ptrdiff_t, c_int32_t
             real(c_float), intent(in) :: x(*)
-            integer(c_size_t), value, intent(in) :: ndim
-            integer(c_size_t), intent(in) :: shape(*)
+            integer(c_size_t), value, intent(in) :: ndim, naxes, out_len
+            integer(c_size_t), intent(in) :: shape(*), axes(*)
             integer(c_ptrdiff_t), intent(in) :: strides(*)
-            integer(c_size_t), intent(in) :: axes(*)
-            integer(c_size_t), value, intent(in) :: naxes
             real(c_float), intent(inout) :: out(*)
-            integer(c_size_t), value, intent(in) :: out_len
         end function c_speedup_mean_axis_f32
-
         integer(c_int32_t) function c_speedup_std_axis_f32(x, ndim, shape, strides, axes, naxes, &
             ddof, out, out_len) bind(C, name='speedup_std_axis_f32')
             import :: c_float, c_size_t, c_ptrdiff_t, c_int32_t
             real(c_float), intent(in) :: x(*)
-            integer(c_size_t), value, intent(in) :: ndim
-            integer(c_size_t), intent(in) :: shape(*)
+            integer(c_size_t), value, intent(in) :: ndim, naxes, ddof, out_len
+            integer(c_size_t), intent(in) :: shape(*), axes(*)
             integer(c_ptrdiff_t), intent(in) :: strides(*)
-            integer(c_size_t), intent(in) :: axes(*)
-            integer(c_size_t), value, intent(in) :: naxes, ddof
             real(c_float), intent(inout) :: out(*)
-            integer(c_size_t), value, intent(in) :: out_len
         end function c_speedup_std_axis_f32
-
         integer(c_int32_t) function c_speedup_sum_axis_f32_f64(x, ndim, shape, strides, axes, &
             naxes, out, out_len) bind(C, name='speedup_sum_axis_f32_f64')
             import :: c_float, c_size_t, c_ptrdiff_t, c_double, c_int32_t
             real(c_float), intent(in) :: x(*)
-            integer(c_size_t), value, intent(in) :: ndim
-            integer(c_size_t), intent(in) :: shape(*)
+            integer(c_size_t), value, intent(in) :: ndim, naxes, out_len
+            integer(c_size_t), intent(in) :: shape(*), axes(*)
             integer(c_ptrdiff_t), intent(in) :: strides(*)
-            integer(c_size_t), intent(in) :: axes(*)
-            integer(c_size_t), value, intent(in) :: naxes
             real(c_double), intent(inout) :: out(*)
-            integer(c_size_t), value, intent(in) :: out_len
         end function c_speedup_sum_axis_f32_f64
-
         integer(c_int32_t) function c_speedup_mean_axis_f32_f64(x, ndim, shape, strides, axes, &
             naxes, out, out_len) bind(C, name='speedup_mean_axis_f32_f64')
             import :: c_float, c_size_t, c_ptrdiff_t, c_double, c_int32_t
             real(c_float), intent(in) :: x(*)
-            integer(c_size_t), value, intent(in) :: ndim
-            integer(c_size_t), intent(in) :: shape(*)
+            integer(c_size_t), value, intent(in) :: ndim, naxes, out_len
+            integer(c_size_t), intent(in) :: shape(*), axes(*)
             integer(c_ptrdiff_t), intent(in) :: strides(*)
-            integer(c_size_t), intent(in) :: axes(*)
-            integer(c_size_t), value, intent(in) :: naxes
             real(c_double), intent(inout) :: out(*)
-            integer(c_size_t), value, intent(in) :: out_len
         end function c_speedup_mean_axis_f32_f64
-
         integer(c_int32_t) function c_speedup_std_axis_f32_f64(x, ndim, shape, strides, axes, &
             naxes, ddof, out, out_len) bind(C, name='speedup_std_axis_f32_f64')
             import :: c_float, c_size_t, c_ptrdiff_t, c_double, c_int32_t
             real(c_float), intent(in) :: x(*)
-            integer(c_size_t), value, intent(in) :: ndim
-            integer(c_size_t), intent(in) :: shape(*)
+            integer(c_size_t), value, intent(in) :: ndim, naxes, ddof, out_len
+            integer(c_size_t), intent(in) :: shape(*), axes(*)
             integer(c_ptrdiff_t), intent(in) :: strides(*)
-            integer(c_size_t), intent(in) :: axes(*)
-            integer(c_size_t), value, intent(in) :: naxes, ddof
             real(c_double), intent(inout) :: out(*)
-            integer(c_size_t), value, intent(in) :: out_len
         end function c_speedup_std_axis_f32_f64
-
         integer(c_int32_t) function c_speedup_sum_f32(x, n, out) bind(C, name='speedup_sum_f32')
             import :: c_float, c_size_t, c_int32_t
             real(c_float), intent(in) :: x(*)
             integer(c_size_t), value, intent(in) :: n
             real(c_float), intent(inout) :: out
         end function c_speedup_sum_f32
-
         integer(c_int32_t) function c_speedup_mean_f32(x, n, out) bind(C, name='speedup_mean_f32')
             import :: c_float, c_size_t, c_int32_t
             real(c_float), intent(in) :: x(*)
             integer(c_size_t), value, intent(in) :: n
             real(c_float), intent(inout) :: out
         end function c_speedup_mean_f32
-
         integer(c_int32_t) function c_speedup_std_f32(x, n, ddof, out) &
             bind(C, name='speedup_std_f32')
             import :: c_float, c_size_t, c_int32_t
@@ -339,35 +274,28 @@ module speedup_c
             integer(c_size_t), value, intent(in) :: n, ddof
             real(c_float), intent(inout) :: out
         end function c_speedup_std_f32
-
         !> c holds n complex values (2n floats, interleaved), like complex(c_float_complex).
         integer(c_int32_t) function c_speedup_mandelbrot_f32(c, n, max_iter, out, out_len) &
             bind(C, name='speedup_mandelbrot_f32')
             import :: c_float_complex, c_size_t, c_int32_t
             complex(c_float_complex), intent(in) :: c(*)
-            integer(c_size_t), value, intent(in) :: n
+            integer(c_size_t), value, intent(in) :: n, out_len
             integer(c_int32_t), value, intent(in) :: max_iter
             integer(c_int32_t), intent(inout) :: out(*)
-            integer(c_size_t), value, intent(in) :: out_len
         end function c_speedup_mandelbrot_f32
-
         integer(c_int32_t) function c_speedup_sum_nodes(x, len, offset, n_total, bounds, acc, cap, &
             count) bind(C, name='speedup_sum_nodes')
             import :: c_double, c_size_t, c_int32_t
             real(c_double), intent(in) :: x(*)
-            integer(c_size_t), value, intent(in) :: len, offset, n_total
-            integer(c_size_t), intent(inout) :: bounds(*)
+            integer(c_size_t), value, intent(in) :: len, offset, n_total, cap
+            integer(c_size_t), intent(inout) :: bounds(*), count
             real(c_double), intent(inout) :: acc(*)
-            integer(c_size_t), value, intent(in) :: cap
-            integer(c_size_t), intent(inout) :: count
         end function c_speedup_sum_nodes
-
         integer(c_int32_t) function c_speedup_sum_nodes_check(len, offset, n_total) &
             bind(C, name='speedup_sum_nodes_check')
             import :: c_size_t, c_int32_t
             integer(c_size_t), value, intent(in) :: len, offset, n_total
         end function c_speedup_sum_nodes_check
-
         integer(c_int32_t) function c_speedup_join_nodes(bounds, acc, count, n_total, out) &
             bind(C, name='speedup_join_nodes')
             import :: c_size_t, c_double, c_int32_t
@@ -376,7 +304,6 @@ module speedup_c
             integer(c_size_t), value, intent(in) :: count, n_total
             real(c_double), intent(inout) :: out
         end function c_speedup_join_nodes
-
         integer(c_int32_t) function c_speedup_mean_finish(sum, n, out) &
             bind(C, name='speedup_mean_finish')
             import :: c_double, c_size_t, c_int32_t
@@ -384,7 +311,6 @@ module speedup_c
             integer(c_size_t), value, intent(in) :: n
             real(c_double), intent(inout) :: out
         end function c_speedup_mean_finish
-
         integer(c_int32_t) function c_speedup_std_finish(ss, n, ddof, out) &
             bind(C, name='speedup_std_finish')
             import :: c_double, c_size_t, c_int32_t
@@ -392,14 +318,12 @@ module speedup_c
             integer(c_size_t), value, intent(in) :: n, ddof
             real(c_double), intent(inout) :: out
         end function c_speedup_std_finish
-
         integer(c_int32_t) function c_speedup_monte_carlo_pi_finish(inside, n_points, out) &
             bind(C, name='speedup_monte_carlo_pi_finish')
             import :: c_int64_t, c_double, c_int32_t
             integer(c_int64_t), value, intent(in) :: inside, n_points
             real(c_double), intent(inout) :: out
         end function c_speedup_monte_carlo_pi_finish
-
         integer(c_int32_t) function c_speedup_laplacian_shape(rows, cols, dx, dy, out_rows, &
             out_cols) bind(C, name='speedup_laplacian_shape')
             import :: c_size_t, c_double, c_int32_t
@@ -407,7 +331,6 @@ module speedup_c
             real(c_double), value, intent(in) :: dx, dy
             integer(c_size_t), intent(inout) :: out_rows, out_cols
         end function c_speedup_laplacian_shape
-
         integer(c_int32_t) function c_speedup_second_derivative_len(n, dx, out_len) &
             bind(C, name='speedup_second_derivative_len')
             import :: c_size_t, c_double, c_int32_t
@@ -415,64 +338,50 @@ module speedup_c
             real(c_double), value, intent(in) :: dx
             integer(c_size_t), intent(inout) :: out_len
         end function c_speedup_second_derivative_len
-
         integer(c_int32_t) function c_speedup_sum_primes_below_u128(n, lo, hi) &
             bind(C, name='speedup_sum_primes_below_u128')
             import :: c_int64_t, c_int32_t
             integer(c_int64_t), value, intent(in) :: n
             integer(c_int64_t), intent(inout) :: lo, hi
         end function c_speedup_sum_primes_below_u128
-
         integer(c_int32_t) function c_speedup_monte_carlo_pi(n_points, seed, out) &
             bind(C, name='speedup_monte_carlo_pi')
             import :: c_int64_t, c_double, c_int32_t
             integer(c_int64_t), value, intent(in) :: n_points, seed
             real(c_double), intent(inout) :: out
         end function c_speedup_monte_carlo_pi
-
         integer(c_int32_t) function c_speedup_monte_carlo_pi_inside(first, n_points, seed, inside) &
             bind(C, name='speedup_monte_carlo_pi_inside')
             import :: c_int64_t, c_int32_t
             integer(c_int64_t), value, intent(in) :: first, n_points, seed
             integer(c_int64_t), intent(inout) :: inside
         end function c_speedup_monte_carlo_pi_inside
-
         integer(c_int32_t) function c_speedup_markov_chains(p, k, start, n_steps, n_chains, seed, &
             counts, counts_len) bind(C, name='speedup_markov_chains')
             import :: c_double, c_size_t, c_int64_t, c_int32_t
             real(c_double), intent(in) :: p(*)
-            integer(c_size_t), value, intent(in) :: k, start
-            integer(c_int64_t), value, intent(in) :: n_steps
-            integer(c_size_t), value, intent(in) :: n_chains
-            integer(c_int64_t), value, intent(in) :: seed
+            integer(c_size_t), value, intent(in) :: k, start, n_chains, counts_len
+            integer(c_int64_t), value, intent(in) :: n_steps, seed
             integer(c_int64_t), intent(inout) :: counts(*)
-            integer(c_size_t), value, intent(in) :: counts_len
         end function c_speedup_markov_chains
-
         integer(c_int32_t) function c_speedup_markov_chains_from(p, k, start, n_steps, &
             first_chain, n_chains, seed, counts, counts_len) &
             bind(C, name='speedup_markov_chains_from')
             import :: c_double, c_size_t, c_int64_t, c_int32_t
             real(c_double), intent(in) :: p(*)
-            integer(c_size_t), value, intent(in) :: k, start
-            integer(c_int64_t), value, intent(in) :: n_steps, first_chain
-            integer(c_size_t), value, intent(in) :: n_chains
-            integer(c_int64_t), value, intent(in) :: seed
+            integer(c_size_t), value, intent(in) :: k, start, n_chains, counts_len
+            integer(c_int64_t), value, intent(in) :: n_steps, first_chain, seed
             integer(c_int64_t), intent(inout) :: counts(*)
-            integer(c_size_t), value, intent(in) :: counts_len
         end function c_speedup_markov_chains_from
-
         integer(c_size_t) function c_speedup_last_error(buf, len) bind(C, name='speedup_last_error')
             import :: c_char, c_size_t
             character(kind=c_char), intent(inout) :: buf(*)
             integer(c_size_t), value, intent(in) :: len
         end function c_speedup_last_error
-
         type(c_ptr) function c_speedup_status_message(s) bind(C, name='speedup_status_message')
             import :: c_int32_t, c_ptr
             integer(c_int32_t), value, intent(in) :: s
         end function c_speedup_status_message
-
         integer(c_int32_t) function c_speedup_laplacian_shape_mode(rows, cols, dx, dy, mode, &
             out_rows, out_cols) bind(C, name='speedup_laplacian_shape_mode')
             import :: c_size_t, c_double, c_int32_t
@@ -481,7 +390,6 @@ module speedup_c
             integer(c_int32_t), value, intent(in) :: mode
             integer(c_size_t), intent(inout) :: out_rows, out_cols
         end function c_speedup_laplacian_shape_mode
-
         integer(c_int32_t) function c_speedup_second_derivative_len_mode(n, dx, mode, out_len) &
             bind(C, name='speedup_second_derivative_len_mode')
             import :: c_size_t, c_double, c_int32_t
@@ -490,204 +398,162 @@ module speedup_c
             integer(c_int32_t), value, intent(in) :: mode
             integer(c_size_t), intent(inout) :: out_len
         end function c_speedup_second_derivative_len_mode
-
         integer(c_int32_t) function c_speedup_second_derivative_f32(f, n, dx, out, out_len) &
             bind(C, name='speedup_second_derivative_f32')
             import :: c_float, c_size_t, c_double, c_int32_t
             real(c_float), intent(in) :: f(*)
-            integer(c_size_t), value, intent(in) :: n
+            integer(c_size_t), value, intent(in) :: n, out_len
             real(c_double), value, intent(in) :: dx
             real(c_float), intent(inout) :: out(*)
-            integer(c_size_t), value, intent(in) :: out_len
         end function c_speedup_second_derivative_f32
-
         integer(c_int32_t) function c_speedup_laplacian_f32(f, rows, cols, dx, dy, out, out_len) &
             bind(C, name='speedup_laplacian_f32')
             import :: c_float, c_size_t, c_double, c_int32_t
             real(c_float), intent(in) :: f(*)
-            integer(c_size_t), value, intent(in) :: rows, cols
+            integer(c_size_t), value, intent(in) :: rows, cols, out_len
             real(c_double), value, intent(in) :: dx, dy
             real(c_float), intent(inout) :: out(*)
-            integer(c_size_t), value, intent(in) :: out_len
         end function c_speedup_laplacian_f32
-
         integer(c_int32_t) function c_speedup_comb_forward_f32(x, n, k, tau, alpha, out, out_len) &
             bind(C, name='speedup_comb_forward_f32')
             import :: c_float, c_size_t, c_double, c_int32_t
             real(c_float), intent(in) :: x(*)
-            integer(c_size_t), value, intent(in) :: n, k, tau
+            integer(c_size_t), value, intent(in) :: n, k, tau, out_len
             real(c_double), value, intent(in) :: alpha
             real(c_float), intent(inout) :: out(*)
-            integer(c_size_t), value, intent(in) :: out_len
         end function c_speedup_comb_forward_f32
-
         integer(c_int32_t) function c_speedup_comb_backward_f32(x, n, k, tau, alpha, out, out_len) &
             bind(C, name='speedup_comb_backward_f32')
             import :: c_float, c_size_t, c_double, c_int32_t
             real(c_float), intent(in) :: x(*)
-            integer(c_size_t), value, intent(in) :: n, k, tau
+            integer(c_size_t), value, intent(in) :: n, k, tau, out_len
             real(c_double), value, intent(in) :: alpha
             real(c_float), intent(inout) :: out(*)
-            integer(c_size_t), value, intent(in) :: out_len
         end function c_speedup_comb_backward_f32
-
         integer(c_int32_t) function c_speedup_second_derivative_mode(f, n, dx, mode, cval, out, &
             out_len) bind(C, name='speedup_second_derivative_mode')
             import :: c_double, c_size_t, c_int32_t
             real(c_double), intent(in) :: f(*)
-            integer(c_size_t), value, intent(in) :: n
-            real(c_double), value, intent(in) :: dx
+            integer(c_size_t), value, intent(in) :: n, out_len
+            real(c_double), value, intent(in) :: dx, cval
             integer(c_int32_t), value, intent(in) :: mode
-            real(c_double), value, intent(in) :: cval
             real(c_double), intent(inout) :: out(*)
-            integer(c_size_t), value, intent(in) :: out_len
         end function c_speedup_second_derivative_mode
-
         integer(c_int32_t) function c_speedup_second_derivative_mode_f32(f, n, dx, mode, cval, &
             out, out_len) bind(C, name='speedup_second_derivative_mode_f32')
             import :: c_float, c_size_t, c_double, c_int32_t
             real(c_float), intent(in) :: f(*)
-            integer(c_size_t), value, intent(in) :: n
-            real(c_double), value, intent(in) :: dx
+            integer(c_size_t), value, intent(in) :: n, out_len
+            real(c_double), value, intent(in) :: dx, cval
             integer(c_int32_t), value, intent(in) :: mode
-            real(c_double), value, intent(in) :: cval
             real(c_float), intent(inout) :: out(*)
-            integer(c_size_t), value, intent(in) :: out_len
         end function c_speedup_second_derivative_mode_f32
-
         integer(c_int32_t) function c_speedup_laplacian_mode(f, rows, cols, dx, dy, mode, cval, &
             out, out_len) bind(C, name='speedup_laplacian_mode')
             import :: c_double, c_size_t, c_int32_t
             real(c_double), intent(in) :: f(*)
-            integer(c_size_t), value, intent(in) :: rows, cols
-            real(c_double), value, intent(in) :: dx, dy
+            integer(c_size_t), value, intent(in) :: rows, cols, out_len
+            real(c_double), value, intent(in) :: dx, dy, cval
             integer(c_int32_t), value, intent(in) :: mode
-            real(c_double), value, intent(in) :: cval
             real(c_double), intent(inout) :: out(*)
-            integer(c_size_t), value, intent(in) :: out_len
         end function c_speedup_laplacian_mode
-
         integer(c_int32_t) function c_speedup_laplacian_mode_f32(f, rows, cols, dx, dy, mode, &
             cval, out, out_len) bind(C, name='speedup_laplacian_mode_f32')
             import :: c_float, c_size_t, c_double, c_int32_t
             real(c_float), intent(in) :: f(*)
-            integer(c_size_t), value, intent(in) :: rows, cols
-            real(c_double), value, intent(in) :: dx, dy
+            integer(c_size_t), value, intent(in) :: rows, cols, out_len
+            real(c_double), value, intent(in) :: dx, dy, cval
             integer(c_int32_t), value, intent(in) :: mode
-            real(c_double), value, intent(in) :: cval
             real(c_float), intent(inout) :: out(*)
-            integer(c_size_t), value, intent(in) :: out_len
         end function c_speedup_laplacian_mode_f32
-
         integer(c_int32_t) function c_speedup_second_derivative_strided(f, n, f_stride, dx, mode, &
             cval, out, out_len, out_stride) bind(C, name='speedup_second_derivative_strided')
             import :: c_double, c_size_t, c_ptrdiff_t, c_int32_t
             real(c_double), intent(in) :: f(*)
-            integer(c_size_t), value, intent(in) :: n
-            integer(c_ptrdiff_t), value, intent(in) :: f_stride
-            real(c_double), value, intent(in) :: dx
+            integer(c_size_t), value, intent(in) :: n, out_len
+            integer(c_ptrdiff_t), value, intent(in) :: f_stride, out_stride
+            real(c_double), value, intent(in) :: dx, cval
             integer(c_int32_t), value, intent(in) :: mode
-            real(c_double), value, intent(in) :: cval
             real(c_double), intent(inout) :: out(*)
-            integer(c_size_t), value, intent(in) :: out_len
-            integer(c_ptrdiff_t), value, intent(in) :: out_stride
         end function c_speedup_second_derivative_strided
-
         integer(c_int32_t) function c_speedup_second_derivative_strided_f32(f, n, f_stride, dx, &
             mode, cval, out, out_len, out_stride) &
             bind(C, name='speedup_second_derivative_strided_f32')
             import :: c_float, c_size_t, c_ptrdiff_t, c_double, c_int32_t
             real(c_float), intent(in) :: f(*)
-            integer(c_size_t), value, intent(in) :: n
-            integer(c_ptrdiff_t), value, intent(in) :: f_stride
-            real(c_double), value, intent(in) :: dx
+            integer(c_size_t), value, intent(in) :: n, out_len
+            integer(c_ptrdiff_t), value, intent(in) :: f_stride, out_stride
+            real(c_double), value, intent(in) :: dx, cval
             integer(c_int32_t), value, intent(in) :: mode
-            real(c_double), value, intent(in) :: cval
             real(c_float), intent(inout) :: out(*)
-            integer(c_size_t), value, intent(in) :: out_len
-            integer(c_ptrdiff_t), value, intent(in) :: out_stride
         end function c_speedup_second_derivative_strided_f32
-
         integer(c_int32_t) function c_speedup_laplacian_strided(f, rows, cols, f_row_stride, &
             f_col_stride, dx, dy, mode, cval, out, out_rows, out_cols, out_row_stride, &
             out_col_stride) bind(C, name='speedup_laplacian_strided')
             import :: c_double, c_size_t, c_ptrdiff_t, c_int32_t
             real(c_double), intent(in) :: f(*)
-            integer(c_size_t), value, intent(in) :: rows, cols
-            integer(c_ptrdiff_t), value, intent(in) :: f_row_stride, f_col_stride
-            real(c_double), value, intent(in) :: dx, dy
+            integer(c_size_t), value, intent(in) :: rows, cols, out_rows, out_cols
+            integer(c_ptrdiff_t), value, intent(in) :: f_row_stride, f_col_stride, out_row_stride, &
+                out_col_stride
+            real(c_double), value, intent(in) :: dx, dy, cval
             integer(c_int32_t), value, intent(in) :: mode
-            real(c_double), value, intent(in) :: cval
             real(c_double), intent(inout) :: out(*)
-            integer(c_size_t), value, intent(in) :: out_rows, out_cols
-            integer(c_ptrdiff_t), value, intent(in) :: out_row_stride, out_col_stride
         end function c_speedup_laplacian_strided
-
         integer(c_int32_t) function c_speedup_laplacian_strided_f32(f, rows, cols, f_row_stride, &
             f_col_stride, dx, dy, mode, cval, out, out_rows, out_cols, out_row_stride, &
             out_col_stride) bind(C, name='speedup_laplacian_strided_f32')
             import :: c_float, c_size_t, c_ptrdiff_t, c_double, c_int32_t
             real(c_float), intent(in) :: f(*)
-            integer(c_size_t), value, intent(in) :: rows, cols
-            integer(c_ptrdiff_t), value, intent(in) :: f_row_stride, f_col_stride
-            real(c_double), value, intent(in) :: dx, dy
+            integer(c_size_t), value, intent(in) :: rows, cols, out_rows, out_cols
+            integer(c_ptrdiff_t), value, intent(in) :: f_row_stride, f_col_stride, out_row_stride, &
+                out_col_stride
+            real(c_double), value, intent(in) :: dx, dy, cval
             integer(c_int32_t), value, intent(in) :: mode
-            real(c_double), value, intent(in) :: cval
             real(c_float), intent(inout) :: out(*)
-            integer(c_size_t), value, intent(in) :: out_rows, out_cols
-            integer(c_ptrdiff_t), value, intent(in) :: out_row_stride, out_col_stride
         end function c_speedup_laplacian_strided_f32
-
         integer(c_int32_t) function c_speedup_comb_forward_strided(x, n, k, x_row_stride, &
             x_col_stride, tau, alpha, out, out_row_stride, out_col_stride) &
             bind(C, name='speedup_comb_forward_strided')
             import :: c_double, c_size_t, c_ptrdiff_t, c_int32_t
             real(c_double), intent(in) :: x(*)
-            integer(c_size_t), value, intent(in) :: n, k
-            integer(c_ptrdiff_t), value, intent(in) :: x_row_stride, x_col_stride
-            integer(c_size_t), value, intent(in) :: tau
+            integer(c_size_t), value, intent(in) :: n, k, tau
+            integer(c_ptrdiff_t), value, intent(in) :: x_row_stride, x_col_stride, out_row_stride, &
+                out_col_stride
             real(c_double), value, intent(in) :: alpha
             real(c_double), intent(inout) :: out(*)
-            integer(c_ptrdiff_t), value, intent(in) :: out_row_stride, out_col_stride
         end function c_speedup_comb_forward_strided
-
         integer(c_int32_t) function c_speedup_comb_forward_strided_f32(x, n, k, x_row_stride, &
             x_col_stride, tau, alpha, out, out_row_stride, out_col_stride) &
             bind(C, name='speedup_comb_forward_strided_f32')
             import :: c_float, c_size_t, c_ptrdiff_t, c_double, c_int32_t
             real(c_float), intent(in) :: x(*)
-            integer(c_size_t), value, intent(in) :: n, k
-            integer(c_ptrdiff_t), value, intent(in) :: x_row_stride, x_col_stride
-            integer(c_size_t), value, intent(in) :: tau
+            integer(c_size_t), value, intent(in) :: n, k, tau
+            integer(c_ptrdiff_t), value, intent(in) :: x_row_stride, x_col_stride, out_row_stride, &
+                out_col_stride
             real(c_double), value, intent(in) :: alpha
             real(c_float), intent(inout) :: out(*)
-            integer(c_ptrdiff_t), value, intent(in) :: out_row_stride, out_col_stride
         end function c_speedup_comb_forward_strided_f32
-
         integer(c_int32_t) function c_speedup_comb_backward_strided(x, n, k, x_row_stride, &
             x_col_stride, tau, alpha, out, out_row_stride, out_col_stride) &
             bind(C, name='speedup_comb_backward_strided')
             import :: c_double, c_size_t, c_ptrdiff_t, c_int32_t
             real(c_double), intent(in) :: x(*)
-            integer(c_size_t), value, intent(in) :: n, k
-            integer(c_ptrdiff_t), value, intent(in) :: x_row_stride, x_col_stride
-            integer(c_size_t), value, intent(in) :: tau
+            integer(c_size_t), value, intent(in) :: n, k, tau
+            integer(c_ptrdiff_t), value, intent(in) :: x_row_stride, x_col_stride, out_row_stride, &
+                out_col_stride
             real(c_double), value, intent(in) :: alpha
             real(c_double), intent(inout) :: out(*)
-            integer(c_ptrdiff_t), value, intent(in) :: out_row_stride, out_col_stride
         end function c_speedup_comb_backward_strided
-
         integer(c_int32_t) function c_speedup_comb_backward_strided_f32(x, n, k, x_row_stride, &
             x_col_stride, tau, alpha, out, out_row_stride, out_col_stride) &
             bind(C, name='speedup_comb_backward_strided_f32')
             import :: c_float, c_size_t, c_ptrdiff_t, c_double, c_int32_t
             real(c_float), intent(in) :: x(*)
-            integer(c_size_t), value, intent(in) :: n, k
-            integer(c_ptrdiff_t), value, intent(in) :: x_row_stride, x_col_stride
-            integer(c_size_t), value, intent(in) :: tau
+            integer(c_size_t), value, intent(in) :: n, k, tau
+            integer(c_ptrdiff_t), value, intent(in) :: x_row_stride, x_col_stride, out_row_stride, &
+                out_col_stride
             real(c_double), value, intent(in) :: alpha
             real(c_float), intent(inout) :: out(*)
-            integer(c_ptrdiff_t), value, intent(in) :: out_row_stride, out_col_stride
         end function c_speedup_comb_backward_strided_f32
     end interface
     ! END GENERATED
