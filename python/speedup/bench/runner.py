@@ -341,16 +341,24 @@ def measure_machine(res: Results, preset: str, sz: workloads.Sizes, ctx: workloa
         knobs.restore()
 
 
-def scaling_calls(sz: workloads.Sizes, ctx: workloads.Context) -> Dict[str, Any]:
-    """The compute-bound calls whose scaling is timed at a size of their own (scaling.py)."""
-    q = np.array([sz.primes**2], dtype=np.uint64)
-    pi_n, steps = max(sz.pi // 10, 1000), max(sz.steps // 4, 100)
+def scaling_calls(sz: workloads.Sizes, ctx: workloads.Context) -> Dict[str, scaling.Scaled]:
+    """The compute-bound calls whose scaling is timed, each grown from the race's size (or a
+    fraction of it) until one thread takes about :data:`scaling.CALL_S` (scaling.py)."""
     P, seed = workloads.STOCK_MARKET, workloads.SEED
+    c = workloads.mandel_grid(sz.mandel)
+    api = ctx.pyo3
     return {
-        "sum_primes_below": (f"n < {sz.primes**2:,}", functools.partial(_api.sum_primes_below, ctx.pyo3, q)),
-        "monte_carlo_pi": (f"{pi_n:,} points", functools.partial(_api.monte_carlo_pi, ctx.pyo3, pi_n, seed)),
-        "markov_chains": (f"{sz.chains} chains x {steps:,} steps",
-                          functools.partial(_api.markov_chains, ctx.pyo3, P, steps, sz.chains, 0, seed)),
+        "sum_primes_below": scaling.Scaled(
+            sz.primes**2, lambda n: f"n < {n:,}",
+            lambda n: functools.partial(_api.sum_primes_below, api, np.array([n], dtype=np.uint64))),
+        "monte_carlo_pi": scaling.Scaled(
+            max(sz.pi // 10, 1000), lambda n: f"{n:,} points", lambda n: functools.partial(_api.monte_carlo_pi, api, n, seed)),
+        "markov_chains": scaling.Scaled(
+            max(sz.steps // 4, 100), lambda n: f"{sz.chains} chains x {n:,} steps",
+            lambda n: functools.partial(_api.markov_chains, api, P, n, sz.chains, 0, seed)),
+        "mandelbrot": scaling.Scaled(
+            workloads.MANDEL_ITER, lambda n: f"{sz.mandel}x{sz.mandel}, {n} iterations",
+            lambda n: functools.partial(_api.mandelbrot, api, c, n)),
     }
 
 

@@ -8,15 +8,18 @@
   On a small VM the first parallel call after a pause often starts on one CPU; this figure shows
   what that costs.
 
-Each figure is the best of its repetitions. The calls are sized to take about 0.1 s on one
-thread of the development VM at the default sizes: ``sum_primes_below`` of the race (every
-n < 10,000) takes microseconds, too little to split, so its scaling sieves up to 1e8 instead;
-``monte_carlo_pi`` and ``markov_chains`` run a tenth and a quarter of the race's work.
+Each figure is the best of its repetitions. Each call is grown from the race's size (or a
+fraction of it) until it takes about :data:`CALL_S` on one thread here, so that what is timed is
+the kernel's work and not a CPU's wake-up: ``sum_primes_below`` takes a larger ``n``,
+``monte_carlo_pi`` more points, ``markov_chains`` more steps and ``mandelbrot`` more iterations
+on the race's grid (at the race's 20 iterations it reads and writes about as much as it
+computes). The size is in the figure's detail.
 """
 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from .race import Workload
@@ -26,13 +29,40 @@ REPORTED: Tuple[str, ...] = ()  # workloads measured and shown, not judged
 NEED = 1.9
 
 
+CALL_S = 0.1  # a scaled call's time on one thread, at least
+
+
 def _timed(call: Callable[[], Any]) -> float:
     t0 = time.perf_counter()
     call()
     return time.perf_counter() - t0
 
 
-def measure_one(call: Callable[[], Any], set_threads: Callable[[int], None], pairs: int = 2,
+@dataclass
+class Scaled:
+    """A call that grows with one integer: ``call(k)`` is the call at ``k``, starting at
+    ``start``; ``label(k)`` says its size."""
+
+    start: int
+    label: Callable[[int], str]
+    call: Callable[[int], Callable[[], Any]]
+
+
+def grown(s: Scaled, set_threads: Callable[[int], None], call_s: float = CALL_S,
+          most: int = 1 << 62) -> Tuple[str, Callable[[], Any]]:
+    """The first of ``s.start``, then larger ``k`` (by the time it took, 2x to 16x a step),
+    whose call takes ``call_s`` or more on one thread (or reaches ``most``)."""
+    set_threads(1)
+    k = s.start
+    while True:
+        call = s.call(k)
+        t = _timed(call)
+        if t >= call_s or k >= most:
+            return s.label(k), call
+        k = min(most, k * max(2, min(16, int(1.3 * call_s / max(t, 1e-6)) + 1)))
+
+
+def measure_one(call: Callable[[], Any], set_threads: Callable[[int], None], pairs: int = 3,
                 pause_s: float = 0.25) -> Dict[str, Any]:
     """Best 1-thread and 2-thread times, back to back and after ``pause_s`` idle."""
     one: List[float] = []
@@ -55,11 +85,10 @@ def measure_one(call: Callable[[], Any], set_threads: Callable[[int], None], pai
 
 def measure(workloads: List[Workload], set_threads: Callable[[int], None], threads: List[int],
             tick: Callable[[str], None] = lambda label: None,
-            sized: Optional[Dict[str, Tuple[str, Callable[[], Any]]]] = None) -> Dict[str, Any]:
+            sized: Optional[Dict[str, Scaled]] = None) -> Dict[str, Any]:
     """Per compute-bound workload of the run: the two scalings, or why they were not measured.
-    ``sized`` gives a workload a call of its own (a size label and the call), where the race's
-    size is too small to split across threads or larger than the figure needs; the others
-    time the race's own 1-thread call."""
+    ``sized`` gives a workload a call of its own, grown until one thread takes :data:`CALL_S`
+    (:func:`grown`); the others time the race's own 1-thread call."""
     out: Dict[str, Any] = {}
     for w in workloads:
         if w.name not in JUDGED + REPORTED:
@@ -69,7 +98,8 @@ def measure(workloads: List[Workload], set_threads: Callable[[int], None], threa
             out[w.name] = {"why": "needs --threads with 1 and 2 (this run: " + ",".join(map(str, threads)) + ")"}
             continue
         tick(f"scaling: {w.name}")
-        size, call = (sized or {}).get(w.name, (w.size, c.run))
+        scaled = (sized or {}).get(w.name)
+        size, call = grown(scaled, set_threads) if scaled else (w.size, c.run)
         assert call is not None
         out[w.name] = dict(measure_one(call, set_threads), size=size)
     return out

@@ -391,15 +391,20 @@ def closest_big_workload(sz: Sizes, ctx: Context) -> Workload:
                     notes=["only speedup: the O(n^2) versions would take hours"])
 
 
-def mandelbrot_workload(sz: Sizes, ctx: Context) -> Workload:
-    def grid(m: int) -> np.ndarray:
-        x = np.linspace(MANDEL_CENTRE.real - MANDEL_RADIUS, MANDEL_CENTRE.real + MANDEL_RADIUS, m)
-        y = np.linspace(MANDEL_CENTRE.imag - MANDEL_RADIUS, MANDEL_CENTRE.imag + MANDEL_RADIUS, m)
-        xx, yy = np.meshgrid(x, y)
-        return xx + 1j * yy
+def mandel_grid(m: int) -> np.ndarray:
+    """The m x m grid of points of the Mandelbrot race (seed 001's view)."""
+    x = np.linspace(MANDEL_CENTRE.real - MANDEL_RADIUS, MANDEL_CENTRE.real + MANDEL_RADIUS, m)
+    y = np.linspace(MANDEL_CENTRE.imag - MANDEL_RADIUS, MANDEL_CENTRE.imag + MANDEL_RADIUS, m)
+    xx, yy = np.meshgrid(x, y)
+    return xx + 1j * yy
 
-    c, cp = grid(sz.mandel), grid(sz.py_mandel)
-    it = 20  # the seed's vectorised functions hard-code 20 iterations
+
+MANDEL_ITER = 20  # the seed's vectorised functions hard-code 20 iterations
+
+
+def mandelbrot_workload(sz: Sizes, ctx: Context) -> Workload:
+    c, cp = mandel_grid(sz.mandel), mandel_grid(sz.py_mandel)
+    it = MANDEL_ITER
     cs = _contestants(
         "mandelbrot", ctx, lambda impl: _api.mandelbrot(impl, c, it), exact,
         python=_python(lambda: seeds.py_mandelbrot(cp, it), lambda: _api.mandelbrot(ctx.pyo3, cp, it), exact,
