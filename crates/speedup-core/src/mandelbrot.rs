@@ -5,11 +5,12 @@
 //! [`mandelbrot`] (`complex128` points) and in `f32` for [`mandelbrot_f32`] (`complex64`).
 //! Every path (portable lanes, AVX2, AVX-512, chosen at run time) gives the scalar loop's bits.
 
-use num_complex::Complex64;
+use num_complex::{Complex, Complex64};
 use rayon::prelude::*;
 
 use crate::error::check_len;
 use crate::error::{Error, Result};
+use crate::real::Real;
 use crate::threads;
 
 /// The default cut-off (`crate::calibrate` measures one per machine): below this many points x
@@ -18,42 +19,46 @@ pub const PARALLEL_CUTOFF: usize = 1 << 17;
 /// Points per parallel task.
 const TASK: usize = 1 << 11;
 
-/// The escape count of one point, exactly as the contract writes it.
+/// The escape count of one point in `T`'s precision, exactly as the contract writes it.
 #[inline(always)]
-pub fn escape_count(c: Complex64, max_iter: i32) -> i32 {
+fn escape<T: Real>(c: Complex<T>, max_iter: i32) -> i32 {
+    let sixteen = T::from_f64(16.0);
     let (mut re, mut im) = (c.re, c.im);
     for it in 0..max_iter {
-        if re * re + im * im >= 16.0 {
+        if re * re + im * im >= sixteen {
             return it;
         }
         let new_re = (re * re - im * im) + c.re;
-        im = (2.0 * re) * im + c.im;
+        im = (T::TWO * re) * im + c.im;
         re = new_re;
     }
     -1
 }
 
-/// Points iterated abreast by [`fill`].
+/// The escape count of one point, exactly as the contract writes it.
+#[inline(always)]
+pub fn escape_count(c: Complex64, max_iter: i32) -> i32 {
+    escape(c, max_iter)
+}
+
+/// Points iterated abreast by [`fill`]'s portable form.
 const LANES: usize = 8;
 
-/// Escape counts of `LANES` points at once. Each lane performs exactly the operations of
-/// [`escape_count`] in the same order (so the same bits); a lane that has escaped keeps
-/// iterating harmlessly (its count is already fixed) until every lane has escaped or
-/// `max_iter` is reached. Written as plain array loops, which the compiler vectorises.
+/// Escape counts of `L` points at once. Each lane performs exactly the operations of
+/// [`escape`] in the same order (so the same bits); a lane that has escaped keeps iterating
+/// harmlessly (its count is already fixed) until every lane has escaped or `max_iter` is
+/// reached. Written as plain array loops, which the compiler vectorises.
 #[inline(always)]
-fn escape_lanes(c: &[Complex64], max_iter: i32, out: &mut [i32]) {
-    let mut cr = [0.0f64; LANES];
-    let mut ci = [0.0f64; LANES];
-    for l in 0..LANES {
-        cr[l] = c[l].re;
-        ci[l] = c[l].im;
-    }
+fn escape_lanes<T: Real, const L: usize>(c: &[Complex<T>], max_iter: i32, out: &mut [i32]) {
+    let (sixteen, two) = (T::from_f64(16.0), T::TWO);
+    let cr: [T; L] = std::array::from_fn(|l| c[l].re);
+    let ci: [T; L] = std::array::from_fn(|l| c[l].im);
     let (mut zr, mut zi) = (cr, ci);
-    let mut count = [-1i32; LANES];
+    let mut count = [-1i32; L];
     for it in 0..max_iter {
         let mut pending = 0usize;
-        for l in 0..LANES {
-            let escaped = zr[l] * zr[l] + zi[l] * zi[l] >= 16.0;
+        for l in 0..L {
+            let escaped = zr[l] * zr[l] + zi[l] * zi[l] >= sixteen;
             count[l] = if escaped && count[l] < 0 {
                 it
             } else {
@@ -61,14 +66,32 @@ fn escape_lanes(c: &[Complex64], max_iter: i32, out: &mut [i32]) {
             };
             pending += (count[l] < 0) as usize;
             let new_re = (zr[l] * zr[l] - zi[l] * zi[l]) + cr[l];
-            zi[l] = (2.0 * zr[l]) * zi[l] + ci[l];
+            zi[l] = (two * zr[l]) * zi[l] + ci[l];
             zr[l] = new_re;
         }
         if pending == 0 {
             break;
         }
     }
-    out[..LANES].copy_from_slice(&count);
+    out[..L].copy_from_slice(&count);
+}
+
+/// Runs `lanes` over whole chunks of `width` points and [`escape`] over the rest.
+#[inline(always)]
+fn chunked<T: Real>(
+    width: usize,
+    c: &[Complex<T>],
+    max_iter: i32,
+    out: &mut [i32],
+    mut lanes: impl FnMut(&[Complex<T>], &mut [i32]),
+) {
+    let whole = c.len() - c.len() % width;
+    for k in (0..whole).step_by(width) {
+        lanes(&c[k..k + width], &mut out[k..k + width]);
+    }
+    for k in whole..c.len() {
+        out[k] = escape(c[k], max_iter);
+    }
 }
 
 /// Escape counts of 8 points at once in AVX2: the lanes of [`escape_lanes`] as two pairs of
@@ -187,27 +210,17 @@ pub(crate) unsafe fn fill_avx512_groups<const G: usize>(
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 unsafe fn fill_avx2(c: &[Complex64], max_iter: i32, out: &mut [i32]) {
-    let mut oc = out.chunks_exact_mut(LANES);
-    let mut cc = c.chunks_exact(LANES);
-    for (o, z) in (&mut oc).zip(&mut cc) {
-        // SAFETY: AVX2 is enabled here; both chunks hold LANES elements.
-        unsafe { escape_lanes_avx2(z, max_iter, o) };
-    }
-    for (o, &z) in oc.into_remainder().iter_mut().zip(cc.remainder()) {
-        *o = escape_count(z, max_iter);
-    }
+    // SAFETY: AVX2 is enabled here; the chunks hold LANES elements.
+    chunked(LANES, c, max_iter, out, |z, o| unsafe {
+        escape_lanes_avx2(z, max_iter, o)
+    });
 }
 
 /// The portable form of [`fill`].
 fn fill_lanes(c: &[Complex64], max_iter: i32, out: &mut [i32]) {
-    let mut oc = out.chunks_exact_mut(LANES);
-    let mut cc = c.chunks_exact(LANES);
-    for (o, z) in (&mut oc).zip(&mut cc) {
-        escape_lanes(z, max_iter, o);
-    }
-    for (o, &z) in oc.into_remainder().iter_mut().zip(cc.remainder()) {
-        *o = escape_count(z, max_iter);
-    }
+    chunked(LANES, c, max_iter, out, |z, o| {
+        escape_lanes::<f64, LANES>(z, max_iter, o)
+    });
 }
 
 /// The bad-input rules of `mandelbrot` (shared with the legacy twin).
@@ -253,30 +266,33 @@ mod tests {
     use super::*;
 
     /// Points on a grid over the set, plus the awkward ones: on the escape circle, NaN, infinite,
-    /// huge, signed zeros; lengths that leave a scalar tail.
-    fn points(n: usize) -> Vec<Complex64> {
-        let mut c: Vec<Complex64> = (0..n)
+    /// huge (its square overflows in `f64` too), signed zeros; lengths that leave every kind of
+    /// scalar tail. For the `f32` kernel as well.
+    pub(crate) fn points<T: Real>(n: usize) -> Vec<Complex<T>> {
+        let t = T::from_f64;
+        let mut c: Vec<Complex<T>> = (0..n)
             .map(|k| {
-                Complex64::new(
-                    -2.2 + 3.0 * (k % 37) as f64 / 37.0,
-                    -1.5 + 3.0 * (k / 37) as f64 / (n / 37 + 1) as f64,
+                Complex::new(
+                    t(-2.2 + 3.0 * (k % 37) as f64 / 37.0),
+                    t(-1.5 + 3.0 * (k / 37) as f64 / (n / 37 + 1) as f64),
                 )
             })
             .collect();
+        let huge = if T::NAME == "float64" { 1e300 } else { 1e30 };
         let special = [
-            Complex64::new(4.0, 0.0),
-            Complex64::new(0.0, -4.0),
-            Complex64::new(f64::NAN, 0.0),
-            Complex64::new(0.25, f64::INFINITY),
-            Complex64::new(f64::NEG_INFINITY, f64::NAN),
-            Complex64::new(1e300, 1e300),
-            Complex64::new(-0.0, 0.0),
-            Complex64::new(-0.75, 0.1),
-            Complex64::new(0.3, 0.5),
+            (4.0, 0.0),
+            (0.0, -4.0),
+            (f64::NAN, 0.0),
+            (0.25, f64::INFINITY),
+            (f64::NEG_INFINITY, f64::NAN),
+            (huge, huge),
+            (-0.0, 0.0),
+            (-0.75, 0.1),
+            (0.3, 0.5),
         ];
-        for (k, s) in special.iter().enumerate() {
+        for (k, &(re, im)) in special.iter().enumerate() {
             if k * 5 < n {
-                c[k * 5] = *s;
+                c[k * 5] = Complex::new(t(re), t(im));
             }
         }
         c
@@ -285,7 +301,7 @@ mod tests {
     #[test]
     fn vectorised_lanes_match_the_scalar_count() {
         for n in [0, 1, 7, 8, 9, 15, 16, 17, 23, 24, 25, 31, 32, 33, 100, 1001] {
-            let c = points(n);
+            let c = points::<f64>(n);
             for max_iter in [0, 1, 2, 20, 100] {
                 let want: Vec<i32> = c.iter().map(|&z| escape_count(z, max_iter)).collect();
                 for isa in Isa::available() {

@@ -12,6 +12,7 @@ pub trait Real:
     + Default
     + Debug
     + PartialEq
+    + PartialOrd
     + Send
     + Sync
     + 'static

@@ -4,7 +4,7 @@ use std::arch::x86_64::*;
 
 use num_complex::Complex64;
 
-use super::escape_count;
+use super::chunked;
 
 /// Registers of eight points iterated abreast by [`fill`]. Each iteration of one register is a
 /// chain of three dependent operations (mul, mul, add or mul, sub, add), so one register
@@ -15,7 +15,7 @@ use super::escape_count;
 const GROUPS: usize = 4;
 
 /// Escape counts of `8 * G` points at once: each lane performs exactly the scalar operations of
-/// [`escape_count`] in the same order (the same bits: IEEE mul, add and sub round the same in
+/// [`super::escape_count`] in the same order (the same bits: IEEE mul, add and sub round the same in
 /// any register width, nothing is contracted into an FMA, and `>=` is an ordered compare, false
 /// for NaN as in Rust). A lane's count is an `i32` fixed by a masked move when the lane first
 /// escapes (a mask register says which lanes have); the lanes keep iterating harmlessly until
@@ -76,18 +76,14 @@ unsafe fn escape_lanes<const G: usize>(c: &[Complex64], max_iter: i32, out: &mut
 #[target_feature(enable = "avx512f,avx512dq,avx512bw,avx512vl")]
 pub(super) unsafe fn fill_groups<const G: usize>(c: &[Complex64], max_iter: i32, out: &mut [i32]) {
     let whole = c.len() - c.len() % (8 * G);
-    let eights = c.len() - c.len() % 8;
-    for k in (0..whole).step_by(8 * G) {
-        // SAFETY: AVX-512 is enabled here; both ranges hold 8 * G elements.
-        unsafe { escape_lanes::<G>(&c[k..], max_iter, &mut out[k..]) };
-    }
-    for k in (whole..eights).step_by(8) {
-        // SAFETY: as above, with 8 elements.
-        unsafe { escape_lanes::<1>(&c[k..], max_iter, &mut out[k..]) };
-    }
-    for k in eights..c.len() {
-        out[k] = escape_count(c[k], max_iter);
-    }
+    let (head, tail) = (c.split_at(whole), out.split_at_mut(whole));
+    // SAFETY (both): AVX-512 is enabled here; the chunks hold the points the lanes take.
+    chunked(8 * G, head.0, max_iter, tail.0, |z, o| unsafe {
+        escape_lanes::<G>(z, max_iter, o)
+    });
+    chunked(8, head.1, max_iter, tail.1, |z, o| unsafe {
+        escape_lanes::<1>(z, max_iter, o)
+    });
 }
 
 /// [`super::fill`] on this path with the measured register count.

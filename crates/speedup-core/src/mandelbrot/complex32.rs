@@ -5,7 +5,7 @@
 use num_complex::Complex32;
 use rayon::prelude::*;
 
-use super::{check_mandelbrot_named, TASK};
+use super::{check_mandelbrot_named, chunked, escape, escape_lanes, TASK};
 use crate::error::Result;
 use crate::simd::Isa;
 use crate::threads;
@@ -13,68 +13,11 @@ use crate::threads;
 /// The escape count of one point in `f32`, exactly as the contract writes it.
 #[inline(always)]
 pub fn escape_count_f32(c: Complex32, max_iter: i32) -> i32 {
-    let (mut re, mut im) = (c.re, c.im);
-    for it in 0..max_iter {
-        if re * re + im * im >= 16.0f32 {
-            return it;
-        }
-        let new_re = (re * re - im * im) + c.re;
-        im = (2.0f32 * re) * im + c.im;
-        re = new_re;
-    }
-    -1
+    escape(c, max_iter)
 }
 
 /// Points iterated abreast by the portable loop.
 const LANES: usize = 16;
-
-/// Escape counts of `LANES` points at once, each lane performing exactly the operations of
-/// [`escape_count_f32`] in the same order; an escaped lane keeps iterating harmlessly until every
-/// lane has escaped or `max_iter` is reached. Plain array loops, which the compiler vectorises.
-#[inline(always)]
-fn escape_lanes(c: &[Complex32], max_iter: i32, out: &mut [i32]) {
-    let cr: [f32; LANES] = std::array::from_fn(|l| c[l].re);
-    let ci: [f32; LANES] = std::array::from_fn(|l| c[l].im);
-    let (mut zr, mut zi) = (cr, ci);
-    let mut count = [-1i32; LANES];
-    for it in 0..max_iter {
-        let mut pending = 0usize;
-        for l in 0..LANES {
-            let escaped = zr[l] * zr[l] + zi[l] * zi[l] >= 16.0f32;
-            count[l] = if escaped && count[l] < 0 {
-                it
-            } else {
-                count[l]
-            };
-            pending += (count[l] < 0) as usize;
-            let new_re = (zr[l] * zr[l] - zi[l] * zi[l]) + cr[l];
-            zi[l] = (2.0f32 * zr[l]) * zi[l] + ci[l];
-            zr[l] = new_re;
-        }
-        if pending == 0 {
-            break;
-        }
-    }
-    out[..LANES].copy_from_slice(&count);
-}
-
-/// Runs `lanes` over whole chunks of `width` points and [`escape_count_f32`] over the rest.
-#[inline(always)]
-fn chunked(
-    width: usize,
-    c: &[Complex32],
-    max_iter: i32,
-    out: &mut [i32],
-    mut lanes: impl FnMut(&[Complex32], &mut [i32]),
-) {
-    let whole = c.len() - c.len() % width;
-    for k in (0..whole).step_by(width) {
-        lanes(&c[k..k + width], &mut out[k..k + width]);
-    }
-    for k in whole..c.len() {
-        out[k] = escape_count_f32(c[k], max_iter);
-    }
-}
 
 /// Escape counts of `c` into `out` on path `isa`, which the CPU must run (same bits on every
 /// path; the tests and the path benchmark call each).
@@ -88,7 +31,9 @@ pub(crate) fn fill_on(isa: Isa, c: &[Complex32], max_iter: i32, out: &mut [i32])
         Isa::Baseline => {}
     }
     let _ = isa;
-    chunked(LANES, c, max_iter, out, |z, o| escape_lanes(z, max_iter, o));
+    chunked(LANES, c, max_iter, out, |z, o| {
+        escape_lanes::<f32, LANES>(z, max_iter, o)
+    });
 }
 
 /// Escape counts for every point of `c` into `out` (same length), iterated in `f32`. The same
@@ -296,40 +241,12 @@ pub(crate) use wide::fill_avx512_groups;
 mod tests {
     use super::*;
 
-    /// Grid points over the set plus the awkward ones (escape circle, NaN, infinities, huge,
-    /// signed zeros), at lengths that leave every kind of tail.
-    fn points(n: usize) -> Vec<Complex32> {
-        let mut c: Vec<Complex32> = (0..n)
-            .map(|k| {
-                Complex32::new(
-                    -2.2 + 3.0 * (k % 37) as f32 / 37.0,
-                    -1.5 + 3.0 * (k / 37) as f32 / (n / 37 + 1) as f32,
-                )
-            })
-            .collect();
-        let special = [
-            Complex32::new(4.0, 0.0),
-            Complex32::new(0.0, -4.0),
-            Complex32::new(f32::NAN, 0.0),
-            Complex32::new(0.25, f32::INFINITY),
-            Complex32::new(f32::NEG_INFINITY, f32::NAN),
-            Complex32::new(1e30, 1e30),
-            Complex32::new(-0.0, 0.0),
-            Complex32::new(-0.75, 0.1),
-            Complex32::new(0.3, 0.5),
-        ];
-        for (k, s) in special.iter().enumerate() {
-            if k * 5 < n {
-                c[k * 5] = *s;
-            }
-        }
-        c
-    }
+    use crate::mandelbrot::tests::points;
 
     #[test]
     fn every_path_matches_the_scalar_count() {
         for n in [0, 1, 7, 8, 9, 15, 16, 17, 31, 32, 33, 47, 48, 65, 100, 1001] {
-            let c = points(n);
+            let c = points::<f32>(n);
             for max_iter in [0, 1, 2, 20, 100] {
                 let want: Vec<i32> = c.iter().map(|&z| escape_count_f32(z, max_iter)).collect();
                 for isa in Isa::available() {
@@ -354,7 +271,7 @@ mod tests {
     /// reach).
     #[test]
     fn counts_agree_with_complex_arithmetic() {
-        let c = points(600);
+        let c = points::<f32>(600);
         let mut got = vec![0i32; c.len()];
         mandelbrot_f32(&c, 60, &mut got).unwrap();
         for (k, &p) in c.iter().enumerate() {
