@@ -17,6 +17,9 @@ use ndarray::{array, Array2};
 use num_complex::Complex64;
 use speedup_core as core;
 
+/// A kernel call of the comparison, with its label.
+type Call<'a> = (&'static str, Box<dyn Fn() + Sync + 'a>);
+
 fn best(reps: usize, mut f: impl FnMut()) -> f64 {
     (0..reps)
         .map(|_| {
@@ -69,7 +72,7 @@ fn main() {
         })
         .collect();
     let queries: Vec<u64> = vec![500_000_000];
-    let kernels: Vec<(&str, Box<dyn Fn() + Sync>)> = vec![
+    let kernels: Vec<Call> = vec![
         (
             "monte_carlo_pi 1e8 points",
             Box::new(|| {
