@@ -17,6 +17,11 @@ use ndarray::{array, Array2};
 use num_complex::Complex64;
 use speedup_core as core;
 
+thread_local! {
+    /// Each calling thread's output buffer, for the calls that reuse one.
+    static OUT: std::cell::RefCell<Vec<i32>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// A kernel call of the comparison, with its label.
 type Call<'a> = (&'static str, Box<dyn Fn() + Sync + 'a>);
 
@@ -93,6 +98,16 @@ fn main() {
                 let mut out = vec![0i32; grid.len()];
                 core::mandelbrot(&grid, 400, &mut out).unwrap();
                 black_box(out);
+            }),
+        ),
+        (
+            "  the same into a buffer already touched",
+            Box::new(|| {
+                OUT.with_borrow_mut(|out| {
+                    out.resize(grid.len(), 0);
+                    core::mandelbrot(&grid, 400, out).unwrap();
+                    black_box(out);
+                })
             }),
         ),
         (

@@ -248,17 +248,31 @@ fn check_mandelbrot_named(
 /// Escape counts for every point of `c` into `out` (same length).
 pub fn mandelbrot(c: &[Complex64], max_iter: i32, out: &mut [i32]) -> Result<()> {
     check_mandelbrot(max_iter, c.len(), out.len())?;
+    run(c, max_iter, out, |z, o| fill(z, max_iter, o));
+    Ok(())
+}
+
+/// Runs `fill` over `c` and `out` (checked), on the pool in tasks of [`TASK`] points when the
+/// work is worth it. Each task is a unit of its own: a point's cost ranges from one iteration
+/// to `max_iter`, and the costly ones gather (the set's interior), so halves or quarters of
+/// the grid would leave one thread working alone (1.5x on two cores instead of 1.9x).
+fn run<T: Real>(
+    c: &[Complex<T>],
+    max_iter: i32,
+    out: &mut [i32],
+    fill: impl Fn(&[Complex<T>], &mut [i32]) + Sync,
+) {
     let work = c.len().saturating_mul((max_iter as usize).max(1));
     if threads::go_parallel(work, threads::Kernel::Mandelbrot) && c.len() > 1 {
         threads::run(|| {
             out.par_chunks_mut(TASK)
                 .zip(c.par_chunks(TASK))
-                .for_each(|(o, z)| fill(z, max_iter, o));
+                .with_max_len(1)
+                .for_each(|(o, z)| fill(z, o));
         });
     } else {
-        fill(c, max_iter, out);
+        fill(c, out);
     }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -3,12 +3,10 @@
 //! (`re*re + im*im >= 16.0f32`, `(re*re - im*im) + c_re`, `(2.0f32*re)*im + c_im`).
 
 use num_complex::Complex32;
-use rayon::prelude::*;
 
-use super::{check_mandelbrot_named, chunked, escape, escape_lanes, TASK};
+use super::{check_mandelbrot_named, chunked, escape, escape_lanes};
 use crate::error::Result;
 use crate::simd::Isa;
-use crate::threads;
 
 /// The escape count of one point in `f32`, exactly as the contract writes it.
 #[inline(always)]
@@ -40,17 +38,8 @@ pub(crate) fn fill_on(isa: Isa, c: &[Complex32], max_iter: i32, out: &mut [i32])
 /// bad-input rules as [`super::mandelbrot`], under the name `mandelbrot_f32`.
 pub fn mandelbrot_f32(c: &[Complex32], max_iter: i32, out: &mut [i32]) -> Result<()> {
     check_mandelbrot_named("mandelbrot_f32", max_iter, c.len(), out.len())?;
-    let work = c.len().saturating_mul((max_iter as usize).max(1));
     let isa = Isa::best();
-    if threads::go_parallel(work, threads::Kernel::Mandelbrot) && c.len() > 1 {
-        threads::run(|| {
-            out.par_chunks_mut(TASK)
-                .zip(c.par_chunks(TASK))
-                .for_each(|(o, z)| fill_on(isa, z, max_iter, o));
-        });
-    } else {
-        fill_on(isa, c, max_iter, out);
-    }
+    super::run(c, max_iter, out, |z, o| fill_on(isa, z, max_iter, o));
     Ok(())
 }
 

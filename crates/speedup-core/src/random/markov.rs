@@ -340,7 +340,10 @@ fn chains_on(
         )
     {
         // Tasks of up to MARKOV_ABREAST chains, but at least one task per thread. Each chain
-        // writes only its own row, so how chains are grouped never changes a count.
+        // writes only its own row, so how chains are grouped never changes a count. A task
+        // counts into a buffer of its own and copies it out at the end: neighbouring tasks'
+        // rows share cache lines of `local`, and a count written at every step would bounce
+        // those lines between the CPUs (1.6x instead of 2x on two cores).
         let per_task = n_chains
             .div_ceil(threads::effective_threads())
             .clamp(1, MARKOV_ABREAST);
@@ -349,7 +352,12 @@ fn chains_on(
                 .par_chunks_mut(per_task * k)
                 .zip(gens.par_chunks(per_task))
                 .with_max_len(1)
-                .try_for_each(|(rows, g)| table.run_chains(g, path, start, n_steps, &token, rows))
+                .try_for_each(|(rows, g)| {
+                    let mut own = crate::alloc::try_vec(K, "the visit counts", rows.len(), 0u64)?;
+                    table.run_chains(g, path, start, n_steps, &token, &mut own)?;
+                    rows.copy_from_slice(&own);
+                    Ok(())
+                })
         })?;
     } else {
         table.run_chains(&gens, path, start, n_steps, &token, &mut local)?;
