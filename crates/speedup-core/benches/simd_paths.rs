@@ -88,15 +88,14 @@ fn main() {
             .or_else(|| best(|| bp::mandelbrot("avx2", black_box(&c), max_iter, &mut out)));
         let t: Vec<_> = PATHS
             .iter()
-            .map(|&p| best(|| bp::mandelbrot_f32(p, black_box(&c32), max_iter, &mut out)))
+            .map(|&p| best(|| bp::mandelbrot(p, black_box(&c32), max_iter, &mut out)))
             .collect();
         for (p, tp) in PATHS.iter().zip(&t) {
             line(p, *tp, t[0]);
         }
         let base = t[0];
         for g in 1..=4 {
-            let t =
-                best(|| bp::mandelbrot_f32_avx512_groups(g, black_box(&c32), max_iter, &mut out));
+            let t = best(|| bp::mandelbrot_avx512_groups(g, black_box(&c32), max_iter, &mut out));
             line(&format!("avx512, {g} register(s)"), t, base);
         }
         line("f64, widest path", t64, base);

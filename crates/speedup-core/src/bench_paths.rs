@@ -1,8 +1,7 @@
 //! Hooks for the `simd_paths` benchmark: the kernels' inner loops on a chosen instruction-set
 //! path, so that one run can time the paths side by side. Not part of the API.
 
-use num_complex::Complex64;
-
+use crate::mandelbrot::Point;
 use crate::simd::Isa;
 
 /// The path named `"baseline"`, `"avx2"` or `"avx512"`, when this CPU runs it.
@@ -27,65 +26,20 @@ pub fn sum_leaves(name: &str, x: &[f64]) -> Option<f64> {
     )
 }
 
-/// Mandelbrot escape counts on one thread on path `name`; `None` when this CPU does not run it.
-pub fn mandelbrot(name: &str, c: &[Complex64], max_iter: i32, out: &mut [i32]) -> Option<()> {
-    crate::mandelbrot::fill_on(isa(name)?, c, max_iter, out);
+/// Mandelbrot escape counts on one thread on path `name` (`Complex64` or `Complex32` points);
+/// `None` when this CPU does not run it.
+pub fn mandelbrot<T: Point>(name: &str, c: &[T], max_iter: i32, out: &mut [i32]) -> Option<()> {
+    T::fill_on(isa(name)?, c, max_iter, out);
     Some(())
 }
 
-/// Mandelbrot on one thread on the AVX-512 path with `groups` (1 to 4) registers of eight
-/// points abreast; `None` without AVX-512.
-pub fn mandelbrot_avx512_groups(
+/// Mandelbrot on one thread on the AVX-512 path with `groups` (1 to 4) registers of points
+/// abreast; `None` without AVX-512.
+pub fn mandelbrot_avx512_groups<T: Point>(
     groups: usize,
-    c: &[Complex64],
+    c: &[T],
     max_iter: i32,
     out: &mut [i32],
 ) -> Option<()> {
-    isa("avx512")?;
-    #[cfg(target_arch = "x86_64")]
-    // SAFETY: AVX-512 was detected just above.
-    unsafe {
-        use crate::mandelbrot::fill_avx512_groups as f;
-        match groups {
-            1 => f::<1>(c, max_iter, out),
-            2 => f::<2>(c, max_iter, out),
-            3 => f::<3>(c, max_iter, out),
-            _ => f::<4>(c, max_iter, out),
-        }
-    }
-    Some(())
-}
-
-/// `mandelbrot_f32` on one thread on path `name`; `None` when this CPU does not run it.
-pub fn mandelbrot_f32(
-    name: &str,
-    c: &[num_complex::Complex32],
-    max_iter: i32,
-    out: &mut [i32],
-) -> Option<()> {
-    crate::mandelbrot::fill_f32_on(isa(name)?, c, max_iter, out);
-    Some(())
-}
-
-/// `mandelbrot_f32` on one thread on the AVX-512 path with `groups` (1 to 4) registers of
-/// sixteen points abreast; `None` without AVX-512.
-pub fn mandelbrot_f32_avx512_groups(
-    groups: usize,
-    c: &[num_complex::Complex32],
-    max_iter: i32,
-    out: &mut [i32],
-) -> Option<()> {
-    isa("avx512")?;
-    #[cfg(target_arch = "x86_64")]
-    // SAFETY: AVX-512 was detected just above.
-    unsafe {
-        use crate::mandelbrot::fill_f32_avx512_groups as f;
-        match groups {
-            1 => f::<1>(c, max_iter, out),
-            2 => f::<2>(c, max_iter, out),
-            3 => f::<3>(c, max_iter, out),
-            _ => f::<4>(c, max_iter, out),
-        }
-    }
-    Some(())
+    crate::mandelbrot::fill_avx512_with(groups, c, max_iter, out)
 }

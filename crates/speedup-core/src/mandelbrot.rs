@@ -161,9 +161,6 @@ unsafe fn escape_lanes_avx2(c: &[Complex64], max_iter: i32, out: &mut [i32]) {
 mod avx512;
 mod complex32;
 
-#[cfg(target_arch = "x86_64")]
-pub(crate) use complex32::fill_avx512_groups as fill_f32_avx512_groups;
-pub(crate) use complex32::fill_on as fill_f32_on;
 pub use complex32::{escape_count_f32, mandelbrot_f32};
 
 use crate::simd::Isa;
@@ -188,19 +185,53 @@ pub(crate) fn fill_on(isa: Isa, c: &[Complex64], max_iter: i32, out: &mut [i32])
     fill_lanes(c, max_iter, out);
 }
 
-/// [`fill`] on the AVX-512 path with `G` registers of eight points abreast (the path benchmark
-/// measures `G`).
-///
-/// # Safety
-/// The CPU must support AVX-512 F, DQ, BW and VL.
-#[cfg(target_arch = "x86_64")]
-pub(crate) unsafe fn fill_avx512_groups<const G: usize>(
-    c: &[Complex64],
+/// The point types of the kernel (`Complex64` for [`mandelbrot`], `Complex32` for
+/// [`mandelbrot_f32`]) and their paths, for the tests and the path benchmark.
+#[doc(hidden)]
+pub trait Point: Sized {
+    /// The escape counts of `c` on path `isa`, which the CPU must run.
+    fn fill_on(isa: Isa, c: &[Self], max_iter: i32, out: &mut [i32]);
+    /// The AVX-512 path with `G` registers of points abreast.
+    ///
+    /// # Safety
+    /// The CPU must support AVX-512 F, DQ, BW and VL.
+    #[cfg(target_arch = "x86_64")]
+    unsafe fn fill_avx512_groups<const G: usize>(c: &[Self], max_iter: i32, out: &mut [i32]);
+}
+
+impl Point for Complex64 {
+    fn fill_on(isa: Isa, c: &[Self], max_iter: i32, out: &mut [i32]) {
+        fill_on(isa, c, max_iter, out)
+    }
+    #[cfg(target_arch = "x86_64")]
+    unsafe fn fill_avx512_groups<const G: usize>(c: &[Self], max_iter: i32, out: &mut [i32]) {
+        // SAFETY: the caller's guarantee.
+        unsafe { avx512::fill_groups::<G>(c, max_iter, out) }
+    }
+}
+
+/// The AVX-512 path of `T` with `groups` (1 to 4; more count as 4) registers abreast, when
+/// this CPU has AVX-512 (`None` otherwise).
+pub(crate) fn fill_avx512_with<T: Point>(
+    groups: usize,
+    c: &[T],
     max_iter: i32,
     out: &mut [i32],
-) {
-    // SAFETY: the caller's guarantee.
-    unsafe { avx512::fill_groups::<G>(c, max_iter, out) }
+) -> Option<()> {
+    if !crate::simd::avx512() {
+        return None;
+    }
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: AVX-512 was detected just above.
+    unsafe {
+        match groups {
+            1 => T::fill_avx512_groups::<1>(c, max_iter, out),
+            2 => T::fill_avx512_groups::<2>(c, max_iter, out),
+            3 => T::fill_avx512_groups::<3>(c, max_iter, out),
+            _ => T::fill_avx512_groups::<4>(c, max_iter, out),
+        }
+    }
+    Some(())
 }
 
 /// [`fill`] with [`escape_lanes_avx2`].
@@ -312,32 +343,36 @@ mod tests {
         c
     }
 
+    /// Every path of `T`, and the AVX-512 one at every register count, against `scalar` on
+    /// the test points of `n` for several `max_iter`.
+    pub(crate) fn check_every_path<T: Real>(n: usize, scalar: fn(Complex<T>, i32) -> i32)
+    where
+        Complex<T>: Point,
+    {
+        let c = points::<T>(n);
+        for max_iter in [0, 1, 2, 20, 100] {
+            let want: Vec<i32> = c.iter().map(|&z| scalar(z, max_iter)).collect();
+            for isa in Isa::available() {
+                let mut got = vec![7i32; n];
+                <Complex<T>>::fill_on(isa, &c, max_iter, &mut got);
+                assert_eq!(got, want, "{isa:?} n={n} max_iter={max_iter}");
+            }
+            for g in 1..=4 {
+                let mut got = vec![7i32; n];
+                if fill_avx512_with(g, &c, max_iter, &mut got).is_some() {
+                    assert_eq!(got, want, "avx512 x{g} n={n} max_iter={max_iter}");
+                }
+            }
+        }
+    }
+
     #[test]
     fn vectorised_lanes_match_the_scalar_count() {
         for n in [0, 1, 7, 8, 9, 15, 16, 17, 23, 24, 25, 31, 32, 33, 100, 1001] {
+            check_every_path::<f64>(n, escape_count);
             let c = points::<f64>(n);
             for max_iter in [0, 1, 2, 20, 100] {
                 let want: Vec<i32> = c.iter().map(|&z| escape_count(z, max_iter)).collect();
-                for isa in Isa::available() {
-                    let mut got = vec![7i32; n];
-                    fill_on(isa, &c, max_iter, &mut got);
-                    assert_eq!(got, want, "{isa:?} n={n} max_iter={max_iter}");
-                }
-                #[cfg(target_arch = "x86_64")]
-                if crate::simd::avx512() {
-                    for g in [1, 3, 4] {
-                        let mut got = vec![7i32; n];
-                        // SAFETY: AVX-512 was detected just above.
-                        unsafe {
-                            match g {
-                                1 => fill_avx512_groups::<1>(&c, max_iter, &mut got),
-                                3 => fill_avx512_groups::<3>(&c, max_iter, &mut got),
-                                _ => fill_avx512_groups::<4>(&c, max_iter, &mut got),
-                            }
-                        }
-                        assert_eq!(got, want, "avx512 x{g} n={n} max_iter={max_iter}");
-                    }
-                }
                 let mut lanes = vec![7i32; n];
                 fill_lanes(&c, max_iter, &mut lanes);
                 assert_eq!(lanes, want, "portable, n={n} max_iter={max_iter}");

@@ -41,7 +41,8 @@ pub fn popcnt() -> bool {
 /// [`Isa::best`]; a kernel's dispatch takes it, and its tests run every path in
 /// [`Isa::available`] to check that they give the same bits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Isa {
+#[doc(hidden)]
+pub enum Isa {
     /// The loops compiled for the target's base instruction set.
     Baseline,
     /// Intrinsics for AVX2 ([`avx2`]).

@@ -196,7 +196,7 @@ mod wide {
     /// # Safety
     /// AVX-512 F, DQ, BW and VL.
     #[target_feature(enable = "avx512f,avx512dq,avx512bw,avx512vl")]
-    pub(crate) unsafe fn fill_avx512_groups<const G: usize>(
+    pub(super) unsafe fn fill_avx512_groups<const G: usize>(
         c: &[Complex32],
         max_iter: i32,
         out: &mut [i32],
@@ -223,34 +223,27 @@ mod wide {
     }
 }
 
-#[cfg(target_arch = "x86_64")]
-pub(crate) use wide::fill_avx512_groups;
+impl super::Point for Complex32 {
+    fn fill_on(isa: Isa, c: &[Self], max_iter: i32, out: &mut [i32]) {
+        fill_on(isa, c, max_iter, out)
+    }
+    #[cfg(target_arch = "x86_64")]
+    unsafe fn fill_avx512_groups<const G: usize>(c: &[Self], max_iter: i32, out: &mut [i32]) {
+        // SAFETY: the caller's guarantee.
+        unsafe { wide::fill_avx512_groups::<G>(c, max_iter, out) }
+    }
+}
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    use crate::mandelbrot::tests::points;
+    use crate::mandelbrot::tests::{check_every_path, points};
 
     #[test]
     fn every_path_matches_the_scalar_count() {
         for n in [0, 1, 7, 8, 9, 15, 16, 17, 31, 32, 33, 47, 48, 65, 100, 1001] {
-            let c = points::<f32>(n);
-            for max_iter in [0, 1, 2, 20, 100] {
-                let want: Vec<i32> = c.iter().map(|&z| escape_count_f32(z, max_iter)).collect();
-                for isa in Isa::available() {
-                    let mut got = vec![7i32; n];
-                    fill_on(isa, &c, max_iter, &mut got);
-                    assert_eq!(got, want, "{isa:?} n={n} max_iter={max_iter}");
-                }
-                #[cfg(target_arch = "x86_64")]
-                if crate::simd::avx512() {
-                    let mut got = vec![7i32; n];
-                    // SAFETY: AVX-512 was detected just above.
-                    unsafe { fill_avx512_groups::<3>(&c, max_iter, &mut got) };
-                    assert_eq!(got, want, "avx512 x3 n={n} max_iter={max_iter}");
-                }
-            }
+            check_every_path::<f32>(n, escape_count_f32);
         }
     }
 
