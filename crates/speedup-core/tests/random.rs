@@ -142,22 +142,24 @@ fn markov_cases() -> Vec<MarkovCase> {
     cases
 }
 
+/// The counts of `case` at 1, 2, 3 and 8 threads, on `path` (the best one when `None`).
+fn markov_counts(case: &MarkovCase, path: Option<Path>) -> Vec<Array2<u64>> {
+    at_thread_counts(&[1, 2, 3, 8], || {
+        let mut counts = Array2::<u64>::from_elem(case.counts.dim(), 99);
+        let (p, c) = (case.p.view(), counts.view_mut());
+        match path {
+            Some(path) => markov_chains_on(path, p, case.start, case.n_steps, case.seed, c),
+            None => markov_chains(p, case.start, case.n_steps, case.seed, c),
+        }
+        .unwrap();
+        counts
+    })
+}
+
 #[test]
 fn markov_matches_python_reference() {
     for case in markov_cases() {
-        let got = at_thread_counts(&[1, 2, 3, 8], || {
-            let mut counts = Array2::<u64>::from_elem(case.counts.dim(), 99);
-            markov_chains(
-                case.p.view(),
-                case.start,
-                case.n_steps,
-                case.seed,
-                counts.view_mut(),
-            )
-            .unwrap();
-            counts
-        });
-        for counts in got {
+        for counts in markov_counts(&case, None) {
             assert_eq!(counts, case.counts, "{}", case.name);
         }
         let mut path = vec![-1i32; case.n_steps as usize];
@@ -487,21 +489,7 @@ fn every_path_gives_markov_chains_its_counts() {
     let cases = markov_cases();
     for path in paths() {
         for case in &cases {
-            let got = at_thread_counts(&[1, 2, 3, 8], || {
-                let mut counts = Array2::<u64>::from_elem(case.counts.dim(), 99);
-                let p = case.p.view();
-                markov_chains_on(
-                    path,
-                    p,
-                    case.start,
-                    case.n_steps,
-                    case.seed,
-                    counts.view_mut(),
-                )
-                .unwrap();
-                counts
-            });
-            for counts in got {
+            for counts in markov_counts(case, Some(path)) {
                 assert_eq!(counts, case.counts, "{path:?} {}", case.name);
             }
         }
