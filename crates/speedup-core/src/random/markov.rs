@@ -80,23 +80,14 @@ impl CumTable {
         Ok(CumTable { k, cum })
     }
 
-    /// Runs one chain of `n_steps` steps from `start` on `g`, calling `visit(t, s)` with the state
-    /// `s` after step `t`. Draws its uniforms on `path`; checks `token` every [`MARKOV_CHECK`]
-    /// steps.
+    /// Runs one chain of `w`'s steps on `g`, calling `visit(t, s)` with the state `s` after
+    /// step `t`.
     #[inline(always)]
-    fn run_chain(
-        &self,
-        g: &Philox4x64,
-        path: Path,
-        start: usize,
-        n_steps: u64,
-        token: &Token,
-        mut visit: impl FnMut(u64, usize),
-    ) -> Result<()> {
+    fn run_chain(&self, g: &Philox4x64, w: Walk, mut visit: impl FnMut(u64, usize)) -> Result<()> {
         if self.k <= LINEAR_MAX {
-            self.run_chain_with(g, path, start, n_steps, token, &mut visit, next_linear)
+            self.run_chain_with(g, w, &mut visit, next_linear)
         } else {
-            self.run_chain_with(g, path, start, n_steps, token, &mut visit, next_binary)
+            self.run_chain_with(g, w, &mut visit, next_binary)
         }
     }
 
@@ -104,25 +95,22 @@ impl CumTable {
     fn run_chain_with(
         &self,
         g: &Philox4x64,
-        path: Path,
-        start: usize,
-        n_steps: u64,
-        token: &Token,
+        w: Walk,
         visit: &mut impl FnMut(u64, usize),
         next: impl Fn(&[f64], f64) -> usize,
     ) -> Result<()> {
         let k = self.k;
         let cum = &self.cum[..];
-        let mut s = start;
+        let mut s = w.start;
         let mut t = 0u64;
         let mut u = [0.0f64; GROUP];
-        while t < n_steps {
-            token.check()?;
-            let end = n_steps.min(t + MARKOV_CHECK);
+        while t < w.n_steps {
+            w.token.check()?;
+            let end = w.n_steps.min(t + MARKOV_CHECK);
             // Batches of GROUP uniforms (the last one of a check interval shorter).
             while t < end {
                 let u = &mut u[..(end - t).min(GROUP as u64) as usize];
-                g.fill_uniforms_on(path, t, u);
+                g.fill_uniforms_on(w.path, t, u);
                 for &u in u.iter() {
                     s = next(&cum[s * k..s * k + k], u);
                     visit(t, s);
@@ -132,6 +120,16 @@ impl CumTable {
         }
         Ok(())
     }
+}
+
+/// What every chain of a call does: `n_steps` steps from `start`, drawing its uniforms on
+/// `path`, checking `token` every [`MARKOV_CHECK`] steps.
+#[derive(Clone, Copy)]
+struct Walk<'a> {
+    path: Path,
+    start: usize,
+    n_steps: u64,
+    token: &'a Token,
 }
 
 /// The first `j` with `u < row[j]`, `k-1` if none: the number of `j < k-1` with `row[j] <= u`
@@ -156,39 +154,34 @@ fn next_binary(row: &[f64], u: f64) -> usize {
 const MARKOV_ABREAST: usize = 8;
 
 impl CumTable {
-    /// Runs the chains of `gens` (one stream each) from `start` for `n_steps` steps, abreast,
-    /// adding each chain's visits to its row of `rows` (`gens.len()` rows of `k`). One chain's
-    /// step waits for its previous state (a load from the table, compares, a count: a latency
-    /// chain), so several independent chains interleaved keep the core busy while one waits;
-    /// each chain still takes exactly its own draws in order, so the counts are those of
-    /// [`CumTable::run_chain`]. Checks `token` every [`MARKOV_CHECK`] steps.
-    fn run_chains(
-        &self,
-        gens: &[Philox4x64],
-        path: Path,
-        start: usize,
-        n_steps: u64,
-        token: &Token,
-        rows: &mut [u64],
-    ) -> Result<()> {
+    /// Runs the chains of `gens` (one stream each) through `w`, abreast, adding each chain's
+    /// visits to its row of `rows` (`gens.len()` rows of `k`). One chain's step waits for its
+    /// previous state (a load from the table, compares, a count: a latency chain), so several
+    /// independent chains interleaved keep the core busy while one waits; each chain still
+    /// takes exactly its own draws in order, so the counts are those of
+    /// [`CumTable::run_chain`].
+    fn run_chains(&self, gens: &[Philox4x64], w: Walk, rows: &mut [u64]) -> Result<()> {
         debug_assert_eq!(rows.len(), gens.len() * self.k);
         match gens.len() {
             0 => Ok(()),
-            1 => self.run_chain(&gens[0], path, start, n_steps, token, |_, s| rows[s] += 1),
-            2 => self.run_abreast::<2>(gens, path, start, n_steps, token, rows),
-            3 => self.run_abreast::<3>(gens, path, start, n_steps, token, rows),
-            4 => self.run_abreast::<4>(gens, path, start, n_steps, token, rows),
-            n if n < MARKOV_ABREAST => {
-                let (now, later) = gens.split_at(4);
-                let (r_now, r_later) = rows.split_at_mut(4 * self.k);
-                self.run_abreast::<4>(now, path, start, n_steps, token, r_now)?;
-                self.run_chains(later, path, start, n_steps, token, r_later)
-            }
-            _ => {
-                let (now, later) = gens.split_at(MARKOV_ABREAST);
-                let (r_now, r_later) = rows.split_at_mut(MARKOV_ABREAST * self.k);
-                self.run_abreast::<MARKOV_ABREAST>(now, path, start, n_steps, token, r_now)?;
-                self.run_chains(later, path, start, n_steps, token, r_later)
+            1 => self.run_chain(&gens[0], w, |_, s| rows[s] += 1),
+            2 => self.run_abreast::<2>(gens, w, rows),
+            3 => self.run_abreast::<3>(gens, w, rows),
+            4 => self.run_abreast::<4>(gens, w, rows),
+            n => {
+                let now = if n < MARKOV_ABREAST {
+                    4
+                } else {
+                    MARKOV_ABREAST
+                };
+                let (g_now, g_later) = gens.split_at(now);
+                let (r_now, r_later) = rows.split_at_mut(now * self.k);
+                if now == 4 {
+                    self.run_abreast::<4>(g_now, w, r_now)?;
+                } else {
+                    self.run_abreast::<MARKOV_ABREAST>(g_now, w, r_now)?;
+                }
+                self.run_chains(g_later, w, r_later)
             }
         }
     }
@@ -197,16 +190,13 @@ impl CumTable {
     fn run_abreast<const L: usize>(
         &self,
         gens: &[Philox4x64],
-        path: Path,
-        start: usize,
-        n_steps: u64,
-        token: &Token,
+        w: Walk,
         rows: &mut [u64],
     ) -> Result<()> {
         if self.k <= LINEAR_MAX {
-            self.run_abreast_with::<L>(gens, path, start, n_steps, token, rows, next_linear)
+            self.run_abreast_with::<L>(gens, w, rows, next_linear)
         } else {
-            self.run_abreast_with::<L>(gens, path, start, n_steps, token, rows, next_binary)
+            self.run_abreast_with::<L>(gens, w, rows, next_binary)
         }
     }
 
@@ -214,10 +204,7 @@ impl CumTable {
     fn run_abreast_with<const L: usize>(
         &self,
         gens: &[Philox4x64],
-        path: Path,
-        start: usize,
-        n_steps: u64,
-        token: &Token,
+        w: Walk,
         rows: &mut [u64],
         next: impl Fn(&[f64], f64) -> usize,
     ) -> Result<()> {
@@ -225,18 +212,18 @@ impl CumTable {
         let cum = &self.cum[..];
         let gens: &[Philox4x64; L] = gens.try_into().expect("L streams");
         let rows = &mut rows[..L * k];
-        let mut s = [start; L];
+        let mut s = [w.start; L];
         let mut t = 0u64;
         let mut u = [[0.0f64; GROUP]; L];
-        while t < n_steps {
-            token.check()?;
-            let end = n_steps.min(t + MARKOV_CHECK);
+        while t < w.n_steps {
+            w.token.check()?;
+            let end = w.n_steps.min(t + MARKOV_CHECK);
             // Batches of GROUP steps per chain (the last one of a check interval shorter);
             // each chain takes its own uniforms in order.
             while t < end {
                 let n = (end - t).min(GROUP as u64) as usize;
                 for (ul, g) in u.iter_mut().zip(gens) {
-                    g.fill_uniforms_on(path, t, &mut ul[..n]);
+                    g.fill_uniforms_on(w.path, t, &mut ul[..n]);
                 }
                 for step in 0..n {
                     for l in 0..L {
@@ -332,6 +319,12 @@ fn chains_on(
     let mut gens: Vec<Philox4x64> = Vec::new();
     crate::alloc::try_reserve(K, "the chains' generators", &mut gens, n_chains)?;
     gens.extend((0..n_chains as u64).map(|c| Philox4x64::new(seed, first_chain + c)));
+    let walk = Walk {
+        path,
+        start,
+        n_steps,
+        token: &token,
+    };
     let work = (n_chains as u64).saturating_mul(n_steps);
     if n_chains > 1
         && threads::go_parallel(
@@ -354,13 +347,13 @@ fn chains_on(
                 .with_max_len(1)
                 .try_for_each(|(rows, g)| {
                     let mut own = crate::alloc::try_vec(K, "the visit counts", rows.len(), 0u64)?;
-                    table.run_chains(g, path, start, n_steps, &token, &mut own)?;
+                    table.run_chains(g, walk, &mut own)?;
                     rows.copy_from_slice(&own);
                     Ok(())
                 })
         })?;
     } else {
-        table.run_chains(&gens, path, start, n_steps, &token, &mut local)?;
+        table.run_chains(&gens, walk, &mut local)?;
     }
     let view = ArrayView2::from_shape((n_chains, k), &local[..]).expect("n_chains x k buffer");
     counts.assign(&view);
@@ -399,9 +392,13 @@ pub fn markov_path(
     let token = Token::new(K);
     let g = Philox4x64::new(seed, chain);
     let mut local = crate::alloc::try_vec(K, "the path", path.len(), 0i32)?;
-    table.run_chain(&g, Path::best(), start, n_steps, &token, |t, s| {
-        local[t as usize] = s as i32
-    })?;
+    let walk = Walk {
+        path: Path::best(),
+        start,
+        n_steps,
+        token: &token,
+    };
+    table.run_chain(&g, walk, |t, s| local[t as usize] = s as i32)?;
     path.copy_from_slice(&local);
     Ok(())
 }
