@@ -30,7 +30,7 @@ python3 tests/badinput/cases.py "$work" >/dev/null
 grep -oE '\bspeedup_[a-z0-9_]+\(' include/speedup.h | tr -d '(' | sort -u >"$work/funcs.txt"
 gcc -std=c11 -O1 -g -Wall -Wextra -Werror -Iinclude tests/badinput/run_c.c \
     -L"$lib" -lspeedup -Wl,-rpath,"$lib" -o "$work/badinput_c"
-gfortran -std=f2018 -Wall -Werror -O1 -g -J "$work/mod" fortran_src/speedup/speedup_c.f90 fortran_src/speedup/speedup_door.f90 fortran_src/speedup/speedup.f90 fortran_src/speedup/speedup_legacy.f90 tests/badinput/run_fortran.f90 \
+gfortran -std=f2018 -Wall -Werror -O1 -g -J "$work/mod" fortran_src/speedup/speedup_c.f90 fortran_src/speedup/speedup_door.f90 fortran_src/speedup/speedup.f90 fortran_src/speedup/speedup_legacy.f90 tests/badinput/run_fortran_support.f90 tests/badinput/run_fortran_calls.f90 tests/badinput/run_fortran.f90 \
     -L"$lib" -lspeedup -Wl,-rpath,"$lib" -o "$work/badinput_fortran"
 
 passed=0

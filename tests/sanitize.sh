@@ -61,7 +61,7 @@ cat include/speedup.h include/speedup_legacy.h | grep -oE '\bspeedup_[a-z0-9_]+\
     | sort -u >"$work/funcs.txt"
 gcc -std=c11 -O1 "${san[@]}" -Wall -Wextra -Werror -Iinclude tests/badinput/run_c.c \
     -o "$work/badinput_c" "${link[@]}"
-gfortran -std=f2018 -O1 "${san[@]}" -Wall -Werror -J "$work/mod" "${fmods[@]}" tests/badinput/run_fortran.f90 \
+gfortran -std=f2018 -O1 "${san[@]}" -Wall -Werror -J "$work/mod" "${fmods[@]}" tests/badinput/run_fortran_support.f90 tests/badinput/run_fortran_calls.f90 tests/badinput/run_fortran.f90 \
     -o "$work/badinput_fortran" "${link[@]}"
 gcc -std=c11 -O1 "${san[@]}" -Wall -Wextra -Werror -fopenmp -pthread -Iinclude tests/faults/stress.c \
     -o "$work/stress" "${link[@]}" -lm
