@@ -18,14 +18,17 @@ end module speedup_stencils
 module speedup_reductions_r64
     use, intrinsic :: iso_c_binding, only: wp => c_double
     use speedup_c, only: c_axis_sum => c_speedup_sum_axis, c_axis_mean => c_speedup_mean_axis, &
-        c_axis_std => c_speedup_std_axis
+        c_axis_std => c_speedup_std_axis, c_flat_sum => c_speedup_sum, &
+        c_flat_mean => c_speedup_mean, c_flat_std => c_speedup_std
     include 'speedup_reductions.inc'
 end module speedup_reductions_r64
 
 module speedup_reductions_r32
     use, intrinsic :: iso_c_binding, only: wp => c_float
     use speedup_c, only: c_axis_sum => c_speedup_sum_axis_f32, &
-        c_axis_mean => c_speedup_mean_axis_f32, c_axis_std => c_speedup_std_axis_f32
+        c_axis_mean => c_speedup_mean_axis_f32, c_axis_std => c_speedup_std_axis_f32, &
+        c_flat_sum => c_speedup_sum_f32, c_flat_mean => c_speedup_mean_f32, &
+        c_flat_std => c_speedup_std_f32
     include 'speedup_reductions.inc'
 end module speedup_reductions_r32
 
@@ -63,31 +66,41 @@ module speedup
         kernels_comb_forward => speedup_comb_forward, kernels_comb_backward => speedup_comb_backward
     use speedup_stencils
     use speedup_reductions_r64, only: sum_dim_r64 => sum_dim, mean_dim_r64 => mean_dim, &
-        std_dim_r64 => std_dim
+        std_dim_r64 => std_dim, sum_all_2_r64 => sum_all_2, mean_all_2_r64 => mean_all_2, &
+        std_all_2_r64 => std_all_2, sum_all_3_r64 => sum_all_3, mean_all_3_r64 => mean_all_3, &
+        std_all_3_r64 => std_all_3
     use speedup_reductions_r32, only: sum_dim_r32 => sum_dim, mean_dim_r32 => mean_dim, &
-        std_dim_r32 => std_dim
+        std_dim_r32 => std_dim, sum_all_2_r32 => sum_all_2, mean_all_2_r32 => mean_all_2, &
+        std_all_2_r32 => std_all_2, sum_all_3_r32 => sum_all_3, mean_all_3_r32 => mean_all_3, &
+        std_all_3_r32 => std_all_3
     implicit none
     private
 
     !> sum(x, s): the sum of real64 or real32 x(:) into the scalar s of the kind of x (real32
-    !> data is summed in double precision, the result rounded once: C's speedup_sum_f32).
+    !> data is summed in double precision, the result rounded once: C's speedup_sum_f32); of
+    !> x(:, :) or x(:, :, :), every element, like the intrinsic sum(x): the flat sum of the
+    !> elements in array element order (column-major).
     !> sum(x, dim, out): along dim (1 to rank(x)) of real64 or real32 x of any rank, into out of
     !> the kind of x and the shape of x without dim, like the intrinsic sum(x, dim); each
     !> result has the bits of sum(lane, s) on its lane copied out. A non-contiguous x or out is
     !> packed into a temporary by the compiler.
     interface speedup_sum
-        module procedure speedup_sum, sum_r32, sum_dim_r64, sum_dim_r32
+        module procedure speedup_sum, sum_r32, sum_dim_r64, sum_dim_r32, sum_all_2_r64, &
+            sum_all_3_r64, sum_all_2_r32, sum_all_3_r32
     end interface speedup_sum
 
-    !> mean(x, s) of real64 or real32 x(:); mean(x, dim, out) along dim, as speedup_sum.
+    !> mean(x, s) of real64 or real32 x of rank 1 to 3; mean(x, dim, out) along dim, as
+    !> speedup_sum.
     interface speedup_mean
-        module procedure speedup_mean, mean_r32, mean_dim_r64, mean_dim_r32
+        module procedure speedup_mean, mean_r32, mean_dim_r64, mean_dim_r32, mean_all_2_r64, &
+            mean_all_3_r64, mean_all_2_r32, mean_all_3_r32
     end interface speedup_mean
 
-    !> std(x, ddof, s) of real64 or real32 x(:); std(x, dim, ddof, out) along dim, as
+    !> std(x, ddof, s) of real64 or real32 x of rank 1 to 3; std(x, dim, ddof, out) along dim, as
     !> speedup_sum (two passes per lane, ddof >= 0 below the lane length).
     interface speedup_std
-        module procedure speedup_std, std_r32, std_dim_r64, std_dim_r32
+        module procedure speedup_std, std_r32, std_dim_r64, std_dim_r32, std_all_2_r64, &
+            std_all_3_r64, std_all_2_r32, std_all_3_r32
     end interface speedup_std
 
     !> Escape counts of complex(real64) points (the Rust kernel mandelbrot, in double

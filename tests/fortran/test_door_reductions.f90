@@ -124,6 +124,9 @@ contains
             stc = c_speedup_sum(x(j + 1, 5:1:-1), 5_c_size_t, oc(j))
         end do
         call check(stat == 0 .and. same_all(o, oc), 'sum along dim=2 of x(2:6, 5:1:-1)')
+        call speedup_mean(x(1:7:2, :), s)
+        stc = c_speedup_mean(reshape(x(1:7:2, :), [20]), 20_c_size_t, sc)
+        call check(stc == 0 .and. same(s, sc), 'mean of every element of x(1:7:2, :)')
     end subroutine test_dim_calls
 
     subroutine test_dim_errors()
