@@ -24,13 +24,13 @@ gcc -std=c11 -O2 -g -Wall -Wextra -Werror -Wpedantic -ffp-contract=off -Iinclude
     -DEXPECTED_VERSION="\"$version\"" tests/c/test_capi.c tests/c/capi_*.c -o "$work/test_capi" \
     -L"$lib" -lspeedup -lm -Wl,-rpath,"$lib"
 gfortran -std=f2018 -Wall -O2 -g -J "$work/mod" fortran_src/speedup/speedup_c.f90 fortran_src/speedup/speedup_door.f90 fortran_src/speedup/speedup.f90 fortran_src/speedup/speedup_legacy.f90 \
-    tests/fortran/test_support.f90 tests/fortran/test_door_arrays.f90 tests/fortran/test_door_kernels.f90 tests/fortran/test_legacy_door.f90 tests/fortran/test_speedup.f90 \
+    tests/fortran/test_support.f90 tests/fortran/test_door_arrays.f90 tests/fortran/test_door_kernels.f90 tests/fortran/test_door_reductions.f90 tests/fortran/test_legacy_door.f90 tests/fortran/test_speedup.f90 \
     -L"$lib" -lspeedup -Wl,-rpath,"$lib" -o "$work/test_speedup_fortran"
 python3 tests/badinput/cases.py "$work" >/dev/null
 grep -oE '\bspeedup_[a-z0-9_]+\(' include/speedup.h | tr -d '(' | sort -u >"$work/funcs.txt"
 gcc -std=c11 -O1 -g -Wall -Wextra -Werror -Iinclude tests/badinput/run_c.c \
     -L"$lib" -lspeedup -Wl,-rpath,"$lib" -o "$work/badinput_c"
-gfortran -std=f2018 -Wall -Werror -O1 -g -J "$work/mod" fortran_src/speedup/speedup_c.f90 fortran_src/speedup/speedup_door.f90 fortran_src/speedup/speedup.f90 fortran_src/speedup/speedup_legacy.f90 tests/badinput/run_fortran.f90 \
+gfortran -std=f2018 -Wall -Werror -O1 -g -J "$work/mod" fortran_src/speedup/speedup_c.f90 fortran_src/speedup/speedup_door.f90 fortran_src/speedup/speedup.f90 fortran_src/speedup/speedup_legacy.f90 tests/badinput/run_fortran_support.f90 tests/badinput/run_fortran_calls.f90 tests/badinput/run_fortran.f90 \
     -L"$lib" -lspeedup -Wl,-rpath,"$lib" -o "$work/badinput_fortran"
 
 passed=0

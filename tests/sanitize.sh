@@ -54,14 +54,14 @@ echo "sanitize: building the programs with ${san[*]}"
 gcc -std=c11 -O1 "${san[@]}" -Wall -Wextra -Werror -Wpedantic -ffp-contract=off -Iinclude \
     -DEXPECTED_VERSION="\"$version\"" tests/c/test_capi.c tests/c/capi_*.c -o "$work/test_capi" "${link[@]}" -lm
 gfortran -std=f2018 -O1 "${san[@]}" -Wall -J "$work/mod" "${fmods[@]}" \
-    tests/fortran/test_support.f90 tests/fortran/test_door_arrays.f90 tests/fortran/test_door_kernels.f90 tests/fortran/test_legacy_door.f90 tests/fortran/test_speedup.f90 \
+    tests/fortran/test_support.f90 tests/fortran/test_door_arrays.f90 tests/fortran/test_door_kernels.f90 tests/fortran/test_door_reductions.f90 tests/fortran/test_legacy_door.f90 tests/fortran/test_speedup.f90 \
     -o "$work/test_speedup_fortran" "${link[@]}"
 python3 tests/badinput/cases.py "$work" >/dev/null
 cat include/speedup.h include/speedup_legacy.h | grep -oE '\bspeedup_[a-z0-9_]+\(' | tr -d '(' \
     | sort -u >"$work/funcs.txt"
 gcc -std=c11 -O1 "${san[@]}" -Wall -Wextra -Werror -Iinclude tests/badinput/run_c.c \
     -o "$work/badinput_c" "${link[@]}"
-gfortran -std=f2018 -O1 "${san[@]}" -Wall -Werror -J "$work/mod" "${fmods[@]}" tests/badinput/run_fortran.f90 \
+gfortran -std=f2018 -O1 "${san[@]}" -Wall -Werror -J "$work/mod" "${fmods[@]}" tests/badinput/run_fortran_support.f90 tests/badinput/run_fortran_calls.f90 tests/badinput/run_fortran.f90 \
     -o "$work/badinput_fortran" "${link[@]}"
 gcc -std=c11 -O1 "${san[@]}" -Wall -Wextra -Werror -fopenmp -pthread -Iinclude tests/faults/stress.c \
     -o "$work/stress" "${link[@]}" -lm

@@ -61,6 +61,8 @@ class Module:
         self.procs: Dict[str, Tuple[str, List[str], str]] = {}  # name -> (header, decls, doc)
         self.generics: Dict[str, Tuple[List[str], str]] = {}  # name -> (specifics, doc)
         self.aliases: Dict[str, str] = {}  # `use m, only: local => original`
+        self.alias_from: Dict[str, str] = {}  # local -> m, for the aliases above
+        self.kinds: Dict[str, str] = {}  # `use, intrinsic :: iso_c_binding, only: wp => c_double`
         self.uses_all: List[str] = []  # `use m` without `only`
         self.default_private = False  # a bare `private` statement
 
@@ -119,6 +121,13 @@ def parse_file(path: Path) -> List[Module]:
                 if "=>" in item:
                     local, original = (t.strip() for t in item.split("=>"))
                     cur.aliases[local] = original
+                    cur.alias_from[local] = re.match(r"use\s+(\w+)", low).group(1)
+        elif re.match(r"use\s*,\s*intrinsic\s*::\s*iso_c_binding\s*,\s*only\s*:", low):
+            # A kind renamed on use (a module instantiating an include file for one kind).
+            for item in s.split("only", 1)[1].lstrip(" :").split(","):
+                if "=>" in item:
+                    local, original = (t.strip() for t in item.split("=>"))
+                    cur.kinds[local] = original
         elif re.match(r"public\s*::", low):
             cur.public += [n.strip() for n in s.split("::", 1)[1].split(",") if n.strip()]
         elif re.match(r"integer,\s*parameter,\s*public\s*::", low):
@@ -148,6 +157,8 @@ def parse_file(path: Path) -> List[Module]:
                 elif t and not t.lower().startswith(("import", "!", "implicit")):
                     break
                 j += 1
+            for local, original in cur.kinds.items():
+                decls = [re.sub(rf"\({local}\)", f"({original})", d) for d in decls]
             cur.procs[name] = (re.sub(r"\s+", " ", s), decls, "\n".join(doc))
         if s and not s.startswith("!"):
             doc = []
@@ -166,6 +177,8 @@ def render() -> str:
     defined_in: Dict[str, str] = {}
     for m in mods.values():
         procs.update(m.procs)
+        # Qualified too: modules made from one include file define the same names.
+        procs.update({f"{m.name}.{n}": v for n, v in m.procs.items()})
         generics.update(m.generics)
         for n in list(m.procs) + list(m.generics) + [c for c, _ in m.constants]:
             defined_in.setdefault(n, m.name)
@@ -231,8 +244,11 @@ def render() -> str:
                     out += [doc, ""]
                 for s in specifics:
                     original = m.aliases.get(s, s)  # a specific imported under another name
+                    if s in m.alias_from and f"{m.alias_from[s]}.{original}" in procs:
+                        original = f"{m.alias_from[s]}.{original}"
                     if s not in procs and original in procs:
                         header, decls, doc = procs[original]
+                        original = original.split(".")[-1]
                         procs[s] = (re.sub(rf"\b{original}\b", s, header), decls, doc)
                     proc_block(s, out)
             elif n in procs:

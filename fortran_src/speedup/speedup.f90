@@ -12,6 +12,26 @@ module speedup_stencils
     include 'speedup_stencils.inc'
 end module speedup_stencils
 
+! speedup_reductions_r64, speedup_reductions_r32: sum, mean and std along a dim of real64 and
+! real32 arrays of any rank (speedup_reductions.inc, over the C axis functions of that kind).
+! Internal: programs use `speedup`.
+module speedup_reductions_r64
+    use, intrinsic :: iso_c_binding, only: wp => c_double
+    use speedup_c, only: c_axis_sum => c_speedup_sum_axis, c_axis_mean => c_speedup_mean_axis, &
+        c_axis_std => c_speedup_std_axis, c_flat_sum => c_speedup_sum, &
+        c_flat_mean => c_speedup_mean, c_flat_std => c_speedup_std
+    include 'speedup_reductions.inc'
+end module speedup_reductions_r64
+
+module speedup_reductions_r32
+    use, intrinsic :: iso_c_binding, only: wp => c_float
+    use speedup_c, only: c_axis_sum => c_speedup_sum_axis_f32, &
+        c_axis_mean => c_speedup_mean_axis_f32, c_axis_std => c_speedup_std_axis_f32, &
+        c_flat_sum => c_speedup_sum_f32, c_flat_mean => c_speedup_mean_f32, &
+        c_flat_std => c_speedup_std_f32
+    include 'speedup_reductions.inc'
+end module speedup_reductions_r32
+
 !> The Fortran door of speedup: `use speedup`.
 !>
 !> Two layers, both public:
@@ -34,8 +54,8 @@ end module speedup_stencils
 !> f[i-1][j-1]. This module does the layout work; indices are 1-based on this side.
 !> Semantics of every kernel: docs/contract.md.
 module speedup
-    use, intrinsic :: iso_c_binding, only: c_double, c_f_pointer, c_float_complex, c_funloc, &
-        c_int32_t, c_int64_t, c_loc, c_ptr, c_size_t
+    use, intrinsic :: iso_c_binding, only: c_double, c_f_pointer, c_float, c_float_complex, &
+        c_funloc, c_int32_t, c_int64_t, c_loc, c_ptr, c_size_t
     use speedup_c
     use speedup_door
     ! The kernels' real64-only stencils and comb filters give way to speedup_stencils' generics,
@@ -45,8 +65,43 @@ module speedup
         kernels_second_derivative => speedup_second_derivative, &
         kernels_comb_forward => speedup_comb_forward, kernels_comb_backward => speedup_comb_backward
     use speedup_stencils
+    use speedup_reductions_r64, only: sum_dim_r64 => sum_dim, mean_dim_r64 => mean_dim, &
+        std_dim_r64 => std_dim, sum_all_2_r64 => sum_all_2, mean_all_2_r64 => mean_all_2, &
+        std_all_2_r64 => std_all_2, sum_all_3_r64 => sum_all_3, mean_all_3_r64 => mean_all_3, &
+        std_all_3_r64 => std_all_3
+    use speedup_reductions_r32, only: sum_dim_r32 => sum_dim, mean_dim_r32 => mean_dim, &
+        std_dim_r32 => std_dim, sum_all_2_r32 => sum_all_2, mean_all_2_r32 => mean_all_2, &
+        std_all_2_r32 => std_all_2, sum_all_3_r32 => sum_all_3, mean_all_3_r32 => mean_all_3, &
+        std_all_3_r32 => std_all_3
     implicit none
     private
+
+    !> sum(x, s): the sum of real64 or real32 x(:) into the scalar s of the kind of x (real32
+    !> data is summed in double precision, the result rounded once: C's speedup_sum_f32); of
+    !> x(:, :) or x(:, :, :), every element, like the intrinsic sum(x): the flat sum of the
+    !> elements in array element order (column-major).
+    !> sum(x, dim, out): along dim (1 to rank(x)) of real64 or real32 x of any rank, into out of
+    !> the kind of x and the shape of x without dim, like the intrinsic sum(x, dim); each
+    !> result has the bits of sum(lane, s) on its lane copied out. A non-contiguous x or out is
+    !> packed into a temporary by the compiler.
+    interface speedup_sum
+        module procedure speedup_sum, sum_r32, sum_dim_r64, sum_dim_r32, sum_all_2_r64, &
+            sum_all_3_r64, sum_all_2_r32, sum_all_3_r32
+    end interface speedup_sum
+
+    !> mean(x, s) of real64 or real32 x of rank 1 to 3; mean(x, dim, out) along dim, as
+    !> speedup_sum.
+    interface speedup_mean
+        module procedure speedup_mean, mean_r32, mean_dim_r64, mean_dim_r32, mean_all_2_r64, &
+            mean_all_3_r64, mean_all_2_r32, mean_all_3_r32
+    end interface speedup_mean
+
+    !> std(x, ddof, s) of real64 or real32 x of rank 1 to 3; std(x, dim, ddof, out) along dim, as
+    !> speedup_sum (two passes per lane, ddof >= 0 below the lane length).
+    interface speedup_std
+        module procedure speedup_std, std_r32, std_dim_r64, std_dim_r32, std_all_2_r64, &
+            std_all_3_r64, std_all_2_r32, std_all_3_r32
+    end interface speedup_std
 
     !> Escape counts of complex(real64) points (the Rust kernel mandelbrot, in double
     !> precision) or of complex(real32) points (mandelbrot_f32, the same iteration in single
@@ -134,6 +189,36 @@ contains
     subroutine speedup_request_interrupt()
         call c_speedup_request_interrupt()
     end subroutine speedup_request_interrupt
+
+    ! ------------------------------------------------------------------------------------------
+    ! Reductions of real32 data (the generics speedup_sum, speedup_mean, speedup_std): each
+    ! element widened exactly to double, the real64 kernel, the result rounded once to real32.
+
+    subroutine sum_r32(x, s, stat, errmsg)
+        real(c_float), intent(in) :: x(:)
+        real(c_float), intent(inout) :: s
+        integer, intent(out), optional :: stat
+        character(len=*), intent(out), optional :: errmsg
+        call report(int(c_speedup_sum_f32(x, size(x, kind=c_size_t), s)), stat, errmsg)
+    end subroutine sum_r32
+
+    subroutine mean_r32(x, s, stat, errmsg)
+        real(c_float), intent(in) :: x(:)
+        real(c_float), intent(inout) :: s
+        integer, intent(out), optional :: stat
+        character(len=*), intent(out), optional :: errmsg
+        call report(int(c_speedup_mean_f32(x, size(x, kind=c_size_t), s)), stat, errmsg)
+    end subroutine mean_r32
+
+    subroutine std_r32(x, ddof, s, stat, errmsg)
+        real(c_float), intent(in) :: x(:)
+        integer, intent(in) :: ddof
+        real(c_float), intent(inout) :: s
+        integer, intent(out), optional :: stat
+        character(len=*), intent(out), optional :: errmsg
+        if (bad_ddof(ddof, stat, errmsg)) return
+        call report(int(c_speedup_std_f32(x, size(x, kind=c_size_t), sz(ddof), s)), stat, errmsg)
+    end subroutine std_r32
 
     ! ------------------------------------------------------------------------------------------
     ! Random: the seed is passed bit for bit (a negative seed is the uint64 seed + 2**64).

@@ -6,13 +6,13 @@
 !> Internal to speedup: programs use `speedup` and `speedup_legacy`.
 module speedup_door
     use, intrinsic :: iso_c_binding, only: c_associated, c_bool, c_char, c_double, &
-        c_double_complex, c_f_pointer, c_int32_t, c_int64_t, c_loc, c_ptr, c_size_t
+        c_double_complex, c_f_pointer, c_int32_t, c_int64_t, c_loc, c_ptr, c_ptrdiff_t, c_size_t
     use speedup_c
     implicit none
     private
 
     public :: c_string, c_buffer_string, report, negative, shape_msg, shape_text, sz, &
-        speedup_last_error, reduce_via, std_via, second_derivative_via, laplacian_via, &
+        speedup_last_error, reduce_via, std_via, bad_ddof, dim_plan, second_derivative_via, laplacian_via, &
         comb_1d_via, comb_2d_via, bad_tau, is_prime_via, is_prime_many_via, bad_queries, &
         too_big, sum_primes_below_via, sum_primes_below_many_via, closest_pair_via, &
         mandelbrot_via
@@ -165,13 +165,65 @@ contains
         real(c_double), intent(inout) :: s
         integer, intent(out), optional :: stat
         character(len=*), intent(out), optional :: errmsg
-        if (ddof < 0) then
-            call report(SPEEDUP_ERR_INVALID_ARGUMENT, stat, errmsg, &
-                negative('std', 'ddof', int(ddof, c_int64_t)))
-            return
-        end if
+        if (bad_ddof(ddof, stat, errmsg)) return
         call report(int(c_fun(x, size(x, kind=c_size_t), sz(ddof), s)), stat, errmsg)
     end subroutine std_via
+
+    !> Whether std's ddof is refused here (negative: C takes a size_t), after reporting it.
+    logical function bad_ddof(ddof, stat, errmsg) result(bad)
+        integer, intent(in) :: ddof
+        integer, intent(out), optional :: stat
+        character(len=*), intent(out), optional :: errmsg
+        bad = ddof < 0
+        if (bad) call report(SPEEDUP_ERR_INVALID_ARGUMENT, stat, errmsg, &
+            negative('std', 'ddof', int(ddof, c_int64_t)))
+    end function bad_ddof
+
+    !> The C view of a reduction along `dim` of a Fortran array of shape `xshape`, in place:
+    !> x(n1, ..., nr) is, to C, the C-order array of shape (nr, ..., n1) (`cshape`, `strides`
+    !> in elements), and dim d is C axis r - d (`axis`). The kept dims in Fortran order are the
+    !> kept C axes in C order, so C's out is the Fortran out of shape xshape without dim, as it
+    !> lies in memory. False after reporting a `dim` outside 1..r (INVALID), a negative `ddof`
+    !> (INVALID) or an out of another shape (LENGTH); `kernel` names the reduction.
+    logical function dim_plan(kernel, xshape, dim, ddof, oshape, cshape, strides, axis, stat, &
+        errmsg) result(ok)
+        character(len=*), intent(in) :: kernel
+        integer(c_size_t), intent(in) :: xshape(:), oshape(:)
+        integer, intent(in) :: dim, ddof
+        integer(c_size_t), intent(out) :: cshape(:), axis(1)
+        integer(c_ptrdiff_t), intent(out) :: strides(:)
+        integer, intent(out), optional :: stat
+        character(len=*), intent(out), optional :: errmsg
+        integer(c_size_t) :: want(max(size(xshape) - 1, 0))
+        integer(c_ptrdiff_t) :: step
+        character(len=24) :: a, b
+        integer :: r, k
+        ok = .false.
+        r = size(xshape)
+        if (dim < 1 .or. dim > r) then
+            write (a, '(i0)') r
+            write (b, '(i0)') dim
+            call report(SPEEDUP_ERR_INVALID_ARGUMENT, stat, errmsg, kernel//': dim must be '// &
+                'between 1 and the rank of x ('//trim(a)//'), got '//trim(b))
+            return
+        end if
+        if (bad_ddof(ddof, stat, errmsg)) return
+        want = [xshape(:dim - 1), xshape(dim + 1:)]
+        ok = size(oshape) == size(want)
+        if (ok) ok = all(oshape == want)
+        if (.not. ok) then
+            call report(SPEEDUP_ERR_LENGTH, stat, errmsg, &
+                shape_msg(kernel, 'out', int(want), int(oshape)))
+            return
+        end if
+        step = 1
+        do k = 1, r
+            cshape(r + 1 - k) = xshape(k)
+            strides(r + 1 - k) = step
+            step = step * int(xshape(k), c_ptrdiff_t)
+        end do
+        axis(1) = int(r - dim, c_size_t)
+    end function dim_plan
 
     ! ------------------------------------------------------------------------------------------
     ! Stencils

@@ -153,8 +153,8 @@ def load(path: Path = HERE / "cases.txt") -> Tuple[List[Case], Dict[Tuple[str, s
             st, _, a = e.partition(" ")
             assert door in DOORS, f"cases.txt:{lineno}: door {door}"
             assert st == "na" or st in STATUSES, f"cases.txt:{lineno}: {o}"
-            if st == "na" and a == "raw":
-                a = na[(door, "raw")]
+            if st == "na" and (door, a) in na:  # a class's reason, named by its class
+                a = na[(door, a)]
             explicit[door] = (st, a)
         for door in DOORS:
             if door in explicit:

@@ -9,11 +9,14 @@ program test_speedup
     use test_support, only: finish
     use test_door_arrays
     use test_door_kernels
+    use test_door_reductions
     use test_legacy_door
     implicit none
 
     call test_library()
     call test_reductions()
+    call test_reductions_f32()
+    call test_reductions_dim()
     call test_second_derivative()
     call test_laplacian()
     call test_comb()

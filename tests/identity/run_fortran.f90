@@ -34,6 +34,7 @@ program run_fortran
             if (legacy) then
                 if (kernel == 'monte_carlo_pi' .or. kernel == 'markov_chains') cycle
                 if (index(kernel, '_mode') > 0 .or. index(kernel, '_f32') > 0) cycle
+                if (index(kernel, '_axis') > 0) cycle
                 if (len_trim(id) > 4) then
                     if (id(len_trim(id) - 3:len_trim(id)) == '_big') cycle
                 end if
@@ -124,6 +125,38 @@ contains
                 else; call speedup_std(x, a, d, stat, msg); end if
             end if
             if (open_out(v, stat, msg)) then; write (v) d; close (v); end if
+        case ('sum_f32', 'mean_f32', 'std_f32')
+            ! the generics on real32 x(n): a real32 result
+            allocate (x32(n), p32(1))
+            call read_input(c_loc(x32))
+            call reduce_r32(x32, p32(1), stat, msg)
+            if (open_out(v, stat, msg)) then; write (v) p32; close (v); end if
+        case ('sum_axis', 'mean_axis', 'std_axis')
+            ! C's x[n][m] is the Fortran buf(m, n): C axis 0 is dim 2, axis 1 is dim 1, and the
+            ! result is in C order as it stands.
+            allocate (buf(m, n), o1(merge(m, n, a == 0)))
+            call read_input(c_loc(buf))
+            select case (trim(kernel))
+            case ('sum_axis')
+                call speedup_sum(buf, 2 - a, o1, stat, msg)
+            case ('mean_axis')
+                call speedup_mean(buf, 2 - a, o1, stat, msg)
+            case default
+                call speedup_std(buf, 2 - a, b, o1, stat, msg)
+            end select
+            if (open_out(v, stat, msg)) then; write (v) o1; close (v); end if
+        case ('sum_axis_f32', 'mean_axis_f32', 'std_axis_f32')
+            allocate (b32(m, n), p32(merge(m, n, a == 0)))
+            call read_input(c_loc(b32))
+            select case (trim(kernel))
+            case ('sum_axis_f32')
+                call speedup_sum(b32, 2 - a, p32, stat, msg)
+            case ('mean_axis_f32')
+                call speedup_mean(b32, 2 - a, p32, stat, msg)
+            case default
+                call speedup_std(b32, 2 - a, b, p32, stat, msg)
+            end select
+            if (open_out(v, stat, msg)) then; write (v) p32; close (v); end if
         case ('second_derivative')
             allocate (x(n), o1(max(n - 2, 0)))
             call read_input(c_loc(x))
@@ -261,4 +294,20 @@ contains
             error stop 'run_fortran: unknown kernel'
         end select
     end function run_case
+
+    !> sum_f32, mean_f32 or std_f32 (ddof a) of x: the generics on real32 data.
+    subroutine reduce_r32(x, s, stat, msg)
+        real(c_float), intent(in) :: x(:)
+        real(c_float), intent(inout) :: s
+        integer, intent(out) :: stat
+        character(len=*), intent(out) :: msg
+        select case (trim(kernel))
+        case ('sum_f32')
+            call speedup_sum(x, s, stat, msg)
+        case ('mean_f32')
+            call speedup_mean(x, s, stat, msg)
+        case default
+            call speedup_std(x, a, s, stat, msg)
+        end select
+    end subroutine reduce_r32
 end program run_fortran
