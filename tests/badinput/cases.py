@@ -38,7 +38,7 @@ TWINS = {
     "mandelbrot",
 }
 # Argument values that are not arrays or numbers, per door family that understands them.
-PY_ONLY_KINDS = ("ro", "f32", "nc", "list", "s", "cz", "fn")
+PY_ONLY_KINDS = ("ro", "f32", "nc", "list", "s", "cz", "fn", "f16", "dt")
 
 
 @dataclass
@@ -96,6 +96,8 @@ def parse_value(v: str) -> Value:
         return Value("null", shape=(int(rest),))
     if head == "alias":
         return Value("alias", target=rest)
+    if head == "dt":  # a NumPy dtype by name (dtype=)
+        return Value("dt", target=rest)
     if head in ("a", "v", "u", "z", "mis", *PY_ONLY_KINDS):
         shape_s, _, vals = rest.partition(":")
         mods = shape_s.split("@")

@@ -171,7 +171,7 @@ static void test_bad_input(void) {
     expect_error(speedup_sum_axis(x, 3, NULL, NULL, &a0, 1, out, 12), SPEEDUP_ERR_NULL_POINTER, "sum: shape", out, 12);
     expect_error(speedup_sum_axis(x, 3, shape, NULL, NULL, 1, out, 12), SPEEDUP_ERR_NULL_POINTER, "sum: axes", out, 12);
     expect_error(speedup_sum_axis(x, 3, shape, NULL, &a0, 1, NULL, 12), SPEEDUP_ERR_NULL_POINTER, "sum: out", out, 12);
-    expect_error(speedup_sum_axis(x, 3, shape, NULL, &a0, 1, out, 8), SPEEDUP_ERR_LENGTH, "sum: out must have length 12", out, 12);
+    expect_error(speedup_sum_axis(x, 3, shape, NULL, &a0, 1, out, 8), SPEEDUP_ERR_LENGTH, "sum: out_len must be 12 (the kept axes' size), got 8", out, 12);
     expect_error(speedup_sum_axis(x, 3, huge, NULL, &a0, 1, out, 8), SPEEDUP_ERR_LENGTH, "sum: shape must have an element count that fits", out, 12);
     expect_error(speedup_std_axis(x, 3, shape, NULL, &a0, 1, 2, out, 12), SPEEDUP_ERR_INVALID_ARGUMENT, "std: ddof must be smaller", out, 12);
     expect_error(speedup_sum_axis(x, 3, shape, NULL, &a0, 1, (double *)x + 1, 12), SPEEDUP_ERR_INVALID_ARGUMENT, "sum: out must not overlap x", out, 12);

@@ -27,20 +27,32 @@ Format, chosen so that C and Fortran read it with a few lines (no .npy header pa
     second_derivative_mode  f64[n]                  a = mode code, b = cval, r1 = dx
     second_derivative_f32   f32[n]                  as second_derivative_mode (result float32)
     comb_forward_f32/_backward_f32  f32[n, m]       a = tau, r1 = alpha (result float32)
+    sum_axis, mean_axis, std_axis   f64[n, m]       a = axis (0 or 1, C numbering), b = ddof (std_axis)
+    sum_axis_f32, mean_axis_f32, std_axis_f32  f32[n, m]   a, b as above (result float32)
+    sum_f32, mean_f32, std_f32      f32[n]          a = ddof (std_f32) (result float32)
     (mode codes as speedup_mode: 0 valid, 1 reflect, 2 nearest, 3 mirror, 4 wrap, 5 constant;
-    b holds the bits of cval like r1.)
+    b holds the bits of cval like r1; for the reductions b is a plain integer, like a.)
+    An axis case whose id ends in "_F" must be passed as the Fortran-order copy of the array
+    (strides 1, n in elements), one ending in "_R" as the C-order copy of the array with both
+    axes reversed, viewed reversed again (strides -m, -1 from its last element): the same
+    array in other layouts, read in place, so the same bits as the C-order case.
 Outputs (written by every runner as OUT/<door>/t<threads>/<id>.bin, same conventions):
     sum/mean/std/monte_carlo_pi f64[1]; stencils and combs f64 of the result shape (C order);
+    sum_axis/mean_axis/std_axis f64[m] if a == 0, f64[n] if a == 1 (f32, 4 bytes each, for the
+    _axis_f32 kernels); sum_f32/mean_f32/std_f32 f32[1];
     is_prime u8[n] (0/1); sum_primes_below u64[n]; markov_chains u64[b, m];
     closest_pair u64 i, u64 j (0-based), f64 d; mandelbrot and mandelbrot_f32 i32[n, m].
     A kernel that reports an error writes <id>.err instead (its contents are not compared).
-Legacy doors have no monte_carlo_pi / markov_chains / mandelbrot_f32, no modes and no float32 and skip the cases whose id ends in "_big"
+Legacy doors have no monte_carlo_pi / markov_chains / mandelbrot_f32, no modes, no float32 and no
+reductions along axes, and skip the cases whose id ends in "_big"
 (their closest pair is the O(n^2) brute force, their is_prime trial division); the Fortran
 doors skip is_prime / sum_primes_below cases holding a value >= 2**63 (integer(c_int64_t)).
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
 import sys
 from pathlib import Path
 
@@ -172,6 +184,59 @@ def main(out: Path) -> None:
         for k in ("comb_forward_f32", "comb_backward_f32"):
             case(f"{k}_{name}", k, x, n=shape[0], m=shape[1], a=tau, r1=bits(-0.9))
 
+    # --- reductions along axes, and float32 reductions ---------------------------------------
+    # Lanes shorter and longer than a leaf (1024) and of several thousand elements, lanes that
+    # lie side by side (axis 0 of a C-order array: the tiled path) and contiguous ones (axis 1),
+    # long lanes split into parallel pieces, n or m = 1, no rows, odd sizes, cancellation,
+    # NaN/inf in some lanes only, and ddof at and past the lane length (an error).
+    def axis_grids():
+        yield "3000x5", rng.standard_normal((3000, 5)) * 1e3 + 7.0, True
+        yield "5x3000", rng.standard_normal((5, 3000)), True
+        yield "1x2049", rng.standard_normal((1, 2049)), False
+        yield "2049x1", rng.standard_normal((2049, 1)), False
+        yield "0x7", np.zeros((0, 7)), False
+        yield "7x0", np.zeros((7, 0)), False
+        yield "1x1", np.array([[2.5]]), False
+        yield "37x1025", rng.standard_normal((37, 1025)), True
+        yield "1023x33", rng.standard_normal((1023, 33)) * 10.0 ** rng.integers(-8, 9, (1023, 33)), False
+        yield "cancel", np.tile([1e16, 1.0, -1e16, 1e-3, 0.1], 3 * 1031).reshape(-1, 3), True
+        g = rng.standard_normal((2500, 9))
+        g[17, 0] = nan; g[2000, 2] = inf; g[5, 4] = inf; g[2400, 4] = -inf; g[:, 6] = 3e38
+        yield "naninf", g, True
+        yield "300x4100", rng.standard_normal((300, 4100)), False
+        yield "2x600001", rng.standard_normal((2, 600_001)), False
+    for tag, g, strided in axis_grids():
+        n, m = g.shape
+        for dt, suffix, single in (("<f8", "", False), ("<f4", "32", True)):
+            with np.errstate(over="ignore"):
+                data = np.ascontiguousarray(g.astype(dt))
+            for lay in ("", "_F", "_R") if strided else ("",):
+                for axis in (0, 1):
+                    lane = n if axis == 0 else m
+                    at = f"{tag}_a{axis}{lay}"
+                    ks = ("sum_axis_f32", "mean_axis_f32", "std_axis_f32") if single else ("sum_axis", "mean_axis", "std_axis")
+                    case(f"sumax{suffix}_{at}", ks[0], data, n=n, m=m, a=axis)
+                    case(f"meanax{suffix}_{at}", ks[1], data, n=n, m=m, a=axis)
+                    edges = {0, max(lane - 1, 0), lane + 5} if n * m <= 100_000 else set()
+                    for ddof in sorted(edges | {1, lane}):
+                        case(f"stdax{suffix}_d{ddof}_{at}", ks[2], data, n=n, m=m, a=axis, b=ddof)
+    x = rng.standard_normal(100_003).astype("<f4")
+    flat32 = {
+        "n0": np.zeros(0), "n1": [3.25], "n2": [1.0, -0.1], "n3": [0.1, 0.2, 0.3],
+        "n1025": rng.standard_normal(1025) * 100.0, "normal": x,
+        "cancel": np.tile([1e16, 1.0, -1e16, 1e-3], 25_001),
+        "overflow": [3e38, 3e38, 1.0],            # exact in f64, infinite once rounded to f32
+        "naninf": np.concatenate([x[:5000], [nan], x[:10], [inf]]),
+        "infminusinf": np.concatenate([x[:3000], [inf, -inf]]),
+    }
+    for name, v in flat32.items():
+        with np.errstate(over="ignore"):
+            v = np.ascontiguousarray(np.asarray(v, dtype="<f4"))
+        case(f"sum32_{name}", "sum_f32", v, n=v.size, m=1)
+        case(f"mean32_{name}", "mean_f32", v, n=v.size, m=1)
+        for ddof in sorted({0, 1, v.size}):
+            case(f"std32_d{ddof}_{name}", "std_f32", v, n=v.size, m=1, a=ddof)
+
     # --- primes ------------------------------------------------------------------------------
     u64max = 2**64 - 1
     special = [0, 1, 2, 3, 4, 5, 9, 25, 561, 1105, 1729, 2047, 3215031751, 341550071728321,
@@ -256,8 +321,14 @@ def main(out: Path) -> None:
 
     out.mkdir(parents=True, exist_ok=True)
     lines = []
+    written: dict = {}   # the same input of several cases is written once, then hard-linked
     for cid, kernel, data, n, m, a, b, r1, r2 in CASES:
-        (out / f"{cid}.bin").write_bytes(np.ascontiguousarray(data).tobytes())
+        raw = np.ascontiguousarray(data).tobytes()
+        path, first = out / f"{cid}.bin", written.setdefault(hashlib.sha256(raw).digest(), out / f"{cid}.bin")
+        if first == path:
+            path.write_bytes(raw)
+        else:
+            os.link(first, path)
         lines.append(f"{cid} {kernel} {n} {m} {a} {b} {r1} {r2}\n")
     (out / "manifest.txt").write_text("".join(lines))
     print(f"gen_vectors: {len(CASES)} cases in {out}")

@@ -30,10 +30,14 @@ EPS = np.finfo(np.float64).eps
 DTYPE = {"is_prime": "u1", "sum_primes_below": "<u8", "markov_chains": "<u8", "mandelbrot": "<i4",
          "mandelbrot_f32": "<i4",
          "laplacian_f32": "<f4", "second_derivative_f32": "<f4", "comb_forward_f32": "<f4",
-         "comb_backward_f32": "<f4"}
-# Modes and float32 exist only in the Rust kernels' doors.
+         "comb_backward_f32": "<f4", "sum_axis_f32": "<f4", "mean_axis_f32": "<f4",
+         "std_axis_f32": "<f4", "sum_f32": "<f4", "mean_f32": "<f4", "std_f32": "<f4"}
+# Reductions along axes and of float32 data (their outputs: gen_vectors.py).
+AXIS_AND_F32_REDUCTIONS = ("sum_axis", "mean_axis", "std_axis", "sum_axis_f32", "mean_axis_f32",
+                           "std_axis_f32", "sum_f32", "mean_f32", "std_f32")
+# Modes, float32 and reductions along axes exist only in the Rust kernels' doors.
 NOT_LEGACY = ("laplacian_mode", "laplacian_f32", "second_derivative_mode", "second_derivative_f32",
-              "comb_forward_f32", "comb_backward_f32")
+              "comb_forward_f32", "comb_backward_f32") + AXIS_AND_F32_REDUCTIONS
 REDUCTIONS = ("sum", "mean", "std")
 
 
@@ -65,6 +69,16 @@ def shape_of(kernel: str, n: int, m: int, b: int, a: int = 0):
         return (n, m)
     if kernel == "markov_chains":
         return (b, m)
+    if kernel.startswith(("sum_axis", "mean_axis", "std_axis")):
+        return (m if a == 0 else n,)
+    return None
+
+
+def output_bytes(kernel: str, n: int, m: int, a: int) -> int | None:
+    """The size of a reduction's output (gen_vectors.py), None for the other kernels."""
+    if kernel in AXIS_AND_F32_REDUCTIONS:
+        lanes = 1 if kernel in ("sum_f32", "mean_f32", "std_f32") else shape_of(kernel, n, m, 0, a)[0]
+        return lanes * np.dtype(DTYPE.get(kernel, "<f8")).itemsize
     return None
 
 
@@ -138,6 +152,9 @@ def main() -> int:
         if ref is None:
             failures.append(f"{cid}: the reference ({REF[0]}, {REF[1]} thread) wrote nothing")
             continue
+        want_len = output_bytes(kernel, n, m, a)
+        if isinstance(ref, bytes) and want_len is not None and len(ref) != want_len:
+            failures.append(f"SIZE {kernel} case {cid}: the reference wrote {len(ref)} bytes, not {want_len}")
         bad_nan = noncanonical_nan(kernel, ref)
         if bad_nan:
             failures.append(f"NAN {kernel} case {cid}, the reference ({REF[0]}, {REF[1]} thread): {bad_nan}")

@@ -43,6 +43,37 @@ static void emit(const char *dir, const char *id, speedup_status st, const void 
 
 static double from_bits(int64_t b) { double d; memcpy(&d, &b, 8); return d; }
 
+static bool ends_with(const char *s, const char *tail) {
+    size_t n = strlen(s), k = strlen(tail);
+    return n >= k && !strcmp(s + n - k, tail);
+}
+
+/* The n x m C-order array `in` (elements of `es` bytes) in the layout the case id names
+ * (gen_vectors.py): "_F" a Fortran-order copy, "_R" the copy with both axes reversed, read
+ * from its last element backwards; else `in` itself. Sets the strides (in elements) and
+ * returns the origin; *mem is the copy to free (or NULL). */
+static const void *held_as(const char *id, const void *in, size_t n, size_t m, size_t es, ptrdiff_t st[2], void **mem) {
+    bool f = ends_with(id, "_F"), r = ends_with(id, "_R") && n * m > 0;
+    st[0] = (ptrdiff_t)m;
+    st[1] = 1;
+    *mem = NULL;
+    if (!f && !r)
+        return in;
+    char *c = malloc(n * m * es + es);
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < m; j++)
+            memcpy(c + (f ? j * n + i : (n - 1 - i) * m + (m - 1 - j)) * es, (const char *)in + (i * m + j) * es, es);
+    *mem = c;
+    if (f) {
+        st[0] = 1;
+        st[1] = (ptrdiff_t)n;
+        return c;
+    }
+    st[0] = -(ptrdiff_t)m;
+    st[1] = -1;
+    return c + (n * m - 1) * es;
+}
+
 int main(int argc, char **argv) {
     if (argc < 3) { fprintf(stderr, "usage: run_c VECDIR OUTDIR [legacy]\n"); return 2; }
     const char *vec = argv[1], *outroot = argv[2];
@@ -69,7 +100,7 @@ int main(int argc, char **argv) {
             size_t len, N = (size_t)n, M = (size_t)mm;
             if (legacy && (!strcmp(kernel, "monte_carlo_pi") || !strcmp(kernel, "markov_chains") ||
                            (strlen(id) > 4 && !strcmp(id + strlen(id) - 4, "_big")) ||
-                           strstr(kernel, "_mode") || strstr(kernel, "_f32")))
+                           strstr(kernel, "_mode") || strstr(kernel, "_f32") || strstr(kernel, "_axis")))
                 continue;
             void *in = slurp(vec, id, &len);
             const double *x = in;
@@ -84,6 +115,27 @@ int main(int argc, char **argv) {
             } else if (!strcmp(kernel, "std")) {
                 st = (legacy ? speedup_legacy_std : speedup_std)(x, N, (size_t)a, &d);
                 emit(out, id, st, &d, 8);
+            } else if (!strcmp(kernel, "sum_f32") || !strcmp(kernel, "mean_f32") || !strcmp(kernel, "std_f32")) {
+                float r;
+                st = !strcmp(kernel, "std_f32") ? speedup_std_f32(in, N, (size_t)a, &r)
+                                                : (kernel[0] == 'm' ? speedup_mean_f32 : speedup_sum_f32)(in, N, &r);
+                emit(out, id, st, &r, 4);
+            } else if (strstr(kernel, "_axis")) {
+                bool single = strstr(kernel, "_f32") != NULL;
+                size_t es = single ? 4 : 8, lanes = a == 0 ? M : N, shape[2] = {N, M}, axes[1] = {(size_t)a};
+                ptrdiff_t sd[2];
+                void *copy, *o = malloc(lanes * es + es);
+                const void *p = held_as(id, in, N, M, es, sd, &copy);
+                if (kernel[0] == 's' && kernel[1] == 't')
+                    st = single ? speedup_std_axis_f32(p, 2, shape, sd, axes, 1, (size_t)b, o, lanes)
+                                : speedup_std_axis(p, 2, shape, sd, axes, 1, (size_t)b, o, lanes);
+                else if (single)
+                    st = (kernel[0] == 'm' ? speedup_mean_axis_f32 : speedup_sum_axis_f32)(p, 2, shape, sd, axes, 1, o, lanes);
+                else
+                    st = (kernel[0] == 'm' ? speedup_mean_axis : speedup_sum_axis)(p, 2, shape, sd, axes, 1, o, lanes);
+                emit(out, id, st, o, lanes * es);
+                free(o);
+                free(copy);
             } else if (!strcmp(kernel, "second_derivative")) {
                 size_t ol = N >= 2 ? N - 2 : 0;
                 double *o = malloc(ol * 8 + 8);

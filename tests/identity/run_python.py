@@ -24,6 +24,16 @@ def u(b: int) -> int:
     return int(np.array([b], "<i8").view("<u8")[0])
 
 
+def held_as(cid: str, x: np.ndarray) -> np.ndarray:
+    """The C-order array ``x`` in the layout the case id names (gen_vectors.py): "_F" a
+    Fortran-order copy, "_R" the doubly reversed copy viewed reversed (negative strides)."""
+    if cid.endswith("_F"):
+        return np.asfortranarray(x)
+    if cid.endswith("_R"):
+        return np.ascontiguousarray(x[::-1, ::-1])[::-1, ::-1]
+    return x
+
+
 def main() -> int:
     vec, outroot = Path(sys.argv[1]), Path(sys.argv[2])
     legacy = len(sys.argv) > 3 and sys.argv[3] == "legacy"
@@ -38,7 +48,7 @@ def main() -> int:
         for cid, kernel, *ints in cases:
             n, m, a, b, r1, r2 = map(int, ints)
             if legacy and (kernel in ("monte_carlo_pi", "markov_chains", "mandelbrot_f32") or cid.endswith("_big")
-                           or kernel.endswith(("_mode", "_f32"))):
+                           or kernel.endswith(("_mode", "_f32")) or "_axis" in kernel):
                 continue
             raw = (vec / f"{cid}.bin").read_bytes()
             dt = {"is_prime": "<u8", "sum_primes_below": "<u8", "mandelbrot": "<c16",
@@ -46,6 +56,8 @@ def main() -> int:
             x = np.frombuffer(raw, dtype=dt)
             # mandelbrot_f32 is speedup.mandelbrot on complex64 points, laplacian_f32 laplacian on float32
             base = kernel.rsplit("_", 1)[0] if kernel.endswith(("_mode", "_f32")) else kernel
+            if "_axis" in kernel:  # speedup.sum / mean / std along an axis, of float64 or float32
+                base = kernel.split("_")[0]
             fn = getattr(ns, base)
             modes = ("valid", "reflect", "nearest", "mirror", "wrap", "constant")
             try:
@@ -53,6 +65,15 @@ def main() -> int:
                     res = np.array([fn(x)], "<f8")
                 elif kernel == "std":
                     res = np.array([fn(x, ddof=a)], "<f8")
+                elif kernel in ("sum_f32", "mean_f32", "std_f32"):
+                    # float32 in, a numpy.float32 out (the flat kernel, every axis reduced)
+                    r32 = fn(x, ddof=a) if base == "std" else fn(x)
+                    assert type(r32) is np.float32, type(r32)
+                    res = np.array([r32], "<f4")
+                elif "_axis" in kernel:
+                    grid = held_as(cid, x.reshape(n, m))
+                    res = fn(grid, a, ddof=b) if base == "std" else fn(grid, axis=a)
+                    assert res.dtype == x.dtype, res.dtype
                 elif kernel in ("laplacian_mode", "laplacian_f32"):
                     res = fn(x.reshape(n, m), f(r1), f(r2), mode=modes[a], cval=f(b))
                 elif base == "second_derivative" and kernel != base:

@@ -14,9 +14,9 @@
 
 use speedup_core as core;
 use speedup_core::reduce_axes::{check, reduce, reduce_f32, Reduction};
-use speedup_core::strided::{element_count, Elem, Strided};
+use speedup_core::strided::{element_count, plan, Elem, Strided};
 
-use crate::args::{scalar_out, Raw};
+use crate::args::{expect_len, scalar_out, Raw};
 use crate::put;
 use crate::status::{boundary, speedup_status, Failure};
 
@@ -67,6 +67,9 @@ unsafe fn axis_door<T: Elem, U>(
         let x = Raw::new(kernel, "x", a.x, count).checked()?;
         // SAFETY: the caller promises every element the shape and strides reach is readable.
         let view = unsafe { Strided::from_raw(kernel, a.x, shape, &strides)? };
+        // The C door names the length argument, as its other functions do.
+        let lanes = plan(kernel, shape, &strides, axes)?.lanes;
+        expect_len(kernel, "out_len", "the kept axes' size", lanes, out_len)?;
         let plan = check(kernel, &view, axes, red, out_len)?;
         let out = unsafe {
             Raw::new(kernel, "out", out.cast_const(), out_len).output(&[span(&x, &view, count)])?

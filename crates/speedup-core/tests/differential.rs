@@ -8,7 +8,10 @@
 //! - a batch and its elements (`is_prime_many`, `sum_primes_below_many`, Mandelbrot points
 //!   against the contract's scalar loop).
 //!
-//! The legacy routines are compared in crates/speedup-legacy/tests/differential.rs.
+//! The NumPy-grade features (reductions along axes, `f32`, strided layouts, boundary modes) are
+//! fuzzed in `differential/numpy_grade.rs`, against the flat kernel on lanes copied out and the
+//! contract's formula on a padded copy. The legacy routines are compared in
+//! crates/speedup-legacy/tests/differential.rs.
 //!
 //! Cases are bounded for the test command; `PROPTEST_CASES=5000 cargo test -p speedup-core
 //! --test differential` runs many more. Failures are shrunk and their seeds saved in
@@ -16,6 +19,8 @@
 
 mod common;
 mod fuzz;
+#[path = "differential/numpy_grade.rs"]
+mod numpy_grade;
 
 use common::escape_reference;
 use fuzz::*;

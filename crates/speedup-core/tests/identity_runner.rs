@@ -4,7 +4,8 @@
 //! SPEEDUP_IDENTITY_OUT; a plain `cargo test` passes it without doing anything.
 
 use ndarray::{Array2, ArrayView2};
-use speedup_core::{self as core, Complex32, Complex64, Mode};
+use speedup_core::strided::Elem;
+use speedup_core::{self as core, Complex32, Complex64, Mode, Reduction, Strided};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -74,17 +75,72 @@ fn d2_mode<T: core::Real>(x: &[T], mode: Mode, cval: f64, dx: f64) -> core::Resu
     core::second_derivative_mode(x.into(), dx, mode, cval, (&mut o[..]).into()).map(|_| bytes(&o))
 }
 
-/// The kernels with a boundary mode or in float32 (a = the mode's code or tau, b = cval).
+/// `sum`, `mean` or `std` (with `ddof`) by the kernel's name.
+fn reduction(kernel: &str, ddof: usize) -> Reduction {
+    match kernel.split('_').next() {
+        Some("sum") => Reduction::Sum,
+        Some("mean") => Reduction::Mean,
+        _ => Reduction::Std { ddof },
+    }
+}
+
+/// The reduction along `axis` of the `n x m` C-order array `x`, held in the layout the case id
+/// names (gen_vectors.py: "_F" a Fortran-order copy, "_R" the reversed copy read backwards),
+/// each result rounded once to `f32` when `single`.
+fn axis_reduce<T: Elem>(
+    x: &[T],
+    id: &str,
+    (n, m): (usize, usize),
+    axis: usize,
+    red: Reduction,
+    single: bool,
+) -> core::Result<Vec<u8>> {
+    let shape = [n, m];
+    let (held, strides, origin): (Vec<T>, [isize; 2], usize) = if id.ends_with("_F") {
+        let c = (0..n * m).map(|k| x[(k % n) * m + k / n]).collect();
+        (c, [1, n as isize], 0)
+    } else if id.ends_with("_R") && n * m > 0 {
+        (
+            x.iter().rev().copied().collect(),
+            [-(m as isize), -1],
+            n * m - 1,
+        )
+    } else {
+        (x.to_vec(), [m as isize, 1], 0)
+    };
+    // SAFETY: every offset the view reaches from `origin` lies inside `held`.
+    let v = unsafe { Strided::from_raw("identity", held.as_ptr().add(origin), &shape, &strides) }?;
+    let mut out = vec![0.0; if axis == 0 { m } else { n }];
+    core::reduce(v, Some(&[axis]), red, &mut out)?;
+    Ok(if single {
+        out.iter().flat_map(|&v| (v as f32).to_le_bytes()).collect()
+    } else {
+        bytes_f64(&out)
+    })
+}
+
+/// The kernels with a boundary mode or in float32 (a = the mode's code or tau, b = cval) and
+/// the reductions along axes or of float32 data (a = axis or ddof, b = ddof).
 fn ext_kernel(
     kernel: &str,
+    id: &str,
     dim: (usize, usize),
-    a: usize,
-    cval: f64,
+    (a, b): (usize, usize),
     (r1, r2): (f64, f64),
     raw: &[u8],
 ) -> Option<core::Result<Vec<u8>>> {
     let mode = || Mode::from_code("identity", a as i32).unwrap();
+    let cval = f64::from_bits(b as u64);
     Some(match kernel {
+        "sum_axis" | "mean_axis" | "std_axis" => {
+            axis_reduce(&f64s(raw), id, dim, a, reduction(kernel, b), false)
+        }
+        "sum_axis_f32" | "mean_axis_f32" | "std_axis_f32" => {
+            axis_reduce(&f32s(raw), id, dim, a, reduction(kernel, b), true)
+        }
+        "sum_f32" | "mean_f32" | "std_f32" => {
+            core::reduce_f32(&f32s(raw), reduction(kernel, a)).map(|v| v.to_le_bytes().to_vec())
+        }
         "laplacian_mode" => lap_mode(&f64s(raw), dim, mode(), cval, (r1, r2)),
         "laplacian_f32" => lap_mode(&f32s(raw), dim, mode(), cval, (r1, r2)),
         "second_derivative_mode" => d2_mode(&f64s(raw), mode(), cval, r1),
@@ -202,15 +258,8 @@ fn identity_runner() {
                     core::mandelbrot_f32(&c, a as i32, &mut o)
                         .map(|_| o.iter().flat_map(|v| v.to_le_bytes()).collect())
                 }
-                other => ext_kernel(
-                    other,
-                    (n, m),
-                    a,
-                    f64::from_bits(i[3] as u64),
-                    (r1, r2),
-                    &raw,
-                )
-                .unwrap_or_else(|| panic!("identity_runner: unknown kernel {other}")),
+                other => ext_kernel(other, id, (n, m), (a, b), (r1, r2), &raw)
+                    .unwrap_or_else(|| panic!("identity_runner: unknown kernel {other}")),
             };
             emit(&dir, id, r);
             ran += 1;

@@ -9,7 +9,7 @@
 //! a plain `cargo test` passes it without doing anything.
 
 use ndarray::{Array2, ArrayView2};
-use speedup_core::{self as core, Complex64, Error};
+use speedup_core::{self as core, Complex64, Error, Reduction, Strided};
 use speedup_legacy as legacy;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -403,8 +403,54 @@ fn call(c: &Case, twin: bool) -> Result<(Option<Error>, Option<&'static str>), C
             None,
         ),
         "set_num_threads" => (core::threads::set_num_threads(c.us("n", 0)?).err(), None),
+        _ if k.contains("_axis") || matches!(k, "sum_f32" | "mean_f32" | "std_f32") => {
+            reduction_case(c, k)?
+        }
         _ => return Err(Cannot(format!("{k}: no Rust call"))),
     })
+}
+
+/// The reductions along axes (`<op>_axis[_f32[_f64]]`: `reduce` over the C-order view of `x`
+/// with `shape`, reducing `axes`) and the flat float32 ones (`<op>_f32`: `reduce_f32`).
+fn reduction_case(c: &Case, k: &str) -> Result<(Option<Error>, Option<&'static str>), Cannot> {
+    let (x, _, _) = c.arr("x")?;
+    let (name, red) = match k.split('_').next() {
+        Some("sum") => ("sum", Reduction::Sum),
+        Some("mean") => ("mean", Reduction::Mean),
+        _ => (
+            "std",
+            Reduction::Std {
+                ddof: c.us("ddof", 0)?,
+            },
+        ),
+    };
+    let x32: Vec<f32> = x.iter().map(|&v| v as f32).collect();
+    if !k.contains("_axis") {
+        return Ok((core::reduce_f32(&x32, red).err(), None));
+    }
+    let shape: Vec<usize> = c.queries("shape")?.iter().map(|&v| v as usize).collect();
+    // An axis given as a negative number reaches the kernel as a huge one, as through C.
+    let axes: Vec<usize> = c
+        .get("axes")
+        .map_or(Vec::new(), |p| p.vals.iter().map(|&v| v as usize).collect());
+    let mut strides = vec![1isize; shape.len()];
+    for d in (1..shape.len()).rev() {
+        strides[d - 1] = strides[d] * shape[d] as isize;
+    }
+    let lanes: usize = (0..shape.len())
+        .filter(|d| !axes.contains(d))
+        .map(|d| shape[d])
+        .product();
+    let mut out = vec![SENT_F; c.out_shape("out", (lanes, 1))?.0];
+    let e = if k.contains("_f32") {
+        Strided::from_slice(name, &x32, &shape, &strides)
+            .and_then(|v| core::reduce(v, Some(&axes), red, &mut out))
+    } else {
+        Strided::from_slice(name, &x, &shape, &strides)
+            .and_then(|v| core::reduce(v, Some(&axes), red, &mut out))
+    };
+    let written = out.iter().any(|v| v.to_bits() != SENT_F.to_bits());
+    Ok((e.err(), written.then_some("out was written")))
 }
 
 fn variant(e: &Error) -> &'static str {
