@@ -16,8 +16,8 @@ use speedup_core as core;
 use speedup_core::reduce_axes::{check, reduce, reduce_f32, Reduction};
 use speedup_core::strided::{element_count, Elem, Strided};
 
-use crate::args::{scalar_out, Raw};
-use crate::put;
+use crate::args::Raw;
+use crate::reduction;
 use crate::status::{boundary, speedup_status, Failure};
 
 /// The arrays of one call along axes, as the C caller passed them.
@@ -29,6 +29,26 @@ struct Axes<T> {
     strides: *const isize,
     axes: *const usize,
     naxes: usize,
+}
+
+impl<T> Axes<T> {
+    fn new(
+        x: *const T,
+        ndim: usize,
+        shape: *const usize,
+        strides: *const isize,
+        axes: *const usize,
+        naxes: usize,
+    ) -> Self {
+        Axes {
+            x,
+            ndim,
+            shape,
+            strides,
+            axes,
+            naxes,
+        }
+    }
 }
 
 /// C-order strides (in elements) of `shape`, whose element count is known to fit.
@@ -136,14 +156,7 @@ pub unsafe extern "C" fn speedup_sum_axis(
     out: *mut f64,
     out_len: usize,
 ) -> speedup_status {
-    let a = Axes {
-        x,
-        ndim,
-        shape,
-        strides,
-        axes,
-        naxes,
-    };
+    let a = Axes::new(x, ndim, shape, strides, axes, naxes);
     unsafe { axis_door("sum", a, Reduction::Sum, out, out_len, f64_out) }
 }
 
@@ -160,14 +173,7 @@ pub unsafe extern "C" fn speedup_mean_axis(
     out: *mut f64,
     out_len: usize,
 ) -> speedup_status {
-    let a = Axes {
-        x,
-        ndim,
-        shape,
-        strides,
-        axes,
-        naxes,
-    };
+    let a = Axes::new(x, ndim, shape, strides, axes, naxes);
     unsafe { axis_door("mean", a, Reduction::Mean, out, out_len, f64_out) }
 }
 
@@ -185,14 +191,7 @@ pub unsafe extern "C" fn speedup_std_axis(
     out: *mut f64,
     out_len: usize,
 ) -> speedup_status {
-    let a = Axes {
-        x,
-        ndim,
-        shape,
-        strides,
-        axes,
-        naxes,
-    };
+    let a = Axes::new(x, ndim, shape, strides, axes, naxes);
     unsafe { axis_door("std", a, Reduction::Std { ddof }, out, out_len, f64_out) }
 }
 
@@ -208,14 +207,7 @@ pub unsafe extern "C" fn speedup_sum_axis_f32(
     out: *mut f32,
     out_len: usize,
 ) -> speedup_status {
-    let a = Axes {
-        x,
-        ndim,
-        shape,
-        strides,
-        axes,
-        naxes,
-    };
+    let a = Axes::new(x, ndim, shape, strides, axes, naxes);
     unsafe { axis_door("sum", a, Reduction::Sum, out, out_len, f32_out) }
 }
 
@@ -231,14 +223,7 @@ pub unsafe extern "C" fn speedup_mean_axis_f32(
     out: *mut f32,
     out_len: usize,
 ) -> speedup_status {
-    let a = Axes {
-        x,
-        ndim,
-        shape,
-        strides,
-        axes,
-        naxes,
-    };
+    let a = Axes::new(x, ndim, shape, strides, axes, naxes);
     unsafe { axis_door("mean", a, Reduction::Mean, out, out_len, f32_out) }
 }
 
@@ -255,14 +240,7 @@ pub unsafe extern "C" fn speedup_std_axis_f32(
     out: *mut f32,
     out_len: usize,
 ) -> speedup_status {
-    let a = Axes {
-        x,
-        ndim,
-        shape,
-        strides,
-        axes,
-        naxes,
-    };
+    let a = Axes::new(x, ndim, shape, strides, axes, naxes);
     unsafe { axis_door("std", a, Reduction::Std { ddof }, out, out_len, f32_out) }
 }
 
@@ -278,14 +256,7 @@ pub unsafe extern "C" fn speedup_sum_axis_f32_f64(
     out: *mut f64,
     out_len: usize,
 ) -> speedup_status {
-    let a = Axes {
-        x,
-        ndim,
-        shape,
-        strides,
-        axes,
-        naxes,
-    };
+    let a = Axes::new(x, ndim, shape, strides, axes, naxes);
     unsafe { axis_door("sum", a, Reduction::Sum, out, out_len, f64_out) }
 }
 
@@ -301,14 +272,7 @@ pub unsafe extern "C" fn speedup_mean_axis_f32_f64(
     out: *mut f64,
     out_len: usize,
 ) -> speedup_status {
-    let a = Axes {
-        x,
-        ndim,
-        shape,
-        strides,
-        axes,
-        naxes,
-    };
+    let a = Axes::new(x, ndim, shape, strides, axes, naxes);
     unsafe { axis_door("mean", a, Reduction::Mean, out, out_len, f64_out) }
 }
 
@@ -325,38 +289,15 @@ pub unsafe extern "C" fn speedup_std_axis_f32_f64(
     out: *mut f64,
     out_len: usize,
 ) -> speedup_status {
-    let a = Axes {
-        x,
-        ndim,
-        shape,
-        strides,
-        axes,
-        naxes,
-    };
+    let a = Axes::new(x, ndim, shape, strides, axes, naxes);
     unsafe { axis_door("std", a, Reduction::Std { ddof }, out, out_len, f64_out) }
-}
-
-/// `*out = kernel(x[0..n])` for `float` data, rounded once to `float`.
-unsafe fn reduction_f32(
-    kernel: &'static str,
-    x: *const f32,
-    n: usize,
-    out: *mut f32,
-    red: Reduction,
-) -> speedup_status {
-    boundary(kernel, || {
-        let x = unsafe { Raw::new(kernel, "x", x, n).input()? };
-        let out = scalar_out(kernel, "out", out)?;
-        put(out, reduce_f32(x, red)?);
-        Ok(())
-    })
 }
 
 /// The sum of `float` data `x[0..n]`: each element widened exactly to `double`, the tree of
 /// `speedup_sum`, the result rounded once to `float`.
 #[no_mangle]
 pub unsafe extern "C" fn speedup_sum_f32(x: *const f32, n: usize, out: *mut f32) -> speedup_status {
-    unsafe { reduction_f32("sum", x, n, out, Reduction::Sum) }
+    unsafe { reduction("sum", x, n, out, |x| reduce_f32(x, Reduction::Sum)) }
 }
 
 /// The mean of `float` data, as `speedup_mean` in `double`, rounded once to `float`. Errors
@@ -367,7 +308,7 @@ pub unsafe extern "C" fn speedup_mean_f32(
     n: usize,
     out: *mut f32,
 ) -> speedup_status {
-    unsafe { reduction_f32("mean", x, n, out, Reduction::Mean) }
+    unsafe { reduction("mean", x, n, out, |x| reduce_f32(x, Reduction::Mean)) }
 }
 
 /// The standard deviation of `float` data, as `speedup_std` in `double`, rounded once to
@@ -379,5 +320,6 @@ pub unsafe extern "C" fn speedup_std_f32(
     ddof: usize,
     out: *mut f32,
 ) -> speedup_status {
-    unsafe { reduction_f32("std", x, n, out, Reduction::Std { ddof }) }
+    let red = Reduction::Std { ddof };
+    unsafe { reduction("std", x, n, out, |x| reduce_f32(x, red)) }
 }

@@ -11,10 +11,9 @@
 
 use speedup_legacy as legacy;
 
-use crate::args::scalar_out;
-use crate::status::{boundary, speedup_status};
+use crate::status::speedup_status;
 use crate::{
-    closest_pair_door, comb, laplacian_door, mandelbrot_door, many, put, reduction, scalar,
+    closest_pair_door, comb, laplacian_door, mandelbrot_door, many, reduction, scalar, scalar_pair,
     second_derivative_door,
 };
 
@@ -88,19 +87,8 @@ pub unsafe extern "C" fn speedup_legacy_comb_forward(
     out: *mut f64,
     out_len: usize,
 ) -> speedup_status {
-    unsafe {
-        comb(
-            "comb_forward",
-            legacy::comb_forward,
-            x,
-            n,
-            k,
-            tau,
-            alpha,
-            out,
-            out_len,
-        )
-    }
+    let run = legacy::comb_forward;
+    unsafe { comb("comb_forward", run, x, n, k, tau, alpha, out, out_len) }
 }
 
 /// Legacy backward comb filter (C, OpenMP over columns); same shapes as
@@ -115,19 +103,8 @@ pub unsafe extern "C" fn speedup_legacy_comb_backward(
     out: *mut f64,
     out_len: usize,
 ) -> speedup_status {
-    unsafe {
-        comb(
-            "comb_backward",
-            legacy::comb_backward,
-            x,
-            n,
-            k,
-            tau,
-            alpha,
-            out,
-            out_len,
-        )
-    }
+    let run = legacy::comb_backward;
+    unsafe { comb("comb_backward", run, x, n, k, tau, alpha, out, out_len) }
 }
 
 /// Legacy trial-division primality test (C) into `*out`.
@@ -164,16 +141,8 @@ pub unsafe extern "C" fn speedup_legacy_sum_primes_below_many(
     out: *mut u64,
     out_len: usize,
 ) -> speedup_status {
-    unsafe {
-        many(
-            "sum_primes_below_many",
-            legacy::sum_primes_below_many,
-            n,
-            len,
-            out,
-            out_len,
-        )
-    }
+    let run = legacy::sum_primes_below_many;
+    unsafe { many("sum_primes_below_many", run, n, len, out, out_len) }
 }
 
 /// Legacy brute-force O(n^2) closest pair (C); same arguments and rules as
@@ -212,15 +181,8 @@ pub unsafe extern "C" fn speedup_legacy_omp_team_size(
     distinct: *mut usize,
 ) -> speedup_status {
     const K: &str = "legacy_omp_team_size";
-    boundary(K, || {
-        let (team, distinct) = (
-            scalar_out(K, "team", team)?,
-            scalar_out(K, "distinct", distinct)?,
-        );
-        let (t, d) = legacy::omp_team_size();
-        put(team, t);
-        put(distinct, d);
-        Ok(())
+    scalar_pair(K, ("team", team), ("distinct", distinct), || {
+        Ok(legacy::omp_team_size())
     })
 }
 

@@ -106,13 +106,13 @@ unsafe fn elementwise<T, U>(
 // Door bodies, shared by the Rust kernels' exports and their legacy twins (`legacy.rs`): the
 // same checks in the same order, the same messages; only the kernel differs.
 
-/// `*out = kernel(x[0..n])`: the reductions.
-pub(crate) unsafe fn reduction(
+/// `*out = kernel(x[0..n])`: the reductions, of `double` or `float` data.
+pub(crate) unsafe fn reduction<T, U>(
     kernel: &'static str,
-    x: *const f64,
+    x: *const T,
     n: usize,
-    out: *mut f64,
-    run: impl FnOnce(&[f64]) -> core::Result<f64>,
+    out: *mut U,
+    run: impl FnOnce(&[T]) -> core::Result<U>,
 ) -> speedup_status {
     boundary(kernel, || {
         let x = unsafe { Raw::new(kernel, "x", x, n).input()? };
@@ -132,6 +132,25 @@ pub(crate) fn scalar<T>(
     boundary(kernel, || {
         let out = scalar_out(kernel, out_name, out)?;
         put(out, value()?);
+        Ok(())
+    })
+}
+
+/// `(*a, *b) = value()`: the calls of two scalar results, each output given as `(name, ptr)`.
+pub(crate) fn scalar_pair<A, B>(
+    kernel: &'static str,
+    (a_name, a): (&'static str, *mut A),
+    (b_name, b): (&'static str, *mut B),
+    value: impl FnOnce() -> Result<(A, B), Failure>,
+) -> speedup_status {
+    boundary(kernel, || {
+        let (a, b) = (
+            scalar_out(kernel, a_name, a)?,
+            scalar_out(kernel, b_name, b)?,
+        );
+        let (va, vb) = value()?;
+        put(a, va);
+        put(b, vb);
         Ok(())
     })
 }
@@ -241,19 +260,38 @@ pub(crate) unsafe fn closest_pair_door(
     })
 }
 
-pub(crate) unsafe fn mandelbrot_door(
-    run: fn(&[core::Complex64], i32, &mut [i32]) -> core::Result<()>,
-    c: *const f64,
+/// The precision of a Mandelbrot door: `double` points (`speedup_mandelbrot`) or `float` ones
+/// (`speedup_mandelbrot_f32`), with the kernel name each reports.
+pub(crate) trait Precision {
+    type Point;
+    const MANDELBROT: &'static str;
+}
+
+impl Precision for f64 {
+    type Point = core::Complex64;
+    const MANDELBROT: &'static str = "mandelbrot";
+}
+
+impl Precision for f32 {
+    type Point = core::Complex32;
+    const MANDELBROT: &'static str = "mandelbrot_f32";
+}
+
+pub(crate) type MandelbrotKernel<P> = fn(&[P], i32, &mut [i32]) -> core::Result<()>;
+
+pub(crate) unsafe fn mandelbrot_door<R: Precision>(
+    run: MandelbrotKernel<R::Point>,
+    c: *const R,
     n: usize,
     max_iter: i32,
     out: *mut i32,
     out_len: usize,
 ) -> speedup_status {
-    const K: &str = "mandelbrot";
-    boundary(K, || {
-        product(K, "n * 2", n, 2)?;
-        let c = Raw::new(K, "c", c.cast::<core::Complex64>(), n);
-        unsafe { elementwise(K, c, "n", out, out_len, |c, out| run(c, max_iter, out)) }
+    let k = R::MANDELBROT;
+    boundary(k, || {
+        product(k, "n * 2", n, 2)?;
+        let c = Raw::new(k, "c", c.cast::<R::Point>(), n);
+        unsafe { elementwise(k, c, "n", out, out_len, |c, out| run(c, max_iter, out)) }
     })
 }
 
@@ -353,19 +391,8 @@ pub unsafe extern "C" fn speedup_comb_forward(
     out: *mut f64,
     out_len: usize,
 ) -> speedup_status {
-    unsafe {
-        comb(
-            "comb_forward",
-            core::comb_forward,
-            x,
-            n,
-            k,
-            tau,
-            alpha,
-            out,
-            out_len,
-        )
-    }
+    let run = core::comb_forward;
+    unsafe { comb("comb_forward", run, x, n, k, tau, alpha, out, out_len) }
 }
 
 /// Backward comb filter (recurrence): `y[t] = x[t] + alpha y[t-tau]` for `t >= tau`, else
@@ -380,19 +407,8 @@ pub unsafe extern "C" fn speedup_comb_backward(
     out: *mut f64,
     out_len: usize,
 ) -> speedup_status {
-    unsafe {
-        comb(
-            "comb_backward",
-            core::comb_backward,
-            x,
-            n,
-            k,
-            tau,
-            alpha,
-            out,
-            out_len,
-        )
-    }
+    let run = core::comb_backward;
+    unsafe { comb("comb_backward", run, x, n, k, tau, alpha, out, out_len) }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -430,16 +446,8 @@ pub unsafe extern "C" fn speedup_sum_primes_below_many(
     out: *mut u64,
     out_len: usize,
 ) -> speedup_status {
-    unsafe {
-        many(
-            "sum_primes_below_many",
-            core::sum_primes_below_many,
-            n,
-            len,
-            out,
-            out_len,
-        )
-    }
+    let run = core::sum_primes_below_many;
+    unsafe { many("sum_primes_below_many", run, n, len, out, out_len) }
 }
 
 // ---------------------------------------------------------------------------------------------
