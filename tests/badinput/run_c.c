@@ -246,12 +246,14 @@ int call(test_case *c, int legacy, call_args *a, size_t *knob_out)
                     : PICK(mandelbrot)(z->ptr, n, max_iter, o->ptr, out_len);
     } else if (legacy) {
         return -1; /* no twin */
-    } else if (!strcmp(k, "monte_carlo_pi")) {
-        uint64_t n = scalar_u(c, a, "n_points", 1), seed = scalar_u(c, a, "seed", 0);
+    } else if (!strcmp(k, "monte_carlo_pi") || !strcmp(k, "monte_carlo_pi_finish")) {
+        bool finish = k[14] == '_'; /* (inside, n_points) instead of (n_points, seed) */
+        uint64_t v = finish ? scalar_u(c, a, "inside", 0) : 0, n = scalar_u(c, a, "n_points", 1);
+        uint64_t seed = finish ? 0 : scalar_u(c, a, "seed", 0);
         buffer *o = output(c, a, "out", 8, 1);
         if (a->cannot)
             return -1;
-        st = speedup_monte_carlo_pi(n, seed, o->ptr);
+        st = finish ? speedup_monte_carlo_pi_finish(v, n, o->ptr) : speedup_monte_carlo_pi(n, seed, o->ptr);
     } else if (!strcmp(k, "monte_carlo_pi_inside")) {
         uint64_t first = scalar_u(c, a, "first", 0), n = scalar_u(c, a, "n_points", 1);
         uint64_t seed = scalar_u(c, a, "seed", 0);
@@ -321,12 +323,6 @@ int call(test_case *c, int legacy, call_args *a, size_t *knob_out)
         if (a->cannot)
             return -1;
         st = !strcmp(k, "mean_finish") ? speedup_mean_finish(v, n, o->ptr) : speedup_std_finish(v, n, ddof, o->ptr);
-    } else if (!strcmp(k, "monte_carlo_pi_finish")) {
-        uint64_t inside = scalar_u(c, a, "inside", 0), n = scalar_u(c, a, "n_points", 1);
-        buffer *o = output(c, a, "out", 8, 1);
-        if (a->cannot)
-            return -1;
-        st = speedup_monte_carlo_pi_finish(inside, n, o->ptr);
     } else if (!strcmp(k, "laplacian_shape")) {
         size_t rows = size_arg(c, a, "rows", 3), cols = size_arg(c, a, "cols", 3);
         double dx = scalar_f(c, a, "dx", 1.0), dy = scalar_f(c, a, "dy", 1.0);
