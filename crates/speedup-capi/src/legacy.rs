@@ -5,7 +5,7 @@
 //!
 //! Each function repeats its Rust twin's signature on purpose: cbindgen writes
 //! speedup_legacy.h only from `extern "C"` functions written out in full (not from a macro).
-//! The bodies are the twins' door helpers of lib.rs, handed the legacy routine. (The C routines
+//! The bodies are the twins' door helpers of doors.rs, handed the legacy routine. (The C routines
 //! under them are declared again, with the same shapes, by speedup-legacy-sys's bindgen
 //! bindings: an FFI import spells its signature out as an export does.)
 
