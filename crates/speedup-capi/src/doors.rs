@@ -3,7 +3,7 @@
 //! kernel in other element types: the same checks in the same order, the same messages; only
 //! the kernel (or the element type) differs. Each export calls one of them in a line or two.
 
-use ndarray::{ArrayView2, ArrayViewMut2};
+use ndarray::{ArrayView2, ArrayViewMut2, ShapeError};
 use speedup_core as core;
 
 use crate::args::{expect_len, product, scalar_out, Raw};
@@ -15,28 +15,33 @@ pub(crate) fn put<T>(ptr: *mut T, value: T) {
     unsafe { ptr.write(value) }
 }
 
+/// The failure of a slice that is not `rows x cols` (the length checks before rule it out).
+fn bad_shape(
+    kernel: &'static str,
+    (rows, cols): (usize, usize),
+) -> impl FnOnce(ShapeError) -> Failure {
+    move |e| Failure::Invalid {
+        kernel,
+        message: format!("bad array shape {rows}x{cols}: {e}"),
+    }
+}
+
+/// `s` as a `rows x cols` array, C order.
 pub(crate) fn view2<'a>(
     kernel: &'static str,
     s: &'a [f64],
-    rows: usize,
-    cols: usize,
+    dim: (usize, usize),
 ) -> Result<ArrayView2<'a, f64>, Failure> {
-    ArrayView2::from_shape((rows, cols), s).map_err(|e| Failure::Invalid {
-        kernel,
-        message: format!("bad array shape {rows}x{cols}: {e}"),
-    })
+    ArrayView2::from_shape(dim, s).map_err(bad_shape(kernel, dim))
 }
 
+/// `s` as a mutable `rows x cols` array, C order.
 pub(crate) fn view2_mut<'a, T>(
     kernel: &'static str,
     s: &'a mut [T],
-    rows: usize,
-    cols: usize,
+    dim: (usize, usize),
 ) -> Result<ArrayViewMut2<'a, T>, Failure> {
-    ArrayViewMut2::from_shape((rows, cols), s).map_err(|e| Failure::Invalid {
-        kernel,
-        message: format!("bad array shape {rows}x{cols}: {e}"),
-    })
+    ArrayViewMut2::from_shape(dim, s).map_err(bad_shape(kernel, dim))
 }
 
 /// The shape shared by the element-wise calls: `input[len]` in, `out[out_len]` out, with
@@ -113,8 +118,7 @@ pub(crate) unsafe fn second_derivative_door(
     f: *const f64,
     n: usize,
     dx: f64,
-    out: *mut f64,
-    out_len: usize,
+    (out, out_len): (*mut f64, usize),
 ) -> speedup_status {
     const K: &str = "second_derivative";
     boundary(K, || {
@@ -135,8 +139,7 @@ pub(crate) type LapKernel = fn(ArrayView2<f64>, f64, f64, ArrayViewMut2<f64>) ->
 pub(crate) unsafe fn laplacian_door(
     run: LapKernel,
     f: *const f64,
-    rows: usize,
-    cols: usize,
+    (rows, cols): (usize, usize),
     dx: f64,
     dy: f64,
     out: *mut f64,
@@ -158,8 +161,12 @@ pub(crate) unsafe fn laplacian_door(
                 out_len,
             )?;
         }
-        let f = view2(K, unsafe { f_raw.input()? }, rows, cols)?;
-        let out = view2_mut(K, unsafe { out_raw.output(&[f_raw.span()])? }, orows, ocols)?;
+        let f = view2(K, unsafe { f_raw.input()? }, (rows, cols))?;
+        let out = view2_mut(
+            K,
+            unsafe { out_raw.output(&[f_raw.span()])? },
+            (orows, ocols),
+        )?;
         run(f, dx, dy, out)?;
         Ok(())
     })
@@ -190,9 +197,7 @@ pub(crate) unsafe fn closest_pair_door(
     run: fn(ArrayView2<f64>) -> core::Result<core::ClosestPair>,
     points: *const f64,
     n: usize,
-    i: *mut usize,
-    j: *mut usize,
-    dist: *mut f64,
+    (i, j, dist): (*mut usize, *mut usize, *mut f64),
 ) -> speedup_status {
     const K: &str = "closest_pair";
     boundary(K, || {
@@ -203,7 +208,7 @@ pub(crate) unsafe fn closest_pair_door(
             scalar_out(K, "j", j)?,
             scalar_out(K, "dist", dist)?,
         );
-        let pair = run(view2(K, pts, n, 2)?)?;
+        let pair = run(view2(K, pts, (n, 2))?)?;
         put(i, pair.i);
         put(j, pair.j);
         put(dist, pair.dist);
@@ -235,8 +240,7 @@ pub(crate) unsafe fn mandelbrot_door<R: Precision>(
     c: *const R,
     n: usize,
     max_iter: i32,
-    out: *mut i32,
-    out_len: usize,
+    (out, out_len): (*mut i32, usize),
 ) -> speedup_status {
     let k = R::MANDELBROT;
     boundary(k, || {
@@ -253,8 +257,7 @@ pub(crate) unsafe fn comb(
     kernel: &'static str,
     run: CombKernel,
     x: *const f64,
-    n: usize,
-    k: usize,
+    (n, k): (usize, usize),
     tau: usize,
     alpha: f64,
     out: *mut f64,
@@ -265,8 +268,8 @@ pub(crate) unsafe fn comb(
         let x_raw = Raw::new(kernel, "x", x, len).checked()?;
         let out_raw = Raw::new(kernel, "out", out.cast_const(), out_len);
         expect_len(kernel, "out_len", "n * k", len, out_len)?;
-        let x = view2(kernel, unsafe { x_raw.input()? }, n, k)?;
-        let out = view2_mut(kernel, unsafe { out_raw.output(&[x_raw.span()])? }, n, k)?;
+        let x = view2(kernel, unsafe { x_raw.input()? }, (n, k))?;
+        let out = view2_mut(kernel, unsafe { out_raw.output(&[x_raw.span()])? }, (n, k))?;
         run(x, tau, alpha, out)?;
         Ok(())
     })

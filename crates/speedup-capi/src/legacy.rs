@@ -58,7 +58,7 @@ pub unsafe extern "C" fn speedup_legacy_second_derivative(
     out: *mut f64,
     out_len: usize,
 ) -> speedup_status {
-    unsafe { second_derivative_door(legacy::second_derivative, f, n, dx, out, out_len) }
+    unsafe { second_derivative_door(legacy::second_derivative, f, n, dx, (out, out_len)) }
 }
 
 /// Legacy 5-point Laplacian (Fortran, column-major over the C grid); same shapes and rules as
@@ -73,7 +73,7 @@ pub unsafe extern "C" fn speedup_legacy_laplacian(
     out: *mut f64,
     out_len: usize,
 ) -> speedup_status {
-    unsafe { laplacian_door(legacy::laplacian, f, rows, cols, dx, dy, out, out_len) }
+    unsafe { laplacian_door(legacy::laplacian, f, (rows, cols), dx, dy, out, out_len) }
 }
 
 /// Legacy forward comb filter (C, OpenMP over rows); same shapes as `speedup_comb_forward`.
@@ -88,7 +88,7 @@ pub unsafe extern "C" fn speedup_legacy_comb_forward(
     out_len: usize,
 ) -> speedup_status {
     let run = legacy::comb_forward;
-    unsafe { comb("comb_forward", run, x, n, k, tau, alpha, out, out_len) }
+    unsafe { comb("comb_forward", run, x, (n, k), tau, alpha, out, out_len) }
 }
 
 /// Legacy backward comb filter (C, OpenMP over columns); same shapes as
@@ -104,7 +104,7 @@ pub unsafe extern "C" fn speedup_legacy_comb_backward(
     out_len: usize,
 ) -> speedup_status {
     let run = legacy::comb_backward;
-    unsafe { comb("comb_backward", run, x, n, k, tau, alpha, out, out_len) }
+    unsafe { comb("comb_backward", run, x, (n, k), tau, alpha, out, out_len) }
 }
 
 /// Legacy trial-division primality test (C) into `*out`.
@@ -155,7 +155,7 @@ pub unsafe extern "C" fn speedup_legacy_closest_pair(
     j: *mut usize,
     dist: *mut f64,
 ) -> speedup_status {
-    unsafe { closest_pair_door(legacy::closest_pair, points, n, i, j, dist) }
+    unsafe { closest_pair_door(legacy::closest_pair, points, n, (i, j, dist)) }
 }
 
 /// Legacy Mandelbrot escape counts (C, OpenMP schedule(dynamic)); same arguments and rules as
@@ -168,7 +168,7 @@ pub unsafe extern "C" fn speedup_legacy_mandelbrot(
     out: *mut i32,
     out_len: usize,
 ) -> speedup_status {
-    unsafe { mandelbrot_door(legacy::mandelbrot, c, n, max_iter, out, out_len) }
+    unsafe { mandelbrot_door(legacy::mandelbrot, c, n, max_iter, (out, out_len)) }
 }
 
 /// Diagnostic: opens one legacy OpenMP parallel region on the calling thread, as every legacy

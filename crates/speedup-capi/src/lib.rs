@@ -97,7 +97,7 @@ pub unsafe extern "C" fn speedup_second_derivative(
     out: *mut f64,
     out_len: usize,
 ) -> speedup_status {
-    unsafe { second_derivative_door(core::second_derivative, f, n, dx, out, out_len) }
+    unsafe { second_derivative_door(core::second_derivative, f, n, dx, (out, out_len)) }
 }
 
 /// The 5-point Laplacian of the `rows x cols` grid `f` into `out`, `(rows-2) x (cols-2)`.
@@ -111,7 +111,7 @@ pub unsafe extern "C" fn speedup_laplacian(
     out: *mut f64,
     out_len: usize,
 ) -> speedup_status {
-    unsafe { laplacian_door(core::laplacian, f, rows, cols, dx, dy, out, out_len) }
+    unsafe { laplacian_door(core::laplacian, f, (rows, cols), dx, dy, out, out_len) }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -130,7 +130,7 @@ pub unsafe extern "C" fn speedup_comb_forward(
     out_len: usize,
 ) -> speedup_status {
     let run = core::comb_forward;
-    unsafe { comb("comb_forward", run, x, n, k, tau, alpha, out, out_len) }
+    unsafe { comb("comb_forward", run, x, (n, k), tau, alpha, out, out_len) }
 }
 
 /// Backward comb filter (recurrence): `y[t] = x[t] + alpha y[t-tau]` for `t >= tau`, else
@@ -146,7 +146,7 @@ pub unsafe extern "C" fn speedup_comb_backward(
     out_len: usize,
 ) -> speedup_status {
     let run = core::comb_backward;
-    unsafe { comb("comb_backward", run, x, n, k, tau, alpha, out, out_len) }
+    unsafe { comb("comb_backward", run, x, (n, k), tau, alpha, out, out_len) }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -201,7 +201,7 @@ pub unsafe extern "C" fn speedup_closest_pair(
     j: *mut usize,
     dist: *mut f64,
 ) -> speedup_status {
-    unsafe { closest_pair_door(core::closest_pair, points, n, i, j, dist) }
+    unsafe { closest_pair_door(core::closest_pair, points, n, (i, j, dist)) }
 }
 
 /// Escape counts of the `n` complex points `c` (`2n` doubles, interleaved re, im, like C99
@@ -214,7 +214,7 @@ pub unsafe extern "C" fn speedup_mandelbrot(
     out: *mut i32,
     out_len: usize,
 ) -> speedup_status {
-    unsafe { mandelbrot_door(core::mandelbrot, c, n, max_iter, out, out_len) }
+    unsafe { mandelbrot_door(core::mandelbrot, c, n, max_iter, (out, out_len)) }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -15,5 +15,5 @@ pub unsafe extern "C" fn speedup_mandelbrot_f32(
     out: *mut i32,
     out_len: usize,
 ) -> speedup_status {
-    unsafe { mandelbrot_door(core::mandelbrot_f32, c, n, max_iter, out, out_len) }
+    unsafe { mandelbrot_door(core::mandelbrot_f32, c, n, max_iter, (out, out_len)) }
 }
