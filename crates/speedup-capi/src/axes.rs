@@ -20,36 +20,17 @@ use crate::args::Raw;
 use crate::reduction;
 use crate::status::{boundary, speedup_status, Failure};
 
-/// The arrays of one call along axes, as the C caller passed them.
+/// The arrays of one call along axes, as the C caller passed them: `(x, ndim, shape, strides,
+/// axes, naxes)`.
 #[derive(Clone, Copy)]
-struct Axes<T> {
-    x: *const T,
-    ndim: usize,
-    shape: *const usize,
-    strides: *const isize,
-    axes: *const usize,
-    naxes: usize,
-}
-
-impl<T> Axes<T> {
-    fn new(
-        x: *const T,
-        ndim: usize,
-        shape: *const usize,
-        strides: *const isize,
-        axes: *const usize,
-        naxes: usize,
-    ) -> Self {
-        Axes {
-            x,
-            ndim,
-            shape,
-            strides,
-            axes,
-            naxes,
-        }
-    }
-}
+struct Axes<T>(
+    *const T,
+    usize,
+    *const usize,
+    *const isize,
+    *const usize,
+    usize,
+);
 
 /// C-order strides (in elements) of `shape`, whose element count is known to fit.
 fn c_strides(shape: &[usize]) -> Vec<isize> {
@@ -73,23 +54,25 @@ unsafe fn axis_door<T: Elem, U>(
     store: fn(f64) -> U,
 ) -> speedup_status {
     boundary(kernel, || {
-        let shape = unsafe { Raw::new(kernel, "shape", a.shape, a.ndim).input()? };
-        let strides = if a.strides.is_null() {
+        let Axes(x, ndim, shape, strides, axes, naxes) = a;
+        let shape = unsafe { Raw::new(kernel, "shape", shape, ndim).input()? };
+        let strides = if strides.is_null() {
             c_strides(shape)
         } else {
-            unsafe { Raw::new(kernel, "strides", a.strides, a.ndim).input()? }.to_vec()
+            unsafe { Raw::new(kernel, "strides", strides, ndim).input()? }.to_vec()
         };
-        let axes = match (a.axes.is_null(), a.naxes) {
+        let axes = match (axes.is_null(), naxes) {
             (true, 0) => None,
-            _ => Some(unsafe { Raw::new(kernel, "axes", a.axes, a.naxes).input()? }),
+            _ => Some(unsafe { Raw::new(kernel, "axes", axes, naxes).input()? }),
         };
         let count = element_count(kernel, shape)?;
-        let x = Raw::new(kernel, "x", a.x, count).checked()?;
+        let x_raw = Raw::new(kernel, "x", x, count).checked()?;
         // SAFETY: the caller promises every element the shape and strides reach is readable.
-        let view = unsafe { Strided::from_raw(kernel, a.x, shape, &strides)? };
+        let view = unsafe { Strided::from_raw(kernel, x, shape, &strides)? };
         let plan = check(kernel, &view, axes, red, out_len)?;
         let out = unsafe {
-            Raw::new(kernel, "out", out.cast_const(), out_len).output(&[span(&x, &view, count)])?
+            Raw::new(kernel, "out", out.cast_const(), out_len)
+                .output(&[span(&x_raw, &view, count)])?
         };
         let mut tmp = Vec::new();
         tmp.try_reserve_exact(plan.lanes).map_err(|_| {
@@ -156,7 +139,7 @@ pub unsafe extern "C" fn speedup_sum_axis(
     out: *mut f64,
     out_len: usize,
 ) -> speedup_status {
-    let a = Axes::new(x, ndim, shape, strides, axes, naxes);
+    let a = Axes(x, ndim, shape, strides, axes, naxes);
     unsafe { axis_door("sum", a, Reduction::Sum, out, out_len, f64_out) }
 }
 
@@ -173,7 +156,7 @@ pub unsafe extern "C" fn speedup_mean_axis(
     out: *mut f64,
     out_len: usize,
 ) -> speedup_status {
-    let a = Axes::new(x, ndim, shape, strides, axes, naxes);
+    let a = Axes(x, ndim, shape, strides, axes, naxes);
     unsafe { axis_door("mean", a, Reduction::Mean, out, out_len, f64_out) }
 }
 
@@ -191,7 +174,7 @@ pub unsafe extern "C" fn speedup_std_axis(
     out: *mut f64,
     out_len: usize,
 ) -> speedup_status {
-    let a = Axes::new(x, ndim, shape, strides, axes, naxes);
+    let a = Axes(x, ndim, shape, strides, axes, naxes);
     unsafe { axis_door("std", a, Reduction::Std { ddof }, out, out_len, f64_out) }
 }
 
@@ -207,7 +190,7 @@ pub unsafe extern "C" fn speedup_sum_axis_f32(
     out: *mut f32,
     out_len: usize,
 ) -> speedup_status {
-    let a = Axes::new(x, ndim, shape, strides, axes, naxes);
+    let a = Axes(x, ndim, shape, strides, axes, naxes);
     unsafe { axis_door("sum", a, Reduction::Sum, out, out_len, f32_out) }
 }
 
@@ -223,7 +206,7 @@ pub unsafe extern "C" fn speedup_mean_axis_f32(
     out: *mut f32,
     out_len: usize,
 ) -> speedup_status {
-    let a = Axes::new(x, ndim, shape, strides, axes, naxes);
+    let a = Axes(x, ndim, shape, strides, axes, naxes);
     unsafe { axis_door("mean", a, Reduction::Mean, out, out_len, f32_out) }
 }
 
@@ -240,7 +223,7 @@ pub unsafe extern "C" fn speedup_std_axis_f32(
     out: *mut f32,
     out_len: usize,
 ) -> speedup_status {
-    let a = Axes::new(x, ndim, shape, strides, axes, naxes);
+    let a = Axes(x, ndim, shape, strides, axes, naxes);
     unsafe { axis_door("std", a, Reduction::Std { ddof }, out, out_len, f32_out) }
 }
 
@@ -256,7 +239,7 @@ pub unsafe extern "C" fn speedup_sum_axis_f32_f64(
     out: *mut f64,
     out_len: usize,
 ) -> speedup_status {
-    let a = Axes::new(x, ndim, shape, strides, axes, naxes);
+    let a = Axes(x, ndim, shape, strides, axes, naxes);
     unsafe { axis_door("sum", a, Reduction::Sum, out, out_len, f64_out) }
 }
 
@@ -272,7 +255,7 @@ pub unsafe extern "C" fn speedup_mean_axis_f32_f64(
     out: *mut f64,
     out_len: usize,
 ) -> speedup_status {
-    let a = Axes::new(x, ndim, shape, strides, axes, naxes);
+    let a = Axes(x, ndim, shape, strides, axes, naxes);
     unsafe { axis_door("mean", a, Reduction::Mean, out, out_len, f64_out) }
 }
 
@@ -289,7 +272,7 @@ pub unsafe extern "C" fn speedup_std_axis_f32_f64(
     out: *mut f64,
     out_len: usize,
 ) -> speedup_status {
-    let a = Axes::new(x, ndim, shape, strides, axes, naxes);
+    let a = Axes(x, ndim, shape, strides, axes, naxes);
     unsafe { axis_door("std", a, Reduction::Std { ddof }, out, out_len, f64_out) }
 }
 
