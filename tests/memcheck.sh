@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # valgrind memcheck of the native doors: the C door test program (tests/c/test_capi.c and its
 # capi_*.c), the Fortran door test program (tests/fortran/test_speedup.f90 and its modules) and
-# the bad-input runners of both doors (tests/badinput/run_c.c, run_fortran.f90: every bad input
+# the bad-input runners of both doors (tests/badinput/run_c*.c, run_fortran.f90: every bad input
 # of the table, where memory errors hide). Fails on any invalid read or write, use of uninitialised memory, or a
 # definite, indirect or possible leak; tests/valgrind.supp holds the only suppressions (thread
 # pool workers alive at exit), each explained. Prints one line per program with its time, then
@@ -28,7 +28,7 @@ gfortran -std=f2018 -Wall -O2 -g -J "$work/mod" fortran_src/speedup/speedup_c.f9
     -L"$lib" -lspeedup -Wl,-rpath,"$lib" -o "$work/test_speedup_fortran"
 python3 tests/badinput/cases.py "$work" >/dev/null
 grep -oE '\bspeedup_[a-z0-9_]+\(' include/speedup.h | tr -d '(' | sort -u >"$work/funcs.txt"
-gcc -std=c11 -O1 -g -Wall -Wextra -Werror -Iinclude tests/badinput/run_c.c \
+gcc -std=c11 -O1 -g -Wall -Wextra -Werror -Iinclude tests/badinput/run_c_main.c tests/badinput/run_c_args.c tests/badinput/run_c.c \
     -L"$lib" -lspeedup -Wl,-rpath,"$lib" -o "$work/badinput_c"
 gfortran -std=f2018 -Wall -Werror -O1 -g -J "$work/mod" fortran_src/speedup/speedup_c.f90 fortran_src/speedup/speedup_door.f90 fortran_src/speedup/speedup.f90 fortran_src/speedup/speedup_legacy.f90 tests/badinput/run_fortran_support.f90 tests/badinput/run_fortran_calls.f90 tests/badinput/run_fortran.f90 \
     -L"$lib" -lspeedup -Wl,-rpath,"$lib" -o "$work/badinput_fortran"

@@ -4,7 +4,7 @@
 # libspeedup.so:
 #   c-door            tests/c/test_capi.c (and its capi_*.c)
 #   fortran-door      tests/fortran/test_speedup.f90 (and its modules) with the modules of fortran_src/speedup/
-#   badinput-c        tests/badinput/run_c.c on every bad input of the table (cases.py)
+#   badinput-c        tests/badinput/run_c*.c on every bad input of the table (cases.py)
 #   badinput-fortran  tests/badinput/run_fortran.f90, the same
 #   stress            tests/faults/stress.c: 16 threads x 1000 calls with the knob changing,
 #                     nested calls, OpenMP, fork after rayon and OpenMP ran
@@ -59,7 +59,7 @@ gfortran -std=f2018 -O1 "${san[@]}" -Wall -J "$work/mod" "${fmods[@]}" \
 python3 tests/badinput/cases.py "$work" >/dev/null
 cat include/speedup.h include/speedup_legacy.h | grep -oE '\bspeedup_[a-z0-9_]+\(' | tr -d '(' \
     | sort -u >"$work/funcs.txt"
-gcc -std=c11 -O1 "${san[@]}" -Wall -Wextra -Werror -Iinclude tests/badinput/run_c.c \
+gcc -std=c11 -O1 "${san[@]}" -Wall -Wextra -Werror -Iinclude tests/badinput/run_c_main.c tests/badinput/run_c_args.c tests/badinput/run_c.c \
     -o "$work/badinput_c" "${link[@]}"
 gfortran -std=f2018 -O1 "${san[@]}" -Wall -Werror -J "$work/mod" "${fmods[@]}" tests/badinput/run_fortran_support.f90 tests/badinput/run_fortran_calls.f90 tests/badinput/run_fortran.f90 \
     -o "$work/badinput_fortran" "${link[@]}"

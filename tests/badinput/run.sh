@@ -28,7 +28,7 @@ cat include/speedup.h include/speedup_legacy.h | grep -oE '\bspeedup_[a-z0-9_]+\
 
 step "build: libspeedup.so, the C and Fortran runners"
 cargo build --release -p speedup-capi --quiet
-gcc -std=c11 -O1 -g -Wall -Wextra -Werror -Iinclude tests/badinput/run_c.c \
+gcc -std=c11 -O1 -g -Wall -Wextra -Werror -Iinclude tests/badinput/run_c_main.c tests/badinput/run_c_args.c tests/badinput/run_c.c \
     -Ltarget/release -lspeedup -Wl,-rpath,"$root/target/release" -o "$work/run_c"
 gfortran -std=f2018 -Wall -Werror -O1 -g -J "$work/mod" fortran_src/speedup/speedup_c.f90 fortran_src/speedup/speedup_door.f90 fortran_src/speedup/speedup.f90 fortran_src/speedup/speedup_legacy.f90 tests/badinput/run_fortran_support.f90 tests/badinput/run_fortran_calls.f90 tests/badinput/run_fortran.f90 \
     -Ltarget/release -lspeedup -Wl,-rpath,"$root/target/release" -o "$work/run_fortran"

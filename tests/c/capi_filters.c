@@ -20,18 +20,24 @@ static void ref_comb(bool backward, const double *x, size_t n, size_t k, size_t 
         }
 }
 
-static int32_t ref_escape(double c_re, double c_im, int32_t max_iter)
-{
-    double re = c_re, im = c_im;
-    for (int32_t it = 0; it < max_iter; it++) {
-        if (re * re + im * im >= 16.0)
-            return it;
-        double new_re = (re * re - im * im) + c_re;
-        im = (2.0 * re) * im + c_im;
-        re = new_re;
+/* The contract's iteration in type T: ref_escape in double, ref_escape_f32 in float
+ * (FLT_EVAL_METHOD 0 on x86-64 and AArch64: every operation rounds to T; -ffp-contract=off: no
+ * FMA). */
+#define REF_ESCAPE(name, T)                                                                      \
+    static int32_t name(T c_re, T c_im, int32_t max_iter)                                        \
+    {                                                                                            \
+        T re = c_re, im = c_im;                                                                  \
+        for (int32_t it = 0; it < max_iter; it++) {                                              \
+            if (re * re + im * im >= (T)16.0)                                                    \
+                return it;                                                                       \
+            T new_re = (re * re - im * im) + c_re;                                               \
+            im = ((T)2.0 * re) * im + c_im;                                                      \
+            re = new_re;                                                                         \
+        }                                                                                        \
+        return -1;                                                                               \
     }
-    return -1;
-}
+REF_ESCAPE(ref_escape, double)
+REF_ESCAPE(ref_escape_f32, float)
 
 /* Sections */
 
@@ -123,16 +129,52 @@ static double *mandel_grid(size_t w, size_t h, double x0, double x1, double y0, 
     return c;
 }
 
+/* speedup_mandelbrot, or speedup_mandelbrot_f32 when `single` (then `c` holds float pairs). */
+static speedup_status mandel(bool single, void *c, size_t n, int32_t max_iter, int32_t *out,
+                             size_t out_len)
+{
+    return single ? speedup_mandelbrot_f32(c, n, max_iter, out, out_len)
+                  : speedup_mandelbrot(c, n, max_iter, out, out_len);
+}
+
 typedef struct {
-    const double *c;
+    void *c;
     size_t n;
     int32_t max_iter;
+    bool single;
 } mandel_ctx;
 
 static speedup_status run_mandel(void *ctx, void *out)
 {
     const mandel_ctx *m = ctx;
-    return speedup_mandelbrot(m->c, m->n, m->max_iter, out, m->n);
+    return mandel(m->single, m->c, m->n, m->max_iter, out, m->n);
+}
+
+/* The checks both precisions share, over the `n` points `c` and the output `got`: each bad
+ * input fails with its status and argument and writes nothing; then the same bits at every
+ * thread count (`what` names the run). */
+static void mandel_shared(bool single, void *c, size_t n, int32_t *got, const char *what)
+{
+    const char *K = single ? "mandelbrot_f32" : "mandelbrot";
+    size_t elem = single ? sizeof(float) : sizeof(double);
+    int32_t *overlap = (int32_t *)(void *)((char *)c + 10 * elem); /* inside c's first 100 points */
+    memset(got, SENTINEL_BYTE, n * sizeof *got);
+    EXPECT_FAIL(mandel(single, c, n, -1, got, n), SPEEDUP_ERR_INVALID_ARGUMENT, K, "max_iter");
+    EXPECT_FAIL(mandel(single, NULL, n, 20, got, n), SPEEDUP_ERR_NULL_POINTER, K, "c");
+    EXPECT_FAIL(mandel(single, c, n, 20, NULL, n), SPEEDUP_ERR_NULL_POINTER, K, "out");
+    EXPECT_FAIL(mandel(single, c, n, 20, got, n - 1), SPEEDUP_ERR_LENGTH, K, "out_len");
+    EXPECT_FAIL(mandel(single, c, SIZE_MAX, 20, got, n), SPEEDUP_ERR_INVALID_ARGUMENT, K, "n|c");
+    EXPECT_FAIL(mandel(single, c, 100, 20, overlap, 100), SPEEDUP_ERR_INVALID_ARGUMENT, K, "out");
+    EXPECT_FAIL(mandel(single, misaligned(c), 100, 20, got, 100), SPEEDUP_ERR_INVALID_ARGUMENT, K,
+                "c");
+    EXPECT_FAIL(mandel(single, c, n, INT32_MIN, got, n), SPEEDUP_ERR_INVALID_ARGUMENT, K,
+                "max_iter");
+    EXPECT_FAIL(mandel(single, c, 100, 20, misaligned(got), 100), SPEEDUP_ERR_INVALID_ARGUMENT, K,
+                "out");
+    EXPECT_UNTOUCHED(got, n * sizeof *got);
+
+    mandel_ctx m = {c, n, 20, single};
+    check_threads(what, run_mandel, &m, n * sizeof(int32_t));
 }
 
 void test_mandelbrot(void)
@@ -159,59 +201,13 @@ void test_mandelbrot(void)
           "reference special points %d %d %d %d %d", sw[0], sw[1], sw[2], sw[3], sw[4]);
     EXPECT_OK(speedup_mandelbrot(NULL, 0, 20, NULL, 0));
 
-    const char *K = "mandelbrot";
-    memset(got, SENTINEL_BYTE, n * sizeof *got);
-    EXPECT_FAIL(speedup_mandelbrot(c, n, -1, got, n), SPEEDUP_ERR_INVALID_ARGUMENT, K, "max_iter");
-    EXPECT_FAIL(speedup_mandelbrot(c, n, INT32_MIN, got, n), SPEEDUP_ERR_INVALID_ARGUMENT, K,
-                "max_iter");
-    EXPECT_FAIL(speedup_mandelbrot(NULL, n, 20, got, n), SPEEDUP_ERR_NULL_POINTER, K, "c");
-    EXPECT_FAIL(speedup_mandelbrot(c, n, 20, NULL, n), SPEEDUP_ERR_NULL_POINTER, K, "out");
-    EXPECT_FAIL(speedup_mandelbrot(c, n, 20, got, n - 1), SPEEDUP_ERR_LENGTH, K, "out_len");
-    EXPECT_FAIL(speedup_mandelbrot(c, SIZE_MAX, 20, got, n), SPEEDUP_ERR_INVALID_ARGUMENT, K,
-                "n|c");
-    EXPECT_FAIL(speedup_mandelbrot(c, 100, 20, (int32_t *)(void *)(c + 10), 100),
-                SPEEDUP_ERR_INVALID_ARGUMENT, K, "out");
-    EXPECT_FAIL(speedup_mandelbrot(misaligned(c), 100, 20, got, 100),
-                SPEEDUP_ERR_INVALID_ARGUMENT, K, "c");
-    EXPECT_FAIL(speedup_mandelbrot(c, 100, 20, misaligned(got), 100),
-                SPEEDUP_ERR_INVALID_ARGUMENT, K, "out");
-    EXPECT_UNTOUCHED(got, n * sizeof *got);
-
-    mandel_ctx m = {c, n, 20};
-    check_threads("mandelbrot 1000x1000, 20 iterations", run_mandel, &m, n * sizeof(int32_t));
+    mandel_shared(false, c, n, got, "mandelbrot 1000x1000, 20 iterations");
     free(c);
     free(got);
     free(want);
 }
 
 /* --- mandelbrot_f32 ------------------------------------------------------------------------ */
-
-/* The contract's iteration in float (FLT_EVAL_METHOD 0 on x86-64 and AArch64: every operation
- * rounds to float; -ffp-contract=off: no FMA). */
-static int32_t ref_escape_f32(float c_re, float c_im, int32_t max_iter)
-{
-    float re = c_re, im = c_im;
-    for (int32_t it = 0; it < max_iter; it++) {
-        if (re * re + im * im >= 16.0f)
-            return it;
-        float new_re = (re * re - im * im) + c_re;
-        im = (2.0f * re) * im + c_im;
-        re = new_re;
-    }
-    return -1;
-}
-
-typedef struct {
-    const float *c;
-    size_t n;
-    int32_t max_iter;
-} mandel_f32_ctx;
-
-static speedup_status run_mandel_f32(void *ctx, void *out)
-{
-    const mandel_f32_ctx *m = ctx;
-    return speedup_mandelbrot_f32(m->c, m->n, m->max_iter, out, m->n);
-}
 
 void test_mandelbrot_f32(void)
 {
@@ -237,22 +233,7 @@ void test_mandelbrot_f32(void)
         CHECK_SAME_BITS(sg, sw, 6, sizeof(int32_t), "mandelbrot_f32 special points");
     EXPECT_OK(speedup_mandelbrot_f32(NULL, 0, 20, NULL, 0));
 
-    const char *K = "mandelbrot_f32";
-    memset(got, SENTINEL_BYTE, n * sizeof *got);
-    EXPECT_FAIL(speedup_mandelbrot_f32(c, n, -1, got, n), SPEEDUP_ERR_INVALID_ARGUMENT, K, "max_iter");
-    EXPECT_FAIL(speedup_mandelbrot_f32(NULL, n, 20, got, n), SPEEDUP_ERR_NULL_POINTER, K, "c");
-    EXPECT_FAIL(speedup_mandelbrot_f32(c, n, 20, NULL, n), SPEEDUP_ERR_NULL_POINTER, K, "out");
-    EXPECT_FAIL(speedup_mandelbrot_f32(c, n, 20, got, n - 1), SPEEDUP_ERR_LENGTH, K, "out_len");
-    EXPECT_FAIL(speedup_mandelbrot_f32(c, SIZE_MAX, 20, got, n), SPEEDUP_ERR_INVALID_ARGUMENT, K,
-                "n|c");
-    EXPECT_FAIL(speedup_mandelbrot_f32(c, 100, 20, (int32_t *)(void *)(c + 10), 100),
-                SPEEDUP_ERR_INVALID_ARGUMENT, K, "out");
-    EXPECT_FAIL(speedup_mandelbrot_f32(misaligned(c), 100, 20, got, 100),
-                SPEEDUP_ERR_INVALID_ARGUMENT, K, "c");
-    EXPECT_UNTOUCHED(got, n * sizeof *got);
-
-    mandel_f32_ctx m = {c, n, 20};
-    check_threads("mandelbrot_f32 700x500, 20 iterations", run_mandel_f32, &m, n * sizeof(int32_t));
+    mandel_shared(true, c, n, got, "mandelbrot_f32 700x500, 20 iterations");
     free(cd);
     free(c);
     free(got);

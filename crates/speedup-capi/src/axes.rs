@@ -16,20 +16,21 @@ use speedup_core as core;
 use speedup_core::reduce_axes::{check, reduce, reduce_f32, Reduction};
 use speedup_core::strided::{element_count, plan, Elem, Strided};
 
-use crate::args::{expect_len, scalar_out, Raw};
-use crate::put;
+use crate::args::{expect_len, Raw};
+use crate::reduction;
 use crate::status::{boundary, speedup_status, Failure};
 
-/// The arrays of one call along axes, as the C caller passed them.
+/// The arrays of one call along axes, as the C caller passed them: `(x, ndim, shape, strides,
+/// axes, naxes)`.
 #[derive(Clone, Copy)]
-struct Axes<T> {
-    x: *const T,
-    ndim: usize,
-    shape: *const usize,
-    strides: *const isize,
-    axes: *const usize,
-    naxes: usize,
-}
+struct Axes<T>(
+    *const T,
+    usize,
+    *const usize,
+    *const isize,
+    *const usize,
+    usize,
+);
 
 /// C-order strides (in elements) of `shape`, whose element count is known to fit.
 fn c_strides(shape: &[usize]) -> Vec<isize> {
@@ -53,26 +54,28 @@ unsafe fn axis_door<T: Elem, U>(
     store: fn(f64) -> U,
 ) -> speedup_status {
     boundary(kernel, || {
-        let shape = unsafe { Raw::new(kernel, "shape", a.shape, a.ndim).input()? };
-        let strides = if a.strides.is_null() {
+        let Axes(x, ndim, shape, strides, axes, naxes) = a;
+        let shape = unsafe { Raw::new(kernel, "shape", shape, ndim).input()? };
+        let strides = if strides.is_null() {
             c_strides(shape)
         } else {
-            unsafe { Raw::new(kernel, "strides", a.strides, a.ndim).input()? }.to_vec()
+            unsafe { Raw::new(kernel, "strides", strides, ndim).input()? }.to_vec()
         };
-        let axes = match (a.axes.is_null(), a.naxes) {
+        let axes = match (axes.is_null(), naxes) {
             (true, 0) => None,
-            _ => Some(unsafe { Raw::new(kernel, "axes", a.axes, a.naxes).input()? }),
+            _ => Some(unsafe { Raw::new(kernel, "axes", axes, naxes).input()? }),
         };
         let count = element_count(kernel, shape)?;
-        let x = Raw::new(kernel, "x", a.x, count).checked()?;
+        let x_raw = Raw::new(kernel, "x", x, count).checked()?;
         // SAFETY: the caller promises every element the shape and strides reach is readable.
-        let view = unsafe { Strided::from_raw(kernel, a.x, shape, &strides)? };
+        let view = unsafe { Strided::from_raw(kernel, x, shape, &strides)? };
         // The C door names the length argument, as its other functions do.
         let lanes = plan(kernel, shape, &strides, axes)?.lanes;
         expect_len(kernel, "out_len", "the kept axes' size", lanes, out_len)?;
         let plan = check(kernel, &view, axes, red, out_len)?;
         let out = unsafe {
-            Raw::new(kernel, "out", out.cast_const(), out_len).output(&[span(&x, &view, count)])?
+            Raw::new(kernel, "out", out.cast_const(), out_len)
+                .output(&[span(&x_raw, &view, count)])?
         };
         let mut tmp = Vec::new();
         tmp.try_reserve_exact(plan.lanes).map_err(|_| {
@@ -139,14 +142,7 @@ pub unsafe extern "C" fn speedup_sum_axis(
     out: *mut f64,
     out_len: usize,
 ) -> speedup_status {
-    let a = Axes {
-        x,
-        ndim,
-        shape,
-        strides,
-        axes,
-        naxes,
-    };
+    let a = Axes(x, ndim, shape, strides, axes, naxes);
     unsafe { axis_door("sum", a, Reduction::Sum, out, out_len, f64_out) }
 }
 
@@ -163,14 +159,7 @@ pub unsafe extern "C" fn speedup_mean_axis(
     out: *mut f64,
     out_len: usize,
 ) -> speedup_status {
-    let a = Axes {
-        x,
-        ndim,
-        shape,
-        strides,
-        axes,
-        naxes,
-    };
+    let a = Axes(x, ndim, shape, strides, axes, naxes);
     unsafe { axis_door("mean", a, Reduction::Mean, out, out_len, f64_out) }
 }
 
@@ -188,14 +177,7 @@ pub unsafe extern "C" fn speedup_std_axis(
     out: *mut f64,
     out_len: usize,
 ) -> speedup_status {
-    let a = Axes {
-        x,
-        ndim,
-        shape,
-        strides,
-        axes,
-        naxes,
-    };
+    let a = Axes(x, ndim, shape, strides, axes, naxes);
     unsafe { axis_door("std", a, Reduction::Std { ddof }, out, out_len, f64_out) }
 }
 
@@ -211,14 +193,7 @@ pub unsafe extern "C" fn speedup_sum_axis_f32(
     out: *mut f32,
     out_len: usize,
 ) -> speedup_status {
-    let a = Axes {
-        x,
-        ndim,
-        shape,
-        strides,
-        axes,
-        naxes,
-    };
+    let a = Axes(x, ndim, shape, strides, axes, naxes);
     unsafe { axis_door("sum", a, Reduction::Sum, out, out_len, f32_out) }
 }
 
@@ -234,14 +209,7 @@ pub unsafe extern "C" fn speedup_mean_axis_f32(
     out: *mut f32,
     out_len: usize,
 ) -> speedup_status {
-    let a = Axes {
-        x,
-        ndim,
-        shape,
-        strides,
-        axes,
-        naxes,
-    };
+    let a = Axes(x, ndim, shape, strides, axes, naxes);
     unsafe { axis_door("mean", a, Reduction::Mean, out, out_len, f32_out) }
 }
 
@@ -258,14 +226,7 @@ pub unsafe extern "C" fn speedup_std_axis_f32(
     out: *mut f32,
     out_len: usize,
 ) -> speedup_status {
-    let a = Axes {
-        x,
-        ndim,
-        shape,
-        strides,
-        axes,
-        naxes,
-    };
+    let a = Axes(x, ndim, shape, strides, axes, naxes);
     unsafe { axis_door("std", a, Reduction::Std { ddof }, out, out_len, f32_out) }
 }
 
@@ -281,14 +242,7 @@ pub unsafe extern "C" fn speedup_sum_axis_f32_f64(
     out: *mut f64,
     out_len: usize,
 ) -> speedup_status {
-    let a = Axes {
-        x,
-        ndim,
-        shape,
-        strides,
-        axes,
-        naxes,
-    };
+    let a = Axes(x, ndim, shape, strides, axes, naxes);
     unsafe { axis_door("sum", a, Reduction::Sum, out, out_len, f64_out) }
 }
 
@@ -304,14 +258,7 @@ pub unsafe extern "C" fn speedup_mean_axis_f32_f64(
     out: *mut f64,
     out_len: usize,
 ) -> speedup_status {
-    let a = Axes {
-        x,
-        ndim,
-        shape,
-        strides,
-        axes,
-        naxes,
-    };
+    let a = Axes(x, ndim, shape, strides, axes, naxes);
     unsafe { axis_door("mean", a, Reduction::Mean, out, out_len, f64_out) }
 }
 
@@ -328,38 +275,15 @@ pub unsafe extern "C" fn speedup_std_axis_f32_f64(
     out: *mut f64,
     out_len: usize,
 ) -> speedup_status {
-    let a = Axes {
-        x,
-        ndim,
-        shape,
-        strides,
-        axes,
-        naxes,
-    };
+    let a = Axes(x, ndim, shape, strides, axes, naxes);
     unsafe { axis_door("std", a, Reduction::Std { ddof }, out, out_len, f64_out) }
-}
-
-/// `*out = kernel(x[0..n])` for `float` data, rounded once to `float`.
-unsafe fn reduction_f32(
-    kernel: &'static str,
-    x: *const f32,
-    n: usize,
-    out: *mut f32,
-    red: Reduction,
-) -> speedup_status {
-    boundary(kernel, || {
-        let x = unsafe { Raw::new(kernel, "x", x, n).input()? };
-        let out = scalar_out(kernel, "out", out)?;
-        put(out, reduce_f32(x, red)?);
-        Ok(())
-    })
 }
 
 /// The sum of `float` data `x[0..n]`: each element widened exactly to `double`, the tree of
 /// `speedup_sum`, the result rounded once to `float`.
 #[no_mangle]
 pub unsafe extern "C" fn speedup_sum_f32(x: *const f32, n: usize, out: *mut f32) -> speedup_status {
-    unsafe { reduction_f32("sum", x, n, out, Reduction::Sum) }
+    unsafe { reduction("sum", x, n, out, |x| reduce_f32(x, Reduction::Sum)) }
 }
 
 /// The mean of `float` data, as `speedup_mean` in `double`, rounded once to `float`. Errors
@@ -370,7 +294,7 @@ pub unsafe extern "C" fn speedup_mean_f32(
     n: usize,
     out: *mut f32,
 ) -> speedup_status {
-    unsafe { reduction_f32("mean", x, n, out, Reduction::Mean) }
+    unsafe { reduction("mean", x, n, out, |x| reduce_f32(x, Reduction::Mean)) }
 }
 
 /// The standard deviation of `float` data, as `speedup_std` in `double`, rounded once to
@@ -382,5 +306,6 @@ pub unsafe extern "C" fn speedup_std_f32(
     ddof: usize,
     out: *mut f32,
 ) -> speedup_status {
-    unsafe { reduction_f32("std", x, n, out, Reduction::Std { ddof }) }
+    let red = Reduction::Std { ddof };
+    unsafe { reduction("std", x, n, out, |x| reduce_f32(x, red)) }
 }

@@ -5,16 +5,15 @@
 //!
 //! Each function repeats its Rust twin's signature on purpose: cbindgen writes
 //! speedup_legacy.h only from `extern "C"` functions written out in full (not from a macro).
-//! The bodies are the twins' door helpers of lib.rs, handed the legacy routine. (The C routines
+//! The bodies are the twins' door helpers of doors.rs, handed the legacy routine. (The C routines
 //! under them are declared again, with the same shapes, by speedup-legacy-sys's bindgen
 //! bindings: an FFI import spells its signature out as an export does.)
 
 use speedup_legacy as legacy;
 
-use crate::args::scalar_out;
-use crate::status::{boundary, speedup_status};
+use crate::status::speedup_status;
 use crate::{
-    closest_pair_door, comb, laplacian_door, mandelbrot_door, many, put, reduction, scalar,
+    closest_pair_door, comb, laplacian_door, mandelbrot_door, many, reduction, scalar, scalar_pair,
     second_derivative_door,
 };
 
@@ -59,7 +58,7 @@ pub unsafe extern "C" fn speedup_legacy_second_derivative(
     out: *mut f64,
     out_len: usize,
 ) -> speedup_status {
-    unsafe { second_derivative_door(legacy::second_derivative, f, n, dx, out, out_len) }
+    unsafe { second_derivative_door(legacy::second_derivative, f, n, dx, (out, out_len)) }
 }
 
 /// Legacy 5-point Laplacian (Fortran, column-major over the C grid); same shapes and rules as
@@ -74,7 +73,7 @@ pub unsafe extern "C" fn speedup_legacy_laplacian(
     out: *mut f64,
     out_len: usize,
 ) -> speedup_status {
-    unsafe { laplacian_door(legacy::laplacian, f, rows, cols, dx, dy, out, out_len) }
+    unsafe { laplacian_door(legacy::laplacian, f, (rows, cols), dx, dy, out, out_len) }
 }
 
 /// Legacy forward comb filter (C, OpenMP over rows); same shapes as `speedup_comb_forward`.
@@ -88,19 +87,8 @@ pub unsafe extern "C" fn speedup_legacy_comb_forward(
     out: *mut f64,
     out_len: usize,
 ) -> speedup_status {
-    unsafe {
-        comb(
-            "comb_forward",
-            legacy::comb_forward,
-            x,
-            n,
-            k,
-            tau,
-            alpha,
-            out,
-            out_len,
-        )
-    }
+    let run = legacy::comb_forward;
+    unsafe { comb("comb_forward", run, x, (n, k), tau, alpha, out, out_len) }
 }
 
 /// Legacy backward comb filter (C, OpenMP over columns); same shapes as
@@ -115,19 +103,8 @@ pub unsafe extern "C" fn speedup_legacy_comb_backward(
     out: *mut f64,
     out_len: usize,
 ) -> speedup_status {
-    unsafe {
-        comb(
-            "comb_backward",
-            legacy::comb_backward,
-            x,
-            n,
-            k,
-            tau,
-            alpha,
-            out,
-            out_len,
-        )
-    }
+    let run = legacy::comb_backward;
+    unsafe { comb("comb_backward", run, x, (n, k), tau, alpha, out, out_len) }
 }
 
 /// Legacy trial-division primality test (C) into `*out`.
@@ -164,16 +141,8 @@ pub unsafe extern "C" fn speedup_legacy_sum_primes_below_many(
     out: *mut u64,
     out_len: usize,
 ) -> speedup_status {
-    unsafe {
-        many(
-            "sum_primes_below_many",
-            legacy::sum_primes_below_many,
-            n,
-            len,
-            out,
-            out_len,
-        )
-    }
+    let run = legacy::sum_primes_below_many;
+    unsafe { many("sum_primes_below_many", run, n, len, out, out_len) }
 }
 
 /// Legacy brute-force O(n^2) closest pair (C); same arguments and rules as
@@ -186,7 +155,7 @@ pub unsafe extern "C" fn speedup_legacy_closest_pair(
     j: *mut usize,
     dist: *mut f64,
 ) -> speedup_status {
-    unsafe { closest_pair_door(legacy::closest_pair, points, n, i, j, dist) }
+    unsafe { closest_pair_door(legacy::closest_pair, points, n, (i, j, dist)) }
 }
 
 /// Legacy Mandelbrot escape counts (C, OpenMP schedule(dynamic)); same arguments and rules as
@@ -199,7 +168,7 @@ pub unsafe extern "C" fn speedup_legacy_mandelbrot(
     out: *mut i32,
     out_len: usize,
 ) -> speedup_status {
-    unsafe { mandelbrot_door(legacy::mandelbrot, c, n, max_iter, out, out_len) }
+    unsafe { mandelbrot_door(legacy::mandelbrot, c, n, max_iter, (out, out_len)) }
 }
 
 /// Diagnostic: opens one legacy OpenMP parallel region on the calling thread, as every legacy
@@ -212,15 +181,8 @@ pub unsafe extern "C" fn speedup_legacy_omp_team_size(
     distinct: *mut usize,
 ) -> speedup_status {
     const K: &str = "legacy_omp_team_size";
-    boundary(K, || {
-        let (team, distinct) = (
-            scalar_out(K, "team", team)?,
-            scalar_out(K, "distinct", distinct)?,
-        );
-        let (t, d) = legacy::omp_team_size();
-        put(team, t);
-        put(distinct, d);
-        Ok(())
+    scalar_pair(K, ("team", team), ("distinct", distinct), || {
+        Ok(legacy::omp_team_size())
     })
 }
 

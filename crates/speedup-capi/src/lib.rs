@@ -22,6 +22,7 @@
 
 mod args;
 mod axes;
+mod doors;
 /// cbindgen:ignore
 #[cfg(feature = "fault-injection")]
 mod fault;
@@ -38,11 +39,14 @@ mod strided;
 
 use std::ffi::{c_char, c_void};
 
-use ndarray::{ArrayView2, ArrayViewMut2};
 use speedup_core as core;
 
-use args::{expect_len, product, scalar_out, Raw};
+use args::Raw;
 pub use axes::*;
+pub(crate) use doors::{
+    closest_pair_door, comb, elementwise, laplacian_door, mandelbrot_door, many, put, reduction,
+    scalar, scalar_pair, second_derivative_door, view2, view2_mut,
+};
 #[cfg(feature = "fault-injection")]
 pub use fault::speedup_test_inject_fault;
 #[cfg(feature = "legacy")]
@@ -53,209 +57,6 @@ pub use random::*;
 pub use status::*;
 pub use stencils::*;
 pub use stencils_strided::*;
-
-/// Writes `value` through a pointer already checked by [`scalar_out`].
-fn put<T>(ptr: *mut T, value: T) {
-    // SAFETY: `ptr` passed `scalar_out` (non-NULL, aligned); validity is the caller's promise.
-    unsafe { ptr.write(value) }
-}
-
-fn view2<'a>(
-    kernel: &'static str,
-    s: &'a [f64],
-    rows: usize,
-    cols: usize,
-) -> Result<ArrayView2<'a, f64>, Failure> {
-    ArrayView2::from_shape((rows, cols), s).map_err(|e| Failure::Invalid {
-        kernel,
-        message: format!("bad array shape {rows}x{cols}: {e}"),
-    })
-}
-
-fn view2_mut<'a, T>(
-    kernel: &'static str,
-    s: &'a mut [T],
-    rows: usize,
-    cols: usize,
-) -> Result<ArrayViewMut2<'a, T>, Failure> {
-    ArrayViewMut2::from_shape((rows, cols), s).map_err(|e| Failure::Invalid {
-        kernel,
-        message: format!("bad array shape {rows}x{cols}: {e}"),
-    })
-}
-
-/// The shape shared by the element-wise calls: `input[len]` in, `out[out_len]` out, with
-/// `out_len == len` (checked after the NULL checks, before anything runs).
-unsafe fn elementwise<T, U>(
-    kernel: &'static str,
-    input: Raw<T>,
-    len_name: &str,
-    out: *mut U,
-    out_len: usize,
-    run: impl FnOnce(&[T], &mut [U]) -> core::Result<()>,
-) -> CResult {
-    let input = input.checked()?;
-    let out_raw = Raw::new(kernel, "out", out.cast_const(), out_len);
-    expect_len(kernel, "out_len", len_name, input.len(), out_len)?;
-    let out = unsafe { out_raw.output(&[input.span()])? };
-    run(unsafe { input.input()? }, out)?;
-    Ok(())
-}
-
-// ---------------------------------------------------------------------------------------------
-// Door bodies, shared by the Rust kernels' exports and their legacy twins (`legacy.rs`): the
-// same checks in the same order, the same messages; only the kernel differs.
-
-/// `*out = kernel(x[0..n])`: the reductions.
-pub(crate) unsafe fn reduction(
-    kernel: &'static str,
-    x: *const f64,
-    n: usize,
-    out: *mut f64,
-    run: impl FnOnce(&[f64]) -> core::Result<f64>,
-) -> speedup_status {
-    boundary(kernel, || {
-        let x = unsafe { Raw::new(kernel, "x", x, n).input()? };
-        let out = scalar_out(kernel, "out", out)?;
-        put(out, run(x)?);
-        Ok(())
-    })
-}
-
-/// `*out = value()`: the kernels of scalar arguments.
-pub(crate) fn scalar<T>(
-    kernel: &'static str,
-    out_name: &'static str,
-    out: *mut T,
-    value: impl FnOnce() -> core::Result<T>,
-) -> speedup_status {
-    boundary(kernel, || {
-        let out = scalar_out(kernel, out_name, out)?;
-        put(out, value()?);
-        Ok(())
-    })
-}
-
-pub(crate) type D2Kernel = fn(&[f64], f64, &mut [f64]) -> core::Result<()>;
-
-pub(crate) unsafe fn second_derivative_door(
-    run: D2Kernel,
-    f: *const f64,
-    n: usize,
-    dx: f64,
-    out: *mut f64,
-    out_len: usize,
-) -> speedup_status {
-    const K: &str = "second_derivative";
-    boundary(K, || {
-        let f_raw = Raw::new(K, "f", f, n).checked()?;
-        let out_raw = Raw::new(K, "out", out.cast_const(), out_len);
-        if let Some(len) = core::stencil::second_derivative_out_len(n) {
-            expect_len(K, "out_len", "n - 2", len, out_len)?;
-        }
-        let f = unsafe { f_raw.input()? };
-        let out = unsafe { out_raw.output(&[f_raw.span()])? };
-        run(f, dx, out)?;
-        Ok(())
-    })
-}
-
-pub(crate) type LapKernel = fn(ArrayView2<f64>, f64, f64, ArrayViewMut2<f64>) -> core::Result<()>;
-
-pub(crate) unsafe fn laplacian_door(
-    run: LapKernel,
-    f: *const f64,
-    rows: usize,
-    cols: usize,
-    dx: f64,
-    dy: f64,
-    out: *mut f64,
-    out_len: usize,
-) -> speedup_status {
-    const K: &str = "laplacian";
-    boundary(K, || {
-        let n = product(K, "rows * cols", rows, cols)?;
-        let f_raw = Raw::new(K, "f", f, n).checked()?;
-        let out_raw = Raw::new(K, "out", out.cast_const(), out_len);
-        let shape = core::stencil::laplacian_out_dim((rows, cols));
-        let (orows, ocols) = shape.unwrap_or((0, 0));
-        if shape.is_some() {
-            expect_len(
-                K,
-                "out_len",
-                "(rows - 2) * (cols - 2)",
-                orows * ocols,
-                out_len,
-            )?;
-        }
-        let f = view2(K, unsafe { f_raw.input()? }, rows, cols)?;
-        let out = view2_mut(K, unsafe { out_raw.output(&[f_raw.span()])? }, orows, ocols)?;
-        run(f, dx, dy, out)?;
-        Ok(())
-    })
-}
-
-/// Element-wise kernels over `u64` queries: `out[i]` from `n[i]`, `out_len == len`.
-pub(crate) unsafe fn many<U>(
-    kernel: &'static str,
-    run: fn(&[u64], &mut [U]) -> core::Result<()>,
-    n: *const u64,
-    len: usize,
-    out: *mut U,
-    out_len: usize,
-) -> speedup_status {
-    boundary(kernel, || unsafe {
-        elementwise(
-            kernel,
-            Raw::new(kernel, "n", n, len),
-            "len",
-            out,
-            out_len,
-            run,
-        )
-    })
-}
-
-pub(crate) unsafe fn closest_pair_door(
-    run: fn(ArrayView2<f64>) -> core::Result<core::ClosestPair>,
-    points: *const f64,
-    n: usize,
-    i: *mut usize,
-    j: *mut usize,
-    dist: *mut f64,
-) -> speedup_status {
-    const K: &str = "closest_pair";
-    boundary(K, || {
-        let len = product(K, "n * 2", n, 2)?;
-        let pts = unsafe { Raw::new(K, "points", points, len).input()? };
-        let (i, j, dist) = (
-            scalar_out(K, "i", i)?,
-            scalar_out(K, "j", j)?,
-            scalar_out(K, "dist", dist)?,
-        );
-        let pair = run(view2(K, pts, n, 2)?)?;
-        put(i, pair.i);
-        put(j, pair.j);
-        put(dist, pair.dist);
-        Ok(())
-    })
-}
-
-pub(crate) unsafe fn mandelbrot_door(
-    run: fn(&[core::Complex64], i32, &mut [i32]) -> core::Result<()>,
-    c: *const f64,
-    n: usize,
-    max_iter: i32,
-    out: *mut i32,
-    out_len: usize,
-) -> speedup_status {
-    const K: &str = "mandelbrot";
-    boundary(K, || {
-        product(K, "n * 2", n, 2)?;
-        let c = Raw::new(K, "c", c.cast::<core::Complex64>(), n);
-        unsafe { elementwise(K, c, "n", out, out_len, |c, out| run(c, max_iter, out)) }
-    })
-}
 
 // ---------------------------------------------------------------------------------------------
 // Reductions
@@ -296,7 +97,7 @@ pub unsafe extern "C" fn speedup_second_derivative(
     out: *mut f64,
     out_len: usize,
 ) -> speedup_status {
-    unsafe { second_derivative_door(core::second_derivative, f, n, dx, out, out_len) }
+    unsafe { second_derivative_door(core::second_derivative, f, n, dx, (out, out_len)) }
 }
 
 /// The 5-point Laplacian of the `rows x cols` grid `f` into `out`, `(rows-2) x (cols-2)`.
@@ -310,36 +111,11 @@ pub unsafe extern "C" fn speedup_laplacian(
     out: *mut f64,
     out_len: usize,
 ) -> speedup_status {
-    unsafe { laplacian_door(core::laplacian, f, rows, cols, dx, dy, out, out_len) }
+    unsafe { laplacian_door(core::laplacian, f, (rows, cols), dx, dy, out, out_len) }
 }
 
 // ---------------------------------------------------------------------------------------------
 // Comb filters
-
-type CombKernel = fn(ArrayView2<f64>, usize, f64, ArrayViewMut2<f64>) -> core::Result<()>;
-
-unsafe fn comb(
-    kernel: &'static str,
-    run: CombKernel,
-    x: *const f64,
-    n: usize,
-    k: usize,
-    tau: usize,
-    alpha: f64,
-    out: *mut f64,
-    out_len: usize,
-) -> speedup_status {
-    boundary(kernel, || {
-        let len = product(kernel, "n * k", n, k)?;
-        let x_raw = Raw::new(kernel, "x", x, len).checked()?;
-        let out_raw = Raw::new(kernel, "out", out.cast_const(), out_len);
-        expect_len(kernel, "out_len", "n * k", len, out_len)?;
-        let x = view2(kernel, unsafe { x_raw.input()? }, n, k)?;
-        let out = view2_mut(kernel, unsafe { out_raw.output(&[x_raw.span()])? }, n, k)?;
-        run(x, tau, alpha, out)?;
-        Ok(())
-    })
-}
 
 /// Forward comb filter of the `n x k` signal `x` along axis 0: `y[t] = x[t] + alpha x[t-tau]`
 /// for `t >= tau`, else `x[t]`. `k = 1` for a 1-D signal; `out_len == n * k`.
@@ -353,19 +129,8 @@ pub unsafe extern "C" fn speedup_comb_forward(
     out: *mut f64,
     out_len: usize,
 ) -> speedup_status {
-    unsafe {
-        comb(
-            "comb_forward",
-            core::comb_forward,
-            x,
-            n,
-            k,
-            tau,
-            alpha,
-            out,
-            out_len,
-        )
-    }
+    let run = core::comb_forward;
+    unsafe { comb("comb_forward", run, x, (n, k), tau, alpha, out, out_len) }
 }
 
 /// Backward comb filter (recurrence): `y[t] = x[t] + alpha y[t-tau]` for `t >= tau`, else
@@ -380,19 +145,8 @@ pub unsafe extern "C" fn speedup_comb_backward(
     out: *mut f64,
     out_len: usize,
 ) -> speedup_status {
-    unsafe {
-        comb(
-            "comb_backward",
-            core::comb_backward,
-            x,
-            n,
-            k,
-            tau,
-            alpha,
-            out,
-            out_len,
-        )
-    }
+    let run = core::comb_backward;
+    unsafe { comb("comb_backward", run, x, (n, k), tau, alpha, out, out_len) }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -430,16 +184,8 @@ pub unsafe extern "C" fn speedup_sum_primes_below_many(
     out: *mut u64,
     out_len: usize,
 ) -> speedup_status {
-    unsafe {
-        many(
-            "sum_primes_below_many",
-            core::sum_primes_below_many,
-            n,
-            len,
-            out,
-            out_len,
-        )
-    }
+    let run = core::sum_primes_below_many;
+    unsafe { many("sum_primes_below_many", run, n, len, out, out_len) }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -455,7 +201,7 @@ pub unsafe extern "C" fn speedup_closest_pair(
     j: *mut usize,
     dist: *mut f64,
 ) -> speedup_status {
-    unsafe { closest_pair_door(core::closest_pair, points, n, i, j, dist) }
+    unsafe { closest_pair_door(core::closest_pair, points, n, (i, j, dist)) }
 }
 
 /// Escape counts of the `n` complex points `c` (`2n` doubles, interleaved re, im, like C99
@@ -468,7 +214,7 @@ pub unsafe extern "C" fn speedup_mandelbrot(
     out: *mut i32,
     out_len: usize,
 ) -> speedup_status {
-    unsafe { mandelbrot_door(core::mandelbrot, c, n, max_iter, out, out_len) }
+    unsafe { mandelbrot_door(core::mandelbrot, c, n, max_iter, (out, out_len)) }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@
 
 use crate::args::{product, scalar_out, Raw};
 use crate::status::{boundary, speedup_status, Failure};
-use crate::{put, scalar};
+use crate::{put, scalar, scalar_pair};
 use speedup_core as core;
 
 /// The pieces of `speedup_sum` for a part of a larger input (for distributed callers): the
@@ -159,13 +159,8 @@ pub unsafe extern "C" fn speedup_laplacian_shape(
     out_cols: *mut usize,
 ) -> speedup_status {
     const K: &str = "laplacian_shape";
-    boundary(K, || {
-        let out_rows = scalar_out(K, "out_rows", out_rows)?;
-        let out_cols = scalar_out(K, "out_cols", out_cols)?;
-        let (r, c) = core::laplacian_shape((rows, cols), dx, dy)?;
-        put(out_rows, r);
-        put(out_cols, c);
-        Ok(())
+    scalar_pair(K, ("out_rows", out_rows), ("out_cols", out_cols), || {
+        Ok(core::laplacian_shape((rows, cols), dx, dy)?)
     })
 }
 

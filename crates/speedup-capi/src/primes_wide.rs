@@ -1,9 +1,8 @@
 //! The C export of the 128-bit prime sum: C has no portable 128-bit integer, so the result
 //! comes back as two 64-bit words.
 
-use crate::args::scalar_out;
-use crate::put;
-use crate::status::{boundary, speedup_status};
+use crate::scalar_pair;
+use crate::status::speedup_status;
 use speedup_core as core;
 
 /// The sum of all primes `p < n` as 128 bits: `*lo` = its low 64 bits, `*hi` = its high 64
@@ -16,12 +15,8 @@ pub unsafe extern "C" fn speedup_sum_primes_below_u128(
     hi: *mut u64,
 ) -> speedup_status {
     const K: &str = "sum_primes_below_u128";
-    boundary(K, || {
-        let lo = scalar_out(K, "lo", lo)?;
-        let hi = scalar_out(K, "hi", hi)?;
+    scalar_pair(K, ("lo", lo), ("hi", hi), || {
         let sum = core::sum_primes_below_u128(n)?;
-        put(lo, sum as u64);
-        put(hi, (sum >> 64) as u64);
-        Ok(())
+        Ok((sum as u64, (sum >> 64) as u64))
     })
 }

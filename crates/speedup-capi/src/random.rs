@@ -77,13 +77,9 @@ pub unsafe extern "C" fn speedup_markov_chains_from(
         let p_raw = Raw::new(K, "p", p, kk).checked()?;
         let counts_raw = Raw::new(K, "counts", counts.cast_const(), counts_len);
         expect_len(K, "counts_len", "n_chains * k", total, counts_len)?;
-        let p = view2(K, unsafe { p_raw.input()? }, k, k)?;
-        let counts = view2_mut(
-            K,
-            unsafe { counts_raw.output(&[p_raw.span()])? },
-            n_chains,
-            k,
-        )?;
+        let p = view2(K, unsafe { p_raw.input()? }, (k, k))?;
+        let counts = unsafe { counts_raw.output(&[p_raw.span()])? };
+        let counts = view2_mut(K, counts, (n_chains, k))?;
         core::markov_chains_from(p, start, n_steps, seed, first_chain, counts)?;
         Ok(())
     })

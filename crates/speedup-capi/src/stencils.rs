@@ -9,7 +9,7 @@
 use speedup_core::stencil::{laplacian_out_dim_mode, second_derivative_out_len_mode};
 use speedup_core::{self as core, Mode, Real};
 
-use crate::args::{expect_len, product, scalar_out};
+use crate::args::{expect_len, product};
 use crate::status::{boundary, speedup_status, Failure};
 use crate::strided::Strided;
 
@@ -193,14 +193,9 @@ pub unsafe extern "C" fn speedup_laplacian_shape_mode(
     out_cols: *mut usize,
 ) -> speedup_status {
     const K: &str = "laplacian";
-    boundary(K, || {
-        let out_rows = scalar_out(K, "out_rows", out_rows)?;
-        let out_cols = scalar_out(K, "out_cols", out_cols)?;
+    crate::scalar_pair(K, ("out_rows", out_rows), ("out_cols", out_cols), || {
         let mode = mode_of(K, mode)?;
-        let (r, c) = core::laplacian_shape_mode((rows, cols), dx, dy, mode)?;
-        crate::put(out_rows, r);
-        crate::put(out_cols, c);
-        Ok(())
+        Ok(core::laplacian_shape_mode((rows, cols), dx, dy, mode)?)
     })
 }
 
@@ -233,17 +228,8 @@ pub unsafe extern "C" fn speedup_second_derivative_f32(
     out: *mut f32,
     out_len: usize,
 ) -> speedup_status {
-    unsafe {
-        d2(
-            f,
-            n,
-            1,
-            dx,
-            SPEEDUP_MODE_VALID,
-            0.0,
-            Out::Contiguous(out, out_len),
-        )
-    }
+    let out = Out::Contiguous(out, out_len);
+    unsafe { d2(f, n, 1, dx, SPEEDUP_MODE_VALID, 0.0, out) }
 }
 
 /// `speedup_laplacian` on `float` data, computed in `float` (`dx`, `dy` rounded to `float`).
@@ -272,19 +258,8 @@ pub unsafe extern "C" fn speedup_comb_forward_f32(
     out: *mut f32,
     out_len: usize,
 ) -> speedup_status {
-    let out = Out::Contiguous(out, out_len);
-    unsafe {
-        comb(
-            "comb_forward",
-            core::comb_forward,
-            x,
-            (n, k),
-            None,
-            tau,
-            alpha,
-            out,
-        )
-    }
+    let (out, run) = (Out::Contiguous(out, out_len), core::comb_forward);
+    unsafe { comb("comb_forward", run, x, (n, k), None, tau, alpha, out) }
 }
 
 /// `speedup_comb_backward` on `float` data, computed in `float` (`alpha` rounded to `float`).
@@ -298,19 +273,8 @@ pub unsafe extern "C" fn speedup_comb_backward_f32(
     out: *mut f32,
     out_len: usize,
 ) -> speedup_status {
-    let out = Out::Contiguous(out, out_len);
-    unsafe {
-        comb(
-            "comb_backward",
-            core::comb_backward,
-            x,
-            (n, k),
-            None,
-            tau,
-            alpha,
-            out,
-        )
-    }
+    let (out, run) = (Out::Contiguous(out, out_len), core::comb_backward);
+    unsafe { comb("comb_backward", run, x, (n, k), None, tau, alpha, out) }
 }
 
 // ---------------------------------------------------------------------------------------------

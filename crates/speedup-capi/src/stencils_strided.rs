@@ -110,22 +110,9 @@ pub unsafe extern "C" fn speedup_comb_forward_strided(
     out_row_stride: isize,
     out_col_stride: isize,
 ) -> speedup_status {
-    let (xs, out) = (
-        (x_row_stride, x_col_stride),
-        Out::Strided(out, (n, k), (out_row_stride, out_col_stride)),
-    );
-    unsafe {
-        comb(
-            "comb_forward",
-            core::comb_forward,
-            x,
-            (n, k),
-            Some(xs),
-            tau,
-            alpha,
-            out,
-        )
-    }
+    let out = Out::Strided(out, (n, k), (out_row_stride, out_col_stride));
+    let (xs, run) = (Some((x_row_stride, x_col_stride)), core::comb_forward);
+    unsafe { comb("comb_forward", run, x, (n, k), xs, tau, alpha, out) }
 }
 
 /// `speedup_comb_forward_strided` on `float` data, computed in `float`.
@@ -142,22 +129,9 @@ pub unsafe extern "C" fn speedup_comb_forward_strided_f32(
     out_row_stride: isize,
     out_col_stride: isize,
 ) -> speedup_status {
-    let (xs, out) = (
-        (x_row_stride, x_col_stride),
-        Out::Strided(out, (n, k), (out_row_stride, out_col_stride)),
-    );
-    unsafe {
-        comb(
-            "comb_forward",
-            core::comb_forward,
-            x,
-            (n, k),
-            Some(xs),
-            tau,
-            alpha,
-            out,
-        )
-    }
+    let out = Out::Strided(out, (n, k), (out_row_stride, out_col_stride));
+    let (xs, run) = (Some((x_row_stride, x_col_stride)), core::comb_forward);
+    unsafe { comb("comb_forward", run, x, (n, k), xs, tau, alpha, out) }
 }
 
 /// `speedup_comb_backward` over strided arrays, as `speedup_comb_forward_strided`.
@@ -174,22 +148,9 @@ pub unsafe extern "C" fn speedup_comb_backward_strided(
     out_row_stride: isize,
     out_col_stride: isize,
 ) -> speedup_status {
-    let (xs, out) = (
-        (x_row_stride, x_col_stride),
-        Out::Strided(out, (n, k), (out_row_stride, out_col_stride)),
-    );
-    unsafe {
-        comb(
-            "comb_backward",
-            core::comb_backward,
-            x,
-            (n, k),
-            Some(xs),
-            tau,
-            alpha,
-            out,
-        )
-    }
+    let out = Out::Strided(out, (n, k), (out_row_stride, out_col_stride));
+    let (xs, run) = (Some((x_row_stride, x_col_stride)), core::comb_backward);
+    unsafe { comb("comb_backward", run, x, (n, k), xs, tau, alpha, out) }
 }
 
 /// `speedup_comb_backward_strided` on `float` data, computed in `float`.
@@ -206,20 +167,7 @@ pub unsafe extern "C" fn speedup_comb_backward_strided_f32(
     out_row_stride: isize,
     out_col_stride: isize,
 ) -> speedup_status {
-    let (xs, out) = (
-        (x_row_stride, x_col_stride),
-        Out::Strided(out, (n, k), (out_row_stride, out_col_stride)),
-    );
-    unsafe {
-        comb(
-            "comb_backward",
-            core::comb_backward,
-            x,
-            (n, k),
-            Some(xs),
-            tau,
-            alpha,
-            out,
-        )
-    }
+    let out = Out::Strided(out, (n, k), (out_row_stride, out_col_stride));
+    let (xs, run) = (Some((x_row_stride, x_col_stride)), core::comb_backward);
+    unsafe { comb("comb_backward", run, x, (n, k), xs, tau, alpha, out) }
 }

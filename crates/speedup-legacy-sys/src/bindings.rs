@@ -5,64 +5,23 @@
 
 extern "C" {
     pub fn legacy_comb_forward(
-        x: *const f64,
-        n: usize,
-        k: usize,
-        tau: usize,
-        alpha: f64,
-        y: *mut f64,
+        x: *const f64, n: usize, k: usize, tau: usize, alpha: f64, y: *mut f64,
     );
-}
-extern "C" {
     pub fn legacy_comb_backward(
-        x: *const f64,
-        n: usize,
-        k: usize,
-        tau: usize,
-        alpha: f64,
-        y: *mut f64,
+        x: *const f64, n: usize, k: usize, tau: usize, alpha: f64, y: *mut f64,
     );
-}
-extern "C" {
     pub fn legacy_is_prime(n: u64) -> ::core::ffi::c_int;
-}
-extern "C" {
     pub fn legacy_sum_primes_below(n: u64, sum: *mut u64) -> ::core::ffi::c_int;
-}
-extern "C" {
     pub fn legacy_mandelbrot(c: *const f64, n: usize, max_iter: i32, out: *mut i32);
-}
-extern "C" {
     pub fn legacy_closest_pair(
-        points: *const f64,
-        n: usize,
-        i: *mut usize,
-        j: *mut usize,
-        d2: *mut f64,
+        points: *const f64, n: usize, i: *mut usize, j: *mut usize, d2: *mut f64,
     );
-}
-extern "C" {
     pub fn legacy_omp_team_size(distinct: *mut ::core::ffi::c_int) -> ::core::ffi::c_int;
-}
-extern "C" {
     pub fn legacy_second_derivative(f: *const f64, n: usize, dx: f64, out: *mut f64);
-}
-extern "C" {
     pub fn legacy_laplacian(
-        f: *const f64,
-        rows: usize,
-        cols: usize,
-        dx: f64,
-        dy: f64,
-        out: *mut f64,
+        f: *const f64, rows: usize, cols: usize, dx: f64, dy: f64, out: *mut f64,
     );
-}
-extern "C" {
     pub fn legacy_sum(x: *const f64, n: usize) -> f64;
-}
-extern "C" {
     pub fn legacy_mean(x: *const f64, n: usize) -> f64;
-}
-extern "C" {
     pub fn legacy_std(x: *const f64, n: usize, ddof: usize) -> f64;
 }

@@ -22,18 +22,17 @@ mod axes;
 
 use std::ffi::c_void;
 
-use numpy::{Complex64, PyReadonlyArray1, PyReadonlyArray2, PyReadwriteArray1, PyReadwriteArray2};
+use numpy::{
+    Complex32, Complex64, PyReadonlyArray1, PyReadonlyArray2, PyReadwriteArray1, PyReadwriteArray2,
+};
 use pyo3::exceptions::{
     PyKeyboardInterrupt, PyMemoryError, PyOverflowError, PyRuntimeError, PyValueError,
 };
 use pyo3::prelude::*;
 use speedup_core as core;
 
-mod stencils;
 // Keep the C ABI in the extension (see Cargo.toml).
 use speedup as _;
-
-mod mandelbrot_f32;
 
 /// The one mapping from a kernel error to a Python exception (message unchanged).
 fn to_py(e: core::Error) -> PyErr {
@@ -84,73 +83,66 @@ macro_rules! view {
     };
 }
 
+/// Short names of the NumPy argument types in the `kernels!` tables (read-only inputs and
+/// writable outputs, 1-D and 2-D).
+type In1<'py, T> = PyReadonlyArray1<'py, T>;
+type In2<'py, T> = PyReadonlyArray2<'py, T>;
+type Out1<'py, T> = PyReadwriteArray1<'py, T>;
+type Out2<'py, T> = PyReadwriteArray2<'py, T>;
+
 /// One `#[pyfunction]` per kernel, all of one shape: the arguments converted by [`view!`], then
 /// `body` (the kernel call, a `core::Result`) run by [`call`] under the name `kernel`.
 macro_rules! kernels {
     ($(
         $(#[$attr:meta])*
-        fn $name:ident($($arg:ident: $ty:ty $(as $view:ident)?),* $(,)?) -> $ret:ty
+        $vis:vis fn $name:ident($($arg:ident: $ty:ty $(as $view:ident)?),* $(,)?) -> $ret:ty
             = $kernel:literal => $body:expr;
     )*) => {$(
         #[pyfunction]
         $(#[$attr])*
-        fn $name(py: Python<'_>, $($arg: $ty),*) -> PyResult<$ret> {
+        $vis fn $name(py: Python<'_>, $($arg: $ty),*) -> PyResult<$ret> {
             $($(view!($arg $view);)?)*
             call(py, $kernel, || $body)
         }
     )*};
 }
 
+// After the macros: the modules' tables use them.
+mod stencils;
+
 kernels! {
     #[pyo3(name = "sum")]
-    fn sum_(x: PyReadonlyArray1<'_, f64> as slice) -> f64 = "sum" => Ok(core::sum(x));
+    fn sum_(x: In1<'_, f64> as slice) -> f64 = "sum" => Ok(core::sum(x));
 
-    fn mean(x: PyReadonlyArray1<'_, f64> as slice) -> f64 = "mean" => core::mean(x);
+    fn mean(x: In1<'_, f64> as slice) -> f64 = "mean" => core::mean(x);
 
     #[pyo3(name = "std")]
-    fn std_(x: PyReadonlyArray1<'_, f64> as slice, ddof: usize) -> f64 = "std" => core::std(x, ddof);
+    fn std_(x: In1<'_, f64> as slice, ddof: usize) -> f64 = "std" => core::std(x, ddof);
 
-    fn second_derivative(
-        f: PyReadonlyArray1<'_, f64> as slice,
-        dx: f64,
-        out: PyReadwriteArray1<'_, f64> as slice_mut,
-    ) -> () = "second_derivative" => core::second_derivative(f, dx, out);
+    fn second_derivative(f: In1<'_, f64> as slice, dx: f64, out: Out1<'_, f64> as slice_mut)
+        -> () = "second_derivative" => core::second_derivative(f, dx, out);
 
-    fn laplacian(
-        f: PyReadonlyArray2<'_, f64> as array,
-        dx: f64,
-        dy: f64,
-        out: PyReadwriteArray2<'_, f64> as array_mut,
-    ) -> () = "laplacian" => core::laplacian(f, dx, dy, out);
+    fn laplacian(f: In2<'_, f64> as array, dx: f64, dy: f64, out: Out2<'_, f64> as array_mut)
+        -> () = "laplacian" => core::laplacian(f, dx, dy, out);
 
     fn comb_forward(
-        x: PyReadonlyArray2<'_, f64> as array,
-        tau: usize,
-        alpha: f64,
-        out: PyReadwriteArray2<'_, f64> as array_mut,
+        x: In2<'_, f64> as array, tau: usize, alpha: f64, out: Out2<'_, f64> as array_mut,
     ) -> () = "comb_forward" => core::comb_forward(x, tau, alpha, out);
 
     fn comb_backward(
-        x: PyReadonlyArray2<'_, f64> as array,
-        tau: usize,
-        alpha: f64,
-        out: PyReadwriteArray2<'_, f64> as array_mut,
+        x: In2<'_, f64> as array, tau: usize, alpha: f64, out: Out2<'_, f64> as array_mut,
     ) -> () = "comb_backward" => core::comb_backward(x, tau, alpha, out);
 
     fn is_prime(n: u64) -> bool = "is_prime" => Ok(core::is_prime(n));
 
-    fn is_prime_many(
-        n: PyReadonlyArray1<'_, u64> as slice,
-        out: PyReadwriteArray1<'_, bool> as slice_mut,
-    ) -> () = "is_prime_many" => core::is_prime_many(n, out);
+    fn is_prime_many(n: In1<'_, u64> as slice, out: Out1<'_, bool> as slice_mut) -> ()
+        = "is_prime_many" => core::is_prime_many(n, out);
 
     /// `[(lo, hi, sum, err), ...]`: the summation-tree nodes of a part of a larger input.
-    fn sum_nodes(
-        x: PyReadonlyArray1<'_, f64> as slice,
-        offset: usize,
-        n_total: usize,
-    ) -> Vec<(usize, usize, f64, f64)> = "sum_nodes" => core::reduce::sum_nodes(x, offset, n_total)
-        .map(|nodes| nodes.iter().map(|nd| (nd.lo, nd.hi, nd.sum, nd.err)).collect());
+    fn sum_nodes(x: In1<'_, f64> as slice, offset: usize, n_total: usize)
+        -> Vec<(usize, usize, f64, f64)>
+        = "sum_nodes" => core::reduce::sum_nodes(x, offset, n_total)
+            .map(|nodes| nodes.iter().map(|nd| (nd.lo, nd.hi, nd.sum, nd.err)).collect());
 
     /// Raises unless elements `offset .. offset + len` of `n_total` form a part `sum_nodes`
     /// accepts.
@@ -187,10 +179,8 @@ kernels! {
     fn sum_primes_below_u128(n: u64) -> u128
         = "sum_primes_below_u128" => core::sum_primes_below_u128(n);
 
-    fn sum_primes_below_many(
-        n: PyReadonlyArray1<'_, u64> as slice,
-        out: PyReadwriteArray1<'_, u64> as slice_mut,
-    ) -> () = "sum_primes_below_many" => core::sum_primes_below_many(n, out);
+    fn sum_primes_below_many(n: In1<'_, u64> as slice, out: Out1<'_, u64> as slice_mut) -> ()
+        = "sum_primes_below_many" => core::sum_primes_below_many(n, out);
 
     fn monte_carlo_pi(n_points: u64, seed: u64) -> f64
         = "monte_carlo_pi" => core::monte_carlo_pi(n_points, seed);
@@ -199,30 +189,27 @@ kernels! {
         = "monte_carlo_pi_inside" => core::monte_carlo_pi_inside(first, n_points, seed);
 
     fn markov_chains_from(
-        p: PyReadonlyArray2<'_, f64> as array,
-        start: usize,
-        n_steps: u64,
-        seed: u64,
-        first_chain: u64,
-        counts: PyReadwriteArray2<'_, u64> as array_mut,
-    ) -> () = "markov_chains" => core::markov_chains_from(p, start, n_steps, seed, first_chain, counts);
+        p: In2<'_, f64> as array, start: usize, n_steps: u64, seed: u64, first_chain: u64,
+        counts: Out2<'_, u64> as array_mut,
+    ) -> () = "markov_chains"
+        => core::markov_chains_from(p, start, n_steps, seed, first_chain, counts);
 
     fn markov_chains(
-        p: PyReadonlyArray2<'_, f64> as array,
-        start: usize,
-        n_steps: u64,
-        seed: u64,
-        counts: PyReadwriteArray2<'_, u64> as array_mut,
+        p: In2<'_, f64> as array, start: usize, n_steps: u64, seed: u64,
+        counts: Out2<'_, u64> as array_mut,
     ) -> () = "markov_chains" => core::markov_chains(p, start, n_steps, seed, counts);
 
-    fn closest_pair(points: PyReadonlyArray2<'_, f64> as array) -> (usize, usize, f64)
+    fn closest_pair(points: In2<'_, f64> as array) -> (usize, usize, f64)
         = "closest_pair" => core::closest_pair(points).map(|pair| (pair.i, pair.j, pair.dist));
 
-    fn mandelbrot(
-        c: PyReadonlyArray1<'_, Complex64> as slice,
-        max_iter: i32,
-        out: PyReadwriteArray1<'_, i32> as slice_mut,
-    ) -> () = "mandelbrot" => core::mandelbrot(c, max_iter, out);
+    fn mandelbrot(c: In1<'_, Complex64> as slice, max_iter: i32, out: Out1<'_, i32> as slice_mut)
+        -> () = "mandelbrot" => core::mandelbrot(c, max_iter, out);
+
+    /// Escape counts of the `complex64` points `c` into `out` (same length), iterated in `f32`
+    /// (`speedup.mandelbrot` calls it for `complex64` input, without a converted copy).
+    fn mandelbrot_f32(
+        c: In1<'_, Complex32> as slice, max_iter: i32, out: Out1<'_, i32> as slice_mut,
+    ) -> () = "mandelbrot_f32" => core::mandelbrot_f32(c, max_iter, out);
 }
 
 /// The C signature `double f(double x, void *ctx)` of `speedup_map_f64`.
@@ -320,10 +307,21 @@ fn _speedup(m: &Bound<'_, PyModule>) -> PyResult<()> {
         wrap_pyfunction!(markov_chains_from, m)?,
         wrap_pyfunction!(closest_pair, m)?,
         wrap_pyfunction!(mandelbrot, m)?,
+        wrap_pyfunction!(mandelbrot_f32, m)?,
         wrap_pyfunction!(map_f64, m)?,
         wrap_pyfunction!(set_num_threads, m)?,
         wrap_pyfunction!(get_num_threads, m)?,
         wrap_pyfunction!(request_interrupt, m)?,
+        wrap_pyfunction!(stencils::laplacian_ext, m)?,
+        wrap_pyfunction!(stencils::second_derivative_ext, m)?,
+        wrap_pyfunction!(stencils::comb_forward_ext, m)?,
+        wrap_pyfunction!(stencils::comb_backward_ext, m)?,
+        wrap_pyfunction!(stencils::laplacian_ext_f32, m)?,
+        wrap_pyfunction!(stencils::second_derivative_ext_f32, m)?,
+        wrap_pyfunction!(stencils::comb_forward_ext_f32, m)?,
+        wrap_pyfunction!(stencils::comb_backward_ext_f32, m)?,
+        wrap_pyfunction!(stencils::laplacian_shape_mode, m)?,
+        wrap_pyfunction!(stencils::second_derivative_len_mode, m)?,
     ] {
         m.add_function(f)?;
     }
@@ -331,7 +329,5 @@ fn _speedup(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(_inject_fault, m)?)?;
     m.add_function(wrap_pyfunction!(bench_ignore_cutoffs, m)?)?;
     m.add_function(wrap_pyfunction!(config, m)?)?;
-    m.add_function(wrap_pyfunction!(mandelbrot_f32::mandelbrot_f32, m)?)?;
-    stencils::register(m)?;
     Ok(())
 }
