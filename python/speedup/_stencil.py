@@ -86,33 +86,32 @@ def _sfx(a: np.ndarray) -> str:
     return "_f32" if a.dtype == F32 else ""
 
 
-# The core's output-shape rule of each stencil (which also validates the steps).
-_SHAPE_RULES = {"second_derivative": "second_derivative_len_mode", "laplacian": "laplacian_shape_mode"}
-
-
-def _stencil(impl: Any, K: str, f: Any, steps: Sequence[Tuple[str, Any]], mode: Any, cval: Any,
-             out: Optional[np.ndarray]) -> np.ndarray:
-    """Stencil ``K`` over ``f``, which has one axis per step (``("dx", dx)``, ``("dy", dy)``)."""
-    code = mode_code(K, mode)
-    a = as_real(f, K, "f")
-    if a.ndim != len(steps):
-        raise ValueError(f"{K}: f must be {len(steps)}-D, got {a.ndim}-D")
-    h = [as_float(value, K, name) for name, value in steps]
-    cv = as_float(cval, K, "cval")
-    shape = getattr(impl, _SHAPE_RULES[K])(*a.shape, *h, code)
-    o = check_out(out, tuple(shape) if a.ndim > 1 else (shape,), a.dtype, K, (a,))
-    getattr(impl, K + "_ext" + _sfx(a))(a, *h, code, cv, o)
-    return o
-
-
 def second_derivative(impl: Any, f: Any, dx: Any, mode: Any = "valid", cval: Any = 0.0,
                       out: Optional[np.ndarray] = None) -> np.ndarray:
-    return _stencil(impl, "second_derivative", f, (("dx", dx),), mode, cval, out)
+    K = "second_derivative"
+    code = mode_code(K, mode)
+    a = as_real(f, K, "f")
+    if a.ndim != 1:
+        raise ValueError(f"{K}: f must be 1-D, got {a.ndim}-D")
+    h, cv = as_float(dx, K, "dx"), as_float(cval, K, "cval")
+    n = impl.second_derivative_len_mode(a.shape[0], h, code)
+    o = check_out(out, (n,), a.dtype, K, (a,))
+    getattr(impl, "second_derivative_ext" + _sfx(a))(a, h, code, cv, o)
+    return o
 
 
 def laplacian(impl: Any, f: Any, dx: Any, dy: Any, mode: Any = "valid", cval: Any = 0.0,
               out: Optional[np.ndarray] = None) -> np.ndarray:
-    return _stencil(impl, "laplacian", f, (("dx", dx), ("dy", dy)), mode, cval, out)
+    K = "laplacian"
+    code = mode_code(K, mode)
+    a = as_real(f, K, "f")
+    if a.ndim != 2:
+        raise ValueError(f"{K}: f must be 2-D, got {a.ndim}-D")
+    hx, hy, cv = as_float(dx, K, "dx"), as_float(dy, K, "dy"), as_float(cval, K, "cval")
+    shape = impl.laplacian_shape_mode(a.shape[0], a.shape[1], hx, hy, code)
+    o = check_out(out, tuple(shape), a.dtype, K, (a,))
+    getattr(impl, "laplacian_ext" + _sfx(a))(a, hx, hy, code, cv, o)
+    return o
 
 
 def comb(impl: Any, K: str, x: Any, tau: Any, alpha: Any, out: Optional[np.ndarray]) -> np.ndarray:
