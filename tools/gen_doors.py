@@ -330,9 +330,13 @@ def ctypes_module(speedup: Sequence[Function], legacy: Sequence[Function]) -> st
     rets = {"speedup_status": "c_int32", "size_t": "c_size_t", "void": "None",
             "const char *": "c_char_p"}
 
-    def table(name: str, funcs: Sequence[Function]) -> List[str]:
+    def table(name: str, funcs: Sequence[Function], twins: Sequence[Function] = ()) -> List[str]:
         out = [f"{name}: Dict[str, Tuple[List[Any], Any]] = {{"]
         for f in funcs:
+            twin = twin_of(f, twins)
+            if twin is not None:  # the same C signature as the Rust kernel's: written once
+                out.append(f'    "{f.name}": SPEEDUP["{twin.name}"],')
+                continue
             entry = f'    "{f.name}": ([{", ".join(ctypes_type(p) for p in f.params)}], {rets[f.ret]}),'
             if len(entry) > MAX_LINE:
                 entry = (f'    "{f.name}": (\n        [{", ".join(ctypes_type(p) for p in f.params)}],'
@@ -360,7 +364,7 @@ def ctypes_module(speedup: Sequence[Function], legacy: Sequence[Function]) -> st
         "",
         *table("SPEEDUP", speedup),
         "",
-        *table("LEGACY", legacy),
+        *table("LEGACY", legacy, speedup),
         "",
     ]
     return "\n".join(lines)

@@ -121,13 +121,9 @@ def new_array(shape: Tuple[int, ...], dtype: np.dtype, kernel: str, what: str) -
         ) from None
 
 
-def check_out(
-    out: Any, shape: Tuple[int, ...], dtype: np.dtype, kernel: str, inputs: Sequence[np.ndarray]
-) -> np.ndarray:
-    """A fresh output, or the caller's ``out`` after checking shape, dtype, writability,
-    layout and overlap with every input."""
-    if out is None:
-        return new_array(shape, dtype, kernel, "the result")
+def check_out_array(out: Any, shape: Tuple[int, ...], dtype: np.dtype, kernel: str) -> None:
+    """The checks every ``out=`` gets, whatever layout its kernel accepts: a numpy.ndarray
+    (TypeError), of ``dtype`` (TypeError) and ``shape`` (ValueError), writable (ValueError)."""
     if not isinstance(out, _ndarray):
         raise TypeError(f"{kernel}: out must be a numpy.ndarray, got {type(out).__name__}")
     if out.dtype != dtype:
@@ -136,6 +132,16 @@ def check_out(
         raise ValueError(f"{kernel}: out must have shape {shape}, got {out.shape}")
     if not out.flags.writeable:
         raise ValueError(f"{kernel}: out must be writable")
+
+
+def check_out(
+    out: Any, shape: Tuple[int, ...], dtype: np.dtype, kernel: str, inputs: Sequence[np.ndarray]
+) -> np.ndarray:
+    """A fresh output, or the caller's ``out`` after checking shape, dtype, writability,
+    layout and overlap with every input."""
+    if out is None:
+        return new_array(shape, dtype, kernel, "the result")
+    check_out_array(out, shape, dtype, kernel)
     if not (out.flags.c_contiguous and out.flags.aligned):
         raise ValueError(f"{kernel}: out must be C-contiguous and aligned")
     for a in inputs:

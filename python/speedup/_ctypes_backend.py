@@ -33,7 +33,7 @@ import ctypes
 import importlib
 import os
 import sys
-from ctypes import c_bool, c_char_p, c_double, c_size_t, c_uint64
+from ctypes import c_bool, c_double, c_size_t, c_uint64
 from pathlib import Path
 from typing import Any, List, Optional, Tuple
 
@@ -171,11 +171,15 @@ class CBackend:
         if st:
             self._raise(st)
 
+    def _get(self, name: str, ctype: Any, *args: Any) -> Any:
+        """``name(*args, &r)`` for a C out-parameter ``r`` of ``ctype``; returns ``r``'s value."""
+        r = ctype()
+        self._call(name, *args, ctypes.byref(r))
+        return r.value
+
     # -- kernels --------------------------------------------------------------------------
     def sum(self, x: np.ndarray) -> float:
-        r = c_double()
-        self._call("sum", _addr(x), x.size, ctypes.byref(r))
-        return r.value
+        return self._get("sum", c_double, _addr(x), x.size)
 
     def reduce_axis(self, x: np.ndarray, axes: Optional[Tuple[int, ...]], kernel: str, ddof: int,
                     out: np.ndarray) -> None:
@@ -211,24 +215,16 @@ class CBackend:
     def join_nodes(self, nodes: List[Tuple[int, int, float, float]], n_total: int) -> float:
         bounds = np.array([b for nd in nodes for b in nd[:2]], dtype=np.uintp)
         acc = np.array([v for nd in nodes for v in nd[2:]], dtype=np.float64)
-        r = c_double()
-        self._call("join_nodes", _addr(bounds), _addr(acc), len(nodes), n_total, ctypes.byref(r))
-        return r.value
+        return self._get("join_nodes", c_double, _addr(bounds), _addr(acc), len(nodes), n_total)
 
     def mean_finish(self, sum: float, n: int) -> float:
-        r = c_double()
-        self._call("mean_finish", sum, n, ctypes.byref(r))
-        return r.value
+        return self._get("mean_finish", c_double, sum, n)
 
     def std_finish(self, ss: float, n: int, ddof: int) -> float:
-        r = c_double()
-        self._call("std_finish", ss, n, ddof, ctypes.byref(r))
-        return r.value
+        return self._get("std_finish", c_double, ss, n, ddof)
 
     def monte_carlo_pi_finish(self, inside: int, n_points: int) -> float:
-        r = c_double()
-        self._call("monte_carlo_pi_finish", inside, n_points, ctypes.byref(r))
-        return r.value
+        return self._get("monte_carlo_pi_finish", c_double, inside, n_points)
 
     def laplacian_shape(self, rows: int, cols: int, dx: float, dy: float) -> Tuple[int, int]:
         r, c = c_size_t(), c_size_t()
@@ -236,19 +232,13 @@ class CBackend:
         return int(r.value), int(c.value)
 
     def second_derivative_len(self, n: int, dx: float) -> int:
-        r = c_size_t()
-        self._call("second_derivative_len", n, dx, ctypes.byref(r))
-        return int(r.value)
+        return int(self._get("second_derivative_len", c_size_t, n, dx))
 
     def mean(self, x: np.ndarray) -> float:
-        r = c_double()
-        self._call("mean", _addr(x), x.size, ctypes.byref(r))
-        return r.value
+        return self._get("mean", c_double, _addr(x), x.size)
 
     def std(self, x: np.ndarray, ddof: int) -> float:
-        r = c_double()
-        self._call("std", _addr(x), x.size, ddof, ctypes.byref(r))
-        return r.value
+        return self._get("std", c_double, _addr(x), x.size, ddof)
 
     def second_derivative(self, f: np.ndarray, dx: float, out: np.ndarray) -> None:
         self._call("second_derivative", _addr(f), f.size, dx, _addr(out), out.size)
@@ -298,22 +288,16 @@ class CBackend:
         return int(r.value), int(c.value)
 
     def second_derivative_len_mode(self, n: int, dx: float, code: int) -> int:
-        r = c_size_t()
-        self._call("second_derivative_len_mode", n, dx, code, ctypes.byref(r))
-        return int(r.value)
+        return int(self._get("second_derivative_len_mode", c_size_t, n, dx, code))
 
     def is_prime(self, n: int) -> bool:
-        r = c_bool()
-        self._call("is_prime", n, ctypes.byref(r))
-        return bool(r.value)
+        return bool(self._get("is_prime", c_bool, n))
 
     def is_prime_many(self, n: np.ndarray, out: np.ndarray) -> None:
         self._call("is_prime_many", _addr(n), n.size, _addr(out), out.size)
 
     def sum_primes_below(self, n: int) -> int:
-        r = c_uint64()
-        self._call("sum_primes_below", n, ctypes.byref(r))
-        return int(r.value)
+        return int(self._get("sum_primes_below", c_uint64, n))
 
     def sum_primes_below_u128(self, n: int) -> int:
         lo, hi = c_uint64(), c_uint64()
@@ -324,14 +308,10 @@ class CBackend:
         self._call("sum_primes_below_many", _addr(n), n.size, _addr(out), out.size)
 
     def monte_carlo_pi(self, n_points: int, seed: int) -> float:
-        r = c_double()
-        self._call("monte_carlo_pi", n_points, seed, ctypes.byref(r))
-        return r.value
+        return self._get("monte_carlo_pi", c_double, n_points, seed)
 
     def monte_carlo_pi_inside(self, first: int, n_points: int, seed: int) -> int:
-        r = c_uint64()
-        self._call("monte_carlo_pi_inside", first, n_points, seed, ctypes.byref(r))
-        return r.value
+        return self._get("monte_carlo_pi_inside", c_uint64, first, n_points, seed)
 
     def markov_chains_from(
         self,

@@ -21,7 +21,7 @@ from typing import Any, Optional, Tuple
 
 import numpy as np
 
-from ._api import USIZE_MAX, as_int
+from ._api import USIZE_MAX, as_int, check_out_array
 
 F64 = np.dtype(np.float64)
 F32 = np.dtype(np.float32)
@@ -131,13 +131,6 @@ def reduce(impl: Any, kernel: str, a: Any, axis: Any, dtype: Any, out: Any,
 
 
 def _check_out(out: Any, shape: Tuple[int, ...], dtype: np.dtype, x: np.ndarray, kernel: str) -> None:
-    if not isinstance(out, np.ndarray):
-        raise TypeError(f"{kernel}: out must be a numpy.ndarray, got {type(out).__name__}")
-    if out.dtype != dtype:
-        raise TypeError(f"{kernel}: out must have dtype {dtype}, got {out.dtype}")
-    if out.shape != shape:
-        raise ValueError(f"{kernel}: out must have shape {shape}, got {out.shape}")
-    if not out.flags.writeable:
-        raise ValueError(f"{kernel}: out must be writable")
+    check_out_array(out, shape, dtype, kernel)
     if np.shares_memory(out, x):
         raise ValueError(f"{kernel}: out must not overlap x")

@@ -149,30 +149,18 @@ SPEEDUP: Dict[str, Tuple[List[Any], Any]] = {
 }
 
 LEGACY: Dict[str, Tuple[List[Any], Any]] = {
-    "speedup_legacy_sum": ([_p, c_size_t, POINTER(c_double)], c_int32),
-    "speedup_legacy_mean": ([_p, c_size_t, POINTER(c_double)], c_int32),
-    "speedup_legacy_std": ([_p, c_size_t, c_size_t, POINTER(c_double)], c_int32),
-    "speedup_legacy_second_derivative": ([_p, c_size_t, c_double, _p, c_size_t], c_int32),
-    "speedup_legacy_laplacian": (
-        [_p, c_size_t, c_size_t, c_double, c_double, _p, c_size_t],
-        c_int32,
-    ),
-    "speedup_legacy_comb_forward": (
-        [_p, c_size_t, c_size_t, c_size_t, c_double, _p, c_size_t],
-        c_int32,
-    ),
-    "speedup_legacy_comb_backward": (
-        [_p, c_size_t, c_size_t, c_size_t, c_double, _p, c_size_t],
-        c_int32,
-    ),
-    "speedup_legacy_is_prime": ([c_uint64, POINTER(c_bool)], c_int32),
-    "speedup_legacy_is_prime_many": ([_p, c_size_t, _p, c_size_t], c_int32),
-    "speedup_legacy_sum_primes_below": ([c_uint64, POINTER(c_uint64)], c_int32),
-    "speedup_legacy_sum_primes_below_many": ([_p, c_size_t, _p, c_size_t], c_int32),
-    "speedup_legacy_closest_pair": (
-        [_p, c_size_t, POINTER(c_size_t), POINTER(c_size_t), POINTER(c_double)],
-        c_int32,
-    ),
-    "speedup_legacy_mandelbrot": ([_p, c_size_t, c_int32, _p, c_size_t], c_int32),
+    "speedup_legacy_sum": SPEEDUP["speedup_sum"],
+    "speedup_legacy_mean": SPEEDUP["speedup_mean"],
+    "speedup_legacy_std": SPEEDUP["speedup_std"],
+    "speedup_legacy_second_derivative": SPEEDUP["speedup_second_derivative"],
+    "speedup_legacy_laplacian": SPEEDUP["speedup_laplacian"],
+    "speedup_legacy_comb_forward": SPEEDUP["speedup_comb_forward"],
+    "speedup_legacy_comb_backward": SPEEDUP["speedup_comb_backward"],
+    "speedup_legacy_is_prime": SPEEDUP["speedup_is_prime"],
+    "speedup_legacy_is_prime_many": SPEEDUP["speedup_is_prime_many"],
+    "speedup_legacy_sum_primes_below": SPEEDUP["speedup_sum_primes_below"],
+    "speedup_legacy_sum_primes_below_many": SPEEDUP["speedup_sum_primes_below_many"],
+    "speedup_legacy_closest_pair": SPEEDUP["speedup_closest_pair"],
+    "speedup_legacy_mandelbrot": SPEEDUP["speedup_mandelbrot"],
     "speedup_legacy_omp_team_size": ([POINTER(c_size_t), POINTER(c_size_t)], c_int32),
 }

@@ -15,7 +15,7 @@ from typing import Any, Optional, Sequence, Tuple
 
 import numpy as np
 
-from ._api import F64, USIZE_MAX, as_array, as_float, as_int, new_array
+from ._api import F64, USIZE_MAX, as_array, as_float, as_int, check_out_array, new_array
 
 F32 = np.dtype(np.float32)
 
@@ -71,14 +71,7 @@ def check_out(out: Any, shape: Tuple[int, ...], dtype: np.dtype, kernel: str,
     sharing memory bounds with an input (the C door's rule, so both backends agree)."""
     if out is None:
         return new_array(shape, dtype, kernel, "the result")
-    if not isinstance(out, np.ndarray):
-        raise TypeError(f"{kernel}: out must be a numpy.ndarray, got {type(out).__name__}")
-    if out.dtype != dtype:
-        raise TypeError(f"{kernel}: out must have dtype {dtype}, got {out.dtype}")
-    if out.shape != shape:
-        raise ValueError(f"{kernel}: out must have shape {shape}, got {out.shape}")
-    if not out.flags.writeable:
-        raise ValueError(f"{kernel}: out must be writable")
+    check_out_array(out, shape, dtype, kernel)
     if not _in_place(out):
         raise ValueError(f"{kernel}: out must be aligned, in native byte order, with strides of whole elements")
     if not _distinct(out):

@@ -60,7 +60,7 @@ import builtins
 import math
 import numbers
 import warnings
-from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -69,6 +69,7 @@ import dask.array as da
 
 import speedup as _sp
 from speedup import _stencil
+from speedup._docs import documented
 
 __all__ = [
     "laplacian",
@@ -206,66 +207,10 @@ def _second_derivative_block(block: np.ndarray, dx: float) -> np.ndarray:
     return _sp.second_derivative(block, dx)
 
 
+@documented
 def laplacian(
     f: Any, dx: float, dy: float, mode: str = "valid", cval: float = 0.0, boundary: Any = None
 ) -> da.Array:
-    """Five-point Laplacian of a 2-D Dask grid, chunk by chunk (``map_overlap``, depth 1).
-
-    Parameters
-    ----------
-    f : dask.array.Array or array_like
-        2-D real grid of shape ``(rows, cols)``; float32 stays float32, anything else becomes
-        float64.
-    dx : float
-        Spacing between rows; finite and nonzero.
-    dy : float
-        Spacing between columns; finite and nonzero.
-    mode : {"valid", "reflect", "nearest", "mirror", "wrap", "constant"}, optional
-        As for ``speedup.laplacian``: ``"valid"`` (the default) gives the interior, shape
-        ``(rows - 2, cols - 2)``; the others pad the grid by one cell as ``scipy.ndimage``
-        means them and give the input's shape.
-    cval : float, optional
-        The value outside the grid for ``mode="constant"``.
-    boundary : {"none", "periodic", "nearest", "reflect"} or float, optional
-        The older spelling, kept working: ``"none"`` is ``mode="valid"``, ``"periodic"``
-        ``"wrap"``, ``"nearest"`` and ``"reflect"`` the modes of those names, a number
-        ``mode="constant"`` with that ``cval``. Not together with ``mode``.
-
-    Returns
-    -------
-    dask.array.Array
-        Lazy array of ``f``'s dtype: bitwise ``speedup.laplacian(f, dx, dy, mode=mode,
-        cval=cval)``, for any chunking.
-
-    Raises
-    ------
-    ValueError
-        When ``f`` is not 2-D or too small for ``"valid"``, ``dx`` or ``dy`` is zero or not
-        finite, ``mode`` or ``boundary`` is unknown, or both are given (raised when the graph is
-        built).
-
-    See Also
-    --------
-    speedup.laplacian, second_derivative
-
-    Notes
-    -----
-    Each block computes ``speedup.laplacian`` on itself plus a one-cell halo, so the formula
-    and its evaluation order are the contract's: ``docs/contract.md``, section "laplacian".
-
-    Examples
-    --------
-    >>> import dask.array, numpy as np, speedup, speedup.dask
-    >>> f = np.arange(36.0).reshape(6, 6) ** 2
-    >>> lap = speedup.dask.laplacian(dask.array.from_array(f, chunks=3), 1.0, 1.0)
-    >>> lap.shape
-    (4, 4)
-    >>> np.array_equal(lap.compute(), speedup.laplacian(f, 1.0, 1.0))
-    True
-    >>> g = speedup.dask.laplacian(dask.array.from_array(f, chunks=4), 1.0, 1.0, mode="mirror")
-    >>> np.array_equal(g.compute(), speedup.laplacian(f, 1.0, 1.0, mode="mirror"))
-    True
-    """
     m, cv = _stencil_mode("laplacian", mode, cval, boundary)
     a = _real_dask(f)
     if a.ndim != 2:
@@ -277,56 +222,10 @@ def laplacian(
     return _overlap(_laplacian_block, a, m, cv, meta, dx=dx, dy=dy)
 
 
+@documented
 def second_derivative(
     f: Any, dx: float, mode: str = "valid", cval: float = 0.0, boundary: Any = None
 ) -> da.Array:
-    """Central second difference of a 1-D Dask signal, chunk by chunk (``map_overlap``, depth 1).
-
-    Parameters
-    ----------
-    f : dask.array.Array or array_like
-        1-D real samples, length ``n``; float32 stays float32, anything else becomes float64.
-    dx : float
-        The sample spacing; finite and nonzero.
-    mode : {"valid", "reflect", "nearest", "mirror", "wrap", "constant"}, optional
-        As for ``speedup.second_derivative``: ``"valid"`` (the default) gives shape
-        ``(n - 2,)``, the others pad one sample at each end and give shape ``(n,)``.
-    cval : float, optional
-        The value outside the signal for ``mode="constant"``.
-    boundary : {"none", "periodic", "nearest", "reflect"} or float, optional
-        The older spelling (see :func:`laplacian`). Not together with ``mode``.
-
-    Returns
-    -------
-    dask.array.Array
-        Lazy array of ``f``'s dtype: bitwise ``speedup.second_derivative(f, dx, mode=mode,
-        cval=cval)``, for any chunking.
-
-    Raises
-    ------
-    ValueError
-        When ``f`` is not 1-D or too short for ``"valid"``, ``dx`` is zero or not finite,
-        ``mode`` or ``boundary`` is unknown, or both are given (raised when the graph is
-        built).
-
-    See Also
-    --------
-    speedup.second_derivative, laplacian
-
-    Notes
-    -----
-    ``out[i] = ((f[i] - 2.0*f[i+1]) + f[i+2]) * (1.0/(dx*dx))``, computed per block with a
-    one-sample halo. See ``docs/contract.md``, section "second_derivative".
-
-    Examples
-    --------
-    >>> import dask.array, speedup, speedup.dask
-    >>> f = dask.array.from_array([0.0, 1.0, 4.0, 9.0, 16.0, 25.0], chunks=2)
-    >>> speedup.dask.second_derivative(f, 1.0).compute().tolist()
-    [2.0, 2.0, 2.0, 2.0]
-    >>> speedup.dask.second_derivative(f, 1.0, mode="constant").compute().tolist()
-    [1.0, 2.0, 2.0, 2.0, 2.0, -34.0]
-    """
     m, cv = _stencil_mode("second_derivative", mode, cval, boundary)
     a = _real_dask(f)
     if a.ndim != 1:
@@ -405,45 +304,8 @@ def _total(a: da.Array) -> da.Array:
     )
 
 
+@documented
 def sum(x: Any) -> da.Array:
-    """Sum of all elements of a Dask array, as a 0-d Dask array.
-
-    Parameters
-    ----------
-    x : dask.array.Array or array_like
-        Real numbers of any shape and chunking; converted to float64.
-
-    Returns
-    -------
-    dask.array.Array
-        Lazy 0-d float64 array; ``0.0`` when ``x`` is empty.
-
-    Raises
-    ------
-    TypeError
-        When ``x`` holds complex or non-numeric values.
-
-    See Also
-    --------
-    speedup.sum, mean, std
-
-    Notes
-    -----
-    Bitwise ``speedup.sum(x)`` when ``x`` is one chunk, or 1-D with every chunk boundary on a
-    multiple of 1024: the chunks' nodes of the core's summation tree are joined along the same
-    tree. Otherwise ``math.fsum`` of the per-chunk ``speedup.sum`` values, within the
-    contract's accuracy rule (``docs/contract.md``, section "sum, mean, std").
-
-    Examples
-    --------
-    >>> import dask.array, numpy as np, speedup, speedup.dask
-    >>> x = np.linspace(0.0, 1.0, 5000)
-    >>> s = speedup.dask.sum(dask.array.from_array(x, chunks=1024))
-    >>> float(s.compute()) == speedup.sum(x)
-    True
-    >>> float(speedup.dask.sum([[1.0, 2.0], [3.0, 4.0]]).compute())
-    10.0
-    """
     a = _as_dask(x, F64)
     if a.size == 0:
         return da.from_array(np.array(0.0))
@@ -454,81 +316,14 @@ def _finish(name: str, total: Any, *args: int) -> float:
     return float(_kernel(name)(float(total), *args))
 
 
+@documented
 def mean(x: Any) -> da.Array:
-    """Mean of all elements of a Dask array, as a 0-d Dask array.
-
-    Parameters
-    ----------
-    x : dask.array.Array or array_like
-        Real numbers of any shape and chunking; converted to float64.
-
-    Returns
-    -------
-    dask.array.Array
-        Lazy 0-d float64 array, ``sum(x) / n``.
-
-    Raises
-    ------
-    ValueError
-        When ``x`` is empty (raised when the graph is computed).
-
-    See Also
-    --------
-    speedup.mean, sum, std
-
-    Notes
-    -----
-    The total as in :func:`sum`, then the core's ``mean_finish`` (``sum / n``). See
-    ``docs/contract.md``, section "sum, mean, std".
-
-    Examples
-    --------
-    >>> import dask.array, speedup, speedup.dask
-    >>> float(speedup.dask.mean(dask.array.from_array([1.0, 2.0, 3.0, 4.0], chunks=2)).compute())
-    2.5
-    """
     a = _as_dask(x, F64)
     return _scalar(_finish, "mean_finish", _total(a), int(a.size))
 
 
+@documented
 def std(x: Any, ddof: int = 0) -> da.Array:
-    """Two-pass standard deviation of all elements of a Dask array, as a 0-d Dask array.
-
-    Parameters
-    ----------
-    x : dask.array.Array or array_like
-        Real numbers of any shape and chunking; converted to float64.
-    ddof : int, optional
-        Delta degrees of freedom: the divisor is ``n - ddof``.
-
-    Returns
-    -------
-    dask.array.Array
-        Lazy 0-d float64 array, ``sqrt(ss / (n - ddof))``.
-
-    Raises
-    ------
-    ValueError
-        When ``ddof`` is not an integer >= 0 (when the graph is built), or ``x`` is empty or
-        ``ddof >= n`` (when it is computed).
-
-    See Also
-    --------
-    speedup.std, mean, sum
-
-    Notes
-    -----
-    ``m = sum(x)/n``, ``ss = sum((x-m)*(x-m))``, ``sqrt(ss/(n-ddof))`` (the core's
-    ``std_finish``), each sum as in :func:`sum`. See ``docs/contract.md``, section
-    "sum, mean, std".
-
-    Examples
-    --------
-    >>> import dask.array, speedup, speedup.dask
-    >>> x = dask.array.from_array([2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0], chunks=4)
-    >>> float(speedup.dask.std(x).compute())
-    2.0
-    """
     a = _as_dask(x, F64)
     n = int(a.size)
     if isinstance(ddof, bool) or not isinstance(ddof, numbers.Integral) or ddof < 0:
@@ -580,57 +375,8 @@ def _one_task_warning(name: str, missing: str, tasks: int) -> None:
     )
 
 
+@documented
 def monte_carlo_pi(n_points: int, seed: int = 0, chunks: Any = None) -> da.Array:
-    """``speedup.monte_carlo_pi`` split over Dask tasks, as a 0-d Dask array.
-
-    Parameters
-    ----------
-    n_points : int
-        How many points to draw, at least 1.
-    seed : int, optional
-        The Philox key's first word, ``0 .. 2**64 - 1``.
-    chunks : int or sequence of int, optional
-        Points per task (an int), or the sizes of the tasks' slices (adding up to
-        ``n_points``). ``None`` (the default): one task.
-
-    Returns
-    -------
-    dask.array.Array
-        Lazy 0-d float64 array, bitwise ``speedup.monte_carlo_pi(n_points, seed)`` for any
-        ``chunks``.
-
-    Raises
-    ------
-    ValueError
-        When ``n_points`` is not an integer >= 1 or ``chunks`` is not positive or does not add
-        up to ``n_points`` (when the graph is built); a bad ``seed`` raises when it is
-        computed.
-
-    Warns
-    -----
-    RuntimeWarning
-        When several tasks were asked for but the core lacks its slice kernels: one task then
-        computes everything (see :func:`capabilities`).
-
-    See Also
-    --------
-    speedup.monte_carlo_pi, markov_chains
-
-    Notes
-    -----
-    Each task counts the inside points of its slice of the one Philox stream
-    (``monte_carlo_pi_inside(first, n, seed)``); the integer counts are added and finished by
-    the core's ``monte_carlo_pi_finish``. See ``docs/contract.md``, section "monte_carlo_pi".
-
-    Examples
-    --------
-    >>> import speedup, speedup.dask
-    >>> pi = speedup.dask.monte_carlo_pi(10_000, seed=3, chunks=2500)
-    >>> float(pi.compute()) == speedup.monte_carlo_pi(10_000, seed=3)
-    True
-    >>> float(pi.compute())
-    3.1584
-    """
     if isinstance(n_points, bool) or not isinstance(n_points, numbers.Integral) or n_points < 1:
         raise ValueError(f"monte_carlo_pi: n_points must be an integer >= 1, got {n_points!r}")
     n_points, seed = int(n_points), int(seed)
@@ -658,65 +404,10 @@ def _chains_whole(P: np.ndarray, n_steps: int, n_chains: int, start: int, seed: 
     return _sp.markov_chains(P, n_steps, n_chains=n_chains, start=start, seed=seed)
 
 
+@documented
 def markov_chains(
     P: Any, n_steps: int, *, n_chains: int = 1, start: int = 0, seed: int = 0, chunks: Any = None
 ) -> da.Array:
-    """``speedup.markov_chains`` split over Dask tasks along the chains.
-
-    Parameters
-    ----------
-    P : array_like
-        Square ``(k, k)`` row-stochastic transition matrix.
-    n_steps : int
-        Steps per chain.
-    n_chains : int, optional
-        How many chains to run, at least 0.
-    start : int, optional
-        The state every chain starts in, ``0 <= start < k``.
-    seed : int, optional
-        The Philox key's first word, ``0 .. 2**64 - 1``.
-    chunks : int or sequence of int, optional
-        Chains per task (an int), or the sizes of the tasks' slices (adding up to
-        ``n_chains``). ``None`` (the default): one task.
-
-    Returns
-    -------
-    dask.array.Array
-        Lazy uint64 array of shape ``(n_chains, k)``, bitwise ``speedup.markov_chains(...)``
-        for any ``chunks``.
-
-    Raises
-    ------
-    ValueError
-        When ``n_chains`` is negative or ``chunks`` is not positive or does not add up to
-        ``n_chains`` (when the graph is built); a bad ``P``, ``start`` or ``seed`` raises when
-        it is computed.
-
-    Warns
-    -----
-    RuntimeWarning
-        When several tasks were asked for but the core lacks ``markov_chains_from``.
-
-    See Also
-    --------
-    speedup.markov_chains, monte_carlo_pi
-
-    Notes
-    -----
-    Chain ``c`` always draws from the Philox stream with key ``(seed, c)``, whichever task runs
-    it (the core's ``markov_chains_from``). See ``docs/contract.md``, section
-    "markov_chains".
-
-    Examples
-    --------
-    >>> import numpy as np, speedup, speedup.dask
-    >>> P = [[0.9, 0.1], [0.5, 0.5]]
-    >>> counts = speedup.dask.markov_chains(P, 100, n_chains=4, seed=7, chunks=2)
-    >>> counts.chunks
-    ((2, 2), (2,))
-    >>> np.array_equal(counts.compute(), speedup.markov_chains(P, 100, n_chains=4, seed=7))
-    True
-    """
     Pa = np.asarray(P, dtype=F64)
     k = Pa.shape[-1] if Pa.ndim else 0  # a bad P, start or seed raises when computed
     n_chains = int(n_chains)
@@ -748,41 +439,8 @@ def _primes_block(q: np.ndarray) -> np.ndarray:
     return np.asarray(_sp.sum_primes_below(q), dtype=np.uint64).reshape(q.shape)
 
 
+@documented
 def sum_primes_below(n: Any) -> da.Array:
-    """``speedup.sum_primes_below`` over a Dask array of queries, block by block.
-
-    Parameters
-    ----------
-    n : dask.array.Array or array_like of int
-        Non-negative integer queries of any shape and chunking.
-
-    Returns
-    -------
-    dask.array.Array
-        Lazy uint64 array of the shape and chunks of ``n``: the sum of the primes below each
-        query, bitwise the local call.
-
-    Raises
-    ------
-    ValueError, TypeError, OverflowError
-        As ``speedup.sum_primes_below``, when the graph is computed.
-
-    See Also
-    --------
-    speedup.sum_primes_below
-
-    Notes
-    -----
-    Each block sieves up to its own largest query: chunk sorted queries so that small ones
-    stay cheap. See ``docs/contract.md``, section "is_prime, sum_primes_below".
-
-    Examples
-    --------
-    >>> import dask.array, speedup, speedup.dask
-    >>> q = dask.array.from_array([2, 3, 10, 100], chunks=2)
-    >>> speedup.dask.sum_primes_below(q).compute().tolist()
-    [0, 2, 17, 1060]
-    """
     q = _as_dask(n)
     return q.map_blocks(_primes_block, dtype=np.uint64, meta=np.empty((0,) * q.ndim, dtype=np.uint64))
 
@@ -791,44 +449,8 @@ def _mandelbrot_block(c: np.ndarray, max_iter: int) -> np.ndarray:
     return _sp.mandelbrot(c, max_iter)
 
 
+@documented
 def mandelbrot(c: Any, max_iter: int = 20) -> da.Array:
-    """``speedup.mandelbrot`` over a chunked complex Dask grid.
-
-    Parameters
-    ----------
-    c : dask.array.Array or array_like
-        Complex points of any shape and chunking; complex64 stays complex64 (iterated in
-        float32), anything else is converted to complex128.
-    max_iter : int, optional
-        The most iterations per point, ``0 .. 2**31 - 1``.
-
-    Returns
-    -------
-    dask.array.Array
-        Lazy int32 array of the shape and chunks of ``c``: escape counts, ``-1`` for points
-        that never escape; bitwise the local call.
-
-    Raises
-    ------
-    ValueError, TypeError
-        As ``speedup.mandelbrot``, for a bad ``max_iter``, when the graph is computed.
-
-    See Also
-    --------
-    speedup.mandelbrot
-
-    Notes
-    -----
-    ``z = c``; the count is the first ``it`` with ``re*re + im*im >= 16.0``. See
-    ``docs/contract.md``, section "mandelbrot".
-
-    Examples
-    --------
-    >>> import dask.array, speedup, speedup.dask
-    >>> c = dask.array.from_array([0j, 2 + 2j, 1 + 0j, -1 + 0j], chunks=2)
-    >>> speedup.dask.mandelbrot(c, max_iter=20).compute().tolist()
-    [-1, 1, 2, -1]
-    """
     # complex64 stays complex64 (iterated in float32, as the local call does); the rest is
     # complex128. A bad max_iter raises when computed.
     a = _as_dask(c)
@@ -852,89 +474,13 @@ def _comb(kernel: str, x: Any, tau: int, alpha: float) -> da.Array:
     )
 
 
+@documented
 def comb_forward(x: Any, tau: int, alpha: float) -> da.Array:
-    """``speedup.comb_forward`` per column block of a Dask array (bitwise the local call).
-
-    Parameters
-    ----------
-    x : dask.array.Array or array_like
-        Real signal of shape ``(n,)`` or ``(n, k)``; axis 0 is made one chunk, columns may be
-        split.
-    tau : int
-        The delay in samples, at least 1.
-    alpha : float
-        The gain of the delayed input.
-
-    Returns
-    -------
-    dask.array.Array
-        Lazy float64 array of the shape of ``x``.
-
-    Raises
-    ------
-    ValueError
-        When ``x`` is not 1-D or 2-D (when the graph is built); a bad ``tau`` or ``alpha``
-        raises as ``speedup.comb_forward`` when it is computed.
-
-    See Also
-    --------
-    speedup.comb_forward, comb_backward
-
-    Notes
-    -----
-    ``y[t] = x[t]`` for ``t < tau``, else ``x[t] + alpha*x[t-tau]``. See ``docs/contract.md``,
-    section "comb_forward, comb_backward".
-
-    Examples
-    --------
-    >>> import dask.array, speedup, speedup.dask
-    >>> x = dask.array.from_array([[1.0, 2.0], [0.0, 0.0], [0.0, 0.0]], chunks=(1, 1))
-    >>> speedup.dask.comb_forward(x, 1, 0.5).compute().tolist()
-    [[1.0, 2.0], [0.5, 1.0], [0.0, 0.0]]
-    """
     return _comb("comb_forward", x, tau, alpha)
 
 
+@documented
 def comb_backward(x: Any, tau: int, alpha: float) -> da.Array:
-    """``speedup.comb_backward`` per column block of a Dask array (bitwise the local call).
-
-    Parameters
-    ----------
-    x : dask.array.Array or array_like
-        Real signal of shape ``(n,)`` or ``(n, k)``; axis 0 is made one chunk (the recurrence
-        runs along it), columns may be split.
-    tau : int
-        The delay in samples, at least 1.
-    alpha : float
-        The gain of the delayed output.
-
-    Returns
-    -------
-    dask.array.Array
-        Lazy float64 array of the shape of ``x``.
-
-    Raises
-    ------
-    ValueError
-        When ``x`` is not 1-D or 2-D (when the graph is built); a bad ``tau`` or ``alpha``
-        raises as ``speedup.comb_backward`` when it is computed.
-
-    See Also
-    --------
-    speedup.comb_backward, comb_forward
-
-    Notes
-    -----
-    ``y[t] = x[t]`` for ``t < tau``, else ``x[t] + alpha*y[t-tau]``. See ``docs/contract.md``,
-    section "comb_forward, comb_backward".
-
-    Examples
-    --------
-    >>> import dask.array, speedup, speedup.dask
-    >>> x = dask.array.from_array([[1.0, 2.0], [0.0, 0.0], [0.0, 0.0]], chunks=(1, 1))
-    >>> speedup.dask.comb_backward(x, 1, 0.5).compute().tolist()
-    [[1.0, 2.0], [0.5, 1.0], [0.25, 0.5]]
-    """
     return _comb("comb_backward", x, tau, alpha)
 
 
@@ -967,62 +513,14 @@ class SpeedupThreads(_WorkerPlugin):  # type: ignore[misc,valid-type]
         pass
 
 
-def _set_threads(n: int) -> int:
-    import speedup
-
-    speedup.set_num_threads(n)
-    return speedup.get_num_threads()
-
-
 def _get_threads() -> int:
     import speedup
 
     return speedup.get_num_threads()
 
 
+@documented
 def configure(client: Any, threads_per_worker: Optional[int] = None) -> Dict[str, int]:
-    """Set speedup's thread count in every worker of a ``distributed`` client.
-
-    Parameters
-    ----------
-    client : distributed.Client
-        The client whose workers to configure.
-    threads_per_worker : int, optional
-        The speedup thread count per call in each worker; choose ``cores_per_worker //
-        dask_threads_per_worker`` so that a worker neither oversubscribes nor idles. ``None``
-        (the default) keeps speedup's default, i.e. the ``OMP_NUM_THREADS`` the nanny set (1 by
-        default).
-
-    Returns
-    -------
-    dict of str to int
-        ``{worker address: speedup thread count}``.
-
-    Raises
-    ------
-    ValueError
-        When ``threads_per_worker`` is negative.
-
-    See Also
-    --------
-    worker_threads, speedup.set_num_threads
-
-    Notes
-    -----
-    Registered as a worker plugin (``SpeedupThreads``), so workers restarted by their nanny get
-    it too. The thread count never changes a result (``docs/contract.md``, section "Threads").
-
-    Examples
-    --------
-    >>> import speedup, speedup.dask
-    >>> from distributed import Client
-    >>> before = speedup.get_num_threads()
-    >>> client = Client(processes=False, n_workers=1, threads_per_worker=1, dashboard_address=None)
-    >>> list(speedup.dask.configure(client, threads_per_worker=2).values())
-    [2]
-    >>> client.close()
-    >>> speedup.set_num_threads(before)  # the worker above ran in this process
-    """
     n = 0 if threads_per_worker is None else int(threads_per_worker)
     if n < 0:
         raise ValueError(f"threads_per_worker must be >= 1 (or None), got {threads_per_worker}")
@@ -1030,66 +528,13 @@ def configure(client: Any, threads_per_worker: Optional[int] = None) -> Dict[str
     return dict(client.run(_get_threads))
 
 
+@documented
 def worker_threads(client: Any) -> Dict[str, int]:
-    """Ask every worker of a ``distributed`` client for its speedup thread count.
-
-    Parameters
-    ----------
-    client : distributed.Client
-        The client whose workers to ask.
-
-    Returns
-    -------
-    dict of str to int
-        ``{worker address: speedup.get_num_threads()}``.
-
-    See Also
-    --------
-    configure
-
-    Notes
-    -----
-    Runs ``speedup.get_num_threads()`` in each worker (``client.run``). See
-    ``docs/contract.md``, section "Threads".
-
-    Examples
-    --------
-    >>> import speedup, speedup.dask
-    >>> from distributed import Client
-    >>> client = Client(processes=False, n_workers=1, threads_per_worker=1, dashboard_address=None)
-    >>> list(speedup.dask.worker_threads(client).values()) == [speedup.get_num_threads()]
-    True
-    >>> client.close()
-    """
     return dict(client.run(_get_threads))
 
 
+@documented
 def capabilities() -> Dict[str, bool]:
-    """Which functions scale out to several tasks with this speedup core.
-
-    Returns
-    -------
-    dict of str to bool
-        ``{"monte_carlo_pi": ..., "markov_chains": ...}``: ``True`` where the core has the
-        slice kernel the function needs (``monte_carlo_pi_inside`` and
-        ``monte_carlo_pi_finish``; ``markov_chains_from``). The stencils, reductions and
-        per-block kernels always scale out.
-
-    See Also
-    --------
-    monte_carlo_pi, markov_chains
-
-    Notes
-    -----
-    Without a slice kernel the function still gives the same bits, computed in one task. See
-    ``docs/contract.md``, section "Conveniences of the front doors".
-
-    Examples
-    --------
-    >>> import speedup.dask
-    >>> speedup.dask.capabilities()
-    {'monte_carlo_pi': True, 'markov_chains': True}
-    """
     return {
         "monte_carlo_pi": _has("monte_carlo_pi_inside", "monte_carlo_pi_finish"),
         "markov_chains": _kernel("markov_chains_from") is not None,

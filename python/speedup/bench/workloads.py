@@ -192,11 +192,17 @@ def _contestants(
                 Contestant(f"legacy@{t}", label, "legacy", run=lambda: legacy_call(ctx.legacy),
                            reference=ref, compare=legacy_cmp or cmp, threads=t)
             )
-    for t in ctx.threads:
-        out.append(
-            Contestant(f"speedup@{t}", f"speedup, {_threads_label(t)} (PyO3)", "speedup",
-                       run=lambda: call(ctx.pyo3), reference=ref, compare=exact, threads=t)
-        )
+    return out + _speedup_contestants(ctx, call, ref)
+
+
+def _speedup_contestants(ctx: Context, call: Callable[[Any], Any], ref: Callable[[], Any]) -> List[Contestant]:
+    """speedup through PyO3 at each thread count and through ctypes at the most threads:
+    ``call(impl)``, each answer exactly ``ref()``."""
+    out = [
+        Contestant(f"speedup@{t}", f"speedup, {_threads_label(t)} (PyO3)", "speedup",
+                   run=lambda: call(ctx.pyo3), reference=ref, compare=exact, threads=t)
+        for t in ctx.threads
+    ]
     out.append(
         Contestant(f"ctypes@{ctx.tmax}", f"speedup, {_threads_label(ctx.tmax)} (ctypes)", "ctypes",
                    run=lambda: call(ctx.ctypes), reference=ref, compare=exact, threads=ctx.tmax)
@@ -330,15 +336,12 @@ def primes_big_workload(sz: Sizes, ctx: Context) -> Workload:
     """One large query (1e10 at the seed size): speedup's sublinear prime sum against summing
     primesieve's iterator (skipped with a note when libprimesieve is absent)."""
     n = 100 * sz.primes**2
-    ref = _memo(lambda: _api.sum_primes_below(ctx.pyo3, n))
-    cs = [
-        Contestant(f"speedup@{t}", f"speedup, {_threads_label(t)} (PyO3)", "speedup",
-                   run=lambda: _api.sum_primes_below(ctx.pyo3, n), reference=ref, compare=exact, threads=t)
-        for t in ctx.threads
-    ]
-    cs.append(Contestant(f"ctypes@{ctx.tmax}", f"speedup, {_threads_label(ctx.tmax)} (ctypes)", "ctypes",
-                         run=lambda: _api.sum_primes_below(ctx.ctypes, n), reference=ref, compare=exact,
-                         threads=ctx.tmax))
+
+    def call(impl: Any) -> Any:
+        return _api.sum_primes_below(impl, n)
+
+    ref = _memo(lambda: call(ctx.pyo3))
+    cs = _speedup_contestants(ctx, call, ref)
     cs.append(primesieve.contestant(n, ref))
     return Workload("sum_primes_below_big", f"one query, n = {_fmt_n(n)}", cs,
                     notes=["speedup: Lucy's O(n^(3/4)/log n) recursion; primesieve: every prime, summed"])
@@ -378,15 +381,11 @@ def closest_workload(sz: Sizes, ctx: Context) -> Workload:
 def closest_big_workload(sz: Sizes, ctx: Context) -> Workload:
     """speedup alone on many points (the O(n^2) contestants cannot run it)."""
     pts = _rng().uniform(-1, 1, (sz.big_points, 2))
-    ref = _memo(lambda: _api.closest_pair(ctx.pyo3, pts))
-    cs = [
-        Contestant(f"speedup@{t}", f"speedup, {_threads_label(t)} (PyO3)", "speedup",
-                   run=lambda: _api.closest_pair(ctx.pyo3, pts), reference=ref, compare=exact, threads=t)
-        for t in ctx.threads
-    ]
-    cs.append(Contestant(f"ctypes@{ctx.tmax}", f"speedup, {_threads_label(ctx.tmax)} (ctypes)", "ctypes",
-                         run=lambda: _api.closest_pair(ctx.ctypes, pts), reference=ref, compare=exact,
-                         threads=ctx.tmax))
+
+    def call(impl: Any) -> Any:
+        return _api.closest_pair(impl, pts)
+
+    cs = _speedup_contestants(ctx, call, _memo(lambda: call(ctx.pyo3)))
     return Workload("closest_pair_big", f"{sz.big_points:,} points", cs,
                     notes=["only speedup: the O(n^2) versions would take hours"])
 
