@@ -112,7 +112,7 @@ def test_a_panic_in_the_legacy_door(backend: str) -> None:
 
 
 def test_a_panic_on_a_pool_worker(backend: str) -> None:
-    big = np.arange(2_000_000.0)  # above sum's parallel cut-off (2^20)
+    big = np.arange(2_000_000.0)  # above sum's cut-off (2^20, set by run.sh)
     speedup.set_num_threads(4)
     inject(backend, "panic-in-pool")
     for _ in range(10):
