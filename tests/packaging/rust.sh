@@ -71,8 +71,11 @@ for c in "${CRATES[@]}"; do
     tar xzf "$crate" -O "$top/LICENSE-MIT" | cmp -s - LICENSE-MIT || bad "$c: LICENSE-MIT differs from the repository's"
 done
 differ=()
+# This version's .crate (an earlier version's may lie beside it in target/package).
+sys_version=$(python3 -c "import json,sys; print(next(p['version'] for p in json.load(open(sys.argv[1]))['packages'] if p['name'] == 'speedup-legacy-sys'))" "$WORK/metadata.json")
 for f in c_src/*.c c_src/*.h fortran_src/legacy/*.f90; do
-    tar xzf "$TARGET"/package/speedup-legacy-sys-*.crate --wildcards -O "speedup-legacy-sys-*/$f" 2>/dev/null | cmp -s - "$f" || differ+=("$f")
+    tar xzf "$TARGET/package/speedup-legacy-sys-$sys_version.crate" -O "speedup-legacy-sys-$sys_version/$f" 2>/dev/null \
+        | cmp -s - "$f" || differ+=("$f")
 done
 if ((${#differ[@]})); then
     bad "speedup-legacy-sys: the .crate's copies differ from the repository's ${differ[*]}"
