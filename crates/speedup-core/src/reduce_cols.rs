@@ -190,7 +190,7 @@ fn tile<T: Elem>(
     let mut j = 0;
     for &(col, w) in &events {
         // SAFETY: memory rows `j..col < cols` of the tile's tracks lie inside the view.
-        unsafe { add_rows(&src, j, col, 0, ms.as_ref(), &mut s, &mut c) };
+        unsafe { add_rows(&src, j..col, 0, ms.as_ref(), (&mut s, &mut c)) };
         j = col;
         let got = take(&mut s, &mut c, w);
         if col != head(w) {
@@ -198,12 +198,12 @@ fn tile<T: Elem>(
         }
     }
     // SAFETY: as above.
-    unsafe { add_rows(&src, j, g.cols, 0, ms.as_ref(), &mut s, &mut c) };
+    unsafe { add_rows(&src, j..g.cols, 0, ms.as_ref(), (&mut s, &mut c)) };
     let mut tails = vec![([0.0f64; 8], [0.0f64; 8]); wn];
     for (w, t) in tails.iter_mut().enumerate() {
         let end = start(w) + g.cols;
         let got = take(&mut s, &mut c, w);
-        if end % LEAF == 0 || t0 + w + 1 == g.rows {
+        if end.is_multiple_of(LEAF) || t0 + w + 1 == g.rows {
             store(w, (end - 1) / LEAF, got);
         } else {
             *t = got;
@@ -228,7 +228,7 @@ fn tile<T: Elem>(
     let mut j = 0;
     for &(col, w) in &events {
         // SAFETY: as above.
-        unsafe { add_rows(&src, j, col, 0, ms.as_ref(), &mut s, &mut c) };
+        unsafe { add_rows(&src, j..col, 0, ms.as_ref(), (&mut s, &mut c)) };
         j = col;
         let got = take(&mut s, &mut c, w);
         store(w, (start(w) + col) / LEAF - 1, got);

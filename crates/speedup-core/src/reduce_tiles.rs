@@ -175,25 +175,24 @@ fn leaf<T: Elem>(src: &Src<T>, lo: usize, hi: usize, ms: Option<&[f64; W]>) -> [
     let mut s = [[0.0f64; W]; 8];
     let mut c = [[0.0f64; W]; 8];
     // SAFETY: the rows read lie inside the view.
-    unsafe { add_rows(src, lo, hi, lo, ms, &mut s, &mut c) };
+    unsafe { add_rows(src, lo..hi, lo, ms, (&mut s, &mut c)) };
     lanes_of(&s, &c)
 }
 
-/// Adds rows `lo..hi` of the tile into the sublanes, row `i` to sublane `(i - phase) % 8`
-/// (`phase <= lo`), AVX2 where the CPU has it (the same bits either way).
+/// Adds rows `lo..hi` (`at`) of the tile into the sublanes, row `i` to sublane
+/// `(i - phase) % 8` (`phase <= lo`), AVX2 where the CPU has it (the same bits either way).
 ///
 /// # Safety
 /// Elements `lo..hi` of the tile's `wn` lanes must lie inside the view.
 #[inline]
 pub(crate) unsafe fn add_rows<T: Elem>(
     src: &Src<T>,
-    lo: usize,
-    hi: usize,
+    at: std::ops::Range<usize>,
     phase: usize,
     ms: Option<&[f64; W]>,
-    s: &mut [[f64; W]; 8],
-    c: &mut [[f64; W]; 8],
+    (s, c): (&mut [[f64; W]; 8], &mut [[f64; W]; 8]),
 ) {
+    let (lo, hi) = (at.start, at.end);
     #[cfg(target_arch = "x86_64")]
     if crate::simd::avx2() && !PORTABLE_ROWS.load(std::sync::atomic::Ordering::Relaxed) {
         // SAFETY: AVX2 was detected at run time; the caller's promise.
@@ -205,7 +204,7 @@ pub(crate) unsafe fn add_rows<T: Elem>(
 }
 
 /// Combines each lane's eight sublanes as the flat leaf does.
-pub(crate) fn lanes_of(s: &[[f64; W]; 8], c: &[[f64; W]; 8]) -> [Acc; W] {
+fn lanes_of(s: &[[f64; W]; 8], c: &[[f64; W]; 8]) -> [Acc; W] {
     std::array::from_fn(|w| {
         let sw = std::array::from_fn(|k| s[k][w]);
         let cw = std::array::from_fn(|k| c[k][w]);
