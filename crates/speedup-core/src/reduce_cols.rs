@@ -135,6 +135,13 @@ struct Origin<T>(*const T);
 // SAFETY: the tasks only read through the pointer, and `T` is `Sync`.
 unsafe impl<T: Sync> Sync for Origin<T> {}
 
+impl<T> Origin<T> {
+    #[cfg(test)]
+    fn ptr(&self) -> *const T {
+        self.0
+    }
+}
+
 /// The leaves that end in rows `a..b` of the lane, into `mine` (from leaf
 /// `g.first_leaf_from(a)` on).
 fn tile<T: Elem>(
@@ -256,35 +263,51 @@ mod tests {
                     [u * 1e15, u, -u * 3e-5, u * 7.0e8][i % 4]
                 })
                 .collect();
-            // Row `i` element `j` at `i + j * rows`: the transpose of a C-order (cols, rows).
-            let logical: Vec<f64> = (0..rows * cols)
-                .map(|e| data[e / cols + (e % cols) * rows])
-                .collect();
-            let g = Cols {
-                rows,
-                cols,
-                step: rows as isize,
-            };
-            for portable in [false, true] {
-                crate::reduce_tiles::PORTABLE_ROWS.store(portable, Relaxed);
-                for m in [None, Some(0.125)] {
-                    for par in [false, true] {
-                        let got = crate::threads::run(|| {
-                            leaf_sums(data.as_ptr(), &g, m, par, "t").unwrap()
-                        });
-                        let term = m.map_or(Term::Value, Term::SquaredDeviation);
-                        let want: Vec<(u64, u64)> = logical
-                            .chunks(LEAF)
-                            .map(|l| leaf_term(l, term))
-                            .map(|a| (a.s.to_bits(), a.c.to_bits()))
-                            .collect();
-                        let got: Vec<(u64, u64)> =
-                            got.iter().map(|a| (a.s.to_bits(), a.c.to_bits())).collect();
-                        assert_eq!(got, want, "{rows}x{cols} {m:?} portable {portable}");
-                    }
+            // Row `i` element `j` at `i + j * rows`: the transpose of a C-order (cols, rows);
+            // or, stepping back, at `i + (cols - 1 - j) * rows` (its columns reversed).
+            for back in [false, true] {
+                let at = |e: usize| {
+                    let (i, j) = (e / cols, e % cols);
+                    i + if back { cols - 1 - j } else { j } * rows
+                };
+                let logical: Vec<f64> = (0..rows * cols).map(|e| data[at(e)]).collect();
+                let g = Cols {
+                    rows,
+                    cols,
+                    step: if back {
+                        -(rows as isize)
+                    } else {
+                        rows as isize
+                    },
+                };
+                let origin = data[at(0)..].as_ptr();
+                check_leaves(origin, &g, &logical);
+            }
+        }
+    }
+
+    /// Every leaf of the lane at `origin` (both row loops, both passes' terms, with and
+    /// without the pool) against the flat leaf on `logical`, the lane's elements in C order.
+    fn check_leaves(origin: *const f64, g: &Cols, logical: &[f64]) {
+        let origin = &Origin(origin);
+        let term_of = |m: Option<f64>| m.map_or(Term::Value, Term::SquaredDeviation);
+        let bits = |a: &Acc| (a.s.to_bits(), a.c.to_bits());
+        for portable in [false, true] {
+            crate::reduce_tiles::PORTABLE_ROWS.store(portable, Relaxed);
+            for m in [None, Some(0.125)] {
+                let want: Vec<_> = logical
+                    .chunks(LEAF)
+                    .map(|l| bits(&leaf_term(l, term_of(m))))
+                    .collect();
+                for par in [false, true] {
+                    let got = crate::threads::run(move || {
+                        leaf_sums(origin.ptr(), g, m, par, "t").unwrap()
+                    });
+                    let got: Vec<_> = got.iter().map(bits).collect();
+                    assert_eq!(got, want, "{g:?} {m:?} portable {portable} par {par}");
                 }
             }
-            crate::reduce_tiles::PORTABLE_ROWS.store(false, Relaxed);
         }
+        crate::reduce_tiles::PORTABLE_ROWS.store(false, Relaxed);
     }
 }
