@@ -17,9 +17,11 @@
 //! reads both heads first; so the sweep keeps each track's tail state, and a second, short sweep
 //! over the heads (at most `LEAF - 1` memory rows, read again) continues each head from the
 //! previous track's tail. A tile also carries the row before its own (its tail feeds the tile's
-//! first head), and stores only the leaves that end in its own rows. Rows of at least [`LEAF`]
-//! elements only (so a leaf spans at most two rows); the leaf sums then go through the flat
-//! kernel's tree over leaves.
+//! first head), and stores only the leaves that end in its own rows. Groups of neighbouring
+//! tiles sweep the memory rows a block at a time (each tile's state kept between blocks), so
+//! a block's rows are read across the group's width while they are fresh. Rows of at least
+//! [`LEAF`] elements only (so a leaf spans at most two rows); the leaf sums then go through the
+//! flat kernel's tree over leaves, and the thread count decides only who computes a tile.
 
 use crate::error::Error;
 use crate::nan::canon;
@@ -118,17 +120,31 @@ fn leaf_sums<T: Elem>(
         rest = tail;
     }
     let origin = Origin(origin);
-    let one = |(a, mine): &mut (usize, &mut [Acc])| {
-        let b = (*a + own).min(g.rows);
-        tile(&origin, g, *a, b, m, mine);
+    // A group of neighbouring tiles sweeps the memory rows a block at a time, every tile of the
+    // group per block: a block's rows are read across the group's whole width while its pages
+    // are fresh (what the hardware prefetched past one tile's columns serves the next tile).
+    let group = |tiles: &mut [(usize, &mut [Acc])]| {
+        let mut run: Vec<Tile<'_, T>> = tiles
+            .iter_mut()
+            .map(|(a, mine)| Tile::new(&origin, g, *a, (*a + own).min(g.rows), m, mine))
+            .collect();
+        for to in (1..=g.cols.div_ceil(BLOCK)).map(|k| (k * BLOCK).min(g.cols)) {
+            run.iter_mut().for_each(|t| t.sweep_to(g, to));
+        }
+        run.iter_mut().for_each(|t| t.finish(g));
     };
     if par {
-        crate::threads::run(|| parts.par_iter_mut().for_each(one));
+        crate::threads::run(|| parts.par_chunks_mut(GROUP).for_each(group));
     } else {
-        parts.iter_mut().for_each(one);
+        parts.chunks_mut(GROUP).for_each(group);
     }
     Ok(acc)
 }
+
+/// Memory rows per block of the main sweep.
+const BLOCK: usize = LEAF;
+/// Tiles per group (their states, 32 KiB each, stay in the L2 cache between blocks).
+const GROUP: usize = 8;
 
 /// The lane's origin, shared by the tasks that read it.
 struct Origin<T>(*const T);
@@ -142,103 +158,156 @@ impl<T> Origin<T> {
     }
 }
 
-/// The leaves that end in rows `a..b` of the lane, into `mine` (from leaf
-/// `g.first_leaf_from(a)` on).
-fn tile<T: Elem>(
-    origin: &Origin<T>,
-    g: &Cols,
+/// One tile: the tracks `t0..b` (rows of the lane; `t0` is the row before `a` when there is
+/// one), their sublanes, and the leaves that end in rows `a..b`, stored into `mine` (from leaf
+/// `first` on).
+struct Tile<'a, T> {
+    src: Src<T>,
     a: usize,
-    b: usize,
-    m: Option<f64>,
-    mine: &mut [Acc],
-) {
-    let t0 = a.saturating_sub(1);
-    let wn = b - t0;
-    let src = Src {
-        // SAFETY: row `t0` of the lane lies inside the view.
-        origin: unsafe { origin.0.add(t0) },
-        step: g.step,
-        wn,
-        rows: g.cols,
-    };
-    let ms = m.map(|m| [m; W]);
-    let first = g.first_leaf_from(a);
-    // Track `w` is row `t0 + w`: its first element's place in the flat order, where its first
-    // leaf starts (column), and the rotation from slots to sublanes.
-    let start = |w: usize| (t0 + w) * g.cols;
-    let head = |w: usize| (LEAF - start(w) % LEAF) % LEAF;
-    let rot = |w: usize| start(w) % 8;
-    let mut s = [[0.0f64; W]; 8];
-    let mut c = [[0.0f64; W]; 8];
-    // Takes track `w`'s sublanes (in sublane order) and clears them.
-    let take = |s: &mut [[f64; W]; 8], c: &mut [[f64; W]; 8], w: usize| {
-        let r = rot(w);
+    t0: usize,
+    first: usize,
+    ms: Option<[f64; W]>,
+    s: Box<[[f64; W]; 8]>,
+    c: Box<[[f64; W]; 8]>,
+    /// The main sweep's leaf starts `(column, track)`, in order, and the next one's index.
+    events: Vec<(usize, usize)>,
+    next: usize,
+    /// The next memory row the main sweep reads.
+    j: usize,
+    mine: &'a mut [Acc],
+}
+
+impl<'a, T: Elem> Tile<'a, T> {
+    fn new(
+        origin: &Origin<T>,
+        g: &Cols,
+        a: usize,
+        b: usize,
+        m: Option<f64>,
+        mine: &'a mut [Acc],
+    ) -> Self {
+        let t0 = a.saturating_sub(1);
+        let src = Src {
+            // SAFETY: row `t0` of the lane lies inside the view.
+            origin: unsafe { origin.0.add(t0) },
+            step: g.step,
+            wn: b - t0,
+            rows: g.cols,
+        };
+        let mut t = Tile {
+            src,
+            a,
+            t0,
+            first: g.first_leaf_from(a),
+            ms: m.map(|m| [m; W]),
+            s: Box::new([[0.0; W]; 8]),
+            c: Box::new([[0.0; W]; 8]),
+            events: Vec::new(),
+            next: 0,
+            j: 0,
+            mine,
+        };
+        // At each leaf start of a track its running leaf ends (the head before the first start
+        // is dropped: `finish` computes it).
+        for w in 0..t.src.wn {
+            let ev = (t.head(g, w)..g.cols).step_by(LEAF).map(|j| (j, w));
+            t.events.extend(ev);
+        }
+        t.events.sort_unstable();
+        t
+    }
+
+    /// Track `w`'s first element's place in the flat order.
+    fn start(&self, g: &Cols, w: usize) -> usize {
+        (self.t0 + w) * g.cols
+    }
+
+    /// The column where track `w`'s first leaf starts.
+    fn head(&self, g: &Cols, w: usize) -> usize {
+        (LEAF - self.start(g, w) % LEAF) % LEAF
+    }
+
+    /// The slot of sublane 0 of track `w` is `(8 - rot) % 8`.
+    fn rot(&self, g: &Cols, w: usize) -> usize {
+        self.start(g, w) % 8
+    }
+
+    /// Adds memory rows `self.j..to` into the sublanes (slot `j % 8`).
+    fn add(&mut self, to: usize) {
+        let ms = self.ms.as_ref();
+        // SAFETY: memory rows `j..to <= cols` of the tile's tracks lie inside the view.
+        unsafe { add_rows(&self.src, self.j..to, 0, ms, (&mut self.s, &mut self.c)) };
+        self.j = to;
+    }
+
+    /// Takes track `w`'s sublanes (in sublane order) and clears them.
+    fn take(&mut self, g: &Cols, w: usize) -> ([f64; 8], [f64; 8]) {
+        let r = self.rot(g, w);
         let mut ss = [0.0f64; 8];
         let mut cc = [0.0f64; 8];
         for k in 0..8 {
             let slot = (k + 8 - r) % 8;
-            ss[k] = std::mem::take(&mut s[slot][w]);
-            cc[k] = std::mem::take(&mut c[slot][w]);
+            ss[k] = std::mem::take(&mut self.s[slot][w]);
+            cc[k] = std::mem::take(&mut self.c[slot][w]);
         }
         (ss, cc)
-    };
-    let mut store = |w: usize, leaf: usize, (ss, cc): ([f64; 8], [f64; 8])| {
-        if t0 + w >= a {
-            mine[leaf - first] = finish_leaf(ss, cc, &[], &|v| v);
-        }
-    };
-    // The main sweep: every memory row; at each leaf start of a track, its running leaf ends
-    // (the head before the first start is dropped: the second sweep computes it).
-    let mut events: Vec<(usize, usize)> = Vec::new();
-    for w in 0..wn {
-        events.extend((head(w)..g.cols).step_by(LEAF).map(|j| (j, w)));
     }
-    events.sort_unstable();
-    let mut j = 0;
-    for &(col, w) in &events {
-        // SAFETY: memory rows `j..col < cols` of the tile's tracks lie inside the view.
-        unsafe { add_rows(&src, j..col, 0, ms.as_ref(), (&mut s, &mut c)) };
-        j = col;
-        let got = take(&mut s, &mut c, w);
-        if col != head(w) {
-            store(w, (start(w) + col) / LEAF - 1, got);
+
+    /// Stores leaf `leaf` of track `w` when the tile owns it.
+    fn store(&mut self, w: usize, leaf: usize, (ss, cc): ([f64; 8], [f64; 8])) {
+        if self.t0 + w >= self.a {
+            self.mine[leaf - self.first] = finish_leaf(ss, cc, &[], &|v| v);
         }
     }
-    // SAFETY: as above.
-    unsafe { add_rows(&src, j..g.cols, 0, ms.as_ref(), (&mut s, &mut c)) };
-    let mut tails = vec![([0.0f64; 8], [0.0f64; 8]); wn];
-    for (w, t) in tails.iter_mut().enumerate() {
-        let end = start(w) + g.cols;
-        let got = take(&mut s, &mut c, w);
-        if end.is_multiple_of(LEAF) || t0 + w + 1 == g.rows {
-            store(w, (end - 1) / LEAF, got);
-        } else {
-            *t = got;
+
+    /// The main sweep up to memory row `to` (exclusive).
+    fn sweep_to(&mut self, g: &Cols, to: usize) {
+        while let Some(&(col, w)) = self.events.get(self.next).filter(|e| e.0 < to) {
+            self.add(col);
+            self.next += 1;
+            let got = self.take(g, w);
+            if col != self.head(g, w) {
+                self.store(w, (self.start(g, w) + col) / LEAF - 1, got);
+            }
         }
+        self.add(to);
     }
-    // The heads: each continues the previous track's tail, and ends at the track's first leaf
-    // start.
-    let mut events: Vec<(usize, usize)> = (1..wn)
-        .filter(|&w| head(w) > 0)
-        .map(|w| (head(w), w))
-        .collect();
-    events.sort_unstable();
-    for &(_, w) in &events {
-        let r = rot(w);
-        let (ss, cc) = tails[w - 1];
-        for k in 0..8 {
-            let slot = (k + 8 - r) % 8;
-            s[slot][w] = ss[k];
-            c[slot][w] = cc[k];
+
+    /// After the main sweep: each track's last leaf, ended or carried into the next track's
+    /// head; then the heads, a second sweep over their memory rows, each continuing the previous
+    /// track's tail and ending at the track's first leaf start.
+    fn finish(&mut self, g: &Cols) {
+        let wn = self.src.wn;
+        let mut tails = vec![([0.0f64; 8], [0.0f64; 8]); wn];
+        for (w, t) in tails.iter_mut().enumerate() {
+            let end = self.start(g, w) + g.cols;
+            let got = self.take(g, w);
+            if end.is_multiple_of(LEAF) || self.t0 + w + 1 == g.rows {
+                self.store(w, (end - 1) / LEAF, got);
+            } else {
+                *t = got;
+            }
         }
-    }
-    let mut j = 0;
-    for &(col, w) in &events {
-        // SAFETY: as above.
-        unsafe { add_rows(&src, j..col, 0, ms.as_ref(), (&mut s, &mut c)) };
-        j = col;
-        let got = take(&mut s, &mut c, w);
-        store(w, (start(w) + col) / LEAF - 1, got);
+        let mut heads: Vec<(usize, usize)> = (1..wn)
+            .map(|w| (self.head(g, w), w))
+            .filter(|&(h, _)| h > 0)
+            .collect();
+        heads.sort_unstable();
+        for &(_, w) in &heads {
+            let r = self.rot(g, w);
+            let (ss, cc) = tails[w - 1];
+            for k in 0..8 {
+                let slot = (k + 8 - r) % 8;
+                self.s[slot][w] = ss[k];
+                self.c[slot][w] = cc[k];
+            }
+        }
+        self.j = 0;
+        for &(col, w) in &heads {
+            self.add(col);
+            let got = self.take(g, w);
+            self.store(w, (self.start(g, w) + col) / LEAF - 1, got);
+        }
     }
 }
 
