@@ -315,13 +315,17 @@ def run(
 
 def measure_machine(res: Results, preset: str, sz: workloads.Sizes, ctx: workloads.Context, knobs: Knobs,
                     tick: Callable[[str], None]) -> None:
-    """The physical yardsticks, in the same run as the kernels: the memory floor (streaming read
-    and copy bandwidth at the kernels' thread count) when a memory-bound kernel ran, what a fresh
-    output costs the Laplacian when it ran, the 1 -> 2 thread scaling of the compute-bound
-    kernels, and, when ``sum`` ran, the reductions along axes against the flat sum."""
+    """The physical yardsticks, in the same run as the kernels: when ``sum`` ran, the reductions
+    along axes against the flat sum (first, before the floor's BLAS and Numba threads run); the
+    memory floor (streaming read and copy bandwidth at the kernels' thread count) when a
+    memory-bound kernel ran, what a fresh output costs the Laplacian when it ran, and the
+    1 -> 2 thread scaling of the compute-bound kernels."""
     llc = floor.llc_bytes()
     res.machine["llc_bytes"] = llc
     try:
+        if res.workload("sum") is not None:
+            speedup.set_num_threads(ctx.tmax)
+            res.axes = axes.measure(speedup, sz.side, sz.n, reps=5 if preset == "tiny" else 15, tick=tick)
         if any(res.workload(n) for n in floor.JUDGED):
             fw, team = floor.floor_workload(floor.floor_nbytes(preset, llc), ctx.tmax, ctx.numba)
             try:
@@ -338,9 +342,6 @@ def measure_machine(res: Results, preset: str, sz: workloads.Sizes, ctx: workloa
                 team.close()
         res.scaling = scaling.measure(res.workloads, speedup.set_num_threads, list(ctx.threads), tick,
                                       sized=scaling_calls(sz, ctx))
-        if res.workload("sum") is not None:
-            speedup.set_num_threads(ctx.tmax)
-            res.axes = axes.measure(speedup, sz.side, sz.n, reps=5 if preset == "tiny" else 15, tick=tick)
     finally:
         knobs.restore()
 
