@@ -5,6 +5,8 @@ backends (conftest) and at several thread counts; plus bad input, and no input-s
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import tracemalloc
 
 import numpy as np
@@ -162,6 +164,36 @@ def test_inputs_are_read_in_place(layout: str) -> None:
     finally:
         tracemalloc.stop()
     assert peak < a.size * a.itemsize // 8, peak  # far below one copy of the input
+
+
+PEAK_RSS = """
+import resource, sys
+import numpy as np
+import speedup
+dtype = np.dtype(sys.argv[1])
+x = np.empty((3000, 2600), dtype)
+np.random.default_rng(5).random(out=x, dtype=dtype)  # in place: no temporary raises the peak
+speedup.sum(x[:8, :8].T), speedup.std(x[:8, :8], 0)  # first-call allocations (the pool)
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+for a in (x.T, x[::2, 1::3], x[::-1, ::-1]):
+    for axis in (None, 0, 1):
+        speedup.sum(a, axis)
+        speedup.std(a, axis)
+grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+print(grown * 1024, x.nbytes)
+"""
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_no_input_sized_allocation_anywhere(dtype: str) -> None:
+    """The peak memory of a fresh process (Rust's allocations included, which tracemalloc does
+    not see) grows by far less than one copy of the input while it reduces a transposed
+    (Fortran-order), a strided and a reversed view of a 3000 x 2600 array along every axis."""
+    done = subprocess.run([sys.executable, "-c", PEAK_RSS, dtype], capture_output=True, text=True, timeout=100)
+    assert done.returncode == 0, done.stderr
+    grown, nbytes = map(int, done.stdout.split())
+    assert grown < nbytes // 8, (grown, nbytes)
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])

@@ -51,8 +51,8 @@ def _load(out: Path) -> Dict[str, Any]:
 def test_results_json_schema(tiny_run: Path) -> None:
     r = _load(tiny_run)
     assert r["schema"] == "speedup-bench/2"
-    assert {"machine", "config", "notes", "overhead_s", "workloads", "sweep", "floor", "faults", "scaling", "targets",
-            "plots", "wall_s"} <= set(r)
+    assert {"machine", "config", "notes", "overhead_s", "workloads", "sweep", "floor", "faults", "scaling", "axes",
+            "targets", "plots", "wall_s"} <= set(r)
     m = r["machine"]
     for k in ("cpu", "logical_cpus", "usable_cpus", "python", "numpy", "speedup", "numba", "signature"):
         assert k in m
@@ -100,8 +100,13 @@ def test_results_json_schema(tiny_run: Path) -> None:
     goals = " ".join(t["target"] for t in r["targets"])
     for name in ("sum: vs streaming read", "std: vs streaming read", "laplacian (out=): vs copy bandwidth",
                  "monte_carlo_pi: reproducible", "call overhead, empty array, pyo3",
-                 "sum: default call in the size sweep", "mandelbrot: scaling 1 -> 2 threads"):
+                 "sum: default call in the size sweep", "mandelbrot: scaling 1 -> 2 threads",
+                 "sum(x, axis=0): vs sum(x)", "sum(x, axis=1): vs sum(x)", "sum(x.T): vs sum(x)",
+                 "sum(float32): vs sum(float64)"):
         assert name in goals
+    for name, f in r["axes"].items():  # the tests' sizes are reported, not judged
+        assert f["time_s"] > 0 and f["base_s"] > 0 and f["judged"] is False, name
+        assert next(t for t in r["targets"] if t["target"].startswith(name + ":"))["met"] is None
     assert "std: vs Numba" not in goals and "laplacian: vs parallel Numba" not in goals
     floor_keys = {c["key"]: c for c in r["floor"]["contestants"]}
     assert {"read_or", "read_max", "read_dot", "copy"} <= set(floor_keys)

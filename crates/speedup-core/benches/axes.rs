@@ -1,11 +1,14 @@
 //! Reductions along axes against the flat sum of the same data, side by side in one run.
 //!
-//!     cargo bench -p speedup-core --bench axes [-- --cpu]
+//!     cargo bench -p speedup-core --bench axes [-- --cpu] [--thp] [--reps N]
 //!
 //! Prints, for a 4000 x 4000 `f64` array: the flat `sum`, `sum` along axis 0 and along axis 1
 //! of the C-order array, and the whole `sum` of its Fortran-order transpose (a strided view);
 //! then the flat `sum` of 10^7 `f64` against 10^7 `f32`. Each figure is the minimum of several
-//! interleaved repetitions; the ratios are what to compare.
+//! interleaved repetitions (9 unless `--reps`); the ratios are what to compare. With `--thp`
+//! the arrays are advised to transparent huge pages before they are filled, as NumPy does for
+//! large arrays on Linux (the Python door's case); without it they are a plain `Vec`'s 4 KiB
+//! pages, where the strided reads also pay for the TLB.
 
 use std::hint::black_box;
 use std::time::Instant;
@@ -37,10 +40,33 @@ fn time(f: &mut dyn FnMut(), cpu: bool) -> f64 {
     }
 }
 
+/// `v` moved into a fresh buffer, advised to transparent huge pages first when `thp`.
+fn placed<T: Copy>(v: Vec<T>, thp: bool) -> Vec<T> {
+    let mut out: Vec<T> = Vec::with_capacity(v.len());
+    if thp {
+        let page = 1usize << 21;
+        let start = (out.as_ptr() as usize).next_multiple_of(page);
+        let end = (out.as_ptr() as usize + v.len() * std::mem::size_of::<T>()) & !(page - 1);
+        if end > start {
+            // SAFETY: advice on whole pages inside the buffer's allocation, before any is touched.
+            unsafe { libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_HUGEPAGE) };
+        }
+    }
+    out.extend_from_slice(&v);
+    out
+}
+
 fn main() {
-    let cpu = std::env::args().any(|a| a == "--cpu");
+    let args: Vec<String> = std::env::args().collect();
+    let cpu = args.iter().any(|a| a == "--cpu");
+    let thp = args.iter().any(|a| a == "--thp");
+    let reps: usize = args
+        .iter()
+        .position(|a| a == "--reps")
+        .and_then(|i| args.get(i + 1)?.parse().ok())
+        .unwrap_or(9);
     let n = 4000;
-    let x = lcg_uniforms(n * n, 1);
+    let x = placed(lcg_uniforms(n * n, 1), thp);
     let mut out = vec![0.0; n];
     let mut one = [0.0];
     let shape = [n, n];
@@ -49,7 +75,8 @@ fn main() {
         .iter()
         .map(|&v| v as f32)
         .collect();
-    let x64 = lcg_uniforms(10_000_000, 2);
+    let x32 = placed(x32, thp);
+    let x64 = placed(lcg_uniforms(10_000_000, 2), thp);
     type Case<'a> = (&'static str, Box<dyn FnMut() + 'a>);
     let mut cases: Vec<Case> = vec![
         (
@@ -97,12 +124,20 @@ fn main() {
         ),
     ];
     let mut best = vec![f64::INFINITY; cases.len()];
-    for _ in 0..9 {
+    for _ in 0..reps {
         for (i, (_, f)) in cases.iter_mut().enumerate() {
             best[i] = best[i].min(time(f.as_mut(), cpu));
         }
     }
-    println!("threads: {}", speedup_core::threads::get_num_threads());
+    println!(
+        "threads: {}, {}",
+        speedup_core::threads::get_num_threads(),
+        if thp {
+            "huge pages advised"
+        } else {
+            "4 KiB pages"
+        }
+    );
     for (i, (name, _)) in cases.iter().enumerate() {
         let base = if i < 4 { best[0] } else { best[4] };
         println!(

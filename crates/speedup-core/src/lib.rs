@@ -40,6 +40,7 @@ pub mod random;
 pub mod real;
 pub mod reduce;
 pub mod reduce_axes;
+mod reduce_cols;
 mod reduce_tiles;
 pub mod stats;
 pub mod stencil;

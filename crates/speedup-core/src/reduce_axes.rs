@@ -20,8 +20,8 @@
 use crate::error::{Error, Result};
 use crate::nan::canon;
 use crate::reduce::{leaf_term, split_point, Acc, Term, GRAIN, LEAF, PARALLEL_CUTOFF};
-use crate::reduce_tiles;
 use crate::strided::{plan, Elem, Plan, Strided};
+use crate::{reduce_cols, reduce_tiles};
 use rayon::prelude::*;
 
 /// Which reduction runs along the lanes.
@@ -74,6 +74,9 @@ pub fn reduce<T: Elem>(
     }
     if let Some(tiles) = reduce_tiles::Tiles::new(&p) {
         return reduce_tiles::run(&x, &p, &tiles, red, out);
+    }
+    if let Some(cols) = reduce_cols::Cols::new(&p) {
+        return reduce_cols::run(&x, &p, &cols, red, out);
     }
     let walk = walk_of(&p);
     if worth_parallel(&p) {

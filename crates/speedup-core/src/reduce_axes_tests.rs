@@ -213,3 +213,31 @@ fn f32_leaf_matches_the_f64_leaf_on_the_widened_copy() {
         }
     }
 }
+
+/// The row-at-a-time paths (lanes side by side, and rows side by side within a lane: a
+/// Fortran-order whole sum) on the portable row loop and the AVX2 one, at several thread
+/// counts: rows that are and are not a multiple of the leaf or of 8 long, more rows than a tile
+/// holds, leaves that straddle rows, and kept axes around such lanes.
+#[test]
+fn row_paths_equal_the_flat_kernel_on_every_isa_and_thread_count() {
+    use std::sync::atomic::Ordering::Relaxed;
+    let cases: &[(&[usize], &[usize], &[usize])] = &[
+        (&[300, 1100], &[1, 0], &[0, 1]),
+        (&[600, 1030], &[1, 0], &[0, 1]),
+        (&[5, 2048], &[1, 0], &[0, 1]),
+        (&[260, 1025], &[1, 0], &[0, 1]),
+        (&[3, 40, 1100], &[0, 2, 1], &[1, 2]),
+        (&[1100, 300], &[0, 1], &[0]),
+    ];
+    for portable in [false, true] {
+        crate::reduce_tiles::PORTABLE_ROWS.store(portable, Relaxed);
+        for (i, &(shape, perm, axes)) in cases.iter().enumerate() {
+            at_thread_counts(&[1, 3], || {
+                crate::threads::set_ignore_cutoffs(true);
+                check_case(shape, perm, axes, i as u64 + 40);
+                crate::threads::set_ignore_cutoffs(false);
+            });
+        }
+    }
+    crate::reduce_tiles::PORTABLE_ROWS.store(false, Relaxed);
+}

@@ -84,7 +84,7 @@ pub(crate) fn run<T: Elem>(
 
 /// The flat kernel's tree over leaves `lo..hi` of one lane (a range of `b` leaves splits after
 /// its first `b / 2`, as [`mod@crate::reduce`]'s tree over elements does).
-fn join_leaves(leaf: &impl Fn(usize) -> Acc, lo: usize, hi: usize) -> Acc {
+pub(crate) fn join_leaves(leaf: &impl Fn(usize) -> Acc, lo: usize, hi: usize) -> Acc {
     if hi - lo == 1 {
         return leaf(lo);
     }
@@ -119,6 +119,7 @@ fn leaf_sums<T: Elem>(
             origin,
             step: t.step,
             wn: chunk.len(),
+            rows: n,
         };
         let mut mw = [0.0f64; W];
         if let Some(ms) = ms {
@@ -155,26 +156,51 @@ fn leaf_sums<T: Elem>(
     Ok(acc)
 }
 
-/// Where a tile's lanes are: element `i` of lane `w` is at `origin + i * step + w`.
-struct Src<T> {
-    origin: *const T,
-    step: isize,
-    wn: usize,
+/// Where a tile's lanes are: element `i` of lane `w` is at `origin + i * step + w`, for
+/// `w < wn`.
+pub(crate) struct Src<T> {
+    pub(crate) origin: *const T,
+    pub(crate) step: isize,
+    pub(crate) wn: usize,
+    /// Rows that may be read (prefetched): `0..rows`.
+    pub(crate) rows: usize,
 }
 
-/// One leaf (elements `lo..hi`) of every lane of the tile, AVX2 where the CPU has it.
+/// Set by the tests to run the portable row loop on a CPU with AVX2 (both give the same bits).
+pub(crate) static PORTABLE_ROWS: std::sync::atomic::AtomicBool =
+    std::sync::atomic::AtomicBool::new(false);
+
+/// One leaf (elements `lo..hi`) of every lane of the tile.
 fn leaf<T: Elem>(src: &Src<T>, lo: usize, hi: usize, ms: Option<&[f64; W]>) -> [Acc; W] {
     let mut s = [[0.0f64; W]; 8];
     let mut c = [[0.0f64; W]; 8];
-    #[cfg(target_arch = "x86_64")]
-    if crate::simd::avx2() {
-        // SAFETY: AVX2 was detected at run time; the rows read lie inside the view.
-        unsafe { rows_avx2(src, lo, hi, ms, &mut s, &mut c) };
-        return lanes_of(&s, &c);
-    }
-    // SAFETY: as above.
-    unsafe { rows(src, lo, hi, ms, &mut s, &mut c) };
+    // SAFETY: the rows read lie inside the view.
+    unsafe { add_rows(src, lo..hi, lo, ms, (&mut s, &mut c)) };
     lanes_of(&s, &c)
+}
+
+/// Adds rows `lo..hi` (`at`) of the tile into the sublanes, row `i` to sublane
+/// `(i - phase) % 8` (`phase <= lo`), AVX2 where the CPU has it (the same bits either way).
+///
+/// # Safety
+/// Elements `lo..hi` of the tile's `wn` lanes must lie inside the view.
+#[inline]
+pub(crate) unsafe fn add_rows<T: Elem>(
+    src: &Src<T>,
+    at: std::ops::Range<usize>,
+    phase: usize,
+    ms: Option<&[f64; W]>,
+    (s, c): (&mut [[f64; W]; 8], &mut [[f64; W]; 8]),
+) {
+    let (lo, hi) = (at.start, at.end);
+    #[cfg(target_arch = "x86_64")]
+    if crate::simd::avx2() && !PORTABLE_ROWS.load(std::sync::atomic::Ordering::Relaxed) {
+        // SAFETY: AVX2 was detected at run time; the caller's promise.
+        unsafe { rows_avx2(src, lo, hi, phase, ms, s, c) };
+        return;
+    }
+    // SAFETY: the caller's promise.
+    unsafe { rows(src, lo, hi, phase, ms, s, c) };
 }
 
 /// Combines each lane's eight sublanes as the flat leaf does.
@@ -198,6 +224,7 @@ unsafe fn rows_avx2<T: Elem>(
     src: &Src<T>,
     lo: usize,
     hi: usize,
+    phase: usize,
     ms: Option<&[f64; W]>,
     s: &mut [[f64; W]; 8],
     c: &mut [[f64; W]; 8],
@@ -206,12 +233,12 @@ unsafe fn rows_avx2<T: Elem>(
     let wn = src.wn;
     let body = wn - wn % 4;
     for i in lo..hi {
-        let k = (i - lo) % 8;
+        let k = (i - phase) % 8;
         // SAFETY: row `i` of the tile lies inside the view (the caller's promise); the loads
         // and stores stay below `wn` lanes, inside `s[k]`, `c[k]` and `ms`.
         unsafe {
             let row = src.origin.offset(i as isize * src.step);
-            if i + AHEAD < hi {
+            if i + AHEAD < src.rows {
                 let ahead = row.offset(AHEAD as isize * src.step).cast::<i8>();
                 let mut line = 0;
                 while line < wn * std::mem::size_of::<T>() {
@@ -246,7 +273,7 @@ unsafe fn rows_avx2<T: Elem>(
     }
 }
 
-/// Adds rows `lo..hi` of the tile into the sublanes: row `i` to sublane `(i - lo) % 8`.
+/// Adds rows `lo..hi` of the tile into the sublanes: row `i` to sublane `(i - phase) % 8`.
 ///
 /// # Safety
 /// Elements `lo..hi` of the tile's `wn` lanes must lie inside the view.
@@ -255,13 +282,14 @@ unsafe fn rows<T: Elem>(
     src: &Src<T>,
     lo: usize,
     hi: usize,
+    phase: usize,
     ms: Option<&[f64; W]>,
     s: &mut [[f64; W]; 8],
     c: &mut [[f64; W]; 8],
 ) {
     let wn = src.wn;
     for i in lo..hi {
-        let k = (i - lo) % 8;
+        let k = (i - phase) % 8;
         // SAFETY: row `i` of the tile lies inside the view (the caller's promise).
         let row =
             unsafe { std::slice::from_raw_parts(src.origin.offset(i as isize * src.step), wn) };

@@ -8,7 +8,7 @@ import math
 import sys
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from . import compare, floor, scaling
+from . import axes, compare, floor, scaling
 from .race import Workload
 from .runner import Results
 
@@ -162,6 +162,8 @@ def evaluate_targets(res: Results) -> List[Dict[str, Any]]:
                                    _div(c, sp, r)))
     # compute-bound kernels: 1 -> 2 threads, pool awake (judged) and after an idle pause
     out += scaling.targets(res.scaling)
+    # the reductions along axes, and float32, against the flat float64 sum
+    out += axes.targets(res.axes)
     # Python call overhead
     for door, limit in (("pyo3", 1e-6), ("ctypes", 5e-6)):
         t = res.overhead.get(door)
@@ -392,6 +394,7 @@ def to_json(res: Results, plots: Sequence[str]) -> Dict[str, Any]:
         "floor": None if res.floor is None else res.floor.to_json(),
         "faults": res.faults,
         "scaling": res.scaling,
+        "axes": res.axes,
         "targets": res.targets,
         "plots": list(plots),
         "wall_s": res.wall_s,

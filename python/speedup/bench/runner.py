@@ -16,7 +16,7 @@ import numpy as np
 import speedup
 
 from .. import _api
-from . import compare, faults, floor, scaling, seeds, workloads
+from . import axes, compare, faults, floor, scaling, seeds, workloads
 from .race import Contestant, Knobs, Workload, run_workload
 
 
@@ -33,6 +33,7 @@ class Results:
     floor: Optional[Workload] = None  # the memory floor's contestants (floor.py)
     faults: Dict[str, Any] = field(default_factory=dict)  # the Laplacian's output variants (faults.py)
     scaling: Dict[str, Any] = field(default_factory=dict)  # 1 -> 2 threads, twice (scaling.py)
+    axes: Dict[str, Any] = field(default_factory=dict)  # reductions along axes vs the flat sum (axes.py)
 
     def workload(self, name: str) -> Optional[Workload]:
         for w in self.workloads:
@@ -314,13 +315,17 @@ def run(
 
 def measure_machine(res: Results, preset: str, sz: workloads.Sizes, ctx: workloads.Context, knobs: Knobs,
                     tick: Callable[[str], None]) -> None:
-    """The physical yardsticks, in the same run as the kernels: the memory floor (streaming read
-    and copy bandwidth at the kernels' thread count) when a memory-bound kernel ran, what a fresh
-    output costs the Laplacian when it ran, and the 1 -> 2 thread scaling of the compute-bound
-    kernels."""
+    """The physical yardsticks, in the same run as the kernels: when ``sum`` ran, the reductions
+    along axes against the flat sum (first, before the floor's BLAS and Numba threads run); the
+    memory floor (streaming read and copy bandwidth at the kernels' thread count) when a
+    memory-bound kernel ran, what a fresh output costs the Laplacian when it ran, and the
+    1 -> 2 thread scaling of the compute-bound kernels."""
     llc = floor.llc_bytes()
     res.machine["llc_bytes"] = llc
     try:
+        if res.workload("sum") is not None:
+            speedup.set_num_threads(ctx.tmax)
+            res.axes = axes.measure(speedup, sz.side, sz.n, reps=5 if preset == "tiny" else 15, tick=tick)
         if any(res.workload(n) for n in floor.JUDGED):
             fw, team = floor.floor_workload(floor.floor_nbytes(preset, llc), ctx.tmax, ctx.numba)
             try:
