@@ -5,9 +5,9 @@
 //! is faster. Where that size lies depends on the machine, so it is measured, once per process,
 //! at the first call that could go parallel:
 //!
-//! - the pool's round trip `w`: a parallel call on speedup's pool, split as the kernels split
-//!   theirs into one task per thread, each spinning `probe::SPIN`, minus that spin (the median
-//!   of a few back-to-back samples), and how many tasks spun at once (the most in any sample): where other work keeps the CPUs busy, woken
+//! - the pool's round trip `w`: a broadcast on speedup's pool in which every worker spins
+//!   `probe::SPIN`, minus that spin (the median of a few back-to-back samples), and how many
+//!   workers spun at once (the most in any sample): where other work keeps the CPUs busy, woken
 //!   workers wait for a CPU and run one after the other, and a second thread wins nothing;
 //! - each calibrated kernel's serial cost per unit of work `c`, on a small cache-resident input
 //!   (the fastest of a few runs).

@@ -39,25 +39,15 @@ pub(super) fn most_at_once(spans: &[(f64, f64)]) -> usize {
         .unwrap_or(0)
 }
 
-/// One round trip as a kernel's parallel call makes it: the caller hands the call to `pool`, a
-/// worker splits it into one task per thread, each spinning [`SPIN`], and the other workers
-/// steal theirs (two wake-ups one after the other, which a broadcast that wakes every worker at
-/// once would not count: it measured about two thirds of what the kernels pay). Returns the
-/// round trip minus the spin (seconds) and how many tasks spun at once (on a machine whose
+/// One round trip: a broadcast on `pool` in which every worker spins [`SPIN`]. Returns the
+/// round trip minus the spin (seconds) and how many workers spun at once (on a machine whose
 /// other CPUs are busy, woken workers wait for a CPU and run one after the other).
 fn round_trip(pool: &rayon::ThreadPool) -> (f64, usize) {
-    use rayon::prelude::*;
     let t0 = Instant::now();
-    let spans: Vec<(f64, f64)> = pool.install(|| {
-        (0..pool.current_num_threads())
-            .into_par_iter()
-            .with_max_len(1)
-            .map(|_| {
-                let s = t0.elapsed().as_secs_f64();
-                spin(SPIN);
-                (s, t0.elapsed().as_secs_f64())
-            })
-            .collect()
+    let spans: Vec<(f64, f64)> = pool.broadcast(|_| {
+        let s = t0.elapsed().as_secs_f64();
+        spin(SPIN);
+        (s, t0.elapsed().as_secs_f64())
     });
     let total = t0.elapsed().saturating_sub(SPIN).as_secs_f64();
     (total, most_at_once(&spans))
