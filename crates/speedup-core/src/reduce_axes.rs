@@ -19,7 +19,7 @@
 
 use crate::error::{Error, Result};
 use crate::nan::canon;
-use crate::reduce::{leaf_term, split_point, Acc, Term, GRAIN, LEAF, PARALLEL_CUTOFF};
+use crate::reduce::{leaf_term, split_point, Acc, Term, GRAIN, LEAF};
 use crate::strided::{plan, Elem, Plan, Strided};
 use crate::{reduce_cols, reduce_tiles};
 use rayon::prelude::*;
@@ -141,9 +141,10 @@ pub fn check<T: Elem>(
     Ok(p)
 }
 
-/// True when the whole call is big enough for speedup's pool.
+/// True when the whole call is big enough for speedup's pool: the flat `sum`'s cut-off (the
+/// calibrated one, or the environment's) on the elements of every lane together.
 pub(crate) fn worth_parallel(p: &Plan) -> bool {
-    crate::threads::parallel_worthwhile(p.lanes.saturating_mul(p.lane_len), PARALLEL_CUTOFF)
+    crate::threads::go_parallel(p.lanes.saturating_mul(p.lane_len), crate::threads::Kernel::Sum)
 }
 
 pub(crate) fn walk_of(p: &Plan) -> Walk {
