@@ -144,7 +144,10 @@ pub fn check<T: Elem>(
 /// True when the whole call is big enough for speedup's pool: the flat `sum`'s cut-off (the
 /// calibrated one, or the environment's) on the elements of every lane together.
 pub(crate) fn worth_parallel(p: &Plan) -> bool {
-    crate::threads::go_parallel(p.lanes.saturating_mul(p.lane_len), crate::threads::Kernel::Sum)
+    crate::threads::go_parallel(
+        p.lanes.saturating_mul(p.lane_len),
+        crate::threads::Kernel::Sum,
+    )
 }
 
 pub(crate) fn walk_of(p: &Plan) -> Walk {
