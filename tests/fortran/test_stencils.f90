@@ -87,10 +87,11 @@ program test_stencils
     use, intrinsic :: iso_fortran_env, only: real32, real64, int32, int64
     use speedup
     use stencil_refs
+    use test_support, only: check, finish
     implicit none
     character(len=8), parameter :: modes(6) = [character(len=8) :: 'valid', 'reflect', &
         'nearest', 'mirror', 'wrap', 'constant']
-    integer :: passed = 0, failed = 0, k, st
+    integer :: k, st
     character(len=200) :: msg
     real(real64), allocatable :: f(:, :), big(:, :), out(:, :), want(:, :), s(:), d(:), dw(:)
     real(real32), allocatable :: g(:, :), outs(:, :), wants(:, :), y32(:, :), w32(:, :)
@@ -157,20 +158,5 @@ program test_stencils
         .and. all(transfer(out, 0_int64, size(out)) == transfer(7.0_real64, 0_int64)), 'valid too small: '//trim(msg))
     call speedup_comb_forward(g, 0, 0.5_real32, y32, st, msg)
     call check(st == SPEEDUP_ERR_INVALID_ARGUMENT .and. index(msg, "tau") > 0, 'tau 0: '//trim(msg))
-    write (*, '(i0, a, i0, a)') passed, ' passed, ', failed, ' failed'
-    if (failed > 0) error stop 'test_stencils failed'
-
-contains
-
-    subroutine check(ok, what)
-        logical, intent(in) :: ok
-        character(len=*), intent(in) :: what
-        if (ok) then
-            passed = passed + 1
-        else
-            failed = failed + 1
-            write (*, '(a, a)') 'FAIL: ', what
-        end if
-    end subroutine check
-
+    call finish()
 end program test_stencils

@@ -1,5 +1,5 @@
-!> What the files of the Fortran door test (test_speedup.f90) share: the check counters,
-!> bitwise comparisons, the inputs' generator and the map_f64 callback.
+!> What the Fortran door's test programs (test_speedup.f90, test_stencils.f90) share: the check
+!> counters, bitwise comparisons, the inputs' generator and the map_f64 callback.
 module test_support
     ! The test modules take the kinds and the modules under test from here (use test_support).
     use, intrinsic :: iso_c_binding, only: c_double, c_double_complex, c_int32_t, c_int64_t, &
@@ -48,7 +48,7 @@ contains
 
     subroutine finish()
         write (*, '(i0, a, i0, a)') passed, ' passed, ', failed, ' failed'
-        if (failed > 0) error stop 'test_speedup: some checks failed'
+        if (failed > 0) error stop 'some checks failed'
     end subroutine finish
 
     !> The bad inputs of sum, mean and std, the same through the Rust kernels and through the
