@@ -41,6 +41,7 @@ pub mod real;
 pub mod reduce;
 pub mod reduce_axes;
 mod reduce_cols;
+mod reduce_leaf;
 mod reduce_tiles;
 pub mod stats;
 pub mod stencil;

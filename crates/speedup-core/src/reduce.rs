@@ -21,8 +21,10 @@
 
 use crate::error::{Error, Result};
 
-/// Elements per leaf.
-pub const LEAF: usize = 1024;
+pub use crate::reduce_leaf::LEAF;
+pub(crate) use crate::reduce_leaf::{
+    finish_leaf, leaf_sum, leaf_term, leaf_value_on, two_sum_into, Term,
+};
 /// Subtrees smaller than this many elements are summed on one thread.
 pub(crate) const GRAIN: usize = 1 << 16;
 /// The default cut-off, `SPEEDUP_CALIBRATE=0` (`crate::calibrate` measures one per machine):
@@ -61,225 +63,6 @@ impl Acc {
             self.s
         }
     }
-}
-
-/// The 8-lane compensated sum of one leaf, `f` applied to every element (the portable form).
-#[inline(always)]
-fn leaf_sum(x: &[f64], f: &impl Fn(f64) -> f64) -> Acc {
-    let mut s = [0.0f64; 8];
-    let mut c = [0.0f64; 8];
-    let mut chunks = x.chunks_exact(8);
-    for ch in &mut chunks {
-        for k in 0..8 {
-            two_sum_into(&mut s[k], &mut c[k], f(ch[k]));
-        }
-    }
-    finish_leaf(s, c, chunks.remainder(), f)
-}
-
-/// Lane `(s, c)` takes `v`: TwoSum, the error added to `c`.
-#[inline(always)]
-pub(crate) fn two_sum_into(s: &mut f64, c: &mut f64, v: f64) {
-    let t = *s + v;
-    let z = t - *s;
-    *c += (*s - (t - z)) + (v - z);
-    *s = t;
-}
-
-/// Adds the last `rest.len() < 8` elements (element `k` to lane `k`), then combines the lanes.
-#[inline(always)]
-pub(crate) fn finish_leaf(
-    mut s: [f64; 8],
-    mut c: [f64; 8],
-    rest: &[f64],
-    f: &impl Fn(f64) -> f64,
-) -> Acc {
-    for (k, &v) in rest.iter().enumerate() {
-        two_sum_into(&mut s[k], &mut c[k], f(v));
-    }
-    let lane = |k: usize| Acc { s: s[k], c: c[k] };
-    Acc::join(
-        Acc::join(Acc::join(lane(0), lane(1)), Acc::join(lane(2), lane(3))),
-        Acc::join(Acc::join(lane(4), lane(5)), Acc::join(lane(6), lane(7))),
-    )
-}
-
-/// What the fast reductions add up, in the two forms a leaf can take.
-#[derive(Clone, Copy, Debug)]
-pub(crate) enum Term {
-    /// `x_i` (sum, mean, the first pass of std).
-    Value,
-    /// `(x_i - m) * (x_i - m)` (the second pass of std).
-    SquaredDeviation(f64),
-}
-
-impl Term {
-    #[inline(always)]
-    pub(crate) fn apply(self, v: f64) -> f64 {
-        match self {
-            Term::Value => v,
-            Term::SquaredDeviation(m) => (v - m) * (v - m),
-        }
-    }
-}
-
-/// The leaf sum of [`leaf_sum`] in AVX2: the eight lanes are two 4-wide registers and every lane
-/// performs exactly the scalar operations in the same order (IEEE add, sub and mul round the
-/// same in any register width, and nothing is contracted into an FMA), so the result has the
-/// same bits. LLVM's autovectoriser does not find this layout by itself (it pairs lanes 0 and
-/// 4, 1 and 5, ... with shuffles and leaves lanes scalar), hence the intrinsics: 2.3x faster
-/// than the portable loop on data in cache.
-///
-/// # Safety
-/// The CPU must support AVX2 ([`crate::simd::avx2`] says so).
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-unsafe fn leaf_sum_avx2<const SQUARED: bool>(x: &[f64], m: f64) -> Acc {
-    use std::arch::x86_64::*;
-    let mv = _mm256_set1_pd(m);
-    let (mut s0, mut s1) = (_mm256_setzero_pd(), _mm256_setzero_pd());
-    let (mut c0, mut c1) = (_mm256_setzero_pd(), _mm256_setzero_pd());
-    let mut chunks = x.chunks_exact(8);
-    for ch in &mut chunks {
-        // SAFETY: `ch` holds 8 elements; unaligned loads.
-        let (mut v0, mut v1) = unsafe {
-            (
-                _mm256_loadu_pd(ch.as_ptr()),
-                _mm256_loadu_pd(ch.as_ptr().add(4)),
-            )
-        };
-        if SQUARED {
-            let d0 = _mm256_sub_pd(v0, mv);
-            let d1 = _mm256_sub_pd(v1, mv);
-            v0 = _mm256_mul_pd(d0, d0);
-            v1 = _mm256_mul_pd(d1, d1);
-        }
-        let t0 = _mm256_add_pd(s0, v0);
-        let t1 = _mm256_add_pd(s1, v1);
-        let z0 = _mm256_sub_pd(t0, s0);
-        let z1 = _mm256_sub_pd(t1, s1);
-        let e0 = _mm256_add_pd(
-            _mm256_sub_pd(s0, _mm256_sub_pd(t0, z0)),
-            _mm256_sub_pd(v0, z0),
-        );
-        let e1 = _mm256_add_pd(
-            _mm256_sub_pd(s1, _mm256_sub_pd(t1, z1)),
-            _mm256_sub_pd(v1, z1),
-        );
-        c0 = _mm256_add_pd(c0, e0);
-        c1 = _mm256_add_pd(c1, e1);
-        s0 = t0;
-        s1 = t1;
-    }
-    let (mut s, mut c) = ([0.0f64; 8], [0.0f64; 8]);
-    // SAFETY: each array holds 8 elements; unaligned stores.
-    unsafe {
-        _mm256_storeu_pd(s.as_mut_ptr(), s0);
-        _mm256_storeu_pd(s.as_mut_ptr().add(4), s1);
-        _mm256_storeu_pd(c.as_mut_ptr(), c0);
-        _mm256_storeu_pd(c.as_mut_ptr().add(4), c1);
-    }
-    let term = if SQUARED {
-        Term::SquaredDeviation(m)
-    } else {
-        Term::Value
-    };
-    finish_leaf(s, c, chunks.remainder(), &|v| term.apply(v))
-}
-
-/// The leaf sum of [`leaf_sum`] in AVX-512: the eight lanes are one 8-wide register, the same
-/// operations in the same order as [`leaf_sum_avx2`] and the portable loop, so the same bits.
-///
-/// # Safety
-/// The CPU must support AVX-512 F ([`crate::simd::avx512`] says so).
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f,avx512dq,avx512bw,avx512vl")]
-unsafe fn leaf_sum_avx512<const SQUARED: bool>(x: &[f64], m: f64) -> Acc {
-    use std::arch::x86_64::*;
-    let mv = _mm512_set1_pd(m);
-    let (mut s0, mut c0) = (_mm512_setzero_pd(), _mm512_setzero_pd());
-    let mut chunks = x.chunks_exact(8);
-    for ch in &mut chunks {
-        // SAFETY: `ch` holds 8 elements; an unaligned load.
-        let mut v0 = unsafe { _mm512_loadu_pd(ch.as_ptr()) };
-        if SQUARED {
-            let d0 = _mm512_sub_pd(v0, mv);
-            v0 = _mm512_mul_pd(d0, d0);
-        }
-        let t0 = _mm512_add_pd(s0, v0);
-        let z0 = _mm512_sub_pd(t0, s0);
-        let e0 = _mm512_add_pd(
-            _mm512_sub_pd(s0, _mm512_sub_pd(t0, z0)),
-            _mm512_sub_pd(v0, z0),
-        );
-        c0 = _mm512_add_pd(c0, e0);
-        s0 = t0;
-    }
-    let (mut s, mut c) = ([0.0f64; 8], [0.0f64; 8]);
-    // SAFETY: each array holds 8 elements; unaligned stores.
-    unsafe {
-        _mm512_storeu_pd(s.as_mut_ptr(), s0);
-        _mm512_storeu_pd(c.as_mut_ptr(), c0);
-    }
-    let term = if SQUARED {
-        Term::SquaredDeviation(m)
-    } else {
-        Term::Value
-    };
-    finish_leaf(s, c, chunks.remainder(), &|v| term.apply(v))
-}
-
-/// The leaf sum of `term` over `x` on the widest path this CPU runs (same bits on every path).
-#[inline(always)]
-pub(crate) fn leaf_term(x: &[f64], term: Term) -> Acc {
-    leaf_term_on(crate::simd::Isa::best(), x, term)
-}
-
-/// The leaf sum of `term` over `x` on path `isa`, which the CPU must run (the tests call every
-/// path; everything else goes through [`leaf_term`]).
-#[inline(always)]
-fn leaf_term_on(isa: crate::simd::Isa, x: &[f64], term: Term) -> Acc {
-    #[cfg(target_arch = "x86_64")]
-    {
-        use crate::simd::Isa;
-        let m = match term {
-            Term::Value => 0.0,
-            Term::SquaredDeviation(m) => m,
-        };
-        let squared = matches!(term, Term::SquaredDeviation(_));
-        match isa {
-            // SAFETY (both arms): `isa` is a path this CPU runs (detected at run time).
-            Isa::Avx512 => {
-                return unsafe {
-                    if squared {
-                        leaf_sum_avx512::<true>(x, m)
-                    } else {
-                        leaf_sum_avx512::<false>(x, m)
-                    }
-                };
-            }
-            Isa::Avx2 => {
-                return unsafe {
-                    if squared {
-                        leaf_sum_avx2::<true>(x, m)
-                    } else {
-                        leaf_sum_avx2::<false>(x, m)
-                    }
-                };
-            }
-            Isa::Baseline => {}
-        }
-    }
-    let _ = isa;
-    match term {
-        Term::Value => leaf_sum(x, &|v| v),
-        Term::SquaredDeviation(m) => leaf_sum(x, &|v| (v - m) * (v - m)),
-    }
-}
-
-/// The sum of one leaf of values on path `isa` (for the path benchmark).
-pub(crate) fn leaf_value_on(isa: crate::simd::Isa, x: &[f64]) -> f64 {
-    leaf_term_on(isa, x, Term::Value).value()
 }
 
 /// Where a range of `n > LEAF` elements splits: after its first `leaves / 2` leaves.
@@ -496,13 +279,12 @@ pub fn sum_map_serial(x: &[f64], f: impl Fn(f64) -> f64) -> f64 {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
-    use crate::simd::Isa;
 
     /// Inputs that exercise the compensation: cancellation, magnitudes far apart, signed zeros,
     /// subnormals, and every tail length.
-    fn awkward(n: usize, seed: u64) -> Vec<f64> {
+    pub(crate) fn awkward(n: usize, seed: u64) -> Vec<f64> {
         let mut s = seed;
         (0..n)
             .map(|i| {
@@ -518,43 +300,6 @@ mod tests {
                 }
             })
             .collect()
-    }
-
-    fn bits(a: Acc) -> (u64, u64) {
-        (a.s.to_bits(), a.c.to_bits())
-    }
-
-    #[test]
-    fn vectorised_leaves_match_the_portable_loop_bit_for_bit() {
-        for n in (0..40).chain([63, 64, 65, 1000, 1023, 1024]) {
-            for seed in 1..4 {
-                let mut x = awkward(n, seed);
-                let m = 0.3 * seed as f64;
-                for isa in Isa::available() {
-                    assert_eq!(
-                        bits(leaf_term_on(isa, &x, Term::Value)),
-                        bits(leaf_sum(&x, &|v| v)),
-                        "{isa:?} n={n}"
-                    );
-                    assert_eq!(
-                        bits(leaf_term_on(isa, &x, Term::SquaredDeviation(m))),
-                        bits(leaf_sum(&x, &|v| (v - m) * (v - m))),
-                        "{isa:?} n={n}"
-                    );
-                }
-                if n > 3 {
-                    x[n / 2] = f64::INFINITY;
-                    x[n / 3] = f64::NAN;
-                    for isa in Isa::available() {
-                        assert_eq!(
-                            bits(leaf_term_on(isa, &x, Term::Value)),
-                            bits(leaf_sum(&x, &|v| v)),
-                            "{isa:?} n={n} with inf and NaN"
-                        );
-                    }
-                }
-            }
-        }
     }
 
     #[test]

@@ -9,9 +9,10 @@
 //! lane or a subtree. An `f32` element is widened to `f64` exactly as it is read.
 //!
 //! Three leaf readers, the same operations in the same order:
-//! - a contiguous `f64` lane is handed to the flat kernel's own (vectorised) leaf;
-//! - any other lane (strided, `f32`, several reduced axes that do not step like one) is read
-//!   into a leaf-sized buffer on the stack, widened, and handed to the same leaf;
+//! - a contiguous lane, `f64` or `f32`, is handed to the flat kernel's own (vectorised) leaf
+//!   ([`mod@crate::reduce_leaf`]), which reads either type in place;
+//! - any other lane (strided, several reduced axes that do not step like one) is read into a
+//!   leaf-sized buffer on the stack, widened, and handed to the same leaf;
 //! - when the lanes lie side by side in memory (the last kept axis has stride 1) and each lane
 //!   steps with one stride (the reduced axes merge into one), as in `sum(axis=0)` of a C-order
 //!   matrix, `reduce_tiles` reads a tile of neighbouring lanes a row at a time and
@@ -223,18 +224,7 @@ fn lane_leaf<T: Elem>(
     if let Walk::Step(1) = walk {
         // SAFETY: the lane's elements `lo..hi` are contiguous and inside the view.
         let xs = unsafe { std::slice::from_raw_parts(x.ptr_at(base + lo as isize), len) };
-        if let Some(f) = T::as_f64s(xs) {
-            return leaf_term(f, term);
-        }
-        #[cfg(target_arch = "x86_64")]
-        if let Some(acc) =
-            as_f32s(xs).and_then(|f| leaf_f32_wide(crate::simd::Isa::best(), f, term))
-        {
-            return acc;
-        }
-        let mut buf = [0.0f64; LEAF];
-        widen_into(&mut buf[..len], xs);
-        return leaf_term(&buf[..len], term);
+        return leaf_term(xs, term);
     }
     let mut buf = [0.0f64; LEAF];
     match walk {
@@ -252,176 +242,6 @@ fn lane_leaf<T: Elem>(
         }
     }
     leaf_term(&buf[..len], term)
-}
-
-/// The leaf of `term` over `f32` elements on path `isa` (AVX-512 or AVX2, which the CPU must
-/// run), `None` for the baseline (which widens into a buffer first). Every path has the bits of
-/// the `f64` leaf over the widened copy.
-#[cfg(target_arch = "x86_64")]
-#[inline]
-pub(crate) fn leaf_f32_wide(isa: crate::simd::Isa, f: &[f32], term: Term) -> Option<Acc> {
-    use crate::simd::Isa;
-    let m = match term {
-        Term::Value => 0.0,
-        Term::SquaredDeviation(m) => m,
-    };
-    let sq = matches!(term, Term::SquaredDeviation(_));
-    // SAFETY (every arm): `isa` is a path this CPU runs (detected at run time).
-    unsafe {
-        match (isa, sq) {
-            (Isa::Avx512, false) => Some(leaf_f32_avx512::<false>(f, m)),
-            (Isa::Avx512, true) => Some(leaf_f32_avx512::<true>(f, m)),
-            (Isa::Avx2, false) => Some(leaf_f32_avx2::<false>(f, m)),
-            (Isa::Avx2, true) => Some(leaf_f32_avx2::<true>(f, m)),
-            _ => None,
-        }
-    }
-}
-
-/// The flat kernel's AVX-512 leaf ([`mod@crate::reduce`]) reading `f32` elements: each group of
-/// eight is widened exactly (`vcvtps2pd`) into one register of the eight lanes, which goes
-/// through the operations of the `f64` leaf in the same order (the same bits). Reading half
-/// the bytes of the `f64` leaf with the same arithmetic, it is what lets a `float32` sum
-/// outrun a `float64` one: the AVX2 leaf is bound by its additions, not by memory.
-///
-/// # Safety
-/// The CPU must support AVX-512 (F).
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f")]
-unsafe fn leaf_f32_avx512<const SQUARED: bool>(x: &[f32], m: f64) -> Acc {
-    use crate::reduce::finish_leaf;
-    use std::arch::x86_64::*;
-    let mv = _mm512_set1_pd(m);
-    let (mut s0, mut c0) = (_mm512_setzero_pd(), _mm512_setzero_pd());
-    let mut chunks = x.chunks_exact(8);
-    for ch in &mut chunks {
-        // SAFETY: `ch` holds 8 elements; an unaligned load.
-        let mut v0 = _mm512_cvtps_pd(unsafe { _mm256_loadu_ps(ch.as_ptr()) });
-        if SQUARED {
-            let d0 = _mm512_sub_pd(v0, mv);
-            v0 = _mm512_mul_pd(d0, d0);
-        }
-        let t0 = _mm512_add_pd(s0, v0);
-        let z0 = _mm512_sub_pd(t0, s0);
-        let e0 = _mm512_add_pd(
-            _mm512_sub_pd(s0, _mm512_sub_pd(t0, z0)),
-            _mm512_sub_pd(v0, z0),
-        );
-        c0 = _mm512_add_pd(c0, e0);
-        s0 = t0;
-    }
-    let (mut s, mut c) = ([0.0f64; 8], [0.0f64; 8]);
-    // SAFETY: each array holds 8 elements; unaligned stores.
-    unsafe {
-        _mm512_storeu_pd(s.as_mut_ptr(), s0);
-        _mm512_storeu_pd(c.as_mut_ptr(), c0);
-    }
-    let mut rest = [0.0f64; 8];
-    let tail = chunks.remainder();
-    widen_generic(&mut rest[..tail.len()], tail);
-    let term = if SQUARED {
-        Term::SquaredDeviation(m)
-    } else {
-        Term::Value
-    };
-    finish_leaf(s, c, &rest[..tail.len()], &|v| term.apply(v))
-}
-
-/// The flat kernel's AVX2 leaf ([`mod@crate::reduce`]) reading `f32` elements: each group of four
-/// is widened exactly (`vcvtps2pd`) and goes through the same operations in the same order as
-/// the `f64` leaf, so the bits are those of the leaf over the widened copy (a unit test
-/// compares them).
-///
-/// # Safety
-/// The CPU must support AVX2.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-unsafe fn leaf_f32_avx2<const SQUARED: bool>(x: &[f32], m: f64) -> Acc {
-    use crate::reduce::finish_leaf;
-    use std::arch::x86_64::*;
-    let mv = _mm256_set1_pd(m);
-    let (mut s0, mut s1) = (_mm256_setzero_pd(), _mm256_setzero_pd());
-    let (mut c0, mut c1) = (_mm256_setzero_pd(), _mm256_setzero_pd());
-    let mut chunks = x.chunks_exact(8);
-    for ch in &mut chunks {
-        // SAFETY: `ch` holds 8 elements; unaligned loads.
-        let (mut v0, mut v1) = unsafe {
-            (
-                _mm256_cvtps_pd(_mm_loadu_ps(ch.as_ptr())),
-                _mm256_cvtps_pd(_mm_loadu_ps(ch.as_ptr().add(4))),
-            )
-        };
-        if SQUARED {
-            let (d0, d1) = (_mm256_sub_pd(v0, mv), _mm256_sub_pd(v1, mv));
-            v0 = _mm256_mul_pd(d0, d0);
-            v1 = _mm256_mul_pd(d1, d1);
-        }
-        let (t0, t1) = (_mm256_add_pd(s0, v0), _mm256_add_pd(s1, v1));
-        let (z0, z1) = (_mm256_sub_pd(t0, s0), _mm256_sub_pd(t1, s1));
-        let e0 = _mm256_add_pd(
-            _mm256_sub_pd(s0, _mm256_sub_pd(t0, z0)),
-            _mm256_sub_pd(v0, z0),
-        );
-        let e1 = _mm256_add_pd(
-            _mm256_sub_pd(s1, _mm256_sub_pd(t1, z1)),
-            _mm256_sub_pd(v1, z1),
-        );
-        c0 = _mm256_add_pd(c0, e0);
-        c1 = _mm256_add_pd(c1, e1);
-        s0 = t0;
-        s1 = t1;
-    }
-    let (mut s, mut c) = ([0.0f64; 8], [0.0f64; 8]);
-    // SAFETY: each array holds 8 elements; unaligned stores.
-    unsafe {
-        _mm256_storeu_pd(s.as_mut_ptr(), s0);
-        _mm256_storeu_pd(s.as_mut_ptr().add(4), s1);
-        _mm256_storeu_pd(c.as_mut_ptr(), c0);
-        _mm256_storeu_pd(c.as_mut_ptr().add(4), c1);
-    }
-    let mut rest = [0.0f64; 8];
-    let tail = chunks.remainder();
-    widen_generic(&mut rest[..tail.len()], tail);
-    let term = if SQUARED {
-        Term::SquaredDeviation(m)
-    } else {
-        Term::Value
-    };
-    finish_leaf(s, c, &rest[..tail.len()], &|v| term.apply(v))
-}
-
-avx2_dispatch! {
-    /// `dst[i] = src[i]` widened to `f64` (exact).
-    fn widen_f32 => widen_generic(dst: &mut [f64], src: &[f32])
-}
-
-#[inline(always)]
-fn widen_generic(dst: &mut [f64], src: &[f32]) {
-    for (d, &s) in dst.iter_mut().zip(src) {
-        *d = f64::from(s);
-    }
-}
-
-/// Widens `src` into `dst` (same length).
-#[inline(always)]
-fn widen_into<T: Elem>(dst: &mut [f64], src: &[T]) {
-    // The only non-f64 element type is f32; its widening loop runs compiled for AVX2.
-    if let Some(f) = as_f32s(src) {
-        widen_f32(dst, f);
-    } else {
-        for (d, &s) in dst.iter_mut().zip(src) {
-            *d = s.widen();
-        }
-    }
-}
-
-fn as_f32s<T: Elem>(xs: &[T]) -> Option<&[f32]> {
-    if std::any::TypeId::of::<T>() == std::any::TypeId::of::<f32>() {
-        // SAFETY: `T` is `f32`.
-        Some(unsafe { std::slice::from_raw_parts(xs.as_ptr().cast::<f32>(), xs.len()) })
-    } else {
-        None
-    }
 }
 
 /// The flat `sum`, `mean` or `std` of a contiguous `f32` array: each element widened exactly,

@@ -256,7 +256,7 @@ impl<'a, T: Elem> Tile<'a, T> {
     /// Stores leaf `leaf` of track `w` when the tile owns it.
     fn store(&mut self, w: usize, leaf: usize, (ss, cc): ([f64; 8], [f64; 8])) {
         if self.t0 + w >= self.a {
-            self.mine[leaf - self.first] = finish_leaf(ss, cc, &[], &|v| v);
+            self.mine[leaf - self.first] = finish_leaf::<f64>(ss, cc, &[], &|v| v);
         }
     }
 

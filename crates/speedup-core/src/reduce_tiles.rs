@@ -208,7 +208,7 @@ fn lanes_of(s: &[[f64; W]; 8], c: &[[f64; W]; 8]) -> [Acc; W] {
     std::array::from_fn(|w| {
         let sw = std::array::from_fn(|k| s[k][w]);
         let cw = std::array::from_fn(|k| c[k][w]);
-        finish_leaf(sw, cw, &[], &|v| v)
+        finish_leaf::<f64>(sw, cw, &[], &|v| v)
     })
 }
 

@@ -28,6 +28,13 @@ pub trait Elem: Copy + Send + Sync + 'static + sealed::Sealed {
     #[doc(hidden)]
     #[cfg(target_arch = "x86_64")]
     unsafe fn load4(p: *const Self) -> std::arch::x86_64::__m256d;
+    /// Eight neighbouring elements widened into an AVX-512 register.
+    ///
+    /// # Safety
+    /// The CPU must support AVX-512 F and `p .. p + 8` must be readable.
+    #[doc(hidden)]
+    #[cfg(target_arch = "x86_64")]
+    unsafe fn load8(p: *const Self) -> std::arch::x86_64::__m512d;
 }
 
 impl Elem for f64 {
@@ -44,6 +51,12 @@ impl Elem for f64 {
     unsafe fn load4(p: *const f64) -> std::arch::x86_64::__m256d {
         // SAFETY: the caller's promise.
         unsafe { std::arch::x86_64::_mm256_loadu_pd(p) }
+    }
+    #[cfg(target_arch = "x86_64")]
+    #[inline(always)]
+    unsafe fn load8(p: *const f64) -> std::arch::x86_64::__m512d {
+        // SAFETY: the caller's promise.
+        unsafe { std::arch::x86_64::_mm512_loadu_pd(p) }
     }
 }
 
@@ -62,6 +75,13 @@ impl Elem for f32 {
         use std::arch::x86_64::*;
         // SAFETY: the caller's promise; the widening is exact.
         unsafe { _mm256_cvtps_pd(_mm_loadu_ps(p)) }
+    }
+    #[cfg(target_arch = "x86_64")]
+    #[inline(always)]
+    unsafe fn load8(p: *const f32) -> std::arch::x86_64::__m512d {
+        use std::arch::x86_64::*;
+        // SAFETY: the caller's promise; the widening is exact.
+        unsafe { _mm512_cvtps_pd(_mm256_loadu_ps(p)) }
     }
 }
 

@@ -1,0 +1,383 @@
+//! One leaf of the deterministic sum ([`mod@crate::reduce`]): up to [`LEAF`] elements, element
+//! `i` to sublane `i % 8`, each sublane a TwoSum running sum and error, the sublanes joined by a
+//! fixed pairwise tree.
+//!
+//! The leaf reads `f64` or `f32` elements in place ([`Elem`]); an `f32` element is widened to
+//! `f64` exactly as it is loaded, so both types go through the same operations in the same order.
+//! Paths, all with the same bits (the tests compare every path this CPU runs):
+//! - the portable loop ([`leaf_sum`]), which also serves any mapped sum (`sum_map`);
+//! - AVX2 (the eight sublanes as two 4-wide registers) and AVX-512 (one 8-wide register), the
+//!   scalar operations lane by lane (IEEE add, sub and mul round the same in any register
+//!   width, and nothing is contracted into an FMA). LLVM's autovectoriser does not find this
+//!   layout by itself (it pairs lanes 0 and 4, 1 and 5, ... with shuffles and leaves lanes
+//!   scalar), hence the intrinsics: 2.3x faster than the portable loop on data in cache;
+//! - for an `f32` leaf's plain sum, an **exact** path ([`exact_f32`]): when the values of the
+//!   leaf span few enough binades, every partial sum of a sublane is exact in `f64`, so every
+//!   TwoSum error is `+0.0` and each sublane's running sum is the exact sum of its values,
+//!   whatever the order of the additions. The path checks that bound while it adds with
+//!   independent accumulators and no error terms, and hands the leaf back to the TwoSum loop
+//!   when the bound fails (infinities, NaN, or values too far apart). A TwoSum chain is one
+//!   dependent addition per eight elements plus six more operations; the exact path is one
+//!   addition per eight, in parallel chains, so a `float32` sum runs at memory speed.
+
+use crate::reduce::Acc;
+use crate::simd::Isa;
+use crate::strided::Elem;
+
+/// Elements per leaf.
+pub const LEAF: usize = 1024;
+
+/// Lane `(s, c)` takes `v`: TwoSum, the error added to `c`.
+#[inline(always)]
+pub(crate) fn two_sum_into(s: &mut f64, c: &mut f64, v: f64) {
+    let t = *s + v;
+    let z = t - *s;
+    *c += (*s - (t - z)) + (v - z);
+    *s = t;
+}
+
+/// Adds the last `rest.len() < 8` elements (element `k` to lane `k`), then combines the lanes.
+#[inline(always)]
+pub(crate) fn finish_leaf<T: Elem>(
+    mut s: [f64; 8],
+    mut c: [f64; 8],
+    rest: &[T],
+    f: &impl Fn(f64) -> f64,
+) -> Acc {
+    for (k, &v) in rest.iter().enumerate() {
+        two_sum_into(&mut s[k], &mut c[k], f(v.widen()));
+    }
+    let lane = |k: usize| Acc { s: s[k], c: c[k] };
+    Acc::join(
+        Acc::join(Acc::join(lane(0), lane(1)), Acc::join(lane(2), lane(3))),
+        Acc::join(Acc::join(lane(4), lane(5)), Acc::join(lane(6), lane(7))),
+    )
+}
+
+/// The 8-lane compensated sum of one leaf, `f` applied to every element (the portable form).
+#[inline(always)]
+pub(crate) fn leaf_sum<T: Elem>(x: &[T], f: &impl Fn(f64) -> f64) -> Acc {
+    let mut s = [0.0f64; 8];
+    let mut c = [0.0f64; 8];
+    let mut chunks = x.chunks_exact(8);
+    for ch in &mut chunks {
+        for k in 0..8 {
+            two_sum_into(&mut s[k], &mut c[k], f(ch[k].widen()));
+        }
+    }
+    finish_leaf(s, c, chunks.remainder(), f)
+}
+
+/// What the fast reductions add up, in the two forms a leaf can take.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Term {
+    /// `x_i` (sum, mean, the first pass of std).
+    Value,
+    /// `(x_i - m) * (x_i - m)` (the second pass of std).
+    SquaredDeviation(f64),
+}
+
+impl Term {
+    #[inline(always)]
+    pub(crate) fn apply(self, v: f64) -> f64 {
+        match self {
+            Term::Value => v,
+            Term::SquaredDeviation(m) => (v - m) * (v - m),
+        }
+    }
+
+    fn mean(self) -> f64 {
+        match self {
+            Term::Value => 0.0,
+            Term::SquaredDeviation(m) => m,
+        }
+    }
+}
+
+/// The leaf sum in AVX2: the eight lanes are two 4-wide registers ([`Elem::load4`] widens an
+/// `f32` group exactly), every lane the scalar operations in the same order.
+///
+/// # Safety
+/// The CPU must support AVX2 ([`crate::simd::avx2`] says so).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn leaf_sum_avx2<T: Elem, const SQUARED: bool>(x: &[T], m: f64) -> Acc {
+    use std::arch::x86_64::*;
+    let mv = _mm256_set1_pd(m);
+    let (mut s0, mut s1) = (_mm256_setzero_pd(), _mm256_setzero_pd());
+    let (mut c0, mut c1) = (_mm256_setzero_pd(), _mm256_setzero_pd());
+    let mut chunks = x.chunks_exact(8);
+    for ch in &mut chunks {
+        // SAFETY: `ch` holds 8 elements; unaligned loads.
+        let (mut v0, mut v1) = unsafe { (T::load4(ch.as_ptr()), T::load4(ch.as_ptr().add(4))) };
+        if SQUARED {
+            let (d0, d1) = (_mm256_sub_pd(v0, mv), _mm256_sub_pd(v1, mv));
+            v0 = _mm256_mul_pd(d0, d0);
+            v1 = _mm256_mul_pd(d1, d1);
+        }
+        let (t0, t1) = (_mm256_add_pd(s0, v0), _mm256_add_pd(s1, v1));
+        let (z0, z1) = (_mm256_sub_pd(t0, s0), _mm256_sub_pd(t1, s1));
+        let e0 = _mm256_add_pd(
+            _mm256_sub_pd(s0, _mm256_sub_pd(t0, z0)),
+            _mm256_sub_pd(v0, z0),
+        );
+        let e1 = _mm256_add_pd(
+            _mm256_sub_pd(s1, _mm256_sub_pd(t1, z1)),
+            _mm256_sub_pd(v1, z1),
+        );
+        c0 = _mm256_add_pd(c0, e0);
+        c1 = _mm256_add_pd(c1, e1);
+        s0 = t0;
+        s1 = t1;
+    }
+    let (mut s, mut c) = ([0.0f64; 8], [0.0f64; 8]);
+    // SAFETY: each array holds 8 elements; unaligned stores.
+    unsafe {
+        _mm256_storeu_pd(s.as_mut_ptr(), s0);
+        _mm256_storeu_pd(s.as_mut_ptr().add(4), s1);
+        _mm256_storeu_pd(c.as_mut_ptr(), c0);
+        _mm256_storeu_pd(c.as_mut_ptr().add(4), c1);
+    }
+    let term = if SQUARED {
+        Term::SquaredDeviation(m)
+    } else {
+        Term::Value
+    };
+    finish_leaf(s, c, chunks.remainder(), &|v| term.apply(v))
+}
+
+/// The leaf sum in AVX-512: the eight lanes are one 8-wide register ([`Elem::load8`]), the
+/// same operations in the same order as [`leaf_sum_avx2`] and the portable loop.
+///
+/// # Safety
+/// The CPU must support AVX-512 F ([`crate::simd::avx512`] says so).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512dq,avx512bw,avx512vl")]
+unsafe fn leaf_sum_avx512<T: Elem, const SQUARED: bool>(x: &[T], m: f64) -> Acc {
+    use std::arch::x86_64::*;
+    let mv = _mm512_set1_pd(m);
+    let (mut s0, mut c0) = (_mm512_setzero_pd(), _mm512_setzero_pd());
+    let mut chunks = x.chunks_exact(8);
+    for ch in &mut chunks {
+        // SAFETY: `ch` holds 8 elements; an unaligned load.
+        let mut v0 = unsafe { T::load8(ch.as_ptr()) };
+        if SQUARED {
+            let d0 = _mm512_sub_pd(v0, mv);
+            v0 = _mm512_mul_pd(d0, d0);
+        }
+        let t0 = _mm512_add_pd(s0, v0);
+        let z0 = _mm512_sub_pd(t0, s0);
+        let e0 = _mm512_add_pd(
+            _mm512_sub_pd(s0, _mm512_sub_pd(t0, z0)),
+            _mm512_sub_pd(v0, z0),
+        );
+        c0 = _mm512_add_pd(c0, e0);
+        s0 = t0;
+    }
+    let (mut s, mut c) = ([0.0f64; 8], [0.0f64; 8]);
+    // SAFETY: each array holds 8 elements; unaligned stores.
+    unsafe {
+        _mm512_storeu_pd(s.as_mut_ptr(), s0);
+        _mm512_storeu_pd(c.as_mut_ptr(), c0);
+    }
+    let term = if SQUARED {
+        Term::SquaredDeviation(m)
+    } else {
+        Term::Value
+    };
+    finish_leaf(s, c, chunks.remainder(), &|v| term.apply(v))
+}
+
+/// The leaf sum of `term` over `x` on the widest path this CPU runs (same bits on every path).
+#[inline(always)]
+pub(crate) fn leaf_term<T: Elem>(x: &[T], term: Term) -> Acc {
+    leaf_term_on(Isa::best(), x, term)
+}
+
+/// The leaf sum of `term` over `x` on path `isa`, which the CPU must run (the tests call every
+/// path; everything else goes through [`leaf_term`]).
+#[inline(always)]
+pub(crate) fn leaf_term_on<T: Elem>(isa: Isa, x: &[T], term: Term) -> Acc {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if let (Term::Value, Some(f)) = (term, as_f32s(x)) {
+            if let Some(acc) = exact_f32(isa, f) {
+                return acc;
+            }
+        }
+        let (m, squared) = (term.mean(), matches!(term, Term::SquaredDeviation(_)));
+        // SAFETY (every arm): `isa` is a path this CPU runs (detected at run time).
+        unsafe {
+            match (isa, squared) {
+                (Isa::Avx512, false) => return leaf_sum_avx512::<T, false>(x, m),
+                (Isa::Avx512, true) => return leaf_sum_avx512::<T, true>(x, m),
+                (Isa::Avx2, false) => return leaf_sum_avx2::<T, false>(x, m),
+                (Isa::Avx2, true) => return leaf_sum_avx2::<T, true>(x, m),
+                (Isa::Baseline, _) => {}
+            }
+        }
+    }
+    let _ = isa;
+    match term {
+        Term::Value => leaf_sum(x, &|v| v),
+        Term::SquaredDeviation(m) => leaf_sum(x, &|v| (v - m) * (v - m)),
+    }
+}
+
+/// The sum of one leaf of values on path `isa` (for the path benchmark).
+pub(crate) fn leaf_value_on(isa: Isa, x: &[f64]) -> f64 {
+    leaf_term_on(isa, x, Term::Value).value()
+}
+
+/// `xs` as `f32`s when `T` is `f32`.
+#[inline(always)]
+pub(crate) fn as_f32s<T: Elem>(xs: &[T]) -> Option<&[f32]> {
+    if std::any::TypeId::of::<T>() == std::any::TypeId::of::<f32>() {
+        // SAFETY: `T` is `f32`.
+        Some(unsafe { std::slice::from_raw_parts(xs.as_ptr().cast::<f32>(), xs.len()) })
+    } else {
+        None
+    }
+}
+
+/// How many binades the nonzero values of an `f32` leaf may span for the exact path.
+///
+/// Let the largest magnitude have biased exponent `emax` and the smallest nonzero one `emin`
+/// (`max(emin, 1)`: subnormals share the lowest binade's spacing). Every value is a multiple
+/// of `2^(emin - 150)` (an `f32` has 24 significant bits) and smaller than `2^(emax - 126)`, so
+/// every partial sum of at most `LEAF / 8 = 2^7` of them (one sublane of a leaf, in any order)
+/// is a multiple of `2^(emin - 150)` below `2^(emax - 119)`. Such a number has at most
+/// `emax - emin + 31` significant bits, exact in `f64`'s 53 when `emax - emin <= 22`.
+pub(crate) const EXACT_SPAN: u32 = 53 - 24 - 7;
+
+/// Whether a leaf whose largest magnitude has the bits `hi` and whose smallest nonzero
+/// magnitude has the bits `lo_minus_one + 1` (`u32::MAX`: every value is zero) qualifies for
+/// the exact path: no infinity or NaN, and a span of at most [`EXACT_SPAN`] binades.
+#[inline(always)]
+pub(crate) fn exact_span_ok(hi: u32, lo_minus_one: u32) -> bool {
+    if hi >= 0x7f80_0000 {
+        return false;
+    }
+    if lo_minus_one == u32::MAX {
+        return true;
+    }
+    let emax = hi >> 23;
+    let emin = ((lo_minus_one + 1) >> 23).max(1);
+    emax.saturating_sub(emin) <= EXACT_SPAN
+}
+
+/// The plain sum of an `f32` leaf (at most [`LEAF`] elements) by the exact path on `isa`, or
+/// `None` when the leaf does not qualify ([`exact_span_ok`]) or `isa` has no such path. When it
+/// returns a value, that value has the bits of the TwoSum leaf: every sublane's running sum is
+/// the exact sum of its values and every error term `+0.0` there too (`x - x` is `+0.0`, and a
+/// running sum that starts at `+0.0` never becomes `-0.0`).
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+pub(crate) fn exact_f32(isa: Isa, x: &[f32]) -> Option<Acc> {
+    debug_assert!(x.len() <= LEAF);
+    // SAFETY (both arms): `isa` is a path this CPU runs (detected at run time).
+    let (s, hi, lo) = unsafe {
+        match isa {
+            Isa::Avx512 => exact_f32_avx512(x),
+            Isa::Avx2 => exact_f32_avx2(x),
+            Isa::Baseline => return None,
+        }
+    };
+    exact_span_ok(hi, lo).then(|| finish_leaf::<f64>(s, [0.0; 8], &[], &|v| v))
+}
+
+/// The magnitude bits of `v`, folded into the running largest `hi` and smallest-nonzero-minus-one
+/// `lo` (a zero wraps to `u32::MAX`, so it never lowers `lo`).
+#[inline(always)]
+fn fold_bits(v: f32, hi: &mut u32, lo: &mut u32) {
+    let b = v.to_bits() & 0x7fff_ffff;
+    *hi = (*hi).max(b);
+    *lo = (*lo).min(b.wrapping_sub(1));
+}
+
+/// [`exact_f32`]'s loop in AVX-512: per sublane sums of `x` with four accumulators, and the
+/// bits for [`exact_span_ok`].
+///
+/// # Safety
+/// The CPU must support AVX-512 F, DQ, BW and VL.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512dq,avx512bw,avx512vl")]
+unsafe fn exact_f32_avx512(x: &[f32]) -> ([f64; 8], u32, u32) {
+    use std::arch::x86_64::*;
+    let (abs, one) = (_mm512_set1_epi32(0x7fff_ffff), _mm512_set1_epi32(1));
+    let (mut hi, mut lo) = (_mm512_setzero_si512(), _mm512_set1_epi32(-1));
+    let mut a = [_mm512_setzero_pd(); 4];
+    let mut chunks = x.chunks_exact(32);
+    for ch in &mut chunks {
+        for h in 0..2 {
+            // SAFETY: `ch` holds 32 elements; an unaligned load of 16 of them.
+            let v = unsafe { _mm512_loadu_ps(ch.as_ptr().add(16 * h)) };
+            let b = _mm512_and_si512(_mm512_castps_si512(v), abs);
+            hi = _mm512_max_epu32(hi, b);
+            lo = _mm512_min_epu32(lo, _mm512_sub_epi32(b, one));
+            // Elements 16h..16h+8 and 16h+8..16h+16 each fill sublanes 0..8 in order.
+            let (l, u) = (_mm512_castps512_ps256(v), _mm512_extractf32x8_ps::<1>(v));
+            a[2 * h] = _mm512_add_pd(a[2 * h], _mm512_cvtps_pd(l));
+            a[2 * h + 1] = _mm512_add_pd(a[2 * h + 1], _mm512_cvtps_pd(u));
+        }
+    }
+    let mut s = [0.0f64; 8];
+    let sum = _mm512_add_pd(_mm512_add_pd(a[0], a[1]), _mm512_add_pd(a[2], a[3]));
+    // SAFETY: `s` holds 8 elements; an unaligned store.
+    unsafe { _mm512_storeu_pd(s.as_mut_ptr(), sum) };
+    let (mut h, mut l) = (_mm512_reduce_max_epu32(hi), _mm512_reduce_min_epu32(lo));
+    for (k, &v) in chunks.remainder().iter().enumerate() {
+        fold_bits(v, &mut h, &mut l);
+        s[k % 8] += f64::from(v);
+    }
+    (s, h, l)
+}
+
+/// [`exact_f32`]'s loop in AVX2: sublanes 0..4 and 4..8 in two registers each (two
+/// accumulators apiece), and the bits for [`exact_span_ok`].
+///
+/// # Safety
+/// The CPU must support AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn exact_f32_avx2(x: &[f32]) -> ([f64; 8], u32, u32) {
+    use std::arch::x86_64::*;
+    let (abs, one) = (_mm256_set1_epi32(0x7fff_ffff), _mm256_set1_epi32(1));
+    let (mut hi, mut lo) = (_mm256_setzero_si256(), _mm256_set1_epi32(-1));
+    let mut a = [_mm256_setzero_pd(); 4];
+    let mut chunks = x.chunks_exact(16);
+    for ch in &mut chunks {
+        for h in 0..2 {
+            // SAFETY: `ch` holds 16 elements; an unaligned load of 8 of them.
+            let v = unsafe { _mm256_loadu_ps(ch.as_ptr().add(8 * h)) };
+            let b = _mm256_and_si256(_mm256_castps_si256(v), abs);
+            hi = _mm256_max_epu32(hi, b);
+            lo = _mm256_min_epu32(lo, _mm256_sub_epi32(b, one));
+            let (l, u) = (_mm256_castps256_ps128(v), _mm256_extractf128_ps::<1>(v));
+            a[h] = _mm256_add_pd(a[h], _mm256_cvtps_pd(l));
+            a[2 + h] = _mm256_add_pd(a[2 + h], _mm256_cvtps_pd(u));
+        }
+    }
+    let mut s = [0.0f64; 8];
+    let (mut hs, mut ls) = ([0u32; 8], [0u32; 8]);
+    // SAFETY: each array holds 8 elements; unaligned stores.
+    unsafe {
+        _mm256_storeu_pd(s.as_mut_ptr(), _mm256_add_pd(a[0], a[1]));
+        _mm256_storeu_pd(s.as_mut_ptr().add(4), _mm256_add_pd(a[2], a[3]));
+        _mm256_storeu_si256(hs.as_mut_ptr().cast(), hi);
+        _mm256_storeu_si256(ls.as_mut_ptr().cast(), lo);
+    }
+    let (mut h, mut l) = (
+        hs.into_iter().max().unwrap_or(0),
+        ls.into_iter().min().unwrap_or(0),
+    );
+    for (k, &v) in chunks.remainder().iter().enumerate() {
+        fold_bits(v, &mut h, &mut l);
+        s[k % 8] += f64::from(v);
+    }
+    (s, h, l)
+}
+
+#[cfg(test)]
+#[path = "reduce_leaf_tests.rs"]
+mod tests;
