@@ -108,8 +108,17 @@ fn calibration_line() -> String {
             1 => " (measured once more: the machine was busy)".to_owned(),
             n => format!(" (measured {n} more times: the machine was busy)"),
         };
+        let own: Vec<String> = crate::calibrate::Kernel::ALL
+            .iter()
+            .filter_map(|&k| Some(format!("{} {:.1} us", k.name(), m.split[k as usize]? * 1e6)))
+            .collect();
+        let own = if own.is_empty() {
+            String::new()
+        } else {
+            format!(" (a parallel call: {})", own.join(", "))
+        };
         format!(
-            "pool round trip {:.1} us, {} of {} threads at once, took {:.2} ms{again}",
+            "pool round trip {:.1} us{own}, {} of {} threads at once, took {:.2} ms{again}",
             m.wake * 1e6,
             m.at_once,
             m.threads,

@@ -245,9 +245,10 @@ pub use crate::calibrate::Kernel;
 pub fn go_parallel(work: usize, kernel: Kernel) -> bool {
     let threads = effective_threads();
     threads > 1
-        && !crate::calibrate::calibrating()
-        && (IGNORE_CUTOFFS.load(Ordering::Relaxed)
-            || crate::calibrate::parallel(work, kernel, threads))
+        && (crate::calibrate::forcing()
+            || !crate::calibrate::calibrating()
+                && (IGNORE_CUTOFFS.load(Ordering::Relaxed)
+                    || crate::calibrate::parallel(work, kernel, threads)))
 }
 
 #[cfg(test)]

@@ -10,7 +10,10 @@
 //!   workers spun at once (the most in any sample): where other work keeps the CPUs busy, woken
 //!   workers wait for a CPU and run one after the other, and a second thread wins nothing;
 //! - each calibrated kernel's serial cost per unit of work `c`, on a small cache-resident input
-//!   (the fastest of a few runs).
+//!   (the fastest of a few runs);
+//! - for the kernels whose tasks are cheap (`sum`, the stencils, `comb_forward`), their own
+//!   parallel overhead: a forced parallel call of two tasks' worth, pool awake, minus the
+//!   model's share of its work ([`Measured::split`]). The model charges the larger of it and `w`.
 //!
 //! The cost model ([`model_cutoff`]) predicts `T_serial(n) = n c` and
 //! `T_parallel(n) = w + c max(n / p, min(n, g))` (`p` threads, `g` the kernel's parallel task
@@ -218,6 +221,12 @@ pub struct Measured {
     pub cpus: usize,
     /// Seconds per work unit of each kernel, by [`Kernel::ALL`] order; `None` when not measured.
     pub per_unit: [Option<f64>; Kernel::ALL.len()],
+    /// Each kernel's own parallel overhead, seconds (by [`Kernel::ALL`] order): a parallel call
+    /// of two tasks' worth, pool awake, minus the model's share of its work. A kernel's call
+    /// wakes the workers one after another as they steal their tasks and sets its tasks up,
+    /// which the broadcast round trip does not count. `None` when not measured (the costly
+    /// probes, or a busy machine).
+    pub split: [Option<f64>; Kernel::ALL.len()],
     /// How long the whole calibration took, seconds.
     pub took: f64,
     /// When it was made.
@@ -238,6 +247,8 @@ impl Measured {
 thread_local! {
     /// True on a thread running the calibration: the probes' kernel calls stay serial.
     static CALIBRATING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// True while the calibration times a kernel's parallel call: its kernel calls go parallel.
+    static FORCING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 /// A measurement that saw a busy machine is made again on the first call at least this long
@@ -323,6 +334,11 @@ pub fn measured_so_far() -> Option<(&'static Measured, u32)> {
 fn from_measurement(m: &Measured, kernel: Kernel, threads: usize) -> Option<usize> {
     let c = m.per_unit[kernel.index()]?;
     let (w, p) = model_inputs(m, threads);
+    // The kernel's own overhead where it was measured and is the larger (see `Measured::split`).
+    let w = match m.split[kernel.index()] {
+        Some(own) if m.at_once >= 2 => w.max(own.min(BUSY_ROUND_TRIP)),
+        _ => w,
+    };
     Some(model_cutoff(w, c, p, kernel.grain()).max(kernel.grain()))
 }
 
@@ -388,6 +404,11 @@ pub(crate) fn worth_at_call(
 /// True on a thread running the calibration (its kernel calls stay serial).
 pub(crate) fn calibrating() -> bool {
     CALIBRATING.with(|c| c.get())
+}
+
+/// True while this thread's calibration times a parallel call (its kernel calls go parallel).
+pub(crate) fn forcing() -> bool {
+    FORCING.with(|c| c.get())
 }
 
 /// Benchmarks only: when set, the kernels use the documented defaults (as with

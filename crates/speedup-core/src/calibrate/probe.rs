@@ -81,6 +81,29 @@ fn per_unit(units: usize, mut run: impl FnMut() -> bool) -> Option<f64> {
     (best > 0.0 && best.is_finite()).then(|| best / units as f64)
 }
 
+/// The fastest of [`RUNS`] parallel calls of `run` after a warm-up (seconds), every kernel
+/// call of this thread going parallel meanwhile whatever its size; `None` when a run failed.
+fn parallel_time(mut run: impl FnMut() -> bool) -> Option<f64> {
+    super::FORCING.with(|f| f.set(true));
+    let mut best = if run() { f64::INFINITY } else { f64::NAN };
+    for _ in 0..RUNS {
+        if best.is_nan() {
+            break;
+        }
+        let t = Instant::now();
+        best = if run() { best.min(t.elapsed().as_secs_f64()) } else { f64::NAN };
+    }
+    super::FORCING.with(|f| f.set(false));
+    best.is_finite().then_some(best)
+}
+
+/// A kernel's parallel probe: a call of `units` work units (two of the kernel's parallel
+/// tasks' worth), timed by [`parallel_time`] once the pool is awake.
+struct Split {
+    units: usize,
+    run: Box<dyn FnMut() -> bool>,
+}
+
 /// `n` values in [0, 1) (the tests' LCG).
 fn values(n: usize) -> Vec<f64> {
     crate::test_support::lcg_uniforms(n, 0x5eed)
@@ -159,8 +182,36 @@ fn probe_closest_pair() -> Option<f64> {
     per_unit(n, || crate::closest_pair(view).is_ok())
 }
 
+/// The parallel probes: the kernels whose tasks are cheap enough to time two of them in a few
+/// tens of microseconds (the others keep the pool's round trip). Each input is two tasks'
+/// worth ([`Kernel::grain`]), so that the split, the second worker's wake-up and the tasks'
+/// set-up are all in the time.
+fn split_probe(k: Kernel) -> Option<Split> {
+    let units = 2 * k.grain();
+    let run: Box<dyn FnMut() -> bool> = match k {
+        Kernel::Sum => {
+            let x = values(units);
+            Box::new(move || black_box(crate::reduce::sum_values(black_box(&x))).is_finite())
+        }
+        Kernel::Stencils => {
+            let side = (units as f64).sqrt().ceil() as usize + 2;
+            let f = Array2::from_shape_vec((side, side), values(side * side)).ok()?;
+            let mut out = Array2::zeros((side - 2, side - 2));
+            Box::new(move || crate::laplacian(f.view(), 0.1, 0.1, out.view_mut()).is_ok())
+        }
+        Kernel::CombForward => {
+            let x = Array2::from_shape_vec((units, 1), values(units)).ok()?;
+            let mut out = Array2::zeros((units, 1));
+            Box::new(move || crate::comb_forward(x.view(), 4, 0.5, out.view_mut()).is_ok())
+        }
+        _ => return None,
+    };
+    Some(Split { units, run })
+}
+
 /// Every measurement but the total time (the caller's). The kernels' probes run serially on
-/// the calling thread (the caller marks it as calibrating).
+/// the calling thread (the caller marks it as calibrating); their parallel probes after the
+/// round trips, with the pool awake.
 pub(super) fn measure(threads: usize) -> Measured {
     let mut per_unit = [None; Kernel::ALL.len()];
     for k in Kernel::ALL {
@@ -177,12 +228,26 @@ pub(super) fn measure(threads: usize) -> Measured {
         };
     }
     let (wake, at_once) = wake(threads);
+    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut split = [None; Kernel::ALL.len()];
+    if at_once >= 2 {
+        let p = threads.min(cpus).min(at_once) as f64;
+        for k in Kernel::ALL {
+            let (Some(c), Some(mut probe)) = (per_unit[k.index()], split_probe(k)) else {
+                continue;
+            };
+            let n = probe.units as f64;
+            let work = c * (n / p).max(n.min(k.grain() as f64));
+            split[k.index()] = parallel_time(&mut probe.run).map(|t| (t - work).max(0.0));
+        }
+    }
     Measured {
         wake,
         at_once,
         threads,
-        cpus: std::thread::available_parallelism().map_or(1, |n| n.get()),
+        cpus,
         per_unit,
+        split,
         took: 0.0,
         at: Instant::now(),
     }

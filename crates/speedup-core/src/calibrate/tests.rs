@@ -213,6 +213,7 @@ fn a_busy_machine_charges_a_time_slice() {
         at_once,
         cpus: 2,
         per_unit: [None; Kernel::ALL.len()],
+        split: [None; Kernel::ALL.len()],
         took: 0.0,
         at: std::time::Instant::now(),
     };
@@ -238,4 +239,35 @@ fn a_busy_machine_charges_a_time_slice() {
     assert_eq!(model_inputs(&slow, 2), (BUSY_ROUND_TRIP, 2));
     let (w, p) = model_inputs(&slow, 2);
     assert!(model_cutoff(w, 0.3e-6, p, 1 << 10) < 1_100_000);
+}
+
+#[test]
+fn a_kernels_own_overhead_counts_where_it_is_larger() {
+    let mut per_unit = [None; Kernel::ALL.len()];
+    per_unit[Kernel::Stencils.index()] = Some(0.3e-9);
+    per_unit[Kernel::Sum.index()] = Some(0.3e-9);
+    let mut split = [None; Kernel::ALL.len()];
+    split[Kernel::Stencils.index()] = Some(30e-6);
+    split[Kernel::Sum.index()] = Some(5e-6);
+    let m = Measured {
+        wake: 12e-6,
+        threads: 2,
+        at_once: 2,
+        cpus: 2,
+        per_unit,
+        split,
+        took: 0.0,
+        at: std::time::Instant::now(),
+    };
+    let cut = |k| from_measurement(&m, k, 2).unwrap();
+    let grain = |k: Kernel| k.grain();
+    // The stencils charge their own 30 us; the sum's 5 us is below the round trip, which stays.
+    assert_eq!(cut(Kernel::Stencils), model_cutoff(30e-6, 0.3e-9, 2, grain(Kernel::Stencils)));
+    assert_eq!(cut(Kernel::Sum), model_cutoff(12e-6, 0.3e-9, 2, grain(Kernel::Sum)));
+    // On a busy machine the busy round trip rules.
+    let busy = Measured { at_once: 1, ..m.clone() };
+    assert_eq!(
+        from_measurement(&busy, Kernel::Stencils, 2).unwrap(),
+        model_cutoff(BUSY_ROUND_TRIP, 0.3e-9, 2, grain(Kernel::Stencils))
+    );
 }
