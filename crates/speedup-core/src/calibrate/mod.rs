@@ -333,13 +333,18 @@ pub fn measured_so_far() -> Option<(&'static Measured, u32)> {
 /// was not measured.
 fn from_measurement(m: &Measured, kernel: Kernel, threads: usize) -> Option<usize> {
     let c = m.per_unit[kernel.index()]?;
-    let (w, p) = model_inputs(m, threads);
-    // The kernel's own overhead where it was measured and is the larger (see `Measured::split`).
-    let w = match m.split[kernel.index()] {
-        Some(own) if m.at_once >= 2 => w.max(own.min(BUSY_ROUND_TRIP)),
-        _ => w,
-    };
+    let (w, p) = kernel_inputs(m, kernel, threads);
     Some(model_cutoff(w, c, p, kernel.grain()).max(kernel.grain()))
+}
+
+/// [`model_inputs`] for one kernel: its own parallel overhead replaces the round trip where it
+/// was measured and is the larger (see [`Measured::split`]).
+pub fn kernel_inputs(m: &Measured, kernel: Kernel, threads: usize) -> (f64, usize) {
+    let (w, p) = model_inputs(m, threads);
+    match m.split[kernel.index()] {
+        Some(own) if m.at_once >= 2 => (w.max(own.min(BUSY_ROUND_TRIP)), p),
+        _ => (w, p),
+    }
 }
 
 /// The round trip a busy machine charges: when the workers ran one after the other, a woken
@@ -397,7 +402,7 @@ pub(crate) fn worth_at_call(
     {
         return None;
     }
-    let (w, p) = model_inputs(measured(threads)?, threads);
+    let (w, p) = kernel_inputs(measured(threads)?, kernel, threads);
     Some(work >= model_cutoff(w, per_unit, p, kernel.grain()))
 }
 

@@ -91,7 +91,11 @@ fn parallel_time(mut run: impl FnMut() -> bool) -> Option<f64> {
             break;
         }
         let t = Instant::now();
-        best = if run() { best.min(t.elapsed().as_secs_f64()) } else { f64::NAN };
+        best = if run() {
+            best.min(t.elapsed().as_secs_f64())
+        } else {
+            f64::NAN
+        };
     }
     super::FORCING.with(|f| f.set(false));
     best.is_finite().then_some(best)

@@ -182,7 +182,8 @@ fn the_measurement_is_sane_and_the_cutoffs_follow_from_it() {
         assert!(c > 0.0 && c < 1e-3, "{k:?}: {c}");
         let (n, source) = cutoff(k, 2);
         assert_eq!(source, Source::Calibrated);
-        let (w, p) = model_inputs(m, 2);
+        let (w, p) = kernel_inputs(m, k, 2);
+        assert!(w >= model_inputs(m, 2).0, "{k:?}: {m:?}");
         assert_eq!(n, model_cutoff(w, c, p, k.grain()).max(k.grain()));
         assert!(!parallel(k.grain() - 1, k, 2), "{k:?} below its task size");
     }
@@ -262,10 +263,19 @@ fn a_kernels_own_overhead_counts_where_it_is_larger() {
     let cut = |k| from_measurement(&m, k, 2).unwrap();
     let grain = |k: Kernel| k.grain();
     // The stencils charge their own 30 us; the sum's 5 us is below the round trip, which stays.
-    assert_eq!(cut(Kernel::Stencils), model_cutoff(30e-6, 0.3e-9, 2, grain(Kernel::Stencils)));
-    assert_eq!(cut(Kernel::Sum), model_cutoff(12e-6, 0.3e-9, 2, grain(Kernel::Sum)));
+    assert_eq!(
+        cut(Kernel::Stencils),
+        model_cutoff(30e-6, 0.3e-9, 2, grain(Kernel::Stencils))
+    );
+    assert_eq!(
+        cut(Kernel::Sum),
+        model_cutoff(12e-6, 0.3e-9, 2, grain(Kernel::Sum))
+    );
     // On a busy machine the busy round trip rules.
-    let busy = Measured { at_once: 1, ..m.clone() };
+    let busy = Measured {
+        at_once: 1,
+        ..m.clone()
+    };
     assert_eq!(
         from_measurement(&busy, Kernel::Stencils, 2).unwrap(),
         model_cutoff(BUSY_ROUND_TRIP, 0.3e-9, 2, grain(Kernel::Stencils))
