@@ -149,6 +149,19 @@ impl Kernel {
         }
     }
 
+    /// How much more a work unit costs at size `n` than at the size its probe measured:
+    /// `closest_pair` sorts and merges (`n log n` work over `n` points: `log2 n` over the
+    /// probe's `log2` [`probe::CLOSEST_PROBE`]); 1 for the others.
+    pub fn cost_growth(self, n: usize) -> f64 {
+        match self {
+            Kernel::ClosestPair => {
+                let at = |n: usize| (n.max(2) as f64).log2();
+                (at(n) / at(probe::CLOSEST_PROBE)).max(1.0)
+            }
+            _ => 1.0,
+        }
+    }
+
     /// Whether the cut-off is measured (see the module documentation for the two that are not).
     pub fn calibrated(self) -> bool {
         !matches!(self, Kernel::SumPrimesBelow | Kernel::MapF64)
@@ -334,7 +347,23 @@ pub fn measured_so_far() -> Option<(&'static Measured, u32)> {
 fn from_measurement(m: &Measured, kernel: Kernel, threads: usize) -> Option<usize> {
     let c = m.per_unit[kernel.index()]?;
     let (w, p) = kernel_inputs(m, kernel, threads);
-    Some(model_cutoff(w, c, p, kernel.grain()).max(kernel.grain()))
+    Some(kernel_cutoff(kernel, w, c, p))
+}
+
+/// [`model_cutoff`] for `kernel` (never below its task size), with its cost per unit taken at
+/// the cut-off itself where that cost grows with the size ([`Kernel::cost_growth`]; a few
+/// rounds settle it: the growth is logarithmic).
+pub fn kernel_cutoff(kernel: Kernel, wake: f64, per_unit: f64, threads: usize) -> usize {
+    let mut n = model_cutoff(wake, per_unit, threads, kernel.grain());
+    for _ in 0..3 {
+        n = model_cutoff(
+            wake,
+            per_unit * kernel.cost_growth(n),
+            threads,
+            kernel.grain(),
+        );
+    }
+    n.max(kernel.grain())
 }
 
 /// [`model_inputs`] for one kernel: its own parallel overhead replaces the round trip where it

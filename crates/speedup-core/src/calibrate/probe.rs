@@ -179,8 +179,12 @@ fn probe_markov_chains() -> Option<f64> {
     })
 }
 
+/// Points in the `closest_pair` probe (its cost per point grows as `log2 n`: see
+/// [`super::Kernel::cost_growth`]).
+pub(super) const CLOSEST_PROBE: usize = 512;
+
 fn probe_closest_pair() -> Option<f64> {
-    let n = 512;
+    let n = CLOSEST_PROBE;
     let pts = Array2::from_shape_vec((n, 2), values(2 * n)).ok()?;
     let view: ArrayView2<f64> = pts.view();
     per_unit(n, || crate::closest_pair(view).is_ok())

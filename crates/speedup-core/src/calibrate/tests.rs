@@ -184,7 +184,10 @@ fn the_measurement_is_sane_and_the_cutoffs_follow_from_it() {
         assert_eq!(source, Source::Calibrated);
         let (w, p) = kernel_inputs(m, k, 2);
         assert!(w >= model_inputs(m, 2).0, "{k:?}: {m:?}");
-        assert_eq!(n, model_cutoff(w, c, p, k.grain()).max(k.grain()));
+        assert_eq!(n, kernel_cutoff(k, w, c, p));
+        if k.cost_growth(n) == 1.0 {
+            assert_eq!(n, model_cutoff(w, c, p, k.grain()).max(k.grain()));
+        }
         assert!(!parallel(k.grain() - 1, k, 2), "{k:?} below its task size");
     }
 }
@@ -280,4 +283,33 @@ fn a_kernels_own_overhead_counts_where_it_is_larger() {
         from_measurement(&busy, Kernel::Stencils, 2).unwrap(),
         model_cutoff(BUSY_ROUND_TRIP, 0.3e-9, 2, grain(Kernel::Stencils))
     );
+}
+
+#[test]
+fn closest_pair_costs_more_per_point_at_its_cut_off() {
+    let mut per_unit = [None; Kernel::ALL.len()];
+    per_unit[Kernel::ClosestPair.index()] = Some(0.1e-6);
+    let m = Measured {
+        wake: 40e-6,
+        threads: 2,
+        at_once: 2,
+        cpus: 2,
+        per_unit,
+        split: [None; Kernel::ALL.len()],
+        took: 0.0,
+        at: std::time::Instant::now(),
+    };
+    let flat = model_cutoff(40e-6, 0.1e-6, 2, 1 << 13);
+    let n = from_measurement(&m, Kernel::ClosestPair, 2).unwrap();
+    assert!(n < flat, "{n} {flat}");
+    // The answer is the model's at the cost per point of that size, within a few percent.
+    let at_n = model_cutoff(
+        40e-6,
+        0.1e-6 * Kernel::ClosestPair.cost_growth(n),
+        2,
+        1 << 13,
+    );
+    assert!((n as f64 / at_n as f64 - 1.0).abs() < 0.03, "{n} {at_n}");
+    assert_eq!(Kernel::ClosestPair.cost_growth(512), 1.0);
+    assert_eq!(Kernel::Sum.cost_growth(1 << 30), 1.0);
 }
