@@ -219,7 +219,6 @@ fn f32_leaf_matches_the_f64_leaf_on_the_widened_copy() {
 /// holds, leaves that straddle rows, and kept axes around such lanes.
 #[test]
 fn row_paths_equal_the_flat_kernel_on_every_isa_and_thread_count() {
-    use std::sync::atomic::Ordering::Relaxed;
     let cases: &[(&[usize], &[usize], &[usize])] = &[
         (&[300, 1100], &[1, 0], &[0, 1]),
         (&[600, 1030], &[1, 0], &[0, 1]),
@@ -228,8 +227,8 @@ fn row_paths_equal_the_flat_kernel_on_every_isa_and_thread_count() {
         (&[3, 40, 1100], &[0, 2, 1], &[1, 2]),
         (&[1100, 300], &[0, 1], &[0]),
     ];
-    for portable in [false, true] {
-        crate::reduce_tiles::PORTABLE_ROWS.store(portable, Relaxed);
+    for isa in crate::simd::Isa::available() {
+        crate::reduce_tiles::cap_rows(Some(isa));
         for (i, &(shape, perm, axes)) in cases.iter().enumerate() {
             at_thread_counts(&[1, 3], || {
                 crate::threads::set_ignore_cutoffs(true);
@@ -238,5 +237,5 @@ fn row_paths_equal_the_flat_kernel_on_every_isa_and_thread_count() {
             });
         }
     }
-    crate::reduce_tiles::PORTABLE_ROWS.store(false, Relaxed);
+    crate::reduce_tiles::cap_rows(None);
 }

@@ -316,7 +316,6 @@ mod tests {
     use super::*;
     use crate::reduce::leaf_term;
     use crate::test_support::lcg_step;
-    use std::sync::atomic::Ordering::Relaxed;
 
     /// Every leaf's running sum and error, bit for bit, against the flat leaf on that leaf's
     /// elements copied out in C order: a test of the final value alone would miss a wrong
@@ -361,8 +360,8 @@ mod tests {
         let origin = &Origin(origin);
         let term_of = |m: Option<f64>| m.map_or(Term::Value, Term::SquaredDeviation);
         let bits = |a: &Acc| (a.s.to_bits(), a.c.to_bits());
-        for portable in [false, true] {
-            crate::reduce_tiles::PORTABLE_ROWS.store(portable, Relaxed);
+        for isa in crate::simd::Isa::available() {
+            crate::reduce_tiles::cap_rows(Some(isa));
             for m in [None, Some(0.125)] {
                 let want: Vec<_> = logical
                     .chunks(LEAF)
@@ -373,10 +372,10 @@ mod tests {
                         leaf_sums(origin.ptr(), g, m, par, "t").unwrap()
                     });
                     let got: Vec<_> = got.iter().map(bits).collect();
-                    assert_eq!(got, want, "{g:?} {m:?} portable {portable} par {par}");
+                    assert_eq!(got, want, "{g:?} {m:?} {isa:?} par {par}");
                 }
             }
         }
-        crate::reduce_tiles::PORTABLE_ROWS.store(false, Relaxed);
+        crate::reduce_tiles::cap_rows(None);
     }
 }

@@ -7,12 +7,15 @@
 //! sublane `i % 8` of its lane with the same TwoSum as the flat leaf, in the same order; the
 //! leaves and the tree are the flat kernel's. So each lane gets the flat kernel's bits, while
 //! the inner loop runs over the tile's lanes, which the compiler vectorises (the same IEEE
-//! operations lane by lane; nothing is reassociated or contracted).
+//! operations lane by lane; nothing is reassociated or contracted). Where the CPU has AVX-512,
+//! a leaf of the tile runs a sublane at a time instead, in strips of lanes whose sums stay in
+//! registers ([`crate::reduce_strips`]): the same chains in the same order.
 
 use crate::error::Error;
 use crate::nan::canon;
 use crate::reduce::{finish_leaf, two_sum_into, Acc, Term, LEAF};
 use crate::reduce_axes::{finish, worth_parallel, Reduction};
+use crate::simd::Isa;
 use crate::strided::{Elem, Plan, Strided};
 use rayon::prelude::*;
 
@@ -166,14 +169,43 @@ pub(crate) struct Src<T> {
     pub(crate) rows: usize,
 }
 
-/// Set by the tests to run the portable row loop on a CPU with AVX2 (both give the same bits).
-pub(crate) static PORTABLE_ROWS: std::sync::atomic::AtomicBool =
-    std::sync::atomic::AtomicBool::new(false);
+/// Set by the tests: the widest row path the loops may take (0 the portable loop, 1 AVX2, 2
+/// AVX-512; by default the widest this CPU runs). Every path gives the same bits.
+static ROWS_CAP: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(u8::MAX);
+
+/// The tests' switch: the row loops take at most path `isa` (`None`: the widest again).
+#[cfg(test)]
+pub(crate) fn cap_rows(isa: Option<Isa>) {
+    let cap = match isa {
+        None => u8::MAX,
+        Some(Isa::Baseline) => 0,
+        Some(Isa::Avx2) => 1,
+        Some(Isa::Avx512) => 2,
+    };
+    ROWS_CAP.store(cap, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// The path the row loops take: the widest this CPU runs, within the tests' cap.
+#[inline]
+fn rows_path() -> Isa {
+    let cap = ROWS_CAP.load(std::sync::atomic::Ordering::Relaxed);
+    match Isa::best() {
+        Isa::Avx512 if cap >= 2 => Isa::Avx512,
+        Isa::Avx512 | Isa::Avx2 if cap >= 1 => Isa::Avx2,
+        _ => Isa::Baseline,
+    }
+}
 
 /// One leaf (elements `lo..hi`) of every lane of the tile.
 fn leaf<T: Elem>(src: &Src<T>, lo: usize, hi: usize, ms: Option<&[f64; W]>) -> [Acc; W] {
     let mut s = [[0.0f64; W]; 8];
     let mut c = [[0.0f64; W]; 8];
+    #[cfg(target_arch = "x86_64")]
+    if rows_path() == Isa::Avx512 {
+        // SAFETY: AVX-512 was detected at run time; the rows read lie inside the view.
+        unsafe { crate::reduce_strips::leaf_avx512(src, lo, hi, ms, (&mut s, &mut c)) };
+        return lanes_of(&s, &c);
+    }
     // SAFETY: the rows read lie inside the view.
     unsafe { add_rows(src, lo..hi, lo, ms, (&mut s, &mut c)) };
     lanes_of(&s, &c)
@@ -194,7 +226,7 @@ pub(crate) unsafe fn add_rows<T: Elem>(
 ) {
     let (lo, hi) = (at.start, at.end);
     #[cfg(target_arch = "x86_64")]
-    if crate::simd::avx2() && !PORTABLE_ROWS.load(std::sync::atomic::Ordering::Relaxed) {
+    if rows_path() != Isa::Baseline {
         // SAFETY: AVX2 was detected at run time; the caller's promise.
         unsafe { rows_avx2(src, lo, hi, phase, ms, s, c) };
         return;
