@@ -5,21 +5,11 @@ Minimum of REPS repetitions after a warm-up; ratios are to the float64 C-order c
 run. Usage: .venv/bin/python scripts/bench_stencils.py [REPS]"""
 
 import sys
-import time
 
 import numpy as np
 
 import speedup
-
-
-def best(fn, reps):
-    fn()
-    t = []
-    for _ in range(reps):
-        t0 = time.perf_counter()
-        fn()
-        t.append(time.perf_counter() - t0)
-    return min(t)
+from speedup.bench.race import best_time as best
 
 
 def main() -> None:

@@ -89,3 +89,26 @@ tally() {
 # `ok TEXT`: one more passed check ($passed), printed.
 passed=0
 ok() { passed=$((passed + 1)); echo "ok: $*"; }
+
+# `fpm_in_venv`: fpm (from the Python package index) in the project venv .venv, which must
+# exist; sets fpm to its path.
+fpm_in_venv() {
+    .venv/bin/python -c 'import fpm' 2>/dev/null || .venv/bin/python -m pip install -q "fpm>=0.10"
+    fpm=$root/.venv/bin/fpm
+}
+
+# `install_cmake_package PREFIX`: builds the CMake package in build/cmake (SPEEDUP_CMAKE_BUILD;
+# as tests/cmake/run.sh leaves it, configured here when missing) and installs it into PREFIX,
+# the logs in $tmp (scratch_dir); sets libdir to the folder of the installed libspeedup.so.
+install_cmake_package() {
+    local build=${SPEEDUP_CMAKE_BUILD:-$root/build/cmake}
+    if [ ! -f "$build/CMakeCache.txt" ]; then
+        step "configure the CMake package in $build"
+        cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release >"$tmp/configure.log" \
+            || { cat "$tmp/configure.log"; exit 1; }
+    fi
+    step "build and install the CMake package into a temporary prefix"
+    timeout 1800 cmake --build "$build" >"$tmp/build.log" 2>&1 || { tail -40 "$tmp/build.log"; exit 1; }
+    cmake --install "$build" --prefix "$1" >"$tmp/install.log"
+    libdir=$(dirname "$(find "$1" -name 'libspeedup.so' | head -n 1)")
+}

@@ -14,19 +14,8 @@ from __future__ import annotations
 
 import argparse
 import os
-import time
-from typing import Any, Callable
 
 import numpy as np
-
-
-def best(fn: Callable[[], Any], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
 
 
 def main() -> None:
@@ -42,14 +31,15 @@ def main() -> None:
 
     import speedup
     import speedup.dask as sd
+    from speedup.bench.race import best_time
 
     f = np.random.default_rng(0).standard_normal((a.n, a.n))
     print(f"speedup {speedup.__version__} backend {speedup.backend}; {os.cpu_count()} CPUs; "
           f"local threads {speedup.get_num_threads()}")
     ref = speedup.laplacian(f, 0.5, 0.25)
-    t_local = best(lambda: speedup.laplacian(f, 0.5, 0.25), a.repeat)
+    t_local = best_time(lambda: speedup.laplacian(f, 0.5, 0.25), a.repeat, warm=False)
     pi_ref = speedup.monte_carlo_pi(a.points, 1)
-    t_pi_local = best(lambda: speedup.monte_carlo_pi(a.points, 1), a.repeat)
+    t_pi_local = best_time(lambda: speedup.monte_carlo_pi(a.points, 1), a.repeat, warm=False)
 
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                   dashboard_address=":0") as cluster, distributed.Client(cluster) as client:
@@ -57,7 +47,10 @@ def main() -> None:
         d = da.from_array(f, chunks=(a.chunks, a.chunks))
         out = sd.laplacian(d, 0.5, 0.25).compute()
         assert np.array_equal(out, ref)
-        t_e2e = best(lambda: sd.laplacian(da.from_array(f, chunks=(a.chunks, a.chunks)), 0.5, 0.25).compute(), a.repeat)
+        t_e2e = best_time(
+            lambda: sd.laplacian(da.from_array(f, chunks=(a.chunks, a.chunks)), 0.5, 0.25).compute(),
+            a.repeat, warm=False,
+        )
 
         resident = client.persist(d)
         distributed.wait(resident)
@@ -70,11 +63,13 @@ def main() -> None:
             distributed.wait(r)
             del r
 
-        t_res = best(run_resident, a.repeat)
+        t_res = best_time(run_resident, a.repeat, warm=False)
         half = -(-a.points // 2)
         assert float(sd.monte_carlo_pi(a.points, 1, chunks=half).compute()) == pi_ref
         seeds = iter(range(100, 100 + a.repeat))  # new keys each run (no cached result)
-        t_pi = best(lambda: sd.monte_carlo_pi(a.points, next(seeds), chunks=half).compute(), a.repeat)
+        t_pi = best_time(
+            lambda: sd.monte_carlo_pi(a.points, next(seeds), chunks=half).compute(), a.repeat, warm=False
+        )
 
     mb = f.nbytes / 2**20
     print(f"laplacian {a.n}x{a.n} ({mb:.0f} MiB), chunks {a.chunks}x{a.chunks}: bitwise equal")

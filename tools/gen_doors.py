@@ -330,6 +330,15 @@ def ctypes_module(speedup: Sequence[Function], legacy: Sequence[Function]) -> st
     rets = {"speedup_status": "c_int32", "size_t": "c_size_t", "void": "None",
             "const char *": "c_char_p"}
 
+    def sig(f: Function) -> Tuple[List[str], str]:
+        return [ctypes_type(p) for p in f.params], rets[f.ret]
+
+    # The float32 functions whose ctypes signature is their float64 function's (arrays travel
+    # as addresses, whatever their element type): written once, then copied.
+    by_name = {f.name: f for f in speedup}
+    f32_twins = [f.name for f in speedup if f.name.endswith("_f32")
+                 and f.name[:-4] in by_name and sig(by_name[f.name[:-4]]) == sig(f)]
+
     def table(name: str, funcs: Sequence[Function], twins: Sequence[Function] = ()) -> List[str]:
         out = [f"{name}: Dict[str, Tuple[List[Any], Any]] = {{"]
         for f in funcs:
@@ -337,12 +346,29 @@ def ctypes_module(speedup: Sequence[Function], legacy: Sequence[Function]) -> st
             if twin is not None:  # the same C signature as the Rust kernel's: written once
                 out.append(f'    "{f.name}": SPEEDUP["{twin.name}"],')
                 continue
-            entry = f'    "{f.name}": ([{", ".join(ctypes_type(p) for p in f.params)}], {rets[f.ret]}),'
+            if f.name in f32_twins:
+                continue
+            args, ret = sig(f)
+            entry = f'    "{f.name}": ([{", ".join(args)}], {ret}),'
             if len(entry) > MAX_LINE:
-                entry = (f'    "{f.name}": (\n        [{", ".join(ctypes_type(p) for p in f.params)}],'
-                         f"\n        {rets[f.ret]},\n    ),")
+                entry = f'    "{f.name}": (\n        [{", ".join(args)}],\n        {ret},\n    ),'
             out.append(entry)
         out.append("}")
+        return out
+
+    def f32_copies() -> List[str]:
+        if not f32_twins:
+            return []
+        out = ["", "# The float32 functions with the ctypes signature of their float64 function (an array",
+               "# travels as an address, whatever its element type).",
+               "for _f32 in ("]
+        line = "   "
+        for n in f32_twins:
+            if len(f'{line} "{n}",') > MAX_LINE:
+                out.append(line)
+                line = "   "
+            line += f' "{n}",'
+        out += [line, "):", '    SPEEDUP[_f32] = SPEEDUP[_f32[: -len("_f32")]]']
         return out
 
     lines = [
@@ -363,6 +389,7 @@ def ctypes_module(speedup: Sequence[Function], legacy: Sequence[Function]) -> st
         "_p = c_void_p",
         "",
         *table("SPEEDUP", speedup),
+        *f32_copies(),
         "",
         *table("LEGACY", legacy, speedup),
         "",

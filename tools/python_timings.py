@@ -18,139 +18,15 @@ import math
 import os
 import subprocess
 import sys
-import time
 
 import numpy as np
 
+from speedup.bench.race import best_time as best
 from speedup.bench.report import fmt_time as fmt  # the bench's time cells
-
-
-def best(f, reps=3):
-    f()
-    t = math.inf
-    for _ in range(reps):
-        t0 = time.perf_counter()
-        f()
-        t = min(t, time.perf_counter() - t0)
-    return t
-
-
-# Plain Python, written as the seed tutorials write it.
-def py_sum(x):
-    s = 0.0
-    for v in x:
-        s += v
-    return s
-
-
-def py_std(x):
-    m = py_sum(x) / len(x)
-    return math.sqrt(py_sum([(v - m) * (v - m) for v in x]) / len(x))
-
-
-def py_laplacian(f, dx, dy):
-    r, c = len(f), len(f[0])
-    out = [[0.0] * (c - 2) for _ in range(r - 2)]
-    for i in range(1, r - 1):
-        for j in range(1, c - 1):
-            out[i - 1][j - 1] = (f[i - 1][j] - 2 * f[i][j] + f[i + 1][j]) / dx**2 + (
-                f[i][j - 1] - 2 * f[i][j] + f[i][j + 1]
-            ) / dy**2
-    return out
-
-
-def py_comb_backward(x, tau, alpha):
-    y = list(x)
-    for t in range(tau, len(x)):
-        y[t] = x[t] + alpha * y[t - tau]
-    return y
-
-
-# The seed's loop, timed as plain Python (tests/python/references.py has the tests' reference).
-def py_isprime(n):
-    if n < 2:
-        return False
-    i = 2
-    while i * i <= n:
-        if n % i == 0:
-            return False
-        i += 1
-    return True
-
-
-def py_sum_primes_all(limit):
-    return [sum(p for p in range(2, n) if py_isprime(p)) for n in range(limit)]
-
-
-def py_pi(n):
-    import random
-
-    inside = 0
-    for _ in range(n):
-        x, y = random.random(), random.random()
-        inside += x * x + y * y < 1.0
-    return 4.0 * inside / n
-
-
-def py_closest(pts):
-    best_d, bi, bj = math.inf, 0, 1
-    for i in range(len(pts)):
-        for j in range(i + 1, len(pts)):
-            dx = pts[i][0] - pts[j][0]
-            dy = pts[i][1] - pts[j][1]
-            d = dx * dx + dy * dy
-            if d < best_d:
-                best_d, bi, bj = d, i, j
-    return bi, bj, math.sqrt(best_d)
-
-
-def py_mandel(cs, max_iter):
-    out = []
-    for c in cs:
-        z = c
-        for it in range(max_iter):
-            if abs(z) >= 4:
-                out.append(it)
-                break
-            z = z * z + c
-        else:
-            out.append(-1)
-    return out
-
-
-def np_laplacian(f, dx, dy):
-    return (f[:-2, 1:-1] - 2 * f[1:-1, 1:-1] + f[2:, 1:-1]) / dx**2 + (
-        f[1:-1, :-2] - 2 * f[1:-1, 1:-1] + f[1:-1, 2:]
-    ) / dy**2
-
-
-def np_sum_primes_all(limit):
-    sieve = np.ones(limit, dtype=bool)
-    sieve[:2] = False
-    for p in range(2, int(limit**0.5) + 1):
-        if sieve[p]:
-            sieve[p * p :: p] = False
-    vals = np.where(sieve, np.arange(limit, dtype=np.uint64), 0)
-    return np.concatenate([[0], np.cumsum(vals)[:-1]])
-
-
-def np_pi(n, chunk=10_000_000):
-    g = np.random.Generator(np.random.Philox(1))
-    inside = 0
-    for start in range(0, n, chunk):
-        u = g.random((2, min(chunk, n - start)))
-        inside += np.count_nonzero(u[0] * u[0] + u[1] * u[1] < 1.0)
-    return 4.0 * inside / n
-
-
-def np_mandel(c, max_iter):
-    z = c.copy()
-    out = np.full(c.shape, -1, dtype=np.int32)
-    for it in range(max_iter):
-        esc = (np.abs(z) >= 4) & (out < 0)
-        out[esc] = it
-        z = np.where(out < 0, z * z + c, z)
-    return out
+from speedup.bench.seeds import (  # the seed tutorials' code, as the bench races it
+    np_laplacian, np_mandelbrot, np_pi, np_sum_primes_many, py_closest, py_comb_backward,
+    py_laplacian, py_mandelbrot, py_pi, py_std, py_sum, py_sum_primes_many,
+)
 
 
 def workloads(scale):
@@ -166,7 +42,7 @@ def workloads(scale):
     P = np.full((16, 16), 1 / 16)
     npts = 100_000_000 // scale
     steps = 1_000_000 // scale
-    xs, gl, cl, pl = x[:20000].tolist(), grid[:100, :100].tolist(), c.ravel()[:20000].tolist(), pts2k[:300].tolist()
+    xs, gl, cl, pl = x[:20000].tolist(), grid[:100, :100].tolist(), c.ravel()[:20000], pts2k[:300].tolist()
     # (name, size, speedup call, numpy call, plain python call, plain-python scale factor)
     return [
         ("sum", f"{n7:.0e}", lambda s: s.sum(x), lambda: np.sum(x), lambda: py_sum(xs), n7 / 20000),
@@ -176,13 +52,13 @@ def workloads(scale):
         ("comb_backward", f"{n7:.0e}, tau 4", lambda s: s.comb_backward(x, 4, 0.5), None,
          lambda: py_comb_backward(xs, 4, 0.5), n7 / 20000),
         ("sum_primes_below", "every n < 10000", lambda s: s.sum_primes_below(np.arange(10000, dtype=np.uint64)),
-         lambda: np_sum_primes_all(10000), lambda: py_sum_primes_all(1000), None),
+         lambda: np_sum_primes_many(np.arange(10000)), lambda: py_sum_primes_many(range(1000)), None),
         ("monte_carlo_pi", f"{npts:.0e}", lambda s: s.monte_carlo_pi(npts, 1),
-         lambda: np_pi(npts), lambda: py_pi(20000), npts / 20000),
+         lambda: np_pi(npts, 1), lambda: py_pi(20000), npts / 20000),
         ("closest_pair", "2000", lambda s: s.closest_pair(pts2k), None, lambda: py_closest(pl),
          (2000 * 1999) / (300 * 299)),
-        ("mandelbrot", f"{m}x{m}, 20 it", lambda s: s.mandelbrot(c, 20), lambda: np_mandel(c, 20),
-         lambda: py_mandel(cl, 20), m * m / 20000),
+        ("mandelbrot", f"{m}x{m}, 20 it", lambda s: s.mandelbrot(c, 20), lambda: np_mandelbrot(c, 20),
+         lambda: py_mandelbrot(cl, 20), m * m / 20000),
         ("markov_chains", f"16 x {steps:.0e}", lambda s: s.markov_chains(P, steps, n_chains=16), None, None, None),
     ]
 

@@ -40,9 +40,6 @@ SPEEDUP: Dict[str, Tuple[List[Any], Any]] = {
     "speedup_sum_axis": ([_p, c_size_t, _p, _p, _p, c_size_t, _p, c_size_t], c_int32),
     "speedup_mean_axis": ([_p, c_size_t, _p, _p, _p, c_size_t, _p, c_size_t], c_int32),
     "speedup_std_axis": ([_p, c_size_t, _p, _p, _p, c_size_t, c_size_t, _p, c_size_t], c_int32),
-    "speedup_sum_axis_f32": ([_p, c_size_t, _p, _p, _p, c_size_t, _p, c_size_t], c_int32),
-    "speedup_mean_axis_f32": ([_p, c_size_t, _p, _p, _p, c_size_t, _p, c_size_t], c_int32),
-    "speedup_std_axis_f32": ([_p, c_size_t, _p, _p, _p, c_size_t, c_size_t, _p, c_size_t], c_int32),
     "speedup_sum_axis_f32_f64": ([_p, c_size_t, _p, _p, _p, c_size_t, _p, c_size_t], c_int32),
     "speedup_mean_axis_f32_f64": ([_p, c_size_t, _p, _p, _p, c_size_t, _p, c_size_t], c_int32),
     "speedup_std_axis_f32_f64": (
@@ -52,7 +49,6 @@ SPEEDUP: Dict[str, Tuple[List[Any], Any]] = {
     "speedup_sum_f32": ([_p, c_size_t, POINTER(c_float)], c_int32),
     "speedup_mean_f32": ([_p, c_size_t, POINTER(c_float)], c_int32),
     "speedup_std_f32": ([_p, c_size_t, c_size_t, POINTER(c_float)], c_int32),
-    "speedup_mandelbrot_f32": ([_p, c_size_t, c_int32, _p, c_size_t], c_int32),
     "speedup_sum_nodes": (
         [_p, c_size_t, c_size_t, c_size_t, _p, _p, c_size_t, POINTER(c_size_t)],
         c_int32,
@@ -88,21 +84,7 @@ SPEEDUP: Dict[str, Tuple[List[Any], Any]] = {
         [c_size_t, c_double, c_int32, POINTER(c_size_t)],
         c_int32,
     ),
-    "speedup_second_derivative_f32": ([_p, c_size_t, c_double, _p, c_size_t], c_int32),
-    "speedup_laplacian_f32": ([_p, c_size_t, c_size_t, c_double, c_double, _p, c_size_t], c_int32),
-    "speedup_comb_forward_f32": (
-        [_p, c_size_t, c_size_t, c_size_t, c_double, _p, c_size_t],
-        c_int32,
-    ),
-    "speedup_comb_backward_f32": (
-        [_p, c_size_t, c_size_t, c_size_t, c_double, _p, c_size_t],
-        c_int32,
-    ),
     "speedup_second_derivative_mode": (
-        [_p, c_size_t, c_double, c_int32, c_double, _p, c_size_t],
-        c_int32,
-    ),
-    "speedup_second_derivative_mode_f32": (
         [_p, c_size_t, c_double, c_int32, c_double, _p, c_size_t],
         c_int32,
     ),
@@ -110,15 +92,7 @@ SPEEDUP: Dict[str, Tuple[List[Any], Any]] = {
         [_p, c_size_t, c_size_t, c_double, c_double, c_int32, c_double, _p, c_size_t],
         c_int32,
     ),
-    "speedup_laplacian_mode_f32": (
-        [_p, c_size_t, c_size_t, c_double, c_double, c_int32, c_double, _p, c_size_t],
-        c_int32,
-    ),
     "speedup_second_derivative_strided": (
-        [_p, c_size_t, c_ssize_t, c_double, c_int32, c_double, _p, c_size_t, c_ssize_t],
-        c_int32,
-    ),
-    "speedup_second_derivative_strided_f32": (
         [_p, c_size_t, c_ssize_t, c_double, c_int32, c_double, _p, c_size_t, c_ssize_t],
         c_int32,
     ),
@@ -126,15 +100,7 @@ SPEEDUP: Dict[str, Tuple[List[Any], Any]] = {
         [_p, c_size_t, c_size_t, c_ssize_t, c_ssize_t, c_double, c_double, c_int32, c_double, _p, c_size_t, c_size_t, c_ssize_t, c_ssize_t],
         c_int32,
     ),
-    "speedup_laplacian_strided_f32": (
-        [_p, c_size_t, c_size_t, c_ssize_t, c_ssize_t, c_double, c_double, c_int32, c_double, _p, c_size_t, c_size_t, c_ssize_t, c_ssize_t],
-        c_int32,
-    ),
     "speedup_comb_forward_strided": (
-        [_p, c_size_t, c_size_t, c_ssize_t, c_ssize_t, c_size_t, c_double, _p, c_ssize_t, c_ssize_t],
-        c_int32,
-    ),
-    "speedup_comb_forward_strided_f32": (
         [_p, c_size_t, c_size_t, c_ssize_t, c_ssize_t, c_size_t, c_double, _p, c_ssize_t, c_ssize_t],
         c_int32,
     ),
@@ -142,11 +108,19 @@ SPEEDUP: Dict[str, Tuple[List[Any], Any]] = {
         [_p, c_size_t, c_size_t, c_ssize_t, c_ssize_t, c_size_t, c_double, _p, c_ssize_t, c_ssize_t],
         c_int32,
     ),
-    "speedup_comb_backward_strided_f32": (
-        [_p, c_size_t, c_size_t, c_ssize_t, c_ssize_t, c_size_t, c_double, _p, c_ssize_t, c_ssize_t],
-        c_int32,
-    ),
 }
+
+# The float32 functions with the ctypes signature of their float64 function (an array
+# travels as an address, whatever its element type).
+for _f32 in (
+    "speedup_sum_axis_f32", "speedup_mean_axis_f32", "speedup_std_axis_f32",
+    "speedup_mandelbrot_f32", "speedup_second_derivative_f32", "speedup_laplacian_f32",
+    "speedup_comb_forward_f32", "speedup_comb_backward_f32", "speedup_second_derivative_mode_f32",
+    "speedup_laplacian_mode_f32", "speedup_second_derivative_strided_f32",
+    "speedup_laplacian_strided_f32", "speedup_comb_forward_strided_f32",
+    "speedup_comb_backward_strided_f32",
+):
+    SPEEDUP[_f32] = SPEEDUP[_f32[: -len("_f32")]]
 
 LEGACY: Dict[str, Tuple[List[Any], Any]] = {
     "speedup_legacy_sum": SPEEDUP["speedup_sum"],

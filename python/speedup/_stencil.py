@@ -43,14 +43,19 @@ def _in_place(a: np.ndarray) -> bool:
     )
 
 
-def as_real(x: Any, kernel: str, arg: str) -> np.ndarray:
+def as_real(x: Any, kernel: str, arg: str, ndim: Optional[int] = None) -> np.ndarray:
     """``x`` itself when the kernels can read it in place; else a converted copy (float32 stays
-    float32, everything else becomes float64)."""
+    float32, everything else becomes float64). With ``ndim``, an array of another number of
+    dimensions is refused."""
     if isinstance(x, np.ndarray) and _in_place(x):
-        return x
-    if isinstance(x, np.ndarray) and x.dtype.kind == "f" and x.dtype.itemsize == 4:
-        return np.require(x, F32, ["C", "A"])
-    return as_array(x, F64, kernel, arg)
+        a = x
+    elif isinstance(x, np.ndarray) and x.dtype.kind == "f" and x.dtype.itemsize == 4:
+        a = np.require(x, F32, ["C", "A"])
+    else:
+        a = as_array(x, F64, kernel, arg)
+    if ndim is not None and a.ndim != ndim:
+        raise ValueError(f"{kernel}: {arg} must be {ndim}-D, got {a.ndim}-D")
+    return a
 
 
 def _distinct(o: np.ndarray) -> bool:
@@ -90,9 +95,7 @@ def second_derivative(impl: Any, f: Any, dx: Any, mode: Any = "valid", cval: Any
                       out: Optional[np.ndarray] = None) -> np.ndarray:
     K = "second_derivative"
     code = mode_code(K, mode)
-    a = as_real(f, K, "f")
-    if a.ndim != 1:
-        raise ValueError(f"{K}: f must be 1-D, got {a.ndim}-D")
+    a = as_real(f, K, "f", 1)
     h, cv = as_float(dx, K, "dx"), as_float(cval, K, "cval")
     n = impl.second_derivative_len_mode(a.shape[0], h, code)
     o = check_out(out, (n,), a.dtype, K, (a,))
@@ -104,9 +107,7 @@ def laplacian(impl: Any, f: Any, dx: Any, dy: Any, mode: Any = "valid", cval: An
               out: Optional[np.ndarray] = None) -> np.ndarray:
     K = "laplacian"
     code = mode_code(K, mode)
-    a = as_real(f, K, "f")
-    if a.ndim != 2:
-        raise ValueError(f"{K}: f must be 2-D, got {a.ndim}-D")
+    a = as_real(f, K, "f", 2)
     hx, hy, cv = as_float(dx, K, "dx"), as_float(dy, K, "dy"), as_float(cval, K, "cval")
     shape = impl.laplacian_shape_mode(a.shape[0], a.shape[1], hx, hy, code)
     o = check_out(out, tuple(shape), a.dtype, K, (a,))

@@ -17,12 +17,9 @@
 # Needs the Python environment of scripts/python-setup.sh (run here when speedup is missing).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-root=$PWD
-source tests/bounded.sh
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/speedup-examples.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
+source tests/lib.sh
+scratch_dir speedup-examples
 export CMAKE_BUILD_PARALLEL_LEVEL=${CMAKE_BUILD_PARALLEL_LEVEL:-$(nproc 2>/dev/null || echo 2)}
-step() { printf '\n--> %s\n' "$*"; }
 t_all=$(date +%s)
 
 # Python: speedup (both backends), threadpoolctl, dask, and fpm, all in .venv.
@@ -31,20 +28,10 @@ if ! { [ -x "$py" ] && "$py" -c 'import speedup, threadpoolctl, dask.distributed
     step "Python environment (scripts/python-setup.sh)"
     bash scripts/python-setup.sh
 fi
-"$py" -c 'import fpm' 2>/dev/null || "$py" -m pip install -q "fpm>=0.10"
-fpm=$root/.venv/bin/fpm
+fpm_in_venv
 
-build=${SPEEDUP_CMAKE_BUILD:-$root/build/cmake}
-if [ ! -f "$build/CMakeCache.txt" ]; then
-    step "configure the CMake package in $build"
-    cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release >"$tmp/configure.log" \
-        || { cat "$tmp/configure.log"; exit 1; }
-fi
-step "build and install the CMake package into a temporary prefix"
-timeout 1800 cmake --build "$build" >"$tmp/build.log" 2>&1 || { tail -40 "$tmp/build.log"; exit 1; }
 prefix=$tmp/prefix
-cmake --install "$build" --prefix "$prefix" >"$tmp/install.log"
-libdir=$(dirname "$(find "$prefix" -name 'libspeedup.so' | head -n 1)")
+install_cmake_package "$prefix"
 export PKG_CONFIG_PATH=$libdir/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}
 echo "installed into <prefix>/${libdir#"$prefix"/}"
 

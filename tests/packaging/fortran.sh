@@ -18,21 +18,10 @@ fpm_version=$(sed -n 's/^version *= *"\([^"]*\)".*/\1/p' fpm.toml | head -n 1)
 ok "fpm.toml's version is the workspace's ($version)"
 
 [ -x .venv/bin/python ] || python3 -m venv .venv
-.venv/bin/python -c 'import fpm' 2>/dev/null || .venv/bin/python -m pip install -q "fpm>=0.10"
-fpm=$root/.venv/bin/fpm
+fpm_in_venv
 
-build=${SPEEDUP_CMAKE_BUILD:-$root/build/cmake}
-if [ ! -f "$build/CMakeCache.txt" ]; then
-    step "configure and build the CMake package in $build"
-    cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release >"$tmp/configure.log" \
-        || { cat "$tmp/configure.log"; exit 1; }
-    cmake --build "$build" >"$tmp/build.log" 2>&1 || { tail -40 "$tmp/build.log"; exit 1; }
-fi
-step "install into a temporary prefix"
 prefix=$tmp/prefix
-cmake --build "$build" >"$tmp/build.log" 2>&1 || { tail -40 "$tmp/build.log"; exit 1; }
-cmake --install "$build" --prefix "$prefix" >"$tmp/install.log"
-libdir=$(dirname "$(find "$prefix" -name 'libspeedup.so' | head -n 1)")
+install_cmake_package "$prefix"
 ok "installed into <prefix>/${libdir#"$prefix"/}"
 
 step "fpm $("$fpm" --version 2>/dev/null | sed -n 's/^Version: *//p' | head -n 1): build and test"

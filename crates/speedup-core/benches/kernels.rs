@@ -18,7 +18,7 @@ use std::hint::black_box;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use ndarray::Array2;
+use ndarray::{Array2, ArrayView2, ArrayViewMut2};
 use speedup_core::test_support::lcg_uniforms as lcg_vec;
 use speedup_core::{self as sp, threads, Complex64};
 
@@ -188,14 +188,18 @@ struct Case {
     run: Box<dyn FnMut()>,
 }
 
+/// A `rows` x `cols` array of the LCG's values from `seed`, row by row.
+fn lcg_array(rows: usize, cols: usize, seed: u64) -> Array2<f64> {
+    Array2::from_shape_vec((rows, cols), lcg_vec(rows * cols, seed)).unwrap()
+}
+
 fn cases(scale: usize) -> Vec<Case> {
     let n7 = 10_000_000 / scale;
     let x = lcg_vec(n7, 1);
     let side = 4000 / (scale as f64).sqrt() as usize;
-    let grid = Array2::from_shape_vec((side, side), lcg_vec(side * side, 2)).unwrap();
-    let pts =
-        Array2::from_shape_vec((1_000_000 / scale, 2), lcg_vec(2_000_000 / scale, 3)).unwrap();
-    let pts2k = Array2::from_shape_vec((2000, 2), lcg_vec(4000, 4)).unwrap();
+    let grid = lcg_array(side, side, 2);
+    let pts = lcg_array(1_000_000 / scale, 2, 3);
+    let pts2k = lcg_array(2000, 2, 4);
     let m = 1000 / (scale as f64).sqrt() as usize;
     let c: Vec<Complex64> = (0..m * m)
         .map(|k| {
@@ -255,20 +259,20 @@ fn cases(scale: usize) -> Vec<Case> {
         size: format!("{side}x{side}"),
         run: Box::new(move || sp::laplacian(g.view(), 0.1, 0.1, lo.view_mut()).unwrap()),
     });
-    let xs = Array2::from_shape_vec((n7, 1), x.clone()).unwrap();
-    let mut yo = Array2::zeros((n7, 1));
-    v.push(Case {
-        name: "comb_forward",
-        size: format!("{n7}, tau 4"),
-        run: Box::new(move || sp::comb_forward(xs.view(), 4, 0.5, yo.view_mut()).unwrap()),
-    });
-    let xs = Array2::from_shape_vec((n7, 1), x.clone()).unwrap();
-    let mut yo = Array2::zeros((n7, 1));
-    v.push(Case {
-        name: "comb_backward",
-        size: format!("{n7}, tau 4"),
-        run: Box::new(move || sp::comb_backward(xs.view(), 4, 0.5, yo.view_mut()).unwrap()),
-    });
+    type Comb = fn(ArrayView2<f64>, usize, f64, ArrayViewMut2<f64>) -> sp::Result<()>;
+    let combs: [(&str, Comb); 2] = [
+        ("comb_forward", sp::comb_forward),
+        ("comb_backward", sp::comb_backward),
+    ];
+    for (name, comb) in combs {
+        let xs = Array2::from_shape_vec((n7, 1), x.clone()).unwrap();
+        let mut yo = Array2::zeros((n7, 1));
+        v.push(Case {
+            name,
+            size: format!("{n7}, tau 4"),
+            run: Box::new(move || comb(xs.view(), 4, 0.5, yo.view_mut()).unwrap()),
+        });
+    }
     let mut po = vec![false; odd.len()];
     let nodd = odd.len();
     v.push(Case {

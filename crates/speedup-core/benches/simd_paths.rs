@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use num_complex::{Complex32, Complex64};
 use speedup_core::bench_paths as bp;
+use speedup_core::mandelbrot::Point;
 
 const REPS: usize = 15;
 const PATHS: [&str; 3] = ["baseline", "avx2", "avx512"];
@@ -46,6 +47,23 @@ fn grid(w: usize, h: usize) -> Vec<Complex64> {
         .collect()
 }
 
+/// Mandelbrot of `c` on every path and on the AVX-512 path at every register count, a line
+/// each, against the baseline path; the baseline path's time.
+fn mandelbrot_paths<T: Point>(c: &[T], max_iter: i32, out: &mut [i32]) -> Option<Duration> {
+    let t: Vec<_> = PATHS
+        .iter()
+        .map(|&p| best(|| bp::mandelbrot(p, black_box(c), max_iter, out)))
+        .collect();
+    for (p, tp) in PATHS.iter().zip(&t) {
+        line(p, *tp, t[0]);
+    }
+    for g in 1..=4 {
+        let tg = best(|| bp::mandelbrot_avx512_groups(g, black_box(c), max_iter, out));
+        line(&format!("avx512, {g} register(s)"), tg, t[0]);
+    }
+    t[0]
+}
+
 fn main() {
     let x: Vec<f64> = (0..16384)
         .map(|i| ((i * 7919) % 1000) as f64 * 0.001 - 0.4)
@@ -71,33 +89,11 @@ fn main() {
     let mut out = vec![0i32; c.len()];
     for max_iter in [20, 200, 1000] {
         println!("mandelbrot f64, 256x192 grid, max_iter {max_iter}, one thread:");
-        let t: Vec<_> = PATHS
-            .iter()
-            .map(|&p| best(|| bp::mandelbrot(p, black_box(&c), max_iter, &mut out)))
-            .collect();
-        for (p, tp) in PATHS.iter().zip(&t) {
-            line(p, *tp, t[0]);
-        }
-        let base = t[0];
-        for g in 1..=4 {
-            let t = best(|| bp::mandelbrot_avx512_groups(g, black_box(&c), max_iter, &mut out));
-            line(&format!("avx512, {g} register(s)"), t, base);
-        }
+        mandelbrot_paths(&c, max_iter, &mut out);
         println!("mandelbrot f32 (complex64), the same grid, max_iter {max_iter}, one thread:");
         let t64 = best(|| bp::mandelbrot("avx512", black_box(&c), max_iter, &mut out))
             .or_else(|| best(|| bp::mandelbrot("avx2", black_box(&c), max_iter, &mut out)));
-        let t: Vec<_> = PATHS
-            .iter()
-            .map(|&p| best(|| bp::mandelbrot(p, black_box(&c32), max_iter, &mut out)))
-            .collect();
-        for (p, tp) in PATHS.iter().zip(&t) {
-            line(p, *tp, t[0]);
-        }
-        let base = t[0];
-        for g in 1..=4 {
-            let t = best(|| bp::mandelbrot_avx512_groups(g, black_box(&c32), max_iter, &mut out));
-            line(&format!("avx512, {g} register(s)"), t, base);
-        }
+        let base = mandelbrot_paths(&c32, max_iter, &mut out);
         line("f64, widest path", t64, base);
     }
 }

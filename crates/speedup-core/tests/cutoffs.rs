@@ -4,7 +4,7 @@
 //! their overrides are read once per process, so each case runs this test binary again in a
 //! child process with the environment under test.
 
-use std::process::Command;
+mod rerun;
 
 use ndarray::Array2;
 use speedup_core::test_support::lcg_uniforms;
@@ -115,18 +115,29 @@ impl Child {
             .find_map(|w| w.strip_prefix(key)?.strip_prefix('=').map(str::to_owned))
             .unwrap_or_else(|| panic!("child printed no {key}: {}\n{}", self.stdout, self.stderr))
     }
+
+    /// Asserts that the child printed `text` on its standard output.
+    fn printed(&self, text: &str) {
+        assert!(
+            self.stdout.contains(text),
+            "child printed no {text:?}:\n{}",
+            self.stdout
+        );
+    }
+
+    /// Asserts that the child wrote `text` on its standard error (its warnings).
+    fn warned(&self, text: &str) {
+        assert!(
+            self.stderr.contains(text),
+            "child warned no {text:?}:\n{}",
+            self.stderr
+        );
+    }
 }
 
 fn child(env: &[(&str, &str)]) -> Child {
-    let mut cmd = Command::new(std::env::current_exe().unwrap());
-    cmd.args([
-        "--exact",
-        "cutoff_digest_in_child",
-        "--nocapture",
-        "--test-threads=1",
-    ])
-    .env(CHILD, "1")
-    .env("SPEEDUP_NUM_THREADS", "3");
+    let mut cmd = rerun::this_test_in_child("cutoff_digest_in_child", CHILD);
+    cmd.env("SPEEDUP_NUM_THREADS", "3");
     for (k, _) in std::env::vars() {
         if k.starts_with("SPEEDUP_CUTOFF_")
             || k == "SPEEDUP_PARALLEL_CUTOFF"
@@ -135,10 +146,7 @@ fn child(env: &[(&str, &str)]) -> Child {
             cmd.env_remove(k);
         }
     }
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let out = cmd.output().unwrap();
+    let out = cmd.envs(env.iter().copied()).output().unwrap();
     assert!(out.status.success(), "{out:?}");
     Child {
         stdout: String::from_utf8(out.stdout).unwrap(),
@@ -165,25 +173,13 @@ fn every_cutoff_gives_the_same_bits() {
     // The overrides reached the kernels and the report.
     assert_eq!(parallel.field("TINY_MAP_ON_WORKER"), "1");
     assert_eq!(serial.field("TINY_MAP_ON_WORKER"), "0");
-    assert!(parallel
-        .stdout
-        .contains("REPORT cutoff.sum: 0 (SPEEDUP_PARALLEL_CUTOFF)"));
-    assert!(serial
-        .stdout
-        .contains("REPORT cutoff.closest_pair: never (SPEEDUP_PARALLEL_CUTOFF)"));
-    assert!(defaults
-        .stdout
-        .contains("REPORT calibration: off (SPEEDUP_CALIBRATE=0)"));
-    assert!(defaults
-        .stdout
-        .contains("REPORT cutoff.sum: 1048576 (default)"));
-    assert!(one_thread
-        .stdout
-        .contains("REPORT calibration: not run (1 thread)"));
-    assert!(calibrated
-        .stdout
-        .contains("REPORT calibration: pool round trip "));
-    assert!(calibrated.stdout.contains(" (calibrated)"));
+    parallel.printed("REPORT cutoff.sum: 0 (SPEEDUP_PARALLEL_CUTOFF)");
+    serial.printed("REPORT cutoff.closest_pair: never (SPEEDUP_PARALLEL_CUTOFF)");
+    defaults.printed("REPORT calibration: off (SPEEDUP_CALIBRATE=0)");
+    defaults.printed("REPORT cutoff.sum: 1048576 (default)");
+    one_thread.printed("REPORT calibration: not run (1 thread)");
+    calibrated.printed("REPORT calibration: pool round trip ");
+    calibrated.printed(" (calibrated)");
 }
 
 #[test]
@@ -195,22 +191,12 @@ fn a_kernels_own_variable_wins_and_bad_values_are_ignored_with_a_warning() {
         ("SPEEDUP_CUTOFF_SUMM", "5"),
     ]);
     assert_eq!(c.field("TINY_MAP_ON_WORKER"), "1");
-    assert!(c
-        .stdout
-        .contains("REPORT cutoff.map_f64: 0 (SPEEDUP_CUTOFF_MAP_F64)"));
-    assert!(c
-        .stdout
-        .contains("REPORT cutoff.sum: never (SPEEDUP_PARALLEL_CUTOFF)"));
-    assert!(
-        c.stderr.contains(
-            "speedup: ignoring SPEEDUP_CUTOFF_SUM: must be a non-negative integer (work units) or \"never\", got \"1e6\""
-        ),
-        "{}",
-        c.stderr
+    c.printed("REPORT cutoff.map_f64: 0 (SPEEDUP_CUTOFF_MAP_F64)");
+    c.printed("REPORT cutoff.sum: never (SPEEDUP_PARALLEL_CUTOFF)");
+    c.warned(
+        "speedup: ignoring SPEEDUP_CUTOFF_SUM: must be a non-negative integer (work units) or \"never\", got \"1e6\"",
     );
-    assert!(c
-        .stderr
-        .contains("speedup: ignoring SPEEDUP_CUTOFF_SUMM: names no kernel"));
+    c.warned("speedup: ignoring SPEEDUP_CUTOFF_SUMM: names no kernel");
     // Each warning once, however many calls read the cut-offs.
     assert_eq!(c.stderr.matches("ignoring SPEEDUP_CUTOFF_SUM:").count(), 1);
 }

@@ -2,7 +2,7 @@
 //! CPUs this process may use. Each case runs this test binary again in a child process with the
 //! environment under test, because the default is read once per process.
 
-use std::process::Command;
+mod rerun;
 
 const CHILD: &str = "SPEEDUP_TEST_REPORT_DEFAULT";
 
@@ -14,19 +14,10 @@ fn report_default_in_child() {
 }
 
 fn default_with(env: &[(&str, &str)]) -> usize {
-    let mut cmd = Command::new(std::env::current_exe().unwrap());
-    cmd.args([
-        "--exact",
-        "report_default_in_child",
-        "--nocapture",
-        "--test-threads=1",
-    ])
-    .env(CHILD, "1")
-    .env_remove("SPEEDUP_NUM_THREADS")
-    .env_remove("OMP_NUM_THREADS");
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
+    let mut cmd = rerun::this_test_in_child("report_default_in_child", CHILD);
+    cmd.env_remove("SPEEDUP_NUM_THREADS")
+        .env_remove("OMP_NUM_THREADS")
+        .envs(env.iter().copied());
     let out = String::from_utf8(cmd.output().unwrap().stdout).unwrap();
     out.lines()
         .find_map(|l| {

@@ -268,6 +268,15 @@ def _timed(fn: Callable[[], Any]) -> Tuple[float, Any]:
     return time.perf_counter() - t0, out
 
 
+def best_time(fn: Callable[[], Any], reps: int = 3, warm: bool = True) -> float:
+    """The shortest of ``reps`` timed calls of ``fn``, after one untimed call when ``warm``: the
+    figure of the quick timing scripts (``tools/python_timings.py``, ``tools/dask_bench.py``,
+    ``scripts/bench_stencils.py``), not of the race."""
+    if warm:
+        fn()
+    return min(_timed(fn)[0] for _ in range(reps))
+
+
 def _timed_loop(fn: Callable[[], Any], calls: int) -> float:
     """Seconds per call of ``calls`` back-to-back calls of ``fn``."""
     t0 = time.perf_counter()

@@ -9,7 +9,7 @@ use ndarray::Array2;
 use speedup_core::calibrate::{cutoff, Kernel};
 use speedup_core::{self as sp, threads, Complex64};
 
-use super::{cell_s, lcg_vec, time_cells, Cell};
+use super::{cell_s, lcg_array, lcg_vec, time_cells, Cell};
 
 /// A call at one size: its work units and the call.
 type Call = (usize, Box<dyn FnMut()>);
@@ -50,7 +50,7 @@ fn rows() -> Vec<Row> {
             sizes: pow2(12, 24),
             make: |n| {
                 let side = (n as f64).sqrt() as usize + 2;
-                let g = Array2::from_shape_vec((side, side), lcg_vec(side * side, 6)).unwrap();
+                let g = lcg_array(side, side, 6);
                 let mut o = Array2::zeros((side - 2, side - 2));
                 let work = o.len();
                 let run = move || sp::laplacian(g.view(), 0.1, 0.1, o.view_mut()).unwrap();
@@ -73,7 +73,7 @@ fn rows() -> Vec<Row> {
             kernel: Kernel::CombForward,
             sizes: pow2(12, 22),
             make: |n| {
-                let x = Array2::from_shape_vec((n, 1), lcg_vec(n, 8)).unwrap();
+                let x = lcg_array(n, 1, 8);
                 let mut y = Array2::zeros((n, 1));
                 let run = move || sp::comb_forward(x.view(), 4, 0.5, y.view_mut()).unwrap();
                 (n, Box::new(run))
@@ -157,7 +157,7 @@ fn rows() -> Vec<Row> {
             kernel: Kernel::ClosestPair,
             sizes: pow2(10, 17),
             make: |n| {
-                let pts = Array2::from_shape_vec((n, 2), lcg_vec(2 * n, 3)).unwrap();
+                let pts = lcg_array(n, 2, 3);
                 (
                     n,
                     Box::new(move || {
