@@ -113,6 +113,7 @@ fn span<T: Elem>(x: &Raw<T>, v: &Strided<'_, T>, count: usize) -> (&'static str,
     ("x", (s, e))
 }
 
+// `T` is the type of the data, `U` the type of the results.
 exports! {
     fn(
         x: *const T, ndim: usize, shape: *const usize, strides: *const isize,

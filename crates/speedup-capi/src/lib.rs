@@ -15,8 +15,11 @@
 //! Arrays are C order and contiguous.
 //!
 //! With the cargo feature `legacy` (on by default), the legacy C and Fortran routines are
-//! exported beside the kernels as `speedup_legacy_<kernel>` (module `legacy`, declared in
-//! `include/speedup_legacy.h`), with the same signatures, checks and messages.
+//! exported beside the kernels as `speedup_legacy_<kernel>` (each written with its kernel's export,
+//! declared in `include/speedup_legacy.h`), with the same signatures, checks and messages.
+//!
+//! Exports that share a signature and a body (the legacy twins, the `float` twins, the variants
+//! along axes and over strided arrays) are written once each with `exports!` (module `exports`).
 
 #![allow(clippy::missing_safety_doc)] // the safety contract is the C header's documentation
 
@@ -63,8 +66,9 @@ pub use stencils_strided::*;
 
 // ---------------------------------------------------------------------------------------------
 // The contract's kernels, each beside its legacy routine (`speedup_legacy_<kernel>`, declared in
-// speedup_legacy.h; the module `legacy` has the rest of the legacy door). A pair shares the
-// signature, the checks, the status codes and the messages; `run` is the kernel each calls.
+// speedup_legacy.h; the module `legacy` has the rest of the legacy door), and
+// `speedup_mandelbrot_f32` beside `speedup_mandelbrot`. A family shares the signature, the checks,
+// the status codes and the messages; `run` is the kernel each export calls.
 
 // Reductions
 
@@ -144,7 +148,10 @@ exports! {
     speedup_is_prime<O = bool>(name = "is_prime", run = |n| Ok(core::is_prime(n)));
     /// Legacy trial-division primality test (C) into `*out`.
     #[cfg(feature = "legacy")]
-    speedup_legacy_is_prime<O = bool>(name = "is_prime", run = |n| Ok(speedup_legacy::is_prime(n)));
+    speedup_legacy_is_prime<O = bool>(
+        name = "is_prime",
+        run = |n| Ok(speedup_legacy::is_prime(n)),
+    );
     /// `*out` = the sum of all primes `p < n`; `SPEEDUP_ERR_OVERFLOW` when it does not fit, which
     /// is exactly when `n > 29505444491` (then `speedup_sum_primes_below_u128` gives it exactly).
     speedup_sum_primes_below<O = u64>(name = "sum_primes_below", run = core::sum_primes_below);
