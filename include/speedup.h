@@ -156,15 +156,15 @@ speedup_status speedup_comb_backward(const double *x, size_t n, size_t k, size_t
 speedup_status speedup_is_prime(uint64_t n, bool *out);
 
 /*
- `out[i] = is_prime(n[i])` for `i < len`; `out_len == len`.
- */
-speedup_status speedup_is_prime_many(const uint64_t *n, size_t len, bool *out, size_t out_len);
-
-/*
  `*out` = the sum of all primes `p < n`; `SPEEDUP_ERR_OVERFLOW` when it does not fit, which
  is exactly when `n > 29505444491` (then `speedup_sum_primes_below_u128` gives it exactly).
  */
 speedup_status speedup_sum_primes_below(uint64_t n, uint64_t *out);
+
+/*
+ `out[i] = is_prime(n[i])` for `i < len`; `out_len == len`.
+ */
+speedup_status speedup_is_prime_many(const uint64_t *n, size_t len, bool *out, size_t out_len);
 
 /*
  `out[i]` = the sum of primes below `n[i]`, all answered from one sieve; `out_len == len`.
@@ -182,6 +182,13 @@ speedup_status speedup_closest_pair(const double *points, size_t n, size_t *i, s
  `double complex`) into `out`, `-1` for points that did not escape in `max_iter` iterations.
  */
 speedup_status speedup_mandelbrot(const double *c, size_t n, int32_t max_iter, int32_t *out, size_t out_len);
+
+/*
+ Escape counts of the `n` complex points `c` (`2n` floats, interleaved re, im, like C99
+ `float complex`) into `out`, `-1` for points that did not escape in `max_iter` iterations;
+ the iteration of `speedup_mandelbrot` computed in `float`.
+ */
+speedup_status speedup_mandelbrot_f32(const float *c, size_t n, int32_t max_iter, int32_t *out, size_t out_len);
 
 /*
  `out[i] = f(x[i], ctx)` on speedup's threads; `f` must be thread-safe. `out_len == n`.
@@ -252,12 +259,6 @@ speedup_status speedup_sum_axis(const double *x, size_t ndim, const size_t *shap
 speedup_status speedup_mean_axis(const double *x, size_t ndim, const size_t *shape, const ptrdiff_t *strides, const size_t *axes, size_t naxes, double *out, size_t out_len);
 
 /*
- The two-pass standard deviation along `axes`: `out[q]` is the flat `speedup_std` of lane
- `q`. Errors when the lanes are empty or `ddof` is not below their length.
- */
-speedup_status speedup_std_axis(const double *x, size_t ndim, const size_t *shape, const ptrdiff_t *strides, const size_t *axes, size_t naxes, size_t ddof, double *out, size_t out_len);
-
-/*
  `speedup_sum_axis` of `float` data, each result rounded once to `float`.
  */
 speedup_status speedup_sum_axis_f32(const float *x, size_t ndim, const size_t *shape, const ptrdiff_t *strides, const size_t *axes, size_t naxes, float *out, size_t out_len);
@@ -268,11 +269,6 @@ speedup_status speedup_sum_axis_f32(const float *x, size_t ndim, const size_t *s
 speedup_status speedup_mean_axis_f32(const float *x, size_t ndim, const size_t *shape, const ptrdiff_t *strides, const size_t *axes, size_t naxes, float *out, size_t out_len);
 
 /*
- `speedup_std_axis` of `float` data, each result rounded once to `float`.
- */
-speedup_status speedup_std_axis_f32(const float *x, size_t ndim, const size_t *shape, const ptrdiff_t *strides, const size_t *axes, size_t naxes, size_t ddof, float *out, size_t out_len);
-
-/*
  `speedup_sum_axis` of `float` data, the results kept in `double` (not rounded to `float`).
  */
 speedup_status speedup_sum_axis_f32_f64(const float *x, size_t ndim, const size_t *shape, const ptrdiff_t *strides, const size_t *axes, size_t naxes, double *out, size_t out_len);
@@ -281,6 +277,17 @@ speedup_status speedup_sum_axis_f32_f64(const float *x, size_t ndim, const size_
  `speedup_mean_axis` of `float` data, the results kept in `double`.
  */
 speedup_status speedup_mean_axis_f32_f64(const float *x, size_t ndim, const size_t *shape, const ptrdiff_t *strides, const size_t *axes, size_t naxes, double *out, size_t out_len);
+
+/*
+ The two-pass standard deviation along `axes`: `out[q]` is the flat `speedup_std` of lane
+ `q`. Errors when the lanes are empty or `ddof` is not below their length.
+ */
+speedup_status speedup_std_axis(const double *x, size_t ndim, const size_t *shape, const ptrdiff_t *strides, const size_t *axes, size_t naxes, size_t ddof, double *out, size_t out_len);
+
+/*
+ `speedup_std_axis` of `float` data, each result rounded once to `float`.
+ */
+speedup_status speedup_std_axis_f32(const float *x, size_t ndim, const size_t *shape, const ptrdiff_t *strides, const size_t *axes, size_t naxes, size_t ddof, float *out, size_t out_len);
 
 /*
  `speedup_std_axis` of `float` data, the results kept in `double`.
@@ -304,13 +311,6 @@ speedup_status speedup_mean_f32(const float *x, size_t n, float *out);
  `float`. Errors when `n == 0` or `ddof >= n`.
  */
 speedup_status speedup_std_f32(const float *x, size_t n, size_t ddof, float *out);
-
-/*
- Escape counts of the `n` complex points `c` (`2n` floats, interleaved re, im, like C99
- `float complex`) into `out`, `-1` for points that did not escape in `max_iter` iterations;
- the iteration of `speedup_mandelbrot` computed in `float`.
- */
-speedup_status speedup_mandelbrot_f32(const float *c, size_t n, int32_t max_iter, int32_t *out, size_t out_len);
 
 /*
  The pieces of `speedup_sum` for a part of a larger input (for distributed callers): the

@@ -66,15 +66,15 @@ speedup_status speedup_legacy_comb_backward(const double *x, size_t n, size_t k,
 speedup_status speedup_legacy_is_prime(uint64_t n, bool *out);
 
 /*
- Legacy `is_prime` of each `n[i]` (a loop of calls); `out_len == len`.
- */
-speedup_status speedup_legacy_is_prime_many(const uint64_t *n, size_t len, bool *out, size_t out_len);
-
-/*
  Legacy sum of the primes below `n` (C, trial division per candidate, OpenMP reduction);
  `SPEEDUP_ERR_OVERFLOW` when it does not fit.
  */
 speedup_status speedup_legacy_sum_primes_below(uint64_t n, uint64_t *out);
+
+/*
+ Legacy `is_prime` of each `n[i]` (a loop of calls); `out_len == len`.
+ */
+speedup_status speedup_legacy_is_prime_many(const uint64_t *n, size_t len, bool *out, size_t out_len);
 
 /*
  Legacy `sum_primes_below` of each `n[i]` (a loop of calls); `out_len == len`.

@@ -11,7 +11,7 @@ module speedup_legacy_c
     public :: c_speedup_legacy_sum, c_speedup_legacy_mean, c_speedup_legacy_std, &
         c_speedup_legacy_second_derivative, c_speedup_legacy_laplacian, &
         c_speedup_legacy_comb_forward, c_speedup_legacy_comb_backward, c_speedup_legacy_is_prime, &
-        c_speedup_legacy_is_prime_many, c_speedup_legacy_sum_primes_below, &
+        c_speedup_legacy_sum_primes_below, c_speedup_legacy_is_prime_many, &
         c_speedup_legacy_sum_primes_below_many, c_speedup_legacy_closest_pair, &
         c_speedup_legacy_mandelbrot, c_speedup_legacy_omp_team_size
 
@@ -37,10 +37,10 @@ module speedup_legacy_c
         bind(C, name='speedup_legacy_comb_backward') :: c_speedup_legacy_comb_backward
     procedure(c_speedup_is_prime), &
         bind(C, name='speedup_legacy_is_prime') :: c_speedup_legacy_is_prime
-    procedure(c_speedup_is_prime_many), &
-        bind(C, name='speedup_legacy_is_prime_many') :: c_speedup_legacy_is_prime_many
     procedure(c_speedup_sum_primes_below), &
         bind(C, name='speedup_legacy_sum_primes_below') :: c_speedup_legacy_sum_primes_below
+    procedure(c_speedup_is_prime_many), &
+        bind(C, name='speedup_legacy_is_prime_many') :: c_speedup_legacy_is_prime_many
     procedure(c_speedup_sum_primes_below_many), &
         bind(C, name='speedup_legacy_sum_primes_below_many') &
         :: c_speedup_legacy_sum_primes_below_many

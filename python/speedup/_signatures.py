@@ -23,8 +23,8 @@ SPEEDUP: Dict[str, Tuple[List[Any], Any]] = {
     "speedup_comb_forward": ([_p, c_size_t, c_size_t, c_size_t, c_double, _p, c_size_t], c_int32),
     "speedup_comb_backward": ([_p, c_size_t, c_size_t, c_size_t, c_double, _p, c_size_t], c_int32),
     "speedup_is_prime": ([c_uint64, POINTER(c_bool)], c_int32),
-    "speedup_is_prime_many": ([_p, c_size_t, _p, c_size_t], c_int32),
     "speedup_sum_primes_below": ([c_uint64, POINTER(c_uint64)], c_int32),
+    "speedup_is_prime_many": ([_p, c_size_t, _p, c_size_t], c_int32),
     "speedup_sum_primes_below_many": ([_p, c_size_t, _p, c_size_t], c_int32),
     "speedup_closest_pair": (
         [_p, c_size_t, POINTER(c_size_t), POINTER(c_size_t), POINTER(c_double)],
@@ -39,9 +39,9 @@ SPEEDUP: Dict[str, Tuple[List[Any], Any]] = {
     "speedup_config": ([c_char_p, c_size_t], c_size_t),
     "speedup_sum_axis": ([_p, c_size_t, _p, _p, _p, c_size_t, _p, c_size_t], c_int32),
     "speedup_mean_axis": ([_p, c_size_t, _p, _p, _p, c_size_t, _p, c_size_t], c_int32),
-    "speedup_std_axis": ([_p, c_size_t, _p, _p, _p, c_size_t, c_size_t, _p, c_size_t], c_int32),
     "speedup_sum_axis_f32_f64": ([_p, c_size_t, _p, _p, _p, c_size_t, _p, c_size_t], c_int32),
     "speedup_mean_axis_f32_f64": ([_p, c_size_t, _p, _p, _p, c_size_t, _p, c_size_t], c_int32),
+    "speedup_std_axis": ([_p, c_size_t, _p, _p, _p, c_size_t, c_size_t, _p, c_size_t], c_int32),
     "speedup_std_axis_f32_f64": (
         [_p, c_size_t, _p, _p, _p, c_size_t, c_size_t, _p, c_size_t],
         c_int32,
@@ -113,8 +113,8 @@ SPEEDUP: Dict[str, Tuple[List[Any], Any]] = {
 # The float32 functions with the ctypes signature of their float64 function (an array
 # travels as an address, whatever its element type).
 for _f32 in (
-    "speedup_sum_axis_f32", "speedup_mean_axis_f32", "speedup_std_axis_f32",
-    "speedup_mandelbrot_f32", "speedup_second_derivative_f32", "speedup_laplacian_f32",
+    "speedup_mandelbrot_f32", "speedup_sum_axis_f32", "speedup_mean_axis_f32",
+    "speedup_std_axis_f32", "speedup_second_derivative_f32", "speedup_laplacian_f32",
     "speedup_comb_forward_f32", "speedup_comb_backward_f32", "speedup_second_derivative_mode_f32",
     "speedup_laplacian_mode_f32", "speedup_second_derivative_strided_f32",
     "speedup_laplacian_strided_f32", "speedup_comb_forward_strided_f32",
@@ -131,8 +131,8 @@ LEGACY: Dict[str, Tuple[List[Any], Any]] = {
     "speedup_legacy_comb_forward": SPEEDUP["speedup_comb_forward"],
     "speedup_legacy_comb_backward": SPEEDUP["speedup_comb_backward"],
     "speedup_legacy_is_prime": SPEEDUP["speedup_is_prime"],
-    "speedup_legacy_is_prime_many": SPEEDUP["speedup_is_prime_many"],
     "speedup_legacy_sum_primes_below": SPEEDUP["speedup_sum_primes_below"],
+    "speedup_legacy_is_prime_many": SPEEDUP["speedup_is_prime_many"],
     "speedup_legacy_sum_primes_below_many": SPEEDUP["speedup_sum_primes_below_many"],
     "speedup_legacy_closest_pair": SPEEDUP["speedup_closest_pair"],
     "speedup_legacy_mandelbrot": SPEEDUP["speedup_mandelbrot"],

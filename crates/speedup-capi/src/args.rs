@@ -25,6 +25,23 @@ impl<T> Raw<T> {
         }
     }
 
+    /// The C-order `rows x cols` array `arg`: its element count `what` (e.g. `"rows * cols"`),
+    /// refused when it overflows (see [`product`]).
+    pub(crate) fn matrix(
+        kernel: &'static str,
+        arg: &'static str,
+        ptr: *const T,
+        (rows, cols): (usize, usize),
+        what: &str,
+    ) -> Result<Self, Failure> {
+        Ok(Raw::new(
+            kernel,
+            arg,
+            ptr,
+            product(kernel, what, rows, cols)?,
+        ))
+    }
+
     /// NULL only when empty, aligned, and no larger than `isize::MAX` bytes.
     fn check(&self) -> Result<(), Failure> {
         if self.len == 0 {

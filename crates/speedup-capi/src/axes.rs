@@ -12,9 +12,9 @@
 //! rounded once to `float` at the end (the `_f32` names), or kept in `double` (the `_f32_f64`
 //! names).
 
-use speedup_core as core;
 use speedup_core::reduce_axes::{check, reduce, reduce_f32, Reduction};
 use speedup_core::strided::{element_count, plan, Elem, Strided};
+use speedup_core::{self as core, Real};
 
 use crate::args::{expect_len, Raw};
 use crate::reduction;
@@ -44,14 +44,13 @@ fn c_strides(shape: &[usize]) -> Vec<isize> {
 }
 
 /// The door of every call along axes: checks, reduces into a buffer of the result's size,
-/// then writes `out` through `store`.
-unsafe fn axis_door<T: Elem, U>(
+/// then writes `out`, each value rounded once to `U`.
+unsafe fn axis_door<T: Elem, U: Real>(
     kernel: &'static str,
     a: Axes<T>,
     red: Reduction,
     out: *mut U,
     out_len: usize,
-    store: fn(f64) -> U,
 ) -> speedup_status {
     boundary(kernel, || {
         let Axes(x, ndim, shape, strides, axes, naxes) = a;
@@ -87,7 +86,7 @@ unsafe fn axis_door<T: Elem, U>(
         tmp.resize(plan.lanes, 0.0);
         reduce(view, axes, red, &mut tmp)?;
         for (o, &v) in out.iter_mut().zip(&tmp) {
-            *o = store(v);
+            *o = U::from_f64(v);
         }
         Ok(())
     })
@@ -114,169 +113,51 @@ fn span<T: Elem>(x: &Raw<T>, v: &Strided<'_, T>, count: usize) -> (&'static str,
     ("x", (s, e))
 }
 
-fn f64_out(v: f64) -> f64 {
-    v
-}
+// `T` is the type of the data, `U` the type of the results.
+exports! {
+    fn(
+        x: *const T, ndim: usize, shape: *const usize, strides: *const isize,
+        axes: *const usize, naxes: usize, out: *mut U, out_len: usize,
+    ) {
+        let a = Axes(x, ndim, shape, strides, axes, naxes);
+        unsafe { axis_door(name, a, red, out, out_len) }
+    }
+    /// The deterministic sum along axes of the strided array `x`: `out[q]` is the flat
+    /// `speedup_sum` of lane `q` copied out, bit for bit.
+    ///
+    /// `x` has `ndim` axes, `shape[k]` elements along axis `k` and `strides[k]` ELEMENTS (not bytes)
+    /// between neighbours along it, of any sign; `strides` NULL means C order, contiguous. `axes`
+    /// lists the `naxes` axes to reduce (each `< ndim`, none twice); `axes` NULL with `naxes == 0`
+    /// reduces every axis. A lane runs over the reduced axes in C order of those axes. `out` holds
+    /// one value per index of the kept axes, in C order, contiguous; `out_len` must be their size.
+    /// The same rules hold for every `_axis` function.
+    speedup_sum_axis<T = f64, U = f64>(name = "sum", red = Reduction::Sum);
+    /// The mean along `axes`: `out[q]` is the flat `speedup_mean` of lane `q`. Errors when the
+    /// lanes are empty (and there is at least one).
+    speedup_mean_axis<T = f64, U = f64>(name = "mean", red = Reduction::Mean);
+    /// `speedup_sum_axis` of `float` data, each result rounded once to `float`.
+    speedup_sum_axis_f32<T = f32, U = f32>(name = "sum", red = Reduction::Sum);
+    /// `speedup_mean_axis` of `float` data, each result rounded once to `float`.
+    speedup_mean_axis_f32<T = f32, U = f32>(name = "mean", red = Reduction::Mean);
+    /// `speedup_sum_axis` of `float` data, the results kept in `double` (not rounded to `float`).
+    speedup_sum_axis_f32_f64<T = f32, U = f64>(name = "sum", red = Reduction::Sum);
+    /// `speedup_mean_axis` of `float` data, the results kept in `double`.
+    speedup_mean_axis_f32_f64<T = f32, U = f64>(name = "mean", red = Reduction::Mean);
 
-fn f32_out(v: f64) -> f32 {
-    v as f32
-}
-
-/// The deterministic sum along axes of the strided array `x`: `out[q]` is the flat
-/// `speedup_sum` of lane `q` copied out, bit for bit.
-///
-/// `x` has `ndim` axes, `shape[k]` elements along axis `k` and `strides[k]` ELEMENTS (not bytes)
-/// between neighbours along it, of any sign; `strides` NULL means C order, contiguous. `axes`
-/// lists the `naxes` axes to reduce (each `< ndim`, none twice); `axes` NULL with `naxes == 0`
-/// reduces every axis. A lane runs over the reduced axes in C order of those axes. `out` holds
-/// one value per index of the kept axes, in C order, contiguous; `out_len` must be their size.
-/// The same rules hold for every `_axis` function.
-#[no_mangle]
-pub unsafe extern "C" fn speedup_sum_axis(
-    x: *const f64,
-    ndim: usize,
-    shape: *const usize,
-    strides: *const isize,
-    axes: *const usize,
-    naxes: usize,
-    out: *mut f64,
-    out_len: usize,
-) -> speedup_status {
-    let a = Axes(x, ndim, shape, strides, axes, naxes);
-    unsafe { axis_door("sum", a, Reduction::Sum, out, out_len, f64_out) }
-}
-
-/// The mean along `axes`: `out[q]` is the flat `speedup_mean` of lane `q`. Errors when the
-/// lanes are empty (and there is at least one).
-#[no_mangle]
-pub unsafe extern "C" fn speedup_mean_axis(
-    x: *const f64,
-    ndim: usize,
-    shape: *const usize,
-    strides: *const isize,
-    axes: *const usize,
-    naxes: usize,
-    out: *mut f64,
-    out_len: usize,
-) -> speedup_status {
-    let a = Axes(x, ndim, shape, strides, axes, naxes);
-    unsafe { axis_door("mean", a, Reduction::Mean, out, out_len, f64_out) }
-}
-
-/// The two-pass standard deviation along `axes`: `out[q]` is the flat `speedup_std` of lane
-/// `q`. Errors when the lanes are empty or `ddof` is not below their length.
-#[no_mangle]
-pub unsafe extern "C" fn speedup_std_axis(
-    x: *const f64,
-    ndim: usize,
-    shape: *const usize,
-    strides: *const isize,
-    axes: *const usize,
-    naxes: usize,
-    ddof: usize,
-    out: *mut f64,
-    out_len: usize,
-) -> speedup_status {
-    let a = Axes(x, ndim, shape, strides, axes, naxes);
-    unsafe { axis_door("std", a, Reduction::Std { ddof }, out, out_len, f64_out) }
-}
-
-/// `speedup_sum_axis` of `float` data, each result rounded once to `float`.
-#[no_mangle]
-pub unsafe extern "C" fn speedup_sum_axis_f32(
-    x: *const f32,
-    ndim: usize,
-    shape: *const usize,
-    strides: *const isize,
-    axes: *const usize,
-    naxes: usize,
-    out: *mut f32,
-    out_len: usize,
-) -> speedup_status {
-    let a = Axes(x, ndim, shape, strides, axes, naxes);
-    unsafe { axis_door("sum", a, Reduction::Sum, out, out_len, f32_out) }
-}
-
-/// `speedup_mean_axis` of `float` data, each result rounded once to `float`.
-#[no_mangle]
-pub unsafe extern "C" fn speedup_mean_axis_f32(
-    x: *const f32,
-    ndim: usize,
-    shape: *const usize,
-    strides: *const isize,
-    axes: *const usize,
-    naxes: usize,
-    out: *mut f32,
-    out_len: usize,
-) -> speedup_status {
-    let a = Axes(x, ndim, shape, strides, axes, naxes);
-    unsafe { axis_door("mean", a, Reduction::Mean, out, out_len, f32_out) }
-}
-
-/// `speedup_std_axis` of `float` data, each result rounded once to `float`.
-#[no_mangle]
-pub unsafe extern "C" fn speedup_std_axis_f32(
-    x: *const f32,
-    ndim: usize,
-    shape: *const usize,
-    strides: *const isize,
-    axes: *const usize,
-    naxes: usize,
-    ddof: usize,
-    out: *mut f32,
-    out_len: usize,
-) -> speedup_status {
-    let a = Axes(x, ndim, shape, strides, axes, naxes);
-    unsafe { axis_door("std", a, Reduction::Std { ddof }, out, out_len, f32_out) }
-}
-
-/// `speedup_sum_axis` of `float` data, the results kept in `double` (not rounded to `float`).
-#[no_mangle]
-pub unsafe extern "C" fn speedup_sum_axis_f32_f64(
-    x: *const f32,
-    ndim: usize,
-    shape: *const usize,
-    strides: *const isize,
-    axes: *const usize,
-    naxes: usize,
-    out: *mut f64,
-    out_len: usize,
-) -> speedup_status {
-    let a = Axes(x, ndim, shape, strides, axes, naxes);
-    unsafe { axis_door("sum", a, Reduction::Sum, out, out_len, f64_out) }
-}
-
-/// `speedup_mean_axis` of `float` data, the results kept in `double`.
-#[no_mangle]
-pub unsafe extern "C" fn speedup_mean_axis_f32_f64(
-    x: *const f32,
-    ndim: usize,
-    shape: *const usize,
-    strides: *const isize,
-    axes: *const usize,
-    naxes: usize,
-    out: *mut f64,
-    out_len: usize,
-) -> speedup_status {
-    let a = Axes(x, ndim, shape, strides, axes, naxes);
-    unsafe { axis_door("mean", a, Reduction::Mean, out, out_len, f64_out) }
-}
-
-/// `speedup_std_axis` of `float` data, the results kept in `double`.
-#[no_mangle]
-pub unsafe extern "C" fn speedup_std_axis_f32_f64(
-    x: *const f32,
-    ndim: usize,
-    shape: *const usize,
-    strides: *const isize,
-    axes: *const usize,
-    naxes: usize,
-    ddof: usize,
-    out: *mut f64,
-    out_len: usize,
-) -> speedup_status {
-    let a = Axes(x, ndim, shape, strides, axes, naxes);
-    unsafe { axis_door("std", a, Reduction::Std { ddof }, out, out_len, f64_out) }
+    fn(
+        x: *const T, ndim: usize, shape: *const usize, strides: *const isize,
+        axes: *const usize, naxes: usize, ddof: usize, out: *mut U, out_len: usize,
+    ) {
+        let a = Axes(x, ndim, shape, strides, axes, naxes);
+        unsafe { axis_door("std", a, Reduction::Std { ddof }, out, out_len) }
+    }
+    /// The two-pass standard deviation along `axes`: `out[q]` is the flat `speedup_std` of lane
+    /// `q`. Errors when the lanes are empty or `ddof` is not below their length.
+    speedup_std_axis<T = f64, U = f64>;
+    /// `speedup_std_axis` of `float` data, each result rounded once to `float`.
+    speedup_std_axis_f32<T = f32, U = f32>;
+    /// `speedup_std_axis` of `float` data, the results kept in `double`.
+    speedup_std_axis_f32_f64<T = f32, U = f64>;
 }
 
 /// The sum of `float` data `x[0..n]`: each element widened exactly to `double`, the tree of

@@ -147,8 +147,7 @@ pub(crate) unsafe fn laplacian_door(
 ) -> speedup_status {
     const K: &str = "laplacian";
     boundary(K, || {
-        let n = product(K, "rows * cols", rows, cols)?;
-        let f_raw = Raw::new(K, "f", f, n).checked()?;
+        let f_raw = Raw::matrix(K, "f", f, (rows, cols), "rows * cols")?.checked()?;
         let out_raw = Raw::new(K, "out", out.cast_const(), out_len);
         let shape = core::stencil::laplacian_out_dim((rows, cols));
         let (orows, ocols) = shape.unwrap_or((0, 0));
@@ -201,8 +200,7 @@ pub(crate) unsafe fn closest_pair_door(
 ) -> speedup_status {
     const K: &str = "closest_pair";
     boundary(K, || {
-        let len = product(K, "n * 2", n, 2)?;
-        let pts = unsafe { Raw::new(K, "points", points, len).input()? };
+        let pts = unsafe { Raw::matrix(K, "points", points, (n, 2), "n * 2")?.input()? };
         let (i, j, dist) = (
             scalar_out(K, "i", i)?,
             scalar_out(K, "j", j)?,
@@ -264,10 +262,9 @@ pub(crate) unsafe fn comb(
     out_len: usize,
 ) -> speedup_status {
     boundary(kernel, || {
-        let len = product(kernel, "n * k", n, k)?;
-        let x_raw = Raw::new(kernel, "x", x, len).checked()?;
+        let x_raw = Raw::matrix(kernel, "x", x, (n, k), "n * k")?.checked()?;
         let out_raw = Raw::new(kernel, "out", out.cast_const(), out_len);
-        expect_len(kernel, "out_len", "n * k", len, out_len)?;
+        expect_len(kernel, "out_len", "n * k", x_raw.len(), out_len)?;
         let x = view2(kernel, unsafe { x_raw.input()? }, (n, k))?;
         let out = view2_mut(kernel, unsafe { out_raw.output(&[x_raw.span()])? }, (n, k))?;
         run(x, tau, alpha, out)?;

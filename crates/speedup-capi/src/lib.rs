@@ -15,10 +15,17 @@
 //! Arrays are C order and contiguous.
 //!
 //! With the cargo feature `legacy` (on by default), the legacy C and Fortran routines are
-//! exported beside the kernels as `speedup_legacy_<kernel>` (module `legacy`, declared in
-//! `include/speedup_legacy.h`), with the same signatures, checks and messages.
+//! exported beside the kernels as `speedup_legacy_<kernel>` (each written with its kernel's export,
+//! declared in `include/speedup_legacy.h`), with the same signatures, checks and messages.
+//!
+//! Exports that share a signature and a body (the legacy twins, the `float` twins, the variants
+//! along axes and over strided arrays) are written once each with `exports!` (module `exports`).
 
 #![allow(clippy::missing_safety_doc)] // the safety contract is the C header's documentation
+
+// `exports!`, for the modules below.
+#[macro_use]
+mod exports;
 
 mod args;
 mod axes;
@@ -28,7 +35,6 @@ mod doors;
 mod fault;
 #[cfg(feature = "legacy")]
 mod legacy;
-mod mandelbrot_f32;
 mod pieces;
 mod primes_wide;
 mod random;
@@ -59,162 +65,153 @@ pub use stencils::*;
 pub use stencils_strided::*;
 
 // ---------------------------------------------------------------------------------------------
+// The contract's kernels, each beside its legacy routine (`speedup_legacy_<kernel>`, declared in
+// speedup_legacy.h; the module `legacy` has the rest of the legacy door), and
+// `speedup_mandelbrot_f32` beside `speedup_mandelbrot`. A family shares the signature, the checks,
+// the status codes and the messages; `run` is the kernel each export calls.
+
 // Reductions
 
-/// The deterministic blocked sum of `x[0..n]` into `*out` (0.0 when `n == 0`; NaN propagates).
-#[no_mangle]
-pub unsafe extern "C" fn speedup_sum(x: *const f64, n: usize, out: *mut f64) -> speedup_status {
-    unsafe { reduction("sum", x, n, out, |x| Ok(core::sum(x))) }
-}
+exports! {
+    fn(x: *const f64, n: usize, out: *mut f64) {
+        unsafe { reduction("sum", x, n, out, |x| Ok(run(x))) }
+    }
+    /// The deterministic blocked sum of `x[0..n]` into `*out` (0.0 when `n == 0`; NaN propagates).
+    speedup_sum(run = core::sum);
+    /// Legacy plain left-to-right sum (Fortran) of `x[0..n]` into `*out`.
+    #[cfg(feature = "legacy")]
+    speedup_legacy_sum(run = speedup_legacy::sum);
 
-/// The mean `sum(x) / n` into `*out`. Errors when `n == 0`.
-#[no_mangle]
-pub unsafe extern "C" fn speedup_mean(x: *const f64, n: usize, out: *mut f64) -> speedup_status {
-    unsafe { reduction("mean", x, n, out, core::mean) }
-}
+    fn(x: *const f64, n: usize, out: *mut f64) {
+        unsafe { reduction("mean", x, n, out, run) }
+    }
+    /// The mean `sum(x) / n` into `*out`. Errors when `n == 0`.
+    speedup_mean(run = core::mean);
+    /// Legacy mean (Fortran, OpenMP reduction) into `*out`. Errors when `n == 0`.
+    #[cfg(feature = "legacy")]
+    speedup_legacy_mean(run = speedup_legacy::mean);
 
-/// The two-pass standard deviation `sqrt(sum((x_i - m)^2) / (n - ddof))` into `*out`.
-/// Errors when `n == 0` or `ddof >= n`.
-#[no_mangle]
-pub unsafe extern "C" fn speedup_std(
-    x: *const f64,
-    n: usize,
-    ddof: usize,
-    out: *mut f64,
-) -> speedup_status {
-    unsafe { reduction("std", x, n, out, |x| core::std(x, ddof)) }
-}
+    fn(x: *const f64, n: usize, ddof: usize, out: *mut f64) {
+        unsafe { reduction("std", x, n, out, |x| run(x, ddof)) }
+    }
+    /// The two-pass standard deviation `sqrt(sum((x_i - m)^2) / (n - ddof))` into `*out`.
+    /// Errors when `n == 0` or `ddof >= n`.
+    speedup_std(run = core::std);
+    /// Legacy two-pass standard deviation (Fortran, OpenMP reductions) into `*out`.
+    /// Errors when `n == 0` or `ddof >= n`.
+    #[cfg(feature = "legacy")]
+    speedup_legacy_std(run = speedup_legacy::std);
 
-// ---------------------------------------------------------------------------------------------
-// Stencils
+    // Stencils
+    fn(f: *const f64, n: usize, dx: f64, out: *mut f64, out_len: usize) {
+        unsafe { second_derivative_door(run, f, n, dx, (out, out_len)) }
+    }
+    /// `out[i] = ((f[i] - 2 f[i+1]) + f[i+2]) * (1/(dx*dx))` for `i < n - 2`; `out_len == n - 2`.
+    speedup_second_derivative(run = core::second_derivative);
+    /// Legacy second derivative (Fortran); same shapes and rules as `speedup_second_derivative`.
+    #[cfg(feature = "legacy")]
+    speedup_legacy_second_derivative(run = speedup_legacy::second_derivative);
 
-/// `out[i] = ((f[i] - 2 f[i+1]) + f[i+2]) * (1/(dx*dx))` for `i < n - 2`; `out_len == n - 2`.
-#[no_mangle]
-pub unsafe extern "C" fn speedup_second_derivative(
-    f: *const f64,
-    n: usize,
-    dx: f64,
-    out: *mut f64,
-    out_len: usize,
-) -> speedup_status {
-    unsafe { second_derivative_door(core::second_derivative, f, n, dx, (out, out_len)) }
-}
+    fn(f: *const f64, rows: usize, cols: usize, dx: f64, dy: f64, out: *mut f64, out_len: usize) {
+        unsafe { laplacian_door(run, f, (rows, cols), dx, dy, out, out_len) }
+    }
+    /// The 5-point Laplacian of the `rows x cols` grid `f` into `out`, `(rows-2) x (cols-2)`.
+    speedup_laplacian(run = core::laplacian);
+    /// Legacy 5-point Laplacian (Fortran, column-major over the C grid); same shapes and rules as
+    /// `speedup_laplacian`.
+    #[cfg(feature = "legacy")]
+    speedup_legacy_laplacian(run = speedup_legacy::laplacian);
 
-/// The 5-point Laplacian of the `rows x cols` grid `f` into `out`, `(rows-2) x (cols-2)`.
-#[no_mangle]
-pub unsafe extern "C" fn speedup_laplacian(
-    f: *const f64,
-    rows: usize,
-    cols: usize,
-    dx: f64,
-    dy: f64,
-    out: *mut f64,
-    out_len: usize,
-) -> speedup_status {
-    unsafe { laplacian_door(core::laplacian, f, (rows, cols), dx, dy, out, out_len) }
-}
+    // Comb filters
+    fn(x: *const f64, n: usize, k: usize, tau: usize, alpha: f64, out: *mut f64, out_len: usize) {
+        unsafe { comb(name, run, x, (n, k), tau, alpha, out, out_len) }
+    }
+    /// Forward comb filter of the `n x k` signal `x` along axis 0: `y[t] = x[t] + alpha x[t-tau]`
+    /// for `t >= tau`, else `x[t]`. `k = 1` for a 1-D signal; `out_len == n * k`.
+    speedup_comb_forward(name = "comb_forward", run = core::comb_forward);
+    /// Legacy forward comb filter (C, OpenMP over rows); same shapes as `speedup_comb_forward`.
+    #[cfg(feature = "legacy")]
+    speedup_legacy_comb_forward(name = "comb_forward", run = speedup_legacy::comb_forward);
+    /// Backward comb filter (recurrence): `y[t] = x[t] + alpha y[t-tau]` for `t >= tau`, else
+    /// `x[t]`. Same shapes as `speedup_comb_forward`.
+    speedup_comb_backward(name = "comb_backward", run = core::comb_backward);
+    /// Legacy backward comb filter (C, OpenMP over columns); same shapes as
+    /// `speedup_comb_backward`.
+    #[cfg(feature = "legacy")]
+    speedup_legacy_comb_backward(name = "comb_backward", run = speedup_legacy::comb_backward);
 
-// ---------------------------------------------------------------------------------------------
-// Comb filters
+    // Primes
+    fn(n: u64, out: *mut O) {
+        scalar(name, "out", out, || run(n))
+    }
+    /// `*out = true` when `n` is prime (exact for every 64-bit value).
+    speedup_is_prime<O = bool>(name = "is_prime", run = |n| Ok(core::is_prime(n)));
+    /// Legacy trial-division primality test (C) into `*out`.
+    #[cfg(feature = "legacy")]
+    speedup_legacy_is_prime<O = bool>(
+        name = "is_prime",
+        run = |n| Ok(speedup_legacy::is_prime(n)),
+    );
+    /// `*out` = the sum of all primes `p < n`; `SPEEDUP_ERR_OVERFLOW` when it does not fit, which
+    /// is exactly when `n > 29505444491` (then `speedup_sum_primes_below_u128` gives it exactly).
+    speedup_sum_primes_below<O = u64>(name = "sum_primes_below", run = core::sum_primes_below);
+    /// Legacy sum of the primes below `n` (C, trial division per candidate, OpenMP reduction);
+    /// `SPEEDUP_ERR_OVERFLOW` when it does not fit.
+    #[cfg(feature = "legacy")]
+    speedup_legacy_sum_primes_below<O = u64>(
+        name = "sum_primes_below",
+        run = speedup_legacy::sum_primes_below,
+    );
 
-/// Forward comb filter of the `n x k` signal `x` along axis 0: `y[t] = x[t] + alpha x[t-tau]`
-/// for `t >= tau`, else `x[t]`. `k = 1` for a 1-D signal; `out_len == n * k`.
-#[no_mangle]
-pub unsafe extern "C" fn speedup_comb_forward(
-    x: *const f64,
-    n: usize,
-    k: usize,
-    tau: usize,
-    alpha: f64,
-    out: *mut f64,
-    out_len: usize,
-) -> speedup_status {
-    let run = core::comb_forward;
-    unsafe { comb("comb_forward", run, x, (n, k), tau, alpha, out, out_len) }
-}
+    fn(n: *const u64, len: usize, out: *mut O, out_len: usize) {
+        unsafe { many(name, run, n, len, out, out_len) }
+    }
+    /// `out[i] = is_prime(n[i])` for `i < len`; `out_len == len`.
+    speedup_is_prime_many<O = bool>(name = "is_prime_many", run = core::is_prime_many);
+    /// Legacy `is_prime` of each `n[i]` (a loop of calls); `out_len == len`.
+    #[cfg(feature = "legacy")]
+    speedup_legacy_is_prime_many<O = bool>(
+        name = "is_prime_many",
+        run = speedup_legacy::is_prime_many,
+    );
+    /// `out[i]` = the sum of primes below `n[i]`, all answered from one sieve; `out_len == len`.
+    speedup_sum_primes_below_many<O = u64>(
+        name = "sum_primes_below_many",
+        run = core::sum_primes_below_many,
+    );
+    /// Legacy `sum_primes_below` of each `n[i]` (a loop of calls); `out_len == len`.
+    #[cfg(feature = "legacy")]
+    speedup_legacy_sum_primes_below_many<O = u64>(
+        name = "sum_primes_below_many",
+        run = speedup_legacy::sum_primes_below_many,
+    );
 
-/// Backward comb filter (recurrence): `y[t] = x[t] + alpha y[t-tau]` for `t >= tau`, else
-/// `x[t]`. Same shapes as `speedup_comb_forward`.
-#[no_mangle]
-pub unsafe extern "C" fn speedup_comb_backward(
-    x: *const f64,
-    n: usize,
-    k: usize,
-    tau: usize,
-    alpha: f64,
-    out: *mut f64,
-    out_len: usize,
-) -> speedup_status {
-    let run = core::comb_backward;
-    unsafe { comb("comb_backward", run, x, (n, k), tau, alpha, out, out_len) }
-}
+    // Geometry and fractals
+    fn(points: *const f64, n: usize, i: *mut usize, j: *mut usize, dist: *mut f64) {
+        unsafe { closest_pair_door(run, points, n, (i, j, dist)) }
+    }
+    /// The closest pair among `n` points (`points` is `n x 2`, rows `(x, y)`): indices `*i < *j`
+    /// (0-based) and the distance `*dist`; ties go to the smallest `(i, j)`.
+    speedup_closest_pair(run = core::closest_pair);
+    /// Legacy brute-force O(n^2) closest pair (C); same arguments and rules as
+    /// `speedup_closest_pair`.
+    #[cfg(feature = "legacy")]
+    speedup_legacy_closest_pair(run = speedup_legacy::closest_pair);
 
-// ---------------------------------------------------------------------------------------------
-// Primes
-
-/// `*out = true` when `n` is prime (exact for every 64-bit value).
-#[no_mangle]
-pub unsafe extern "C" fn speedup_is_prime(n: u64, out: *mut bool) -> speedup_status {
-    scalar("is_prime", "out", out, || Ok(core::is_prime(n)))
-}
-
-/// `out[i] = is_prime(n[i])` for `i < len`; `out_len == len`.
-#[no_mangle]
-pub unsafe extern "C" fn speedup_is_prime_many(
-    n: *const u64,
-    len: usize,
-    out: *mut bool,
-    out_len: usize,
-) -> speedup_status {
-    unsafe { many("is_prime_many", core::is_prime_many, n, len, out, out_len) }
-}
-
-/// `*out` = the sum of all primes `p < n`; `SPEEDUP_ERR_OVERFLOW` when it does not fit, which
-/// is exactly when `n > 29505444491` (then `speedup_sum_primes_below_u128` gives it exactly).
-#[no_mangle]
-pub unsafe extern "C" fn speedup_sum_primes_below(n: u64, out: *mut u64) -> speedup_status {
-    scalar("sum_primes_below", "out", out, || core::sum_primes_below(n))
-}
-
-/// `out[i]` = the sum of primes below `n[i]`, all answered from one sieve; `out_len == len`.
-#[no_mangle]
-pub unsafe extern "C" fn speedup_sum_primes_below_many(
-    n: *const u64,
-    len: usize,
-    out: *mut u64,
-    out_len: usize,
-) -> speedup_status {
-    let run = core::sum_primes_below_many;
-    unsafe { many("sum_primes_below_many", run, n, len, out, out_len) }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Geometry and fractals
-
-/// The closest pair among `n` points (`points` is `n x 2`, rows `(x, y)`): indices `*i < *j`
-/// (0-based) and the distance `*dist`; ties go to the smallest `(i, j)`.
-#[no_mangle]
-pub unsafe extern "C" fn speedup_closest_pair(
-    points: *const f64,
-    n: usize,
-    i: *mut usize,
-    j: *mut usize,
-    dist: *mut f64,
-) -> speedup_status {
-    unsafe { closest_pair_door(core::closest_pair, points, n, (i, j, dist)) }
-}
-
-/// Escape counts of the `n` complex points `c` (`2n` doubles, interleaved re, im, like C99
-/// `double complex`) into `out`, `-1` for points that did not escape in `max_iter` iterations.
-#[no_mangle]
-pub unsafe extern "C" fn speedup_mandelbrot(
-    c: *const f64,
-    n: usize,
-    max_iter: i32,
-    out: *mut i32,
-    out_len: usize,
-) -> speedup_status {
-    unsafe { mandelbrot_door(core::mandelbrot, c, n, max_iter, (out, out_len)) }
+    fn(c: *const P, n: usize, max_iter: i32, out: *mut i32, out_len: usize) {
+        unsafe { mandelbrot_door(run, c, n, max_iter, (out, out_len)) }
+    }
+    /// Escape counts of the `n` complex points `c` (`2n` doubles, interleaved re, im, like C99
+    /// `double complex`) into `out`, `-1` for points that did not escape in `max_iter` iterations.
+    speedup_mandelbrot<P = f64>(run = core::mandelbrot);
+    /// Legacy Mandelbrot escape counts (C, OpenMP schedule(dynamic)); same arguments and rules as
+    /// `speedup_mandelbrot`.
+    #[cfg(feature = "legacy")]
+    speedup_legacy_mandelbrot<P = f64>(run = speedup_legacy::mandelbrot);
+    /// Escape counts of the `n` complex points `c` (`2n` floats, interleaved re, im, like C99
+    /// `float complex`) into `out`, `-1` for points that did not escape in `max_iter` iterations;
+    /// the iteration of `speedup_mandelbrot` computed in `float`.
+    speedup_mandelbrot_f32<P = f32>(run = core::mandelbrot_f32);
 }
 
 // ---------------------------------------------------------------------------------------------

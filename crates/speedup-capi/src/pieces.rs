@@ -3,9 +3,9 @@
 //! `std` and `monte_carlo_pi`, and the output shapes of the stencils. A distributed caller
 //! (`speedup.dask` through the ctypes backend) schedules with these and computes no formula.
 //!
-//! Each export spells out its signature (cbindgen writes the header only from `extern "C"`
-//! functions written out in full), so the small wrappers look alike; their bodies are one call
-//! of the shared helpers (`scalar`, `boundary`).
+//! Each export has a signature of its own (`exports!` serves exports that share one), so each
+//! is written out; the small wrappers look alike, their bodies one call of the shared helpers
+//! (`scalar`, `boundary`).
 
 use crate::args::{product, scalar_out, Raw};
 use crate::status::{boundary, speedup_status, Failure};

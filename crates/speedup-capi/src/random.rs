@@ -1,8 +1,8 @@
 //! The C exports of the Monte Carlo kernels on the Philox stream.
 //!
-//! Each export spells out its signature (cbindgen writes the header only from `extern "C"`
-//! functions written out in full), so the small wrappers look alike; their bodies are one call
-//! of the shared helpers (`scalar`, `boundary`).
+//! Each export has a signature of its own (`exports!` serves exports that share one), so each
+//! is written out; the small wrappers look alike, their bodies one call of the shared helpers
+//! (`scalar`, `boundary`).
 
 use crate::args::{expect_len, product, Raw};
 use crate::status::{boundary, speedup_status};

@@ -56,15 +56,11 @@ impl<T> Out<T> {
                 if let Some((r, c)) = shape {
                     expect_len(k, "out_len", rule, r * c, len)?;
                 }
-                Strided::c_order(k, "out", p.cast_const(), shape.unwrap_or((0, 0)))
+                Strided::new(k, "out", p.cast_const(), shape.unwrap_or((0, 0)), None)
             }
-            Out::Strided(p, dim, strides) => Strided {
-                kernel: k,
-                arg: "out",
-                ptr: p.cast_const(),
-                dim,
-                strides,
-            },
+            Out::Strided(p, dim, strides) => {
+                Strided::new(k, "out", p.cast_const(), dim, Some(strides))
+            }
         })
     }
 }
@@ -87,16 +83,7 @@ pub(crate) unsafe fn lap<T: Real>(
     const K: &str = "laplacian";
     boundary(K, || {
         product(K, "rows * cols", dim.0, dim.1)?;
-        let f = match strides {
-            Some(s) => Strided {
-                kernel: K,
-                arg: "f",
-                ptr: f,
-                dim,
-                strides: s,
-            },
-            None => Strided::c_order(K, "f", f, dim),
-        };
+        let f = Strided::new(K, "f", f, dim, strides);
         let f_span = f.span()?;
         let mode = mode_of(K, mode)?;
         let rule = "the result's rows * cols for the mode";
@@ -119,13 +106,7 @@ pub(crate) unsafe fn d2<T: Real>(
 ) -> speedup_status {
     const K: &str = "second_derivative";
     boundary(K, || {
-        let f = Strided {
-            kernel: K,
-            arg: "f",
-            ptr: f,
-            dim: (n, 1),
-            strides: (stride, 1),
-        };
+        let f = Strided::new(K, "f", f, (n, 1), Some((stride, 1)));
         let f_span = f.span()?;
         let mode = mode_of(K, mode)?;
         let shape = second_derivative_out_len_mode(n, mode).map(|m| (m, 1));
@@ -158,16 +139,7 @@ pub(crate) unsafe fn comb<T: Real>(
 ) -> speedup_status {
     boundary(k_name, || {
         product(k_name, "n * k", dim.0, dim.1)?;
-        let x = match strides {
-            Some(s) => Strided {
-                kernel: k_name,
-                arg: "x",
-                ptr: x,
-                dim,
-                strides: s,
-            },
-            None => Strided::c_order(k_name, "x", x, dim),
-        };
+        let x = Strided::new(k_name, "x", x, dim, strides);
         let x_span = x.span()?;
         let out = out.raw(k_name, "n * k", Some(dim))?;
         let (x, out) = unsafe { (x.view()?, out.view_mut(&[x_span])?) };
@@ -247,101 +219,42 @@ pub unsafe extern "C" fn speedup_laplacian_f32(
     unsafe { lap(f, (rows, cols), None, dx, dy, SPEEDUP_MODE_VALID, 0.0, out) }
 }
 
-/// `speedup_comb_forward` on `float` data, computed in `float` (`alpha` rounded to `float`).
-#[no_mangle]
-pub unsafe extern "C" fn speedup_comb_forward_f32(
-    x: *const f32,
-    n: usize,
-    k: usize,
-    tau: usize,
-    alpha: f64,
-    out: *mut f32,
-    out_len: usize,
-) -> speedup_status {
-    let (out, run) = (Out::Contiguous(out, out_len), core::comb_forward);
-    unsafe { comb("comb_forward", run, x, (n, k), None, tau, alpha, out) }
-}
-
-/// `speedup_comb_backward` on `float` data, computed in `float` (`alpha` rounded to `float`).
-#[no_mangle]
-pub unsafe extern "C" fn speedup_comb_backward_f32(
-    x: *const f32,
-    n: usize,
-    k: usize,
-    tau: usize,
-    alpha: f64,
-    out: *mut f32,
-    out_len: usize,
-) -> speedup_status {
-    let (out, run) = (Out::Contiguous(out, out_len), core::comb_backward);
-    unsafe { comb("comb_backward", run, x, (n, k), None, tau, alpha, out) }
+exports! {
+    fn(x: *const f32, n: usize, k: usize, tau: usize, alpha: f64, out: *mut f32, out_len: usize) {
+        let out = Out::Contiguous(out, out_len);
+        unsafe { comb(name, run, x, (n, k), None, tau, alpha, out) }
+    }
+    /// `speedup_comb_forward` on `float` data, computed in `float` (`alpha` rounded to `float`).
+    speedup_comb_forward_f32(name = "comb_forward", run = core::comb_forward);
+    /// `speedup_comb_backward` on `float` data, computed in `float` (`alpha` rounded to `float`).
+    speedup_comb_backward_f32(name = "comb_backward", run = core::comb_backward);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Boundary modes (C order)
 
-/// `second_derivative` of `f[0..n]` in boundary `mode` (`cval`: the outside value of
-/// `SPEEDUP_MODE_CONSTANT`, ignored by the other modes). `out_len` is `n - 2` for
-/// `SPEEDUP_MODE_VALID` (which needs `n >= 3`), else `n`.
-#[no_mangle]
-pub unsafe extern "C" fn speedup_second_derivative_mode(
-    f: *const f64,
-    n: usize,
-    dx: f64,
-    mode: speedup_mode,
-    cval: f64,
-    out: *mut f64,
-    out_len: usize,
-) -> speedup_status {
-    unsafe { d2(f, n, 1, dx, mode, cval, Out::Contiguous(out, out_len)) }
-}
+exports! {
+    fn(f: *const T, n: usize, dx: f64, mode: speedup_mode, cval: f64, out: *mut T, out_len: usize) {
+        unsafe { d2(f, n, 1, dx, mode, cval, Out::Contiguous(out, out_len)) }
+    }
+    /// `second_derivative` of `f[0..n]` in boundary `mode` (`cval`: the outside value of
+    /// `SPEEDUP_MODE_CONSTANT`, ignored by the other modes). `out_len` is `n - 2` for
+    /// `SPEEDUP_MODE_VALID` (which needs `n >= 3`), else `n`.
+    speedup_second_derivative_mode<T = f64>;
+    /// `speedup_second_derivative_mode` on `float` data, computed in `float`.
+    speedup_second_derivative_mode_f32<T = f32>;
 
-/// `speedup_second_derivative_mode` on `float` data, computed in `float`.
-#[no_mangle]
-pub unsafe extern "C" fn speedup_second_derivative_mode_f32(
-    f: *const f32,
-    n: usize,
-    dx: f64,
-    mode: speedup_mode,
-    cval: f64,
-    out: *mut f32,
-    out_len: usize,
-) -> speedup_status {
-    unsafe { d2(f, n, 1, dx, mode, cval, Out::Contiguous(out, out_len)) }
-}
-
-/// The Laplacian of the `rows x cols` grid `f` in boundary `mode` (`cval` as in
-/// `speedup_second_derivative_mode`). `out_len` is `(rows - 2) * (cols - 2)` for
-/// `SPEEDUP_MODE_VALID` (which needs a 3x3 grid), else `rows * cols`.
-#[no_mangle]
-pub unsafe extern "C" fn speedup_laplacian_mode(
-    f: *const f64,
-    rows: usize,
-    cols: usize,
-    dx: f64,
-    dy: f64,
-    mode: speedup_mode,
-    cval: f64,
-    out: *mut f64,
-    out_len: usize,
-) -> speedup_status {
-    let out = Out::Contiguous(out, out_len);
-    unsafe { lap(f, (rows, cols), None, dx, dy, mode, cval, out) }
-}
-
-/// `speedup_laplacian_mode` on `float` data, computed in `float`.
-#[no_mangle]
-pub unsafe extern "C" fn speedup_laplacian_mode_f32(
-    f: *const f32,
-    rows: usize,
-    cols: usize,
-    dx: f64,
-    dy: f64,
-    mode: speedup_mode,
-    cval: f64,
-    out: *mut f32,
-    out_len: usize,
-) -> speedup_status {
-    let out = Out::Contiguous(out, out_len);
-    unsafe { lap(f, (rows, cols), None, dx, dy, mode, cval, out) }
+    fn(
+        f: *const T, rows: usize, cols: usize, dx: f64, dy: f64, mode: speedup_mode, cval: f64,
+        out: *mut T, out_len: usize,
+    ) {
+        let out = Out::Contiguous(out, out_len);
+        unsafe { lap(f, (rows, cols), None, dx, dy, mode, cval, out) }
+    }
+    /// The Laplacian of the `rows x cols` grid `f` in boundary `mode` (`cval` as in
+    /// `speedup_second_derivative_mode`). `out_len` is `(rows - 2) * (cols - 2)` for
+    /// `SPEEDUP_MODE_VALID` (which needs a 3x3 grid), else `rows * cols`.
+    speedup_laplacian_mode<T = f64>;
+    /// `speedup_laplacian_mode` on `float` data, computed in `float`.
+    speedup_laplacian_mode_f32<T = f32>;
 }

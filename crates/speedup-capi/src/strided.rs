@@ -21,19 +21,21 @@ pub(crate) struct Strided<T> {
 }
 
 impl<T> Strided<T> {
-    /// C order: strides `(cols, 1)`.
-    pub(crate) fn c_order(
+    /// The array `arg` at `ptr` of shape `dim`, with `strides`, or in C order (strides
+    /// `(cols, 1)`) when `None`.
+    pub(crate) fn new(
         kernel: &'static str,
         arg: &'static str,
         ptr: *const T,
         dim: (usize, usize),
+        strides: Option<(isize, isize)>,
     ) -> Self {
         Strided {
             kernel,
             arg,
             ptr,
             dim,
-            strides: (dim.1 as isize, 1),
+            strides: strides.unwrap_or((dim.1 as isize, 1)),
         }
     }
 

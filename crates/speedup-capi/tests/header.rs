@@ -5,41 +5,186 @@
 //! - `include/speedup_legacy.h`: the `speedup_legacy_*` exports of the cargo feature `legacy`
 //!   (`cbindgen-legacy.toml`); it includes `speedup.h` for `speedup_status`.
 //!
+//! cbindgen reads a copy of `src/` in which every `exports!` call (src/exports.rs) is written
+//! out as the functions it defines, since cbindgen does not expand macros on stable Rust.
+//!
 //! Regenerate with `SPEEDUP_BLESS=1 cargo test -p speedup-capi --test header`.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-/// The `#[no_mangle] extern "C"` functions of the crate's sources, by name.
-fn exported_functions(src: &Path) -> Vec<String> {
+use proc_macro2::TokenStream;
+use quote::ToTokens;
+use syn::fold::Fold;
+use syn::parse::{Parse, ParseStream};
+use syn::punctuated::Punctuated;
+use syn::{parse_quote, Attribute, FnArg, Ident, Item, Token, Type};
+
+/// One family of an `exports!` call (src/exports.rs): the shared parameters and the exports.
+struct Family {
+    params: Punctuated<FnArg, Token![,]>,
+    members: Vec<Member>,
+}
+
+/// One export of a family: `NAME<ALIAS = TYPE, ...>(BINDING = VALUE, ...);`, after its doc
+/// comment and `cfg`.
+struct Member {
+    attrs: Vec<Attribute>,
+    name: Ident,
+    aliases: HashMap<Ident, Type>,
+}
+
+/// The families of one `exports!` call, in order.
+struct Exports(Vec<Family>);
+
+impl Parse for Exports {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let mut families = Vec::new();
+        while !input.is_empty() {
+            input.parse::<Token![fn]>()?;
+            let params;
+            syn::parenthesized!(params in input);
+            let params = params.parse_terminated(FnArg::parse, Token![,])?;
+            input.parse::<syn::Block>()?;
+            let mut members = Vec::new();
+            while !input.is_empty() && !input.peek(Token![fn]) {
+                members.push(input.parse()?);
+            }
+            families.push(Family { params, members });
+        }
+        Ok(Exports(families))
+    }
+}
+
+impl Parse for Member {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let attrs = input.call(Attribute::parse_outer)?;
+        let name: Ident = input.parse()?;
+        let mut aliases = HashMap::new();
+        if input.parse::<Option<Token![<]>>()?.is_some() {
+            loop {
+                let alias: Ident = input.parse()?;
+                input.parse::<Token![=]>()?;
+                aliases.insert(alias, input.parse()?);
+                if input.parse::<Option<Token![,]>>()?.is_none() {
+                    break;
+                }
+            }
+            input.parse::<Token![>]>()?;
+        }
+        if input.peek(syn::token::Paren) {
+            let bindings;
+            syn::parenthesized!(bindings in input);
+            bindings.parse::<TokenStream>()?; // values of the body, not of the signature
+        }
+        input.parse::<Token![;]>()?;
+        Ok(Member {
+            attrs,
+            name,
+            aliases,
+        })
+    }
+}
+
+/// Replaces each alias of one export by its type, as the export's `type ALIAS = TYPE;` does.
+struct Aliases<'a>(&'a HashMap<Ident, Type>);
+
+impl Fold for Aliases<'_> {
+    fn fold_type(&mut self, ty: Type) -> Type {
+        if let Type::Path(p) = &ty {
+            if let Some(t) = p.path.get_ident().and_then(|id| self.0.get(id)) {
+                if p.qself.is_none() {
+                    return t.clone();
+                }
+            }
+        }
+        syn::fold::fold_type(self, ty)
+    }
+}
+
+/// The exports of one `exports!` call, written out in full as cbindgen reads them (the bodies
+/// are left empty: cbindgen reads only the signatures).
+fn written_out(call: &syn::Macro) -> Vec<Item> {
+    let Exports(families) = call
+        .parse_body()
+        .expect("an exports! call of src/exports.rs' form");
+    let members = families
+        .iter()
+        .flat_map(|f| f.members.iter().map(move |m| (f, m)));
+    members
+        .map(|(family, m)| {
+            let mut aliases = Aliases(&m.aliases);
+            let params: Vec<FnArg> = (family.params.iter())
+                .map(|p| aliases.fold_fn_arg(p.clone()))
+                .collect();
+            let (attrs, name) = (&m.attrs, &m.name);
+            parse_quote! {
+                #(#attrs)*
+                #[no_mangle]
+                pub unsafe extern "C" fn #name(#(#params),*) -> speedup_status {}
+            }
+        })
+        .collect()
+}
+
+/// Copies the crate's sources into `dir`, each `exports!` call written out in full, and returns
+/// the names of the `pub extern "C"` functions they define.
+fn write_out_sources(src: &Path, dir: &Path) -> Vec<String> {
+    let _ = std::fs::remove_dir_all(dir);
+    std::fs::create_dir_all(dir).expect("create the folder of the written-out sources");
     let mut names = Vec::new();
     for entry in std::fs::read_dir(src).expect("src/") {
         let path = entry.expect("dir entry").path();
-        if path.extension().is_some_and(|e| e == "rs") {
-            let text = std::fs::read_to_string(&path).expect("read source");
-            for line in text.lines() {
-                if let Some(rest) = line.split("extern \"C\" fn ").nth(1) {
-                    if line.trim_start().starts_with("pub ") {
-                        let name: String = rest
-                            .chars()
-                            .take_while(|c| c.is_alphanumeric() || *c == '_')
-                            .collect();
-                        names.push(name);
-                    }
+        if path.extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).expect("read source");
+        let file = syn::parse_file(&text).expect("parse source");
+        let (mut items, mut calls) = (Vec::new(), 0);
+        for item in file.items.iter().cloned() {
+            match item {
+                Item::Macro(m) if m.mac.path.is_ident("exports") => {
+                    items.extend(written_out(&m.mac));
+                    calls += 1;
+                }
+                item => items.push(item),
+            }
+        }
+        assert_eq!(
+            calls,
+            text.matches("\nexports! {").count(),
+            "{}: every exports! call must be an item of the file, to be written out",
+            path.display()
+        );
+        for item in &items {
+            if let Item::Fn(f) = item {
+                let public = matches!(f.vis, syn::Visibility::Public(_));
+                let c = (f.sig.abi.as_ref())
+                    .is_some_and(|a| a.name.as_ref().is_some_and(|n| n.value() == "C"));
+                if public && c {
+                    names.push(f.sig.ident.to_string());
                 }
             }
+        }
+        let out = dir.join(path.file_name().expect("file name"));
+        if calls == 0 {
+            std::fs::write(&out, &text).expect("copy source");
+        } else {
+            let file = syn::File { items, ..file };
+            std::fs::write(&out, file.into_token_stream().to_string()).expect("write source");
         }
     }
     names.sort();
     names
 }
 
-fn generate(crate_dir: &Path, config_file: &str, exclude: Vec<String>) -> String {
+fn generate(crate_dir: &Path, lib: &Path, config_file: &str, exclude: Vec<String>) -> String {
     let mut config =
         cbindgen::Config::from_file(crate_dir.join(config_file)).expect("cbindgen config");
     config.export.exclude.extend(exclude);
     let mut generated = Vec::new();
     cbindgen::Builder::new()
-        .with_crate(crate_dir)
+        .with_src(lib)
         .with_config(config)
         .generate()
         .expect("cbindgen could not parse speedup-capi")
@@ -72,7 +217,9 @@ fn check(header: &Path, generated: &str) {
 #[test]
 fn committed_headers_match_the_code() {
     let crate_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let functions = exported_functions(&crate_dir.join("src"));
+    let sources = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("speedup-capi-src");
+    let functions = write_out_sources(&crate_dir.join("src"), &sources);
+    let lib = sources.join("lib.rs");
     let (legacy, main): (Vec<String>, Vec<String>) = functions
         .into_iter()
         .partition(|f| f.starts_with("speedup_legacy_"));
@@ -88,13 +235,13 @@ fn committed_headers_match_the_code() {
     let include = crate_dir.join("../../include");
     check(
         &include.join("speedup.h"),
-        &generate(&crate_dir, "cbindgen.toml", legacy),
+        &generate(&crate_dir, &lib, "cbindgen.toml", legacy),
     );
     let mut not_legacy = main;
     not_legacy.push("speedup_status".to_owned());
     not_legacy.push("speedup_mode".to_owned());
     check(
         &include.join("speedup_legacy.h"),
-        &generate(&crate_dir, "cbindgen-legacy.toml", not_legacy),
+        &generate(&crate_dir, &lib, "cbindgen-legacy.toml", not_legacy),
     );
 }
