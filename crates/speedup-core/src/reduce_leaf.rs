@@ -198,13 +198,13 @@ pub(crate) fn leaf_term<T: Elem>(x: &[T], term: Term) -> Acc {
 /// path; everything else goes through [`leaf_term`]).
 #[inline(always)]
 pub(crate) fn leaf_term_on<T: Elem>(isa: Isa, x: &[T], term: Term) -> Acc {
+    if let (Term::Value, Some(f)) = (term, as_f32s(x)) {
+        if let Some(acc) = exact_f32(isa, f) {
+            return acc;
+        }
+    }
     #[cfg(target_arch = "x86_64")]
     {
-        if let (Term::Value, Some(f)) = (term, as_f32s(x)) {
-            if let Some(acc) = exact_f32(isa, f) {
-                return acc;
-            }
-        }
         let (m, squared) = (term.mean(), matches!(term, Term::SquaredDeviation(_)));
         // SAFETY (every arm): `isa` is a path this CPU runs (detected at run time).
         unsafe {
@@ -266,23 +266,33 @@ pub(crate) fn exact_span_ok(hi: u32, lo_minus_one: u32) -> bool {
     emax.saturating_sub(emin) <= EXACT_SPAN
 }
 
-/// The plain sum of an `f32` leaf (at most [`LEAF`] elements) by the exact path on `isa`, or
-/// `None` when the leaf does not qualify ([`exact_span_ok`]) or `isa` has no such path. When it
-/// returns a value, that value has the bits of the TwoSum leaf: every sublane's running sum is
-/// the exact sum of its values and every error term `+0.0` there too (`x - x` is `+0.0`, and a
-/// running sum that starts at `+0.0` never becomes `-0.0`).
-#[cfg(target_arch = "x86_64")]
+/// The plain sum of an `f32` leaf (at most [`LEAF`] elements) by the exact path, compiled for
+/// `isa`, or `None` when the leaf does not qualify ([`exact_span_ok`]). When it returns a value,
+/// that value has the bits of the TwoSum leaf: every sublane's running sum is the exact sum of
+/// its values and every error term `+0.0` there too (`x - x` is `+0.0`, and a running sum that
+/// starts at `+0.0` never becomes `-0.0`).
 #[inline(always)]
 pub(crate) fn exact_f32(isa: Isa, x: &[f32]) -> Option<Acc> {
     debug_assert!(x.len() <= LEAF);
-    // SAFETY (both arms): `isa` is a path this CPU runs (detected at run time).
-    let (s, hi, lo) = unsafe {
+    #[cfg(target_arch = "x86_64")]
+    let (s, hi, lo) = {
+        #[target_feature(enable = "avx512f,avx512dq,avx512bw,avx512vl")]
+        unsafe fn avx512(x: &[f32]) -> ([f64; 8], u32, u32) {
+            exact_sums(x)
+        }
+        #[target_feature(enable = "avx2")]
+        unsafe fn avx2(x: &[f32]) -> ([f64; 8], u32, u32) {
+            exact_sums(x)
+        }
+        // SAFETY (both arms): `isa` is a path this CPU runs (detected at run time).
         match isa {
-            Isa::Avx512 => exact_f32_avx512(x),
-            Isa::Avx2 => exact_f32_avx2(x),
-            Isa::Baseline => return None,
+            Isa::Avx512 => unsafe { avx512(x) },
+            Isa::Avx2 => unsafe { avx2(x) },
+            Isa::Baseline => exact_sums(x),
         }
     };
+    #[cfg(not(target_arch = "x86_64"))]
+    let (s, hi, lo) = exact_sums(x);
     exact_span_ok(hi, lo).then(|| finish_leaf::<f64>(s, [0.0; 8], &[], &|v| v))
 }
 
@@ -295,81 +305,29 @@ fn fold_bits(v: f32, hi: &mut u32, lo: &mut u32) {
     *lo = (*lo).min(b.wrapping_sub(1));
 }
 
-/// [`exact_f32`]'s loop in AVX-512: per sublane sums of `x` with four accumulators, and the
-/// bits for [`exact_span_ok`].
-///
-/// # Safety
-/// The CPU must support AVX-512 F, DQ, BW and VL.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f,avx512dq,avx512bw,avx512vl")]
-unsafe fn exact_f32_avx512(x: &[f32]) -> ([f64; 8], u32, u32) {
-    use std::arch::x86_64::*;
-    let (abs, one) = (_mm512_set1_epi32(0x7fff_ffff), _mm512_set1_epi32(1));
-    let (mut hi, mut lo) = (_mm512_setzero_si512(), _mm512_set1_epi32(-1));
-    let mut a = [_mm512_setzero_pd(); 4];
+/// [`exact_f32`]'s loop: each sublane's sum with four independent accumulators (element `i` of
+/// a group of 32 to accumulator `i / 8`, sublane `i % 8`), and the bits for [`exact_span_ok`].
+/// Written once as plain lanes, which LLVM vectorises for the instruction set it is compiled
+/// for (no addition is regrouped: the lanes are independent).
+#[inline(always)]
+fn exact_sums(x: &[f32]) -> ([f64; 8], u32, u32) {
+    let mut a = [[0.0f64; 8]; 4];
+    let (mut hi, mut lo) = ([0u32; 32], [u32::MAX; 32]);
     let mut chunks = x.chunks_exact(32);
     for ch in &mut chunks {
-        for h in 0..2 {
-            // SAFETY: `ch` holds 32 elements; an unaligned load of 16 of them.
-            let v = unsafe { _mm512_loadu_ps(ch.as_ptr().add(16 * h)) };
-            let b = _mm512_and_si512(_mm512_castps_si512(v), abs);
-            hi = _mm512_max_epu32(hi, b);
-            lo = _mm512_min_epu32(lo, _mm512_sub_epi32(b, one));
-            // Elements 16h..16h+8 and 16h+8..16h+16 each fill sublanes 0..8 in order.
-            let (l, u) = (_mm512_castps512_ps256(v), _mm512_extractf32x8_ps::<1>(v));
-            a[2 * h] = _mm512_add_pd(a[2 * h], _mm512_cvtps_pd(l));
-            a[2 * h + 1] = _mm512_add_pd(a[2 * h + 1], _mm512_cvtps_pd(u));
+        for (q, acc) in a.iter_mut().enumerate() {
+            for (k, s) in acc.iter_mut().enumerate() {
+                *s += f64::from(ch[8 * q + k]);
+            }
+        }
+        for (k, &v) in ch.iter().enumerate() {
+            fold_bits(v, &mut hi[k], &mut lo[k]);
         }
     }
-    let mut s = [0.0f64; 8];
-    let sum = _mm512_add_pd(_mm512_add_pd(a[0], a[1]), _mm512_add_pd(a[2], a[3]));
-    // SAFETY: `s` holds 8 elements; an unaligned store.
-    unsafe { _mm512_storeu_pd(s.as_mut_ptr(), sum) };
-    let (mut h, mut l) = (_mm512_reduce_max_epu32(hi), _mm512_reduce_min_epu32(lo));
-    for (k, &v) in chunks.remainder().iter().enumerate() {
-        fold_bits(v, &mut h, &mut l);
-        s[k % 8] += f64::from(v);
-    }
-    (s, h, l)
-}
-
-/// [`exact_f32`]'s loop in AVX2: sublanes 0..4 and 4..8 in two registers each (two
-/// accumulators apiece), and the bits for [`exact_span_ok`].
-///
-/// # Safety
-/// The CPU must support AVX2.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-unsafe fn exact_f32_avx2(x: &[f32]) -> ([f64; 8], u32, u32) {
-    use std::arch::x86_64::*;
-    let (abs, one) = (_mm256_set1_epi32(0x7fff_ffff), _mm256_set1_epi32(1));
-    let (mut hi, mut lo) = (_mm256_setzero_si256(), _mm256_set1_epi32(-1));
-    let mut a = [_mm256_setzero_pd(); 4];
-    let mut chunks = x.chunks_exact(16);
-    for ch in &mut chunks {
-        for h in 0..2 {
-            // SAFETY: `ch` holds 16 elements; an unaligned load of 8 of them.
-            let v = unsafe { _mm256_loadu_ps(ch.as_ptr().add(8 * h)) };
-            let b = _mm256_and_si256(_mm256_castps_si256(v), abs);
-            hi = _mm256_max_epu32(hi, b);
-            lo = _mm256_min_epu32(lo, _mm256_sub_epi32(b, one));
-            let (l, u) = (_mm256_castps256_ps128(v), _mm256_extractf128_ps::<1>(v));
-            a[h] = _mm256_add_pd(a[h], _mm256_cvtps_pd(l));
-            a[2 + h] = _mm256_add_pd(a[2 + h], _mm256_cvtps_pd(u));
-        }
-    }
-    let mut s = [0.0f64; 8];
-    let (mut hs, mut ls) = ([0u32; 8], [0u32; 8]);
-    // SAFETY: each array holds 8 elements; unaligned stores.
-    unsafe {
-        _mm256_storeu_pd(s.as_mut_ptr(), _mm256_add_pd(a[0], a[1]));
-        _mm256_storeu_pd(s.as_mut_ptr().add(4), _mm256_add_pd(a[2], a[3]));
-        _mm256_storeu_si256(hs.as_mut_ptr().cast(), hi);
-        _mm256_storeu_si256(ls.as_mut_ptr().cast(), lo);
-    }
+    let mut s: [f64; 8] = std::array::from_fn(|k| (a[0][k] + a[1][k]) + (a[2][k] + a[3][k]));
     let (mut h, mut l) = (
-        hs.into_iter().max().unwrap_or(0),
-        ls.into_iter().min().unwrap_or(0),
+        hi.into_iter().fold(0, u32::max),
+        lo.into_iter().fold(u32::MAX, u32::min),
     );
     for (k, &v) in chunks.remainder().iter().enumerate() {
         fold_bits(v, &mut h, &mut l);
