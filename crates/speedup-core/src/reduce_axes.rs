@@ -79,18 +79,22 @@ pub fn reduce<T: Elem>(
     if let Some(cols) = reduce_cols::Cols::new(&p) {
         return reduce_cols::run(&x, &p, &cols, red, out);
     }
-    let walk = walk_of(&p);
+    let lanes = Lanes {
+        x: &x,
+        p: &p,
+        walk: walk_of(&p),
+    };
     if worth_parallel(&p) {
         let per_task = (GRAIN / p.lane_len.max(1)).max(1);
         crate::threads::run(|| {
             out.par_iter_mut()
                 .with_min_len(per_task)
                 .enumerate()
-                .for_each(|(q, o)| *o = lane_result(&x, &p, walk, q, red, true));
+                .for_each(|(q, o)| *o = lanes.result(q, red, true));
         });
     } else {
         for (q, o) in out.iter_mut().enumerate() {
-            *o = lane_result(&x, &p, walk, q, red, false);
+            *o = lanes.result(q, red, false);
         }
     }
     Ok(())
@@ -159,19 +163,48 @@ pub(crate) fn walk_of(p: &Plan) -> Walk {
     }
 }
 
-/// The finished result of lane `q`: the flat kernel's sum, mean or std of that lane.
-fn lane_result<T: Elem>(
-    x: &Strided<'_, T>,
-    p: &Plan,
-    walk: Walk,
-    q: usize,
-    red: Reduction,
-    par: bool,
-) -> f64 {
-    let base = p.lane_offset(q);
-    let n = p.lane_len;
-    let sum = |term: Term| lane_tree(n, par, &|lo, hi| lane_leaf(x, p, walk, base, lo, hi, term));
-    finish(red, n, sum)
+/// The lanes of a call that no row path takes, read one lane at a time.
+pub(crate) struct Lanes<'a, T> {
+    pub(crate) x: &'a Strided<'a, T>,
+    pub(crate) p: &'a Plan,
+    pub(crate) walk: Walk,
+}
+
+impl<T: Elem> Lanes<'_, T> {
+    /// The finished result of lane `q`: the flat kernel's sum, mean or std of that lane.
+    fn result(&self, q: usize, red: Reduction, par: bool) -> f64 {
+        let base = self.p.lane_offset(q);
+        let n = self.p.lane_len;
+        let sum = |term: Term| lane_tree(n, par, &|lo, hi| self.leaf(base, lo, hi, term));
+        finish(red, n, sum)
+    }
+
+    /// The leaf sum of elements `lo..hi` of the lane starting at `base`.
+    #[inline]
+    pub(crate) fn leaf(&self, base: isize, lo: usize, hi: usize, term: Term) -> Acc {
+        let (x, len) = (self.x, hi - lo);
+        if let Walk::Step(1) = self.walk {
+            // SAFETY: the lane's elements `lo..hi` are contiguous and inside the view.
+            let xs = unsafe { std::slice::from_raw_parts(x.ptr_at(base + lo as isize), len) };
+            return leaf_term(xs, term);
+        }
+        let mut buf = [0.0f64; LEAF];
+        match self.walk {
+            Walk::Step(s) => {
+                for (j, b) in buf[..len].iter_mut().enumerate() {
+                    // SAFETY: element `lo + j` of a lane inside the view.
+                    *b = unsafe { x.at(base + (lo + j) as isize * s) }.widen();
+                }
+            }
+            Walk::General => {
+                for (j, b) in buf[..len].iter_mut().enumerate() {
+                    // SAFETY: as above.
+                    *b = unsafe { x.at(base + self.p.element_offset(lo + j)) }.widen();
+                }
+            }
+        }
+        leaf_term(&buf[..len], term)
+    }
 }
 
 /// The flat kernel's last steps for a lane of `n` elements, from its tree sums: `sum`,
@@ -207,41 +240,6 @@ pub(crate) fn lane_tree(n: usize, par: bool, leaf: &(impl Fn(usize, usize) -> Ac
         }
     }
     rec(0, n, par, leaf)
-}
-
-/// The leaf sum of elements `lo..hi` of the lane starting at `base`.
-#[inline]
-fn lane_leaf<T: Elem>(
-    x: &Strided<'_, T>,
-    p: &Plan,
-    walk: Walk,
-    base: isize,
-    lo: usize,
-    hi: usize,
-    term: Term,
-) -> Acc {
-    let len = hi - lo;
-    if let Walk::Step(1) = walk {
-        // SAFETY: the lane's elements `lo..hi` are contiguous and inside the view.
-        let xs = unsafe { std::slice::from_raw_parts(x.ptr_at(base + lo as isize), len) };
-        return leaf_term(xs, term);
-    }
-    let mut buf = [0.0f64; LEAF];
-    match walk {
-        Walk::Step(s) => {
-            for (j, b) in buf[..len].iter_mut().enumerate() {
-                // SAFETY: element `lo + j` of a lane inside the view.
-                *b = unsafe { x.at(base + (lo + j) as isize * s) }.widen();
-            }
-        }
-        Walk::General => {
-            for (j, b) in buf[..len].iter_mut().enumerate() {
-                // SAFETY: as above.
-                *b = unsafe { x.at(base + p.element_offset(lo + j)) }.widen();
-            }
-        }
-    }
-    leaf_term(&buf[..len], term)
 }
 
 /// The flat `sum`, `mean` or `std` of a contiguous `f32` array: each element widened exactly,

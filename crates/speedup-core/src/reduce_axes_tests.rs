@@ -199,7 +199,12 @@ fn f32_leaf_matches_the_f64_leaf_on_the_widened_copy() {
             let shape = [n];
             let v = Strided::from_slice("t", &x, &shape, &[1]).unwrap();
             let p = plan("t", &shape, &[1], None).unwrap();
-            let got = lane_leaf(&v, &p, Walk::Step(1), 0, 0, n, term);
+            let lanes = Lanes {
+                x: &v,
+                p: &p,
+                walk: Walk::Step(1),
+            };
+            let got = lanes.leaf(0, 0, n, term);
             let want = leaf_term(&wide, term);
             let bits = |a: Acc| (a.s.to_bits(), a.c.to_bits());
             assert_eq!(bits(got), bits(want), "n={n}");

@@ -27,7 +27,7 @@ use crate::error::Error;
 use crate::nan::canon;
 use crate::reduce::{finish_leaf, Acc, Term, LEAF};
 use crate::reduce_axes::{finish, worth_parallel, Reduction};
-use crate::reduce_tiles::{add_rows, join_leaves, Src, W};
+use crate::reduce_tiles::{add_rows, join_leaves, Span, Src, W};
 use crate::strided::{Elem, Plan, Strided};
 use rayon::prelude::*;
 
@@ -236,7 +236,13 @@ impl<'a, T: Elem> Tile<'a, T> {
     fn add(&mut self, to: usize) {
         let ms = self.ms.as_ref();
         // SAFETY: memory rows `j..to <= cols` of the tile's tracks lie inside the view.
-        unsafe { add_rows(&self.src, self.j..to, 0, ms, (&mut self.s, &mut self.c)) };
+        let span = Span {
+            lo: self.j,
+            hi: to,
+            phase: 0,
+            ms,
+        };
+        unsafe { add_rows(&self.src, span, (&mut self.s, &mut self.c)) };
         self.j = to;
     }
 

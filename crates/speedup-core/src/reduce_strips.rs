@@ -18,7 +18,7 @@
 use std::arch::x86_64::*;
 
 use crate::reduce::two_sum_into;
-use crate::reduce_tiles::{Src, W};
+use crate::reduce_tiles::{Span, Src, Sublanes};
 use crate::strided::Elem;
 
 /// Registers per strip where the lanes allow: 96 lanes, twice 12 registers of sums and errors
@@ -30,33 +30,30 @@ const NARROW: usize = 8;
 /// apart in memory: the hardware prefetchers stop at page boundaries).
 const AHEAD: usize = 4;
 
-/// Elements `lo..hi` of every lane of the tile, sublane `k` of lane `w` into `s[k][w]`,
-/// `c[k][w]` (which start at zero): of the squared deviations from `ms[w]` when `ms` is given.
+/// The leaf `span` (its rows `lo..hi`, phase `lo`) of every lane of the tile, sublane `k` of
+/// lane `w` into `s[k][w]`, `c[k][w]` (which start at zero): of the squared deviations from
+/// `ms[w]` when `ms` is given.
 ///
 /// # Safety
 /// The CPU must support AVX-512 F, DQ, BW and VL; elements `lo..hi` of the tile's `wn` lanes
 /// must lie inside the view.
 #[target_feature(enable = "avx512f,avx512dq,avx512bw,avx512vl")]
-pub(crate) unsafe fn leaf_avx512<T: Elem>(
-    src: &Src<T>,
-    lo: usize,
-    hi: usize,
-    ms: Option<&[f64; W]>,
-    (s, c): (&mut [[f64; W]; 8], &mut [[f64; W]; 8]),
-) {
+pub(crate) unsafe fn leaf_avx512<T: Elem>(src: &Src<T>, span: Span<'_>, (s, c): Sublanes<'_>) {
+    debug_assert_eq!(span.phase, span.lo);
+    let Span { lo, hi, ms, .. } = span;
     let wn = src.wn;
     let mut w = 0;
     // SAFETY (every strip): lanes `w..w + 8B <= wn`, rows `lo..hi`: the caller's promise.
     while w + 8 * WIDE <= wn {
-        unsafe { strip::<T, WIDE>(src, lo, hi, w, ms, s, c) };
+        unsafe { strip::<T, WIDE>(src, span, w, (&mut *s, &mut *c)) };
         w += 8 * WIDE;
     }
     while w + 8 * NARROW <= wn {
-        unsafe { strip::<T, NARROW>(src, lo, hi, w, ms, s, c) };
+        unsafe { strip::<T, NARROW>(src, span, w, (&mut *s, &mut *c)) };
         w += 8 * NARROW;
     }
     while w + 8 <= wn {
-        unsafe { strip::<T, 1>(src, lo, hi, w, ms, s, c) };
+        unsafe { strip::<T, 1>(src, span, w, (&mut *s, &mut *c)) };
         w += 8;
     }
     for w in w..wn {
@@ -79,16 +76,13 @@ pub(crate) unsafe fn leaf_avx512<T: Elem>(
 /// As [`leaf_avx512`], and `w0 + 8B <= wn`.
 #[inline]
 #[target_feature(enable = "avx512f,avx512dq,avx512bw,avx512vl")]
-#[allow(clippy::too_many_arguments)]
 unsafe fn strip<T: Elem, const B: usize>(
     src: &Src<T>,
-    lo: usize,
-    hi: usize,
+    span: Span<'_>,
     w0: usize,
-    ms: Option<&[f64; W]>,
-    s: &mut [[f64; W]; 8],
-    c: &mut [[f64; W]; 8],
+    st: Sublanes<'_>,
 ) {
+    let (Span { lo, hi, ms, .. }, (s, c)) = (span, st);
     let lines = (8 * B * std::mem::size_of::<T>()).div_ceil(64);
     for k in 0..8 {
         let mut sv = [_mm512_setzero_pd(); B];
@@ -96,7 +90,7 @@ unsafe fn strip<T: Elem, const B: usize>(
         let mut i = lo + k;
         while i < hi {
             // SAFETY: row `i` of lanes `w0 .. w0 + 8B` lies inside the view, and so does the
-            // row prefetched (`i + 8 AHEAD < rows`); `ms` holds `W >= w0 + 8B` means.
+            // row prefetched (`i + 8 AHEAD < rows`); `ms` holds a mean for each of the `W >= w0 + 8B` lanes.
             unsafe {
                 let row = src.origin.offset(i as isize * src.step).add(w0);
                 if i + 8 * AHEAD < src.rows {

@@ -196,43 +196,56 @@ fn rows_path() -> Isa {
     }
 }
 
+/// Which rows of a tile a loop adds, and what: rows `lo..hi`, row `i` to sublane
+/// `(i - phase) % 8` (`phase <= lo`), the values themselves or, with `ms`, their squared
+/// deviations from each lane's mean.
+#[derive(Clone, Copy)]
+pub(crate) struct Span<'a> {
+    pub(crate) lo: usize,
+    pub(crate) hi: usize,
+    pub(crate) phase: usize,
+    pub(crate) ms: Option<&'a [f64; W]>,
+}
+
+/// Every lane's eight sublanes: the running sums and their errors, `[sublane][lane]`.
+pub(crate) type Sublanes<'a> = (&'a mut [[f64; W]; 8], &'a mut [[f64; W]; 8]);
+
 /// One leaf (elements `lo..hi`) of every lane of the tile.
 fn leaf<T: Elem>(src: &Src<T>, lo: usize, hi: usize, ms: Option<&[f64; W]>) -> [Acc; W] {
     let mut s = [[0.0f64; W]; 8];
     let mut c = [[0.0f64; W]; 8];
+    let span = Span {
+        lo,
+        hi,
+        phase: lo,
+        ms,
+    };
     #[cfg(target_arch = "x86_64")]
     if rows_path() == Isa::Avx512 {
         // SAFETY: AVX-512 was detected at run time; the rows read lie inside the view.
-        unsafe { crate::reduce_strips::leaf_avx512(src, lo, hi, ms, (&mut s, &mut c)) };
+        unsafe { crate::reduce_strips::leaf_avx512(src, span, (&mut s, &mut c)) };
         return lanes_of(&s, &c);
     }
     // SAFETY: the rows read lie inside the view.
-    unsafe { add_rows(src, lo..hi, lo, ms, (&mut s, &mut c)) };
+    unsafe { add_rows(src, span, (&mut s, &mut c)) };
     lanes_of(&s, &c)
 }
 
-/// Adds rows `lo..hi` (`at`) of the tile into the sublanes, row `i` to sublane
-/// `(i - phase) % 8` (`phase <= lo`), AVX2 where the CPU has it (the same bits either way).
+/// Adds the rows of `span` into the sublanes, AVX2 where the CPU has it (the same bits either
+/// way).
 ///
 /// # Safety
 /// Elements `lo..hi` of the tile's `wn` lanes must lie inside the view.
 #[inline]
-pub(crate) unsafe fn add_rows<T: Elem>(
-    src: &Src<T>,
-    at: std::ops::Range<usize>,
-    phase: usize,
-    ms: Option<&[f64; W]>,
-    (s, c): (&mut [[f64; W]; 8], &mut [[f64; W]; 8]),
-) {
-    let (lo, hi) = (at.start, at.end);
+pub(crate) unsafe fn add_rows<T: Elem>(src: &Src<T>, span: Span<'_>, st: Sublanes<'_>) {
     #[cfg(target_arch = "x86_64")]
     if rows_path() != Isa::Baseline {
         // SAFETY: AVX2 was detected at run time; the caller's promise.
-        unsafe { rows_avx2(src, lo, hi, phase, ms, s, c) };
+        unsafe { rows_avx2(src, span, st) };
         return;
     }
     // SAFETY: the caller's promise.
-    unsafe { rows(src, lo, hi, phase, ms, s, c) };
+    unsafe { rows(src, span, st) };
 }
 
 /// Combines each lane's eight sublanes as the flat leaf does.
@@ -252,16 +265,9 @@ fn lanes_of(s: &[[f64; W]; 8], c: &[[f64; W]; 8]) -> [Acc; W] {
 /// The CPU must support AVX2; as [`rows`].
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-unsafe fn rows_avx2<T: Elem>(
-    src: &Src<T>,
-    lo: usize,
-    hi: usize,
-    phase: usize,
-    ms: Option<&[f64; W]>,
-    s: &mut [[f64; W]; 8],
-    c: &mut [[f64; W]; 8],
-) {
+unsafe fn rows_avx2<T: Elem>(src: &Src<T>, span: Span<'_>, (s, c): Sublanes<'_>) {
     use std::arch::x86_64::*;
+    let Span { lo, hi, phase, ms } = span;
     let wn = src.wn;
     let body = wn - wn % 4;
     for i in lo..hi {
@@ -305,20 +311,13 @@ unsafe fn rows_avx2<T: Elem>(
     }
 }
 
-/// Adds rows `lo..hi` of the tile into the sublanes: row `i` to sublane `(i - phase) % 8`.
+/// Adds the rows of `span` into the sublanes (the portable loop).
 ///
 /// # Safety
 /// Elements `lo..hi` of the tile's `wn` lanes must lie inside the view.
 #[inline(always)]
-unsafe fn rows<T: Elem>(
-    src: &Src<T>,
-    lo: usize,
-    hi: usize,
-    phase: usize,
-    ms: Option<&[f64; W]>,
-    s: &mut [[f64; W]; 8],
-    c: &mut [[f64; W]; 8],
-) {
+unsafe fn rows<T: Elem>(src: &Src<T>, span: Span<'_>, (s, c): Sublanes<'_>) {
+    let Span { lo, hi, phase, ms } = span;
     let wn = src.wn;
     for i in lo..hi {
         let k = (i - phase) % 8;

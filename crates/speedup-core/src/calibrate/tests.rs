@@ -212,14 +212,8 @@ fn most_at_once_counts_overlapping_spins() {
 #[test]
 fn a_busy_machine_charges_a_time_slice() {
     let m = |at_once| Measured {
-        wake: 20e-6,
-        threads: 2,
         at_once,
-        cpus: 2,
-        per_unit: [None; Kernel::ALL.len()],
-        split: [None; Kernel::ALL.len()],
-        took: 0.0,
-        at: std::time::Instant::now(),
+        ..two_cpus(20e-6, &[], &[])
     };
     assert_eq!(model_inputs(&m(2), 2), (20e-6, 2));
     assert_eq!(
@@ -247,22 +241,12 @@ fn a_busy_machine_charges_a_time_slice() {
 
 #[test]
 fn a_kernels_own_overhead_counts_where_it_is_larger() {
-    let mut per_unit = [None; Kernel::ALL.len()];
-    per_unit[Kernel::Stencils.index()] = Some(0.3e-9);
-    per_unit[Kernel::Sum.index()] = Some(0.3e-9);
-    let mut split = [None; Kernel::ALL.len()];
-    split[Kernel::Stencils.index()] = Some(30e-6);
-    split[Kernel::Sum.index()] = Some(5e-6);
-    let m = Measured {
-        wake: 12e-6,
-        threads: 2,
-        at_once: 2,
-        cpus: 2,
-        per_unit,
-        split,
-        took: 0.0,
-        at: std::time::Instant::now(),
-    };
+    let (stencils, sum) = (Kernel::Stencils, Kernel::Sum);
+    let m = two_cpus(
+        12e-6,
+        &[(stencils, 0.3e-9), (sum, 0.3e-9)],
+        &[(stencils, 30e-6), (sum, 5e-6)],
+    );
     let cut = |k| from_measurement(&m, k, 2).unwrap();
     let grain = |k: Kernel| k.grain();
     // The stencils charge their own 30 us; the sum's 5 us is below the round trip, which stays.
@@ -287,18 +271,7 @@ fn a_kernels_own_overhead_counts_where_it_is_larger() {
 
 #[test]
 fn closest_pair_costs_more_per_point_at_its_cut_off() {
-    let mut per_unit = [None; Kernel::ALL.len()];
-    per_unit[Kernel::ClosestPair.index()] = Some(0.1e-6);
-    let m = Measured {
-        wake: 40e-6,
-        threads: 2,
-        at_once: 2,
-        cpus: 2,
-        per_unit,
-        split: [None; Kernel::ALL.len()],
-        took: 0.0,
-        at: std::time::Instant::now(),
-    };
+    let m = two_cpus(40e-6, &[(Kernel::ClosestPair, 0.1e-6)], &[]);
     let flat = model_cutoff(40e-6, 0.1e-6, 2, 1 << 13);
     let n = from_measurement(&m, Kernel::ClosestPair, 2).unwrap();
     assert!(n < flat, "{n} {flat}");
@@ -312,4 +285,26 @@ fn closest_pair_costs_more_per_point_at_its_cut_off() {
     assert!((n as f64 / at_n as f64 - 1.0).abs() < 0.03, "{n} {at_n}");
     assert_eq!(Kernel::ClosestPair.cost_growth(512), 1.0);
     assert_eq!(Kernel::Sum.cost_growth(1 << 30), 1.0);
+}
+
+/// A measurement on two CPUs, both workers seen at once, with round trip `wake` and the given
+/// kernels' costs per unit and own parallel overheads (seconds).
+fn two_cpus(wake: f64, per_unit: &[(Kernel, f64)], split: &[(Kernel, f64)]) -> Measured {
+    let table = |given: &[(Kernel, f64)]| {
+        let mut t = [None; Kernel::ALL.len()];
+        for &(k, v) in given {
+            t[k.index()] = Some(v);
+        }
+        t
+    };
+    Measured {
+        wake,
+        threads: 2,
+        at_once: 2,
+        cpus: 2,
+        per_unit: table(per_unit),
+        split: table(split),
+        took: 0.0,
+        at: std::time::Instant::now(),
+    }
 }
