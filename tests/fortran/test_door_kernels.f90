@@ -6,9 +6,6 @@ module test_door_kernels
     private
     public :: test_monte_carlo_pi, test_markov_chains, test_mandelbrot, test_mandelbrot_f32, test_map, test_is_prime, &
         test_sum_primes_below, test_sum_primes_below_i128, test_closest_pair
-    ! What the calls of one check give back, as the checks read them.
-    integer :: stat
-    character(len=256) :: msg
 contains
 
     subroutine test_monte_carlo_pi()
