@@ -32,6 +32,15 @@ module speedup_reductions_r32
     include 'speedup_reductions.inc'
 end module speedup_reductions_r32
 
+! speedup_mandelbrot_c64: the door of Mandelbrot on complex(real32) points (the template
+! speedup_mandelbrot.inc of speedup_mandelbrot_c128, over speedup_mandelbrot_f32), for
+! speedup_mandelbrot_f32 below. Internal.
+module speedup_mandelbrot_c64
+    use, intrinsic :: iso_c_binding, only: wz => c_float_complex
+    use speedup_c, only: c_mandelbrot => c_speedup_mandelbrot_f32
+    include 'speedup_mandelbrot.inc'
+end module speedup_mandelbrot_c64
+
 !> The Fortran door of speedup: `use speedup`.
 !>
 !> Two layers, both public:
@@ -54,8 +63,8 @@ end module speedup_reductions_r32
 !> f[i-1][j-1]. This module does the layout work; indices are 1-based on this side.
 !> Semantics of every kernel: docs/contract.md.
 module speedup
-    use, intrinsic :: iso_c_binding, only: c_double, c_f_pointer, c_float, c_float_complex, &
-        c_funloc, c_int32_t, c_int64_t, c_loc, c_ptr, c_size_t
+    use, intrinsic :: iso_c_binding, only: c_double, c_float, c_float_complex, c_funloc, &
+        c_int32_t, c_int64_t, c_ptr, c_size_t
     use speedup_c
     use speedup_door
     ! The kernels' real64-only stencils and comb filters give way to speedup_stencils' generics,
@@ -65,12 +74,14 @@ module speedup
         kernels_second_derivative => speedup_second_derivative, &
         kernels_comb_forward => speedup_comb_forward, kernels_comb_backward => speedup_comb_backward
     use speedup_stencils
+    use speedup_mandelbrot_c64, only: mandelbrot_f32_via => mandelbrot_via
     use speedup_reductions_r64, only: sum_dim_r64 => sum_dim, mean_dim_r64 => mean_dim, &
         std_dim_r64 => std_dim, sum_all_2_r64 => sum_all_2, mean_all_2_r64 => mean_all_2, &
         std_all_2_r64 => std_all_2, sum_all_3_r64 => sum_all_3, mean_all_3_r64 => mean_all_3, &
         std_all_3_r64 => std_all_3
     use speedup_reductions_r32, only: sum_dim_r32 => sum_dim, mean_dim_r32 => mean_dim, &
-        std_dim_r32 => std_dim, sum_all_2_r32 => sum_all_2, mean_all_2_r32 => mean_all_2, &
+        std_dim_r32 => std_dim, sum_r32 => sum_all_1, mean_r32 => mean_all_1, &
+        std_r32 => std_all_1, sum_all_2_r32 => sum_all_2, mean_all_2_r32 => mean_all_2, &
         std_all_2_r32 => std_all_2, sum_all_3_r32 => sum_all_3, mean_all_3_r32 => mean_all_3, &
         std_all_3_r32 => std_all_3
     implicit none
@@ -191,36 +202,6 @@ contains
     end subroutine speedup_request_interrupt
 
     ! ------------------------------------------------------------------------------------------
-    ! Reductions of real32 data (the generics speedup_sum, speedup_mean, speedup_std): each
-    ! element widened exactly to double, the real64 kernel, the result rounded once to real32.
-
-    subroutine sum_r32(x, s, stat, errmsg)
-        real(c_float), intent(in) :: x(:)
-        real(c_float), intent(inout) :: s
-        integer, intent(out), optional :: stat
-        character(len=*), intent(out), optional :: errmsg
-        call report(int(c_speedup_sum_f32(x, size(x, kind=c_size_t), s)), stat, errmsg)
-    end subroutine sum_r32
-
-    subroutine mean_r32(x, s, stat, errmsg)
-        real(c_float), intent(in) :: x(:)
-        real(c_float), intent(inout) :: s
-        integer, intent(out), optional :: stat
-        character(len=*), intent(out), optional :: errmsg
-        call report(int(c_speedup_mean_f32(x, size(x, kind=c_size_t), s)), stat, errmsg)
-    end subroutine mean_r32
-
-    subroutine std_r32(x, ddof, s, stat, errmsg)
-        real(c_float), intent(in) :: x(:)
-        integer, intent(in) :: ddof
-        real(c_float), intent(inout) :: s
-        integer, intent(out), optional :: stat
-        character(len=*), intent(out), optional :: errmsg
-        if (bad_ddof(ddof, stat, errmsg)) return
-        call report(int(c_speedup_std_f32(x, size(x, kind=c_size_t), sz(ddof), s)), stat, errmsg)
-    end subroutine std_r32
-
-    ! ------------------------------------------------------------------------------------------
     ! Random: the seed is passed bit for bit (a negative seed is the uint64 seed + 2**64).
 
     subroutine speedup_monte_carlo_pi(n_points, seed, pi, stat, errmsg)
@@ -295,30 +276,8 @@ contains
         integer(c_int32_t), intent(inout), contiguous, target :: counts(..)
         integer, intent(out), optional :: stat
         character(len=*), intent(out), optional :: errmsg
-        complex(c_float_complex), pointer :: cf(:)
-        integer(c_int32_t), pointer :: of(:)
-        complex(c_float_complex), target :: c0(1)
-        integer(c_int32_t), target :: o0(1)
-        if (rank(c) /= rank(counts)) then
-            call report(SPEEDUP_ERR_LENGTH, stat, errmsg, 'mandelbrot_f32: counts must have '// &
-                'the rank of c')
-            return
-        end if
-        if (any(shape(c, kind=c_size_t) /= shape(counts, kind=c_size_t))) then
-            call report(SPEEDUP_ERR_LENGTH, stat, errmsg, &
-                shape_msg('mandelbrot_f32', 'counts', shape(c), shape(counts)))
-            return
-        end if
-        if (size(c) == 0) then
-            ! Zero-size: c_loc is not allowed; hand C valid (unused) addresses.
-            cf => c0(1:0)
-            of => o0(1:0)
-        else
-            call c_f_pointer(c_loc(c), cf, [size(c, kind=c_size_t)])
-            call c_f_pointer(c_loc(counts), of, [size(counts, kind=c_size_t)])
-        end if
-        call report(int(c_speedup_mandelbrot_f32(cf, size(cf, kind=c_size_t), max_iter, of, &
-            size(of, kind=c_size_t))), stat, errmsg)
+        call mandelbrot_f32_via(c_speedup_mandelbrot_f32, 'mandelbrot_f32', c, max_iter, counts, &
+            stat, errmsg)
     end subroutine speedup_mandelbrot_f32
 
     ! ------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@
 !> Internal to speedup: programs use `speedup` and `speedup_legacy`.
 module speedup_door
     use, intrinsic :: iso_c_binding, only: c_associated, c_bool, c_char, c_double, &
-        c_double_complex, c_f_pointer, c_int32_t, c_int64_t, c_loc, c_ptr, c_ptrdiff_t, c_size_t
+        c_f_pointer, c_int32_t, c_int64_t, c_ptr, c_ptrdiff_t, c_size_t
     use speedup_c
     implicit none
     private
@@ -14,8 +14,7 @@ module speedup_door
     public :: c_string, c_buffer_string, report, negative, shape_msg, shape_text, sz, &
         speedup_last_error, reduce_via, std_via, bad_ddof, dim_plan, second_derivative_via, laplacian_via, &
         comb_1d_via, comb_2d_via, bad_tau, is_prime_via, is_prime_many_via, bad_queries, &
-        too_big, sum_primes_below_via, sum_primes_below_many_via, closest_pair_via, &
-        mandelbrot_via
+        too_big, sum_primes_below_via, sum_primes_below_many_via, closest_pair_via
     public :: speedup_map_fn
 
     !> The callback of speedup_map_f64: `real(c_double) function f(x, ctx) bind(C)`, both
@@ -478,41 +477,14 @@ contains
         end if
         call report(st, stat, errmsg)
     end subroutine closest_pair_via
-
-    !> Escape counts of the complex points c (any rank, scalars included) into counts of the
-    !> same shape, -1 where a point did not escape in max_iter iterations. Elementwise, so the
-    !> layout does not matter: both arrays are taken contiguous (packed by the compiler when
-    !> they are not) and handed to C as flat arrays of the same element order.
-    subroutine mandelbrot_via(c_fun, c, max_iter, counts, stat, errmsg)
-        procedure(c_speedup_mandelbrot) :: c_fun
-        complex(c_double_complex), intent(in), contiguous, target :: c(..)
-        integer(c_int32_t), intent(in) :: max_iter
-        integer(c_int32_t), intent(inout), contiguous, target :: counts(..)
-        integer, intent(out), optional :: stat
-        character(len=*), intent(out), optional :: errmsg
-        complex(c_double_complex), pointer :: cf(:)
-        integer(c_int32_t), pointer :: of(:)
-        complex(c_double_complex), target :: c0(1)
-        integer(c_int32_t), target :: o0(1)
-        if (rank(c) /= rank(counts)) then
-            call report(SPEEDUP_ERR_LENGTH, stat, errmsg, 'mandelbrot: counts must have '// &
-                'the rank of c')
-            return
-        end if
-        if (any(shape(c, kind=c_size_t) /= shape(counts, kind=c_size_t))) then
-            call report(SPEEDUP_ERR_LENGTH, stat, errmsg, &
-                shape_msg('mandelbrot', 'counts', shape(c), shape(counts)))
-            return
-        end if
-        if (size(c) == 0) then
-            ! Zero-size: c_loc is not allowed; hand C valid (unused) addresses.
-            cf => c0(1:0)
-            of => o0(1:0)
-        else
-            call c_f_pointer(c_loc(c), cf, [size(c, kind=c_size_t)])
-            call c_f_pointer(c_loc(counts), of, [size(counts, kind=c_size_t)])
-        end if
-        call report(int(c_fun(cf, size(cf, kind=c_size_t), max_iter, of, &
-            size(of, kind=c_size_t))), stat, errmsg)
-    end subroutine mandelbrot_via
 end module speedup_door
+
+! speedup_mandelbrot_c128: the door of Mandelbrot on complex(real64) points (the template
+! speedup_mandelbrot.inc, over a C function with the interface of speedup_mandelbrot), for
+! speedup_kernels.inc; its complex(real32) twin speedup_mandelbrot_c64 is in speedup.f90.
+! Internal.
+module speedup_mandelbrot_c128
+    use, intrinsic :: iso_c_binding, only: wz => c_double_complex
+    use speedup_c, only: c_mandelbrot => c_speedup_mandelbrot
+    include 'speedup_mandelbrot.inc'
+end module speedup_mandelbrot_c128

@@ -1,3 +1,6 @@
+! Modules reduce_by_name_r64, reduce_by_name_r32 and comb_by_flags, shared with the identity runner.
+include '../fortran/runner_calls.inc'
+
 !> The bad-input runner's calls (run_fortran.f90): the case being run (module badinput_support)
 !> through its Fortran procedure, or the legacy twin's, with stat and errmsg, every output
 !> sentinel-filled before the call and checked after it.
@@ -6,6 +9,9 @@ module badinput_calls
     use speedup
     use speedup_legacy
     use badinput_support
+    use reduce_by_name_r64, only: reduce_dim_r64 => reduce_dim
+    use reduce_by_name_r32, only: reduce_flat_r32 => reduce_flat, reduce_dim_r32 => reduce_dim
+    use comb_by_flags, only: comb
     implicit none
     private
     public :: dispatch
@@ -20,9 +26,6 @@ contains
         real(c_double), allocatable :: x(:), x2(:, :), o1(:), o2(:, :), x0(:), x20(:, :)
         integer(c_int64_t), allocatable :: q(:), q0(:), c2(:, :)
         logical(c_bool), allocatable :: b1(:)
-        integer(c_int32_t), allocatable :: m1(:), m2(:, :)
-        complex(c_double_complex), allocatable :: z(:)
-        complex(c_float_complex), allocatable :: zs(:)
         integer, allocatable :: shp(:)
         real(c_double) :: s, dist
         integer(c_int64_t) :: si
@@ -101,7 +104,7 @@ contains
                 x20 = x2
                 allocate (o2(shp(1), shp(2)))
                 o2 = SENT
-                call comb2(legacy, trim(kernel) == 'comb_forward', x2, k, rscalar('alpha', 0.5d0), &
+                call comb(legacy, trim(kernel) == 'comb_forward', x2, k, rscalar('alpha', 0.5d0), &
                     o2, stat, msg)
                 touched = any(o2 /= SENT) .or. any(x2 /= x20)
             else
@@ -110,7 +113,7 @@ contains
                 if (cannot) return
                 allocate (o1(shp(1)))
                 o1 = SENT
-                call comb1(legacy, trim(kernel) == 'comb_forward', x, k, rscalar('alpha', 0.5d0), &
+                call comb(legacy, trim(kernel) == 'comb_forward', x, k, rscalar('alpha', 0.5d0), &
                     o1, stat, msg)
                 touched = any(o1 /= SENT)
             end if
@@ -183,70 +186,10 @@ contains
                 call speedup_closest_pair(x2, i, j, dist, stat, msg)
             end if
             touched = i /= SENT_INT .or. j /= SENT_INT .or. dist /= SENT
-        case ('mandelbrot')
-            k = find('c')
-            if (k == 0) then
-                call gap('c: missing')
-                return
-            end if
-            if (trim(p(k)%kind) /= 'Z') call gap('c: not a complex array')
-            if (cannot) return
-            allocate (z(p(k)%cnt / 2))
-            do i = 1, size(z)
-                z(i) = cmplx(transfer(p(k)%vals(2 * i - 1), 1d0), transfer(p(k)%vals(2 * i), 1d0), &
-                    c_double_complex)
-            end do
-            call out_shape('out', [size(z)], shp)
-            i = dscalar('max_iter', 20)
-            if (cannot) return
-            if (size(shp) == 1) then
-                allocate (m1(shp(1)))
-                m1 = SENT_I32
-                if (legacy) then
-                    call speedup_legacy_mandelbrot(z, int(i, c_int32_t), m1, stat, msg)
-                else
-                    call speedup_mandelbrot(z, int(i, c_int32_t), m1, stat, msg)
-                end if
-                touched = any(m1 /= SENT_I32)
-            else
-                allocate (m2(shp(1), shp(2)))
-                m2 = SENT_I32
-                if (legacy) then
-                    call speedup_legacy_mandelbrot(z, int(i, c_int32_t), m2, stat, msg)
-                else
-                    call speedup_mandelbrot(z, int(i, c_int32_t), m2, stat, msg)
-                end if
-                touched = any(m2 /= SENT_I32)
-            end if
-        case ('mandelbrot_f32')
-            ! the generic speedup_mandelbrot on complex(c_float_complex) points
-            if (legacy) return
-            k = find('c')
-            if (k == 0) then
-                call gap('c: missing')
-                return
-            end if
-            if (trim(p(k)%kind) /= 'Z') call gap('c: not a complex array')
-            if (cannot) return
-            allocate (zs(p(k)%cnt / 2))
-            do i = 1, size(zs)
-                zs(i) = cmplx(transfer(p(k)%vals(2 * i - 1), 1d0), transfer(p(k)%vals(2 * i), 1d0), &
-                    c_float_complex)
-            end do
-            call out_shape('out', [size(zs)], shp)
-            i = dscalar('max_iter', 20)
-            if (cannot) return
-            if (size(shp) == 1) then
-                allocate (m1(shp(1)))
-                m1 = SENT_I32
-                call speedup_mandelbrot(zs, int(i, c_int32_t), m1, stat, msg)
-                touched = any(m1 /= SENT_I32)
-            else
-                allocate (m2(shp(1), shp(2)))
-                m2 = SENT_I32
-                call speedup_mandelbrot(zs, int(i, c_int32_t), m2, stat, msg)
-                touched = any(m2 /= SENT_I32)
-            end if
+        case ('mandelbrot', 'mandelbrot_f32')
+            ! mandelbrot_f32: the generic speedup_mandelbrot on complex(c_float_complex) points
+            if (legacy .and. trim(kernel) == 'mandelbrot_f32') return
+            call mandelbrot(legacy, stat, msg, touched)
         case ('monte_carlo_pi')
             if (legacy) return
             si = iscalar('n_points', 1_c_int64_t)
@@ -290,6 +233,57 @@ contains
         end select
     end subroutine dispatch
 
+    !> mandelbrot (or its legacy twin) on the complex(real64) points c, or mandelbrot_f32: the
+    !> generic on those points rounded to complex(real32); counts of rank 1 or 2.
+    subroutine mandelbrot(legacy, stat, msg, touched)
+        logical, intent(in) :: legacy
+        integer, intent(inout) :: stat
+        character(len=*), intent(inout) :: msg
+        logical, intent(inout) :: touched
+        complex(c_double_complex), allocatable :: z(:)
+        integer(c_int32_t), allocatable :: m1(:), m2(:, :)
+        integer, allocatable :: shp(:)
+        integer :: i, k
+        k = find('c')
+        if (k == 0) then
+            call gap('c: missing')
+            return
+        end if
+        if (trim(p(k)%kind) /= 'Z') call gap('c: not a complex array')
+        if (cannot) return
+        allocate (z(p(k)%cnt / 2))
+        do i = 1, size(z)
+            z(i) = cmplx(transfer(p(k)%vals(2 * i - 1), 1d0), transfer(p(k)%vals(2 * i), 1d0), &
+                c_double_complex)
+        end do
+        call out_shape('out', [size(z)], shp)
+        i = dscalar('max_iter', 20)
+        if (cannot) return
+        if (size(shp) == 1) then
+            allocate (m1(shp(1)))
+            m1 = SENT_I32
+            call run(m1)
+            touched = any(m1 /= SENT_I32)
+        else
+            allocate (m2(shp(1), shp(2)))
+            m2 = SENT_I32
+            call run(m2)
+            touched = any(m2 /= SENT_I32)
+        end if
+    contains
+        subroutine run(counts)
+            integer(c_int32_t), intent(inout), contiguous :: counts(..)
+            if (trim(kernel) == 'mandelbrot_f32') then
+                call speedup_mandelbrot(cmplx(z, kind=c_float_complex), int(i, c_int32_t), &
+                    counts, stat, msg)
+            else if (legacy) then
+                call speedup_legacy_mandelbrot(z, int(i, c_int32_t), counts, stat, msg)
+            else
+                call speedup_mandelbrot(z, int(i, c_int32_t), counts, stat, msg)
+            end if
+        end subroutine run
+    end subroutine mandelbrot
+
     !> A reduction along axes through the generics' dim=: the table's x[m][n] is the Fortran
     !> x(m, n), the same matrix, so its one axis k (C numbering) is dim k + 1; float32 for the
     !> _f32 kernels (the generics give a result of the kind of x).
@@ -325,17 +319,13 @@ contains
             y = real(x, c_float)
             allocate (o32(shp(1)))
             o32 = real(SENT, c_float)
-            if (op == 'sum') call speedup_sum(y, dim, o32, stat, msg)
-            if (op == 'mean') call speedup_mean(y, dim, o32, stat, msg)
-            if (op == 'std') call speedup_std(y, dim, ddof, o32, stat, msg)
+            call reduce_dim_r32(trim(op), y, dim, ddof, o32, stat, msg)
             touched = any(transfer(o32, 0_c_int32_t, size(o32)) /= &
                 transfer(real(SENT, c_float), 0_c_int32_t)) .or. any(y /= real(x0, c_float))
         else
             allocate (o(shp(1)))
             o = SENT
-            if (op == 'sum') call speedup_sum(x, dim, o, stat, msg)
-            if (op == 'mean') call speedup_mean(x, dim, o, stat, msg)
-            if (op == 'std') call speedup_std(x, dim, ddof, o, stat, msg)
+            call reduce_dim_r64(trim(op), x, dim, ddof, o, stat, msg)
             touched = any(transfer(o, 0_c_int64_t, size(o)) /= transfer(SENT, 0_c_int64_t)) &
                 .or. any(x /= x0)
         end if
@@ -358,42 +348,9 @@ contains
         if (cannot) return
         y = real(x, c_float)
         s = real(SENT, c_float)
-        select case (trim(kernel))
-        case ('sum_f32')
-            call speedup_sum(y, s, stat, msg)
-        case ('mean_f32')
-            call speedup_mean(y, s, stat, msg)
-        case default
-            call speedup_std(y, ddof, s, stat, msg)
-        end select
+        call reduce_flat_r32(kernel(1:index(kernel, '_') - 1), y, ddof, s, stat, msg)
         touched = transfer(s, 0_c_int32_t) /= transfer(real(SENT, c_float), 0_c_int32_t) .or. &
             any(y /= real(x, c_float))
     end subroutine flat_r32
-
-    subroutine comb1(legacy, forward, x, tau, alpha, y, stat, msg)
-        logical, intent(in) :: legacy, forward
-        real(c_double), intent(in) :: x(:), alpha
-        integer, intent(in) :: tau
-        real(c_double), intent(inout) :: y(:)
-        integer, intent(out) :: stat
-        character(len=*), intent(out) :: msg
-        if (legacy .and. forward) call speedup_legacy_comb_forward(x, tau, alpha, y, stat, msg)
-        if (legacy .and. .not. forward) call speedup_legacy_comb_backward(x, tau, alpha, y, stat, msg)
-        if (.not. legacy .and. forward) call speedup_comb_forward(x, tau, alpha, y, stat, msg)
-        if (.not. legacy .and. .not. forward) call speedup_comb_backward(x, tau, alpha, y, stat, msg)
-    end subroutine comb1
-
-    subroutine comb2(legacy, forward, x, tau, alpha, y, stat, msg)
-        logical, intent(in) :: legacy, forward
-        real(c_double), intent(in) :: x(:, :), alpha
-        integer, intent(in) :: tau
-        real(c_double), intent(inout) :: y(:, :)
-        integer, intent(out) :: stat
-        character(len=*), intent(out) :: msg
-        if (legacy .and. forward) call speedup_legacy_comb_forward(x, tau, alpha, y, stat, msg)
-        if (legacy .and. .not. forward) call speedup_legacy_comb_backward(x, tau, alpha, y, stat, msg)
-        if (.not. legacy .and. forward) call speedup_comb_forward(x, tau, alpha, y, stat, msg)
-        if (.not. legacy .and. .not. forward) call speedup_comb_backward(x, tau, alpha, y, stat, msg)
-    end subroutine comb2
 
 end module badinput_calls

@@ -5,9 +5,6 @@ module test_door_arrays
     implicit none
     private
     public :: test_library, test_reductions, test_second_derivative, test_laplacian, test_comb
-    ! What the calls of one check give back, as the checks read them.
-    integer :: stat
-    character(len=256) :: msg
 contains
 
     subroutine test_library()

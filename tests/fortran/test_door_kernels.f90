@@ -1,14 +1,28 @@
 !> The Fortran door test (test_speedup.f90): the random kernels, Mandelbrot, map_f64, the
 !> primes and closest_pair.
+! speedup_mandelbrot on complex(real64) and complex(real32) points against the contract's
+! iteration in that precision (test_mandelbrot.inc): each module names its kinds and the C
+! function of its kind.
+module test_mandelbrot_c128
+    use, intrinsic :: iso_c_binding, only: wp => c_double, wz => c_double_complex
+    use speedup_c, only: c_mandelbrot => c_speedup_mandelbrot
+    include 'test_mandelbrot.inc'
+end module test_mandelbrot_c128
+
+module test_mandelbrot_c64
+    use, intrinsic :: iso_c_binding, only: wp => c_float, wz => c_float_complex
+    use speedup_c, only: c_mandelbrot => c_speedup_mandelbrot_f32
+    include 'test_mandelbrot.inc'
+end module test_mandelbrot_c64
+
 module test_door_kernels
     use test_support
+    use test_mandelbrot_c128, only: check_c128 => check_mandelbrot
+    use test_mandelbrot_c64, only: check_c64 => check_mandelbrot
     implicit none
     private
     public :: test_monte_carlo_pi, test_markov_chains, test_mandelbrot, test_mandelbrot_f32, test_map, test_is_prime, &
         test_sum_primes_below, test_sum_primes_below_i128, test_closest_pair
-    ! What the calls of one check give back, as the checks read them.
-    integer :: stat
-    character(len=256) :: msg
 contains
 
     subroutine test_monte_carlo_pi()
@@ -66,119 +80,20 @@ contains
             'markov_chains start = k + 1: '//trim(msg))
     end subroutine test_markov_chains
 
-    integer(c_int32_t) function escape(c, max_iter)
-        complex(c_double_complex), intent(in) :: c
-        integer(c_int32_t), intent(in) :: max_iter
-        real(c_double) :: re, im, t
-        integer(c_int32_t) :: it
-        re = real(c, c_double)
-        im = aimag(c)
-        do it = 0, max_iter - 1
-            if (re*re + im*im >= 16.0_c_double) then
-                escape = it
-                return
-            end if
-            t = (re*re - im*im) + real(c, c_double)
-            im = (2.0_c_double*re)*im + aimag(c)
-            re = t
-        end do
-        escape = -1
-    end function escape
-
     subroutine test_mandelbrot()
-        integer, parameter :: nx = 13, ny = 7
-        complex(c_double_complex) :: c(nx, ny), c3(3, 2, 2), c1(nx*ny), one
-        integer(c_int32_t) :: counts(nx, ny), ref(nx, ny), cnt3(3, 2, 2), cnt1(nx*ny), cntc(nx*ny)
-        integer(c_int32_t) :: cnt0, strided(nx, 2*ny)
-        integer :: i, j, stc
-        do j = 1, ny
-            do i = 1, nx
-                c(i, j) = cmplx(-2.1_c_double + 2.6_c_double*(i - 1)/(nx - 1), &
-                    -1.2_c_double + 2.4_c_double*(j - 1)/(ny - 1), c_double_complex)
-                ref(i, j) = escape(c(i, j), 50_c_int32_t)
-            end do
-        end do
-        call speedup_mandelbrot(c, 50_c_int32_t, counts)
-        call check(all(counts == ref), 'mandelbrot = contract formula (rank 2)')
-        call check(any(ref == -1) .and. any(ref > 0), 'mandelbrot grid has both kinds of point')
-        c1 = reshape(c, [nx*ny])
-        stc = c_speedup_mandelbrot(c1, int(nx*ny, c_size_t), 50_c_int32_t, cntc, &
-            int(nx*ny, c_size_t))
-        call speedup_mandelbrot(c1, 50_c_int32_t, cnt1)
-        call check(stc == 0 .and. all(cnt1 == cntc) .and. all(reshape(counts, [nx*ny]) == cntc), &
-            'mandelbrot matches the C door (rank 1)')
-        c3 = reshape(c(1:12, 1), [3, 2, 2])
-        call speedup_mandelbrot(c3, 50_c_int32_t, cnt3)
-        call check(all(reshape(cnt3, [12]) == ref(1:12, 1)), 'mandelbrot rank 3')
-        one = c(5, 4)
-        call speedup_mandelbrot(one, 50_c_int32_t, cnt0)
-        call check(cnt0 == ref(5, 4), 'mandelbrot scalar')
-        strided = -7
-        call speedup_mandelbrot(c(:, ny:1:-1), 50_c_int32_t, strided(:, 1:2*ny:2))
-        call check(all(strided(:, 1:2*ny:2) == ref(:, ny:1:-1)) .and. &
-            all(strided(:, 2:2*ny:2) == -7), 'mandelbrot of strided sections')
-        call speedup_mandelbrot(c, -1_c_int32_t, counts, stat, msg)
-        call check(stat == SPEEDUP_ERR_INVALID_ARGUMENT .and. names(msg, 'max_iter'), &
-            'mandelbrot max_iter < 0: '//trim(msg))
-        call speedup_mandelbrot(c, 5_c_int32_t, counts(1:2, :), stat, msg)
-        call check(stat == SPEEDUP_ERR_LENGTH .and. names(msg, 'counts'), &
-            'mandelbrot counts of the wrong shape: '//trim(msg))
-        call speedup_mandelbrot(c, 5_c_int32_t, cnt1, stat, msg)
-        call check(stat == SPEEDUP_ERR_LENGTH .and. names(msg, 'rank'), &
-            'mandelbrot counts of the wrong rank: '//trim(msg))
+        call check_c128('mandelbrot', 13, 7, 50_c_int32_t)
     end subroutine test_mandelbrot
 
-    !> The contract's iteration in single precision (every operation rounds to real(c_float)).
-    integer(c_int32_t) function escape_f32(c, max_iter) result(escape)
-        complex(c_float_complex), intent(in) :: c
-        integer(c_int32_t), intent(in) :: max_iter
-        real(c_float) :: re, im, t
-        integer(c_int32_t) :: it
-        re = real(c, c_float)
-        im = aimag(c)
-        do it = 0, max_iter - 1
-            if (re*re + im*im >= 16.0_c_float) then
-                escape = it
-                return
-            end if
-            t = (re*re - im*im) + real(c, c_float)
-            im = (2.0_c_float*re)*im + aimag(c)
-            re = t
-        end do
-        escape = -1
-    end function escape_f32
-
-    !> The generic speedup_mandelbrot on complex(c_float_complex) points: the single-precision
-    !> reference, the C door, any rank, bad input naming mandelbrot_f32.
+    !> The generic speedup_mandelbrot on complex(c_float_complex) points (bad input naming
+    !> mandelbrot_f32), and its specific speedup_mandelbrot_f32.
     subroutine test_mandelbrot_f32()
-        integer, parameter :: nx = 37, ny = 11
-        complex(c_float_complex) :: c(nx, ny), c1(nx*ny), one
-        integer(c_int32_t) :: counts(nx, ny), ref(nx, ny), cnt1(nx*ny), cntc(nx*ny), cnt0
-        integer :: i, j, stc
-        do j = 1, ny
-            do i = 1, nx
-                c(i, j) = cmplx(-2.1_c_float + 2.6_c_float*(i - 1)/(nx - 1), &
-                    -1.2_c_float + 2.4_c_float*(j - 1)/(ny - 1), c_float_complex)
-                ref(i, j) = escape_f32(c(i, j), 80_c_int32_t)
-            end do
-        end do
-        call speedup_mandelbrot(c, 80_c_int32_t, counts)
-        call check(all(counts == ref), 'mandelbrot complex(real32) = contract formula in f32')
-        c1 = reshape(c, [nx*ny])
-        stc = c_speedup_mandelbrot_f32(c1, int(nx*ny, c_size_t), 80_c_int32_t, cntc, &
-            int(nx*ny, c_size_t))
-        call speedup_mandelbrot_f32(c1, 80_c_int32_t, cnt1)
-        call check(stc == 0 .and. all(cnt1 == cntc) .and. all(reshape(counts, [nx*ny]) == cntc), &
-            'mandelbrot complex(real32) matches the C door (rank 1)')
-        one = c(5, 4)
-        call speedup_mandelbrot(one, 80_c_int32_t, cnt0)
-        call check(cnt0 == ref(5, 4), 'mandelbrot complex(real32) scalar')
-        call speedup_mandelbrot(c, -1_c_int32_t, counts, stat, msg)
-        call check(stat == SPEEDUP_ERR_INVALID_ARGUMENT .and. names(msg, 'max_iter') .and. &
-            index(msg, 'mandelbrot_f32') == 1, 'mandelbrot_f32 max_iter < 0: '//trim(msg))
-        call speedup_mandelbrot(c, 5_c_int32_t, counts(1:2, :), stat, msg)
-        call check(stat == SPEEDUP_ERR_LENGTH .and. names(msg, 'counts'), &
-            'mandelbrot_f32 counts of the wrong shape: '//trim(msg))
+        complex(c_float_complex) :: c(3)
+        integer(c_int32_t) :: counts(3), cntg(3)
+        call check_c64('mandelbrot_f32', 37, 11, 80_c_int32_t)
+        c = [(0.1_c_float, 0.2_c_float), (1.5_c_float, -0.5_c_float), (-2.0_c_float, 0.0_c_float)]
+        call speedup_mandelbrot_f32(c, 80_c_int32_t, counts)
+        call speedup_mandelbrot(c, 80_c_int32_t, cntg)
+        call check(all(counts == cntg), 'speedup_mandelbrot_f32 = the generic on complex(real32)')
     end subroutine test_mandelbrot_f32
 
     subroutine test_map()

@@ -27,8 +27,12 @@ module test_door_reductions
     implicit none
     private
     public :: test_reductions_f32, test_reductions_dim
-    integer :: stat
-    character(len=256) :: msg
+    ! One shape of check_along: the kind of its data (64 or 32 bits) and what the label adds.
+    type :: along_case
+        integer :: bits
+        character(len=16) :: what
+        integer :: n(3)
+    end type along_case
     ! What an output holds before a call that must leave it untouched.
     real(c_double), parameter :: S64 = -7
     real(c_float), parameter :: S32 = -7
@@ -73,26 +77,43 @@ contains
     !> lanes longer than a block, empty extents; rank 1 into a scalar, keywords, sections, and
     !> the refusals (dim, ddof, out), each with out untouched.
     subroutine test_reductions_dim()
-        integer :: t
+        ! The shapes (n(3) = 0: rank 2), in the order they are checked (they draw their data
+        ! one after the other): at 1 and at 3 threads, then empty extents and one element at the
+        ! default thread count.
+        type(along_case), parameter :: THREADED(6) = [along_case(64, '', [7, 5, 0]), &
+            along_case(64, '', [4, 3, 6]), along_case(64, 'long lanes', [2100, 3, 0]), &
+            along_case(32, '', [7, 5, 0]), along_case(32, '', [4, 3, 6]), &
+            along_case(32, 'long lanes', [3, 1500, 2])]
+        type(along_case), parameter :: SMALL(6) = [along_case(64, 'empty', [0, 3, 0]), &
+            along_case(64, 'empty', [4, 0, 0]), along_case(64, 'empty', [2, 0, 3]), &
+            along_case(32, 'empty', [0, 3, 0]), along_case(32, 'empty', [3, 2, 0]), &
+            along_case(64, 'one element', [1, 1, 0])]
+        integer :: t, i
         do t = 1, 3, 2
             call speedup_set_num_threads(t)
-            call along_r64('real64', 7, 5, 0)
-            call along_r64('real64', 4, 3, 6)
-            call along_r64('real64 long lanes', 2100, 3, 0)
-            call along_r32('real32', 7, 5, 0)
-            call along_r32('real32', 4, 3, 6)
-            call along_r32('real32 long lanes', 3, 1500, 2)
+            do i = 1, size(THREADED)
+                call along(THREADED(i))
+            end do
         end do
         call speedup_set_num_threads(0)
-        call along_r64('real64 empty', 0, 3, 0)
-        call along_r64('real64 empty', 4, 0, 0)
-        call along_r64('real64 empty', 2, 0, 3)
-        call along_r32('real32 empty', 0, 3, 0)
-        call along_r32('real32 empty', 3, 2, 0)
-        call along_r64('real64 one element', 1, 1, 0)
+        do i = 1, size(SMALL)
+            call along(SMALL(i))
+        end do
         call test_dim_calls()
         call test_dim_errors()
     end subroutine test_reductions_dim
+
+    !> check_along of one case, on data of its kind, labelled 'real64 <what>' or 'real32 <what>'.
+    subroutine along(c)
+        type(along_case), intent(in) :: c
+        character(len=32) :: label
+        write (label, '(a, i0, 1x, a)') 'real', c%bits, c%what
+        if (c%bits == 64) then
+            call along_r64(trim(label), c%n(1), c%n(2), c%n(3))
+        else
+            call along_r32(trim(label), c%n(1), c%n(2), c%n(3))
+        end if
+    end subroutine along
 
     subroutine test_dim_calls()
         real(c_double) :: x(7, 5), v(9), o(5), oc(5), s, sc

@@ -7,9 +7,6 @@ module test_legacy_door
     private
     public :: test_legacy_threads, test_legacy_reductions, test_legacy_stencils, test_legacy_comb, &
         test_legacy_primes, test_legacy_closest_pair, test_legacy_mandelbrot
-    ! What the calls of one check give back, as the checks read them.
-    integer :: stat
-    character(len=256) :: msg
 contains
 
     subroutine test_legacy_threads()

@@ -5,10 +5,9 @@
 !> `stat` and leaves the output alone. Prints "N passed, M failed"; error stop when M > 0.
 !> Reference loops written from docs/contract.md.
 module stencil_refs
-    use, intrinsic :: iso_fortran_env, only: real32, real64
     implicit none
     private
-    public :: lap_ref64, lap_ref32
+    public :: src
 contains
     !> The cell standing for index i (0 .. n+1, 1-based) of an axis of n cells; 0 means cval.
     integer function src(mode, i, n)
@@ -27,66 +26,25 @@ contains
             src = 0
         end select
     end function src
-
-    function lap_ref64(a, dx, dy, mode, cval) result(r)
-        real(real64), intent(in) :: a(:, :), dx, dy, cval
-        character(len=*), intent(in) :: mode
-        real(real64), allocatable :: r(:, :)
-        real(real64) :: ax, ay, c
-        integer :: i, j, o, m, n
-        m = size(a, 1); n = size(a, 2); o = merge(1, 0, mode == 'valid')
-        ax = 1 / (dx * dx); ay = 1 / (dy * dy); c = 2 * ax + 2 * ay
-        allocate (r(m - 2 * o, n - 2 * o))
-        do j = 1, n - 2 * o
-            do i = 1, m - 2 * o
-                r(i, j) = ((at64(a, mode, cval, i + o - 1, j + o) + at64(a, mode, cval, i + o + 1, j + o)) * ax &
-                    + (at64(a, mode, cval, i + o, j + o - 1) + at64(a, mode, cval, i + o, j + o + 1)) * ay) - a(i + o, j + o) * c
-            end do
-        end do
-    end function lap_ref64
-
-    real(real64) function at64(a, mode, cval, i, j) result(v)
-        real(real64), intent(in) :: a(:, :), cval
-        character(len=*), intent(in) :: mode
-        integer, intent(in) :: i, j
-        integer :: p, q
-        p = src(mode, i, size(a, 1)); q = src(mode, j, size(a, 2))
-        v = cval
-        if (p > 0 .and. q > 0) v = a(p, q)
-    end function at64
-
-    function lap_ref32(a, dx, dy, mode, cval) result(r)
-        real(real32), intent(in) :: a(:, :), dx, dy, cval
-        character(len=*), intent(in) :: mode
-        real(real32), allocatable :: r(:, :)
-        real(real32) :: ax, ay, c
-        integer :: i, j, o, m, n
-        m = size(a, 1); n = size(a, 2); o = merge(1, 0, mode == 'valid')
-        ax = 1 / (dx * dx); ay = 1 / (dy * dy); c = 2 * ax + 2 * ay
-        allocate (r(m - 2 * o, n - 2 * o))
-        do j = 1, n - 2 * o
-            do i = 1, m - 2 * o
-                r(i, j) = ((at32(a, mode, cval, i + o - 1, j + o) + at32(a, mode, cval, i + o + 1, j + o)) * ax &
-                    + (at32(a, mode, cval, i + o, j + o - 1) + at32(a, mode, cval, i + o, j + o + 1)) * ay) - a(i + o, j + o) * c
-            end do
-        end do
-    end function lap_ref32
-
-    real(real32) function at32(a, mode, cval, i, j) result(v)
-        real(real32), intent(in) :: a(:, :), cval
-        character(len=*), intent(in) :: mode
-        integer, intent(in) :: i, j
-        integer :: p, q
-        p = src(mode, i, size(a, 1)); q = src(mode, j, size(a, 2))
-        v = cval
-        if (p > 0 .and. q > 0) v = a(p, q)
-    end function at32
 end module stencil_refs
+
+! The Laplacian's reference in real64 and in real32 (test_stencil_refs.inc): each module names
+! the kind wp of its grid.
+module stencil_refs_r64
+    use, intrinsic :: iso_fortran_env, only: wp => real64
+    include 'test_stencil_refs.inc'
+end module stencil_refs_r64
+
+module stencil_refs_r32
+    use, intrinsic :: iso_fortran_env, only: wp => real32
+    include 'test_stencil_refs.inc'
+end module stencil_refs_r32
 
 program test_stencils
     use, intrinsic :: iso_fortran_env, only: real32, real64, int32, int64
     use speedup
-    use stencil_refs
+    use stencil_refs_r64, only: lap_ref64 => lap_ref
+    use stencil_refs_r32, only: lap_ref32 => lap_ref
     use test_support, only: check, finish
     implicit none
     character(len=8), parameter :: modes(6) = [character(len=8) :: 'valid', 'reflect', &

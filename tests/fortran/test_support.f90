@@ -12,6 +12,9 @@ module test_support
     integer, private :: passed = 0, failed = 0
     !> The state of lcg_uniform that all the checks draw from.
     integer(c_int64_t) :: seed_state = 12345
+    ! What the calls of one check give back (every test module's), as the checks read them.
+    integer :: stat
+    character(len=256) :: msg
 contains
     subroutine check(ok, what)
         logical, intent(in) :: ok
@@ -62,8 +65,7 @@ contains
         procedure(speedup_std) :: kernel_std
         procedure(c_speedup_mean) :: c_mean
         real(c_double) :: e(0), s, sc
-        integer :: stat, stc
-        character(len=256) :: msg
+        integer :: stc
         s = 1
         call kernel_sum(e, s, stat)
         call check(stat == 0 .and. same(s, 0.0_c_double), prefix//'sum of nothing is 0')
@@ -87,8 +89,6 @@ contains
         integer, intent(in) :: tau
         real(c_double), intent(in) :: alpha
         real(c_double) :: y(size(x, 1), size(x, 2))
-        integer :: stat
-        character(len=256) :: msg
         character(len=:), allocatable :: prefix
         prefix = trim(merge('legacy_', '       ', legacy))
         if (legacy) then

@@ -1,3 +1,7 @@
+! Modules reduce_by_name_r64, reduce_by_name_r32 and comb_by_flags, shared with the bad-input
+! runner.
+include '../fortran/runner_calls.inc'
+
 !> Identity runner, Fortran door: every case of VECDIR/manifest.txt through `use speedup` at 1,
 !> 2, 3 and 8 threads; outputs in OUTDIR/t<threads>/<id>.bin (format: gen_vectors.py).
 !> The files hold C-order arrays: an n x m C array is read as buf(m, n) and the grid the caller
@@ -8,6 +12,9 @@ program run_fortran
     use, intrinsic :: iso_c_binding
     use speedup
     use speedup_legacy
+    use reduce_by_name_r64, only: reduce_dim_r64 => reduce_dim
+    use reduce_by_name_r32, only: reduce_flat_r32 => reduce_flat, reduce_dim_r32 => reduce_dim
+    use comb_by_flags, only: comb
     implicit none
     character(len=4096) :: vec, outroot, mode, outdir
     character(len=256) :: id, kernel
@@ -129,33 +136,19 @@ contains
             ! the generics on real32 x(n): a real32 result
             allocate (x32(n), p32(1))
             call read_input(c_loc(x32))
-            call reduce_r32(x32, p32(1), stat, msg)
+            call reduce_flat_r32(kernel(1:index(kernel, '_') - 1), x32, a, p32(1), stat, msg)
             if (open_out(v, stat, msg)) then; write (v) p32; close (v); end if
         case ('sum_axis', 'mean_axis', 'std_axis')
             ! C's x[n][m] is the Fortran buf(m, n): C axis 0 is dim 2, axis 1 is dim 1, and the
             ! result is in C order as it stands.
             allocate (buf(m, n), o1(merge(m, n, a == 0)))
             call read_input(c_loc(buf))
-            select case (trim(kernel))
-            case ('sum_axis')
-                call speedup_sum(buf, 2 - a, o1, stat, msg)
-            case ('mean_axis')
-                call speedup_mean(buf, 2 - a, o1, stat, msg)
-            case default
-                call speedup_std(buf, 2 - a, b, o1, stat, msg)
-            end select
+            call reduce_dim_r64(kernel(1:index(kernel, '_') - 1), buf, 2 - a, b, o1, stat, msg)
             if (open_out(v, stat, msg)) then; write (v) o1; close (v); end if
         case ('sum_axis_f32', 'mean_axis_f32', 'std_axis_f32')
             allocate (b32(m, n), p32(merge(m, n, a == 0)))
             call read_input(c_loc(b32))
-            select case (trim(kernel))
-            case ('sum_axis_f32')
-                call speedup_sum(b32, 2 - a, p32, stat, msg)
-            case ('mean_axis_f32')
-                call speedup_mean(b32, 2 - a, p32, stat, msg)
-            case default
-                call speedup_std(b32, 2 - a, b, p32, stat, msg)
-            end select
+            call reduce_dim_r32(kernel(1:index(kernel, '_') - 1), b32, 2 - a, b, p32, stat, msg)
             if (open_out(v, stat, msg)) then; write (v) p32; close (v); end if
         case ('second_derivative')
             allocate (x(n), o1(max(n - 2, 0)))
@@ -177,22 +170,10 @@ contains
             if (m == 1) then   ! a 1-D signal x(n), the way a Fortran caller holds one
                 x = f(:, 1)
                 allocate (o1(n))
-                if (trim(kernel) == 'comb_forward') then
-                    if (legacy) then; call speedup_legacy_comb_forward(x, a, transfer(r1, d), o1, stat, msg)
-                    else; call speedup_comb_forward(x, a, transfer(r1, d), o1, stat, msg); end if
-                else
-                    if (legacy) then; call speedup_legacy_comb_backward(x, a, transfer(r1, d), o1, stat, msg)
-                    else; call speedup_comb_backward(x, a, transfer(r1, d), o1, stat, msg); end if
-                end if
+                call comb(legacy, trim(kernel) == 'comb_forward', x, a, transfer(r1, d), o1, stat, msg)
                 o2(:, 1) = o1
             else
-                if (trim(kernel) == 'comb_forward') then
-                    if (legacy) then; call speedup_legacy_comb_forward(f, a, transfer(r1, d), o2, stat, msg)
-                    else; call speedup_comb_forward(f, a, transfer(r1, d), o2, stat, msg); end if
-                else
-                    if (legacy) then; call speedup_legacy_comb_backward(f, a, transfer(r1, d), o2, stat, msg)
-                    else; call speedup_comb_backward(f, a, transfer(r1, d), o2, stat, msg); end if
-                end if
+                call comb(legacy, trim(kernel) == 'comb_forward', f, a, transfer(r1, d), o2, stat, msg)
             end if
             if (open_out(v, stat, msg)) then; write (v) transpose(o2); close (v); end if
         case ('laplacian_mode', 'laplacian_f32')
@@ -294,20 +275,4 @@ contains
             error stop 'run_fortran: unknown kernel'
         end select
     end function run_case
-
-    !> sum_f32, mean_f32 or std_f32 (ddof a) of x: the generics on real32 data.
-    subroutine reduce_r32(x, s, stat, msg)
-        real(c_float), intent(in) :: x(:)
-        real(c_float), intent(inout) :: s
-        integer, intent(out) :: stat
-        character(len=*), intent(out) :: msg
-        select case (trim(kernel))
-        case ('sum_f32')
-            call speedup_sum(x, s, stat, msg)
-        case ('mean_f32')
-            call speedup_mean(x, s, stat, msg)
-        case default
-            call speedup_std(x, a, s, stat, msg)
-        end select
-    end subroutine reduce_r32
 end program run_fortran
