@@ -1,8 +1,8 @@
 !> speedup_legacy_c: the iso_c_binding interfaces of include/speedup_legacy.h, re-exported by
 !> `speedup_legacy` (below), which documents them.
 module speedup_legacy_c
-    use, intrinsic :: iso_c_binding, only: c_int32_t, c_size_t
-    use speedup_c
+    use, intrinsic :: iso_c_binding, only: c_bool, c_double, c_double_complex, c_int32_t, &
+        c_int64_t, c_size_t
     implicit none
     private
 
@@ -16,38 +16,108 @@ module speedup_legacy_c
         c_speedup_legacy_mandelbrot, c_speedup_legacy_omp_team_size
 
     interface
+        integer(c_int32_t) function c_speedup_legacy_sum(x, n, out) &
+            bind(C, name='speedup_legacy_sum')
+            import :: c_double, c_size_t, c_int32_t
+            real(c_double), intent(in) :: x(*)
+            integer(c_size_t), value, intent(in) :: n
+            real(c_double), intent(inout) :: out
+        end function c_speedup_legacy_sum
+        integer(c_int32_t) function c_speedup_legacy_mean(x, n, out) &
+            bind(C, name='speedup_legacy_mean')
+            import :: c_double, c_size_t, c_int32_t
+            real(c_double), intent(in) :: x(*)
+            integer(c_size_t), value, intent(in) :: n
+            real(c_double), intent(inout) :: out
+        end function c_speedup_legacy_mean
+        integer(c_int32_t) function c_speedup_legacy_std(x, n, ddof, out) &
+            bind(C, name='speedup_legacy_std')
+            import :: c_double, c_size_t, c_int32_t
+            real(c_double), intent(in) :: x(*)
+            integer(c_size_t), value, intent(in) :: n, ddof
+            real(c_double), intent(inout) :: out
+        end function c_speedup_legacy_std
+        integer(c_int32_t) function c_speedup_legacy_second_derivative(f, n, dx, out, out_len) &
+            bind(C, name='speedup_legacy_second_derivative')
+            import :: c_double, c_size_t, c_int32_t
+            real(c_double), intent(in) :: f(*)
+            integer(c_size_t), value, intent(in) :: n, out_len
+            real(c_double), value, intent(in) :: dx
+            real(c_double), intent(inout) :: out(*)
+        end function c_speedup_legacy_second_derivative
+        integer(c_int32_t) function c_speedup_legacy_laplacian(f, rows, cols, dx, dy, out, out_len) &
+            bind(C, name='speedup_legacy_laplacian')
+            import :: c_double, c_size_t, c_int32_t
+            real(c_double), intent(in) :: f(*)
+            integer(c_size_t), value, intent(in) :: rows, cols, out_len
+            real(c_double), value, intent(in) :: dx, dy
+            real(c_double), intent(inout) :: out(*)
+        end function c_speedup_legacy_laplacian
+        integer(c_int32_t) function c_speedup_legacy_comb_forward(x, n, k, tau, alpha, out, &
+            out_len) bind(C, name='speedup_legacy_comb_forward')
+            import :: c_double, c_size_t, c_int32_t
+            real(c_double), intent(in) :: x(*)
+            integer(c_size_t), value, intent(in) :: n, k, tau, out_len
+            real(c_double), value, intent(in) :: alpha
+            real(c_double), intent(inout) :: out(*)
+        end function c_speedup_legacy_comb_forward
+        integer(c_int32_t) function c_speedup_legacy_comb_backward(x, n, k, tau, alpha, out, &
+            out_len) bind(C, name='speedup_legacy_comb_backward')
+            import :: c_double, c_size_t, c_int32_t
+            real(c_double), intent(in) :: x(*)
+            integer(c_size_t), value, intent(in) :: n, k, tau, out_len
+            real(c_double), value, intent(in) :: alpha
+            real(c_double), intent(inout) :: out(*)
+        end function c_speedup_legacy_comb_backward
+        integer(c_int32_t) function c_speedup_legacy_is_prime(n, out) &
+            bind(C, name='speedup_legacy_is_prime')
+            import :: c_int64_t, c_bool, c_int32_t
+            integer(c_int64_t), value, intent(in) :: n
+            logical(c_bool), intent(inout) :: out
+        end function c_speedup_legacy_is_prime
+        integer(c_int32_t) function c_speedup_legacy_sum_primes_below(n, out) &
+            bind(C, name='speedup_legacy_sum_primes_below')
+            import :: c_int64_t, c_int32_t
+            integer(c_int64_t), value, intent(in) :: n
+            integer(c_int64_t), intent(inout) :: out
+        end function c_speedup_legacy_sum_primes_below
+        integer(c_int32_t) function c_speedup_legacy_is_prime_many(n, len, out, out_len) &
+            bind(C, name='speedup_legacy_is_prime_many')
+            import :: c_int64_t, c_size_t, c_bool, c_int32_t
+            integer(c_int64_t), intent(in) :: n(*)
+            integer(c_size_t), value, intent(in) :: len, out_len
+            logical(c_bool), intent(inout) :: out(*)
+        end function c_speedup_legacy_is_prime_many
+        integer(c_int32_t) function c_speedup_legacy_sum_primes_below_many(n, len, out, out_len) &
+            bind(C, name='speedup_legacy_sum_primes_below_many')
+            import :: c_int64_t, c_size_t, c_int32_t
+            integer(c_int64_t), intent(in) :: n(*)
+            integer(c_size_t), value, intent(in) :: len, out_len
+            integer(c_int64_t), intent(inout) :: out(*)
+        end function c_speedup_legacy_sum_primes_below_many
+        integer(c_int32_t) function c_speedup_legacy_closest_pair(points, n, i, j, dist) &
+            bind(C, name='speedup_legacy_closest_pair')
+            import :: c_double, c_size_t, c_int32_t
+            real(c_double), intent(in) :: points(*)
+            integer(c_size_t), value, intent(in) :: n
+            integer(c_size_t), intent(inout) :: i, j
+            real(c_double), intent(inout) :: dist
+        end function c_speedup_legacy_closest_pair
+        !> c holds n complex values (2n doubles, interleaved), like complex(c_double_complex).
+        integer(c_int32_t) function c_speedup_legacy_mandelbrot(c, n, max_iter, out, out_len) &
+            bind(C, name='speedup_legacy_mandelbrot')
+            import :: c_double_complex, c_size_t, c_int32_t
+            complex(c_double_complex), intent(in) :: c(*)
+            integer(c_size_t), value, intent(in) :: n, out_len
+            integer(c_int32_t), value, intent(in) :: max_iter
+            integer(c_int32_t), intent(inout) :: out(*)
+        end function c_speedup_legacy_mandelbrot
         integer(c_int32_t) function c_speedup_legacy_omp_team_size(team, distinct) &
             bind(C, name='speedup_legacy_omp_team_size')
             import :: c_size_t, c_int32_t
             integer(c_size_t), intent(inout) :: team, distinct
         end function c_speedup_legacy_omp_team_size
     end interface
-
-    ! With the interface of the Rust kernel (module speedup_c): the same C signature.
-    procedure(c_speedup_sum), bind(C, name='speedup_legacy_sum') :: c_speedup_legacy_sum
-    procedure(c_speedup_mean), bind(C, name='speedup_legacy_mean') :: c_speedup_legacy_mean
-    procedure(c_speedup_std), bind(C, name='speedup_legacy_std') :: c_speedup_legacy_std
-    procedure(c_speedup_second_derivative), &
-        bind(C, name='speedup_legacy_second_derivative') :: c_speedup_legacy_second_derivative
-    procedure(c_speedup_laplacian), &
-        bind(C, name='speedup_legacy_laplacian') :: c_speedup_legacy_laplacian
-    procedure(c_speedup_comb_forward), &
-        bind(C, name='speedup_legacy_comb_forward') :: c_speedup_legacy_comb_forward
-    procedure(c_speedup_comb_backward), &
-        bind(C, name='speedup_legacy_comb_backward') :: c_speedup_legacy_comb_backward
-    procedure(c_speedup_is_prime), &
-        bind(C, name='speedup_legacy_is_prime') :: c_speedup_legacy_is_prime
-    procedure(c_speedup_sum_primes_below), &
-        bind(C, name='speedup_legacy_sum_primes_below') :: c_speedup_legacy_sum_primes_below
-    procedure(c_speedup_is_prime_many), &
-        bind(C, name='speedup_legacy_is_prime_many') :: c_speedup_legacy_is_prime_many
-    procedure(c_speedup_sum_primes_below_many), &
-        bind(C, name='speedup_legacy_sum_primes_below_many') &
-        :: c_speedup_legacy_sum_primes_below_many
-    procedure(c_speedup_closest_pair), &
-        bind(C, name='speedup_legacy_closest_pair') :: c_speedup_legacy_closest_pair
-    procedure(c_speedup_mandelbrot), &
-        bind(C, name='speedup_legacy_mandelbrot') :: c_speedup_legacy_mandelbrot
     ! END GENERATED
 end module speedup_legacy_c
 

@@ -58,6 +58,12 @@ contains
         call speedup_legacy_sum(x(1:size(x):3), sl)
         call speedup_sum(x(1:size(x):3), s)
         call check(abs(sl - s) <= tol*sum(abs(x)), 'legacy_sum of a strided section')
+        ! One raw legacy routine called positionally, then with keywords, in one program unit:
+        ! both pass n by value (each routine has an interface body of its own).
+        t = c_speedup_legacy_sum(x, int(size(x), c_size_t), sl)
+        t = t + c_speedup_legacy_sum(x=x, n=int(size(x), c_size_t), out=s)
+        call check(t == 0 .and. same(sl, ref) .and. same(s, ref), &
+            'raw legacy sum: a keyword call after a positional one')
         call check_reduction_errors('legacy_', x, speedup_legacy_sum, speedup_legacy_mean, &
             speedup_legacy_std, c_speedup_legacy_mean)
     end subroutine test_legacy_reductions
