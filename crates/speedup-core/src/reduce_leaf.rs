@@ -325,15 +325,26 @@ fn exact_sums(x: &[f32]) -> ([f64; 8], u32, u32) {
         }
     }
     let mut s: [f64; 8] = std::array::from_fn(|k| (a[0][k] + a[1][k]) + (a[2][k] + a[3][k]));
-    let (mut h, mut l) = (
-        hi.into_iter().fold(0, u32::max),
-        lo.into_iter().fold(u32::MAX, u32::min),
-    );
+    let (mut h, mut l) = (halving(hi, u32::max), halving(lo, u32::min));
     for (k, &v) in chunks.remainder().iter().enumerate() {
         fold_bits(v, &mut h, &mut l);
         s[k % 8] += f64::from(v);
     }
     (s, h, l)
+}
+
+/// `f` over the 32 lanes of `v`, halving the lanes at each step (vector operations, where a
+/// left-to-right fold goes lane by lane).
+#[inline(always)]
+fn halving(mut v: [u32; 32], f: impl Fn(u32, u32) -> u32) -> u32 {
+    let mut n = 32;
+    while n > 1 {
+        n /= 2;
+        for k in 0..n {
+            v[k] = f(v[k], v[k + n]);
+        }
+    }
+    v[0]
 }
 
 #[cfg(test)]
