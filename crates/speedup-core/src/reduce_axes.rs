@@ -49,6 +49,15 @@ impl Reduction {
     }
 }
 
+/// A checked call of [`reduce`]: the view, its plan, and the reduction, which the row paths
+/// take together.
+#[derive(Clone, Copy)]
+pub(crate) struct Call<'a, T> {
+    pub(crate) x: &'a Strided<'a, T>,
+    pub(crate) p: &'a Plan,
+    pub(crate) red: Reduction,
+}
+
 /// How the elements of one lane are found from the lane's origin.
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Walk {
@@ -73,11 +82,12 @@ pub fn reduce<T: Elem>(
     if p.lanes == 0 {
         return Ok(());
     }
+    let call = Call { x: &x, p: &p, red };
     if let Some(tiles) = reduce_tiles::Tiles::new(&p) {
-        return reduce_tiles::run(&x, &p, &tiles, red, out);
+        return reduce_tiles::run(&call, &tiles, out);
     }
     if let Some(cols) = reduce_cols::Cols::new(&p) {
-        return reduce_cols::run(&x, &p, &cols, red, out);
+        return reduce_cols::run(&call, &cols, out);
     }
     let lanes = Lanes {
         x: &x,

@@ -26,9 +26,9 @@
 use crate::error::Error;
 use crate::nan::canon;
 use crate::reduce::{finish_leaf, Acc, Term, LEAF};
-use crate::reduce_axes::{finish, worth_parallel, Reduction};
+use crate::reduce_axes::{finish, worth_parallel, Call, Reduction};
 use crate::reduce_tiles::{add_rows, join_leaves, Span, Src, W};
-use crate::strided::{Elem, Plan, Strided};
+use crate::strided::{Elem, Plan};
 use rayon::prelude::*;
 
 /// The shape of each lane: `rows` rows of `cols` elements, element `(i, j)` at `i + j * step`.
@@ -61,13 +61,8 @@ impl Cols {
 }
 
 /// Reduces every lane of `p` into `out` (C order of the kept axes).
-pub(crate) fn run<T: Elem>(
-    x: &Strided<'_, T>,
-    p: &Plan,
-    g: &Cols,
-    red: Reduction,
-    out: &mut [f64],
-) -> crate::Result<()> {
+pub(crate) fn run<T: Elem>(call: &Call<'_, T>, g: &Cols, out: &mut [f64]) -> crate::Result<()> {
+    let Call { x, p, red } = *call;
     let n = p.lane_len;
     let par = worth_parallel(p);
     for (q, o) in out.iter_mut().enumerate() {

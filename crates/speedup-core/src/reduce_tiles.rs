@@ -14,7 +14,7 @@
 use crate::error::Error;
 use crate::nan::canon;
 use crate::reduce::{finish_leaf, two_sum_into, Acc, Term, LEAF};
-use crate::reduce_axes::{finish, worth_parallel, Reduction};
+use crate::reduce_axes::{finish, worth_parallel, Call, Reduction};
 use crate::simd::Isa;
 use crate::strided::{Elem, Plan, Strided};
 use rayon::prelude::*;
@@ -55,13 +55,8 @@ impl Tiles {
 /// Reduces every lane of `p` into `out` (C order of the kept axes): the leaves of every lane
 /// first, leaf by leaf (all tiles of a leaf's rows before the next leaf's, so the pages a leaf
 /// touches stay in the TLB), then each lane's fixed tree over its leaves.
-pub(crate) fn run<T: Elem>(
-    x: &Strided<'_, T>,
-    p: &Plan,
-    t: &Tiles,
-    red: Reduction,
-    out: &mut [f64],
-) -> crate::Result<()> {
+pub(crate) fn run<T: Elem>(call: &Call<'_, T>, t: &Tiles, out: &mut [f64]) -> crate::Result<()> {
+    let Call { x, p, red } = *call;
     let n = p.lane_len;
     let par = worth_parallel(p);
     let sums = leaf_sums(x, p, t, None, par, red.kernel())?;
