@@ -18,9 +18,31 @@ const SENT_F: f64 = -7777.25;
 const SENT_U: u64 = 0xDEAD_BEEF;
 const SENT_I: i32 = -7777;
 
+#[derive(Debug, Clone)]
+struct Param {
+    kind: String,
+    ndim: usize,
+    d1: usize,
+    d2: usize,
+    vals: Vec<i64>,
+}
+
+#[derive(Debug, Default)]
+struct Case {
+    id: String,
+    kernel: String,
+    twin: bool,
+    status: String,
+    arg: String,
+    p: BTreeMap<String, Param>,
+}
+
+/// Why this runner cannot express a case.
+struct Cannot(String);
+
 #[path = "badinput_cases/mod.rs"]
 mod cases;
-use cases::{parse, Cannot, Case};
+use cases::parse;
 
 fn sentinel_f(shape: (usize, usize)) -> Array2<f64> {
     Array2::from_elem(shape, SENT_F)

@@ -1,30 +1,9 @@
 //! The bad-input runner's cases (tests/badinput/cases.txt, resolved by tests/badinput/cases.py
-//! into the runner's line format): their parameters and the parser.
+//! into the runner's line format): reading a case's parameters, and the parser.
 
+use super::{Cannot, Case, Param};
 use speedup_core::Complex64;
 use std::collections::BTreeMap;
-
-#[derive(Debug, Clone)]
-pub(crate) struct Param {
-    pub(crate) kind: String,
-    pub(crate) ndim: usize,
-    pub(crate) d1: usize,
-    pub(crate) d2: usize,
-    pub(crate) vals: Vec<i64>,
-}
-
-#[derive(Debug, Default)]
-pub(crate) struct Case {
-    pub(crate) id: String,
-    pub(crate) kernel: String,
-    pub(crate) twin: bool,
-    pub(crate) status: String,
-    pub(crate) arg: String,
-    pub(crate) p: BTreeMap<String, Param>,
-}
-
-/// Why this runner cannot express a case.
-pub(crate) struct Cannot(pub(crate) String);
 
 impl Case {
     pub(crate) fn get(&self, name: &str) -> Option<&Param> {
