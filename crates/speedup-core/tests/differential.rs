@@ -18,6 +18,7 @@
 //! `differential.proptest-regressions` (committed; replayed first on every run).
 
 mod common;
+#[macro_use]
 mod fuzz;
 #[path = "differential/numpy_grade.rs"]
 mod numpy_grade;
@@ -56,9 +57,7 @@ fn rebuild(nodes: &[TreeNode], n_total: usize) -> f64 {
 
 #[test]
 fn sum_mean_std_serial_vs_parallel() {
-    let tally = Tally::new("sum_mean_std_serial_vs_parallel");
-    proptest!(cases(256), |(r in recipe(reduction_len()), ddof in 0usize..3)| {
-        tally.hit();
+    property!("sum_mean_std_serial_vs_parallel", 256, |(r in recipe(reduction_len()), ddof in 0usize..3)| {
         let x = r.build();
         let got = across_setups(|| (core::sum(&x), core::mean(&x), core::std(&x, ddof)));
         all_same("sum", &got, |a, b| same_f64(a.0, b.0))?;
@@ -80,13 +79,11 @@ fn sum_mean_std_serial_vs_parallel() {
 
 #[test]
 fn sum_chunked_vs_whole() {
-    let tally = Tally::new("sum_chunked_vs_whole");
     let parts = (
         recipe(reduction_len()),
         prop::collection::vec(any::<prop::sample::Index>(), 0..6),
     );
-    proptest!(cases(256), |((r, cuts) in parts, setup in 0..SETUPS.len())| {
-        tally.hit();
+    property!("sum_chunked_vs_whole", 256, |((r, cuts) in parts, setup in 0..SETUPS.len())| {
         let x = r.build();
         let n = x.len();
         // Part boundaries on leaf boundaries (the rule of sum_nodes), in order, deduplicated.
@@ -113,10 +110,8 @@ fn sum_chunked_vs_whole() {
 
 #[test]
 fn second_derivative_serial_vs_parallel_vs_pieces() {
-    let tally = Tally::new("second_derivative_serial_vs_parallel_vs_pieces");
     let cut = prop::collection::vec(any::<prop::sample::Index>(), 0..4);
-    proptest!(cases(256), |(r in recipe(elementwise_len(3)), dx in step(), cut in cut)| {
-        tally.hit();
+    property!("second_derivative_serial_vs_parallel_vs_pieces", 256, |(r in recipe(elementwise_len(3)), dx in step(), cut in cut)| {
         let f = r.build();
         let n = f.len();
         let got = across_setups(|| {
@@ -147,10 +142,8 @@ fn second_derivative_serial_vs_parallel_vs_pieces() {
 
 #[test]
 fn laplacian_serial_vs_parallel_layouts_and_pieces() {
-    let tally = Tally::new("laplacian_serial_vs_parallel_layouts_and_pieces");
     let cuts = (any::<prop::sample::Index>(), any::<prop::sample::Index>());
-    proptest!(cases(256), |((rows, cols, r) in grid(grid_shape()), dx in step(), dy in step(), lay in layout(), cuts in cuts)| {
-        tally.hit();
+    property!("laplacian_serial_vs_parallel_layouts_and_pieces", 256, |((rows, cols, r) in grid(grid_shape()), dx in step(), dy in step(), lay in layout(), cuts in cuts)| {
         let f = Array2::from_shape_vec((rows, cols), r.build()).unwrap();
         let got = across_setups(|| {
             with_layout(&f, lay, |fv| {
@@ -187,9 +180,7 @@ type Comb =
 
 #[test]
 fn comb_filters_serial_vs_parallel_layouts_and_columns() {
-    let tally = Tally::new("comb_filters_serial_vs_parallel_layouts_and_columns");
-    proptest!(cases(256), |((n, k, tau, r) in signal(), alpha in any_f64(), lay in layout(), col in any::<prop::sample::Index>())| {
-        tally.hit();
+    property!("comb_filters_serial_vs_parallel_layouts_and_columns", 256, |((n, k, tau, r) in signal(), alpha in any_f64(), lay in layout(), col in any::<prop::sample::Index>())| {
         let x = Array2::from_shape_vec((n, k), r.build()).unwrap();
         let kernels: [(&str, Comb); 2] = [("comb_forward", core::comb_forward), ("comb_backward", core::comb_backward)];
         for (name, kernel) in kernels {
@@ -282,14 +273,12 @@ fn is_prime_reference(n: u64) -> bool {
 
 #[test]
 fn is_prime_batch_vs_single_vs_reference() {
-    let tally = Tally::new("is_prime_batch_vs_single_vs_reference");
     // A list of candidates, or a long run of consecutive numbers (several parallel tasks).
     let batch = prop_oneof![
         3 => prop::collection::vec(prime_candidate(), 0..40),
         1 => (prime_candidate(), 1000u64..5000).prop_map(|(a, len)| (0..len).map(|d| a.wrapping_add(d)).collect()),
     ];
-    proptest!(cases(256), |(n in batch)| {
-        tally.hit();
+    property!("is_prime_batch_vs_single_vs_reference", 256, |(n in batch)| {
         let got = across_setups(|| {
             let mut out = vec![false; n.len()];
             core::is_prime_many(&n, &mut out).unwrap();
@@ -316,11 +305,9 @@ fn prime_query() -> impl Strategy<Value = u64> {
 
 #[test]
 fn sum_primes_below_many_vs_single_vs_threads() {
-    let tally = Tally::new("sum_primes_below_many_vs_single_vs_threads");
     // Rarely more than one overflowing query: weight the list towards sieved ones.
     let queries = prop::collection::vec(prime_query(), 0..8);
-    proptest!(cases(128), |(q in queries)| {
-        tally.hit();
+    property!("sum_primes_below_many_vs_single_vs_threads", 128, |(q in queries)| {
         let got = across_setups(|| {
             let mut out = vec![u64::MAX; q.len()];
             let r = core::sum_primes_below_many(&q, &mut out);
@@ -364,7 +351,6 @@ fn seed() -> impl Strategy<Value = u64> {
 
 #[test]
 fn monte_carlo_pi_serial_vs_parallel_vs_slices() {
-    let tally = Tally::new("monte_carlo_pi_serial_vs_parallel_vs_slices");
     let n_points = prop_oneof![
         3 => 1u64..20,
         2 => 20u64..70_000,
@@ -372,8 +358,7 @@ fn monte_carlo_pi_serial_vs_parallel_vs_slices() {
         1 => 300_000u64..700_000,
     ];
     let cuts = prop::collection::vec(any::<prop::sample::Index>(), 0..5);
-    proptest!(cases(128), |(n in n_points, seed in seed(), cuts in cuts, at_end in any::<bool>())| {
-        tally.hit();
+    property!("monte_carlo_pi_serial_vs_parallel_vs_slices", 128, |(n in n_points, seed in seed(), cuts in cuts, at_end in any::<bool>())| {
         let got = across_setups(|| (core::monte_carlo_pi(n, seed), core::monte_carlo_pi_inside(0, n, seed)));
         all_same("monte_carlo_pi", &got, |a, b| same_result(&a.0, &b.0) && a.1 == b.1)?;
         let (pi, inside) = (got[0].1 .0.clone().unwrap(), got[0].1 .1.clone().unwrap());
@@ -413,7 +398,6 @@ fn stochastic() -> impl Strategy<Value = Array2<f64>> {
 
 #[test]
 fn markov_chains_serial_vs_parallel_vs_slices_vs_paths() {
-    let tally = Tally::new("markov_chains_serial_vs_parallel_vs_slices_vs_paths");
     let steps = prop_oneof![3 => 0u64..50, 2 => 50u64..3000, 1 => 20_000u64..40_000];
     let run = (
         stochastic(),
@@ -423,8 +407,7 @@ fn markov_chains_serial_vs_parallel_vs_slices_vs_paths() {
         seed(),
         0u64..1000,
     );
-    proptest!(cases(256), |((p, start, n_steps, n_chains, seed, first) in run, cut in any::<prop::sample::Index>())| {
-        tally.hit();
+    property!("markov_chains_serial_vs_parallel_vs_slices_vs_paths", 256, |((p, start, n_steps, n_chains, seed, first) in run, cut in any::<prop::sample::Index>())| {
         let k = p.nrows();
         let start = start.index(k);
         let got = across_setups(|| {
@@ -479,9 +462,7 @@ fn closest_reference(pts: &[[f64; 2]]) -> (usize, usize, u64) {
 
 #[test]
 fn closest_pair_serial_vs_parallel_vs_reference() {
-    let tally = Tally::new("closest_pair_serial_vs_parallel_vs_reference");
-    proptest!(cases(256), |(pts in point_set(20_000), lay in layout())| {
-        tally.hit();
+    property!("closest_pair_serial_vs_parallel_vs_reference", 256, |(pts in point_set(20_000), lay in layout())| {
         let n = pts.len();
         let a = Array2::from_shape_fn((n, 2), |(i, c)| pts[i][c]);
         let got = across_setups(|| {
@@ -499,10 +480,8 @@ fn closest_pair_serial_vs_parallel_vs_reference() {
 
 #[test]
 fn mandelbrot_serial_vs_parallel_vs_scalar() {
-    let tally = Tally::new("mandelbrot_serial_vs_parallel_vs_scalar");
     let max_iter = prop_oneof![1 => 0i32..3, 3 => 3i32..120];
-    proptest!(cases(256), |(c in complex_points(), max_iter in max_iter)| {
-        tally.hit();
+    property!("mandelbrot_serial_vs_parallel_vs_scalar", 256, |(c in complex_points(), max_iter in max_iter)| {
         let got = across_setups(|| {
             let mut out = vec![i32::MIN; c.len()];
             core::mandelbrot(&c, max_iter, &mut out).unwrap();
@@ -520,10 +499,8 @@ fn mandelbrot_serial_vs_parallel_vs_scalar() {
 
 #[test]
 fn map_serial_vs_parallel() {
-    let tally = Tally::new("map_serial_vs_parallel");
     let len = prop_oneof![3 => 0usize..10, 2 => 1000usize..1100, 2 => 4000usize..9000];
-    proptest!(cases(256), |(r in recipe(len))| {
-        tally.hit();
+    property!("map_serial_vs_parallel", 256, |(r in recipe(len))| {
         let x = r.build();
         let f = |v: f64| (v * 1.5).sin() + v * v;
         let got = across_setups(|| {

@@ -12,6 +12,7 @@
 #[path = "../../speedup-core/tests/common/mod.rs"]
 mod common;
 #[path = "../../speedup-core/tests/fuzz/mod.rs"]
+#[macro_use]
 mod fuzz;
 
 use common::fsum;
@@ -44,11 +45,9 @@ fn rust<R>(f: impl FnOnce() -> R) -> R {
 
 #[test]
 fn stencils_bitwise() {
-    let tally = Tally::new("legacy_stencils_bitwise");
     let one = (recipe(elementwise_len(3)), step());
     let two = (grid(grid_shape()), step(), step(), layout());
-    proptest!(cases(192), |((r, dx) in one, ((rows, cols, g), dy1, dy2, lay) in two)| {
-        tally.hit();
+    property!("legacy_stencils_bitwise", 192, |((r, dx) in one, ((rows, cols, g), dy1, dy2, lay) in two)| {
         let f = r.build();
         let mut want = vec![0.0; f.len() - 2];
         rust(|| core::second_derivative(&f, dx, &mut want)).unwrap();
@@ -97,9 +96,7 @@ type Comb =
 
 #[test]
 fn comb_filters_bitwise() {
-    let tally = Tally::new("legacy_comb_filters_bitwise");
-    proptest!(cases(192), |((n, k, tau, r) in signal(), alpha in any_f64(), lay in layout())| {
-        tally.hit();
+    property!("legacy_comb_filters_bitwise", 192, |((n, k, tau, r) in signal(), alpha in any_f64(), lay in layout())| {
         let x = Array2::from_shape_vec((n, k), r.build()).unwrap();
         let pairs: [(&str, Comb, Comb); 2] = [
             ("comb_forward", core::comb_forward, legacy::comb_forward),
@@ -123,10 +120,8 @@ fn comb_filters_bitwise() {
 
 #[test]
 fn mandelbrot_bitwise() {
-    let tally = Tally::new("legacy_mandelbrot_bitwise");
     let max_iter = prop_oneof![1 => 0i32..3, 3 => 3i32..120];
-    proptest!(cases(192), |(c in complex_points(), max_iter in max_iter)| {
-        tally.hit();
+    property!("legacy_mandelbrot_bitwise", 192, |(c in complex_points(), max_iter in max_iter)| {
         let mut want = vec![0; c.len()];
         rust(|| core::mandelbrot(&c, max_iter, &mut want)).unwrap();
         for (t, got) in legacy_at(|| {
@@ -151,12 +146,10 @@ fn fast_for_trial_division(v: u64) -> u64 {
 
 #[test]
 fn primes_exact() {
-    let tally = Tally::new("legacy_primes_exact");
     let candidates =
         prop::collection::vec(prime_candidate().prop_map(fast_for_trial_division), 0..24);
     let queries = prop::collection::vec(prop_oneof![3 => 0u64..100, 2 => 100u64..40_000], 0..5);
-    proptest!(cases(96), |(n in candidates, q in queries)| {
-        tally.hit();
+    property!("legacy_primes_exact", 96, |(n in candidates, q in queries)| {
         let mut want = vec![false; n.len()];
         rust(|| core::is_prime_many(&n, &mut want)).unwrap();
         let mut got = vec![false; n.len()];
@@ -175,9 +168,7 @@ fn primes_exact() {
 
 #[test]
 fn closest_pair_bitwise() {
-    let tally = Tally::new("legacy_closest_pair_bitwise");
-    proptest!(cases(192), |(pts in point_set(1500), lay in layout())| {
-        tally.hit();
+    property!("legacy_closest_pair_bitwise", 192, |(pts in point_set(1500), lay in layout())| {
         let a = Array2::from_shape_fn((pts.len(), 2), |(i, c)| pts[i][c]);
         let want = rust(|| core::closest_pair(a.view())).map(|r| (r.i, r.j, r.dist.to_bits()));
         for (t, got) in legacy_at(|| with_layout(&a, lay, |v| legacy::closest_pair(v).map(|r| (r.i, r.j, r.dist.to_bits())))) {
@@ -196,9 +187,7 @@ fn recursive_sum_bound(x: &[f64]) -> f64 {
 
 #[test]
 fn sum_mean_std_within_the_accuracy_rule() {
-    let tally = Tally::new("legacy_sum_mean_std_within_the_accuracy_rule");
-    proptest!(cases(192), |(r in recipe(reduction_len()), ddof in 0usize..3)| {
-        tally.hit();
+    property!("legacy_sum_mean_std_within_the_accuracy_rule", 192, |(r in recipe(reduction_len()), ddof in 0usize..3)| {
         let x = r.build();
         let n = x.len();
         let u = f64::EPSILON / 2.0;

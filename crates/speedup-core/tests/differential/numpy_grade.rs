@@ -172,10 +172,8 @@ fn reduce_held<T: Elem + Real>(
 
 #[test]
 fn reductions_along_axes_vs_lanes_copied_out() {
-    let tally = Tally::new("reductions_along_axes_vs_lanes_copied_out");
-    proptest!(cases(256), |((h, axes) in held_and_axes(), family in family(), seed in any::<u64>(),
+    property!("reductions_along_axes_vs_lanes_copied_out", 256, |((h, axes) in held_and_axes(), family in family(), seed in any::<u64>(),
                              patches in prop::collection::vec((any::<usize>(), any_f64()), 0..8), red in reduction())| {
-        tally.hit();
         let n: usize = h.shape.iter().product();
         let values = Recipe { len: n, family, seed, patches }.build();
         let values32: Vec<f64> = values.iter().map(|&v| v as f32 as f64).collect();
@@ -405,13 +403,11 @@ fn modes_case<T: Real>(
 
 #[test]
 fn boundary_modes_vs_padded_reference() {
-    let tally = Tally::new("boundary_modes_vs_padded_reference");
     let shape = prop_oneof![4 => (0usize..10, 0usize..10), 1 => (1usize..4, 200usize..900), 1 => (150usize..400, 3usize..6)];
-    proptest!(cases(256), |((r, c) in shape, family in family(), seed in any::<u64>(),
+    property!("boundary_modes_vs_padded_reference", 256, |((r, c) in shape, family in family(), seed in any::<u64>(),
                              patches in prop::collection::vec((any::<usize>(), any_f64()), 0..8),
                              dx in step(), dy in step(), mode in prop::sample::select(Mode::ALL.to_vec()),
                              cval in any_f64(), lay in 0u8..4)| {
-        tally.hit();
         let v = Recipe { len: r * c, family, seed, patches }.build();
         let g = Array2::from_shape_vec((r, c), v).unwrap();
         modes_case(&g, (dx, dy), mode, cval, lay)?;

@@ -58,6 +58,18 @@ impl Drop for Tally {
     }
 }
 
+/// A property: `proptest!` over `$cases` cases (see [`cases`]) of the strategies in the
+/// closure's argument list, each case counted by a [`Tally`] named `$name`.
+macro_rules! property {
+    ($name:literal, $cases:expr, |($($strategies:tt)*)| $body:block) => {{
+        let tally = $crate::fuzz::Tally::new($name);
+        proptest::proptest!($crate::fuzz::cases($cases), |($($strategies)*)| {
+            tally.hit();
+            $body
+        });
+    }};
+}
+
 /// A property's configuration with `default` cases; `PROPTEST_CASES` overrides it (proptest's
 /// macro reads the variable over any configured count), e.g. `PROPTEST_CASES=5000`.
 pub fn cases(default: u32) -> ProptestConfig {
