@@ -123,3 +123,81 @@ macro_rules! avx2_dispatch {
         }
     };
 }
+
+/// Proof that this CPU runs the AVX2 paths: only code compiled for AVX2 (which the dispatch
+/// calls after [`avx2`] said yes) makes one without `unsafe`, so the generic SIMD loops take one
+/// and call the intrinsics through it.
+#[cfg(target_arch = "x86_64")]
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct HasAvx2(());
+
+#[cfg(target_arch = "x86_64")]
+impl HasAvx2 {
+    /// The proof, in code compiled for AVX2.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    pub(crate) fn new() -> HasAvx2 {
+        HasAvx2(())
+    }
+}
+
+/// Proof that this CPU runs the AVX-512 paths ([`avx512`]), as [`HasAvx2`] for AVX2.
+#[cfg(target_arch = "x86_64")]
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct HasAvx512(());
+
+#[cfg(target_arch = "x86_64")]
+impl HasAvx512 {
+    /// The proof, in code compiled for AVX-512 F, DQ, BW and VL.
+    #[inline]
+    #[target_feature(enable = "avx512f,avx512dq,avx512bw,avx512vl")]
+    pub(crate) fn new() -> HasAvx512 {
+        HasAvx512(())
+    }
+}
+
+/// Defines a trait of register operations that are one intrinsic each and its impls for
+/// [`HasAvx2`] and [`HasAvx512`], from a table whose rows give a method and the intrinsic of
+/// each instruction set: `fn name(args) -> Type = avx2_intrinsic, avx512_intrinsic;`, with the
+/// register type first, `type V = AVX2 type, AVX-512 type;`. The methods are
+/// `#[inline(always)]` and have no target features of their own: they inline into the
+/// `#[target_feature]` function that instantiates a generic loop, and compile with its
+/// instructions.
+#[cfg(target_arch = "x86_64")]
+macro_rules! simd_ops {
+    (
+        $(#[$m:meta])*
+        $vis:vis trait $name:ident {
+            $(#[$vm:meta])*
+            type V = $v2:ty, $v5:ty;
+            $(
+                $(#[$fm:meta])*
+                fn $f:ident($($a:ident: $t:ty),*) -> $out:ty = $f2:expr, $f5:expr;
+            )*
+        }
+    ) => {
+        $(#[$m])*
+        $vis trait $name: Copy {
+            $(#[$vm])*
+            type V: Copy;
+            $(
+                $(#[$fm])*
+                fn $f(self, $($a: $t),*) -> $out;
+            )*
+        }
+        simd_ops!(@impl $name for $crate::simd::HasAvx2, $v2, $($f($($a: $t),*) -> $out = $f2;)*);
+        simd_ops!(@impl $name for $crate::simd::HasAvx512, $v5, $($f($($a: $t),*) -> $out = $f5;)*);
+    };
+    (@impl $name:ident for $isa:ty, $v:ty, $($f:ident($($a:ident: $t:ty),*) -> $out:ty = $i:expr;)*) => {
+        impl $name for $isa {
+            type V = $v;
+            $(
+                #[inline(always)]
+                fn $f(self, $($a: $t),*) -> $out {
+                    // SAFETY: `self` is a proof that the CPU runs these instructions.
+                    unsafe { $i($($a),*) }
+                }
+            )*
+        }
+    };
+}
