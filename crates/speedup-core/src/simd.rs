@@ -156,48 +156,59 @@ impl HasAvx512 {
     }
 }
 
-/// Defines a trait of register operations that are one intrinsic each and its impls for
-/// [`HasAvx2`] and [`HasAvx512`], from a table whose rows give a method and the intrinsic of
-/// each instruction set: `fn name(args) -> Type = avx2_intrinsic, avx512_intrinsic;`, with the
-/// register type first, `type V = AVX2 type, AVX-512 type;`. The methods are
-/// `#[inline(always)]` and have no target features of their own: they inline into the
-/// `#[target_feature]` function that instantiates a generic loop, and compile with its
-/// instructions.
+/// Defines a trait of register operations that are one intrinsic each (or a closure around a
+/// few) and its impls, one per instruction set, from a table: after `for`, the implementors
+/// (each [`HasAvx2`] or [`HasAvx512`], with the trait's type argument where it has one), then
+/// one row per associated type, `type V = one type per implementor;`, and one per method,
+/// `fn name(args) -> Type = one intrinsic per implementor;`. The methods take `self`, the proof
+/// that the CPU runs the instructions; they are `#[inline(always)]` and have no target features
+/// of their own, so they inline into the `#[target_feature]` function that instantiates a
+/// generic loop, and compile with its instructions.
 #[cfg(target_arch = "x86_64")]
 macro_rules! simd_ops {
     (
         $(#[$m:meta])*
-        $vis:vis trait $name:ident {
-            $(#[$vm:meta])*
-            type V = $v2:ty, $v5:ty;
+        $vis:vis trait $name:ident$(<$p:ident>)? for $($isa:ident$(<$g:ty>)?),+ {
+            $(type $assoc:ident = $($aty:ty),+;)*
             $(
                 $(#[$fm:meta])*
-                fn $f:ident($($a:ident: $t:ty),*) -> $out:ty = $f2:expr, $f5:expr;
+                fn $f:ident($($a:ident: $t:ty),*) -> $out:ty = $($i:expr),+;
             )*
         }
     ) => {
         $(#[$m])*
-        $vis trait $name: Copy {
-            $(#[$vm])*
-            type V: Copy;
+        $vis trait $name$(<$p>)?: Copy {
+            $(type $assoc: Copy;)*
             $(
                 $(#[$fm])*
                 fn $f(self, $($a: $t),*) -> $out;
             )*
         }
-        simd_ops!(@impl $name for $crate::simd::HasAvx2, $v2, $($f($($a: $t),*) -> $out = $f2;)*);
-        simd_ops!(@impl $name for $crate::simd::HasAvx512, $v5, $($f($($a: $t),*) -> $out = $f5;)*);
+        simd_ops!(
+            @impls $name [$($isa$(<$g>)?),+] [$($assoc = [$($aty),+])*]
+            $($f($($a: $t),*) -> $out = [$($i),+])*
+        );
     };
-    (@impl $name:ident for $isa:ty, $v:ty, $($f:ident($($a:ident: $t:ty),*) -> $out:ty = $i:expr;)*) => {
-        impl $name for $isa {
-            type V = $v;
+    (@impls $name:ident [] [$($assoc:ident = [])*] $($f:ident($($a:ident: $t:ty),*) -> $out:ty = [])*) => {};
+    (
+        @impls $name:ident [$isa:ident$(<$g:ty>)? $(, $isas:ident$(<$gs:ty>)?)*]
+        [$($assoc:ident = [$aty:ty $(, $atys:ty)*])*]
+        $($f:ident($($a:ident: $t:ty),*) -> $out:ty = [$i:expr $(, $is:expr)*])*
+    ) => {
+        impl $name$(<$g>)? for $crate::simd::$isa {
+            $(type $assoc = $aty;)*
             $(
                 #[inline(always)]
                 fn $f(self, $($a: $t),*) -> $out {
-                    // SAFETY: `self` is a proof that the CPU runs these instructions.
+                    // SAFETY: `self` is a proof that the CPU runs these instructions; the
+                    // arguments are registers, as the table's own unsafe helpers require.
                     unsafe { $i($($a),*) }
                 }
             )*
         }
+        simd_ops!(
+            @impls $name [$($isas$(<$gs>)?),*] [$($assoc = [$($atys),*])*]
+            $($f($($a: $t),*) -> $out = [$($is),*])*
+        );
     };
 }

@@ -15,10 +15,9 @@ use std::arch::x86_64::*;
 use super::{avx2, avx512, M0, M1, ROUNDS, W0, W1};
 
 simd_ops! {
-    /// The operations on registers of 64-bit lanes that are one instruction each, as the vector
-    /// Philox paths use them.
-    pub(crate) trait LaneOps {
-        /// A register of 64-bit lanes.
+    /// The operations on registers `V` of 64-bit lanes that are one instruction each, as the
+    /// vector Philox paths use them.
+    pub(crate) trait LaneOps for HasAvx2, HasAvx512 {
         type V = __m256i, __m512i;
         /// `x` in every lane.
         fn splat(x: i64) -> Self::V = _mm256_set1_epi64x, _mm512_set1_epi64;
