@@ -4,14 +4,23 @@
 //! the report names the path a call takes. The paths compute the same IEEE operations as the
 //! baseline loops (no FMA: Rust never contracts), so they give the same bits.
 
+/// The body of a detection function below: returns whether this CPU has every x86-64 feature
+/// named (run-time detection, cached by the standard library after the first call); false off
+/// x86-64.
+macro_rules! return_x86_has {
+    ($($feature:tt),+) => {
+        #[cfg(target_arch = "x86_64")]
+        return $(std::arch::is_x86_feature_detected!($feature))&&+;
+        #[cfg(not(target_arch = "x86_64"))]
+        return false;
+    };
+}
+
 /// True when this CPU runs the AVX2 paths (reductions' leaves, stencils, comb filters,
 /// Mandelbrot); always false off x86-64.
 #[inline(always)]
 pub fn avx2() -> bool {
-    #[cfg(target_arch = "x86_64")]
-    return std::arch::is_x86_feature_detected!("avx2");
-    #[cfg(not(target_arch = "x86_64"))]
-    return false;
+    return_x86_has!("avx2");
 }
 
 /// True when this CPU runs the AVX-512 paths: the foundation (F) plus the doubleword/quadword
@@ -19,22 +28,13 @@ pub fn avx2() -> bool {
 /// always false off x86-64.
 #[inline(always)]
 pub fn avx512() -> bool {
-    #[cfg(target_arch = "x86_64")]
-    return std::arch::is_x86_feature_detected!("avx512f")
-        && std::arch::is_x86_feature_detected!("avx512dq")
-        && std::arch::is_x86_feature_detected!("avx512bw")
-        && std::arch::is_x86_feature_detected!("avx512vl");
-    #[cfg(not(target_arch = "x86_64"))]
-    return false;
+    return_x86_has!("avx512f", "avx512dq", "avx512bw", "avx512vl");
 }
 
 /// True when this CPU runs the POPCNT path of the prime sieve; always false off x86-64.
 #[inline(always)]
 pub fn popcnt() -> bool {
-    #[cfg(target_arch = "x86_64")]
-    return std::arch::is_x86_feature_detected!("popcnt");
-    #[cfg(not(target_arch = "x86_64"))]
-    return false;
+    return_x86_has!("popcnt");
 }
 
 /// An instruction-set path of the kernels that have several: the best one this CPU runs is
