@@ -94,72 +94,8 @@ fn chunked<T: Real>(
     }
 }
 
-/// Escape counts of 8 points at once in AVX2: the lanes of [`escape_lanes`] as two pairs of
-/// 4-wide registers (`re`, `im`), each lane performing exactly the scalar operations of
-/// [`escape_count`] in the same order (the same bits: IEEE mul, add and sub round the same in
-/// any register width, nothing is contracted into an FMA, and `>=` is an ordered compare, false
-/// for NaN as in Rust). A lane's count is held as a double (exact: counts are below 2^31) and
-/// fixed by a blend when the lane first escapes. Two independent register pairs hide the
-/// latency of one iteration (mul, sub, add): 2.1x the portable lanes on the seed grid.
-///
-/// # Safety
-/// The CPU must support AVX2, and `c` and `out` hold at least 8 elements.
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-unsafe fn escape_lanes_avx2(c: &[Complex64], max_iter: i32, out: &mut [i32]) {
-    use std::arch::x86_64::*;
-    debug_assert!(c.len() >= LANES && out.len() >= LANES);
-    let sixteen = _mm256_set1_pd(16.0);
-    let two = _mm256_set1_pd(2.0);
-    let one = _mm256_set1_pd(1.0);
-    let mut cr = [_mm256_setzero_pd(); 2];
-    let mut ci = [_mm256_setzero_pd(); 2];
-    for g in 0..2 {
-        // SAFETY: points 4g .. 4g + 4 exist; Complex64 is (re, im), repr(C).
-        let (a, b) = unsafe {
-            let p = c.as_ptr().add(4 * g).cast::<f64>();
-            (_mm256_loadu_pd(p), _mm256_loadu_pd(p.add(4)))
-        };
-        // a = re0 im0 re1 im1, b = re2 im2 re3 im3: unpack gives lanes 0 2 1 3, permute fixes it.
-        cr[g] = _mm256_permute4x64_pd::<0b11_01_10_00>(_mm256_unpacklo_pd(a, b));
-        ci[g] = _mm256_permute4x64_pd::<0b11_01_10_00>(_mm256_unpackhi_pd(a, b));
-    }
-    let (mut zr, mut zi) = (cr, ci);
-    let mut count = [_mm256_set1_pd(-1.0); 2];
-    let mut done = [_mm256_setzero_pd(); 2];
-    let mut it = _mm256_setzero_pd();
-    for _ in 0..max_iter {
-        let mut all_done = -1i32;
-        for g in 0..2 {
-            let rr = _mm256_mul_pd(zr[g], zr[g]);
-            let ii = _mm256_mul_pd(zi[g], zi[g]);
-            let escaped = _mm256_cmp_pd::<_CMP_GE_OQ>(_mm256_add_pd(rr, ii), sixteen);
-            count[g] = _mm256_blendv_pd(count[g], it, _mm256_andnot_pd(done[g], escaped));
-            done[g] = _mm256_or_pd(done[g], escaped);
-            all_done &= _mm256_movemask_pd(done[g]);
-            let new_re = _mm256_add_pd(_mm256_sub_pd(rr, ii), cr[g]);
-            zi[g] = _mm256_add_pd(_mm256_mul_pd(_mm256_mul_pd(two, zr[g]), zi[g]), ci[g]);
-            zr[g] = new_re;
-        }
-        if all_done == 0xF {
-            break;
-        }
-        it = _mm256_add_pd(it, one);
-    }
-    for g in 0..2 {
-        // SAFETY: out holds 8 elements; an unaligned 16-byte store of four i32.
-        unsafe {
-            _mm_storeu_si128(
-                out.as_mut_ptr().add(4 * g).cast::<__m128i>(),
-                _mm256_cvtpd_epi32(count[g]),
-            );
-        }
-    }
-}
-
-#[cfg(target_arch = "x86_64")]
-mod avx512;
-mod complex32;
+mod wide;
 
 pub use complex32::{escape_count_f32, mandelbrot_f32};
 
@@ -167,29 +103,15 @@ use crate::simd::Isa;
 
 /// Escape counts of `c` into `out` on the widest path this CPU runs (same bits on every path).
 fn fill(c: &[Complex64], max_iter: i32, out: &mut [i32]) {
-    fill_on(Isa::best(), c, max_iter, out);
-}
-
-/// [`fill`] on path `isa`, which the CPU must run (the tests and the path benchmark call every
-/// path; the kernel goes through [`fill`]).
-pub(crate) fn fill_on(isa: Isa, c: &[Complex64], max_iter: i32, out: &mut [i32]) {
-    #[cfg(target_arch = "x86_64")]
-    match isa {
-        // SAFETY: `isa` is a path this CPU runs (detected at run time).
-        Isa::Avx512 => return unsafe { avx512::fill(c, max_iter, out) },
-        // SAFETY: as above.
-        Isa::Avx2 => return unsafe { fill_avx2(c, max_iter, out) },
-        Isa::Baseline => {}
-    }
-    let _ = isa;
-    fill_lanes(c, max_iter, out);
+    Complex64::fill_on(Isa::best(), c, max_iter, out);
 }
 
 /// The point types of the kernel (`Complex64` for [`mandelbrot`], `Complex32` for
-/// [`mandelbrot_f32`]) and their paths, for the tests and the path benchmark.
+/// [`mandelbrot_f32`]) and their paths, for the kernels, the tests and the path benchmark.
 #[doc(hidden)]
 pub trait Point: Sized {
-    /// The escape counts of `c` on path `isa`, which the CPU must run.
+    /// The escape counts of `c` on path `isa`, which the CPU must run (same bits on every
+    /// path; the kernel takes [`Isa::best`]).
     fn fill_on(isa: Isa, c: &[Self], max_iter: i32, out: &mut [i32]);
     /// The AVX-512 path with `G` registers of points abreast.
     ///
@@ -199,16 +121,45 @@ pub trait Point: Sized {
     unsafe fn fill_avx512_groups<const G: usize>(c: &[Self], max_iter: i32, out: &mut [i32]);
 }
 
-impl Point for Complex64 {
-    fn fill_on(isa: Isa, c: &[Self], max_iter: i32, out: &mut [i32]) {
-        fill_on(isa, c, max_iter, out)
-    }
-    #[cfg(target_arch = "x86_64")]
-    unsafe fn fill_avx512_groups<const G: usize>(c: &[Self], max_iter: i32, out: &mut [i32]) {
-        // SAFETY: the caller's guarantee.
-        unsafe { avx512::fill_groups::<G>(c, max_iter, out) }
-    }
+/// Implements [`Point`] for `Complex<$t>`, whose portable loop iterates `$lanes` points abreast.
+macro_rules! point {
+    ($t:ty, $lanes:expr) => {
+        impl $crate::mandelbrot::Point for num_complex::Complex<$t> {
+            fn fill_on(isa: Isa, c: &[Self], max_iter: i32, out: &mut [i32]) {
+                #[cfg(target_arch = "x86_64")]
+                match isa {
+                    // SAFETY: `isa` is a path this CPU runs (detected at run time).
+                    Isa::Avx512 => {
+                        return unsafe {
+                            Self::fill_avx512_groups::<{ wide::AVX512_GROUPS }>(c, max_iter, out)
+                        }
+                    }
+                    // SAFETY: as above.
+                    Isa::Avx2 => return unsafe { wide::fill_avx2(c, max_iter, out) },
+                    Isa::Baseline => {}
+                }
+                let _ = isa;
+                chunked($lanes, c, max_iter, out, |z, o| {
+                    escape_lanes::<$t, { $lanes }>(z, max_iter, o)
+                });
+            }
+            #[cfg(target_arch = "x86_64")]
+            unsafe fn fill_avx512_groups<const G: usize>(
+                c: &[Self],
+                max_iter: i32,
+                out: &mut [i32],
+            ) {
+                // SAFETY: the caller's guarantee.
+                unsafe { wide::fill_avx512::<$t, G>(c, max_iter, out) }
+            }
+        }
+    };
 }
+
+point!(f64, LANES);
+
+// After `point!`, which it uses.
+mod complex32;
 
 /// The AVX-512 path of `T` with `groups` (1 to 4; more count as 4) registers abreast, when
 /// this CPU has AVX-512 (`None` otherwise).
@@ -232,26 +183,6 @@ pub(crate) fn fill_avx512_with<T: Point>(
         }
     }
     Some(())
-}
-
-/// [`fill`] with [`escape_lanes_avx2`].
-///
-/// # Safety
-/// The CPU must support AVX2.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-unsafe fn fill_avx2(c: &[Complex64], max_iter: i32, out: &mut [i32]) {
-    // SAFETY: AVX2 is enabled here; the chunks hold LANES elements.
-    chunked(LANES, c, max_iter, out, |z, o| unsafe {
-        escape_lanes_avx2(z, max_iter, o)
-    });
-}
-
-/// The portable form of [`fill`].
-fn fill_lanes(c: &[Complex64], max_iter: i32, out: &mut [i32]) {
-    chunked(LANES, c, max_iter, out, |z, o| {
-        escape_lanes::<f64, LANES>(z, max_iter, o)
-    });
 }
 
 /// The bad-input rules of `mandelbrot` (shared with the legacy twin).
@@ -374,7 +305,7 @@ mod tests {
             for max_iter in [0, 1, 2, 20, 100] {
                 let want: Vec<i32> = c.iter().map(|&z| escape_count(z, max_iter)).collect();
                 let mut lanes = vec![7i32; n];
-                fill_lanes(&c, max_iter, &mut lanes);
+                Complex64::fill_on(Isa::Baseline, &c, max_iter, &mut lanes);
                 assert_eq!(lanes, want, "portable, n={n} max_iter={max_iter}");
             }
         }

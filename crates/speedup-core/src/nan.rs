@@ -14,6 +14,8 @@
 //! NaN stays in its lane to the end, so the last value of each lane tells); reductions
 //! canonicalise their one result.
 
+use crate::real::{canon_all, Real};
+
 /// The bits of the canonical quiet NaN (positive sign, quiet bit only).
 pub const CANONICAL_NAN_BITS: u64 = 0x7FF8_0000_0000_0000;
 
@@ -31,23 +33,17 @@ pub fn canonical_nan() -> f64 {
 /// way). Integer operations on the bits carry no such licence. `|x|`'s bits exceed infinity's
 /// exactly for a NaN; adding the distance from infinity to `i64::MAX` moves that into the sign
 /// bit, and an arithmetic shift spreads it into a mask: branch-free integer operations that
-/// vectorise.
+/// vectorise. [`Real::canon`] is this function for `f64` and `f32` alike.
 #[inline(always)]
 pub fn canon(x: f64) -> f64 {
-    const ABS: u64 = 0x7FFF_FFFF_FFFF_FFFF;
-    const INF: u64 = 0x7FF0_0000_0000_0000;
-    let b = x.to_bits();
-    let nan_mask = ((((b & ABS) + (ABS - INF)) as i64) >> 63) as u64;
-    f64::from_bits((b & !nan_mask) | (CANONICAL_NAN_BITS & nan_mask))
+    x.canon()
 }
 
 /// Replaces every NaN of `xs` by the canonical NaN: for outputs written by code that does not
 /// go through [`canon`] as it stores (the legacy routines, the backward comb filter).
 #[inline]
 pub fn canon_slice(xs: &mut [f64]) {
-    for x in xs {
-        *x = canon(*x);
-    }
+    canon_all(xs)
 }
 
 #[cfg(test)]

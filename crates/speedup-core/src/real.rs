@@ -36,50 +36,43 @@ pub trait Real:
     fn canon(self) -> Self;
 }
 
-impl Real for f64 {
-    const ONE: Self = 1.0;
-    const TWO: Self = 2.0;
-    const NAME: &'static str = "float64";
-    #[inline(always)]
-    fn from_f64(x: f64) -> Self {
-        x
-    }
-    #[inline(always)]
-    fn to_f64(self) -> f64 {
-        self
-    }
-    #[inline(always)]
-    fn canon(self) -> Self {
-        crate::nan::canon(self)
-    }
-}
-
 /// The bits of the canonical quiet NaN of `f32` (positive sign, quiet bit only).
 pub const CANONICAL_NAN_BITS_F32: u32 = 0x7FC0_0000;
 
-impl Real for f32 {
-    const ONE: Self = 1.0;
-    const TWO: Self = 2.0;
-    const NAME: &'static str = "float32";
-    #[inline(always)]
-    fn from_f64(x: f64) -> Self {
-        x as f32
-    }
-    #[inline(always)]
-    fn to_f64(self) -> f64 {
-        f64::from(self)
-    }
-    #[inline(always)]
-    fn canon(self) -> Self {
-        // As `nan::canon`: |x|'s bits exceed infinity's exactly for a NaN; the carry into the
-        // sign bit, spread by an arithmetic shift, is the mask.
-        const ABS: u32 = 0x7FFF_FFFF;
-        const INF: u32 = 0x7F80_0000;
-        let b = self.to_bits();
-        let nan_mask = ((((b & ABS) + (ABS - INF)) as i32) >> 31) as u32;
-        f32::from_bits((b & !nan_mask) | (CANONICAL_NAN_BITS_F32 & nan_mask))
-    }
+/// Implements [`Real`] for the float type `$t` named `$name`, whose bits are the unsigned
+/// integer `$bits` (`$signed` signed) and whose canonical NaN has the bits `$nan`.
+macro_rules! real {
+    ($t:ident, $name:literal, $bits:ident, $signed:ident, $nan:expr) => {
+        impl Real for $t {
+            const ONE: Self = 1.0;
+            const TWO: Self = 2.0;
+            const NAME: &'static str = $name;
+            #[inline(always)]
+            fn from_f64(x: f64) -> Self {
+                // Rounds to nearest for `f32`; exact for `f64`.
+                x as $t
+            }
+            #[inline(always)]
+            fn to_f64(self) -> f64 {
+                f64::from(self)
+            }
+            #[inline(always)]
+            fn canon(self) -> Self {
+                // See `crate::nan::canon`: |x|'s bits exceed infinity's exactly for a NaN; the
+                // carry into the sign bit, spread by an arithmetic shift, is the mask.
+                const ABS: $bits = $bits::MAX >> 1;
+                const INF: $bits = $t::INFINITY.to_bits();
+                let b = self.to_bits();
+                let nan_mask =
+                    ((((b & ABS) + (ABS - INF)) as $signed) >> ($bits::BITS - 1)) as $bits;
+                $t::from_bits((b & !nan_mask) | ($nan & nan_mask))
+            }
+        }
+    };
 }
+
+real!(f64, "float64", u64, i64, crate::nan::CANONICAL_NAN_BITS);
+real!(f32, "float32", u32, i32, CANONICAL_NAN_BITS_F32);
 
 /// Replaces every NaN of `xs` by the canonical NaN (outputs not stored through
 /// [`Real::canon`]).

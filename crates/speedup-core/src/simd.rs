@@ -4,14 +4,23 @@
 //! the report names the path a call takes. The paths compute the same IEEE operations as the
 //! baseline loops (no FMA: Rust never contracts), so they give the same bits.
 
+/// The body of a detection function below: returns whether this CPU has every x86-64 feature
+/// named (run-time detection, cached by the standard library after the first call); false off
+/// x86-64.
+macro_rules! return_x86_has {
+    ($($feature:tt),+) => {
+        #[cfg(target_arch = "x86_64")]
+        return $(std::arch::is_x86_feature_detected!($feature))&&+;
+        #[cfg(not(target_arch = "x86_64"))]
+        return false;
+    };
+}
+
 /// True when this CPU runs the AVX2 paths (reductions' leaves, stencils, comb filters,
 /// Mandelbrot); always false off x86-64.
 #[inline(always)]
 pub fn avx2() -> bool {
-    #[cfg(target_arch = "x86_64")]
-    return std::arch::is_x86_feature_detected!("avx2");
-    #[cfg(not(target_arch = "x86_64"))]
-    return false;
+    return_x86_has!("avx2");
 }
 
 /// True when this CPU runs the AVX-512 paths: the foundation (F) plus the doubleword/quadword
@@ -19,22 +28,13 @@ pub fn avx2() -> bool {
 /// always false off x86-64.
 #[inline(always)]
 pub fn avx512() -> bool {
-    #[cfg(target_arch = "x86_64")]
-    return std::arch::is_x86_feature_detected!("avx512f")
-        && std::arch::is_x86_feature_detected!("avx512dq")
-        && std::arch::is_x86_feature_detected!("avx512bw")
-        && std::arch::is_x86_feature_detected!("avx512vl");
-    #[cfg(not(target_arch = "x86_64"))]
-    return false;
+    return_x86_has!("avx512f", "avx512dq", "avx512bw", "avx512vl");
 }
 
 /// True when this CPU runs the POPCNT path of the prime sieve; always false off x86-64.
 #[inline(always)]
 pub fn popcnt() -> bool {
-    #[cfg(target_arch = "x86_64")]
-    return std::arch::is_x86_feature_detected!("popcnt");
-    #[cfg(not(target_arch = "x86_64"))]
-    return false;
+    return_x86_has!("popcnt");
 }
 
 /// An instruction-set path of the kernels that have several: the best one this CPU runs is
@@ -121,5 +121,94 @@ macro_rules! avx2_dispatch {
             }
             $generic($($arg),*)
         }
+    };
+}
+
+/// Proof that this CPU runs the AVX2 paths: only code compiled for AVX2 (which the dispatch
+/// calls after [`avx2`] said yes) makes one without `unsafe`, so the generic SIMD loops take one
+/// and call the intrinsics through it.
+#[cfg(target_arch = "x86_64")]
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct HasAvx2(());
+
+#[cfg(target_arch = "x86_64")]
+impl HasAvx2 {
+    /// The proof, in code compiled for AVX2.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    pub(crate) fn new() -> HasAvx2 {
+        HasAvx2(())
+    }
+}
+
+/// Proof that this CPU runs the AVX-512 paths ([`avx512`]), as [`HasAvx2`] for AVX2.
+#[cfg(target_arch = "x86_64")]
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct HasAvx512(());
+
+#[cfg(target_arch = "x86_64")]
+impl HasAvx512 {
+    /// The proof, in code compiled for AVX-512 F, DQ, BW and VL.
+    #[inline]
+    #[target_feature(enable = "avx512f,avx512dq,avx512bw,avx512vl")]
+    pub(crate) fn new() -> HasAvx512 {
+        HasAvx512(())
+    }
+}
+
+/// Defines a trait of register operations that are one intrinsic each (or a closure around a
+/// few) and its impls, one per instruction set, from a table: after `for`, the implementors
+/// (each [`HasAvx2`] or [`HasAvx512`], with the trait's type argument where it has one), then
+/// one row per associated type, `type V = one type per implementor;`, and one per method,
+/// `fn name(args) -> Type = one intrinsic per implementor;`. The methods take `self`, the proof
+/// that the CPU runs the instructions; they are `#[inline(always)]` and have no target features
+/// of their own, so they inline into the `#[target_feature]` function that instantiates a
+/// generic loop, and compile with its instructions.
+#[cfg(target_arch = "x86_64")]
+macro_rules! simd_ops {
+    (
+        $(#[$m:meta])*
+        $vis:vis trait $name:ident$(<$p:ident>)? for $($isa:ident$(<$g:ty>)?),+ {
+            $(type $assoc:ident = $($aty:ty),+;)*
+            $(
+                $(#[$fm:meta])*
+                fn $f:ident($($a:ident: $t:ty),*) -> $out:ty = $($i:expr),+;
+            )*
+        }
+    ) => {
+        $(#[$m])*
+        $vis trait $name$(<$p>)?: Copy {
+            $(type $assoc: Copy;)*
+            $(
+                $(#[$fm])*
+                fn $f(self, $($a: $t),*) -> $out;
+            )*
+        }
+        simd_ops!(
+            @impls $name [$($isa$(<$g>)?),+] [$($assoc = [$($aty),+])*]
+            $($f($($a: $t),*) -> $out = [$($i),+])*
+        );
+    };
+    (@impls $name:ident [] [$($assoc:ident = [])*] $($f:ident($($a:ident: $t:ty),*) -> $out:ty = [])*) => {};
+    (
+        @impls $name:ident [$isa:ident$(<$g:ty>)? $(, $isas:ident$(<$gs:ty>)?)*]
+        [$($assoc:ident = [$aty:ty $(, $atys:ty)*])*]
+        $($f:ident($($a:ident: $t:ty),*) -> $out:ty = [$i:expr $(, $is:expr)*])*
+    ) => {
+        impl $name$(<$g>)? for $crate::simd::$isa {
+            $(type $assoc = $aty;)*
+            $(
+                #[inline(always)]
+                fn $f(self, $($a: $t),*) -> $out {
+                    // SAFETY: `self` is a proof that the CPU runs these instructions; the
+                    // arguments are registers, as the table's own unsafe helpers require.
+                    unsafe { $i($($a),*) }
+                }
+            )*
+        }
+        simd_ops!(
+            @impls $name [$($isas$(<$gs>)?),*] [$($assoc = [$($atys),*])*]
+            $($f($($a: $t),*) -> $out = [$($is),*])*
+        );
     };
 }

@@ -303,22 +303,23 @@ pub fn plan(
 
 impl Plan {
     /// The offset of lane `p` (C order over the kept axes) from the view's origin.
-    pub fn lane_offset(&self, mut p: usize) -> isize {
-        let mut off = 0isize;
-        for &(n, s) in self.kept.iter().rev() {
-            off += (p % n) as isize * s;
-            p /= n;
-        }
-        off
+    pub fn lane_offset(&self, p: usize) -> isize {
+        offset(&self.kept, p)
     }
 
     /// The offset of element `j` of a lane from the lane's origin.
-    pub fn element_offset(&self, mut j: usize) -> isize {
-        let mut off = 0isize;
-        for &(n, s) in self.lane.iter().rev() {
-            off += (j % n) as isize * s;
-            j /= n;
-        }
-        off
+    pub fn element_offset(&self, j: usize) -> isize {
+        offset(&self.lane, j)
     }
+}
+
+/// The offset of element `i` (C order) of the axes `dims` (`(length, stride)` each).
+#[inline]
+fn offset(dims: &[(usize, isize)], mut i: usize) -> isize {
+    let mut off = 0isize;
+    for &(n, s) in dims.iter().rev() {
+        off += (i % n) as isize * s;
+        i /= n;
+    }
+    off
 }

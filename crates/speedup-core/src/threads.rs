@@ -18,6 +18,9 @@
 //! on the calling thread ([`go_parallel`]; the cut-offs are measured on this machine by
 //! `crate::calibrate`, or set by the environment).
 
+use ndarray::{ArrayViewMut2, Axis};
+use rayon::prelude::*;
+
 use crate::error::{Error, Result};
 use std::cell::Cell;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
@@ -213,6 +216,30 @@ pub fn run<R: Send>(f: impl FnOnce() -> R + Send) -> R {
             crate::fault::in_pool();
             f()
         })
+    }
+}
+
+/// Runs `block(first, rows)` over `out` in blocks of `rows_per_task` rows (axis 0), `first`
+/// being the index of a block's first row: the blocks in parallel through [`run`] when
+/// `parallel`, else one block of all of `out` on the calling thread.
+pub(crate) fn row_blocks<T: Send>(
+    parallel: bool,
+    mut out: ArrayViewMut2<'_, T>,
+    rows_per_task: usize,
+    block: impl Fn(usize, ArrayViewMut2<'_, T>) + Sync,
+) {
+    if parallel {
+        let tasks: Vec<_> = out
+            .axis_chunks_iter_mut(Axis(0), rows_per_task)
+            .enumerate()
+            .collect();
+        run(|| {
+            tasks
+                .into_par_iter()
+                .for_each(|(t, o)| block(t * rows_per_task, o))
+        });
+    } else {
+        block(0, out.view_mut());
     }
 }
 

@@ -2,8 +2,7 @@
 //! written in place, with the flat paths' operations element for element, so the bits are the
 //! same as for a C-ordered copy.
 
-use ndarray::{s, ArrayView2, ArrayViewMut2, Axis, Zip};
-use rayon::prelude::*;
+use ndarray::{s, ArrayView2, ArrayViewMut2, Zip};
 
 use super::TASK_ROWS;
 use crate::real::Real;
@@ -11,7 +10,7 @@ use crate::threads;
 
 /// `y[t] = x[t]` for `t < tau`, `x[t] + alpha*x[t - tau]` after: element-wise, so blocks of rows
 /// run in parallel, each through `Zip` (which walks the views in their memory order).
-pub(super) fn forward<T: Real>(x: ArrayView2<T>, tau: usize, alpha: T, mut out: ArrayViewMut2<T>) {
+pub(super) fn forward<T: Real>(x: ArrayView2<T>, tau: usize, alpha: T, out: ArrayViewMut2<T>) {
     let block = |first: usize, mut o: ArrayViewMut2<T>| {
         let end = first + o.nrows();
         let head = tau.clamp(first, end) - first;
@@ -26,19 +25,8 @@ pub(super) fn forward<T: Real>(x: ArrayView2<T>, tau: usize, alpha: T, mut out: 
                 .for_each(|y, &v, &p| *y = (v + alpha * p).canon());
         }
     };
-    if threads::go_parallel(x.len(), threads::Kernel::CombForward) {
-        let tasks: Vec<_> = out
-            .axis_chunks_iter_mut(Axis(0), TASK_ROWS)
-            .enumerate()
-            .collect();
-        threads::run(|| {
-            tasks
-                .into_par_iter()
-                .for_each(|(t, o)| block(t * TASK_ROWS, o))
-        });
-    } else {
-        block(0, out.view_mut());
-    }
+    let parallel = threads::go_parallel(x.len(), threads::Kernel::CombForward);
+    threads::row_blocks(parallel, out, TASK_ROWS, block);
 }
 
 /// `y[t] = x[t]` for `t < tau`, `x[t] + alpha*y[t - tau]` after, column by column (each column

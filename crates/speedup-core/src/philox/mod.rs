@@ -22,11 +22,10 @@
 
 mod avx2;
 mod avx512;
+mod wide;
 
 #[cfg(target_arch = "x86_64")]
-pub(crate) use avx2::{blocks_mixed as avx2_blocks_mixed, uniform4 as avx2_uniform4, Keys4};
-#[cfg(target_arch = "x86_64")]
-pub(crate) use avx512::{blocks_mixed as avx512_blocks_mixed, Keys8};
+pub(crate) use wide::{blocks_mixed, Keys, LaneOps, Wide};
 
 /// First round multiplier (applied to counter word 0).
 pub const M0: u64 = 0xD2E7_470E_E14C_6C93;

@@ -6,10 +6,8 @@
 
 use std::arch::x86_64::*;
 
-use crate::philox::{
-    avx2_blocks_mixed, avx2_uniform4, avx512_blocks_mixed as blocks_mixed, uniform, Keys4, Keys8,
-    Philox4x64,
-};
+use crate::philox::{blocks_mixed, uniform, Keys, LaneOps, Philox4x64, Wide};
+use crate::simd::{HasAvx2, HasAvx512};
 
 /// Vector groups and scalar blocks per step of the AVX-512 count: three groups keep enough
 /// independent multiplies in flight to fill the vector units (one or two leave them waiting on
@@ -39,6 +37,43 @@ fn inside_blocks_scalar(g: &Philox4x64, first: u64, n: u64) -> u64 {
         .sum()
 }
 
+/// The point test on an instruction set's registers, for [`inside_blocks`].
+trait Circle: Wide {
+    /// `acc` plus 1 in each lane whose point (x in `a`, y in `b`) lies inside the circle.
+    fn count_inside(self, acc: Self::V, a: Self::V, b: Self::V) -> Self::V;
+    /// The sum of the lanes of `acc`.
+    fn lane_sum(self, acc: Self::V) -> u64;
+}
+
+/// Points inside the circle among the points of blocks `first .. first + n`: `G` registers of
+/// blocks and `S` scalar blocks at a time, then the rest in scalar code.
+#[inline(always)]
+fn inside_blocks<W: Circle, const G: usize, const S: usize>(
+    w: W,
+    g: &Philox4x64,
+    first: u64,
+    n: u64,
+) -> u64 {
+    let (k0, k1) = g.key();
+    let keys = Keys::new(w, [k0, k1]);
+    let (mut acc0, mut acc1) = (w.splat(0), w.splat(0));
+    let mut scalar = 0u64;
+    let mut b = first;
+    let step = (W::LANES * G + S) as u64;
+    for _ in 0..n / step {
+        let (wv, ws) = blocks_mixed::<W, G, S>(w, &keys, b);
+        for x in wv {
+            acc0 = w.count_inside(acc0, x[0], x[1]);
+            acc1 = w.count_inside(acc1, x[2], x[3]);
+        }
+        for x in ws {
+            scalar += in_circle(x[0], x[1]) + in_circle(x[2], x[3]);
+        }
+        b += step;
+    }
+    w.lane_sum(w.add(acc0, acc1)) + scalar + inside_blocks_scalar(g, b, first + n - b)
+}
+
 /// The AVX-512 test of eight points, words `a` (x) and `b` (y) in lane order.
 ///
 /// `uniform(w) = (w >> 11) 2^-53`; here `X = w & !0x7FF = (w >> 11) 2^11` converts to f64
@@ -55,32 +90,25 @@ fn inside8(a: __m512i, b: __m512i) -> __mmask8 {
     _mm512_cmplt_pd_mask(r2, _mm512_set1_pd(2f64.powi(128)))
 }
 
+impl Circle for HasAvx512 {
+    #[inline(always)]
+    fn count_inside(self, acc: __m512i, a: __m512i, b: __m512i) -> __m512i {
+        // SAFETY: `self` is a proof that the CPU runs AVX-512.
+        unsafe { _mm512_mask_add_epi64(acc, inside8(a, b), acc, _mm512_set1_epi64(1)) }
+    }
+
+    #[inline(always)]
+    fn lane_sum(self, acc: __m512i) -> u64 {
+        // SAFETY: as in `count_inside`.
+        unsafe { _mm512_reduce_add_epi64(acc) as u64 }
+    }
+}
+
 /// Points inside the circle among the points of blocks `first .. first + n`, eight blocks per
 /// AVX-512 register: [`PI_AVX512`] registers and a few scalar blocks at a time.
-#[target_feature(enable = "avx512f,avx512dq")]
+#[target_feature(enable = "avx512f,avx512dq,avx512bw,avx512vl")]
 pub(super) fn inside_blocks_avx512(g: &Philox4x64, first: u64, n: u64) -> u64 {
-    const G: usize = PI_AVX512.0;
-    const S: usize = PI_AVX512.1;
-    let (k0, k1) = g.key();
-    let keys = Keys8::new([k0, k1]);
-    let one = _mm512_set1_epi64(1);
-    let (mut acc0, mut acc1) = (_mm512_setzero_si512(), _mm512_setzero_si512());
-    let mut scalar = 0u64;
-    let mut b = first;
-    let step = (8 * G + S) as u64;
-    for _ in 0..n / step {
-        let (wv, ws) = blocks_mixed::<G, S>(&keys, b);
-        for w in wv {
-            acc0 = _mm512_mask_add_epi64(acc0, inside8(w[0], w[1]), acc0, one);
-            acc1 = _mm512_mask_add_epi64(acc1, inside8(w[2], w[3]), acc1, one);
-        }
-        for w in ws {
-            scalar += in_circle(w[0], w[1]) + in_circle(w[2], w[3]);
-        }
-        b += step;
-    }
-    let vector = _mm512_reduce_add_epi64(_mm512_add_epi64(acc0, acc1)) as u64;
-    vector + scalar + inside_blocks_scalar(g, b, first + n - b)
+    inside_blocks::<_, { PI_AVX512.0 }, { PI_AVX512.1 }>(HasAvx512::new(), g, first, n)
 }
 
 /// The AVX2 test of four points: the uniforms (exact, as the scalar ones), then the scalar
@@ -88,42 +116,37 @@ pub(super) fn inside_blocks_avx512(g: &Philox4x64, first: u64, n: u64) -> u64 {
 #[inline]
 #[target_feature(enable = "avx2")]
 fn inside4(a: __m256i, b: __m256i) -> __m256i {
+    let avx2 = HasAvx2::new();
     let (x, y) = (
-        _mm256_castsi256_pd(avx2_uniform4(a)),
-        _mm256_castsi256_pd(avx2_uniform4(b)),
+        _mm256_castsi256_pd(avx2.uniform(a)),
+        _mm256_castsi256_pd(avx2.uniform(b)),
     );
     let r2 = _mm256_add_pd(_mm256_mul_pd(x, x), _mm256_mul_pd(y, y));
     _mm256_castpd_si256(_mm256_cmp_pd::<_CMP_LT_OQ>(r2, _mm256_set1_pd(1.0)))
+}
+
+impl Circle for HasAvx2 {
+    #[inline(always)]
+    fn count_inside(self, acc: __m256i, a: __m256i, b: __m256i) -> __m256i {
+        // An inside lane is all ones (-1): subtracting it counts one.
+        // SAFETY: `self` is a proof that the CPU runs AVX2.
+        unsafe { _mm256_sub_epi64(acc, inside4(a, b)) }
+    }
+
+    #[inline(always)]
+    fn lane_sum(self, acc: __m256i) -> u64 {
+        let mut lanes = [0u64; 4];
+        // SAFETY: as in `count_inside`; `lanes` is four u64, and the store is unaligned.
+        unsafe { _mm256_storeu_si256(lanes.as_mut_ptr().cast(), acc) };
+        lanes.iter().sum()
+    }
 }
 
 /// Points inside the circle among the points of blocks `first .. first + n`, four blocks per
 /// AVX2 register: [`PI_AVX2`] registers and a few scalar blocks at a time.
 #[target_feature(enable = "avx2")]
 pub(super) fn inside_blocks_avx2(g: &Philox4x64, first: u64, n: u64) -> u64 {
-    const G: usize = PI_AVX2.0;
-    const S: usize = PI_AVX2.1;
-    let (k0, k1) = g.key();
-    let keys = Keys4::new([k0, k1]);
-    let (mut acc0, mut acc1) = (_mm256_setzero_si256(), _mm256_setzero_si256());
-    let mut scalar = 0u64;
-    let mut b = first;
-    let step = (4 * G + S) as u64;
-    for _ in 0..n / step {
-        let (wv, ws) = avx2_blocks_mixed::<G, S>(&keys, b);
-        for w in wv {
-            // An inside lane is all ones (-1): subtracting it counts one.
-            acc0 = _mm256_sub_epi64(acc0, inside4(w[0], w[1]));
-            acc1 = _mm256_sub_epi64(acc1, inside4(w[2], w[3]));
-        }
-        for w in ws {
-            scalar += in_circle(w[0], w[1]) + in_circle(w[2], w[3]);
-        }
-        b += step;
-    }
-    let mut lanes = [0u64; 4];
-    // SAFETY: `lanes` is four u64; the store is unaligned.
-    unsafe { _mm256_storeu_si256(lanes.as_mut_ptr().cast(), _mm256_add_epi64(acc0, acc1)) };
-    lanes.iter().sum::<u64>() + scalar + inside_blocks_scalar(g, b, first + n - b)
+    inside_blocks::<_, { PI_AVX2.0 }, { PI_AVX2.1 }>(HasAvx2::new(), g, first, n)
 }
 
 #[cfg(test)]

@@ -2,7 +2,6 @@
 //! of edge cells of a padded mode.
 
 use ndarray::{s, ArrayView2, ArrayViewMut2, Axis};
-use rayon::prelude::*;
 
 use super::{ends, Mode, TASK};
 use crate::real::Real;
@@ -131,19 +130,10 @@ fn interior<T: Real>(mut f: ArrayView2<T>, mut k: Coef<T>, mut out: ArrayViewMut
         // enough of them that two tasks do not share the output's cache lines.
         rows_per_task = rows_per_task.max(4 * BLOCK).next_multiple_of(BLOCK);
     }
-    if threads::go_parallel(orows * ocols, threads::Kernel::Stencils) {
-        let tasks: Vec<_> = out
-            .axis_chunks_iter_mut(Axis(0), rows_per_task)
-            .enumerate()
-            .collect();
-        threads::run(|| {
-            tasks
-                .into_par_iter()
-                .for_each(|(t, o)| rows_of(f, k, t * rows_per_task, o))
-        });
-    } else {
-        rows_of(f, k, 0, out);
-    }
+    let parallel = threads::go_parallel(orows * ocols, threads::Kernel::Stencils);
+    threads::row_blocks(parallel, out, rows_per_task, |first, o| {
+        rows_of(f, k, first, o)
+    });
 }
 
 /// Output rows `first..first + out.nrows()` (input rows `first..first + out.nrows() + 2`).
