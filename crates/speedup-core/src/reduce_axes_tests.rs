@@ -128,6 +128,45 @@ fn lanes_equal_the_flat_kernel_on_copied_out_lanes() {
     }
 }
 
+/// Side-by-side lanes starting at every offset from a cache line (the vector strips start at
+/// the first register-aligned lane: masked registers before it and after the last whole one),
+/// `f64` and `f32`, both passes of `std`, on every row path.
+#[test]
+fn side_by_side_lanes_at_every_alignment() {
+    for isa in crate::simd::Isa::available() {
+        crate::reduce_tiles::on_rows_path(isa, || lanes_at_every_alignment(&format!("{isa:?}")));
+    }
+}
+
+fn lanes_at_every_alignment(path: &str) {
+    for (rows, cols) in [(1030usize, 300usize), (20, 77), (9, 5)] {
+        let n = rows * cols;
+        let base = awkward(n + 16, 11);
+        let base32: Vec<f32> = base.iter().map(|&v| v as f32).collect();
+        let shape = [rows, cols];
+        let strides = c_strides(&shape);
+        for off in 0..16 {
+            let data = &base[off..off + n];
+            let data32 = &base32[off..off + n];
+            let wide32: Vec<f64> = data32.iter().map(|&v| f64::from(v)).collect();
+            for red in [Reduction::Sum, Reduction::Std { ddof: 0 }] {
+                let (mut out, mut out32) = (vec![0.0; cols], vec![0.0; cols]);
+                let v = Strided::from_slice("t", data, &shape, &strides).unwrap();
+                reduce(v, Some(&[0]), red, &mut out).unwrap();
+                let v32 = Strided::from_slice("t", data32, &shape, &strides).unwrap();
+                reduce(v32, Some(&[0]), red, &mut out32).unwrap();
+                for q in 0..cols {
+                    let want = flat_on_copied_lane(data, &shape, &strides, &[0], q, red);
+                    let want32 = flat_on_copied_lane(&wide32, &shape, &strides, &[0], q, red);
+                    let why = format!("{path} {rows}x{cols} offset {off} {red:?} lane {q}");
+                    assert_eq!(out[q].to_bits(), want.to_bits(), "{why}");
+                    assert_eq!(out32[q].to_bits(), want32.to_bits(), "f32 {why}");
+                }
+            }
+        }
+    }
+}
+
 #[test]
 fn every_thread_count_gives_the_same_bits() {
     let shape = [1 << 11, 700];
@@ -233,14 +272,14 @@ fn row_paths_equal_the_flat_kernel_on_every_isa_and_thread_count() {
         (&[1100, 300], &[0, 1], &[0]),
     ];
     for isa in crate::simd::Isa::available() {
-        crate::reduce_tiles::cap_rows(Some(isa));
-        for (i, &(shape, perm, axes)) in cases.iter().enumerate() {
-            at_thread_counts(&[1, 3], || {
-                crate::threads::set_ignore_cutoffs(true);
-                check_case(shape, perm, axes, i as u64 + 40);
-                crate::threads::set_ignore_cutoffs(false);
-            });
-        }
+        crate::reduce_tiles::on_rows_path(isa, || {
+            for (i, &(shape, perm, axes)) in cases.iter().enumerate() {
+                at_thread_counts(&[1, 3], || {
+                    crate::threads::set_ignore_cutoffs(true);
+                    check_case(shape, perm, axes, i as u64 + 40);
+                    crate::threads::set_ignore_cutoffs(false);
+                });
+            }
+        });
     }
-    crate::reduce_tiles::cap_rows(None);
 }

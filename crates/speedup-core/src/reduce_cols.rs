@@ -362,21 +362,21 @@ mod tests {
         let term_of = |m: Option<f64>| m.map_or(Term::Value, Term::SquaredDeviation);
         let bits = |a: &Acc| (a.s.to_bits(), a.c.to_bits());
         for isa in crate::simd::Isa::available() {
-            crate::reduce_tiles::cap_rows(Some(isa));
-            for m in [None, Some(0.125)] {
-                let want: Vec<_> = logical
-                    .chunks(LEAF)
-                    .map(|l| bits(&leaf_term(l, term_of(m))))
-                    .collect();
-                for par in [false, true] {
-                    let got = crate::threads::run(move || {
-                        leaf_sums(origin.ptr(), g, m, par, "t").unwrap()
-                    });
-                    let got: Vec<_> = got.iter().map(bits).collect();
-                    assert_eq!(got, want, "{g:?} {m:?} {isa:?} par {par}");
+            crate::reduce_tiles::on_rows_path(isa, || {
+                for m in [None, Some(0.125)] {
+                    let want: Vec<_> = logical
+                        .chunks(LEAF)
+                        .map(|l| bits(&leaf_term(l, term_of(m))))
+                        .collect();
+                    for par in [false, true] {
+                        let got = crate::threads::run(move || {
+                            leaf_sums(origin.ptr(), g, m, par, "t").unwrap()
+                        });
+                        let got: Vec<_> = got.iter().map(bits).collect();
+                        assert_eq!(got, want, "{g:?} {m:?} {isa:?} par {par}");
+                    }
                 }
-            }
+            });
         }
-        crate::reduce_tiles::cap_rows(None);
     }
 }

@@ -168,16 +168,21 @@ pub(crate) struct Src<T> {
 /// AVX-512; by default the widest this CPU runs). Every path gives the same bits.
 static ROWS_CAP: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(u8::MAX);
 
-/// The tests' switch: the row loops take at most path `isa` (`None`: the widest again).
+/// The tests' switch: runs `f` with the row loops on path `isa` at the widest (one test at a
+/// time: the switch is global, and tests run in parallel).
 #[cfg(test)]
-pub(crate) fn cap_rows(isa: Option<Isa>) {
+pub(crate) fn on_rows_path<R>(isa: Isa, f: impl FnOnce() -> R) -> R {
+    static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let cap = match isa {
-        None => u8::MAX,
-        Some(Isa::Baseline) => 0,
-        Some(Isa::Avx2) => 1,
-        Some(Isa::Avx512) => 2,
+        Isa::Baseline => 0,
+        Isa::Avx2 => 1,
+        Isa::Avx512 => 2,
     };
     ROWS_CAP.store(cap, std::sync::atomic::Ordering::Relaxed);
+    let r = f();
+    ROWS_CAP.store(u8::MAX, std::sync::atomic::Ordering::Relaxed);
+    r
 }
 
 /// The path the row loops take: the widest this CPU runs, within the tests' cap.

@@ -35,6 +35,13 @@ pub trait Elem: Copy + Send + Sync + 'static + sealed::Sealed {
     #[doc(hidden)]
     #[cfg(target_arch = "x86_64")]
     unsafe fn load8(p: *const Self) -> std::arch::x86_64::__m512d;
+    /// [`Elem::load8`] of the lanes whose bit is set in `k`; the others are `+0.0` and not read.
+    ///
+    /// # Safety
+    /// The CPU must support AVX-512 F and VL, and the lanes set in `k` must be readable.
+    #[doc(hidden)]
+    #[cfg(target_arch = "x86_64")]
+    unsafe fn load8_masked(p: *const Self, k: u8) -> std::arch::x86_64::__m512d;
 }
 
 impl Elem for f64 {
@@ -57,6 +64,12 @@ impl Elem for f64 {
     unsafe fn load8(p: *const f64) -> std::arch::x86_64::__m512d {
         // SAFETY: the caller's promise.
         unsafe { std::arch::x86_64::_mm512_loadu_pd(p) }
+    }
+    #[cfg(target_arch = "x86_64")]
+    #[inline(always)]
+    unsafe fn load8_masked(p: *const f64, k: u8) -> std::arch::x86_64::__m512d {
+        // SAFETY: the caller's promise.
+        unsafe { std::arch::x86_64::_mm512_maskz_loadu_pd(k, p) }
     }
 }
 
@@ -82,6 +95,13 @@ impl Elem for f32 {
         use std::arch::x86_64::*;
         // SAFETY: the caller's promise; the widening is exact.
         unsafe { _mm512_cvtps_pd(_mm256_loadu_ps(p)) }
+    }
+    #[cfg(target_arch = "x86_64")]
+    #[inline(always)]
+    unsafe fn load8_masked(p: *const f32, k: u8) -> std::arch::x86_64::__m512d {
+        use std::arch::x86_64::*;
+        // SAFETY: the caller's promise; the widening is exact.
+        unsafe { _mm512_cvtps_pd(_mm256_maskz_loadu_ps(k, p)) }
     }
 }
 
