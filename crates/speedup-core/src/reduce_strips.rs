@@ -26,8 +26,10 @@ const WIDE: usize = 12;
 /// The next strip width: 64 lanes.
 const NARROW: usize = 8;
 /// How many of a sublane's rows ahead the strip asks for (its rows are 8 rows apart, far
-/// apart in memory: the hardware prefetchers stop at page boundaries).
-const AHEAD: usize = 4;
+/// apart in memory: the hardware prefetchers stop at page boundaries). On a 4000 x 4000
+/// `sum(axis=0)` (one thread, AMD EPYC with AVX-512) 2, 4, 8, 16 and 32 gave 1.30, 1.27, 1.22,
+/// 1.27 and 1.36 times the flat sum's time.
+const AHEAD: usize = 8;
 
 /// The leaf `span` (its rows `lo..hi`, phase `lo`) of every lane of the tile, sublane `k` of
 /// lane `w` into `s[k][w]`, `c[k][w]` (which start at zero): of the squared deviations from
