@@ -9,8 +9,8 @@
 //! lane or a subtree. An `f32` element is widened to `f64` exactly as it is read.
 //!
 //! Three leaf readers, the same operations in the same order:
-//! - a contiguous lane, `f64` or `f32`, is handed to the flat kernel's own (vectorised) leaf
-//!   ([`mod@crate::reduce_leaf`]), which reads either type in place;
+//! - a contiguous lane, `f64` or `f32`, is handed to the flat kernel's own (vectorised) leaf,
+//!   which reads either type in place;
 //! - any other lane (strided, several reduced axes that do not step like one) is read into a
 //!   leaf-sized buffer on the stack, widened, and handed to the same leaf;
 //! - when the lanes lie side by side in memory (the last kept axis has stride 1) and each lane

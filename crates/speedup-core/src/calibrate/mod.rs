@@ -150,8 +150,8 @@ impl Kernel {
     }
 
     /// How much more a work unit costs at size `n` than at the size its probe measured:
-    /// `closest_pair` sorts and merges (`n log n` work over `n` points: `log2 n` over the
-    /// probe's `log2` [`probe::CLOSEST_PROBE`]); 1 for the others.
+    /// `closest_pair` sorts and merges (`n log n` work over `n` points: `log2 n` over
+    /// `log2 512`, the probe having 512 points); 1 for the others.
     pub fn cost_growth(self, n: usize) -> f64 {
         match self {
             Kernel::ClosestPair => {
