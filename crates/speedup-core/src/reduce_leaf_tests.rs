@@ -131,6 +131,9 @@ fn exact_span_gate() {
     assert!(!gate(f32::INFINITY, 1.0));
     assert!(!gate(f32::NAN, 1.0));
     assert!(exact_span_ok(0, u32::MAX));
+    // The bound counts at most LEAF / 8 values per sublane.
+    assert!(exact_f32(Isa::Baseline, &vec![1.0f32; LEAF]).is_some());
+    assert!(exact_f32(Isa::Baseline, &vec![1.0f32; LEAF + 1]).is_none());
 }
 
 /// Why the gate is needed: one binade past the bound, a sublane of 128 values has a nonzero
