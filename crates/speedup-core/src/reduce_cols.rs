@@ -23,7 +23,7 @@
 //! [`LEAF`] elements only (so a leaf spans at most two rows); the leaf sums then go through the
 //! flat kernel's tree over leaves, and the thread count decides only who computes a tile.
 
-use crate::error::Error;
+use crate::error::{Error, Result};
 use crate::nan::canon;
 use crate::reduce::{finish_leaf, Acc, Term, LEAF};
 use crate::reduce_axes::{finish, worth_parallel, Call, Reduction};
@@ -61,7 +61,7 @@ impl Cols {
 }
 
 /// Reduces every lane of `p` into `out` (C order of the kept axes).
-pub(crate) fn run<T: Elem>(call: &Call<'_, T>, g: &Cols, out: &mut [f64]) -> crate::Result<()> {
+pub(crate) fn run<T: Elem>(call: &Call<'_, T>, g: &Cols, out: &mut [f64]) -> Result<()> {
     let Call { x, p, red } = *call;
     let n = p.lane_len;
     let par = worth_parallel(p);
@@ -95,7 +95,7 @@ fn leaf_sums<T: Elem>(
     m: Option<f64>,
     par: bool,
     kernel: &'static str,
-) -> crate::Result<Vec<Acc>> {
+) -> Result<Vec<Acc>> {
     let leaves = (g.rows * g.cols).div_ceil(LEAF);
     let mut acc = Vec::new();
     acc.try_reserve_exact(leaves)

@@ -11,7 +11,7 @@
 //! a leaf of the tile runs a sublane at a time instead, in strips of lanes whose sums stay in
 //! registers ([`crate::reduce_strips`]): the same chains in the same order.
 
-use crate::error::Error;
+use crate::error::{Error, Result};
 use crate::nan::canon;
 use crate::reduce::{finish_leaf, two_sum_into, Acc, Term, LEAF};
 use crate::reduce_axes::{finish, worth_parallel, Call, Reduction};
@@ -55,7 +55,7 @@ impl Tiles {
 /// Reduces every lane of `p` into `out` (C order of the kept axes): the leaves of every lane
 /// first, leaf by leaf (all tiles of a leaf's rows before the next leaf's, so the pages a leaf
 /// touches stay in the TLB), then each lane's fixed tree over its leaves.
-pub(crate) fn run<T: Elem>(call: &Call<'_, T>, t: &Tiles, out: &mut [f64]) -> crate::Result<()> {
+pub(crate) fn run<T: Elem>(call: &Call<'_, T>, t: &Tiles, out: &mut [f64]) -> Result<()> {
     let Call { x, p, red } = *call;
     let n = p.lane_len;
     let par = worth_parallel(p);
@@ -99,7 +99,7 @@ fn leaf_sums<T: Elem>(
     ms: Option<&[f64]>,
     par: bool,
     red_kernel: &'static str,
-) -> crate::Result<Vec<Acc>> {
+) -> Result<Vec<Acc>> {
     let n = p.lane_len;
     let leaves = n.div_ceil(LEAF);
     let mut acc = Vec::new();
