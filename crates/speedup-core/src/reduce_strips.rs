@@ -61,37 +61,36 @@ pub(crate) unsafe fn leaf_avx512<T: Elem>(src: &Src<T>, span: Span<'_>, (s, c): 
     // caller's promise.
     if head > 0 {
         // The register that ends at the first aligned lane.
-        unsafe { strip::<T, 1, true>(src, span, head as isize - 8, 8, (&mut *s, &mut *c)) };
+        unsafe { strip::<T, 1, true>(src, span, head as isize - 8, (&mut *s, &mut *c)) };
     }
     let mut w = head;
     while w + 8 * WIDE <= wn {
-        unsafe { strip::<T, WIDE, false>(src, span, w as isize, 8, (&mut *s, &mut *c)) };
+        unsafe { strip::<T, WIDE, false>(src, span, w as isize, (&mut *s, &mut *c)) };
         w += 8 * WIDE;
     }
     while w + 8 * NARROW <= wn {
-        unsafe { strip::<T, NARROW, false>(src, span, w as isize, 8, (&mut *s, &mut *c)) };
+        unsafe { strip::<T, NARROW, false>(src, span, w as isize, (&mut *s, &mut *c)) };
         w += 8 * NARROW;
     }
     // The rest, fewer than 8 registers, the last of them partial.
-    let (regs, last) = ((wn - w).div_ceil(8), (wn - w + 7) % 8 + 1);
-    let w0 = w as isize;
+    let (regs, w0) = ((wn - w).div_ceil(8), w as isize);
     match regs {
         0 => {}
-        1 => unsafe { strip::<T, 1, true>(src, span, w0, last, (&mut *s, &mut *c)) },
-        2 => unsafe { strip::<T, 2, true>(src, span, w0, last, (&mut *s, &mut *c)) },
-        3 => unsafe { strip::<T, 3, true>(src, span, w0, last, (&mut *s, &mut *c)) },
-        4 => unsafe { strip::<T, 4, true>(src, span, w0, last, (&mut *s, &mut *c)) },
-        5 => unsafe { strip::<T, 5, true>(src, span, w0, last, (&mut *s, &mut *c)) },
-        6 => unsafe { strip::<T, 6, true>(src, span, w0, last, (&mut *s, &mut *c)) },
-        7 => unsafe { strip::<T, 7, true>(src, span, w0, last, (&mut *s, &mut *c)) },
-        _ => unsafe { strip::<T, 8, true>(src, span, w0, last, (&mut *s, &mut *c)) },
+        1 => unsafe { strip::<T, 1, true>(src, span, w0, (&mut *s, &mut *c)) },
+        2 => unsafe { strip::<T, 2, true>(src, span, w0, (&mut *s, &mut *c)) },
+        3 => unsafe { strip::<T, 3, true>(src, span, w0, (&mut *s, &mut *c)) },
+        4 => unsafe { strip::<T, 4, true>(src, span, w0, (&mut *s, &mut *c)) },
+        5 => unsafe { strip::<T, 5, true>(src, span, w0, (&mut *s, &mut *c)) },
+        6 => unsafe { strip::<T, 6, true>(src, span, w0, (&mut *s, &mut *c)) },
+        7 => unsafe { strip::<T, 7, true>(src, span, w0, (&mut *s, &mut *c)) },
+        _ => unsafe { strip::<T, 8, true>(src, span, w0, (&mut *s, &mut *c)) },
     }
 }
 
 /// The lanes of registers `w0 + 8b .. w0 + 8b + 8` (`b < B`) of [`leaf_avx512`], one sublane
 /// after the other, the sums and errors of the strip in `2B` registers. With `PARTIAL`, the
-/// last register holds only the lanes that lie in `0..wn`, and at most `last` of them (`w0`
-/// may then be negative, for a strip of one register that ends at lane `w0 + 8`).
+/// last register holds only the lanes that lie in `0..wn` (`w0` may then be negative, for a
+/// strip of one register that ends at lane `w0 + 8`).
 ///
 /// # Safety
 /// As [`leaf_avx512`]; the lanes of the whole registers lie in `0..wn`.
@@ -101,16 +100,14 @@ unsafe fn strip<T: Elem, const B: usize, const PARTIAL: bool>(
     src: &Src<T>,
     span: Span<'_>,
     w0: isize,
-    last: usize,
     st: Sublanes<'_>,
 ) {
     let (Span { lo, hi, ms, .. }, (s, c)) = (span, st);
     let wn = src.wn as isize;
-    // The last register's lanes: those in `0..wn` among its first `last`.
+    // The last register's lanes that lie in `0..wn`.
     let tail = w0 + 8 * (B as isize - 1);
     let keep = (0..8).fold(0u8, |m, l| {
-        let w = tail + l;
-        m | (u8::from(l < last as isize && w >= 0 && w < wn) << l)
+        m | (u8::from((0..wn).contains(&(tail + l))) << l)
     });
     let bytes = 8 * B * std::mem::size_of::<T>();
     for k in 0..8 {
