@@ -81,24 +81,14 @@ fn per_unit(units: usize, mut run: impl FnMut() -> bool) -> Option<f64> {
     (best > 0.0 && best.is_finite()).then(|| best / units as f64)
 }
 
-/// The fastest of [`RUNS`] parallel calls of `run` after a warm-up (seconds), every kernel
-/// call of this thread going parallel meanwhile whatever its size; `None` when a run failed.
-fn parallel_time(mut run: impl FnMut() -> bool) -> Option<f64> {
+/// The fastest of [`RUNS`] parallel calls of `run` after a warm-up (seconds, as [`per_unit`]
+/// of one unit), every kernel call of this thread going parallel meanwhile whatever its size;
+/// `None` when a run failed.
+fn parallel_time(run: impl FnMut() -> bool) -> Option<f64> {
     super::FORCING.with(|f| f.set(true));
-    let mut best = if run() { f64::INFINITY } else { f64::NAN };
-    for _ in 0..RUNS {
-        if best.is_nan() {
-            break;
-        }
-        let t = Instant::now();
-        best = if run() {
-            best.min(t.elapsed().as_secs_f64())
-        } else {
-            f64::NAN
-        };
-    }
+    let best = per_unit(1, run);
     super::FORCING.with(|f| f.set(false));
-    best.is_finite().then_some(best)
+    best
 }
 
 /// A kernel's parallel probe: a call of `units` work units (two of the kernel's parallel
