@@ -356,12 +356,11 @@ fn from_measurement(m: &Measured, kernel: Kernel, threads: usize) -> Option<usiz
 pub fn kernel_cutoff(kernel: Kernel, wake: f64, per_unit: f64, threads: usize) -> usize {
     let mut n = model_cutoff(wake, per_unit, threads, kernel.grain());
     for _ in 0..3 {
-        n = model_cutoff(
-            wake,
-            per_unit * kernel.cost_growth(n),
-            threads,
-            kernel.grain(),
-        );
+        let growth = kernel.cost_growth(n);
+        if growth == 1.0 {
+            break; // a constant cost per unit (every kernel but closest_pair): settled
+        }
+        n = model_cutoff(wake, per_unit * growth, threads, kernel.grain());
     }
     n.max(kernel.grain())
 }
