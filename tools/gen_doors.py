@@ -261,8 +261,8 @@ def fortran_interface(f: Function) -> List[str]:
 
 
 def twin_of(f: Function, twins: Sequence[Function]) -> Optional[Function]:
-    """The function of `twins` with f's kernel and the very same C signature (parameter names
-    included, so that keyword calls are the same), or None."""
+    """The function of `twins` with f's kernel and the very same C signature, or None: the
+    ctypes table then gives f the twin's entry."""
     for t in twins:
         if t.kernel == f.kernel and t.ret == f.ret and t.params == f.params:
             return t
