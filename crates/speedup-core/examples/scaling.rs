@@ -7,8 +7,11 @@
 //!
 //! ```text
 //! cargo run --release -p speedup-core --example scaling [-- REPS]
+//! cargo run --release -p speedup-core --example scaling -- REPS --ladder 1,2,4,8,16
 //! ```
-//! On a larger machine, `taskset -c 0,1` (two cores) or two SMT siblings show the difference.
+//! On a larger machine, `taskset -c 0,1` (two cores) or two SMT siblings show the difference;
+//! `--ladder` times each kernel (and a flat `sum` of 1e7 float64, memory-bound, in GB/s) at each
+//! listed thread count instead, the best of `REPS` calls each, with the pool awake.
 
 use std::hint::black_box;
 use std::time::Instant;
@@ -62,11 +65,51 @@ fn measure(reps: usize, call: &(dyn Fn() + Sync)) -> (f64, f64, f64) {
     (t1, t2, seq / par)
 }
 
+/// Each kernel at each thread count of `ladder`: the best of `reps` calls, and the speed-up
+/// over the first count.
+fn ladder(reps: usize, ladder: &[usize], kernels: &[Call]) {
+    print!("{:<40}", "kernel");
+    for n in ladder {
+        print!(" {:>9}", format!("{n} thr"));
+    }
+    println!("   (ms; speed-up over {} below)", ladder[0]);
+    for (name, call) in kernels {
+        let times: Vec<f64> = ladder
+            .iter()
+            .map(|&n| {
+                core::threads::set_num_threads(n).unwrap();
+                call();
+                best(reps, call)
+            })
+            .collect();
+        print!("{name:<40}");
+        times.iter().for_each(|t| print!(" {:>9.1}", t * 1e3));
+        println!();
+        print!("{:<40}", "");
+        times.iter().for_each(|t| print!(" {:>8.2}x", times[0] / t));
+        println!();
+    }
+    let x: Vec<f64> = (0..10_000_000).map(|i| (i % 1000) as f64 * 0.5).collect();
+    print!("{:<40}", "sum 1e7 float64 (GB/s)");
+    for &n in ladder {
+        core::threads::set_num_threads(n).unwrap();
+        let t = best(reps, || {
+            black_box(core::reduce::sum_values(black_box(&x)));
+        });
+        print!(" {:>9.1}", 8e7 / t / 1e9);
+    }
+    println!();
+    core::threads::set_num_threads(0).unwrap();
+}
+
 fn main() {
-    let reps: usize = std::env::args()
-        .nth(1)
-        .and_then(|a| a.parse().ok())
-        .unwrap_or(5);
+    let args: Vec<String> = std::env::args().collect();
+    let reps: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(5);
+    let counts: Option<Vec<usize>> = args
+        .iter()
+        .position(|a| a == "--ladder")
+        .and_then(|i| args.get(i + 1))
+        .map(|l| l.split(',').filter_map(|n| n.parse().ok()).collect());
     let p = array![[0.9, 0.075, 0.025], [0.15, 0.8, 0.05], [0.25, 0.25, 0.5]];
     let side = 1000;
     let grid: Vec<Complex64> = (0..side * side)
@@ -119,6 +162,10 @@ fn main() {
             }),
         ),
     ];
+    if let Some(counts) = counts.filter(|c| !c.is_empty()) {
+        ladder(reps, &counts, &kernels);
+        return;
+    }
     println!(
         "{:<40} {:>10} {:>10} {:>8} {:>9}",
         "kernel", "1 thread", "2 threads", "scaling", "ceiling"

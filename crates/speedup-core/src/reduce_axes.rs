@@ -20,7 +20,7 @@
 
 use crate::error::{Error, Result};
 use crate::nan::canon;
-use crate::reduce::{leaf_term, split_point, Acc, Term, GRAIN, LEAF};
+use crate::reduce::{leaf_term, term_tree, tree_of, Acc, EachLeaf, Term, GRAIN, LEAF};
 use crate::strided::{plan, Elem, Plan, Strided};
 use crate::{reduce_cols, reduce_tiles};
 use rayon::prelude::*;
@@ -185,7 +185,14 @@ impl<T: Elem> Lanes<'_, T> {
     fn result(&self, q: usize, red: Reduction, par: bool) -> f64 {
         let base = self.p.lane_offset(q);
         let n = self.p.lane_len;
-        let sum = |term: Term| lane_tree(n, par, &|lo, hi| self.leaf(base, lo, hi, term));
+        let sum = |term: Term| {
+            if let Walk::Step(1) = self.walk {
+                // SAFETY: the lane's `n` elements are contiguous and inside the view.
+                let xs = unsafe { std::slice::from_raw_parts(self.x.ptr_at(base), n) };
+                return term_tree(xs, term, par);
+            }
+            tree_of(n, par, &EachLeaf(|lo, hi| self.leaf(base, lo, hi, term)))
+        };
         finish(red, n, sum)
     }
 
@@ -230,26 +237,6 @@ pub(crate) fn finish(red: Reduction, n: usize, sum: impl Fn(Term) -> Acc) -> f64
             canon((ss / (n - ddof) as f64).sqrt())
         }
     }
-}
-
-/// The flat kernel's tree over elements `0..n` of a lane, `leaf(lo, hi)` summing one leaf.
-/// With `par` (the caller runs on speedup's pool), subtrees above [`GRAIN`] elements run as
-/// two rayon tasks.
-pub(crate) fn lane_tree(n: usize, par: bool, leaf: &(impl Fn(usize, usize) -> Acc + Sync)) -> Acc {
-    fn rec(lo: usize, hi: usize, par: bool, leaf: &(impl Fn(usize, usize) -> Acc + Sync)) -> Acc {
-        let len = hi - lo;
-        if len <= LEAF {
-            return leaf(lo, hi);
-        }
-        let mid = lo + split_point(len);
-        if par && len > GRAIN {
-            let (a, b) = rayon::join(|| rec(lo, mid, par, leaf), || rec(mid, hi, par, leaf));
-            Acc::join(a, b)
-        } else {
-            Acc::join(rec(lo, mid, par, leaf), rec(mid, hi, par, leaf))
-        }
-    }
-    rec(0, n, par, leaf)
 }
 
 /// The flat `sum`, `mean` or `std` of a contiguous `f32` array: each element widened exactly,

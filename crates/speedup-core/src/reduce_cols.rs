@@ -25,9 +25,9 @@
 
 use crate::error::{Error, Result};
 use crate::nan::canon;
-use crate::reduce::{finish_leaf, Acc, Term, LEAF};
+use crate::reduce::{finish_leaf, join_leaves, Acc, Term, LEAF};
 use crate::reduce_axes::{finish, worth_parallel, Call, Reduction};
-use crate::reduce_tiles::{add_rows, join_leaves, Span, Src, W};
+use crate::reduce_tiles::{add_rows, Span, Src, W};
 use crate::strided::{Elem, Plan};
 use rayon::prelude::*;
 

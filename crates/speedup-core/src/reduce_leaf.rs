@@ -94,98 +94,117 @@ impl Term {
     }
 }
 
-/// The leaf sum in AVX2: the eight lanes are two 4-wide registers ([`Elem::load4`] widens an
-/// `f32` group exactly), every lane the scalar operations in the same order.
+/// `N` leaf sums at once in AVX2, one leaf per input (all of one length): each leaf's eight
+/// lanes are two 4-wide registers ([`Elem::load4`] widens an `f32` group exactly), every lane
+/// the scalar operations in the same order. The leaves' chains are independent, so `N = 2` is
+/// the same bits as two calls with `N = 1`, reading two streams at once.
 ///
 /// # Safety
 /// The CPU must support AVX2 ([`crate::simd::avx2`] says so).
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-unsafe fn leaf_sum_avx2<T: Elem, const SQUARED: bool>(x: &[T], m: f64) -> Acc {
+unsafe fn leaf_sum_avx2<T: Elem, const SQUARED: bool, const N: usize>(
+    xs: [&[T]; N],
+    m: f64,
+) -> [Acc; N] {
     use std::arch::x86_64::*;
     let mv = _mm256_set1_pd(m);
-    let (mut s0, mut s1) = (_mm256_setzero_pd(), _mm256_setzero_pd());
-    let (mut c0, mut c1) = (_mm256_setzero_pd(), _mm256_setzero_pd());
-    let mut chunks = x.chunks_exact(8);
-    for ch in &mut chunks {
-        // SAFETY: `ch` holds 8 elements; unaligned loads.
-        let (mut v0, mut v1) = unsafe { (T::load4(ch.as_ptr()), T::load4(ch.as_ptr().add(4))) };
-        if SQUARED {
-            let (d0, d1) = (_mm256_sub_pd(v0, mv), _mm256_sub_pd(v1, mv));
-            v0 = _mm256_mul_pd(d0, d0);
-            v1 = _mm256_mul_pd(d1, d1);
+    let mut s = [[_mm256_setzero_pd(); 2]; N];
+    let mut c = [[_mm256_setzero_pd(); 2]; N];
+    let body = xs[0].len() - xs[0].len() % 8;
+    for i in (0..body).step_by(8) {
+        for q in 0..N {
+            for h in 0..2 {
+                // SAFETY: element `i + 4 * h + 3 < body` of a leaf as long as the first.
+                let mut v = unsafe { T::load4(xs[q].as_ptr().add(i + 4 * h)) };
+                if SQUARED {
+                    let d = _mm256_sub_pd(v, mv);
+                    v = _mm256_mul_pd(d, d);
+                }
+                let (sv, cv) = (s[q][h], c[q][h]);
+                let t = _mm256_add_pd(sv, v);
+                let z = _mm256_sub_pd(t, sv);
+                let e = _mm256_add_pd(_mm256_sub_pd(sv, _mm256_sub_pd(t, z)), _mm256_sub_pd(v, z));
+                c[q][h] = _mm256_add_pd(cv, e);
+                s[q][h] = t;
+            }
         }
-        let (t0, t1) = (_mm256_add_pd(s0, v0), _mm256_add_pd(s1, v1));
-        let (z0, z1) = (_mm256_sub_pd(t0, s0), _mm256_sub_pd(t1, s1));
-        let e0 = _mm256_add_pd(
-            _mm256_sub_pd(s0, _mm256_sub_pd(t0, z0)),
-            _mm256_sub_pd(v0, z0),
-        );
-        let e1 = _mm256_add_pd(
-            _mm256_sub_pd(s1, _mm256_sub_pd(t1, z1)),
-            _mm256_sub_pd(v1, z1),
-        );
-        c0 = _mm256_add_pd(c0, e0);
-        c1 = _mm256_add_pd(c1, e1);
-        s0 = t0;
-        s1 = t1;
     }
-    let (mut s, mut c) = ([0.0f64; 8], [0.0f64; 8]);
-    // SAFETY: each array holds 8 elements; unaligned stores.
-    unsafe {
-        _mm256_storeu_pd(s.as_mut_ptr(), s0);
-        _mm256_storeu_pd(s.as_mut_ptr().add(4), s1);
-        _mm256_storeu_pd(c.as_mut_ptr(), c0);
-        _mm256_storeu_pd(c.as_mut_ptr().add(4), c1);
+    // The registers go to memory only after the loop, as in [`leaf_sum_avx512`].
+    let (mut sa, mut ca) = ([[0.0f64; 8]; N], [[0.0f64; 8]; N]);
+    for q in 0..N {
+        for h in 0..2 {
+            // SAFETY: each array holds 8 elements; unaligned stores.
+            unsafe {
+                _mm256_storeu_pd(sa[q].as_mut_ptr().add(4 * h), s[q][h]);
+                _mm256_storeu_pd(ca[q].as_mut_ptr().add(4 * h), c[q][h]);
+            }
+        }
     }
-    let term = if SQUARED {
-        Term::SquaredDeviation(m)
-    } else {
-        Term::Value
-    };
-    finish_leaf(s, c, chunks.remainder(), &|v| term.apply(v))
+    std::array::from_fn(|q| {
+        finish_leaf(sa[q], ca[q], &xs[q][body..], &|v| {
+            term_of::<SQUARED>(m).apply(v)
+        })
+    })
 }
 
-/// The leaf sum in AVX-512: the eight lanes are one 8-wide register ([`Elem::load8`]), the
-/// same operations in the same order as [`leaf_sum_avx2`] and the portable loop.
+/// [`leaf_sum_avx2`] in AVX-512: each leaf's eight lanes are one 8-wide register
+/// ([`Elem::load8`]), the same operations in the same order.
 ///
 /// # Safety
 /// The CPU must support AVX-512 F ([`crate::simd::avx512`] says so).
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f,avx512dq,avx512bw,avx512vl")]
-unsafe fn leaf_sum_avx512<T: Elem, const SQUARED: bool>(x: &[T], m: f64) -> Acc {
+unsafe fn leaf_sum_avx512<T: Elem, const SQUARED: bool, const N: usize>(
+    xs: [&[T]; N],
+    m: f64,
+) -> [Acc; N] {
     use std::arch::x86_64::*;
     let mv = _mm512_set1_pd(m);
-    let (mut s0, mut c0) = (_mm512_setzero_pd(), _mm512_setzero_pd());
-    let mut chunks = x.chunks_exact(8);
-    for ch in &mut chunks {
-        // SAFETY: `ch` holds 8 elements; an unaligned load.
-        let mut v0 = unsafe { T::load8(ch.as_ptr()) };
-        if SQUARED {
-            let d0 = _mm512_sub_pd(v0, mv);
-            v0 = _mm512_mul_pd(d0, d0);
+    let mut s = [_mm512_setzero_pd(); N];
+    let mut c = [_mm512_setzero_pd(); N];
+    let body = xs[0].len() - xs[0].len() % 8;
+    for i in (0..body).step_by(8) {
+        for q in 0..N {
+            // SAFETY: element `i + 7 < body` of a leaf as long as the first.
+            let mut v = unsafe { T::load8(xs[q].as_ptr().add(i)) };
+            if SQUARED {
+                let d = _mm512_sub_pd(v, mv);
+                v = _mm512_mul_pd(d, d);
+            }
+            let (sv, cv) = (s[q], c[q]);
+            let t = _mm512_add_pd(sv, v);
+            let z = _mm512_sub_pd(t, sv);
+            let e = _mm512_add_pd(_mm512_sub_pd(sv, _mm512_sub_pd(t, z)), _mm512_sub_pd(v, z));
+            c[q] = _mm512_add_pd(cv, e);
+            s[q] = t;
         }
-        let t0 = _mm512_add_pd(s0, v0);
-        let z0 = _mm512_sub_pd(t0, s0);
-        let e0 = _mm512_add_pd(
-            _mm512_sub_pd(s0, _mm512_sub_pd(t0, z0)),
-            _mm512_sub_pd(v0, z0),
-        );
-        c0 = _mm512_add_pd(c0, e0);
-        s0 = t0;
     }
-    let (mut s, mut c) = ([0.0f64; 8], [0.0f64; 8]);
-    // SAFETY: each array holds 8 elements; unaligned stores.
-    unsafe {
-        _mm512_storeu_pd(s.as_mut_ptr(), s0);
-        _mm512_storeu_pd(c.as_mut_ptr(), c0);
+    // The registers go to memory only after the loop (a closure that borrowed them would keep
+    // them in memory throughout).
+    let (mut sa, mut ca) = ([[0.0f64; 8]; N], [[0.0f64; 8]; N]);
+    for q in 0..N {
+        // SAFETY: each array holds 8 elements; unaligned stores.
+        unsafe {
+            _mm512_storeu_pd(sa[q].as_mut_ptr(), s[q]);
+            _mm512_storeu_pd(ca[q].as_mut_ptr(), c[q]);
+        }
     }
-    let term = if SQUARED {
+    std::array::from_fn(|q| {
+        finish_leaf(sa[q], ca[q], &xs[q][body..], &|v| {
+            term_of::<SQUARED>(m).apply(v)
+        })
+    })
+}
+
+/// The term a vectorised leaf adds: the squared deviation from `m`, or the value.
+#[inline(always)]
+fn term_of<const SQUARED: bool>(m: f64) -> Term {
+    if SQUARED {
         Term::SquaredDeviation(m)
     } else {
         Term::Value
-    };
-    finish_leaf(s, c, chunks.remainder(), &|v| term.apply(v))
+    }
 }
 
 /// The leaf sum of `term` over `x` on the widest path this CPU runs (same bits on every path).
@@ -198,30 +217,54 @@ pub(crate) fn leaf_term<T: Elem>(x: &[T], term: Term) -> Acc {
 /// path; everything else goes through [`leaf_term`]).
 #[inline(always)]
 pub(crate) fn leaf_term_on<T: Elem>(isa: Isa, x: &[T], term: Term) -> Acc {
-    if let (Term::Value, Some(f)) = (term, as_f32s(x)) {
-        if let Some(acc) = exact_f32(isa, f) {
-            return acc;
+    let [acc] = leaves_term_on(isa, [x], term);
+    acc
+}
+
+/// [`leaf_term`] of two leaves of one length at once: two independent chains, read as two
+/// streams (one core reads two streams far apart in memory faster than one), the same bits as
+/// two calls.
+#[inline(always)]
+pub(crate) fn leaf_pair_term<T: Elem>(xs: [&[T]; 2], term: Term) -> [Acc; 2] {
+    leaves_term_on(Isa::best(), xs, term)
+}
+
+/// The leaf sums of `term` over `N` leaves of one length on path `isa`, which the CPU must run.
+#[inline(always)]
+pub(crate) fn leaves_term_on<T: Elem, const N: usize>(
+    isa: Isa,
+    xs: [&[T]; N],
+    term: Term,
+) -> [Acc; N] {
+    debug_assert!(xs.iter().all(|x| x.len() == xs[0].len()));
+    if let Term::Value = term {
+        if let Some(fs) = as_f32_leaves(xs) {
+            let got = exact_f32_n(isa, fs);
+            if got.iter().all(Option::is_some) {
+                return got.map(|a| a.expect("checked"));
+            }
         }
     }
     #[cfg(target_arch = "x86_64")]
     {
         let (m, squared) = (term.mean(), matches!(term, Term::SquaredDeviation(_)));
-        // SAFETY (every arm): `isa` is a path this CPU runs (detected at run time).
+        // SAFETY (every arm): `isa` is a path this CPU runs (detected at run time); the
+        // leaves have one length.
         unsafe {
             match (isa, squared) {
-                (Isa::Avx512, false) => return leaf_sum_avx512::<T, false>(x, m),
-                (Isa::Avx512, true) => return leaf_sum_avx512::<T, true>(x, m),
-                (Isa::Avx2, false) => return leaf_sum_avx2::<T, false>(x, m),
-                (Isa::Avx2, true) => return leaf_sum_avx2::<T, true>(x, m),
+                (Isa::Avx512, false) => return leaf_sum_avx512::<T, false, N>(xs, m),
+                (Isa::Avx512, true) => return leaf_sum_avx512::<T, true, N>(xs, m),
+                (Isa::Avx2, false) => return leaf_sum_avx2::<T, false, N>(xs, m),
+                (Isa::Avx2, true) => return leaf_sum_avx2::<T, true, N>(xs, m),
                 (Isa::Baseline, _) => {}
             }
         }
     }
     let _ = isa;
-    match term {
+    xs.map(|x| match term {
         Term::Value => leaf_sum(x, &|v| v),
         Term::SquaredDeviation(m) => leaf_sum(x, &|v| (v - m) * (v - m)),
-    }
+    })
 }
 
 /// The sum of one leaf of values on path `isa` (for the path benchmark).
@@ -229,12 +272,12 @@ pub(crate) fn leaf_value_on(isa: Isa, x: &[f64]) -> f64 {
     leaf_term_on(isa, x, Term::Value).value()
 }
 
-/// `xs` as `f32`s when `T` is `f32`.
+/// The leaves as `f32`s when `T` is `f32`.
 #[inline(always)]
-pub(crate) fn as_f32s<T: Elem>(xs: &[T]) -> Option<&[f32]> {
+pub(crate) fn as_f32_leaves<T: Elem, const N: usize>(xs: [&[T]; N]) -> Option<[&[f32]; N]> {
     if std::any::TypeId::of::<T>() == std::any::TypeId::of::<f32>() {
         // SAFETY: `T` is `f32`.
-        Some(unsafe { std::slice::from_raw_parts(xs.as_ptr().cast::<f32>(), xs.len()) })
+        Some(xs.map(|x| unsafe { std::slice::from_raw_parts(x.as_ptr().cast::<f32>(), x.len()) }))
     } else {
         None
     }
@@ -271,32 +314,44 @@ pub(crate) fn exact_span_ok(hi: u32, lo_minus_one: u32) -> bool {
 /// that value has the bits of the TwoSum leaf: every sublane's running sum is the exact sum of
 /// its values and every error term `+0.0` there too (`x - x` is `+0.0`, and a running sum that
 /// starts at `+0.0` never becomes `-0.0`).
-#[inline(always)]
+#[cfg(test)]
 pub(crate) fn exact_f32(isa: Isa, x: &[f32]) -> Option<Acc> {
-    if x.len() > LEAF {
-        return None; // the span bound counts at most LEAF / 8 values per sublane
+    let [got] = exact_f32_n(isa, [x]);
+    got
+}
+
+/// [`exact_f32`] of `N` leaves of one length at once (independent sums, read as `N` streams).
+#[inline(always)]
+fn exact_f32_n<const N: usize>(isa: Isa, xs: [&[f32]; N]) -> [Option<Acc>; N] {
+    if xs[0].len() > LEAF {
+        return [None; N]; // the span bound counts at most LEAF / 8 values per sublane
     }
     #[cfg(target_arch = "x86_64")]
-    let (s, hi, lo) = {
+    let got = {
         #[target_feature(enable = "avx512f,avx512dq,avx512bw,avx512vl")]
-        unsafe fn avx512(x: &[f32]) -> ([f64; 8], u32, u32) {
-            exact_sums(x)
+        unsafe fn avx512<const N: usize>(xs: [&[f32]; N]) -> [ExactSums; N] {
+            exact_sums(xs)
         }
         #[target_feature(enable = "avx2")]
-        unsafe fn avx2(x: &[f32]) -> ([f64; 8], u32, u32) {
-            exact_sums(x)
+        unsafe fn avx2<const N: usize>(xs: [&[f32]; N]) -> [ExactSums; N] {
+            exact_sums(xs)
         }
         // SAFETY (both arms): `isa` is a path this CPU runs (detected at run time).
         match isa {
-            Isa::Avx512 => unsafe { avx512(x) },
-            Isa::Avx2 => unsafe { avx2(x) },
-            Isa::Baseline => exact_sums(x),
+            Isa::Avx512 => unsafe { avx512(xs) },
+            Isa::Avx2 => unsafe { avx2(xs) },
+            Isa::Baseline => exact_sums(xs),
         }
     };
     #[cfg(not(target_arch = "x86_64"))]
-    let (s, hi, lo) = exact_sums(x);
-    exact_span_ok(hi, lo).then(|| finish_leaf::<f64>(s, [0.0; 8], &[], &|v| v))
+    let got = exact_sums(xs);
+    got.map(|(s, hi, lo)| {
+        exact_span_ok(hi, lo).then(|| finish_leaf::<f64>(s, [0.0; 8], &[], &|v| v))
+    })
 }
+
+/// A leaf's eight sublane sums, and its largest and smallest-nonzero-minus-one magnitude bits.
+type ExactSums = ([f64; 8], u32, u32);
 
 /// The magnitude bits of `v`, folded into the running largest `hi` and smallest-nonzero-minus-one
 /// `lo` (a zero wraps to `u32::MAX`, so it never lowers `lo`).
@@ -307,32 +362,50 @@ fn fold_bits(v: f32, hi: &mut u32, lo: &mut u32) {
     *lo = (*lo).min(b.wrapping_sub(1));
 }
 
-/// [`exact_f32`]'s loop: each sublane's sum with four independent accumulators (element `i` of
-/// a group of 32 to accumulator `i / 8`, sublane `i % 8`), and the bits for [`exact_span_ok`].
-/// Written once as plain lanes, which LLVM vectorises for the instruction set it is compiled
-/// for (no addition is regrouped: the lanes are independent).
+/// [`exact_f32`]'s loop, over `N` leaves of one length in step: each sublane's sum with four
+/// independent accumulators (element `i` of a group of 32 to accumulator `i / 8`, sublane
+/// `i % 8`), and the bits for [`exact_span_ok`]. Written once as plain lanes, which LLVM
+/// vectorises for the instruction set it is compiled for (no addition is regrouped: the lanes
+/// are independent).
 #[inline(always)]
-fn exact_sums(x: &[f32]) -> ([f64; 8], u32, u32) {
-    let mut a = [[0.0f64; 8]; 4];
-    let (mut hi, mut lo) = ([0u32; 32], [u32::MAX; 32]);
-    let mut chunks = x.chunks_exact(32);
-    for ch in &mut chunks {
-        for (q, acc) in a.iter_mut().enumerate() {
-            for (k, s) in acc.iter_mut().enumerate() {
-                *s += f64::from(ch[8 * q + k]);
-            }
-        }
-        for (k, &v) in ch.iter().enumerate() {
-            fold_bits(v, &mut hi[k], &mut lo[k]);
+fn exact_sums<const N: usize>(xs: [&[f32]; N]) -> [ExactSums; N] {
+    let mut a = [[[0.0f64; 8]; 4]; N];
+    let (mut hi, mut lo) = ([[0u32; 32]; N], [[u32::MAX; 32]; N]);
+    let body = xs[0].len() - xs[0].len() % 32;
+    for i in (0..body).step_by(32) {
+        for q in 0..N {
+            let ch: &[f32; 32] = xs[q][i..i + 32].try_into().expect("32 elements");
+            add_group(&mut a[q], (&mut hi[q], &mut lo[q]), ch);
         }
     }
-    let mut s: [f64; 8] = std::array::from_fn(|k| (a[0][k] + a[1][k]) + (a[2][k] + a[3][k]));
-    let (mut h, mut l) = (halving(hi, u32::max), halving(lo, u32::min));
-    for (k, &v) in chunks.remainder().iter().enumerate() {
-        fold_bits(v, &mut h, &mut l);
-        s[k % 8] += f64::from(v);
+    // A plain loop (a closure handed to `array::from_fn` would take the accumulators' address
+    // and keep them in memory during the loop above).
+    let mut out = [([0.0f64; 8], 0u32, 0u32); N];
+    for (q, o) in out.iter_mut().enumerate() {
+        let a = &a[q];
+        let mut s: [f64; 8] = std::array::from_fn(|k| (a[0][k] + a[1][k]) + (a[2][k] + a[3][k]));
+        let (mut h, mut l) = (halving(hi[q], u32::max), halving(lo[q], u32::min));
+        for (k, &v) in xs[q][body..].iter().enumerate() {
+            fold_bits(v, &mut h, &mut l);
+            s[k % 8] += f64::from(v);
+        }
+        *o = (s, h, l);
     }
-    (s, h, l)
+    out
+}
+
+/// One group of 32 elements into a leaf's four accumulators and its magnitude bits (fixed
+/// lengths, so that LLVM vectorises it).
+#[inline(always)]
+fn add_group(a: &mut [[f64; 8]; 4], (hi, lo): (&mut [u32; 32], &mut [u32; 32]), ch: &[f32; 32]) {
+    for (g, acc) in a.iter_mut().enumerate() {
+        for (k, s) in acc.iter_mut().enumerate() {
+            *s += f64::from(ch[8 * g + k]);
+        }
+    }
+    for (k, &v) in ch.iter().enumerate() {
+        fold_bits(v, &mut hi[k], &mut lo[k]);
+    }
 }
 
 /// `f` over the 32 lanes of `v`, halving the lanes at each step (vector operations, where a

@@ -161,3 +161,34 @@ fn the_bound_is_tight() {
         );
     }
 }
+
+/// Two leaves summed at once (two streams) have, on every path, the bits of each leaf alone:
+/// `f64` and `f32`, both terms, the exact `f32` path taken by both, one or neither.
+#[test]
+fn paired_leaves_equal_single_leaves() {
+    for n in [0, 5, 8, 31, 32, 33, 1000, 1024] {
+        for seed in 1..4 {
+            let (a, b) = (awkward(n, seed), awkward(n, seed + 10));
+            let fa: Vec<f32> = a.iter().map(|&v| v as f32).collect();
+            let nice: Vec<f32> = (0..n).map(|i| (i % 17) as f32 * 0.5).collect();
+            for isa in Isa::available() {
+                for term in [Term::Value, Term::SquaredDeviation(0.25)] {
+                    let got = leaves_term_on(isa, [&a[..], &b[..]], term);
+                    let want = [leaf_term_on(isa, &a, term), leaf_term_on(isa, &b, term)];
+                    assert_eq!(got.map(bits), want.map(bits), "{isa:?} n={n} {term:?}");
+                    for (x, y) in [(&fa, &nice), (&nice, &fa), (&nice, &nice)] {
+                        let got = leaves_term_on(isa, [&x[..], &y[..]], term);
+                        let want = [leaf_term_on(isa, x, term), leaf_term_on(isa, y, term)];
+                        assert_eq!(got.map(bits), want.map(bits), "{isa:?} n={n} f32");
+                        let wide: Vec<f64> = x.iter().map(|&v| f64::from(v)).collect();
+                        let portable = match term {
+                            Term::Value => leaf_sum(&wide, &|v| v),
+                            Term::SquaredDeviation(m) => leaf_sum(&wide, &|v| (v - m) * (v - m)),
+                        };
+                        assert_eq!(bits(got[0]), bits(portable), "{isa:?} n={n} f32 portable");
+                    }
+                }
+            }
+        }
+    }
+}

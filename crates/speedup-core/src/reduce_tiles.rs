@@ -13,7 +13,7 @@
 
 use crate::error::{Error, Result};
 use crate::nan::canon;
-use crate::reduce::{finish_leaf, two_sum_into, Acc, Term, LEAF};
+use crate::reduce::{finish_leaf, join_leaves, two_sum_into, Acc, Term, LEAF};
 use crate::reduce_axes::{finish, worth_parallel, Call, Reduction};
 use crate::simd::Isa;
 use crate::strided::{Elem, Plan, Strided};
@@ -78,16 +78,6 @@ pub(crate) fn run<T: Elem>(call: &Call<'_, T>, t: &Tiles, out: &mut [f64]) -> Re
         });
     }
     Ok(())
-}
-
-/// The flat kernel's tree over leaves `lo..hi` of one lane (a range of `b` leaves splits after
-/// its first `b / 2`, as [`mod@crate::reduce`]'s tree over elements does).
-pub(crate) fn join_leaves(leaf: &impl Fn(usize) -> Acc, lo: usize, hi: usize) -> Acc {
-    if hi - lo == 1 {
-        return leaf(lo);
-    }
-    let mid = lo + (hi - lo) / 2;
-    Acc::join(join_leaves(leaf, lo, mid), join_leaves(leaf, mid, hi))
 }
 
 /// Every leaf of every lane: `acc[l * lanes + q]` is leaf `l` of lane `q` (of the squared
