@@ -86,7 +86,7 @@ const BLOCK: usize = 1024 * LEAF;
 /// in memory, which one core reads faster than one stream (about 1.25x measured from memory
 /// with AVX-512 here, one thread; the bits are the same, since each leaf is the same chain as
 /// alone).
-const PAIRED_FROM: usize = 32;
+pub(crate) const PAIRED_FROM: usize = 32;
 
 /// The leaf sums a tree is built from: `one` sums the leaf of elements `lo..hi`; `two` sums
 /// two whole leaves (of [`LEAF`] elements, from `a` and from `b`) with the bits of two calls of
@@ -118,7 +118,7 @@ impl<T: Elem> Leaves for TermLeaves<'_, T> {
         leaf_term(&self.x[lo..hi], self.term)
     }
     fn two(&self, a: usize, b: usize) -> [Acc; 2] {
-        leaf_pair_term([&self.x[a..a + LEAF], &self.x[b..b + LEAF]], self.term)
+        leaf_pair_term([&self.x[a..a + LEAF], &self.x[b..b + LEAF]], [self.term; 2])
     }
 }
 

@@ -20,7 +20,10 @@
 
 use crate::error::{Error, Result};
 use crate::nan::canon;
-use crate::reduce::{leaf_term, term_tree, tree_of, Acc, EachLeaf, Term, GRAIN, LEAF};
+use crate::reduce::{
+    join_leaves, leaf_pair_term, leaf_term, term_tree, tree_of, Acc, EachLeaf, Term, GRAIN, LEAF,
+    PAIRED_FROM,
+};
 use crate::strided::{plan, Elem, Plan, Strided};
 use crate::{reduce_cols, reduce_tiles};
 use rayon::prelude::*;
@@ -94,8 +97,36 @@ pub fn reduce<T: Elem>(
         p: &p,
         walk: walk_of(&p),
     };
-    if worth_parallel(&p) {
-        let per_task = (GRAIN / p.lane_len.max(1)).max(1);
+    let par = worth_parallel(&p);
+    let per_task = (GRAIN / p.lane_len.max(1)).max(1);
+    if lanes.paired() {
+        // Lane `i` of the first half beside lane `i` of the second: two streams far apart.
+        let h = p.lanes / 2;
+        let (first, second) = out.split_at_mut(h);
+        let (second, last) = second.split_at_mut(h);
+        let pair = |i: usize, (a, b): (&mut f64, &mut f64)| {
+            [*a, *b] = lanes.result_pair([i, h + i], red);
+        };
+        if par {
+            crate::threads::run(|| {
+                first
+                    .par_iter_mut()
+                    .zip(second.par_iter_mut())
+                    .with_min_len(per_task.div_ceil(2))
+                    .enumerate()
+                    .for_each(|(i, ab)| pair(i, ab));
+            });
+        } else {
+            first
+                .iter_mut()
+                .zip(second)
+                .enumerate()
+                .for_each(|(i, ab)| pair(i, ab));
+        }
+        if let [o] = last {
+            *o = lanes.result(2 * h, red, false);
+        }
+    } else if par {
         crate::threads::run(|| {
             out.par_iter_mut()
                 .with_min_len(per_task)
@@ -196,6 +227,23 @@ impl<T: Elem> Lanes<'_, T> {
         finish(red, n, sum)
     }
 
+    /// Whether lanes go two at a time ([`Lanes::result_pair`]): contiguous lanes, at least two,
+    /// too short for the flat tree to pair their leaves itself.
+    fn paired(&self) -> bool {
+        matches!(self.walk, Walk::Step(1)) && self.p.lanes >= 2 && self.p.lane_len <= PAIRED_LANE
+    }
+
+    /// [`Lanes::result`] of two contiguous lanes at once, leaf `l` of one beside leaf `l` of the
+    /// other (the same bits as two calls).
+    fn result_pair(&self, qs: [usize; 2], red: Reduction) -> [f64; 2] {
+        let n = self.p.lane_len;
+        // SAFETY: each lane's `n` elements are contiguous and inside the view.
+        let xs = qs.map(|q| unsafe {
+            std::slice::from_raw_parts(self.x.ptr_at(self.p.lane_offset(q)), n)
+        });
+        finish_n(red, n, |terms| pair_tree(xs, terms))
+    }
+
     /// The leaf sum of elements `lo..hi` of the lane starting at `base`.
     #[inline]
     pub(crate) fn leaf(&self, base: isize, lo: usize, hi: usize, term: Term) -> Acc {
@@ -227,16 +275,44 @@ impl<T: Elem> Lanes<'_, T> {
 /// The flat kernel's last steps for a lane of `n` elements, from its tree sums: `sum`,
 /// `sum / n`, or the two passes of `std`.
 pub(crate) fn finish(red: Reduction, n: usize, sum: impl Fn(Term) -> Acc) -> f64 {
-    let s = canon(sum(Term::Value).value());
+    let [v] = finish_n(red, n, |[term]| [sum(term)]);
+    v
+}
+
+/// [`finish`] for `N` lanes of `n` elements at once, `sum` giving the tree sums of lane `q`'s
+/// `terms[q]`.
+fn finish_n<const N: usize>(
+    red: Reduction,
+    n: usize,
+    sum: impl Fn([Term; N]) -> [Acc; N],
+) -> [f64; N] {
+    let s = sum([Term::Value; N]).map(|a| canon(a.value()));
     match red {
         Reduction::Sum => s,
-        Reduction::Mean => canon(s / n as f64),
+        Reduction::Mean => s.map(|s| canon(s / n as f64)),
         Reduction::Std { ddof } => {
-            let m = canon(s / n as f64);
-            let ss = sum(Term::SquaredDeviation(m)).value();
-            canon((ss / (n - ddof) as f64).sqrt())
+            let m = s.map(|s| canon(s / n as f64));
+            let ss = sum(m.map(Term::SquaredDeviation));
+            ss.map(|a| canon((a.value() / (n - ddof) as f64).sqrt()))
         }
     }
+}
+
+/// Lanes up to this many elements go two at a time: longer ones are trees whose own leaves go
+/// two at a time ([`crate::reduce`]).
+const PAIRED_LANE: usize = 2 * PAIRED_FROM * LEAF;
+
+/// The flat kernel's trees over two contiguous lanes of one length (at most [`PAIRED_LANE`]),
+/// lane `q` adding `terms[q]`, their leaves summed side by side.
+fn pair_tree<T: Elem>(xs: [&[T]; 2], terms: [Term; 2]) -> [Acc; 2] {
+    let n = xs[0].len();
+    let b = n.div_ceil(LEAF).max(1);
+    let mut acc = [[Acc::default(); 2]; PAIRED_LANE / LEAF];
+    for (l, a) in acc[..b].iter_mut().enumerate() {
+        let (lo, hi) = (l * LEAF, ((l + 1) * LEAF).min(n));
+        *a = leaf_pair_term([&xs[0][lo..hi], &xs[1][lo..hi]], terms);
+    }
+    [0, 1].map(|q| join_leaves(&|l| acc[l][q], 0, b))
 }
 
 /// The flat `sum`, `mean` or `std` of a contiguous `f32` array: each element widened exactly,

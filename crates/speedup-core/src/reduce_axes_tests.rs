@@ -122,6 +122,9 @@ fn lanes_equal_the_flat_kernel_on_copied_out_lanes() {
         (&[5, 4, 300, 2], &[3, 1, 0, 2], &[1, 2]),
         (&[5, 4, 300, 2], &[0, 1, 2, 3], &[0, 2]),
         (&[5, 1, 7], &[0, 1, 2], &[1, 2]),
+        // Contiguous lanes, two at a time: an odd count (the last alone), several leaves each.
+        (&[7, 2100], &[0, 1], &[1]),
+        (&[3, 1100, 9], &[0, 1, 2], &[2]),
     ];
     for (i, &(shape, perm, axes)) in cases.iter().enumerate() {
         check_case(shape, perm, axes, i as u64 + 1);

@@ -24,6 +24,23 @@ use crate::reduce::Acc;
 use crate::simd::Isa;
 use crate::strided::Elem;
 
+/// Runs `body` for `q = 0` and, when `n > 1`, `q = 1` (at most two), written out: a loop over
+/// the streams' accumulators would be unrolled, and the accumulators kept in registers, by
+/// some instantiations and not others (the C door's `float32` sum measured 3x slower).
+macro_rules! streams {
+    ($n:expr, |$q:ident| $body:block) => {{
+        const { assert!($n <= 2) };
+        {
+            let $q = 0usize;
+            $body
+        }
+        if $n > 1 {
+            let $q = 1usize;
+            $body
+        }
+    }};
+}
+
 /// Elements per leaf.
 pub const LEAF: usize = 1024;
 
@@ -105,20 +122,20 @@ impl Term {
 #[target_feature(enable = "avx2")]
 unsafe fn leaf_sum_avx2<T: Elem, const SQUARED: bool, const N: usize>(
     xs: [&[T]; N],
-    m: f64,
+    ms: [f64; N],
 ) -> [Acc; N] {
     use std::arch::x86_64::*;
-    let mv = _mm256_set1_pd(m);
+    let mv = ms.map(|m| _mm256_set1_pd(m));
     let mut s = [[_mm256_setzero_pd(); 2]; N];
     let mut c = [[_mm256_setzero_pd(); 2]; N];
     let body = xs[0].len() - xs[0].len() % 8;
     for i in (0..body).step_by(8) {
-        for q in 0..N {
-            for h in 0..2 {
+        streams!(N, |q| {
+            streams!(2, |h| {
                 // SAFETY: element `i + 4 * h + 3 < body` of a leaf as long as the first.
                 let mut v = unsafe { T::load4(xs[q].as_ptr().add(i + 4 * h)) };
                 if SQUARED {
-                    let d = _mm256_sub_pd(v, mv);
+                    let d = _mm256_sub_pd(v, mv[q]);
                     v = _mm256_mul_pd(d, d);
                 }
                 let (sv, cv) = (s[q][h], c[q][h]);
@@ -127,8 +144,8 @@ unsafe fn leaf_sum_avx2<T: Elem, const SQUARED: bool, const N: usize>(
                 let e = _mm256_add_pd(_mm256_sub_pd(sv, _mm256_sub_pd(t, z)), _mm256_sub_pd(v, z));
                 c[q][h] = _mm256_add_pd(cv, e);
                 s[q][h] = t;
-            }
-        }
+            });
+        });
     }
     // The registers go to memory only after the loop, as in [`leaf_sum_avx512`].
     let (mut sa, mut ca) = ([[0.0f64; 8]; N], [[0.0f64; 8]; N]);
@@ -143,7 +160,7 @@ unsafe fn leaf_sum_avx2<T: Elem, const SQUARED: bool, const N: usize>(
     }
     std::array::from_fn(|q| {
         finish_leaf(sa[q], ca[q], &xs[q][body..], &|v| {
-            term_of::<SQUARED>(m).apply(v)
+            term_of::<SQUARED>(ms[q]).apply(v)
         })
     })
 }
@@ -157,19 +174,19 @@ unsafe fn leaf_sum_avx2<T: Elem, const SQUARED: bool, const N: usize>(
 #[target_feature(enable = "avx512f,avx512dq,avx512bw,avx512vl")]
 unsafe fn leaf_sum_avx512<T: Elem, const SQUARED: bool, const N: usize>(
     xs: [&[T]; N],
-    m: f64,
+    ms: [f64; N],
 ) -> [Acc; N] {
     use std::arch::x86_64::*;
-    let mv = _mm512_set1_pd(m);
+    let mv = ms.map(|m| _mm512_set1_pd(m));
     let mut s = [_mm512_setzero_pd(); N];
     let mut c = [_mm512_setzero_pd(); N];
     let body = xs[0].len() - xs[0].len() % 8;
     for i in (0..body).step_by(8) {
-        for q in 0..N {
+        streams!(N, |q| {
             // SAFETY: element `i + 7 < body` of a leaf as long as the first.
             let mut v = unsafe { T::load8(xs[q].as_ptr().add(i)) };
             if SQUARED {
-                let d = _mm512_sub_pd(v, mv);
+                let d = _mm512_sub_pd(v, mv[q]);
                 v = _mm512_mul_pd(d, d);
             }
             let (sv, cv) = (s[q], c[q]);
@@ -178,7 +195,7 @@ unsafe fn leaf_sum_avx512<T: Elem, const SQUARED: bool, const N: usize>(
             let e = _mm512_add_pd(_mm512_sub_pd(sv, _mm512_sub_pd(t, z)), _mm512_sub_pd(v, z));
             c[q] = _mm512_add_pd(cv, e);
             s[q] = t;
-        }
+        });
     }
     // The registers go to memory only after the loop (a closure that borrowed them would keep
     // them in memory throughout).
@@ -192,7 +209,7 @@ unsafe fn leaf_sum_avx512<T: Elem, const SQUARED: bool, const N: usize>(
     }
     std::array::from_fn(|q| {
         finish_leaf(sa[q], ca[q], &xs[q][body..], &|v| {
-            term_of::<SQUARED>(m).apply(v)
+            term_of::<SQUARED>(ms[q]).apply(v)
         })
     })
 }
@@ -217,27 +234,32 @@ pub(crate) fn leaf_term<T: Elem>(x: &[T], term: Term) -> Acc {
 /// path; everything else goes through [`leaf_term`]).
 #[inline(always)]
 pub(crate) fn leaf_term_on<T: Elem>(isa: Isa, x: &[T], term: Term) -> Acc {
-    let [acc] = leaves_term_on(isa, [x], term);
+    let [acc] = leaves_term_on(isa, [x], [term]);
     acc
 }
 
-/// [`leaf_term`] of two leaves of one length at once: two independent chains, read as two
-/// streams (one core reads two streams far apart in memory faster than one), the same bits as
-/// two calls.
+/// [`leaf_term`] of two leaves of one length at once, leaf `q` adding `terms[q]` (both values,
+/// or both squared deviations): two independent chains, read as two streams (one core reads
+/// two streams far apart in memory faster than one), the same bits as two calls.
 #[inline(always)]
-pub(crate) fn leaf_pair_term<T: Elem>(xs: [&[T]; 2], term: Term) -> [Acc; 2] {
-    leaves_term_on(Isa::best(), xs, term)
+pub(crate) fn leaf_pair_term<T: Elem>(xs: [&[T]; 2], terms: [Term; 2]) -> [Acc; 2] {
+    leaves_term_on(Isa::best(), xs, terms)
 }
 
-/// The leaf sums of `term` over `N` leaves of one length on path `isa`, which the CPU must run.
+/// The leaf sums of `terms[q]` over leaf `q` of `N` leaves of one length, the terms all values
+/// or all squared deviations, on path `isa`, which the CPU must run.
 #[inline(always)]
 pub(crate) fn leaves_term_on<T: Elem, const N: usize>(
     isa: Isa,
     xs: [&[T]; N],
-    term: Term,
+    terms: [Term; N],
 ) -> [Acc; N] {
     debug_assert!(xs.iter().all(|x| x.len() == xs[0].len()));
-    if let Term::Value = term {
+    let squared = matches!(terms[0], Term::SquaredDeviation(_));
+    debug_assert!(terms
+        .iter()
+        .all(|t| matches!(t, Term::SquaredDeviation(_)) == squared));
+    if !squared {
         if let Some(fs) = as_f32_leaves(xs) {
             let got = exact_f32_n(isa, fs);
             if got.iter().all(Option::is_some) {
@@ -247,23 +269,23 @@ pub(crate) fn leaves_term_on<T: Elem, const N: usize>(
     }
     #[cfg(target_arch = "x86_64")]
     {
-        let (m, squared) = (term.mean(), matches!(term, Term::SquaredDeviation(_)));
+        let ms = terms.map(Term::mean);
         // SAFETY (every arm): `isa` is a path this CPU runs (detected at run time); the
         // leaves have one length.
         unsafe {
             match (isa, squared) {
-                (Isa::Avx512, false) => return leaf_sum_avx512::<T, false, N>(xs, m),
-                (Isa::Avx512, true) => return leaf_sum_avx512::<T, true, N>(xs, m),
-                (Isa::Avx2, false) => return leaf_sum_avx2::<T, false, N>(xs, m),
-                (Isa::Avx2, true) => return leaf_sum_avx2::<T, true, N>(xs, m),
+                (Isa::Avx512, false) => return leaf_sum_avx512::<T, false, N>(xs, ms),
+                (Isa::Avx512, true) => return leaf_sum_avx512::<T, true, N>(xs, ms),
+                (Isa::Avx2, false) => return leaf_sum_avx2::<T, false, N>(xs, ms),
+                (Isa::Avx2, true) => return leaf_sum_avx2::<T, true, N>(xs, ms),
                 (Isa::Baseline, _) => {}
             }
         }
     }
     let _ = isa;
-    xs.map(|x| match term {
-        Term::Value => leaf_sum(x, &|v| v),
-        Term::SquaredDeviation(m) => leaf_sum(x, &|v| (v - m) * (v - m)),
+    std::array::from_fn(|q| match terms[q] {
+        Term::Value => leaf_sum(xs[q], &|v| v),
+        Term::SquaredDeviation(m) => leaf_sum(xs[q], &|v| (v - m) * (v - m)),
     })
 }
 
@@ -373,10 +395,10 @@ fn exact_sums<const N: usize>(xs: [&[f32]; N]) -> [ExactSums; N] {
     let (mut hi, mut lo) = ([[0u32; 32]; N], [[u32::MAX; 32]; N]);
     let body = xs[0].len() - xs[0].len() % 32;
     for i in (0..body).step_by(32) {
-        for q in 0..N {
+        streams!(N, |q| {
             let ch: &[f32; 32] = xs[q][i..i + 32].try_into().expect("32 elements");
             add_group(&mut a[q], (&mut hi[q], &mut lo[q]), ch);
-        }
+        });
     }
     // A plain loop (a closure handed to `array::from_fn` would take the accumulators' address
     // and keep them in memory during the loop above).

@@ -173,11 +173,11 @@ fn paired_leaves_equal_single_leaves() {
             let nice: Vec<f32> = (0..n).map(|i| (i % 17) as f32 * 0.5).collect();
             for isa in Isa::available() {
                 for term in [Term::Value, Term::SquaredDeviation(0.25)] {
-                    let got = leaves_term_on(isa, [&a[..], &b[..]], term);
+                    let got = leaves_term_on(isa, [&a[..], &b[..]], [term; 2]);
                     let want = [leaf_term_on(isa, &a, term), leaf_term_on(isa, &b, term)];
                     assert_eq!(got.map(bits), want.map(bits), "{isa:?} n={n} {term:?}");
                     for (x, y) in [(&fa, &nice), (&nice, &fa), (&nice, &nice)] {
-                        let got = leaves_term_on(isa, [&x[..], &y[..]], term);
+                        let got = leaves_term_on(isa, [&x[..], &y[..]], [term; 2]);
                         let want = [leaf_term_on(isa, x, term), leaf_term_on(isa, y, term)];
                         assert_eq!(got.map(bits), want.map(bits), "{isa:?} n={n} f32");
                         let wide: Vec<f64> = x.iter().map(|&v| f64::from(v)).collect();
