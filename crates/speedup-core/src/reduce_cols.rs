@@ -153,6 +153,11 @@ impl<T> Origin<T> {
     }
 }
 
+/// A tile's running sums or errors, `[slot][track]`, each slot's row on a cache-line boundary
+/// (a 64-byte load or store that straddles two lines costs two).
+#[repr(C, align(64))]
+struct Rows([[f64; W]; 8]);
+
 /// One tile: the tracks `t0..b` (rows of the lane; `t0` is the row before `a` when there is
 /// one), their sublanes, and the leaves that end in rows `a..b`, stored into `mine` (from leaf
 /// `first` on).
@@ -162,8 +167,8 @@ struct Tile<'a, T> {
     t0: usize,
     first: usize,
     ms: Option<[f64; W]>,
-    s: Box<[[f64; W]; 8]>,
-    c: Box<[[f64; W]; 8]>,
+    s: Box<Rows>,
+    c: Box<Rows>,
     /// The main sweep's leaf starts `(column, track)`, in order, and the next one's index.
     events: Vec<(usize, usize)>,
     next: usize,
@@ -195,8 +200,8 @@ impl<'a, T: Elem> Tile<'a, T> {
             t0,
             first: g.first_leaf_from(a),
             ms: m.map(|m| [m; W]),
-            s: Box::new([[0.0; W]; 8]),
-            c: Box::new([[0.0; W]; 8]),
+            s: Box::new(Rows([[0.0; W]; 8])),
+            c: Box::new(Rows([[0.0; W]; 8])),
             events: Vec::new(),
             next: 0,
             j: 0,
@@ -237,7 +242,7 @@ impl<'a, T: Elem> Tile<'a, T> {
             phase: 0,
             ms,
         };
-        unsafe { add_rows(&self.src, span, (&mut self.s, &mut self.c)) };
+        unsafe { add_rows(&self.src, span, (&mut self.s.0, &mut self.c.0)) };
         self.j = to;
     }
 
@@ -248,8 +253,8 @@ impl<'a, T: Elem> Tile<'a, T> {
         let mut cc = [0.0f64; 8];
         for k in 0..8 {
             let slot = (k + 8 - r) % 8;
-            ss[k] = std::mem::take(&mut self.s[slot][w]);
-            cc[k] = std::mem::take(&mut self.c[slot][w]);
+            ss[k] = std::mem::take(&mut self.s.0[slot][w]);
+            cc[k] = std::mem::take(&mut self.c.0[slot][w]);
         }
         (ss, cc)
     }
@@ -299,8 +304,8 @@ impl<'a, T: Elem> Tile<'a, T> {
             let (ss, cc) = tails[w - 1];
             for k in 0..8 {
                 let slot = (k + 8 - r) % 8;
-                self.s[slot][w] = ss[k];
-                self.c[slot][w] = cc[k];
+                self.s.0[slot][w] = ss[k];
+                self.c.0[slot][w] = cc[k];
             }
         }
         self.j = 0;
