@@ -1,5 +1,5 @@
 //! The instruction-set paths of the kernels side by side on one thread, in one run: the
-//! compensated sum's leaves (in cache) and Mandelbrot (`f64` and `f32`, and the AVX-512 register
+//! compensated sum's leaves (in cache; one leaf at a time, and two, against one) and Mandelbrot (`f64` and `f32`, and the AVX-512 register
 //! counts).
 //! Each figure is the minimum of several repetitions.
 //!
@@ -80,6 +80,21 @@ fn main() {
             }),
             base,
         );
+    }
+    let x32: Vec<f32> = x.iter().map(|&v| v as f32).collect();
+    println!(
+        "sum leaves one and two at a time, {} elements in cache:",
+        x.len()
+    );
+    for path in ["avx2", "avx512"] {
+        let one = best(|| bp::sum_leaves_paired(path, black_box(&x), false).map(|_| ()));
+        let two = best(|| bp::sum_leaves_paired(path, black_box(&x), true).map(|_| ()));
+        line(&format!("{path} f64, one"), one, one);
+        line(&format!("{path} f64, two"), two, one);
+        let one = best(|| bp::sum_leaves_paired(path, black_box(&x32), false).map(|_| ()));
+        let two = best(|| bp::sum_leaves_paired(path, black_box(&x32), true).map(|_| ()));
+        line(&format!("{path} f32, one"), one, one);
+        line(&format!("{path} f32, two"), two, one);
     }
     let c = grid(256, 192);
     let c32: Vec<Complex32> = c

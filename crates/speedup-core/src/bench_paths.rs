@@ -26,6 +26,32 @@ pub fn sum_leaves(name: &str, x: &[f64]) -> Option<f64> {
     )
 }
 
+/// The leaf sums of `x` (whole leaves only, one thread) on path `name`, two leaves at a time
+/// with `paired` (leaf `2k` beside leaf `2k + 1`); `None` when this CPU does not run the path.
+pub fn sum_leaves_paired<T: crate::strided::Elem>(
+    name: &str,
+    x: &[T],
+    paired: bool,
+) -> Option<f64> {
+    use crate::reduce::{Term, LEAF};
+    use crate::reduce_leaf::leaves_term_on;
+    let isa = isa(name)?;
+    let mut total = 0.0;
+    for two in x.chunks_exact(2 * LEAF) {
+        let (a, b) = two.split_at(LEAF);
+        let [p, q] = if paired {
+            leaves_term_on(isa, [a, b], [Term::Value; 2])
+        } else {
+            [
+                leaves_term_on(isa, [a], [Term::Value])[0],
+                leaves_term_on(isa, [b], [Term::Value])[0],
+            ]
+        };
+        total += p.value() + q.value();
+    }
+    Some(total)
+}
+
 /// Mandelbrot escape counts on one thread on path `name` (`Complex64` or `Complex32` points);
 /// `None` when this CPU does not run it.
 pub fn mandelbrot<T: Point>(name: &str, c: &[T], max_iter: i32, out: &mut [i32]) -> Option<()> {

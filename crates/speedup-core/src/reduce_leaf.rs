@@ -261,7 +261,10 @@ pub(crate) fn leaves_term_on<T: Elem, const N: usize>(
         .all(|t| matches!(t, Term::SquaredDeviation(_)) == squared));
     if !squared {
         if let Some(fs) = as_f32_leaves(xs) {
-            let got = exact_f32_n(isa, fs);
+            // One leaf after the other: the exact loop over two leaves in step measured 1.5x
+            // slower in cache than over one (`cargo bench --bench simd_paths`), and from memory
+            // the leaves, one after the other, still make two streams.
+            let got: [Option<Acc>; N] = fs.map(|f| exact_f32(isa, f));
             if got.iter().all(Option::is_some) {
                 return got.map(|a| a.expect("checked"));
             }
@@ -336,44 +339,32 @@ pub(crate) fn exact_span_ok(hi: u32, lo_minus_one: u32) -> bool {
 /// that value has the bits of the TwoSum leaf: every sublane's running sum is the exact sum of
 /// its values and every error term `+0.0` there too (`x - x` is `+0.0`, and a running sum that
 /// starts at `+0.0` never becomes `-0.0`).
-#[cfg(test)]
-pub(crate) fn exact_f32(isa: Isa, x: &[f32]) -> Option<Acc> {
-    let [got] = exact_f32_n(isa, [x]);
-    got
-}
-
-/// [`exact_f32`] of `N` leaves of one length at once (independent sums, read as `N` streams).
 #[inline(always)]
-fn exact_f32_n<const N: usize>(isa: Isa, xs: [&[f32]; N]) -> [Option<Acc>; N] {
-    if xs[0].len() > LEAF {
-        return [None; N]; // the span bound counts at most LEAF / 8 values per sublane
+pub(crate) fn exact_f32(isa: Isa, x: &[f32]) -> Option<Acc> {
+    if x.len() > LEAF {
+        return None; // the span bound counts at most LEAF / 8 values per sublane
     }
     #[cfg(target_arch = "x86_64")]
-    let got = {
+    let (s, hi, lo) = {
         #[target_feature(enable = "avx512f,avx512dq,avx512bw,avx512vl")]
-        unsafe fn avx512<const N: usize>(xs: [&[f32]; N]) -> [ExactSums; N] {
-            exact_sums(xs)
+        unsafe fn avx512(x: &[f32]) -> ([f64; 8], u32, u32) {
+            exact_sums(x)
         }
         #[target_feature(enable = "avx2")]
-        unsafe fn avx2<const N: usize>(xs: [&[f32]; N]) -> [ExactSums; N] {
-            exact_sums(xs)
+        unsafe fn avx2(x: &[f32]) -> ([f64; 8], u32, u32) {
+            exact_sums(x)
         }
         // SAFETY (both arms): `isa` is a path this CPU runs (detected at run time).
         match isa {
-            Isa::Avx512 => unsafe { avx512(xs) },
-            Isa::Avx2 => unsafe { avx2(xs) },
-            Isa::Baseline => exact_sums(xs),
+            Isa::Avx512 => unsafe { avx512(x) },
+            Isa::Avx2 => unsafe { avx2(x) },
+            Isa::Baseline => exact_sums(x),
         }
     };
     #[cfg(not(target_arch = "x86_64"))]
-    let got = exact_sums(xs);
-    got.map(|(s, hi, lo)| {
-        exact_span_ok(hi, lo).then(|| finish_leaf::<f64>(s, [0.0; 8], &[], &|v| v))
-    })
+    let (s, hi, lo) = exact_sums(x);
+    exact_span_ok(hi, lo).then(|| finish_leaf::<f64>(s, [0.0; 8], &[], &|v| v))
 }
-
-/// A leaf's eight sublane sums, and its largest and smallest-nonzero-minus-one magnitude bits.
-type ExactSums = ([f64; 8], u32, u32);
 
 /// The magnitude bits of `v`, folded into the running largest `hi` and smallest-nonzero-minus-one
 /// `lo` (a zero wraps to `u32::MAX`, so it never lowers `lo`).
@@ -384,36 +375,29 @@ fn fold_bits(v: f32, hi: &mut u32, lo: &mut u32) {
     *lo = (*lo).min(b.wrapping_sub(1));
 }
 
-/// [`exact_f32`]'s loop, over `N` leaves of one length in step: each sublane's sum with four
-/// independent accumulators (element `i` of a group of 32 to accumulator `i / 8`, sublane
-/// `i % 8`), and the bits for [`exact_span_ok`]. Written once as plain lanes, which LLVM
-/// vectorises for the instruction set it is compiled for (no addition is regrouped: the lanes
-/// are independent).
+/// [`exact_f32`]'s loop: each sublane's sum with four independent accumulators (element `i` of
+/// a group of 32 to accumulator `i / 8`, sublane `i % 8`), and the bits for [`exact_span_ok`].
+/// Written once as plain lanes, which LLVM vectorises for the instruction set it is compiled
+/// for (no addition is regrouped: the lanes are independent).
 #[inline(always)]
-fn exact_sums<const N: usize>(xs: [&[f32]; N]) -> [ExactSums; N] {
-    let mut a = [[[0.0f64; 8]; 4]; N];
-    let (mut hi, mut lo) = ([[0u32; 32]; N], [[u32::MAX; 32]; N]);
-    let body = xs[0].len() - xs[0].len() % 32;
-    for i in (0..body).step_by(32) {
-        streams!(N, |q| {
-            let ch: &[f32; 32] = xs[q][i..i + 32].try_into().expect("32 elements");
-            add_group(&mut a[q], (&mut hi[q], &mut lo[q]), ch);
-        });
+fn exact_sums(x: &[f32]) -> ([f64; 8], u32, u32) {
+    let mut a = [[0.0f64; 8]; 4];
+    let (mut hi, mut lo) = ([0u32; 32], [u32::MAX; 32]);
+    let mut chunks = x.chunks_exact(32);
+    for ch in &mut chunks {
+        add_group(
+            &mut a,
+            (&mut hi, &mut lo),
+            ch.try_into().expect("32 elements"),
+        );
     }
-    // A plain loop (a closure handed to `array::from_fn` would take the accumulators' address
-    // and keep them in memory during the loop above).
-    let mut out = [([0.0f64; 8], 0u32, 0u32); N];
-    for (q, o) in out.iter_mut().enumerate() {
-        let a = &a[q];
-        let mut s: [f64; 8] = std::array::from_fn(|k| (a[0][k] + a[1][k]) + (a[2][k] + a[3][k]));
-        let (mut h, mut l) = (halving(hi[q], u32::max), halving(lo[q], u32::min));
-        for (k, &v) in xs[q][body..].iter().enumerate() {
-            fold_bits(v, &mut h, &mut l);
-            s[k % 8] += f64::from(v);
-        }
-        *o = (s, h, l);
+    let mut s: [f64; 8] = std::array::from_fn(|k| (a[0][k] + a[1][k]) + (a[2][k] + a[3][k]));
+    let (mut h, mut l) = (halving(hi, u32::max), halving(lo, u32::min));
+    for (k, &v) in chunks.remainder().iter().enumerate() {
+        fold_bits(v, &mut h, &mut l);
+        s[k % 8] += f64::from(v);
     }
-    out
+    (s, h, l)
 }
 
 /// One group of 32 elements into a leaf's four accumulators and its magnitude bits (fixed
