@@ -11,9 +11,11 @@ use crate::simd::{HasAvx2, HasAvx512};
 
 /// Vector groups and scalar blocks per step of the AVX-512 count: three groups keep enough
 /// independent multiplies in flight to fill the vector units (one or two leave them waiting on
-/// latency; four run out of registers), and two scalar blocks use the scalar multiplier
-/// meanwhile (measured on Zen 5).
-const PI_AVX512: (usize, usize) = (3, 2);
+/// latency; four run out of registers), and five scalar blocks use the scalar multiplier
+/// meanwhile (measured on Zen 5 with `cargo run --release -p speedup-core --example
+/// philox_paths`, 1e8 points on one thread: 1, 2, 3, 4, 5 and 6 scalar blocks took 146, 138-143,
+/// 143, 134-138, 130-135 and 141 ms; on a shared 16-core Xeon 2 and 5 were within its noise).
+const PI_AVX512: (usize, usize) = (3, 5);
 /// The same for the AVX2 count (16 vector registers: two groups; the scalar blocks weigh more
 /// beside the narrower vectors).
 const PI_AVX2: (usize, usize) = (2, 4);
