@@ -34,7 +34,7 @@ pub fn sum_leaves_paired<T: crate::strided::Elem>(
     paired: bool,
 ) -> Option<f64> {
     use crate::reduce::{Term, LEAF};
-    use crate::reduce_leaf::leaves_term_on;
+    use crate::reduce_leaf::{leaf_term_on, leaves_term_on};
     let isa = isa(name)?;
     let mut total = 0.0;
     for two in x.chunks_exact(2 * LEAF) {
@@ -42,10 +42,7 @@ pub fn sum_leaves_paired<T: crate::strided::Elem>(
         let [p, q] = if paired {
             leaves_term_on(isa, [a, b], [Term::Value; 2])
         } else {
-            [
-                leaves_term_on(isa, [a], [Term::Value])[0],
-                leaves_term_on(isa, [b], [Term::Value])[0],
-            ]
+            [a, b].map(|l| leaf_term_on(isa, l, Term::Value))
         };
         total += p.value() + q.value();
     }

@@ -137,7 +137,7 @@ pub(crate) fn tree_of(n: usize, par: bool, leaves: &impl Leaves) -> Acc {
         if len <= LEAF {
             return leaves.one(lo, hi);
         }
-        if len <= task.min(BLOCK) {
+        if (2 * PAIRED_FROM * LEAF..=task.min(BLOCK)).contains(&len) {
             return block(lo, hi, leaves);
         }
         let mid = lo + split_point(len);
@@ -156,8 +156,9 @@ pub(crate) fn tree_of(n: usize, par: bool, leaves: &impl Leaves) -> Acc {
     rec(0, n, task, leaves)
 }
 
-/// The node over `lo..hi` (at most [`BLOCK`] elements): its leaves into a table, paired when
-/// there are enough, then the tree over them.
+/// The node over `lo..hi` (at least `2 * PAIRED_FROM` leaves, at most [`BLOCK`] elements; a
+/// smaller node recurses leaf by leaf without the table): its leaves into a table, paired,
+/// then the tree over them.
 fn block(lo: usize, hi: usize, leaves: &impl Leaves) -> Acc {
     let b = (hi - lo).div_ceil(LEAF);
     let whole = (hi - lo) / LEAF;
@@ -165,11 +166,9 @@ fn block(lo: usize, hi: usize, leaves: &impl Leaves) -> Acc {
     let mut acc = [Acc::default(); BLOCK / LEAF];
     let start = |l: usize| lo + l * LEAF;
     let mut k = 0;
-    if h >= PAIRED_FROM {
-        while k < h && h + k < whole {
-            [acc[k], acc[h + k]] = leaves.two(start(k), start(h + k));
-            k += 1;
-        }
+    while k < h && h + k < whole {
+        [acc[k], acc[h + k]] = leaves.two(start(k), start(h + k));
+        k += 1;
     }
     for l in (k..h).chain(h + k..b) {
         acc[l] = leaves.one(start(l), (start(l) + LEAF).min(hi));
@@ -187,12 +186,12 @@ pub(crate) fn join_leaves(leaf: &impl Fn(usize) -> Acc, lo: usize, hi: usize) ->
     Acc::join(join_leaves(leaf, lo, mid), join_leaves(leaf, mid, hi))
 }
 
-/// The tree over `term` of the contiguous `x`, on speedup's pool when `x` is large.
-fn tree(x: &[f64], term: Term) -> Acc {
-    if crate::threads::go_parallel(x.len(), crate::threads::Kernel::Sum) {
-        crate::threads::run(|| term_tree(x, term, true))
+/// [`tree_of`] over `n` elements, on speedup's pool when `n` is past the `sum` cut-off.
+fn tree(n: usize, leaves: &impl Leaves) -> Acc {
+    if crate::threads::go_parallel(n, crate::threads::Kernel::Sum) {
+        crate::threads::run(|| tree_of(n, true, leaves))
     } else {
-        term_tree(x, term, false)
+        tree_of(n, false, leaves)
     }
 }
 
@@ -201,25 +200,25 @@ fn tree(x: &[f64], term: Term) -> Acc {
 /// Any `f` runs through the portable leaf loop; `sum` and `std` use the same tree with
 /// vectorised leaves ([`sum_values`], [`sum_squared_deviations`]), which give the same bits.
 pub fn sum_map(x: &[f64], f: impl Fn(f64) -> f64 + Sync) -> f64 {
-    let par = crate::threads::go_parallel(x.len(), crate::threads::Kernel::Sum);
-    let leaves = EachLeaf(|lo, hi| leaf_sum(&x[lo..hi], &f));
-    let tree = || tree_of(x.len(), par, &leaves);
-    if par {
-        crate::threads::run(tree)
-    } else {
-        tree()
-    }
-    .value()
+    tree(x.len(), &EachLeaf(|lo, hi| leaf_sum(&x[lo..hi], &f))).value()
 }
 
 /// `sum_map(x, |v| v)`, with vectorised leaves where the CPU has them.
 pub fn sum_values(x: &[f64]) -> f64 {
-    tree(x, Term::Value).value()
+    tree(
+        x.len(),
+        &TermLeaves {
+            x,
+            term: Term::Value,
+        },
+    )
+    .value()
 }
 
 /// `sum_map(x, |v| (v - m) * (v - m))`, with vectorised leaves where the CPU has them.
 pub fn sum_squared_deviations(x: &[f64], m: f64) -> f64 {
-    tree(x, Term::SquaredDeviation(m)).value()
+    let term = Term::SquaredDeviation(m);
+    tree(x.len(), &TermLeaves { x, term }).value()
 }
 
 /// One node of the fixed summation tree: elements `lo..hi` of the whole input and the node's
@@ -297,7 +296,14 @@ fn walk_part(lo: usize, hi: usize, part: (usize, usize), x: &[f64], out: &mut Ve
         return;
     }
     if a <= lo && hi <= b {
-        let acc = tree(&x[lo - a..hi - a], Term::Value);
+        let x = &x[lo - a..hi - a];
+        let acc = tree(
+            x.len(),
+            &TermLeaves {
+                x,
+                term: Term::Value,
+            },
+        );
         out.push(TreeNode {
             lo,
             hi,
@@ -379,6 +385,7 @@ fn join_range(
 
 /// The same sum, always on the calling thread (for callers that are already parallel).
 pub fn sum_map_serial(x: &[f64], f: impl Fn(f64) -> f64) -> f64 {
+    // Its own recursion, not [`tree_of`]: `f` need not be `Sync` here, and the same tree.
     fn rec(x: &[f64], f: &impl Fn(f64) -> f64) -> Acc {
         if x.len() <= LEAF {
             return leaf_sum(x, f);

@@ -244,15 +244,11 @@ impl<T: Elem> Lanes<'_, T> {
         finish_n(red, n, |terms| pair_tree(xs, terms))
     }
 
-    /// The leaf sum of elements `lo..hi` of the lane starting at `base`.
+    /// The leaf sum of elements `lo..hi` of the lane starting at `base`, read into a buffer
+    /// (a contiguous lane goes to [`term_tree`] instead, which reads it in place).
     #[inline]
     pub(crate) fn leaf(&self, base: isize, lo: usize, hi: usize, term: Term) -> Acc {
         let (x, len) = (self.x, hi - lo);
-        if let Walk::Step(1) = self.walk {
-            // SAFETY: the lane's elements `lo..hi` are contiguous and inside the view.
-            let xs = unsafe { std::slice::from_raw_parts(x.ptr_at(base + lo as isize), len) };
-            return leaf_term(xs, term);
-        }
         let mut buf = [0.0f64; LEAF];
         match self.walk {
             Walk::Step(s) => {

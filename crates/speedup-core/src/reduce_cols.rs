@@ -108,8 +108,8 @@ fn leaf_sums<T: Elem>(
     // tile after the first starts eight elements from a cache line (where the memory rows'
     // stride is a multiple of eight, the row kernel's loads then never straddle two lines:
     // 1.2x faster measured here), so the first owns up to `W` rows and the others `W - 8`.
-    let skew = (origin as usize / std::mem::size_of::<T>()) % 8;
-    let first = 1 + (8 - skew) % 8 + 8 * ((W - 1 - (8 - skew) % 8) / 8);
+    let to_line = (8 - (origin as usize / std::mem::size_of::<T>()) % 8) % 8;
+    let first = 1 + to_line + 8 * ((W - 1 - to_line) / 8);
     let mut parts: Vec<(usize, usize, &mut [Acc])> = Vec::new();
     let mut rest = acc.as_mut_slice();
     let mut a = 0;
