@@ -42,6 +42,7 @@ pub mod reduce;
 pub mod reduce_axes;
 mod reduce_cols;
 mod reduce_leaf;
+mod reduce_passes;
 mod reduce_strips;
 mod reduce_tiles;
 pub mod stats;

@@ -295,7 +295,7 @@ fn finish_n<const N: usize>(
 }
 
 /// Lanes up to this many elements go two at a time: longer ones are trees whose own leaves go
-/// two at a time ([`crate::reduce`]).
+/// two at a time ([`mod@crate::reduce`]).
 const PAIRED_LANE: usize = 2 * PAIRED_FROM * LEAF;
 
 /// The flat kernel's trees over two contiguous lanes of one length (at most [`PAIRED_LANE`]),

@@ -261,7 +261,7 @@ fn f32_leaf_matches_the_f64_leaf_on_the_widened_copy() {
 }
 
 /// The row-at-a-time paths (lanes side by side, and rows side by side within a lane: a
-/// Fortran-order whole sum) on the portable row loop and the AVX2 one, at several thread
+/// Fortran-order whole sum) on the portable row loop, the AVX2 one and AVX-512, at several thread
 /// counts: rows that are and are not a multiple of the leaf or of 8 long, more rows than a tile
 /// holds, leaves that straddle rows, and kept axes around such lanes.
 #[test]
@@ -273,6 +273,10 @@ fn row_paths_equal_the_flat_kernel_on_every_isa_and_thread_count() {
         (&[260, 1025], &[1, 0], &[0, 1]),
         (&[3, 40, 1100], &[0, 2, 1], &[1, 2]),
         (&[1100, 300], &[0, 1], &[0]),
+        // Rows a multiple of 8 long (the AVX-512 passes): kept axes around such lanes, and
+        // more rows than a tile of `f32` holds.
+        (&[3, 40, 1096], &[0, 2, 1], &[1, 2]),
+        (&[2100, 1040], &[1, 0], &[0, 1]),
     ];
     for isa in crate::simd::Isa::available() {
         crate::reduce_tiles::on_rows_path(isa, || {

@@ -22,6 +22,8 @@
 //! a block's rows are read across the group's width while they are fresh. Rows of at least
 //! [`LEAF`] elements only (so a leaf spans at most two rows); the leaf sums then go through the
 //! flat kernel's tree over leaves, and the thread count decides only who computes a tile.
+//! Where the CPU has AVX-512 and the rows are a multiple of eight long, the leaves come from
+//! [`crate::reduce_passes`] instead: the same sublanes a sublane at a time, in wider tiles.
 
 use crate::error::{Error, Result};
 use crate::nan::canon;
@@ -34,9 +36,9 @@ use rayon::prelude::*;
 /// The shape of each lane: `rows` rows of `cols` elements, element `(i, j)` at `i + j * step`.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Cols {
-    rows: usize,
-    cols: usize,
-    step: isize,
+    pub(crate) rows: usize,
+    pub(crate) cols: usize,
+    pub(crate) step: isize,
 }
 
 impl Cols {
@@ -51,7 +53,7 @@ impl Cols {
     }
 
     /// The first leaf that ends in row `a` or later (all leaves end in rows `0..rows`).
-    fn first_leaf_from(&self, a: usize) -> usize {
+    pub(crate) fn first_leaf_from(&self, a: usize) -> usize {
         if a >= self.rows {
             (self.rows * self.cols).div_ceil(LEAF)
         } else {
@@ -104,21 +106,19 @@ fn leaf_sums<T: Elem>(
             what: format!("{leaves} leaf sums"),
         })?;
     acc.resize(leaves, Acc::default());
-    // Tiles own rows `a..b` (a tile's first track is the row before its own, `a - 1`). Every
-    // tile after the first starts eight elements from a cache line (where the memory rows'
-    // stride is a multiple of eight, the row kernel's loads then never straddle two lines:
-    // 1.2x faster measured here), so the first owns up to `W` rows and the others `W - 8`.
-    let to_line = (8 - (origin as usize / std::mem::size_of::<T>()) % 8) % 8;
-    let first = 1 + to_line + 8 * ((W - 1 - to_line) / 8);
+    #[cfg(target_arch = "x86_64")]
+    if crate::reduce_tiles::rows_path() == crate::simd::Isa::Avx512 && crate::reduce_passes::fits(g)
+    {
+        // SAFETY: AVX-512 was detected at run time; the lane lies inside the view.
+        unsafe { crate::reduce_passes::leaf_sums(origin, g, m, par, kernel, &mut acc)? };
+        return Ok(acc);
+    }
     let mut parts: Vec<(usize, usize, &mut [Acc])> = Vec::new();
     let mut rest = acc.as_mut_slice();
-    let mut a = 0;
-    while a < g.rows {
-        let b = if a == 0 { first } else { a + W - 8 }.min(g.rows);
+    for (a, b) in tile_bounds(origin, g, W) {
         let (mine, tail) = rest.split_at_mut(g.first_leaf_from(b) - g.first_leaf_from(a));
         parts.push((a, b, mine));
         rest = tail;
-        a = b;
     }
     let origin = Origin(origin);
     // A group of neighbouring tiles sweeps the memory rows a block at a time, every tile of the
@@ -142,13 +142,31 @@ fn leaf_sums<T: Elem>(
     Ok(acc)
 }
 
+/// The rows `a..b` each tile of at most `width` tracks owns (a tile's first track is the row
+/// before its own, `a - 1`). Every tile after the first starts eight elements from a cache
+/// line (where the memory rows' stride is a multiple of eight, the row kernel's loads then
+/// never straddle two lines: 1.2x faster measured here), so the first owns up to `width` rows
+/// and the others `width - 8`.
+pub(crate) fn tile_bounds<T>(origin: *const T, g: &Cols, width: usize) -> Vec<(usize, usize)> {
+    let to_line = (8 - (origin as usize / std::mem::size_of::<T>()) % 8) % 8;
+    let first = 1 + to_line + 8 * ((width - 1 - to_line) / 8);
+    let mut bounds = Vec::new();
+    let mut a = 0;
+    while a < g.rows {
+        let b = if a == 0 { first } else { a + width - 8 }.min(g.rows);
+        bounds.push((a, b));
+        a = b;
+    }
+    bounds
+}
+
 /// Memory rows per block of the main sweep.
 const BLOCK: usize = LEAF;
 /// Tiles per group (their states, 32 KiB each, stay in the L2 cache between blocks).
 const GROUP: usize = 8;
 
 /// The lane's origin, shared by the tasks that read it.
-struct Origin<T>(*const T);
+pub(crate) struct Origin<T>(pub(crate) *const T);
 // SAFETY: the tasks only read through the pointer, and `T` is `Sync`.
 unsafe impl<T: Sync> Sync for Origin<T> {}
 
@@ -334,7 +352,18 @@ mod tests {
     /// sublane order, which the compensation mostly hides.
     #[test]
     fn every_leaf_has_the_flat_leafs_sum_and_error() {
-        for &(rows, cols) in &[(300, 1100), (600, 1030), (5, 2048), (260, 1025), (2, 1024)] {
+        // Rows of a multiple of eight elements take the AVX-512 passes where the CPU has them;
+        // 1100 of them make two of its tiles, the second starting on a line at every skew.
+        let shapes = [
+            (300, 1100),
+            (600, 1030),
+            (5, 2048),
+            (260, 1025),
+            (2, 1024),
+            (1100, 2056),
+            (17, 1096),
+        ];
+        for &(rows, cols) in &shapes {
             let mut st = rows as u64 * 7 + cols as u64;
             let data: Vec<f64> = (0..rows * cols)
                 .map(|i| {
@@ -361,7 +390,12 @@ mod tests {
                     },
                 };
                 // Every skew of the origin from a cache line (the tiles align to it).
-                for skew in 0..if rows == 600 { 8 } else { 1 } {
+                let skews: &[usize] = match rows {
+                    600 => &[0, 1, 2, 3, 4, 5, 6, 7],
+                    1100 => &[0, 5],
+                    _ => &[0],
+                };
+                for &skew in skews {
                     let mut shifted = vec![0.0; skew];
                     shifted.extend_from_slice(&data);
                     check_leaves(shifted[skew + at(0)..].as_ptr(), &g, &logical);

@@ -177,7 +177,7 @@ pub(crate) fn on_rows_path<R>(isa: Isa, f: impl FnOnce() -> R) -> R {
 
 /// The path the row loops take: the widest this CPU runs, within the tests' cap.
 #[inline]
-fn rows_path() -> Isa {
+pub(crate) fn rows_path() -> Isa {
     let cap = ROWS_CAP.load(std::sync::atomic::Ordering::Relaxed);
     match Isa::best() {
         Isa::Avx512 if cap >= 2 => Isa::Avx512,
