@@ -22,8 +22,8 @@
 //! a block's rows are read across the group's width while they are fresh. Rows of at least
 //! [`LEAF`] elements only (so a leaf spans at most two rows); the leaf sums then go through the
 //! flat kernel's tree over leaves, and the thread count decides only who computes a tile.
-//! Where the CPU has AVX-512 and the rows are a multiple of eight long, the leaves come from
-//! [`crate::reduce_passes`] instead: the same sublanes a sublane at a time, in wider tiles.
+//! Where the CPU has AVX-512, the leaves come from [`crate::reduce_passes`] instead: the same
+//! sublanes, one memory row in eight at a time, in wider tiles.
 
 use crate::error::{Error, Result};
 use crate::nan::canon;
@@ -107,8 +107,7 @@ fn leaf_sums<T: Elem>(
         })?;
     acc.resize(leaves, Acc::default());
     #[cfg(target_arch = "x86_64")]
-    if crate::reduce_tiles::rows_path() == crate::simd::Isa::Avx512 && crate::reduce_passes::fits(g)
-    {
+    if crate::reduce_tiles::rows_path() == crate::simd::Isa::Avx512 {
         // SAFETY: AVX-512 was detected at run time; the lane lies inside the view.
         unsafe { crate::reduce_passes::leaf_sums(origin, g, m, par, kernel, &mut acc)? };
         return Ok(acc);

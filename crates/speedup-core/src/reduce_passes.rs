@@ -1,27 +1,29 @@
-//! The leaves of a lane of side-by-side rows ([`crate::reduce_cols`]) in AVX-512, one sublane
-//! at a time: where the rows' length is a multiple of eight (`sum(x.T)` of a C-order matrix
-//! whose rows are).
+//! The leaves of a lane of side-by-side rows ([`crate::reduce_cols`]) in AVX-512, one memory
+//! row in eight at a time (`sum(x.T)` of a C-order matrix).
 //!
-//! Element `(i, j)` of the lane goes to sublane `(i * C + j) % 8` of its leaf, which is `j % 8`
-//! when `C` is a multiple of eight: every track (row of the lane) keeps sublane `k` in memory
-//! rows `k, k + 8, ...` and nowhere else, and every leaf starts on a memory row that is a
-//! multiple of eight. So a tile of tracks can run eight passes, pass `k` reading only the
-//! memory rows `j % 8 == k` and keeping only sublane `k` of each track, eight times fewer sums
-//! and errors than the row loops keep for all sublanes at once: a tile four times as wide
-//! ([`RUN`] bytes of each memory row) with its state in the L1 cache. A pass performs
-//! the same TwoSum on the same elements in the same order as the row loops, so each sublane,
-//! and each leaf, gets the same bits; the passes are independent, so they run in parallel.
+//! Element `(i, j)` of the lane (track `i`, memory row `j`) goes to sublane `(i C + j) % 8` of
+//! its leaf. So in the memory rows `j % 8 == k` each track holds one sublane,
+//! `(rot + k) % 8` with `rot = i C % 8`, of each of its leaves, and nothing else. A tile of
+//! tracks therefore runs eight passes, pass `k` reading only the memory rows `k, k + 8, ...`
+//! and keeping one running sum and error per track, eight times less than the row loops keep
+//! for all sublanes at once: a tile four times as wide ([`RUN`] bytes of each memory row) with
+//! its state in the L1 cache. A pass performs the same TwoSum on the same elements in the same
+//! order as the row loops, so each sublane, and each leaf, gets the same bits. A pass asks for
+//! its next memory row's lines (eight rows on) while it adds one: the rows lie far apart,
+//! where the hardware prefetchers do not follow.
 //!
-//! Within a pass, at each leaf start of a track its running sum ends (stored as sublane `k` of
+//! Within a pass, at each leaf start of a track its running sum ends (stored as its sublane of
 //! the leaf that ended) and a new one begins. A track's head (the elements before its first
-//! leaf start) continues the previous track's tail, which the pass reaches only at its end: so
-//! the pass then reads its head rows again, each head continuing from the tail (the first
-//! memory rows of the pass, still in the last-level cache). Each leaf's eight sublanes, once
-//! every pass has run, combine as the flat leaf's do.
+//! leaf start) continues the previous track's tail, which the passes reach only at their end;
+//! the previous track's tail of the same sublane lies in pass `(k + C) % 8`. So the passes run
+//! twice over: every pass's main sweep (all in parallel), keeping each track's tail; then every
+//! pass's heads, each reading its head rows again and continuing the previous track's tail.
+//! Each leaf's eight sublanes, once every pass has run, combine as the flat leaf's do.
 //!
 //! Measured on a 4000 x 4000 `sum(x.T)`, one thread, AMD EPYC (Zen 5) with AVX-512, against
 //! the row loops of [`crate::reduce_cols`] on the same data in one process: `f64` 6.3-6.7 ->
-//! 5.8-5.9 ms, `f32` 6.1 -> 3.9 ms (the heads' second read is about 0.9 ms of the `f64` time).
+//! 5.8-5.9 ms, `f32` 6.1 -> 3.7-3.9 ms (the heads' second read is about 0.9 ms of the `f64`
+//! time).
 
 #![cfg(target_arch = "x86_64")]
 
@@ -39,10 +41,8 @@ use rayon::prelude::*;
 /// took 6.9, 6.0, 5.9-6.0, 6.9 and 9.0 ms; 4, 6 and 8 KiB of `f32` 4.7, 4.3 and 3.9 ms.
 const RUN: usize = 8 << 10;
 
-/// Whether the passes apply to lanes shaped `g`: rows of a multiple of eight elements.
-pub(crate) fn fits(g: &Cols) -> bool {
-    g.cols.is_multiple_of(8)
-}
+/// A partial sum: a running sum and its error.
+type Part = (f64, f64);
 
 /// Every leaf of the lane at `origin` (of the squared deviations from `m` when given) into
 /// `acc`, which holds one per leaf of the lane.
@@ -58,27 +58,17 @@ pub(crate) unsafe fn leaf_sums<T: Elem>(
     acc: &mut [Acc],
 ) -> Result<()> {
     let bounds = crate::reduce_cols::tile_bounds(origin, g, RUN / std::mem::size_of::<T>());
-    // Sublane `k` of every leaf the tiles own, `[tile][k][leaf]`: each pass writes its own.
+    // Per tile: the leaves it owns, and its tracks (`t0..b`) as `(head, w)` in order
+    // of their first leaf start (track `w` starts at `(t0 + w) cols` in the flat order, its
+    // first leaf at the next multiple of `LEAF`).
     let owned: Vec<usize> = bounds
         .iter()
         .map(|&(a, b)| g.first_leaf_from(b) - g.first_leaf_from(a))
         .collect();
-    let total = 8 * owned.iter().sum::<usize>();
-    let mut table: Vec<(f64, f64)> = Vec::new();
-    table
-        .try_reserve_exact(total)
-        .map_err(|_| Error::Allocation {
-            kernel,
-            what: format!("{total} partial leaf sums"),
-        })?;
-    table.resize(total, (0.0, 0.0));
-    // Each tile's tracks `(head, w)` in order of their first leaf start.
     let by_head: Vec<Vec<(usize, usize)>> = bounds
         .iter()
         .map(|&(a, b)| {
             let t0 = a.saturating_sub(1);
-            // Track `w` starts at `(t0 + w) cols` in the flat order, its first leaf at the next
-            // multiple of `LEAF` (a multiple of eight columns on).
             let mut v: Vec<(usize, usize)> = (0..b - t0)
                 .map(|w| ((LEAF - (t0 + w) * g.cols % LEAF) % LEAF, w))
                 .collect();
@@ -86,25 +76,60 @@ pub(crate) unsafe fn leaf_sums<T: Elem>(
             v
         })
         .collect();
+    // Each pass's part of the tile's leaves, `[tile][k][leaf]`.
+    let total = 8 * owned.iter().sum::<usize>();
+    let mut table: Vec<Part> = Vec::new();
+    table
+        .try_reserve_exact(total)
+        .map_err(|_| Error::Allocation {
+            kernel,
+            what: format!("{total} partial leaf sums"),
+        })?;
+    table.resize(total, (0.0, 0.0));
+    // Pass `k`'s heads continue pass `(k + cols) % 8`'s tails: the passes fall into cycles
+    // `k, k - cols, k - 2 cols, ...` (one for each pass when `cols` is a multiple of 8, one
+    // of all eight when it is odd). A task runs one cycle of one tile, each pass's heads right
+    // after its main sweep (the head rows still in a cache) except the first pass's, which
+    // waits for the last pass's tails.
+    let c = g.cols % 8;
+    let mut cycles: Vec<Vec<usize>> = Vec::new();
+    let mut seen = [false; 8];
+    for k0 in 0..8 {
+        let mut k = k0;
+        let mut cycle = Vec::new();
+        while !seen[k] {
+            seen[k] = true;
+            cycle.push(k);
+            k = (k + 8 - c) % 8;
+        }
+        if !cycle.is_empty() {
+            cycles.push(cycle);
+        }
+    }
     let mut tasks = Vec::new();
     let mut rest = table.as_mut_slice();
     for ((&(a, b), &n), order) in bounds.iter().zip(&owned).zip(&by_head) {
-        for k in 0..8 {
-            let (mine, tail) = rest.split_at_mut(n);
+        let (tile, r) = rest.split_at_mut(8 * n);
+        rest = r;
+        let mut parts: Vec<Option<&mut [Part]>> = tile.chunks_mut(n.max(1)).map(Some).collect();
+        parts.resize_with(8, || None);
+        for cycle in &cycles {
+            let passes = cycle
+                .iter()
+                .map(|&k| (k, parts[k].take().unwrap_or_default()))
+                .collect();
             tasks.push(Task {
                 a,
                 b,
-                k,
-                mine,
+                passes,
                 order,
             });
-            rest = tail;
         }
     }
     let origin = Origin(origin);
     let run = |t: &mut Task<'_>| {
         // SAFETY: the caller's promise.
-        unsafe { Pass::new(&origin, g, t.a, t.b, t.k, m, t.mine).run(g, t.order) }
+        unsafe { t.run(&origin, g, m) }
     };
     if par {
         crate::threads::run(|| tasks.par_iter_mut().for_each(run));
@@ -112,31 +137,61 @@ pub(crate) unsafe fn leaf_sums<T: Elem>(
         tasks.iter_mut().for_each(run);
     }
     drop(tasks);
-    // Each leaf's eight sublanes, combined as the flat leaf's.
-    let (mut rest, mut out) = (table.as_slice(), acc.iter_mut());
+    // Each leaf's eight sublanes, combined as the flat leaf's: sublane `q` lies in pass
+    // `q - rot` of the track where the leaf ends (which stored it).
+    let (mut rest, mut out, mut leaf) = (table.as_slice(), acc.iter_mut(), 0);
+    let end = g.rows * g.cols;
     for &n in &owned {
         let (tile, r) = rest.split_at(8 * n);
         rest = r;
         for (l, o) in out.by_ref().take(n).enumerate() {
-            let ss = std::array::from_fn(|k| tile[k * n + l].0);
-            let cc = std::array::from_fn(|k| tile[k * n + l].1);
+            let last = ((leaf + 1) * LEAF).min(end) - 1;
+            let rot = last / g.cols * g.cols % 8;
+            let part = |q: usize| tile[(q + 8 - rot) % 8 * n + l];
+            let ss = std::array::from_fn(|q| part(q).0);
+            let cc = std::array::from_fn(|q| part(q).1);
             *o = finish_leaf::<f64>(ss, cc, &[], &|v| v);
+            leaf += 1;
         }
     }
     Ok(())
 }
 
-/// Pass `k` of the tile that owns rows `a..b`: where it stores (sublane `k` of the tile's
-/// leaves, in order) and the tile's tracks in order of their first leaf start.
+/// One cycle of passes over the tile that owns rows `a..b`: each pass with its part of the
+/// tile's leaves (in order), and the tile's tracks in order of their first leaf start.
 struct Task<'a> {
     a: usize,
     b: usize,
-    k: usize,
-    mine: &'a mut [(f64, f64)],
+    passes: Vec<(usize, &'a mut [Part])>,
     order: &'a [(usize, usize)],
 }
 
-/// Sublane `k` of a tile's tracks `t0..b` (`t0` is the row before `a` when there is one): its
+impl Task<'_> {
+    /// Every pass's main sweep and heads, in the cycle's order.
+    ///
+    /// # Safety
+    /// As [`leaf_sums`].
+    unsafe fn run<T: Elem>(&mut self, origin: &Origin<T>, g: &Cols, m: Option<f64>) {
+        let (a, b, order) = (self.a, self.b, self.order);
+        let mut tails: Vec<Vec<Part>> = Vec::with_capacity(self.passes.len());
+        for i in 0..self.passes.len() {
+            let (k, ref mut mine) = self.passes[i];
+            // SAFETY: the caller's promise.
+            unsafe {
+                let got = Pass::new(origin, g, a, b, k, m, mine).main(g, order);
+                if i > 0 {
+                    Pass::new(origin, g, a, b, k, m, mine).heads(order, &tails[i - 1]);
+                }
+                tails.push(got);
+            }
+        }
+        let (k, ref mut mine) = self.passes[0];
+        // SAFETY: the caller's promise.
+        unsafe { Pass::new(origin, g, a, b, k, m, mine).heads(order, &tails[tails.len() - 1]) };
+    }
+}
+
+/// Pass `k` over a tile's tracks `t0..b` (`t0` is the row before `a` when there is one): their
 /// running sums and errors, and the leaves it stores (those ending in rows `a..b`, from leaf
 /// `first` on).
 struct Pass<'a, T> {
@@ -158,7 +213,7 @@ struct Pass<'a, T> {
     regs: usize,
     /// The next memory row to add (`k` modulo 8).
     j: usize,
-    mine: &'a mut [(f64, f64)],
+    mine: &'a mut [Part],
 }
 
 impl<'a, T: Elem> Pass<'a, T> {
@@ -169,7 +224,7 @@ impl<'a, T: Elem> Pass<'a, T> {
         b: usize,
         k: usize,
         m: Option<f64>,
-        mine: &'a mut [(f64, f64)],
+        mine: &'a mut [Part],
     ) -> Self {
         let t0 = a.saturating_sub(1);
         let wn = b - t0;
@@ -198,6 +253,11 @@ impl<'a, T: Elem> Pass<'a, T> {
         (self.t0 + w) * self.cols
     }
 
+    /// The first memory row of the pass at or after column `l` (at most `cols`).
+    fn row_from(&self, l: usize) -> usize {
+        (l + (self.k + 8 - l % 8) % 8).min(self.cols)
+    }
+
     /// Track `w`'s running sum and error.
     fn at(&mut self, w: usize) -> (&mut f64, &mut f64) {
         let (s, c) = self.state.split_at_mut(self.regs + 1);
@@ -205,13 +265,13 @@ impl<'a, T: Elem> Pass<'a, T> {
     }
 
     /// Takes track `w`'s running sum and error, and clears them.
-    fn take(&mut self, w: usize) -> (f64, f64) {
+    fn take(&mut self, w: usize) -> Part {
         let (s, c) = self.at(w);
         (std::mem::take(s), std::mem::take(c))
     }
 
-    /// Stores sublane `k` of leaf `leaf`, ended in track `w`, when the tile owns it.
-    fn store(&mut self, w: usize, leaf: usize, got: (f64, f64)) {
+    /// Stores the pass's part of leaf `leaf`, ended in track `w`, when the tile owns it.
+    fn store(&mut self, w: usize, leaf: usize, got: Part) {
         if self.t0 + w >= self.a {
             self.mine[leaf - self.first] = got;
         }
@@ -243,16 +303,17 @@ impl<'a, T: Elem> Pass<'a, T> {
         }
     }
 
-    /// The pass: the main sweep with its leaf ends, the tails, then the heads again.
+    /// The main sweep: every leaf that starts and ends in one track, and each track's last
+    /// leaf where the track's end or the lane's ends it; returns the other tracks' tails.
     /// `by_head` lists the tracks `(head, w)` in order of their first leaf start.
     ///
     /// # Safety
     /// As [`leaf_sums`].
-    unsafe fn run(mut self, g: &Cols, by_head: &[(usize, usize)]) {
-        let (k, cols) = (self.k, self.cols);
-        // At each leaf start `L` of a track, sublane `k` of the leaf before it ends on memory
-        // row `L + k` (or at the end, when the track has no such row). Track `w` starts leaves
-        // at `head(w) + q LEAF`, so in the order of `(q, head(w))` the rows never decrease.
+    unsafe fn main(mut self, g: &Cols, by_head: &[(usize, usize)]) -> Vec<Part> {
+        let cols = self.cols;
+        // At each leaf start `L` of a track, the pass's part of the leaf before it ends on its
+        // first row from `L`. Track `w` starts leaves at `head(w) + q LEAF`, so in the order of
+        // `(q, head(w))` those rows never decrease.
         for q in 0..cols.div_ceil(LEAF) {
             for &(h, w) in by_head {
                 let l = h + q * LEAF;
@@ -260,7 +321,7 @@ impl<'a, T: Elem> Pass<'a, T> {
                     break;
                 }
                 // SAFETY: the caller's promise.
-                unsafe { self.add_to((l + k).min(cols)) };
+                unsafe { self.add_to(self.row_from(l)) };
                 let got = self.take(w);
                 // The head before the first start is dropped: the heads' sweep computes it.
                 if q > 0 {
@@ -270,8 +331,6 @@ impl<'a, T: Elem> Pass<'a, T> {
         }
         // SAFETY: the caller's promise.
         unsafe { self.add_to(cols) };
-        // Each track's last leaf: ended with the lane's row or the lane, or carried into the
-        // next track's head.
         let mut tails = vec![(0.0, 0.0); self.wn];
         for (w, t) in tails.iter_mut().enumerate() {
             let end = self.start(w) + cols;
@@ -282,15 +341,23 @@ impl<'a, T: Elem> Pass<'a, T> {
                 *t = got;
             }
         }
+        tails
+    }
+
+    /// The heads: each track's elements before its first leaf start, continuing `seeds[w - 1]`,
+    /// the previous track's tail of the same sublane.
+    ///
+    /// # Safety
+    /// As [`leaf_sums`].
+    unsafe fn heads(mut self, by_head: &[(usize, usize)], seeds: &[Part]) {
         let heads = by_head.iter().filter(|&&(h, w)| h > 0 && w > 0);
         for &(_, w) in heads.clone() {
             let (s, c) = self.at(w);
-            (*s, *c) = tails[w - 1];
+            (*s, *c) = seeds[w - 1];
         }
-        self.j = k;
         for &(h, w) in heads {
             // SAFETY: the caller's promise.
-            unsafe { self.add_to(h + k) };
+            unsafe { self.add_to(self.row_from(h)) };
             let got = self.take(w);
             self.store(w, (self.start(w) + h) / LEAF - 1, got);
         }
@@ -303,8 +370,8 @@ impl<'a, T: Elem> Pass<'a, T> {
 struct Line([f64; 8]);
 
 /// Adds memory row `row` (its `wn` tracks) into the running sums at `sp` and errors at `cp`
-/// (whole registers, aligned), each track with the scalar TwoSum's operations in the same order; the
-/// squared deviations from `m` when given. Asks for the lines of `ahead` meanwhile.
+/// (whole registers, aligned), each track with the scalar TwoSum's operations in the same
+/// order; the squared deviations from `m` when given. Asks for the lines of `ahead` meanwhile.
 ///
 /// # Safety
 /// The CPU must support AVX-512 F, DQ, BW and VL; the row's `wn` elements must be readable.
