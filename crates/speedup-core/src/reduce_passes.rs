@@ -57,7 +57,36 @@ pub(crate) unsafe fn leaf_sums<T: Elem>(
     kernel: &'static str,
     acc: &mut [Acc],
 ) -> Result<()> {
-    let bounds = crate::reduce_cols::tile_bounds(origin, g, RUN / std::mem::size_of::<T>());
+    // Pass `k`'s heads continue pass `(k + cols) % 8`'s tails: the passes fall into cycles
+    // `k, k - cols, k - 2 cols, ...` (one for each pass when `cols` is a multiple of 8, one
+    // of all eight when it is odd). A task runs one cycle of one tile, each pass's heads right
+    // after its main sweep (the head rows still in a cache) except the first pass's, which
+    // waits for the last pass's tails.
+    let c = g.cols % 8;
+    let mut cycles: Vec<Vec<usize>> = Vec::new();
+    let mut seen = [false; 8];
+    for k0 in 0..8 {
+        let mut k = k0;
+        let mut cycle = Vec::new();
+        while !seen[k] {
+            seen[k] = true;
+            cycle.push(k);
+            k = (k + 8 - c) % 8;
+        }
+        if !cycle.is_empty() {
+            cycles.push(cycle);
+        }
+    }
+    // Narrower tiles where the pool would otherwise lack tasks (at least two per thread; a
+    // memory row still read 2 KiB at a time).
+    let mut width = RUN / std::mem::size_of::<T>();
+    if par {
+        let want = 2 * crate::threads::effective_threads();
+        let per_tile = cycles.len();
+        let narrow = (g.rows * per_tile).div_ceil(want).next_multiple_of(8);
+        width = width.min(narrow.max((2 << 10) / std::mem::size_of::<T>()));
+    }
+    let bounds = crate::reduce_cols::tile_bounds(origin, g, width);
     // Per tile: the leaves it owns, and its tracks (`t0..b`) as `(head, w)` in order
     // of their first leaf start (track `w` starts at `(t0 + w) cols` in the flat order, its
     // first leaf at the next multiple of `LEAF`).
@@ -86,26 +115,6 @@ pub(crate) unsafe fn leaf_sums<T: Elem>(
             what: format!("{total} partial leaf sums"),
         })?;
     table.resize(total, (0.0, 0.0));
-    // Pass `k`'s heads continue pass `(k + cols) % 8`'s tails: the passes fall into cycles
-    // `k, k - cols, k - 2 cols, ...` (one for each pass when `cols` is a multiple of 8, one
-    // of all eight when it is odd). A task runs one cycle of one tile, each pass's heads right
-    // after its main sweep (the head rows still in a cache) except the first pass's, which
-    // waits for the last pass's tails.
-    let c = g.cols % 8;
-    let mut cycles: Vec<Vec<usize>> = Vec::new();
-    let mut seen = [false; 8];
-    for k0 in 0..8 {
-        let mut k = k0;
-        let mut cycle = Vec::new();
-        while !seen[k] {
-            seen[k] = true;
-            cycle.push(k);
-            k = (k + 8 - c) % 8;
-        }
-        if !cycle.is_empty() {
-            cycles.push(cycle);
-        }
-    }
     let mut tasks = Vec::new();
     let mut rest = table.as_mut_slice();
     for ((&(a, b), &n), order) in bounds.iter().zip(&owned).zip(&by_head) {
