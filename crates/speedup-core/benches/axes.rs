@@ -4,11 +4,17 @@
 //!
 //! Prints, for a 4000 x 4000 `f64` array: the flat `sum`, `sum` along axis 0 and along axis 1
 //! of the C-order array, and the whole `sum` of its Fortran-order transpose (a strided view);
-//! then the flat `sum` of 10^7 `f64` against 10^7 `f32`. Each figure is the minimum of several
-//! interleaved repetitions (9 unless `--reps`); the ratios are what to compare. With `--thp`
-//! the arrays are advised to transparent huge pages before they are filled, as NumPy does for
-//! large arrays on Linux (the Python door's case); without it they are a plain `Vec`'s 4 KiB
-//! pages, where the strided reads also pay for the TLB.
+//! then the flat `sum` of 10^7 `f64` against 10^7 `f32`; then, where the CPU has AVX-512, the
+//! same matrix read with nothing but a load and an add per register in the orders the exact
+//! paths read in (memory order; the strips of `sum(axis=0)`; the passes of `sum(x.T)` with
+//! their heads' second read), and in memory order keeping every column's exact state (the cost
+//! of the one order the memory streams best, for the exact kernel). These are not lower bounds
+//! (a plain read in a strided order can run slower than the kernel in it, whose arithmetic
+//! paces its loads): they show what the order itself costs on the machine. Each figure is the
+//! minimum of several interleaved repetitions (9 unless `--reps`); the ratios are what to
+//! compare. With `--thp` the arrays are advised to transparent huge pages before they are
+//! filled, as NumPy does for large arrays on Linux (the Python door's case); without it they
+//! are a plain `Vec`'s 4 KiB pages, where the strided reads also pay for the TLB.
 
 use std::hint::black_box;
 use std::time::Instant;
@@ -123,6 +129,25 @@ fn main() {
             }),
         ),
     ];
+    // Plain reads of the same matrix in the orders the exact paths read in.
+    use speedup_core::bench_paths::{read_in_order, ReadOrder};
+    let floors = [
+        ("read: memory order", ReadOrder::Memory),
+        ("read: axis-0 strips order", ReadOrder::Strips),
+        ("read: x.T passes order", ReadOrder::Passes),
+        ("memory order, state per column", ReadOrder::MemoryWithState),
+    ];
+    if read_in_order(&x[..8 * n], 8, n, ReadOrder::Memory).is_some() {
+        for (name, order) in floors {
+            let x = &x;
+            cases.push((
+                name,
+                Box::new(move || {
+                    black_box(read_in_order(x, n, n, order));
+                }),
+            ));
+        }
+    }
     let mut best = vec![f64::INFINITY; cases.len()];
     for _ in 0..reps {
         for (i, (_, f)) in cases.iter_mut().enumerate() {
@@ -139,7 +164,11 @@ fn main() {
         }
     );
     for (i, (name, _)) in cases.iter().enumerate() {
-        let base = if i < 4 { best[0] } else { best[4] };
+        let base = if (4..6).contains(&i) {
+            best[4]
+        } else {
+            best[0]
+        };
         println!(
             "{name:28} {:8.3} ms  x{:.2} of its flat f64 sum",
             best[i] * 1e3,
