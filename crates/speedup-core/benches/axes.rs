@@ -131,14 +131,14 @@ fn main() {
     ];
     // Plain reads of the same matrix in the orders the exact paths read in.
     use speedup_core::bench_paths::{read_in_order, ReadOrder};
-    let floors = [
+    let orders = [
         ("read: memory order", ReadOrder::Memory),
         ("read: axis-0 strips order", ReadOrder::Strips),
         ("read: x.T passes order", ReadOrder::Passes),
         ("memory order, state per column", ReadOrder::MemoryWithState),
     ];
     if read_in_order(&x[..8 * n], 8, n, ReadOrder::Memory).is_some() {
-        for (name, order) in floors {
+        for (name, order) in orders {
             let x = &x;
             cases.push((
                 name,

@@ -68,8 +68,9 @@ pub fn mandelbrot_avx512_groups<T: Point>(
 }
 
 /// The orders in which a plain read walks a C-order `rows x cols` matrix of `f64`, for the
-/// `axes` benchmark's floors: each the order one of the exact paths reads in, with nothing but
-/// a load and an add per register (and the path's software prefetch).
+/// `axes` benchmark: each the order one of the exact paths reads in, with nothing but a load
+/// and an add per register (and the path's software prefetch). Not lower bounds: what the
+/// order alone costs the machine.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ReadOrder {
     /// Memory order, two streams half the matrix apart (as the flat `sum` reads).

@@ -273,8 +273,8 @@ fn row_paths_equal_the_flat_kernel_on_every_isa_and_thread_count() {
         (&[260, 1025], &[1, 0], &[0, 1]),
         (&[3, 40, 1100], &[0, 2, 1], &[1, 2]),
         (&[1100, 300], &[0, 1], &[0]),
-        // Rows a multiple of 8 long (the AVX-512 passes): kept axes around such lanes, and
-        // more rows than a tile of `f32` holds.
+        // Rows a multiple of 8 long (the AVX-512 passes in cycles of one pass): kept axes
+        // around such lanes, and more rows than a tile of `f32` holds.
         (&[3, 40, 1096], &[0, 2, 1], &[1, 2]),
         (&[2100, 1040], &[1, 0], &[0, 1]),
     ];

@@ -351,8 +351,9 @@ mod tests {
     /// sublane order, which the compensation mostly hides.
     #[test]
     fn every_leaf_has_the_flat_leafs_sum_and_error() {
-        // Rows of a multiple of eight elements take the AVX-512 passes where the CPU has them;
-        // 1100 of them make two of its tiles, the second starting on a line at every skew.
+        // On the AVX-512 path every shape takes the passes (rows a multiple of 8 long in cycles
+        // of one pass, the others in longer cycles); 1100 rows make two of their tiles, tried
+        // at two skews from a cache line.
         let shapes = [
             (300, 1100),
             (600, 1030),
