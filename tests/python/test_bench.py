@@ -186,6 +186,49 @@ def test_wrong_answers_are_flagged() -> None:
     assert got["bad_primes"].detail == f"1 of {sz.primes} values differ"  # type: ignore[union-attr]
 
 
+def test_threaded_samples_wait_out_the_other_runtimes_spin(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A threaded contestant that follows another threaded contestant runs untimed calls for
+    SETTLE_S before its sample (an OpenMP runtime's workers spin after each call), and only
+    then; a contestant whose call lasts SETTLE_MAX_CALL_S or more never does."""
+    log: List[str] = []
+    monkeypatch.setattr(race, "_run_for", lambda fn, s: log.append(f"settle {s}"))
+    monkeypatch.setattr(race, "SETTLE_MAX_CALL_S", 0.5)
+    threaded = {"nbp", "sp2", "omp2"}
+
+    def call(key: str, seconds: float) -> None:
+        t0 = time.perf_counter()  # one call per sample: as long as a sample's loop
+        while time.perf_counter() - t0 < seconds:
+            pass
+        log.append(key)
+
+    def c(key: str, kind: str, threads: Any, seconds: float = race.MIN_SAMPLE_S) -> race.Contestant:
+        return race.Contestant(key, key, kind, run=lambda: call(key, seconds), threads=threads)
+
+    w = race.Workload("w", "1", [c("np", "numpy", None), c("nbp", "numba_par", 2), c("sp2", "speedup", 2),
+                                 c("sp1", "speedup", 1), c("omp2", "legacy", 2), c("long2", "legacy", 2, 0.5)])
+
+    class NoKnobs:
+        def apply(self, c: race.Contestant) -> None:
+            pass
+
+        def restore(self) -> None:
+            pass
+
+    race.run_workload(w, NoKnobs(), budget_s=1e-9, min_reps=3, max_reps=3)  # type: ignore[arg-type]
+    timed = log[6:]  # after the six warm-up calls
+    settles = [i for i, k in enumerate(timed) if k.startswith("settle")]
+    assert settles and all(timed[i] == f"settle {race.SETTLE_S}" for i in settles)
+    samples = [k for k in timed if not k.startswith("settle")]
+    for i, key in enumerate(timed):
+        if key.startswith("settle"):
+            continue
+        before = next((k for k in reversed(timed[:i]) if not k.startswith("settle")), None)
+        settled = i > 0 and timed[i - 1].startswith("settle")
+        want = key in threaded and before in threaded | {"long2"} and before != key
+        assert settled == want, (i, timed)
+    assert samples.count("long2") >= 1 and len(samples) > 6
+
+
 def test_comparators() -> None:
     assert race.exact((1, 2, 0.5), (1, 2, 0.5)).status == race.SAME
     assert race.exact((1, 3, 0.5), (1, 2, 0.5)).status == race.DIFFERS

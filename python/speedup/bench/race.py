@@ -30,6 +30,18 @@ import numpy as np
 U = 2.0**-53  # unit roundoff of float64
 MIN_SAMPLE_S = 0.02  # a sample's loop lasts at least this long (timeit's "number", chosen per contestant)
 MAX_CALLS = 10_000
+# A threaded runtime's workers keep spinning on the CPUs for a while after each parallel call
+# before they sleep, and a threaded contestant timed in that while shares the CPUs with them:
+# measured here, libgomp's workers (Numba's "omp" layer, the legacy OpenMP routines) spin for
+# about 16 ms, and a 2-thread laplacian timed right after Numba's parallel one ran at half speed
+# for 8 ms, then 20% slow for 8 more. So a threaded contestant that follows another threaded
+# contestant runs untimed calls for this long before its sample (either way round: no runtime
+# is timed in the other's spin), unless one call lasts SETTLE_MAX_CALL_S or more (a spin is
+# little beside it, and the untimed call would double the contestant's time). Sleeping instead
+# would not do: a vCPU left idle for tens of milliseconds comes back slowly, and every threaded
+# contestant measured slower after a pause.
+SETTLE_S = 0.025
+SETTLE_MAX_CALL_S = 0.25
 
 SAME = "same bits"
 WITHIN = "within bound"
@@ -277,6 +289,19 @@ def best_time(fn: Callable[[], Any], reps: int = 3, warm: bool = True) -> float:
     return min(_timed(fn)[0] for _ in range(reps))
 
 
+def _threaded(c: Contestant) -> bool:
+    """Whether ``c`` runs on more than one thread (see ``SETTLE_S``)."""
+    return c.kind in ("numba_par", "legacy", "speedup", "ctypes") and (c.threads or 1) > 1
+
+
+def _run_for(fn: Callable[[], Any], seconds: float) -> None:
+    """Calls ``fn`` (untimed) until ``seconds`` have passed, at least once."""
+    t0 = time.perf_counter()
+    fn()
+    while time.perf_counter() - t0 < seconds:
+        fn()
+
+
 def _timed_loop(fn: Callable[[], Any], calls: int) -> float:
     """Seconds per call of ``calls`` back-to-back calls of ``fn``."""
     t0 = time.perf_counter()
@@ -298,6 +323,7 @@ def run_workload(
     live: List[Contestant] = []
     reps: Dict[str, int] = {}
     calls: Dict[str, int] = {}
+    call_s: Dict[str, float] = {}
     for c in w.contestants:
         if c.skipped or c.run is None:
             continue
@@ -315,6 +341,7 @@ def run_workload(
         finally:
             knobs.restore()
         live.append(c)
+        call_s[c.key] = t
         calls[c.key] = 1 if t >= MIN_SAMPLE_S else min(MAX_CALLS, math.ceil(MIN_SAMPLE_S / max(t, 1e-7)))
         reps[c.key] = max(min_reps, min(max_reps, int(budget_s / max(t * calls[c.key], 1e-9))))
         if t > 2 * budget_s and (c.prepare is not None or c.kind not in ("numba", "numba_par")):
@@ -322,15 +349,23 @@ def run_workload(
             # faults are noise beside it)
             c.samples.append(t)
     rounds = max(reps.values(), default=0)
+    previous: Optional[Contestant] = None
     for r in range(rounds):
         order = live[r % len(live) :] + live[: r % len(live)] if live else []
         for c in order:
             if len(c.samples) >= reps[c.key]:
                 continue
             tick(f"{w.name}: {c.label}")
+            settle = (
+                previous is not None and previous is not c and _threaded(previous) and _threaded(c)
+                and call_s[c.key] < SETTLE_MAX_CALL_S
+            )
+            previous = c
             knobs.apply(c)
             assert c.run is not None
             try:
+                if settle:
+                    _run_for(c.run, SETTLE_S)
                 t = _timed_loop(c.run, calls[c.key])
             finally:
                 knobs.restore()
