@@ -229,7 +229,9 @@ const char *speedup_version(void);
  `version`, `target`, `profile` (`release`/`debug`), `opt_level`, `debug_assertions`
  (`yes`/`no`), `cpus` (the CPUs this process may use), `threads` (= `speedup_get_num_threads()`),
  `threads_source` (`SPEEDUP_NUM_THREADS`, `OMP_NUM_THREADS`, `cpus` or `set_num_threads`),
- `cpu_features`, `simd.<family>` (the instruction set each kernel family runs on here:
+ `cpu_features`, `simd_limit` (`none`, or `avx2 (SPEEDUP_SIMD)` / `baseline (SPEEDUP_SIMD)`
+ where that variable keeps the kernels off the wider extensions), `simd.<family>` (the
+ instruction set each kernel family runs on here:
  `avx512`, `avx2`, `popcnt`, `baseline` or `scalar`), `calibration` (what the measurement behind the
  cut-offs found), `cutoff.<kernel>` (the kernel's serial/parallel cut-off at `threads` and
  where it comes from: `calibrated`, `default` or the environment variable), `legacy`

@@ -132,7 +132,7 @@ void test_config(void)
     const char *version = config_value(whole, "version", v, sizeof v);
     CHECK(version && strcmp(version, speedup_version()) == 0, "version: %s", version ? version : "(missing)");
     static const char *keys[] = {"target", "profile", "opt_level", "debug_assertions", "cpus",
-                                 "threads_source", "cpu_features", "simd.sum_mean_std",
+                                 "threads_source", "cpu_features", "simd_limit", "simd.sum_mean_std",
                                  "simd.stencils", "simd.philox", "legacy", "openmp"};
     for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
         CHECK(config_value(whole, keys[i], v, sizeof v) != NULL, "key %s missing:\n%s", keys[i], whole);

@@ -15,7 +15,7 @@ import speedup
 
 KEYS = [
     "backend", "library", "version", "target", "profile", "opt_level", "debug_assertions", "cpus",
-    "threads", "threads_source", "cpu_features", "simd.sum_mean_std", "simd.stencils",
+    "threads", "threads_source", "cpu_features", "simd_limit", "simd.sum_mean_std", "simd.stencils",
     "simd.comb_filters", "simd.mandelbrot", "simd.sum_primes_below", "simd.philox", "calibration",
     "cutoff.sum", "cutoff.stencils", "cutoff.comb_forward", "cutoff.mandelbrot",
     "cutoff.is_prime_many", "cutoff.sum_primes_below", "cutoff.monte_carlo_pi",
@@ -41,11 +41,18 @@ def test_config_keys_and_values(backend: str) -> None:
     assert isinstance(c["cpus"], int) and c["cpus"] >= 1
     assert c["threads_source"] in SOURCES
     assert c["simd.philox"] in ("avx512", "avx2", "scalar")
-    assert (c["simd.philox"] == "scalar") == ("avx2" not in c["cpu_features"].split())
-    assert c["simd.philox"] != "avx512" or "avx512f" in c["cpu_features"].split()
+    features = c["cpu_features"].split()
+    limit = c["simd_limit"].split()[0]
+    assert limit in ("none", "avx2", "baseline"), c["simd_limit"]
+    if limit == "baseline":
+        features = []
+    elif limit == "avx2":
+        features = [f for f in features if f != "avx512f"]
+    assert (c["simd.philox"] == "scalar") == ("avx2" not in features)
+    assert c["simd.philox"] != "avx512" or "avx512f" in features
     assert all(c[k] in ("avx2", "baseline") for k in ("simd.stencils", "simd.comb_filters"))
     assert all(c[k] in ("avx512", "avx2", "baseline") for k in ("simd.sum_mean_std", "simd.mandelbrot"))
-    assert (c["simd.stencils"] == "avx2") == ("avx2" in c["cpu_features"].split())
+    assert (c["simd.stencils"] == "avx2") == ("avx2" in features)
     assert c["legacy"] in ("yes", "no")
     assert (c["openmp"] == "none") == (c["legacy"] == "no")
     assert c["legacy"] == ("yes" if speedup.legacy.available else "no")
@@ -202,3 +209,72 @@ def test_console_script(child_env: dict) -> None:
     r = subprocess.run([str(script), "--version"], env=child_env, capture_output=True, text=True, timeout=60)
     assert r.stdout == f"speedup {speedup.__version__}\n"
     assert os.path.basename(script) == "speedup"
+
+
+# Every kernel family with more than one instruction-set path, on inputs that reach the wide
+# paths; each result's bytes hashed. Run in a fresh process per SPEEDUP_SIMD value (the variable
+# is read once, at the first call), on both backends.
+SIMD_PROBE = r"""
+import hashlib, json, sys
+import numpy as np
+import speedup
+rng = np.random.default_rng(11)
+x = rng.standard_normal((300, 257))
+f = rng.random((130, 131))
+c = (rng.random(4000) * 3 - 2) + 1j * (rng.random(4000) * 2.4 - 1.2)
+P = np.array([[0.5, 0.3, 0.2], [0.1, 0.6, 0.3], [0.25, 0.25, 0.5]])
+def h(v):
+    return hashlib.sha256(np.ascontiguousarray(np.asarray(v)).tobytes()).hexdigest()[:16]
+out = {}
+for backend in ("pyo3", "ctypes"):
+    speedup._use_backend(backend)
+    with speedup.threads(2):
+        r = {
+            "sum": h(speedup.sum(x)), "sum_axis0": h(speedup.sum(x, axis=0)),
+            "sum_T": h(speedup.sum(x.T)), "std_axis1": h(speedup.std(x, axis=1)),
+            "sum_f32": h(speedup.sum(x.astype(np.float32), axis=0)),
+            "laplacian": h(speedup.laplacian(f, 0.1, 0.2)),
+            "laplacian_f32": h(speedup.laplacian(f.astype(np.float32), 0.1, 0.2, mode="wrap")),
+            "second_derivative": h(speedup.second_derivative(x[0], 0.3)),
+            "comb": h(speedup.comb_backward(x, 3, 0.5)) + h(speedup.comb_forward(x[:, 0], 2, -0.5)),
+            "mandelbrot": h(speedup.mandelbrot(c, 200)) + h(speedup.mandelbrot(c.astype(np.complex64), 200)),
+            "monte_carlo_pi": h(speedup.monte_carlo_pi(300_001, seed=5)),
+            "markov_chains": h(speedup.markov_chains(P, 20_003, n_chains=5, seed=3)),
+            "sum_primes_below": h(speedup.sum_primes_below(np.array([10**6, 3 * 10**6 + 1], dtype=np.uint64))),
+        }
+    out[backend] = {"results": r, "limit": speedup.config()["simd_limit"],
+                    "paths": {k: v for k, v in speedup.config().items() if k.startswith("simd.")}}
+json.dump(out, sys.stdout)
+"""
+
+
+def test_simd_limit_keeps_the_bits() -> None:
+    """SPEEDUP_SIMD=avx2 / baseline keep the kernels off the wider paths (the report says so)
+    and change no bit of any result; a value that names no level is ignored, and the report
+    names it."""
+    runs = {}
+    for value in (None, "avx512", "AVX2", "baseline", "sse9"):
+        env = {k: v for k, v in os.environ.items() if k != "SPEEDUP_SIMD"}
+        if value is not None:
+            env["SPEEDUP_SIMD"] = value
+        p = subprocess.run([sys.executable, "-c", SIMD_PROBE], env=env, capture_output=True,
+                           text=True, timeout=300)
+        assert p.returncode == 0, p.stderr
+        runs[value] = json.loads(p.stdout)
+    want = runs[None]["pyo3"]["results"]
+    for value, run in runs.items():
+        for backend, got in run.items():
+            assert got["results"] == want, (value, backend)
+            paths = set(got["paths"].values())
+            if value == "baseline":
+                assert got["limit"] == "baseline (SPEEDUP_SIMD)"
+                assert paths <= {"baseline", "scalar"}, got["paths"]
+            elif value == "AVX2":
+                assert got["limit"] == "avx2 (SPEEDUP_SIMD)"
+                assert "avx512" not in paths, got["paths"]
+            elif value == "sse9":
+                assert got["limit"] == 'none (SPEEDUP_SIMD="sse9" ignored: not avx512, avx2 or baseline)'
+                assert got["paths"] == runs[None][backend]["paths"]
+            else:
+                assert got["limit"] == "none"
+                assert got["paths"] == runs[None][backend]["paths"]

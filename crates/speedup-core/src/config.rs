@@ -38,6 +38,10 @@ pub struct Config {
     /// The instruction-set extensions of this CPU that matter to speedup (x86-64: `popcnt`,
     /// `avx`, `avx2`, `fma`, `avx512f`, those present); empty elsewhere.
     pub cpu_features: Vec<&'static str>,
+    /// What `SPEEDUP_SIMD` does here: `"none"` (the kernels take the widest paths the CPU
+    /// runs), `"avx2 (SPEEDUP_SIMD)"` or `"baseline (SPEEDUP_SIMD)"`; a value that was not
+    /// understood is named: `none (SPEEDUP_SIMD="..." ignored: not avx512, avx2 or baseline)`.
+    pub simd_limit: String,
     /// `(kernel family, path)`: the instruction set each family's loops run on here.
     pub simd: Vec<(&'static str, &'static str)>,
     /// What the cut-offs' calibration measured (or why it did not run), one line.
@@ -66,6 +70,18 @@ fn cpu_features() -> Vec<&'static str> {
 #[cfg(not(target_arch = "x86_64"))]
 fn cpu_features() -> Vec<&'static str> {
     Vec::new()
+}
+
+/// The `simd_limit` line ([`Config::simd_limit`]).
+fn simd_limit() -> String {
+    let l = crate::simd::limit();
+    match (l.to, l.ignored) {
+        (Some(to), _) => format!("{to} (SPEEDUP_SIMD)"),
+        (None, Some(v)) => {
+            format!("none (SPEEDUP_SIMD={v:?} ignored: not avx512, avx2 or baseline)")
+        }
+        (None, None) => "none".to_owned(),
+    }
 }
 
 /// The path of each kernel family on this CPU. `"avx512"` / `"avx2"` / `"popcnt"`: the loops
@@ -164,6 +180,7 @@ impl Config {
             threads,
             threads_source: crate::threads::num_threads_source(),
             cpu_features: cpu_features(),
+            simd_limit: simd_limit(),
             simd: simd_paths(),
             calibration: calibration_line(),
             cutoffs,
@@ -190,6 +207,7 @@ impl Config {
                     self.cpu_features.join(" ")
                 },
             ),
+            ("simd_limit".to_owned(), self.simd_limit.clone()),
         ];
         out.extend(
             self.simd
@@ -231,6 +249,7 @@ impl fmt::Display for Config {
 /// threads: 8
 /// threads_source: cpus
 /// cpu_features: popcnt avx avx2 fma avx512f
+/// simd_limit: none
 /// simd.sum_mean_std: avx512
 /// simd.stencils: avx2
 /// simd.comb_filters: avx2
@@ -278,6 +297,7 @@ mod tests {
                 "threads",
                 "threads_source",
                 "cpu_features",
+                "simd_limit",
                 "simd.sum_mean_std",
                 "simd.stencils",
                 "simd.comb_filters",

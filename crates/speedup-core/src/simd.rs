@@ -3,6 +3,13 @@
 //! standard library after the first call), and [`crate::config`] reports the same answers, so
 //! the report names the path a call takes. The paths compute the same IEEE operations as the
 //! baseline loops (no FMA: Rust never contracts), so they give the same bits.
+//!
+//! The environment may narrow the choice: `SPEEDUP_SIMD=avx2` keeps the kernels off AVX-512,
+//! `SPEEDUP_SIMD=baseline` off every extension (AVX2, AVX-512 and POPCNT), `SPEEDUP_SIMD=avx512`
+//! is the default (the widest the CPU runs). It is read once, at the first call that asks; a
+//! value that is none of these is ignored, and [`limit`] says so. Only the speed changes: every
+//! path gives the same bits, which is what the variable lets a user check on their own machine,
+//! or compare paths, or keep AVX-512 off where it slows the clock of the cores.
 
 /// The body of a detection function below: returns whether this CPU has every x86-64 feature
 /// named (run-time detection, cached by the standard library after the first call); false off
@@ -16,24 +23,89 @@ macro_rules! return_x86_has {
     };
 }
 
+/// The widest extensions the kernels may use, as `SPEEDUP_SIMD` sets it (see the module
+/// documentation), and the variable's value when it was ignored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Limit {
+    /// `None`: no limit (the variable is unset, empty, `avx512`, or not understood); else
+    /// `"avx2"` or `"baseline"`.
+    pub to: Option<&'static str>,
+    /// The variable's value when it is none of `avx512`, `avx2`, `baseline`.
+    pub ignored: Option<String>,
+}
+
+/// Parses a `SPEEDUP_SIMD` value: the level it allows (2: AVX-512, 1: AVX2 and POPCNT, 0: none
+/// of them), case and surrounding blanks aside; `None` when it names none of them. An empty
+/// value is no limit.
+#[doc(hidden)]
+pub fn parse_limit(v: &str) -> Option<u8> {
+    match v.trim().to_ascii_lowercase().as_str() {
+        "" | "avx512" => Some(2),
+        "avx2" => Some(1),
+        "baseline" => Some(0),
+        _ => None,
+    }
+}
+
+/// The level `SPEEDUP_SIMD` allows ([`parse_limit`]; 2 when unset or not understood), read
+/// once: `u8::MAX` until then.
+static LEVEL: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(u8::MAX);
+
+/// The level the kernels may use (see [`parse_limit`]).
+#[inline(always)]
+fn level() -> u8 {
+    let l = LEVEL.load(std::sync::atomic::Ordering::Relaxed);
+    if l != u8::MAX {
+        return l;
+    }
+    let l = std::env::var("SPEEDUP_SIMD")
+        .ok()
+        .and_then(|v| parse_limit(&v))
+        .unwrap_or(2);
+    LEVEL.store(l, std::sync::atomic::Ordering::Relaxed);
+    l
+}
+
+/// What `SPEEDUP_SIMD` does in this process (for the configuration report).
+pub fn limit() -> Limit {
+    let raw = std::env::var("SPEEDUP_SIMD").ok();
+    let to = match level() {
+        0 => Some("baseline"),
+        1 => Some("avx2"),
+        _ => None,
+    };
+    let ignored = raw.filter(|v| parse_limit(v).is_none());
+    Limit { to, ignored }
+}
+
 /// True when this CPU runs the AVX2 paths (reductions' leaves, stencils, comb filters,
-/// Mandelbrot); always false off x86-64.
+/// Mandelbrot) and `SPEEDUP_SIMD` allows them; always false off x86-64.
 #[inline(always)]
 pub fn avx2() -> bool {
+    if level() < 1 {
+        return false;
+    }
     return_x86_has!("avx2");
 }
 
 /// True when this CPU runs the AVX-512 paths: the foundation (F) plus the doubleword/quadword
-/// (DQ), byte/word (BW) and vector-length (VL) extensions that every AVX-512 CPU since 2017 has;
-/// always false off x86-64.
+/// (DQ), byte/word (BW) and vector-length (VL) extensions that every AVX-512 CPU since 2017 has,
+/// and `SPEEDUP_SIMD` allows them; always false off x86-64.
 #[inline(always)]
 pub fn avx512() -> bool {
+    if level() < 2 {
+        return false;
+    }
     return_x86_has!("avx512f", "avx512dq", "avx512bw", "avx512vl");
 }
 
-/// True when this CPU runs the POPCNT path of the prime sieve; always false off x86-64.
+/// True when this CPU runs the POPCNT path of the prime sieve and `SPEEDUP_SIMD` allows it;
+/// always false off x86-64.
 #[inline(always)]
 pub fn popcnt() -> bool {
+    if level() < 1 {
+        return false;
+    }
     return_x86_has!("popcnt");
 }
 
@@ -211,4 +283,29 @@ macro_rules! simd_ops {
             $($f($($a: $t),*) -> $out = [$($is),*])*
         );
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn simd_limit_values() {
+        assert_eq!(parse_limit("avx512"), Some(2));
+        assert_eq!(parse_limit(" AVX2 "), Some(1));
+        assert_eq!(parse_limit("Baseline"), Some(0));
+        assert_eq!(parse_limit(""), Some(2));
+        assert_eq!(parse_limit("sse4"), None);
+        assert_eq!(parse_limit("avx-512"), None);
+        // Never wider than the CPU: the limit only takes paths away.
+        assert!(!avx512() || avx2());
+        assert!(!avx2() || is_x86_64_with("avx2"));
+    }
+
+    fn is_x86_64_with(feature: &str) -> bool {
+        #[cfg(target_arch = "x86_64")]
+        return feature == "avx2" && std::arch::is_x86_feature_detected!("avx2");
+        #[cfg(not(target_arch = "x86_64"))]
+        return false;
+    }
 }

@@ -113,7 +113,8 @@ DOCS["speedup.config"] = """Return this installation's configuration as a dict.
         keys of the library's own report, in its order: ``version``, ``target``, ``profile``,
         ``opt_level``, ``debug_assertions``, ``cpus``, ``threads``, ``threads_source``
         (``SPEEDUP_NUM_THREADS``, ``OMP_NUM_THREADS``, ``cpus`` or ``set_num_threads``),
-        ``cpu_features``, ``simd.<family>``, ``calibration``, ``cutoff.<kernel>`` (each
+        ``cpu_features``, ``simd_limit`` (``none``, or ``avx2 (SPEEDUP_SIMD)`` /
+        ``baseline (SPEEDUP_SIMD)``), ``simd.<family>``, ``calibration``, ``cutoff.<kernel>`` (each
         kernel's serial/parallel cut-off and its source, e.g. ``"176843 (calibrated)"``),
         ``legacy`` and ``openmp``. ``cpus`` and
         ``threads`` are ints (``threads == get_num_threads()``); every other value is a string.
