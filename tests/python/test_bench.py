@@ -188,8 +188,8 @@ def test_wrong_answers_are_flagged() -> None:
 
 def test_threaded_samples_wait_out_the_other_runtimes_spin(monkeypatch: pytest.MonkeyPatch) -> None:
     """A threaded contestant that follows another threaded contestant runs untimed calls for
-    SETTLE_S before its sample (an OpenMP runtime's workers spin after each call), and only
-    then; a contestant whose call lasts SETTLE_MAX_CALL_S or more never does."""
+    SETTLE_S before its sample (a pool woken after another runtime's turn starts slow), and
+    only then; a contestant whose call lasts SETTLE_MAX_CALL_S or more never does."""
     log: List[str] = []
     monkeypatch.setattr(race, "_run_for", lambda fn, s: log.append(f"settle {s}"))
     monkeypatch.setattr(race, "SETTLE_MAX_CALL_S", 0.5)

@@ -30,16 +30,19 @@ import numpy as np
 U = 2.0**-53  # unit roundoff of float64
 MIN_SAMPLE_S = 0.02  # a sample's loop lasts at least this long (timeit's "number", chosen per contestant)
 MAX_CALLS = 10_000
-# A threaded runtime's workers keep spinning on the CPUs for a while after each parallel call
-# before they sleep, and a threaded contestant timed in that while shares the CPUs with them:
-# measured here, libgomp's workers (Numba's "omp" layer, the legacy OpenMP routines) spin for
-# about 16 ms, and a 2-thread laplacian timed right after Numba's parallel one ran at half speed
-# for 8 ms, then 20% slow for 8 more. So a threaded contestant that follows another threaded
-# contestant runs untimed calls for this long before its sample (either way round: no runtime
-# is timed in the other's spin), unless one call lasts SETTLE_MAX_CALL_S or more (a spin is
-# little beside it, and the untimed call would double the contestant's time). Sleeping instead
-# would not do: a vCPU left idle for tens of milliseconds comes back slowly, and every threaded
-# contestant measured slower after a pause.
+# A threaded contestant timed right after another threaded runtime's turn starts with its own
+# workers asleep, and its first milliseconds run slow: Linux may wake both of a 2-thread pool's
+# workers onto one CPU until its load balancer moves one (see docs/bench.md, "When two threads
+# are no faster than one"), and where OpenMP's threads are left to spin (OMP_WAIT_POLICY unset;
+# `speedup bench` sets it to passive unless told otherwise) libgomp's workers keep a CPU for
+# about 16 ms after each parallel call (a 2-thread laplacian timed right after Numba's parallel
+# one ran at half speed for 8 ms, then 20% slow for 8 more). So a threaded contestant that
+# follows another threaded contestant runs untimed calls for this long before its sample
+# (either way round), unless one call lasts SETTLE_MAX_CALL_S or more (the slow start is little
+# beside it, and the untimed call would double the contestant's time). In the size sweep,
+# which judges the default call against serial and parallel ones, the laplacian's goal was
+# met in 1 of 4 runs before and in 5 of 5 after. Sleeping instead does not work: after a
+# pause of tens of milliseconds every threaded contestant measured slower.
 SETTLE_S = 0.025
 SETTLE_MAX_CALL_S = 0.25
 
