@@ -27,6 +27,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -355,6 +356,16 @@ static void test_fork(void)
     speedup_legacy_omp_team_size(&team, &distinct);
     CHECK(team == 3 && distinct == 3, "parent: OpenMP team %zu, distinct %zu", team, distinct);
     /* Both pools are running in the parent now. */
+    /* Where the child is, shared with the parent, so that a hang says where it hung: -2 until the
+     * child starts, -1 during its OpenMP team check, k while kernel k runs, NK when it is done. */
+    _Atomic int *where = mmap(NULL, sizeof *where, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+                              -1, 0);
+    CHECK(where != MAP_FAILED, "mmap of the child's progress word failed");
+    if (where == MAP_FAILED) {
+        speedup_set_num_threads(0);
+        return;
+    }
+    atomic_store(where, -2);
     unsigned char *out = xmalloc((ROWS - 2) * (COLS - 2) * sizeof(double) + OUT_BYTES);
     fflush(stdout);
     pid_t pid = fork();
@@ -364,25 +375,35 @@ static void test_fork(void)
         signal(SIGALRM, SIG_DFL);
         alarm(60);
         int code = 0;
+        atomic_store(where, -1);
         speedup_legacy_omp_team_size(&team, &distinct);
         if (team != 1)
             code = 1;
         for (size_t k = 0; k < NK && !code; k++) {
             size_t len = 0;
+            atomic_store(where, (int)k);
             speedup_status s = KERNELS[k].fn(out, &len);
             if (s != SPEEDUP_OK || len != ref_len[k] || memcmp(out, ref[k], len) != 0) {
                 fprintf(stderr, "forked child: %s differs\n", KERNELS[k].name);
                 code = 10 + (int)k;
             }
         }
+        atomic_store(where, (int)NK);
         _exit(code);
     }
     int status = 0;
     waitpid(pid, &status, 0);
+    int at = atomic_load(where);
     CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-          "forked child: %s %d (1: OpenMP team not 1; 10+k: kernel k wrong; SIGALRM: hung)",
+          "forked child: %s %d (1: OpenMP team not 1; 10+k: kernel k wrong; SIGALRM: hung), last "
+          "at %s",
           WIFEXITED(status) ? "exit code" : "killed by signal",
-          WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+          WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status),
+          at == -2   ? "the fork"
+          : at == -1 ? "the OpenMP team check"
+          : at >= 0 && at < (int)NK ? KERNELS[at].name
+                                    : "the end");
+    munmap((void *)where, sizeof *where);
     /* The parent still has its pools. */
     speedup_legacy_omp_team_size(&team, &distinct);
     CHECK(team == 3, "parent after fork: OpenMP team %zu", team);
