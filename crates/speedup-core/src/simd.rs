@@ -47,8 +47,30 @@ pub fn parse_limit(v: &str) -> Option<u8> {
     }
 }
 
-/// The level `SPEEDUP_SIMD` allows ([`parse_limit`]; 2 when unset or not understood), read
-/// once: `u8::MAX` until then.
+/// `SPEEDUP_SIMD` as read once: the level it allows ([`parse_limit`]; 2 when unset or not
+/// understood) and, when it was not understood, its value.
+struct Setting {
+    level: u8,
+    ignored: Option<String>,
+}
+
+static SETTING: std::sync::OnceLock<Setting> = std::sync::OnceLock::new();
+
+/// The variable, read at the first call that asks (and only then: the report and the
+/// dispatch see the same reading).
+fn setting() -> &'static Setting {
+    SETTING.get_or_init(|| {
+        let raw = std::env::var("SPEEDUP_SIMD").ok();
+        let level = raw.as_deref().and_then(parse_limit);
+        Setting {
+            level: level.unwrap_or(2),
+            ignored: raw.filter(|_| level.is_none()),
+        }
+    })
+}
+
+/// [`Setting::level`], kept where the dispatch reads it with one relaxed load (every kernel
+/// call asks, some once per task): `u8::MAX` until the first read.
 static LEVEL: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(u8::MAX);
 
 /// The level the kernels may use (see [`parse_limit`]).
@@ -58,24 +80,30 @@ fn level() -> u8 {
     if l != u8::MAX {
         return l;
     }
-    let l = std::env::var("SPEEDUP_SIMD")
-        .ok()
-        .and_then(|v| parse_limit(&v))
-        .unwrap_or(2);
+    first_level()
+}
+
+/// [`level`]'s first read, out of line (it runs once; the dispatch inlines only the load).
+#[cold]
+#[inline(never)]
+fn first_level() -> u8 {
+    let l = setting().level;
     LEVEL.store(l, std::sync::atomic::Ordering::Relaxed);
     l
 }
 
 /// What `SPEEDUP_SIMD` does in this process (for the configuration report).
 pub fn limit() -> Limit {
-    let raw = std::env::var("SPEEDUP_SIMD").ok();
-    let to = match level() {
+    let s = setting();
+    let to = match s.level {
         0 => Some("baseline"),
         1 => Some("avx2"),
         _ => None,
     };
-    let ignored = raw.filter(|v| parse_limit(v).is_none());
-    Limit { to, ignored }
+    Limit {
+        to,
+        ignored: s.ignored.clone(),
+    }
 }
 
 /// True when this CPU runs the AVX2 paths (reductions' leaves, stencils, comb filters,
@@ -299,13 +327,9 @@ mod tests {
         assert_eq!(parse_limit("avx-512"), None);
         // Never wider than the CPU: the limit only takes paths away.
         assert!(!avx512() || avx2());
-        assert!(!avx2() || is_x86_64_with("avx2"));
-    }
-
-    fn is_x86_64_with(feature: &str) -> bool {
         #[cfg(target_arch = "x86_64")]
-        return feature == "avx2" && std::arch::is_x86_feature_detected!("avx2");
+        assert!(!avx2() || std::arch::is_x86_feature_detected!("avx2"));
         #[cfg(not(target_arch = "x86_64"))]
-        return false;
+        assert!(!avx2());
     }
 }
